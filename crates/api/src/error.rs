@@ -1,0 +1,164 @@
+//! Every failure, mapped once to the contract's codes.
+//!
+//! Resolvers return [`ApiError`]. It deliberately does not implement `Display`, so it can never
+//! slip through async-graphql's blanket conversion of displayable errors; its only way out is
+//! [`From<ApiError> for async_graphql::Error`], which sets `extensions.code` (and `field` for bad
+//! input). An internal failure is logged with a correlation id and shown only as that id.
+
+use async_graphql::ErrorExtensions;
+use salkku_domain::DomainError;
+use salkku_persistence::StoreError;
+
+/// The contract's error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    BadUserInput,
+    NotFound,
+    Conflict,
+    LimitExceeded,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+    pub correlation_id: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), field: None, correlation_id: None }
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthenticated, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::LimitExceeded, message)
+    }
+
+    /// Bad input in `field` (a path within the argument, e.g. `lines[2].amount`).
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError { field: Some(field.into()), ..Self::new(ErrorCode::BadUserInput, message) }
+    }
+
+    /// A rule of the domain broken by the value of `field`.
+    pub fn invalid(field: impl Into<String>, error: DomainError) -> Self {
+        Self::bad_input(field, error.to_string())
+    }
+
+    /// Logs the detail under a fresh correlation id; the client sees only the id.
+    pub fn internal(detail: &dyn std::fmt::Debug) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        tracing::error!(correlation_id = %id, detail = ?detail, "internal error");
+        ApiError {
+            correlation_id: Some(id.clone()),
+            ..Self::new(ErrorCode::Internal, format!("something went wrong on our side; quote {id} when you report it"))
+        }
+    }
+
+    /// Prefixes the field path, for errors raised inside a nested input.
+    pub fn within(mut self, prefix: &str) -> Self {
+        if let Some(field) = &self.field {
+            self.field = Some(format!("{prefix}{field}"));
+        }
+        self
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        async_graphql::Error::new(e.message).extend_with(|_, ext| {
+            ext.set("code", e.code.as_str());
+            if let Some(field) = &e.field {
+                ext.set("field", field.as_str());
+            }
+            if let Some(id) = &e.correlation_id {
+                ext.set("correlationId", id.as_str());
+            }
+        })
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            StoreError::NotFound { .. } => ApiError::not_found(message),
+            StoreError::UnknownReference { field, .. } => ApiError::bad_input(field, message),
+            StoreError::Conflict { .. } => ApiError::new(ErrorCode::Conflict, message),
+            StoreError::Rule { field, .. } => {
+                ApiError { field: field.map(str::to_owned), ..ApiError::new(ErrorCode::BadUserInput, message) }
+            }
+            StoreError::Duplicate { field, .. } => ApiError::bad_input(field, message),
+            StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
+            StoreError::Corrupt(_) | StoreError::Database(_) => ApiError::internal(&e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use salkku_domain::ids::NodeKind;
+
+    fn graphql(e: ApiError) -> async_graphql::Error {
+        e.into()
+    }
+
+    fn extension(e: &async_graphql::Error, key: &str) -> Option<String> {
+        e.extensions.as_ref().and_then(|x| x.get(key)).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn a_database_error_shows_only_a_correlation_id() {
+        let db = StoreError::Database(sea_orm::DbErr::Custom("relation \"secret_table\" does not exist".into()));
+        let e = graphql(ApiError::from(db));
+        assert!(!e.message.contains("secret_table"), "{}", e.message);
+        assert_eq!(extension(&e, "code").as_deref(), Some("\"INTERNAL\""));
+        let id = extension(&e, "correlationId").unwrap_or_default();
+        assert!(e.message.contains(id.trim_matches('"')));
+    }
+
+    #[test]
+    fn a_stale_version_is_a_conflict() {
+        let e = graphql(StoreError::Conflict { kind: NodeKind::Application, expected: 1, actual: 2 }.into());
+        assert_eq!(extension(&e, "code").as_deref(), Some("\"CONFLICT\""));
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let e = graphql(ApiError::bad_input("amount", "no").within("lines[2]."));
+        assert_eq!(extension(&e, "field").as_deref(), Some("\"lines[2].amount\""));
+        assert_eq!(extension(&e, "code").as_deref(), Some("\"BAD_USER_INPUT\""));
+    }
+}

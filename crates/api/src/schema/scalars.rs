@@ -1,0 +1,157 @@
+//! The contract's scalars: `Decimal` (an exact number as a JSON string), `DateTime` (an RFC 3339
+//! instant with offset) and `Date` (an ISO 8601 calendar date).
+//!
+//! `Decimal` input is kept as text and parsed by the resolver into money or a rate, so that a bad
+//! value is reported with the field it was sent in and the rule it broke.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{DateTime as ChronoDateTime, NaiveDate, Utc};
+use salkku_domain::deadline::{ZONE, to_seconds};
+use salkku_domain::{Money, Rate};
+
+use crate::error::ApiError;
+
+/// An exact decimal number on the wire, always a JSON string: "700000.00", "80.00".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal(pub String);
+
+#[Scalar(name = "Decimal")]
+impl ScalarType for Decimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(s) => Ok(Decimal(s)),
+            Value::Number(_) => Err(InputValueError::custom(
+                "send decimals as JSON strings, e.g. \"700000.00\": numbers could lose cents",
+            )),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(m: Money) -> Self {
+        Decimal(m.to_string())
+    }
+}
+
+impl From<Rate> for Decimal {
+    fn from(r: Rate) -> Self {
+        Decimal(r.to_string())
+    }
+}
+
+impl From<rust_decimal::Decimal> for Decimal {
+    fn from(d: rust_decimal::Decimal) -> Self {
+        Decimal(d.to_string())
+    }
+}
+
+impl Decimal {
+    /// An amount of money a user enters (never negative), or bad input in `field`.
+    pub fn amount(&self, field: &str) -> Result<Money, ApiError> {
+        Money::parse_amount(&self.0).map_err(|e| ApiError::invalid(field, e))
+    }
+
+    /// A rate in percent, 0–100, or bad input in `field`.
+    pub fn rate(&self, field: &str) -> Result<Rate, ApiError> {
+        Rate::parse(&self.0).map_err(|e| ApiError::invalid(field, e))
+    }
+
+    /// Any exact decimal, or bad input in `field`.
+    pub fn exact(&self, field: &str) -> Result<rust_decimal::Decimal, ApiError> {
+        let well_formed = !self.0.is_empty()
+            && self.0.len() <= 40
+            && self.0.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
+        well_formed.then(|| rust_decimal::Decimal::from_str_exact(&self.0).ok()).flatten().ok_or_else(|| {
+            ApiError::bad_input(field, format!("{:?} is not a decimal number such as \"25000\" or \"1.5\"", self.0))
+        })
+    }
+}
+
+/// An instant. Shown in Europe/Helsinki with its offset ("2020-04-30T16:15:00+03:00"); accepted
+/// in any offset, held to the whole second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime(pub ChronoDateTime<Utc>);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(s) => ChronoDateTime::parse_from_rfc3339(&s)
+                .map(|t| DateTime(to_seconds(t.with_timezone(&Utc))))
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "{s:?} is not an RFC 3339 instant with an offset, e.g. \"2020-04-30T16:15:00+03:00\""
+                    ))
+                }),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.with_timezone(&ZONE).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+    }
+}
+
+/// A calendar date, "2020-06-18".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .ok()
+                .filter(|_| s.len() == 10)
+                .map(Date)
+                .ok_or_else(|| InputValueError::custom(format!("{s:?} is not a date of the form \"2020-06-18\""))),
+            other => Err(InputValueError::expected_type(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_shown_in_helsinki_time() {
+        let summer = DateTime::parse(Value::String("2020-04-30T13:15:00Z".into())).unwrap();
+        assert_eq!(summer.to_value(), Value::String("2020-04-30T16:15:00+03:00".into()));
+        let winter = DateTime::parse(Value::String("2019-03-29T16:15:00+02:00".into())).unwrap();
+        assert_eq!(winter.to_value(), Value::String("2019-03-29T16:15:00+02:00".into()));
+    }
+
+    #[test]
+    fn an_instant_without_offset_is_refused() {
+        assert!(DateTime::parse(Value::String("2020-04-30T16:15:00".into())).is_err());
+    }
+
+    #[test]
+    fn dates_are_iso_8601() {
+        assert_eq!(
+            Date::parse(Value::String("2020-06-18".into())).unwrap().to_value(),
+            Value::String("2020-06-18".into())
+        );
+        assert!(Date::parse(Value::String("18.6.2020".into())).is_err());
+        assert!(Date::parse(Value::String("2020-6-18".into())).is_err());
+        assert!(Date::parse(Value::String("2020-02-30".into())).is_err());
+    }
+
+    #[test]
+    fn decimals_travel_as_strings_only() {
+        assert!(Decimal::parse(Value::Number(1.into())).is_err());
+        let d = Decimal::parse(Value::String("700000.001".into())).unwrap();
+        let err = d.amount("amount").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("amount"));
+    }
+}

@@ -1,0 +1,223 @@
+//! The actix-web application: `POST`/`GET /graphql`, `GET /healthz`, `GET /readyz`.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request};
+use salkku_persistence::{Db, DbSettings, StoreError};
+use serde_json::json;
+
+use crate::auth::{self, KeyError, Tokens};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::error::{ApiError, ErrorCode};
+use crate::schema::{self, RequestInfo, SalkkuSchema};
+
+/// The media type of GraphQL responses (GraphQL over HTTP).
+pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Everything a request needs, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub schema: SalkkuSchema,
+    pub tokens: Tokens,
+    pub clock: Clock,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the database cannot be used: {0:?}")]
+    Database(StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Connects to the database, applies pending migrations and prepares the schema.
+pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
+    let tokens = Tokens::new(&settings.jwt)?;
+    let db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.map_err(StartError::Database)?;
+    let applied = db.migrate().await.map_err(StartError::Database)?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    let schema = schema::build(Some(db.clone()), settings.introspection);
+    Ok(AppState { db, schema, tokens, clock: settings.clock })
+}
+
+/// A bound, ready-to-run server.
+pub struct App {
+    server: actix_web::dev::Server,
+    addr: SocketAddr,
+}
+
+impl App {
+    /// Binds `addr` (port 0 picks a free port) and prepares the server.
+    pub fn bind(state: AppState, addr: SocketAddr, workers: usize) -> Result<App, StartError> {
+        let listener = TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let data = web::Data::new(state);
+        let mut server =
+            actix_web::HttpServer::new(move || actix_web::App::new().app_data(data.clone()).configure(routes));
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener).map_err(|source| StartError::Bind { addr, source })?.run();
+        Ok(App { server, addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The routes, for the server and for tests that call the app in process.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .route("/graphql", web::post().to(graphql))
+        .route("/graphql", web::get().to(graphql))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(healthz));
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok" })),
+        Err(e) => {
+            tracing::warn!(error = ?e, "health check: the database does not answer");
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "database unavailable" }))
+        }
+    }
+}
+
+/// A response that carries only errors, in the GraphQL response format.
+fn error_response(status: StatusCode, error: ApiError) -> HttpResponse {
+    let graphql_error: async_graphql::Error = error.into();
+    let server_error = graphql_error.into_server_error(async_graphql::Pos::default());
+    let mut body = json!({ "errors": [server_error] });
+    if let Some(first) = body["errors"].get_mut(0).and_then(|e| e.as_object_mut()) {
+        first.remove("locations");
+    }
+    HttpResponse::build(status).content_type(GRAPHQL_RESPONSE).json(body)
+}
+
+async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let now = state.clock.now();
+    let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let viewer = match auth::bearer(authorization) {
+        None => None,
+        Some(Err(e)) => return error_response(StatusCode::UNAUTHORIZED, e),
+        // Tokens live in real time, whatever the service's clock says.
+        Some(Ok(token)) => match state.tokens.verify(token, chrono::Utc::now()) {
+            Ok(viewer) => Some(viewer),
+            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+        },
+    };
+    let batch = match read_request(&req, &body) {
+        Ok(batch) => batch,
+        Err((status, e)) => return error_response(status, e),
+    };
+    let mut batch = batch.data(RequestInfo { now });
+    if let Some(viewer) = viewer {
+        batch = batch.data(viewer);
+    }
+    let response = state.schema.execute_batch(batch).await;
+    respond(response)
+}
+
+/// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON
+/// body (one request or a batch).
+fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusCode, ApiError)> {
+    let bad = |message: String| (StatusCode::BAD_REQUEST, ApiError::bad_input("request", message));
+    if req.method() == actix_web::http::Method::GET {
+        let request = async_graphql::http::parse_query_string(req.query_string())
+            .map_err(|e| bad(format!("the query string is not a GraphQL request: {e}")))?;
+        refuse_mutation_over_get(&request)?;
+        return Ok(BatchRequest::Single(request));
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media_type != "application/json" && media_type != GRAPHQL_RESPONSE {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::bad_input("request", "send the request as Content-Type: application/json"),
+        ));
+    }
+    serde_json::from_slice::<BatchRequest>(body)
+        .map_err(|e| bad(format!("the body is not a GraphQL request in JSON: {e}")))
+}
+
+/// GraphQL over HTTP: `GET` may only read.
+fn refuse_mutation_over_get(request: &Request) -> Result<(), (StatusCode, ApiError)> {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return Ok(()); // the executor reports the syntax error
+    };
+    let operation = match &request.operation_name {
+        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op),
+        None => document.operations.iter().next().map(|(_, op)| op),
+    };
+    if operation.is_some_and(|op| op.node.ty == OperationType::Mutation) {
+        return Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::bad_input("request", "mutations must be sent with POST"),
+        ));
+    }
+    Ok(())
+}
+
+fn has_code(error: &async_graphql::ServerError, code: ErrorCode) -> bool {
+    error.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from(code.as_str()))
+}
+
+/// Serialises the response; every error gets a contract code, and a request that could not run
+/// at all (a syntax or validation error) is a 400.
+fn respond(mut response: BatchResponse) -> HttpResponse {
+    let mut request_failed = false;
+    let mut unauthenticated = false;
+    let responses: Vec<&mut async_graphql::Response> = match &mut response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter_mut().collect(),
+    };
+    let single = responses.len() == 1;
+    for r in responses {
+        for error in &mut r.errors {
+            let ext = error.extensions.get_or_insert_with(Default::default);
+            if ext.get("code").is_none() {
+                ext.set("code", ErrorCode::BadUserInput.as_str());
+            }
+        }
+        let nothing_ran = single && r.data == async_graphql::Value::Null && !r.errors.is_empty();
+        if nothing_ran && r.errors.iter().all(|e| e.path.is_empty()) {
+            request_failed = true;
+        }
+        if nothing_ran && r.errors.iter().all(|e| has_code(e, ErrorCode::Unauthenticated)) {
+            unauthenticated = true;
+        }
+    }
+    let status = if unauthenticated {
+        StatusCode::UNAUTHORIZED
+    } else if request_failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match serde_json::to_vec(&response) {
+        Ok(body) => HttpResponse::build(status)
+            .content_type(GRAPHQL_RESPONSE)
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .body(body),
+        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
+    }
+}

@@ -1,0 +1,159 @@
+//! Deadlines: stored as instants, shown in Europe/Helsinki with daylight-saving time right.
+//!
+//! Finnish calls close at a local wall-clock time (often 16.15). A deadline given only as a date
+//! (a commitment due "by 18.6.2020", a project ending in October 2013) falls due at the end of that
+//! local day.
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Helsinki;
+use chrono_tz::Tz;
+
+use crate::DomainError;
+
+/// The time zone every deadline is shown in.
+pub const ZONE: Tz = Helsinki;
+
+/// The instant of a wall-clock time in Helsinki. A time that does not exist (the spring-forward
+/// hour, 03:00–03:59 on the last Sunday of March) is refused; a time that occurs twice (the
+/// autumn hour) means its first occurrence, in summer time.
+pub fn helsinki(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Result<DateTime<Utc>, DomainError> {
+    let date = NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| DomainError::InvalidTime(format!("{year}-{month:02}-{day:02} is not a date")))?;
+    let naive = date
+        .and_hms_opt(hour, minute, 0)
+        .ok_or_else(|| DomainError::InvalidTime(format!("{hour:02}:{minute:02} is not a time of day")))?;
+    match ZONE.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => Err(DomainError::InvalidTime(format!(
+            "{naive} does not exist in Helsinki: the clocks skip that hour for summer time"
+        ))),
+    }
+}
+
+/// The last minute of a local day: when a deadline given as a date falls due.
+pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    // 23:59 exists on every day in Helsinki: the clocks change at 03:00/04:00.
+    helsinki(date.year(), date.month(), date.day(), 23, 59)
+        .unwrap_or_else(|_| date.and_hms_opt(21, 59, 0).unwrap_or_default().and_utc())
+}
+
+/// The local calendar date of an instant.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&ZONE).date_naive()
+}
+
+/// "YYYY-MM-DD HH:MM" in Helsinki.
+pub fn local_due(due: DateTime<Utc>) -> String {
+    due.with_timezone(&ZONE).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Whole local calendar days from today to the due date; negative when it has passed. A deadline
+/// later today is 0 days away, tomorrow's is 1 — however many hours that is, across DST changes.
+pub fn days_left(due: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (local_date(due) - local_date(now)).num_days()
+}
+
+pub fn overdue(due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    due < now
+}
+
+/// The window of `upcomingDeadlines`: from now to `within_days` local days ahead, to the end of
+/// that day (a deadline due at 16.15 on day 30 is "within 30 days" in the morning of day 0).
+pub fn window_end(now: DateTime<Utc>, within_days: u32) -> DateTime<Utc> {
+    end_of_day(local_date(now) + Duration::days(i64::from(within_days)))
+}
+
+/// Truncates an instant to whole seconds: what is stored and compared.
+pub fn to_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_summer_deadline_is_three_hours_ahead_of_utc() {
+        let t = helsinki(2020, 4, 30, 16, 15).unwrap();
+        assert_eq!(t, utc("2020-04-30T13:15:00Z"));
+        assert_eq!(local_due(t), "2020-04-30 16:15");
+    }
+
+    #[test]
+    fn a_winter_deadline_is_two_hours_ahead_of_utc() {
+        let t = helsinki(2019, 3, 29, 16, 15).unwrap();
+        assert_eq!(t, utc("2019-03-29T14:15:00Z"));
+        assert_eq!(local_due(utc("2020-01-15T14:15:00Z")), "2020-01-15 16:15");
+    }
+
+    #[test]
+    fn spring_forward_skips_an_hour_that_cannot_be_a_deadline() {
+        // 29 March 2020: 03:00 EET became 04:00 EEST.
+        assert!(helsinki(2020, 3, 29, 3, 30).is_err());
+        assert_eq!(helsinki(2020, 3, 29, 2, 59).unwrap(), utc("2020-03-29T00:59:00Z"));
+        assert_eq!(helsinki(2020, 3, 29, 4, 0).unwrap(), utc("2020-03-29T01:00:00Z"));
+    }
+
+    #[test]
+    fn autumn_back_repeats_an_hour_and_the_first_is_meant() {
+        // 25 October 2020: 04:00 EEST became 03:00 EET; 03:30 happened twice.
+        assert_eq!(helsinki(2020, 10, 25, 3, 30).unwrap(), utc("2020-10-25T00:30:00Z"));
+        assert_eq!(local_due(utc("2020-10-25T01:30:00Z")), "2020-10-25 03:30");
+    }
+
+    #[test]
+    fn days_left_counts_local_calendar_days_across_the_spring_change() {
+        // From Saturday evening before the change to Monday morning: 2 days, though only 35 hours.
+        let now = helsinki(2020, 3, 28, 22, 0).unwrap();
+        let due = helsinki(2020, 3, 30, 9, 0).unwrap();
+        assert_eq!(due - now, Duration::hours(34));
+        assert_eq!(days_left(due, now), 2);
+    }
+
+    #[test]
+    fn days_left_counts_local_calendar_days_across_the_autumn_change() {
+        let now = helsinki(2020, 10, 24, 23, 30).unwrap();
+        let due = helsinki(2020, 10, 25, 0, 30).unwrap();
+        assert_eq!(days_left(due, now), 1);
+        // 00:30 local on the 25th is still the 24th in UTC: the local day is what counts.
+        assert_eq!(due, utc("2020-10-24T21:30:00Z"));
+    }
+
+    #[test]
+    fn a_deadline_later_today_is_zero_days_away_and_not_overdue_until_it_passes() {
+        let due = helsinki(2020, 6, 18, 16, 15).unwrap();
+        let morning = helsinki(2020, 6, 18, 8, 0).unwrap();
+        let evening = helsinki(2020, 6, 18, 17, 0).unwrap();
+        assert_eq!((days_left(due, morning), overdue(due, morning)), (0, false));
+        assert_eq!((days_left(due, evening), overdue(due, evening)), (0, true));
+        assert_eq!(days_left(due, helsinki(2020, 6, 20, 12, 0).unwrap()), -2);
+    }
+
+    #[test]
+    fn near_midnight_the_local_day_differs_from_the_utc_day() {
+        // 23:30 UTC on 17 June is already 18 June in Helsinki.
+        let now = utc("2020-06-17T23:30:00Z");
+        let due = end_of_day(NaiveDate::from_ymd_opt(2020, 6, 18).unwrap());
+        assert_eq!(days_left(due, now), 0);
+    }
+
+    #[test]
+    fn a_date_deadline_falls_due_at_the_end_of_the_local_day() {
+        let due = end_of_day(NaiveDate::from_ymd_opt(2020, 6, 18).unwrap());
+        assert_eq!(local_due(due), "2020-06-18 23:59");
+        assert_eq!(due, utc("2020-06-18T20:59:00Z"));
+        let winter = end_of_day(NaiveDate::from_ymd_opt(2013, 10, 31).unwrap());
+        assert_eq!(winter, utc("2013-10-31T21:59:00Z"));
+    }
+
+    #[test]
+    fn the_window_ends_with_the_last_local_day() {
+        let now = helsinki(2020, 5, 19, 9, 0).unwrap();
+        assert_eq!(local_due(window_end(now, 30)), "2020-06-18 23:59");
+    }
+}

@@ -1,0 +1,38 @@
+//! The rules of the salkku portfolio, free of I/O.
+//!
+//! Everything that decides a figure or a move lives here so that the API and the storage layers
+//! only parse, load and present: money and rates ([`Money`], [`Rate`]), Finnish business IDs
+//! ([`BusinessId`]), regions ([`RegionCode`]), typed IDs ([`ids`]), the application lifecycle
+//! ([`ApplicationStatus`]), budgets ([`budget`]), the funding-split rule ([`funding`]),
+//! largest-remainder apportionment ([`apportion`]), grant-call status ([`call`]) and deadlines in
+//! Europe/Helsinki ([`deadline`]).
+
+pub mod apportion;
+pub mod budget;
+pub mod business_id;
+pub mod call;
+pub mod codes;
+pub mod deadline;
+pub mod error;
+pub mod funding;
+pub mod ids;
+pub mod lifecycle;
+pub mod money;
+pub mod period;
+pub mod rate;
+pub mod region;
+pub mod text;
+
+pub use business_id::BusinessId;
+pub use codes::{
+    CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind, ParticipationRole,
+    Role,
+};
+pub use error::DomainError;
+pub use lifecycle::ApplicationStatus;
+pub use money::Money;
+pub use rate::Rate;
+pub use region::RegionCode;
+
+/// The crate's result type.
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;

@@ -1,0 +1,214 @@
+//! Exact euros and cents.
+//!
+//! Held as integer cents so that no arithmetic can round. The wire form is a decimal string with
+//! exactly two decimals ("700000.00"); input may carry fewer decimals ("700000", "0.5") but never a
+//! non-zero third one.
+
+use std::fmt;
+use std::iter::Sum;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::DomainError;
+
+/// An amount of euros, exact to the cent, within ±999 999 999 999.99 €.
+///
+/// Signed because derived figures may be negative (a state-aid request above the total cost leaves
+/// a negative self-funding share); amounts entered by users are checked with [`Money::parse_amount`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+    /// The largest amount held, in cents: just under one trillion euros. Large enough for any
+    /// portfolio, small enough that a sum of millions of amounts cannot overflow 64 bits.
+    pub const MAX_CENTS: i64 = 99_999_999_999_999;
+
+    pub fn from_cents(cents: i64) -> Result<Self, DomainError> {
+        if cents.unsigned_abs() > Self::MAX_CENTS.unsigned_abs() {
+            return Err(DomainError::InvalidMoney(
+                "the amount is outside the supported range (at most 999999999999.99)".into(),
+            ));
+        }
+        Ok(Money(cents))
+    }
+
+    /// Whole euros, for constants in code and tests.
+    pub fn euros(euros: i64) -> Result<Self, DomainError> {
+        euros.checked_mul(100).ok_or(DomainError::Overflow).and_then(Self::from_cents)
+    }
+
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+
+    /// Parses the wire form: optional minus sign, digits, optionally a point and up to two decimals.
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let bad = || {
+            DomainError::InvalidMoney(format!(
+                "{input:?} is not an amount of money: write euros with at most two decimals, e.g. \"700000.00\""
+            ))
+        };
+        let digits = input.strip_prefix('-').unwrap_or(input);
+        let well_formed = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.chars().filter(|&c| c == '.').count() <= 1
+            && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && !digits.ends_with('.');
+        if !well_formed || digits.len() > 40 {
+            return Err(bad());
+        }
+        let value = Decimal::from_str_exact(input).map_err(|_| bad())?;
+        Self::from_decimal(value)
+    }
+
+    /// Parses an amount a user enters: like [`Money::parse`], and never negative.
+    pub fn parse_amount(input: &str) -> Result<Self, DomainError> {
+        let money = Self::parse(input)?;
+        if money.is_negative() {
+            return Err(DomainError::InvalidMoney(format!("{input:?} is negative: amounts of money are zero or more")));
+        }
+        Ok(money)
+    }
+
+    /// Converts an exact decimal; more than two decimals (other than trailing zeros) is refused,
+    /// never rounded.
+    pub fn from_decimal(value: Decimal) -> Result<Self, DomainError> {
+        let value = value.normalize();
+        if value.scale() > 2 {
+            return Err(DomainError::InvalidMoney(format!(
+                "{value} has more than two decimals: money is exact to the cent"
+            )));
+        }
+        let cents = value.checked_mul(Decimal::ONE_HUNDRED).and_then(|c| c.to_i64()).ok_or_else(|| {
+            DomainError::InvalidMoney("the amount is outside the supported range (at most 999999999999.99)".into())
+        })?;
+        Self::from_cents(cents)
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn checked_add(self, other: Money) -> Result<Money, DomainError> {
+        self.0
+            .checked_add(other.0)
+            .ok_or(DomainError::Overflow)
+            .and_then(|c| Money::from_cents(c).map_err(|_| DomainError::Overflow))
+    }
+
+    pub fn checked_sub(self, other: Money) -> Result<Money, DomainError> {
+        self.0
+            .checked_sub(other.0)
+            .ok_or(DomainError::Overflow)
+            .and_then(|c| Money::from_cents(c).map_err(|_| DomainError::Overflow))
+    }
+
+    /// `max(0, self)`.
+    pub fn at_least_zero(self) -> Money {
+        Money(self.0.max(0))
+    }
+
+    /// Sums exactly; fails rather than wraps if the sum leaves the supported range.
+    pub fn sum<I: IntoIterator<Item = Money>>(amounts: I) -> Result<Money, DomainError> {
+        amounts.into_iter().try_fold(Money::ZERO, Money::checked_add)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl FromStr for Money {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Money::parse(s)
+    }
+}
+
+/// Summing whole collections of stored amounts (each within range) — saturates at the range
+/// limits, which a portfolio never reaches; use [`Money::sum`] where overflow must be reported.
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        let cents = iter.fold(0_i64, |acc, m| acc.saturating_add(m.0));
+        Money(cents.clamp(-Money::MAX_CENTS, Money::MAX_CENTS))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).expect(s)
+    }
+
+    #[test]
+    fn the_wire_form_always_has_two_decimals() {
+        assert_eq!(m("700000").to_string(), "700000.00");
+        assert_eq!(m("0.5").to_string(), "0.50");
+        assert_eq!(m("225225.00").to_string(), "225225.00");
+        assert_eq!(m("-0.01").to_string(), "-0.01");
+        assert_eq!(m("0").to_string(), "0.00");
+    }
+
+    #[test]
+    fn trailing_zeros_beyond_the_cent_are_harmless() {
+        assert_eq!(m("1.500").cents(), 150);
+    }
+
+    #[test]
+    fn a_third_decimal_is_refused_not_rounded() {
+        assert!(Money::parse("0.005").is_err());
+        assert!(Money::parse("700000.001").is_err());
+    }
+
+    #[test]
+    fn anything_but_plain_decimal_digits_is_refused() {
+        for bad in ["", "-", ".5", "5.", "1e5", "1_000", " 1", "1 ", "+1", "1,50", "NaN", "Infinity", "0x10", "1..2"] {
+            assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn amounts_beyond_the_range_are_refused() {
+        assert_eq!(m("999999999999.99").cents(), Money::MAX_CENTS);
+        assert!(Money::parse("1000000000000.00").is_err());
+        assert!(Money::parse("-1000000000000").is_err());
+        assert!(Money::parse("99999999999999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_user_amount_is_never_negative() {
+        assert!(Money::parse_amount("-1.00").is_err());
+        assert_eq!(Money::parse_amount("0.00"), Ok(Money::ZERO));
+    }
+
+    #[test]
+    fn sums_are_exact_and_overflow_is_reported() {
+        let parts = [m("0.10"), m("0.20"), m("0.70")];
+        assert_eq!(Money::sum(parts), Ok(m("1.00")));
+        let max = Money::from_cents(Money::MAX_CENTS).unwrap();
+        assert_eq!(Money::sum([max, m("0.01")]), Err(DomainError::Overflow));
+    }
+
+    #[test]
+    fn decimal_round_trip_keeps_the_cents() {
+        assert_eq!(m("1234.56").to_decimal().to_string(), "1234.56");
+        assert_eq!(Money::from_decimal(Decimal::new(123456, 2)), Ok(m("1234.56")));
+    }
+}

@@ -1,0 +1,47 @@
+//! A project's period: when it starts and ends.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::DomainError;
+
+/// A project ends on or after the day it starts.
+pub fn check_project_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), DomainError> {
+    match (start, end) {
+        (Some(s), Some(e)) if e < s => Err(DomainError::InvalidPeriod(format!(
+            "the project would end ({e}) before it starts ({s}): periodEnd must not be before periodStart"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a period overlaps a calendar year; an open end reaches forever.
+pub fn overlaps_year(start: Option<NaiveDate>, end: Option<NaiveDate>, year: i32) -> bool {
+    start.is_none_or(|s| s.year() <= year) && end.is_none_or(|e| e.year() >= year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn a_project_ends_after_it_starts() {
+        assert!(check_project_period(d(2020, 1, 1), d(2022, 12, 31)).is_ok());
+        assert!(check_project_period(d(2020, 1, 1), d(2020, 1, 1)).is_ok());
+        assert!(check_project_period(d(2022, 12, 31), d(2020, 1, 1)).is_err());
+        assert!(check_project_period(None, d(2020, 1, 1)).is_ok());
+    }
+
+    #[test]
+    fn monni_overlaps_2020_to_2022_only() {
+        let (s, e) = (d(2020, 9, 1), d(2022, 12, 31));
+        assert!(!overlaps_year(s, e, 2019));
+        assert!(overlaps_year(s, e, 2020));
+        assert!(overlaps_year(s, e, 2022));
+        assert!(!overlaps_year(s, e, 2023));
+        assert!(overlaps_year(None, None, 1999));
+    }
+}

@@ -1,0 +1,191 @@
+//! State-aid allocations (valtionavustuspäätökset) and their payments (maksatukset).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::budget::check_year;
+use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId, PaymentId};
+use salkku_domain::{DomainError, Money};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::convert::all;
+use crate::entities::{allocation, application, organization, payment};
+use crate::records::{Allocation, Payment};
+use crate::support::referenced;
+use crate::{Actor, Db, StoreError, StoreResult, idempotency};
+
+#[derive(Debug, Clone)]
+pub struct NewAllocation {
+    pub funder: OrganizationId,
+    pub recipient: OrganizationId,
+    pub application: Option<ApplicationId>,
+    pub year: i32,
+    pub amount: Money,
+    pub decision_date: Option<NaiveDate>,
+    pub decision_ref: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub allocation: AllocationId,
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+/// Records a state-aid decision.
+pub async fn record(
+    db: &Db,
+    actor: &Actor,
+    new: NewAllocation,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Allocation> {
+    check_year(new.year).map_err(|e| StoreError::rule("year", e))?;
+    if new.amount.is_negative() {
+        return Err(StoreError::rule("amount", DomainError::InvalidMoney("an allocation is zero or more".into())));
+    }
+    idempotency::once(
+        db,
+        idempotency::Request { actor, operation: "recordAllocation", key: idempotency_key, now },
+        |a: &Allocation| a.id.0,
+        |tx| async move {
+            referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+            referenced::<organization::Entity, _>(&*tx, "recipientId", NodeKind::Organization, new.recipient.0).await?;
+            if let Some(app) = new.application {
+                referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
+            }
+            let row = allocation::ActiveModel {
+                funder_id: Set(new.funder.0),
+                recipient_id: Set(new.recipient.0),
+                application_id: Set(new.application.map(|a| a.0)),
+                year: Set(new.year),
+                amount_cents: Set(new.amount.cents()),
+                paid_total_cents: Set(0),
+                decision_date: Set(new.decision_date),
+                decision_ref: Set(new.decision_ref),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            Ok((Allocation::try_from(row)?, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), AllocationId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed allocation is gone"))
+        },
+    )
+    .await
+}
+
+/// Records a payment, unless it would take the allocation's payments above its amount. The check
+/// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
+pub async fn pay(
+    db: &Db,
+    actor: &Actor,
+    new: NewPayment,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Payment> {
+    if new.amount.is_negative() || new.amount.is_zero() {
+        return Err(StoreError::rule("amount", DomainError::InvalidMoney("a payment is more than zero".into())));
+    }
+    idempotency::once(
+        db,
+        idempotency::Request { actor, operation: "recordPayment", key: idempotency_key, now },
+        |p: &Payment| p.id.0,
+        |tx| async move {
+            let target: Allocation = referenced::<allocation::Entity, _>(
+                &*tx,
+                "allocationId",
+                NodeKind::StateAidAllocation,
+                new.allocation.0,
+            )
+            .await?
+            .try_into()?;
+            let cents = new.amount.cents();
+            let done = allocation::Entity::update_many()
+                .col_expr(allocation::Column::PaidTotalCents, Expr::col(allocation::Column::PaidTotalCents).add(cents))
+                .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+                .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
+                .filter(allocation::Column::Id.eq(new.allocation.0))
+                .filter(
+                    Expr::col(allocation::Column::PaidTotalCents)
+                        .add(cents)
+                        .lte(Expr::col(allocation::Column::AmountCents)),
+                )
+                .exec(&*tx)
+                .await?;
+            if done.rows_affected != 1 {
+                let now_paid = get(&*tx, new.allocation).await?.map_or(target.paid_total, |a| a.paid_total);
+                return Err(StoreError::Overpayment {
+                    amount: new.amount.to_string(),
+                    would_be: now_paid.checked_add(new.amount).map_or_else(|_| "more".into(), |m| m.to_string()),
+                    allocated: target.amount.to_string(),
+                });
+            }
+            let row = payment::ActiveModel {
+                allocation_id: Set(new.allocation.0),
+                paid_on: Set(new.paid_on),
+                amount_cents: Set(cents),
+                reference: Set(new.reference),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            Ok((Payment::try_from(row)?, tx))
+        },
+        |db, id| async move {
+            payment_by_id(db.conn(), PaymentId(id))
+                .await?
+                .ok_or_else(|| StoreError::corrupt("replayed payment is gone"))
+        },
+    )
+    .await
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<Option<Allocation>> {
+    allocation::Entity::find_by_id(id.0).one(c).await?.map(Allocation::try_from).transpose()
+}
+
+pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> StoreResult<Vec<Allocation>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(allocation::Entity::find().filter(allocation::Column::Id.is_in(keys)).all(c).await?)
+}
+
+/// The allocations of each application, by year.
+pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Allocation>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(allocation::Entity::find()
+        .filter(allocation::Column::ApplicationId.is_in(keys))
+        .order_by_asc(allocation::Column::Year)
+        .order_by_asc(allocation::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Every allocation, by year.
+pub async fn all_by_year<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<Allocation>> {
+    all(allocation::Entity::find()
+        .order_by_asc(allocation::Column::Year)
+        .order_by_asc(allocation::Column::Id)
+        .all(c)
+        .await?)
+}
+
+async fn payment_by_id<C: ConnectionTrait>(c: &C, id: PaymentId) -> StoreResult<Option<Payment>> {
+    payment::Entity::find_by_id(id.0).one(c).await?.map(Payment::try_from).transpose()
+}
+
+/// The payments of each allocation, by date.
+pub async fn payments_of<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> StoreResult<Vec<Payment>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(payment::Entity::find()
+        .filter(payment::Column::AllocationId.is_in(keys))
+        .order_by_asc(payment::Column::PaidOn)
+        .order_by_asc(payment::Column::Id)
+        .all(c)
+        .await?)
+}

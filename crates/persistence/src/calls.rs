@@ -1,0 +1,83 @@
+//! Grant calls (valtionavustushaut): funder, application period, maximum aid rate.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::call::check_application_period;
+use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId, ProgrammeId};
+use salkku_domain::{Money, Rate};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::convert::all;
+use crate::deadlines::{self, Derived, Source};
+use crate::entities::{grant_call, organization, programme};
+use crate::records::GrantCall;
+use crate::support::referenced;
+use crate::{Db, StoreError, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewGrantCall {
+    pub title: String,
+    pub funder: OrganizationId,
+    pub programme: Option<ProgrammeId>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: DateTime<Utc>,
+    pub max_aid_rate: Rate,
+    pub in_kind_counts: bool,
+    pub envelope: Option<Money>,
+    pub url: Option<String>,
+}
+
+/// Creates the call and its closing deadline.
+pub async fn create(db: &Db, new: NewGrantCall, now: DateTime<Utc>) -> StoreResult<GrantCall> {
+    check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
+    let tx = db.begin_write().await?;
+    referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    if let Some(p) = new.programme {
+        referenced::<programme::Entity, _>(&*tx, "programmeId", NodeKind::FundingProgramme, p.0).await?;
+    }
+    let row = grant_call::ActiveModel {
+        title: Set(new.title),
+        funder_id: Set(new.funder.0),
+        programme_id: Set(new.programme.map(|p| p.0)),
+        opens_at: Set(new.opens_at),
+        closes_at: Set(new.closes_at),
+        max_aid_rate_bp: Set(i32::from(new.max_aid_rate.basis_points())),
+        in_kind_counts: Set(new.in_kind_counts),
+        envelope_cents: Set(new.envelope.map(Money::cents)),
+        url: Set(new.url),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    let call = GrantCall::try_from(row)?;
+    let closing = Derived {
+        title: call.title.clone(),
+        due_at: call.closes_at,
+        application: None,
+        call: Some(call.id),
+        commitment: None,
+    };
+    deadlines::sync(&*tx, Source::CallCloses(call.id), Some(closing), now).await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: GrantCallId) -> StoreResult<Option<GrantCall>> {
+    grant_call::Entity::find_by_id(id.0).one(c).await?.map(GrantCall::try_from).transpose()
+}
+
+pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[GrantCallId]) -> StoreResult<Vec<GrantCall>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(grant_call::Entity::find().filter(grant_call::Column::Id.is_in(keys)).all(c).await?)
+}
+
+/// Every call, by closing time.
+pub async fn all_by_closing<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<GrantCall>> {
+    all(grant_call::Entity::find()
+        .order_by_asc(grant_call::Column::ClosesAt)
+        .order_by_asc(grant_call::Column::Id)
+        .all(c)
+        .await?)
+}

@@ -1,0 +1,166 @@
+//! Commitments (sitoumukset): organisations' pledges towards an application's self-funding.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::deadline::end_of_day;
+use salkku_domain::ids::{ApplicationId, CommitmentId, NodeKind, OrganizationId};
+use salkku_domain::{CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::convert::all;
+use crate::deadlines::{self, Derived, Source};
+use crate::entities::{application, commitment, organization};
+use crate::records::Commitment;
+use crate::support::{expect_version, referenced, target, versioned_update};
+use crate::{Actor, Db, StoreError, StoreResult, idempotency};
+
+#[derive(Debug, Clone)]
+pub struct NewCommitment {
+    pub application: ApplicationId,
+    pub organization: OrganizationId,
+    pub amount: Money,
+    pub kind: CommitmentKind,
+    pub level: CommitmentLevel,
+    pub status: CommitmentStatus,
+    pub due_date: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDate>,
+    pub decision_ref: Option<String>,
+}
+
+/// Changes to a commitment; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentChanges {
+    pub amount: Option<Money>,
+    pub status: Option<CommitmentStatus>,
+    pub decided_at: Option<Option<NaiveDate>>,
+    pub decision_ref: Option<Option<String>>,
+}
+
+/// Adds a commitment, and its due date as a deadline.
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    new: NewCommitment,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<Commitment> {
+    idempotency::once(
+        db,
+        idempotency::Request { actor, operation: "addCommitment", key: idempotency_key, now },
+        |c: &Commitment| c.id.0,
+        |tx| async move {
+            let created = insert(&*tx, new, now).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), CommitmentId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed commitment is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc>) -> StoreResult<Commitment> {
+    if new.amount.is_negative() {
+        return Err(StoreError::rule(
+            "amount",
+            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
+        ));
+    }
+    let app =
+        referenced::<application::Entity, _>(c, "applicationId", NodeKind::Application, new.application.0).await?;
+    let org =
+        referenced::<organization::Entity, _>(c, "organizationId", NodeKind::Organization, new.organization.0).await?;
+    let row = commitment::ActiveModel {
+        application_id: Set(new.application.0),
+        organization_id: Set(new.organization.0),
+        amount_cents: Set(new.amount.cents()),
+        kind: Set(new.kind.as_str().to_owned()),
+        level: Set(new.level.as_str().to_owned()),
+        status: Set(new.status.as_str().to_owned()),
+        due_date: Set(new.due_date),
+        decided_at: Set(new.decided_at),
+        decision_ref: Set(new.decision_ref),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let created = Commitment::try_from(row)?;
+    let label = app.acronym.unwrap_or(app.name);
+    let due = created.due_date.map(|d| Derived {
+        title: format!("{label}: commitment of {}", org.name),
+        due_at: end_of_day(d),
+        application: Some(created.application),
+        call: app.call_id.map(salkku_domain::ids::GrantCallId),
+        commitment: Some(created.id),
+    });
+    deadlines::sync(c, Source::CommitmentDue(created.id), due, now).await?;
+    Ok(created)
+}
+
+/// Applies changes if the commitment is still at `expected_version`.
+pub async fn update(
+    db: &Db,
+    id: CommitmentId,
+    expected_version: i32,
+    changes: CommitmentChanges,
+    now: DateTime<Utc>,
+) -> StoreResult<Commitment> {
+    if changes.amount.is_some_and(Money::is_negative) {
+        return Err(StoreError::rule(
+            "amount",
+            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
+        ));
+    }
+    let tx = db.begin_write().await?;
+    let current: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    expect_version(NodeKind::Commitment, expected_version, current.version)?;
+    let mut update = commitment::Entity::update_many().col_expr(commitment::Column::UpdatedAt, Expr::value(now));
+    if let Some(amount) = changes.amount {
+        update = update.col_expr(commitment::Column::AmountCents, Expr::value(amount.cents()));
+    }
+    if let Some(status) = changes.status {
+        update = update.col_expr(commitment::Column::Status, Expr::value(status.as_str()));
+    }
+    if let Some(decided_at) = changes.decided_at {
+        update = update.col_expr(commitment::Column::DecidedAt, Expr::value(decided_at));
+    }
+    if let Some(decision_ref) = changes.decision_ref {
+        update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));
+    }
+    versioned_update(
+        &*tx,
+        NodeKind::Commitment,
+        id.0,
+        expected_version,
+        commitment::Column::Id,
+        commitment::Column::Version,
+        update,
+    )
+    .await?;
+    let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: CommitmentId) -> StoreResult<Option<Commitment>> {
+    commitment::Entity::find_by_id(id.0).one(c).await?.map(Commitment::try_from).transpose()
+}
+
+pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[CommitmentId]) -> StoreResult<Vec<Commitment>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)).all(c).await?)
+}
+
+/// The commitments of each application, in the order they were made.
+pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Commitment>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(commitment::Entity::find()
+        .filter(commitment::Column::ApplicationId.is_in(keys))
+        .order_by_asc(commitment::Column::ApplicationId)
+        .order_by_asc(commitment::Column::Id)
+        .all(c)
+        .await?)
+}

@@ -1,0 +1,224 @@
+//! Rows to records. The database's checks make a bad value impossible; if one appears anyway
+//! (a hand edit), it is reported as corrupt data rather than passed on.
+
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, BudgetLineId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
+    ProgrammeId,
+};
+use salkku_domain::{
+    ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
+    Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
+};
+
+use crate::entities as e;
+use crate::records::*;
+use crate::{StoreError, StoreResult};
+
+pub(crate) fn money(cents: i64) -> StoreResult<Money> {
+    Money::from_cents(cents).map_err(|_| StoreError::corrupt(format!("amount {cents} cents is out of range")))
+}
+
+pub(crate) fn rate(bp: i32) -> StoreResult<Rate> {
+    Rate::from_basis_points(i64::from(bp)).map_err(|_| StoreError::corrupt(format!("rate {bp} bp is out of range")))
+}
+
+fn parsed<T>(value: Result<T, salkku_domain::DomainError>) -> StoreResult<T> {
+    value.map_err(|e| StoreError::corrupt(e.to_string()))
+}
+
+impl TryFrom<e::organization::Model> for Organization {
+    type Error = StoreError;
+    fn try_from(m: e::organization::Model) -> StoreResult<Self> {
+        Ok(Organization {
+            id: OrganizationId(m.id),
+            name: m.name,
+            kind: parsed(OrganizationKind::parse(&m.kind))?,
+            business_id: m
+                .business_id
+                .as_deref()
+                .map(BusinessId::parse)
+                .transpose()
+                .map_err(|e| StoreError::corrupt(e.to_string()))?,
+            region: m
+                .region_code
+                .as_deref()
+                .map(RegionCode::parse)
+                .transpose()
+                .map_err(|e| StoreError::corrupt(e.to_string()))?,
+            population: m.population,
+            version: m.version,
+        })
+    }
+}
+
+impl TryFrom<e::programme::Model> for Programme {
+    type Error = StoreError;
+    fn try_from(m: e::programme::Model) -> StoreResult<Self> {
+        Ok(Programme {
+            id: ProgrammeId(m.id),
+            name: m.name,
+            funder: OrganizationId(m.funder_id),
+            max_aid_rate: m.max_aid_rate_bp.map(rate).transpose()?,
+        })
+    }
+}
+
+impl TryFrom<e::grant_call::Model> for GrantCall {
+    type Error = StoreError;
+    fn try_from(m: e::grant_call::Model) -> StoreResult<Self> {
+        Ok(GrantCall {
+            id: GrantCallId(m.id),
+            title: m.title,
+            funder: OrganizationId(m.funder_id),
+            programme: m.programme_id.map(ProgrammeId),
+            opens_at: m.opens_at,
+            closes_at: m.closes_at,
+            max_aid_rate: rate(m.max_aid_rate_bp)?,
+            in_kind_counts: m.in_kind_counts,
+            envelope: m.envelope_cents.map(money).transpose()?,
+            url: m.url,
+        })
+    }
+}
+
+impl TryFrom<e::application::Model> for Application {
+    type Error = StoreError;
+    fn try_from(m: e::application::Model) -> StoreResult<Self> {
+        Ok(Application {
+            id: ApplicationId(m.id),
+            name: m.name,
+            acronym: m.acronym,
+            description: m.description,
+            call: m.call_id.map(GrantCallId),
+            status: parsed(ApplicationStatus::parse(&m.status))?,
+            version: m.version,
+            lead: OrganizationId(m.lead_id),
+            period_start: m.period_start,
+            period_end: m.period_end,
+            report_due: m.report_due,
+            submitted_at: m.submitted_at,
+            state_aid_requested: money(m.state_aid_requested_cents)?,
+            total_cost: money(m.total_cost_cents)?,
+            created_by: m.created_by,
+            created_at: m.created_at,
+        })
+    }
+}
+
+impl TryFrom<e::participant::Model> for Participation {
+    type Error = StoreError;
+    fn try_from(m: e::participant::Model) -> StoreResult<Self> {
+        Ok(Participation {
+            application: ApplicationId(m.application_id),
+            organization: OrganizationId(m.organization_id),
+            role: parsed(ParticipationRole::parse(&m.role))?,
+        })
+    }
+}
+
+impl TryFrom<e::budget_line::Model> for StoredBudgetLine {
+    type Error = StoreError;
+    fn try_from(m: e::budget_line::Model) -> StoreResult<Self> {
+        Ok(StoredBudgetLine {
+            id: BudgetLineId(m.id),
+            application: ApplicationId(m.application_id),
+            line: BudgetLine {
+                category: parsed(CostCategory::parse(&m.category))?,
+                year: m.year,
+                description: m.description,
+                amount: money(m.amount_cents)?,
+            },
+        })
+    }
+}
+
+impl TryFrom<e::commitment::Model> for Commitment {
+    type Error = StoreError;
+    fn try_from(m: e::commitment::Model) -> StoreResult<Self> {
+        Ok(Commitment {
+            id: CommitmentId(m.id),
+            application: ApplicationId(m.application_id),
+            organization: OrganizationId(m.organization_id),
+            amount: money(m.amount_cents)?,
+            kind: parsed(CommitmentKind::parse(&m.kind))?,
+            level: parsed(CommitmentLevel::parse(&m.level))?,
+            status: parsed(CommitmentStatus::parse(&m.status))?,
+            due_date: m.due_date,
+            decided_at: m.decided_at,
+            decision_ref: m.decision_ref,
+            version: m.version,
+        })
+    }
+}
+
+impl TryFrom<e::allocation::Model> for Allocation {
+    type Error = StoreError;
+    fn try_from(m: e::allocation::Model) -> StoreResult<Self> {
+        Ok(Allocation {
+            id: AllocationId(m.id),
+            funder: OrganizationId(m.funder_id),
+            recipient: OrganizationId(m.recipient_id),
+            application: m.application_id.map(ApplicationId),
+            year: m.year,
+            amount: money(m.amount_cents)?,
+            paid_total: money(m.paid_total_cents)?,
+            decision_date: m.decision_date,
+            decision_ref: m.decision_ref,
+            version: m.version,
+        })
+    }
+}
+
+impl TryFrom<e::payment::Model> for Payment {
+    type Error = StoreError;
+    fn try_from(m: e::payment::Model) -> StoreResult<Self> {
+        Ok(Payment {
+            id: PaymentId(m.id),
+            allocation: AllocationId(m.allocation_id),
+            paid_on: m.paid_on,
+            amount: money(m.amount_cents)?,
+            reference: m.reference,
+        })
+    }
+}
+
+impl TryFrom<e::deadline::Model> for Deadline {
+    type Error = StoreError;
+    fn try_from(m: e::deadline::Model) -> StoreResult<Self> {
+        Ok(Deadline {
+            id: DeadlineId(m.id),
+            kind: parsed(DeadlineKind::parse(&m.kind))?,
+            title: m.title,
+            due_at: m.due_at,
+            tentative: m.tentative,
+            application: m.application_id.map(ApplicationId),
+            call: m.call_id.map(GrantCallId),
+            commitment: m.commitment_id.map(CommitmentId),
+        })
+    }
+}
+
+impl TryFrom<e::status_change::Model> for StatusChange {
+    type Error = StoreError;
+    fn try_from(m: e::status_change::Model) -> StoreResult<Self> {
+        Ok(StatusChange {
+            application: ApplicationId(m.application_id),
+            from: m
+                .from_status
+                .as_deref()
+                .map(ApplicationStatus::parse)
+                .transpose()
+                .map_err(|e| StoreError::corrupt(e.to_string()))?,
+            to: parsed(ApplicationStatus::parse(&m.to_status))?,
+            at: m.at,
+            by: m.by_subject,
+            decision_ref: m.decision_ref,
+        })
+    }
+}
+
+/// Converts a list of rows.
+pub(crate) fn all<M, R: TryFrom<M, Error = StoreError>>(rows: Vec<M>) -> StoreResult<Vec<R>> {
+    rows.into_iter().map(R::try_from).collect()
+}

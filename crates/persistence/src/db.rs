@@ -1,0 +1,141 @@
+//! Connecting to SQLite or PostgreSQL, migrating, and transactions.
+//!
+//! SQLite is the embedded default: one file, WAL so readers never wait for the writer, a busy
+//! timeout, foreign keys enforced, and writers queued inside the process so that two requests
+//! never race for the write lock ("database is locked" never reaches a user). PostgreSQL is the
+//! production store; its own locking serves concurrent writers and replicas.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use salkku_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::StoreResult;
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    /// `sqlite://PATH?mode=rwc` or `postgres://…`.
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl DbSettings {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbSettings { url: url.into(), max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// The two stores salkku runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections and, on SQLite, the queue of writers.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+    writer: Option<Arc<Mutex<()>>>,
+}
+
+/// A transaction for writes. Dropped without [`WriteTx::commit`], it rolls back.
+pub struct WriteTx {
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl Db {
+    pub async fn connect(settings: &DbSettings) -> StoreResult<Db> {
+        let backend = if settings.url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if settings.url.starts_with("postgres:") || settings.url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(sea_orm::DbErr::Custom("the database URL must start with sqlite: or postgres:".into()).into());
+        };
+        let mut options = ConnectOptions::new(settings.url.clone());
+        options
+            .max_connections(settings.max_connections)
+            .min_connections(1)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_timeout(settings.acquire_timeout)
+            .sqlx_logging(false);
+        if backend == Backend::Sqlite {
+            options.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        }
+        let conn = sea_orm::Database::connect(options).await?;
+        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Db { conn, backend, writer })
+    }
+
+    /// Applies the migrations not yet applied; returns how many there were.
+    pub async fn migrate(&self) -> StoreResult<usize> {
+        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
+        Migrator::up(&self.conn, None).await?;
+        Ok(pending)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.conn.ping().await?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Starts a write transaction; on SQLite, waits for the writers ahead of it first.
+    pub async fn begin_write(&self) -> StoreResult<WriteTx> {
+        let turn = match &self.writer {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.conn.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
+    /// Counts statements run through this pool from now on (for tests and metrics).
+    pub fn set_statement_observer(&mut self, observer: impl Fn() + Send + Sync + 'static) {
+        self.conn.set_metric_callback(move |_info| observer());
+    }
+
+    pub async fn close(self) -> StoreResult<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+//! The `applications` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "applications")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub call_id: Option<i64>,
+    pub status: String,
+    pub lead_id: i64,
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+    pub report_due: Option<Date>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub state_aid_requested_cents: i64,
+    pub total_cost_cents: i64,
+    pub created_by: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,27 @@
+//! The `grant_calls` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "grant_calls")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub title: String,
+    pub funder_id: i64,
+    pub programme_id: Option<i64>,
+    pub opens_at: Option<DateTimeUtc>,
+    pub closes_at: DateTimeUtc,
+    pub max_aid_rate_bp: i32,
+    pub in_kind_counts: bool,
+    pub envelope_cents: Option<i64>,
+    pub url: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! sea-orm entities, one per table. They mirror the schema and nothing more: conversion to the
+//! domain's types happens in the repositories, and no entity ever reaches the API.
+
+pub mod allocation;
+pub mod application;
+pub mod application_region;
+pub mod budget_line;
+pub mod commitment;
+pub mod deadline;
+pub mod grant_call;
+pub mod idempotency_key;
+pub mod organization;
+pub mod participant;
+pub mod payment;
+pub mod programme;
+pub mod region;
+pub mod status_change;

@@ -1,0 +1,21 @@
+//! The `status_changes` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "status_changes")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub application_id: i64,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub at: DateTimeUtc,
+    pub by_subject: String,
+    pub decision_ref: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

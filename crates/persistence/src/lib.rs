@@ -1,0 +1,30 @@
+//! Storage of the salkku portfolio on SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! The same code serves both. Commands (`create`, `update`, `transition`, `set_budget`, …) each
+//! run in one transaction: they check the references they are given, apply optimistic
+//! concurrency (`version`) atomically in the `UPDATE`, and keep derived data — automatic
+//! deadlines, an application's total cost, an allocation's paid total — in step with the rows it
+//! derives from. Reads hand out [`records`] in the domain's types, never entities.
+
+pub mod actor;
+pub mod allocations;
+pub mod applications;
+pub mod budgets;
+pub mod calls;
+pub mod commitments;
+mod convert;
+pub mod db;
+pub mod deadlines;
+pub mod entities;
+pub mod error;
+pub mod idempotency;
+pub mod organizations;
+pub mod programmes;
+pub mod records;
+pub mod regions;
+pub mod splits;
+mod support;
+
+pub use actor::Actor;
+pub use db::{Backend, Db, DbSettings, WriteTx};
+pub use error::{StoreError, StoreResult};

@@ -1,0 +1,55 @@
+//! Funding programmes (ohjelmat, hankekorit) under which calls open.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::Rate;
+use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::convert::all;
+use crate::entities::{organization, programme};
+use crate::records::Programme;
+use crate::support::referenced;
+use crate::{Db, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub name: String,
+    pub funder: OrganizationId,
+    pub max_aid_rate: Option<Rate>,
+}
+
+pub async fn create(db: &Db, new: NewProgramme, now: DateTime<Utc>) -> StoreResult<Programme> {
+    let tx = db.begin_write().await?;
+    referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    let row = programme::ActiveModel {
+        name: Set(new.name),
+        funder_id: Set(new.funder.0),
+        max_aid_rate_bp: Set(new.max_aid_rate.map(|r| i32::from(r.basis_points()))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    row.try_into()
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: ProgrammeId) -> StoreResult<Option<Programme>> {
+    programme::Entity::find_by_id(id.0).one(c).await?.map(Programme::try_from).transpose()
+}
+
+pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ProgrammeId]) -> StoreResult<Vec<Programme>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    all(programme::Entity::find().filter(programme::Column::Id.is_in(keys)).all(c).await?)
+}
+
+/// Every programme, by name.
+pub async fn all_by_name<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<Programme>> {
+    all(programme::Entity::find()
+        .order_by_asc(programme::Column::Name)
+        .order_by_asc(programme::Column::Id)
+        .all(c)
+        .await?)
+}

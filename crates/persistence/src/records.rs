@@ -1,0 +1,141 @@
+//! What the storage layer hands out: plain values in the domain's types, built from rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, BudgetLineId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
+    ProgrammeId,
+};
+use salkku_domain::{
+    ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
+    OrganizationKind, ParticipationRole, Rate, RegionCode,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub name: String,
+    pub kind: OrganizationKind,
+    pub business_id: Option<BusinessId>,
+    pub region: Option<RegionCode>,
+    pub population: Option<i64>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Programme {
+    pub id: ProgrammeId,
+    pub name: String,
+    pub funder: OrganizationId,
+    pub max_aid_rate: Option<Rate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantCall {
+    pub id: GrantCallId,
+    pub title: String,
+    pub funder: OrganizationId,
+    pub programme: Option<ProgrammeId>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: DateTime<Utc>,
+    pub max_aid_rate: Rate,
+    pub in_kind_counts: bool,
+    pub envelope: Option<Money>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub name: String,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub call: Option<GrantCallId>,
+    pub status: ApplicationStatus,
+    pub version: i32,
+    pub lead: OrganizationId,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub report_due: Option<NaiveDate>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub state_aid_requested: Money,
+    pub total_cost: Money,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An organisation's part in an application other than leading it (the lead is
+/// [`Application::lead`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participation {
+    pub application: ApplicationId,
+    pub organization: OrganizationId,
+    pub role: ParticipationRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBudgetLine {
+    pub id: BudgetLineId,
+    pub application: ApplicationId,
+    pub line: BudgetLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    pub id: CommitmentId,
+    pub application: ApplicationId,
+    pub organization: OrganizationId,
+    pub amount: Money,
+    pub kind: CommitmentKind,
+    pub level: CommitmentLevel,
+    pub status: CommitmentStatus,
+    pub due_date: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDate>,
+    pub decision_ref: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    pub id: AllocationId,
+    pub funder: OrganizationId,
+    pub recipient: OrganizationId,
+    pub application: Option<ApplicationId>,
+    pub year: i32,
+    pub amount: Money,
+    pub paid_total: Money,
+    pub decision_date: Option<NaiveDate>,
+    pub decision_ref: Option<String>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: PaymentId,
+    pub allocation: AllocationId,
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub id: DeadlineId,
+    pub kind: DeadlineKind,
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+    pub tentative: bool,
+    pub application: Option<ApplicationId>,
+    pub call: Option<GrantCallId>,
+    pub commitment: Option<CommitmentId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub application: ApplicationId,
+    pub from: Option<ApplicationStatus>,
+    pub to: ApplicationStatus,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub decision_ref: Option<String>,
+}

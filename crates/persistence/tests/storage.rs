@@ -1,0 +1,380 @@
+//! The storage layer on SQLite and PostgreSQL alike: each test runs on both, each on a fresh
+//! database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::deadline::helsinki;
+use salkku_domain::funding::ViolationCode;
+use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::*;
+use salkku_persistence::allocations::{NewAllocation, NewPayment};
+use salkku_persistence::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
+use salkku_persistence::calls::NewGrantCall;
+use salkku_persistence::commitments::{CommitmentChanges, NewCommitment};
+use salkku_persistence::entities;
+use salkku_persistence::organizations::NewOrganization;
+use salkku_persistence::records::{Application, Organization};
+use salkku_persistence::*;
+use salkku_test_db::{TestDatabase, on_both};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+
+async fn open(t: &TestDatabase) -> Db {
+    let db = Db::connect(&DbSettings::new(t.url.clone())).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    db
+}
+
+fn now() -> DateTime<Utc> {
+    helsinki(2020, 5, 11, 10, 0).unwrap()
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s).unwrap()
+}
+
+fn d(y: i32, mo: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, mo, day).unwrap()
+}
+
+fn coordinator() -> Actor {
+    Actor::system("auli.romppainen")
+}
+
+async fn org(db: &Db, name: &str, kind: OrganizationKind) -> Organization {
+    let new = NewOrganization { name: name.into(), kind, business_id: None, region: None, population: None };
+    organizations::create(db, new, now()).await.unwrap()
+}
+
+async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> GrantCallId {
+    let new = NewGrantCall {
+        title: "Lastensuojelun kehittäminen".into(),
+        funder,
+        programme: None,
+        opens_at: Some(helsinki(2020, 4, 1, 8, 0).unwrap()),
+        closes_at: helsinki(2020, 6, 30, 16, 15).unwrap(),
+        max_aid_rate: Rate::parse(rate).unwrap(),
+        in_kind_counts: in_kind,
+        envelope: None,
+        url: None,
+    };
+    calls::create(db, new, now()).await.unwrap().id
+}
+
+async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
+    let stm = org(db, "Sosiaali- ja terveysministeriö", OrganizationKind::Ministry).await;
+    let sonet = org(db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
+    let pikassos = org(db, "Pikassos Oy", OrganizationKind::Company).await;
+    let call = call(db, stm.id, "80", false).await;
+    let new = NewApplication {
+        name: "MONNI – Lastensuojelun monialainen kehittäminen".into(),
+        acronym: Some("MONNI".into()),
+        description: None,
+        call: Some(call),
+        lead: sonet.id,
+        participants: vec![NewParticipant { organization: pikassos.id, role: ParticipationRole::CoImplementer }],
+        regions: vec![
+            RegionCode::parse("05").unwrap(),
+            RegionCode::parse("06").unwrap(),
+            RegionCode::parse("14").unwrap(),
+        ],
+        period_start: Some(d(2020, 9, 1)),
+        period_end: Some(d(2022, 12, 31)),
+        report_due: None,
+    };
+    let app = applications::create(db, &coordinator(), new, None, now()).await.unwrap();
+    (app, sonet, call)
+}
+
+fn line(category: CostCategory, year: i32, amount: &str) -> BudgetLine {
+    BudgetLine::new(category, year, None, m(amount)).unwrap()
+}
+
+async fn count<E: EntityTrait>(db: &Db) -> u64
+where
+    E::Model: Sync,
+{
+    E::find().count(db.conn()).await.unwrap()
+}
+
+on_both! {
+    async fn migrations_create_the_schema_with_every_region(t: TestDatabase) {
+        let db = open(&t).await;
+        assert_eq!(regions::all(db.conn()).await.unwrap().len(), 19);
+        // A second run finds nothing to do.
+        assert_eq!(db.migrate().await.unwrap(), 0);
+        db.ping().await.unwrap();
+    }
+
+    async fn an_organisation_round_trips_and_a_business_id_is_taken_once(t: TestDatabase) {
+        let db = open(&t).await;
+        let new = NewOrganization {
+            name: "Seinäjoen kaupunki".into(),
+            kind: OrganizationKind::Municipality,
+            business_id: Some(BusinessId::parse("0112038-9").unwrap()),
+            region: Some(RegionCode::parse("14").unwrap()),
+            population: Some(64_736),
+        };
+        let created = organizations::create(&db, new.clone(), now()).await.unwrap();
+        assert_eq!(organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
+        let again = organizations::create(&db, NewOrganization { name: "Toinen".into(), ..new }, now()).await;
+        assert!(matches!(again, Err(StoreError::Duplicate { field: "businessId", .. })), "{again:?}");
+        assert_eq!(count::<entities::organization::Entity>(&db).await, 1);
+    }
+
+    async fn a_call_brings_its_closing_deadline(t: TestDatabase) {
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let id = call(&db, stm.id, "80", false).await;
+        let due = deadlines::due_between(db.conn(), helsinki(2020, 6, 1, 0, 0).unwrap(), helsinki(2020, 7, 1, 0, 0).unwrap()).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].kind, DeadlineKind::CallCloses);
+        assert_eq!(due[0].call, Some(id));
+        assert_eq!(salkku_domain::deadline::local_due(due[0].due_at), "2020-06-30 16:15");
+    }
+
+    async fn a_call_that_closes_before_it_opens_is_refused_and_not_stored(t: TestDatabase) {
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let closes = helsinki(2020, 4, 1, 8, 0).unwrap();
+        let new = NewGrantCall {
+            title: "Backwards".into(),
+            funder: stm.id,
+            programme: None,
+            opens_at: Some(closes),
+            closes_at: closes,
+            max_aid_rate: Rate::FULL,
+            in_kind_counts: false,
+            envelope: None,
+            url: None,
+        };
+        assert!(matches!(calls::create(&db, new, now()).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
+        assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
+        assert_eq!(count::<entities::deadline::Entity>(&db).await, 0);
+    }
+
+    async fn the_database_itself_refuses_negative_money_bad_rates_and_unknown_codes(t: TestDatabase) {
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let now = "'2020-01-01T00:00:00+00:00'";
+        for sql in [
+            format!("INSERT INTO grant_calls (title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at, version) VALUES ('x', {}, {now}, 10001, false, {now}, {now}, 1)", stm.id.0),
+            format!("INSERT INTO grant_calls (title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, envelope_cents, created_at, updated_at, version) VALUES ('x', {}, {now}, 8000, false, -1, {now}, {now}, 1)", stm.id.0),
+            format!("INSERT INTO organizations (name, kind, created_at, updated_at, version) VALUES ('x', 'PIRATE', {now}, {now}, 1)"),
+            format!("INSERT INTO organizations (name, kind, region_code, created_at, updated_at, version) VALUES ('x', 'NGO', '03', {now}, {now}, 1)"),
+            format!("INSERT INTO grant_calls (title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at, version) VALUES ('x', 999, {now}, 8000, false, {now}, {now}, 1)"),
+        ] {
+            assert!(db.conn().execute_unprepared(&sql).await.is_err(), "accepted: {sql}");
+        }
+        assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
+    }
+
+    async fn an_application_starts_as_an_idea_with_history_regions_and_deadlines(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, sonet, _) = monni(&db).await;
+        assert_eq!(app.status, ApplicationStatus::Idea);
+        assert_eq!((app.version, app.lead), (1, sonet.id));
+        let history = applications::history_of(db.conn(), &[app.id]).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!((history[0].from, history[0].to, history[0].by.as_str()), (None, ApplicationStatus::Idea, "auli.romppainen"));
+        let regions: Vec<_> = applications::regions_of(db.conn(), &[app.id]).await.unwrap().into_iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(regions, ["05", "06", "14"]);
+        let participants = applications::participants_of(db.conn(), &[app.id]).await.unwrap();
+        assert_eq!(participants.len(), 1);
+        let deadlines = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
+        assert_eq!(deadlines.iter().map(|d| d.kind).collect::<Vec<_>>(), [DeadlineKind::ProjectEnds]);
+        assert_eq!(salkku_domain::deadline::local_due(deadlines[0].due_at), "2022-12-31 23:59");
+    }
+
+    async fn a_failed_create_leaves_nothing_behind(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, sonet, call) = monni(&db).await;
+        let before = (count::<entities::application::Entity>(&db).await, count::<entities::status_change::Entity>(&db).await);
+        let new = NewApplication {
+            name: "Orpo".into(),
+            acronym: None,
+            description: None,
+            call: Some(call),
+            lead: sonet.id,
+            participants: vec![NewParticipant { organization: OrganizationId(9999), role: ParticipationRole::Partner }],
+            regions: vec![],
+            period_start: None,
+            period_end: Some(d(2021, 1, 1)),
+            report_due: None,
+        };
+        let refused = applications::create(&db, &coordinator(), new, None, now()).await;
+        assert!(matches!(refused, Err(StoreError::UnknownReference { field: "participants", .. })), "{refused:?}");
+        let after = (count::<entities::application::Entity>(&db).await, count::<entities::status_change::Entity>(&db).await);
+        assert_eq!(before, after);
+        assert_eq!(deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().len(), 1);
+    }
+
+    async fn a_stale_version_is_a_conflict_and_changes_nothing(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let renamed = applications::update(&db, app.id, 1, ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() }, now()).await.unwrap();
+        assert_eq!((renamed.version, renamed.name.as_str()), (2, "MONNI 2020–2022"));
+        let stale = applications::update(&db, app.id, 1, ApplicationChanges { name: Some("Overwrite".into()), ..Default::default() }, now()).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { kind: NodeKind::Application, expected: 1, actual: 2 })), "{stale:?}");
+        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().name, "MONNI 2020–2022");
+    }
+
+    async fn moving_the_project_end_moves_its_deadline(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let changes = ApplicationChanges { period_end: Some(Some(d(2023, 6, 30))), report_due: Some(Some(d(2023, 10, 31))), ..Default::default() };
+        applications::update(&db, app.id, 1, changes, now()).await.unwrap();
+        let deadlines = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
+        let shown: Vec<_> = deadlines.iter().map(|d| (d.kind, salkku_domain::deadline::local_due(d.due_at))).collect();
+        assert_eq!(shown, [(DeadlineKind::ProjectEnds, "2023-06-30 23:59".into()), (DeadlineKind::ReportDue, "2023-10-31 23:59".into())]);
+        let cleared = ApplicationChanges { period_end: Some(None), ..Default::default() };
+        applications::update(&db, app.id, 2, cleared, now()).await.unwrap();
+        let kinds: Vec<_> = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [DeadlineKind::ReportDue]);
+    }
+
+    async fn a_project_cannot_end_before_it_starts(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let backwards = ApplicationChanges { period_end: Some(Some(d(2019, 1, 1))), ..Default::default() };
+        let refused = applications::update(&db, app.id, 1, backwards, now()).await;
+        assert!(matches!(refused, Err(StoreError::Rule { field: Some("periodEnd"), .. })), "{refused:?}");
+        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().version, 1);
+    }
+
+    async fn a_budget_replaces_the_lines_and_keeps_the_total_exact(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let first = vec![line(CostCategory::Personnel, 2020, "100000.00")];
+        budgets::set_budget(&db, app.id, 1, first, m("80000.00"), now()).await.unwrap();
+        let lines = vec![
+            line(CostCategory::Personnel, 2020, "60000.00"),
+            line(CostCategory::Personnel, 2021, "120000.00"),
+            line(CostCategory::Personnel, 2022, "120000.00"),
+            line(CostCategory::PurchasedServices, 2021, "30000.10"),
+            line(CostCategory::Travel, 2020, "4999.95"),
+        ];
+        let updated = budgets::set_budget(&db, app.id, 2, lines, m("268000.04"), now()).await.unwrap();
+        assert_eq!((updated.version, updated.total_cost.to_string(), updated.state_aid_requested.to_string()), (3, "335000.05".into(), "268000.04".into()));
+        let stored = budgets::lines_of(db.conn(), &[app.id]).await.unwrap();
+        assert_eq!(stored.len(), 5);
+        assert_eq!(stored[3].line.amount, m("30000.10"));
+        // A stale budget changes nothing.
+        let stale = budgets::set_budget(&db, app.id, 2, vec![], Money::ZERO, now()).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+        assert_eq!(budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 5);
+        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
+    }
+
+    async fn the_largest_amount_survives_the_round_trip_to_the_cent(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let max = Money::from_cents(Money::MAX_CENTS).unwrap();
+        let lines = vec![BudgetLine::new(CostCategory::Other, 2021, Some("kaikki".into()), max).unwrap()];
+        let stored = budgets::set_budget(&db, app.id, 1, lines, m("0.01"), now()).await.unwrap();
+        assert_eq!(stored.total_cost.to_string(), "999999999999.99");
+        assert_eq!(stored.state_aid_requested.to_string(), "0.01");
+    }
+
+    async fn the_monni_split_goes_from_uncovered_to_compliant_as_commitments_are_approved(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+        let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
+        let app = budgets::set_budget(&db, app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"), now()).await.unwrap();
+        let pledge = |organization, amount: &str, kind, status| NewCommitment {
+            application: app.id,
+            organization,
+            amount: m(amount),
+            kind,
+            level: CommitmentLevel::Board,
+            status,
+            due_date: Some(d(2020, 6, 18)),
+            decided_at: None,
+            decision_ref: None,
+        };
+        let city = commitments::add(&db, &coordinator(), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None, now()).await.unwrap();
+        commitments::add(&db, &coordinator(), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None, now()).await.unwrap();
+        let split = splits::for_application(db.conn(), &app).await.unwrap();
+        assert_eq!(split.self_funding_required, m("100000.00"));
+        assert_eq!(split.self_funding_gap, m("60000.00"));
+        assert!(split.has(ViolationCode::SelfFundingUncovered));
+
+        let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), decided_at: Some(Some(d(2020, 6, 16))), decision_ref: Some(Some("Perusturvalautakunta § 7".into())), ..Default::default() };
+        let city = commitments::update(&db, city.id, 1, approved, now()).await.unwrap();
+        assert_eq!((city.version, city.status), (2, CommitmentStatus::Approved));
+        let split = splits::for_application(db.conn(), &app).await.unwrap();
+        assert!(split.compliant(), "{:?}", split.violations);
+
+        let kinds: Vec<_> = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [DeadlineKind::CommitmentDue, DeadlineKind::CommitmentDue, DeadlineKind::ProjectEnds]);
+    }
+
+    async fn the_lifecycle_refuses_illegal_moves_and_submission_without_a_budget(t: TestDatabase) {
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let to = |to| Transition { to, at: None, decision_ref: None };
+        let illegal = applications::transition(&db, &coordinator(), app.id, 1, to(ApplicationStatus::Granted), now()).await;
+        assert!(matches!(illegal, Err(StoreError::Rule { field: Some("to"), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
+        let app = applications::transition(&db, &coordinator(), app.id, 1, to(ApplicationStatus::InPreparation), now()).await.unwrap();
+        let blocked = applications::transition(&db, &coordinator(), app.id, 2, to(ApplicationStatus::Submitted), now()).await;
+        assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
+        let app = budgets::set_budget(&db, app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"), now()).await.unwrap();
+        let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
+        let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()) };
+        let app = applications::transition(&db, &coordinator(), app.id, 3, submit, now()).await.unwrap();
+        assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
+        let history = applications::history_of(db.conn(), &[app.id]).await.unwrap();
+        let moves: Vec<_> = history.iter().map(|h| (h.from, h.to)).collect();
+        assert_eq!(moves, [
+            (None, ApplicationStatus::Idea),
+            (Some(ApplicationStatus::Idea), ApplicationStatus::InPreparation),
+            (Some(ApplicationStatus::InPreparation), ApplicationStatus::Submitted),
+        ]);
+        assert_eq!(history[2].decision_ref.as_deref(), Some("johtoryhmä 15.5.2020"));
+        assert_eq!(history[2].at, submitted_at);
+    }
+
+    async fn payments_never_exceed_their_allocation(t: TestDatabase) {
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
+        let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: m("225225.00"), decision_date: None, decision_ref: None };
+        let allocation = allocations::record(&db, &coordinator(), new, None, now()).await.unwrap();
+        let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: m(amount), reference: None };
+        allocations::pay(&db, &coordinator(), pay("112612.50"), None, now()).await.unwrap();
+        allocations::pay(&db, &coordinator(), pay("112612.50"), None, now()).await.unwrap();
+        let over = allocations::pay(&db, &coordinator(), pay("0.01"), None, now()).await;
+        assert!(matches!(over, Err(StoreError::Overpayment { .. })), "{over:?}");
+        let stored = allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!((stored.paid_total, stored.version), (m("225225.00"), 3));
+        assert_eq!(allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 2);
+        // The database holds the line too, whatever the code does.
+        let raw = format!("UPDATE state_aid_allocations SET paid_total_cents = amount_cents + 1 WHERE id = {}", allocation.id.0);
+        assert!(db.conn().execute_unprepared(&raw).await.is_err());
+    }
+
+    async fn an_idempotency_key_creates_once_per_subject(t: TestDatabase) {
+        let db = open(&t).await;
+        let (_, sonet, call) = monni(&db).await;
+        let new = NewApplication {
+            name: "Kansa-koulu III".into(),
+            acronym: None,
+            description: None,
+            call: Some(call),
+            lead: sonet.id,
+            participants: vec![],
+            regions: vec![],
+            period_start: None,
+            period_end: None,
+            report_due: None,
+        };
+        let first = applications::create(&db, &coordinator(), new.clone(), Some("kk3"), now()).await.unwrap();
+        let replay = applications::create(&db, &coordinator(), new.clone(), Some("kk3"), now()).await.unwrap();
+        assert_eq!(first, replay);
+        let someone_else = applications::create(&db, &Actor::system("someone.else"), new, Some("kk3"), now()).await.unwrap();
+        assert_ne!(first.id, someone_else.id);
+        assert_eq!(count::<entities::application::Entity>(&db).await, 3);
+    }
+}

@@ -1,0 +1,293 @@
+//! The command line: `serve`, `migrate`, `seed --demo`, `schema`, `token`.
+//!
+//! Every option can also come from the environment (`SALKKU_…`), so the same binary serves a
+//! laptop, a container and a Kubernetes pod.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Duration, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use salkku_api::auth::Tokens;
+use salkku_api::clock::Clock;
+use salkku_api::config::{DEMO_SECRET, JwtSettings, Secret, Settings};
+use salkku_api::server::{App, build_state};
+use salkku_domain::Role;
+use salkku_domain::ids::OrganizationId;
+use salkku_persistence::{Db, DbSettings};
+
+use crate::{demo, telemetry};
+
+/// salkku: the funding-and-projects portfolio of a social-welfare competence centre, as a
+/// GraphQL API.
+#[derive(Debug, Parser)]
+#[command(name = "salkku", version, about)]
+pub struct Cli {
+    /// Database: sqlite://PATH?mode=rwc (embedded) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SALKKU_DATABASE_URL", default_value = "sqlite://salkku.db?mode=rwc")]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Fill an empty database.
+    Seed(SeedArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Print a signed token for local use and scripts.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JwtArgs {
+    /// HS256 secret for tokens, at least 32 bytes.
+    #[arg(long, env = "SALKKU_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Expected (and minted) token issuer.
+    #[arg(long, env = "SALKKU_JWT_ISSUER", default_value = "salkku")]
+    pub jwt_issuer: String,
+    /// Expected (and minted) token audience.
+    #[arg(long, env = "SALKKU_JWT_AUDIENCE", default_value = "salkku")]
+    pub jwt_audience: String,
+}
+
+impl JwtArgs {
+    fn settings(&self, secret: &str) -> JwtSettings {
+        JwtSettings {
+            secret: Secret::new(secret),
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SALKKU_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Try the service: a development secret, the demo portfolio in an empty database, and
+    /// ready-made tokens printed at start.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub jwt: JwtArgs,
+    /// Browser origins allowed to call the API, comma-separated; none by default.
+    #[arg(long, env = "SALKKU_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Answer introspection queries (turn off in production if the schema should not be read).
+    #[arg(long, env = "SALKKU_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Fix the service's clock (RFC 3339), or "system". `--demo` runs as of 19 May 2020.
+    #[arg(long, env = "SALKKU_NOW")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The demo portfolio from the centre's documents.
+    #[arg(long, required = true)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Coordinator,
+    Finance,
+    Ministry,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Finance => Role::Finance,
+            RoleArg::Ministry => Role::Ministry,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// The organisation the token acts for (its ID, as the API shows it).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Who the token names.
+    #[arg(long, default_value = "developer")]
+    pub subject: String,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 8 * 3600)]
+    pub ttl: i64,
+    #[command(flatten)]
+    pub jwt: JwtArgs,
+}
+
+/// A failure that ends the command, with what to do about it.
+#[derive(Debug)]
+pub struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("salkku: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("salkku: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Migrate => {
+            let db =
+                Db::connect(&DbSettings::new(cli.database_url.clone())).await.map_err(|e| Failure(format!("{e:?}")))?;
+            let applied = db.migrate().await.map_err(|e| Failure(format!("{e:?}")))?;
+            println!("applied {applied} migration(s)");
+            Ok(())
+        }
+        Command::Seed(_) => {
+            let db =
+                Db::connect(&DbSettings::new(cli.database_url.clone())).await.map_err(|e| Failure(format!("{e:?}")))?;
+            db.migrate().await.map_err(|e| Failure(format!("{e:?}")))?;
+            let seeded = demo::seed(&db).await?;
+            println!("seeded the demo portfolio: {} applications", seeded.applications);
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", salkku_api::schema::sdl());
+            Ok(())
+        }
+        Command::Token(args) => token(args),
+    }
+}
+
+fn parse_now(now: Option<&str>, demo: bool) -> Result<Clock, Failure> {
+    match now {
+        Some("system") => Ok(Clock::System),
+        Some(at) => DateTime::parse_from_rfc3339(at).map(|t| Clock::Fixed(t.with_timezone(&Utc))).map_err(|_| {
+            Failure(format!(
+                "SALKKU_NOW={at:?} is not an RFC 3339 instant such as 2020-05-19T09:00:00+03:00, or \"system\""
+            ))
+        }),
+        None if demo => Ok(Clock::Fixed(demo::demo_now())),
+        None => Ok(Clock::System),
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
+    let secret = match (&args.jwt.jwt_secret, args.demo) {
+        (Some(secret), _) => secret.clone(),
+        (None, true) => DEMO_SECRET.to_owned(),
+        (None, false) => {
+            return Err(Failure(
+                "SALKKU_JWT_SECRET is not set: set it to a random string of 32 bytes or more, or try the service with `salkku serve --demo`".into(),
+            ));
+        }
+    };
+    let settings = Settings {
+        database_url: database_url.to_owned(),
+        addr: args.addr,
+        jwt: args.jwt.settings(&secret),
+        cors_origins: args.cors_origins,
+        introspection: args.introspection,
+        clock: parse_now(args.now.as_deref(), args.demo)?,
+        workers: 0,
+    };
+    let state = build_state(&settings).await?;
+    let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };
+    let app = App::bind(state.clone(), settings.addr, settings.workers)?;
+    let url = format!("http://{}", app.addr());
+    tracing::info!(%url, "salkku is listening");
+    if let Some(demo) = demo_org {
+        print_demo_tokens(&state.tokens, &demo, &url)?;
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn seed_if_empty(db: &Db) -> Result<(OrganizationId, OrganizationId), Failure> {
+    if demo::is_empty(db).await.map_err(|e| Failure(format!("{e:?}")))? {
+        let seeded = demo::seed(db).await?;
+        tracing::info!(applications = seeded.applications, "seeded the demo portfolio");
+    }
+    let find = |name: &'static str| async move {
+        salkku_persistence::organizations::find_by_name(db.conn(), name)
+            .await
+            .map_err(|e| Failure(format!("{e:?}")))?
+            .map(|o| o.id)
+            .ok_or_else(|| {
+                Failure(format!("the database holds no organisation named {name}: is it the demo database?"))
+            })
+    };
+    Ok((find("SONet BOTNIA").await?, find("Sosiaali- ja terveysministeriö").await?))
+}
+
+fn print_demo_tokens(
+    tokens: &Tokens,
+    (centre, ministry): &(OrganizationId, OrganizationId),
+    url: &str,
+) -> Result<(), Failure> {
+    let now = Utc::now();
+    let ttl = Duration::days(7);
+    let coordinator = tokens.mint("coordinator@sonetbotnia", Role::Coordinator, Some(*centre), ttl, now)?;
+    let finance = tokens.mint("finance@sonetbotnia", Role::Finance, Some(*centre), ttl, now)?;
+    let ministry = tokens.mint("ministry@stm", Role::Ministry, Some(*ministry), ttl, now)?;
+    let admin = tokens.mint("admin", Role::Admin, None, ttl, now)?;
+    let example = format!(
+        "curl -s {url}/graphql -H \"Authorization: Bearer $MINISTRY\" -H 'Content-Type: application/json' -d '{{\"query\":\"{{ me {{ subject role }} regions {{ code name }} }}\"}}'"
+    );
+    let text = format!(
+        "salkku demo at {url}/graphql (clock fixed at 2020-05-19 09:00 Helsinki; tokens valid 7 days)\n\n\
+         COORDINATOR={coordinator}\nFINANCE={finance}\nMINISTRY={ministry}\nADMIN={admin}\n\n{example}\n"
+    );
+    // A closed stdout (`serve --demo | head`) must not stop the server.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    Ok(())
+}
+
+fn token(args: TokenArgs) -> Result<(), Failure> {
+    let secret = match &args.jwt.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => {
+            eprintln!(
+                "note: SALKKU_JWT_SECRET is not set; signing with the demo secret (good for `serve --demo` only)"
+            );
+            DEMO_SECRET.to_owned()
+        }
+    };
+    let tokens = Tokens::new(&args.jwt.settings(&secret))?;
+    let org = args.org.as_deref().map(OrganizationId::from_global).transpose()?;
+    if args.ttl <= 0 {
+        return Err(Failure("--ttl must be a positive number of seconds".into()));
+    }
+    let token = tokens.mint(&args.subject, args.role.into(), org, Duration::seconds(args.ttl), Utc::now())?;
+    println!("{token}");
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The `salkku` binary as people run it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn salkku() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_salkku"));
+    for var in [
+        "SALKKU_DATABASE_URL",
+        "SALKKU_JWT_SECRET",
+        "SALKKU_ADDR",
+        "SALKKU_NOW",
+        "SALKKU_JWT_ISSUER",
+        "SALKKU_JWT_AUDIENCE",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+#[test]
+fn the_committed_schema_is_what_the_code_exports() {
+    let output = salkku().arg("schema").output().unwrap();
+    assert!(output.status.success());
+    let exported = String::from_utf8(output.stdout).unwrap();
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema.graphql")).unwrap();
+    assert!(
+        exported == committed,
+        "schema.graphql is out of date: run `cargo run -q -- schema > schema.graphql` and commit it"
+    );
+}
+
+#[test]
+fn a_token_is_printed_alone_on_stdout() {
+    let output = salkku()
+        .args(["token", "--role", "finance", "--subject", "arto", "--ttl", "60"])
+        .env("SALKKU_JWT_SECRET", "a-test-secret-that-is-long-enough-for-hs256")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].split('.').count(), 3, "a JWT has three parts: {stdout}");
+}
+
+#[test]
+fn serving_without_a_secret_is_refused_outside_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = salkku().args(["serve", "--addr", "127.0.0.1:0"]).current_dir(dir.path()).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SALKKU_JWT_SECRET"));
+}
+
+#[test]
+fn a_token_with_an_unknown_role_is_refused() {
+    let output = salkku().args(["token", "--role", "pirate"]).output().unwrap();
+    assert!(!output.status.success());
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits until `file` holds a line that `find` accepts.
+async fn wait_for_line(file: &std::path::Path, find: impl Fn(&str) -> Option<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        if let Some(found) = text.lines().find_map(&find) {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "{} never said what was expected:\n{text}", file.display());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn serve_demo_starts_on_an_empty_directory_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("stdout.txt"), dir.path().join("stderr.txt"));
+    let child = salkku()
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .current_dir(dir.path())
+        .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+
+    // The log names the address once the server listens; the tokens follow on stdout.
+    let url = wait_for_line(&err, |line| {
+        let at = line.find("http://")?;
+        let rest = &line[at..];
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || ":/.".contains(c))).unwrap_or(rest.len());
+        Some(rest[..end].to_owned())
+    })
+    .await;
+    let ministry = wait_for_line(&out, |line| line.strip_prefix("MINISTRY=").map(str::to_owned)).await;
+
+    let client = reqwest::Client::new();
+    let health = client.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let me: serde_json::Value = client
+        .post(format!("{url}/graphql"))
+        .bearer_auth(&ministry)
+        .json(&serde_json::json!({ "query": "{ me { role organization { name } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["data"]["me"]["role"], "MINISTRY");
+    assert_eq!(me["data"]["me"]["organization"]["name"], "Sosiaali- ja terveysministeriö");
+    assert!(dir.path().join("salkku.db").exists(), "the embedded default is salkku.db in the working directory");
+}

@@ -1,0 +1,21 @@
+//! The database schema of salkku, one migration per change, written with SeaQuery statements so
+//! the same migration runs on SQLite and PostgreSQL. Migrations never use the application's
+//! entities: those change, a migration must not.
+//!
+//! Conventions: money is integer cents (`*_cents`, BIGINT), rates are basis points (`*_bp`,
+//! 0–10 000), codes are text checked against their closed lists, instants are timestamps with
+//! time zone held to whole seconds, and every row that users change carries a `version`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_portfolio;
+mod m20261123_000002_reference_regions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_portfolio::Migration), Box::new(m20261123_000002_reference_regions::Migration)]
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end: salkku on a random port with a fresh database, driven over HTTP, on SQLite and on
+//! PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
+
+mod serving;

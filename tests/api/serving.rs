@@ -1,0 +1,74 @@
+//! The endpoint itself: health, authentication, GraphQL over HTTP.
+
+use salkku_domain::Role;
+use salkku_e2e::{TestApp, on_both};
+use serde_json::json;
+
+on_both! {
+    async fn health_answers_when_the_database_does(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let response = app.get("/healthz").await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+    }
+
+    async fn a_ministry_token_sees_who_it_is(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.token(Role::Ministry, None);
+        let answer = app.graphql(Some(&token), "{ me { subject role organization { name } } }", json!({})).await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.data()["me"], json!({ "subject": "ministry-tester", "role": "MINISTRY", "organization": null }));
+    }
+
+    async fn regions_list_every_current_region(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let answer = app.graphql(Some(&app.admin()), "{ regions { code name } }", json!({})).await;
+        let regions = answer.data()["regions"].as_array().unwrap().clone();
+        assert_eq!(regions.len(), 19);
+        assert_eq!(regions[12], json!({ "code": "14", "name": "Etelä-Pohjanmaa" }));
+    }
+
+    async fn without_a_token_data_is_refused_but_the_schema_is_readable(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let answer = app.graphql(None, "{ regions { code } }", json!({})).await;
+        assert_eq!(answer.status, 401);
+        answer.error("UNAUTHENTICATED");
+        let schema = app.graphql(None, "{ __schema { queryType { name } } }", json!({})).await;
+        assert_eq!(schema.data()["__schema"]["queryType"]["name"], "Query");
+    }
+
+    async fn a_bad_token_is_refused_with_what_to_fix(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let answer = app.graphql(Some("not.a.token"), "{ me { subject } }", json!({})).await;
+        assert_eq!(answer.status, 401);
+        let error = answer.error("UNAUTHENTICATED");
+        assert!(error["message"].as_str().unwrap().contains("malformed"), "{error}");
+    }
+
+    async fn a_malformed_request_is_a_400_with_a_code(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        let broken = app.graphql(Some(&token), "{ regions { code ", json!({})).await;
+        assert_eq!(broken.status, 400);
+        broken.error("BAD_USER_INPUT");
+        let not_json = app
+            .client
+            .post(format!("{}/graphql", app.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(not_json.status().as_u16(), 400);
+        assert_eq!(not_json.headers()["content-type"], "application/graphql-response+json");
+    }
+
+    async fn get_serves_queries_but_not_mutations(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let query = app.client.get(format!("{}/graphql", app.url)).query(&[("query", "{ regions { code } }")]).bearer_auth(app.admin()).send().await.unwrap();
+        assert_eq!(query.status().as_u16(), 200);
+        let mutation = app.client.get(format!("{}/graphql", app.url)).query(&[("query", "mutation { __typename }")]).bearer_auth(app.admin()).send().await.unwrap();
+        assert_eq!(mutation.status().as_u16(), 405);
+    }
+}

@@ -1,0 +1,114 @@
+//! The real application on a random port with a fresh database, and a client that speaks
+//! GraphQL to it — the way a front end does.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a broken harness should stop the test loudly
+
+use std::net::SocketAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use salkku_api::clock::Clock;
+use salkku_api::config::Settings;
+use salkku_api::server::{App, AppState, build_state};
+use salkku_domain::Role;
+use salkku_domain::ids::OrganizationId;
+use salkku_persistence::Db;
+pub use salkku_test_db::{Store, TestDatabase, on_both};
+use serde_json::{Value, json};
+
+/// A running salkku and its database.
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _database: TestDatabase,
+}
+
+/// A GraphQL answer: the HTTP status and the JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    /// `data`, after checking there were no errors.
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {:#}", self.body);
+        &self.body["data"]
+    }
+
+    /// The codes of the errors, in order.
+    pub fn codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("(none)").to_owned()).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The first error, which must carry `code`.
+    pub fn error(&self, code: &str) -> &Value {
+        let first = &self.body["errors"][0];
+        assert_eq!(first["extensions"]["code"], code, "{:#}", self.body);
+        first
+    }
+}
+
+impl TestApp {
+    /// Starts salkku on `database` with its clock fixed at `now`.
+    pub async fn start_at(database: TestDatabase, now: DateTime<Utc>) -> TestApp {
+        let mut settings = Settings::local(database.url.clone());
+        settings.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.clock = Clock::Fixed(now);
+        settings.workers = 2;
+        let state = build_state(&settings).await.expect("the app's state");
+        let app = App::bind(state.clone(), settings.addr, settings.workers).expect("bind a free port");
+        let url = format!("http://{}", app.addr());
+        tokio::spawn(app.run_until_stopped());
+        TestApp { url, client: reqwest::Client::new(), state, _database: database }
+    }
+
+    /// Starts salkku as of 19 May 2020, the demo's present.
+    pub async fn start(database: TestDatabase) -> TestApp {
+        Self::start_at(database, salkku::demo::demo_now()).await
+    }
+
+    /// Starts salkku with the demo portfolio.
+    pub async fn start_with_demo(database: TestDatabase) -> TestApp {
+        let app = Self::start(database).await;
+        salkku::demo::seed(app.db()).await.expect("seed the demo");
+        app
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// A token for `role`, acting for `org`.
+    pub fn token(&self, role: Role, org: Option<OrganizationId>) -> String {
+        let subject = format!("{role}-tester").to_lowercase();
+        self.state.tokens.mint(&subject, role, org, Duration::hours(1), Utc::now()).expect("mint a token")
+    }
+
+    pub fn admin(&self) -> String {
+        self.token(Role::Admin, None)
+    }
+
+    /// Sends a GraphQL request with POST and JSON, as a front end does.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        let mut request =
+            self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        let status = response.status().as_u16();
+        let body = response.json::<Value>().await.expect("a JSON body");
+        Answer { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.url)).send().await.expect("send the request")
+    }
+}
