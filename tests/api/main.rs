@@ -3,4 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
 
+mod deadlines;
+mod demo;
+mod errors;
+mod fixtures;
+mod lifecycle;
+mod lists;
+mod money;
+mod monni;
 mod serving;

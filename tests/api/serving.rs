@@ -72,3 +72,42 @@ on_both! {
         assert_eq!(mutation.status().as_u16(), 405);
     }
 }
+
+on_both! {
+    async fn graphiql_is_served_from_the_binary_with_no_cdn(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let page = app.client.get(format!("{}/graphql", app.url)).header("accept", "text/html,application/xhtml+xml").send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(page.headers()["x-frame-options"], "DENY");
+        let html = page.text().await.unwrap();
+        let sources: Vec<&str> = html.split(['"', '\'']).filter(|s| s.starts_with('/') || s.starts_with("http")).collect();
+        assert!(sources.iter().all(|s| s.starts_with("/graphiql/")), "only assets of this server: {sources:?}");
+        assert!(sources.len() >= 5);
+        for source in sources {
+            let asset = app.get(source).await;
+            assert_eq!(asset.status().as_u16(), 200, "{source}");
+            let kind = asset.headers()["content-type"].to_str().unwrap().to_owned();
+            assert!(kind.starts_with("text/javascript") || kind.starts_with("text/css"), "{source}: {kind}");
+            assert!(asset.bytes().await.unwrap().len() > 500, "{source}");
+        }
+        assert_eq!(app.get("/graphiql/../../Cargo.toml").await.status().as_u16(), 404);
+    }
+
+    async fn cors_is_closed_by_default_and_open_to_configured_origins(t: TestDatabase) {
+        let app = TestApp::start_configured(t, salkku::demo::demo_now(), |s| s.cors_origins = vec!["https://salkku.example.fi".into()]).await;
+        let preflight = |origin: &'static str| {
+            app.client
+                .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.url))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "authorization, content-type")
+                .send()
+        };
+        let allowed = preflight("https://salkku.example.fi").await.unwrap();
+        assert_eq!(allowed.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap()), Some("https://salkku.example.fi"));
+        let other = preflight("https://evil.example").await.unwrap();
+        assert!(other.headers().get("access-control-allow-origin").is_none());
+    }
+}

@@ -8,10 +8,14 @@ use std::net::SocketAddr;
 use chrono::{DateTime, Duration, Utc};
 use salkku_api::clock::Clock;
 use salkku_api::config::Settings;
-use salkku_api::server::{App, AppState, build_state};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use salkku_api::server::{App, AppState, state_from};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
 use salkku_persistence::Db;
+use salkku_persistence::DbSettings;
 pub use salkku_test_db::{Store, TestDatabase, on_both};
 use serde_json::{Value, json};
 
@@ -20,6 +24,7 @@ pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    statements: Arc<AtomicUsize>,
     _database: TestDatabase,
 }
 
@@ -58,15 +63,31 @@ impl Answer {
 impl TestApp {
     /// Starts salkku on `database` with its clock fixed at `now`.
     pub async fn start_at(database: TestDatabase, now: DateTime<Utc>) -> TestApp {
+        Self::start_configured(database, now, |_| {}).await
+    }
+
+    /// Starts salkku with settings adjusted by `configure`.
+    pub async fn start_configured(
+        database: TestDatabase,
+        now: DateTime<Utc>,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let mut settings = Settings::local(database.url.clone());
         settings.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.clock = Clock::Fixed(now);
         settings.workers = 2;
-        let state = build_state(&settings).await.expect("the app's state");
+        configure(&mut settings);
+        let mut db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.expect("connect");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_statement_observer(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = state_from(db, &settings).await.expect("the app's state");
         let app = App::bind(state.clone(), settings.addr, settings.workers).expect("bind a free port");
         let url = format!("http://{}", app.addr());
         tokio::spawn(app.run_until_stopped());
-        TestApp { url, client: reqwest::Client::new(), state, _database: database }
+        TestApp { url, client: reqwest::Client::new(), state, statements, _database: database }
     }
 
     /// Starts salkku as of 19 May 2020, the demo's present.
@@ -79,6 +100,11 @@ impl TestApp {
         let app = Self::start(database).await;
         salkku::demo::seed(app.db()).await.expect("seed the demo");
         app
+    }
+
+    /// How many SQL statements the server has run so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
     }
 
     pub fn db(&self) -> &Db {
@@ -106,6 +132,13 @@ impl TestApp {
         let status = response.status().as_u16();
         let body = response.json::<Value>().await.expect("a JSON body");
         Answer { status, body }
+    }
+
+    /// Sends a request that must succeed; returns its `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let answer = self.graphql(Some(token), query, variables).await;
+        assert_eq!(answer.status, 200, "{:#}", answer.body);
+        answer.data().clone()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

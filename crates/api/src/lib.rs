@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod graphiql;
 pub mod schema;
 pub mod server;
 

@@ -29,6 +29,8 @@ pub struct AppState {
     pub schema: SalkkuSchema,
     pub tokens: Tokens,
     pub clock: Clock,
+    /// Browser origins allowed by CORS; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,20 +39,30 @@ pub enum StartError {
     Database(StoreError),
     #[error(transparent)]
     Key(#[from] KeyError),
+    #[error("{0}")]
+    Config(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
 
 /// Connects to the database, applies pending migrations and prepares the schema.
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
-    let tokens = Tokens::new(&settings.jwt)?;
     let db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.map_err(StartError::Database)?;
+    state_from(db, settings).await
+}
+
+/// Prepares the state around a database already connected (tests observe it).
+pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartError> {
+    let tokens = Tokens::new(&settings.jwt)?;
+    for origin in &settings.cors_origins {
+        check_origin(origin)?;
+    }
     let applied = db.migrate().await.map_err(StartError::Database)?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
     let schema = schema::build(Some(db.clone()), settings.introspection);
-    Ok(AppState { db, schema, tokens, clock: settings.clock })
+    Ok(AppState { db, schema, tokens, clock: settings.clock, cors_origins: settings.cors_origins.clone() })
 }
 
 /// A bound, ready-to-run server.
@@ -64,9 +76,15 @@ impl App {
     pub fn bind(state: AppState, addr: SocketAddr, workers: usize) -> Result<App, StartError> {
         let listener = TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let origins = state.cors_origins.clone();
         let data = web::Data::new(state);
-        let mut server =
-            actix_web::HttpServer::new(move || actix_web::App::new().app_data(data.clone()).configure(routes));
+        let mut server = actix_web::HttpServer::new(move || {
+            actix_web::App::new()
+                .wrap(cors(&origins))
+                .wrap(actix_web::middleware::Compress::default())
+                .app_data(data.clone())
+                .configure(routes)
+        });
         if workers > 0 {
             server = server.workers(workers);
         }
@@ -83,11 +101,38 @@ impl App {
     }
 }
 
+/// An origin is `scheme://host[:port]`, nothing more.
+fn check_origin(origin: &str) -> Result<(), StartError> {
+    let bad = || {
+        StartError::Config(format!(
+            "SALKKU_CORS_ORIGINS: {origin:?} is not an origin such as https://salkku.example.fi"
+        ))
+    };
+    let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")).ok_or_else(bad)?;
+    let valid = !rest.is_empty()
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        && origin.parse::<actix_web::http::Uri>().is_ok();
+    if valid { Ok(()) } else { Err(bad()) }
+}
+
+/// CORS: closed unless origins are configured; then those origins may call the API.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, header::ACCEPT_LANGUAGE])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
 /// The routes, for the server and for tests that call the app in process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
         .route("/graphql", web::post().to(graphql))
-        .route("/graphql", web::get().to(graphql))
+        .route("/graphql", web::get().to(graphql_get))
+        .route("/graphiql/{file}", web::get().to(crate::graphiql::asset))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(healthz));
 }
@@ -113,6 +158,14 @@ fn error_response(status: StatusCode, error: ApiError) -> HttpResponse {
     HttpResponse::build(status).content_type(GRAPHQL_RESPONSE).json(body)
 }
 
+/// `GET /graphql`: the IDE for a browser, a query otherwise.
+async fn graphql_get(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    if crate::graphiql::wants_ide(&req) {
+        return crate::graphiql::page();
+    }
+    graphql(state, req, body).await
+}
+
 async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let now = state.clock.now();
     let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
@@ -129,7 +182,9 @@ async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
         Ok(batch) => batch,
         Err((status, e)) => return error_response(status, e),
     };
-    let mut batch = batch.data(RequestInfo { now });
+    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let language = salkku_domain::labels::Language::from_accept_language(accept_language);
+    let mut batch = batch.data(RequestInfo { now, language }).data(crate::schema::loaders::new(state.db.clone()));
     if let Some(viewer) = viewer {
         batch = batch.data(viewer);
     }

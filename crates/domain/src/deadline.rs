@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc
 use chrono_tz::Europe::Helsinki;
 use chrono_tz::Tz;
 
-use crate::DomainError;
+use crate::{ApplicationStatus, CommitmentStatus, DomainError};
 
 /// The time zone every deadline is shown in.
 pub const ZONE: Tz = Helsinki;
@@ -62,6 +62,23 @@ pub fn overdue(due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 /// that day (a deadline due at 16.15 on day 30 is "within 30 days" in the morning of day 0).
 pub fn window_end(now: DateTime<Utc>, within_days: u32) -> DateTime<Utc> {
     end_of_day(local_date(now) + Duration::days(i64::from(within_days)))
+}
+
+/// Whether a deadline still calls for action: not when its application has reached a final
+/// status, nor when its commitment has been decided (promised, approved or declined).
+pub fn is_relevant(application: Option<ApplicationStatus>, commitment: Option<CommitmentStatus>) -> bool {
+    application.is_none_or(ApplicationStatus::is_open) && commitment.is_none_or(|c| c == CommitmentStatus::Requested)
+}
+
+/// Whether a deadline has passed without what it asked for. Only deadlines of an application can
+/// be overdue: a call simply closes, and a deadline tied to nothing has no one to chase.
+pub fn is_overdue(
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    application: Option<ApplicationStatus>,
+    commitment: Option<CommitmentStatus>,
+) -> bool {
+    overdue(due, now) && application.is_some() && is_relevant(application, commitment)
 }
 
 /// Truncates an instant to whole seconds: what is stored and compared.
@@ -149,6 +166,21 @@ mod tests {
         assert_eq!(due, utc("2020-06-18T20:59:00Z"));
         let winter = end_of_day(NaiveDate::from_ymd_opt(2013, 10, 31).unwrap());
         assert_eq!(winter, utc("2013-10-31T21:59:00Z"));
+    }
+
+    #[test]
+    fn only_open_business_can_be_overdue() {
+        let due = helsinki(2020, 6, 18, 23, 59).unwrap();
+        let later = helsinki(2020, 6, 20, 9, 0).unwrap();
+        let prep = Some(ApplicationStatus::InPreparation);
+        assert!(is_overdue(due, later, prep, Some(CommitmentStatus::Requested)));
+        assert!(!is_overdue(due, later, prep, Some(CommitmentStatus::Approved)), "a decided commitment is done");
+        assert!(
+            !is_overdue(due, later, Some(ApplicationStatus::Withdrawn), None),
+            "a withdrawn application has no duties"
+        );
+        assert!(!is_overdue(due, later, None, None), "a call simply closes");
+        assert!(!is_overdue(due, helsinki(2020, 6, 18, 12, 0).unwrap(), prep, None), "not yet due");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod deadline;
 pub mod error;
 pub mod funding;
 pub mod ids;
+pub mod labels;
 pub mod lifecycle;
 pub mod money;
 pub mod period;

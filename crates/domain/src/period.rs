@@ -14,9 +14,10 @@ pub fn check_project_period(start: Option<NaiveDate>, end: Option<NaiveDate>) ->
     }
 }
 
-/// Whether a period overlaps a calendar year; an open end reaches forever.
+/// Whether a period overlaps a calendar year. An open end reaches forever; a period with neither
+/// start nor end is not known, and overlaps no year.
 pub fn overlaps_year(start: Option<NaiveDate>, end: Option<NaiveDate>, year: i32) -> bool {
-    start.is_none_or(|s| s.year() <= year) && end.is_none_or(|e| e.year() >= year)
+    (start.is_some() || end.is_some()) && start.is_none_or(|s| s.year() <= year) && end.is_none_or(|e| e.year() >= year)
 }
 
 #[cfg(test)]
@@ -42,6 +43,8 @@ mod tests {
         assert!(overlaps_year(s, e, 2020));
         assert!(overlaps_year(s, e, 2022));
         assert!(!overlaps_year(s, e, 2023));
-        assert!(overlaps_year(None, None, 1999));
+        assert!(!overlaps_year(None, None, 2020));
+        assert!(overlaps_year(d(2021, 1, 1), None, 2030));
+        assert!(!overlaps_year(None, d(2013, 10, 31), 2014));
     }
 }

@@ -4,11 +4,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::check_year;
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId, PaymentId};
 use salkku_domain::{DomainError, Money};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 
 use crate::convert::all;
 use crate::entities::{allocation, application, organization, payment};
+use crate::paging::{Page, after, cut};
 use crate::records::{Allocation, Payment};
 use crate::support::referenced;
 use crate::{Actor, Db, StoreError, StoreResult, idempotency};
@@ -188,4 +192,68 @@ pub async fn payments_of<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> Sto
         .order_by_asc(payment::Column::Id)
         .all(c)
         .await?)
+}
+
+/// Which allocations a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct AllocationFilter {
+    pub year: Option<i32>,
+    pub recipient: Option<OrganizationId>,
+    pub funder: Option<OrganizationId>,
+}
+
+/// Where a page of allocations (ordered by year, then id) starts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AllocationCursor {
+    pub year: i32,
+    pub id: i64,
+}
+
+impl AllocationCursor {
+    pub fn of(a: &Allocation) -> Self {
+        AllocationCursor { year: a.year, id: a.id.0 }
+    }
+}
+
+fn condition(filter: &AllocationFilter) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(year) = filter.year {
+        cond = cond.add(allocation::Column::Year.eq(year));
+    }
+    if let Some(recipient) = filter.recipient {
+        cond = cond.add(allocation::Column::RecipientId.eq(recipient.0));
+    }
+    if let Some(funder) = filter.funder {
+        cond = cond.add(allocation::Column::FunderId.eq(funder.0));
+    }
+    cond
+}
+
+/// A page of allocations by year.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    filter: &AllocationFilter,
+    first: u64,
+    after_cursor: Option<&AllocationCursor>,
+) -> StoreResult<Page<Allocation>> {
+    let total = allocation::Entity::find().filter(condition(filter)).count(c).await?;
+    let mut query = allocation::Entity::find().filter(condition(filter));
+    if let Some(cursor) = after_cursor {
+        query = query.filter(after(
+            Expr::col((allocation::Entity, allocation::Column::Year)),
+            Some(Expr::val(cursor.year)),
+            Expr::col((allocation::Entity, allocation::Column::Id)),
+            cursor.id,
+            false,
+            false,
+        ));
+    }
+    let rows = query
+        .order_by_asc(allocation::Column::Year)
+        .order_by_asc(allocation::Column::Id)
+        .limit(first + 1)
+        .all(c)
+        .await?;
+    let (rows, has_next) = cut(rows, first);
+    Ok(Page { items: all(rows)?, has_next, total })
 }

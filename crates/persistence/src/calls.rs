@@ -1,14 +1,19 @@
 //! Grant calls (valtionavustushaut): funder, application period, maximum aid rate.
 
 use chrono::{DateTime, Utc};
-use salkku_domain::call::check_application_period;
+use salkku_domain::call::{GrantCallStatus, check_application_period};
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::{Money, Rate};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 
 use crate::convert::all;
 use crate::deadlines::{self, Derived, Source};
 use crate::entities::{grant_call, organization, programme};
+use crate::paging::{Page, after, cut};
 use crate::records::GrantCall;
 use crate::support::referenced;
 use crate::{Db, StoreError, StoreResult};
@@ -80,4 +85,85 @@ pub async fn all_by_closing<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<GrantC
         .order_by_asc(grant_call::Column::Id)
         .all(c)
         .await?)
+}
+
+/// Which calls a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct GrantCallFilter {
+    /// Any of these statuses (as of the request's now); all when empty.
+    pub statuses: Vec<GrantCallStatus>,
+    pub funder: Option<OrganizationId>,
+    pub programme: Option<ProgrammeId>,
+}
+
+/// Where a page of calls (ordered by closing time, then id) starts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GrantCallCursor {
+    pub closes_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl GrantCallCursor {
+    pub fn of(call: &GrantCall) -> Self {
+        GrantCallCursor { closes_at: call.closes_at, id: call.id.0 }
+    }
+}
+
+/// The SQL form of [`GrantCallStatus::at`].
+fn status_condition(status: GrantCallStatus, now: DateTime<Utc>) -> Condition {
+    let opens = || Expr::col((grant_call::Entity, grant_call::Column::OpensAt));
+    let closes = || Expr::col((grant_call::Entity, grant_call::Column::ClosesAt));
+    match status {
+        GrantCallStatus::Closed => Condition::all().add(closes().lte(now)),
+        GrantCallStatus::Upcoming => {
+            Condition::all().add(closes().gt(now)).add(opens().is_not_null()).add(opens().gt(now))
+        }
+        GrantCallStatus::Open => {
+            Condition::all().add(closes().gt(now)).add(Condition::any().add(opens().is_null()).add(opens().lte(now)))
+        }
+    }
+}
+
+fn condition(filter: &GrantCallFilter, now: DateTime<Utc>) -> Condition {
+    let mut cond = Condition::all();
+    if !filter.statuses.is_empty() {
+        cond = cond.add(filter.statuses.iter().fold(Condition::any(), |any, s| any.add(status_condition(*s, now))));
+    }
+    if let Some(funder) = filter.funder {
+        cond = cond.add(grant_call::Column::FunderId.eq(funder.0));
+    }
+    if let Some(programme) = filter.programme {
+        cond = cond.add(grant_call::Column::ProgrammeId.eq(programme.0));
+    }
+    cond
+}
+
+/// A page of calls by closing time.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    filter: &GrantCallFilter,
+    now: DateTime<Utc>,
+    first: u64,
+    after_cursor: Option<&GrantCallCursor>,
+) -> StoreResult<Page<GrantCall>> {
+    let total = grant_call::Entity::find().filter(condition(filter, now)).count(c).await?;
+    let mut query = grant_call::Entity::find().filter(condition(filter, now));
+    if let Some(cursor) = after_cursor {
+        query = query.filter(after(
+            Expr::col((grant_call::Entity, grant_call::Column::ClosesAt)),
+            Some(Expr::val(cursor.closes_at)),
+            Expr::col((grant_call::Entity, grant_call::Column::Id)),
+            cursor.id,
+            false,
+            false,
+        ));
+    }
+    let rows = query
+        .order_by_asc(grant_call::Column::ClosesAt)
+        .order_by_asc(grant_call::Column::Id)
+        .limit(first + 1)
+        .all(c)
+        .await?;
+    let (rows, has_next) = cut(rows, first);
+    Ok(Page { items: all(rows)?, has_next, total })
 }

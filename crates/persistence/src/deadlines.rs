@@ -4,16 +4,18 @@
 //! deadline question is one indexed range query.
 
 use chrono::{DateTime, Utc};
-use salkku_domain::DeadlineKind;
-use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind, RegionCode};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+};
 
 use crate::convert::all;
-use crate::entities::{application, deadline, grant_call};
-use crate::records::Deadline;
+use crate::entities::{application, commitment, deadline, grant_call, participant};
+use crate::records::{Deadline, DeadlineView};
 use crate::support::referenced;
-use crate::{Db, StoreResult};
+use crate::{Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
@@ -140,6 +142,192 @@ pub(crate) async fn sync<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// A deadline row with the statuses of its application and commitment.
+#[derive(Debug, FromQueryResult)]
+struct ViewRow {
+    id: i64,
+    kind: String,
+    title: String,
+    due_at: DateTime<Utc>,
+    tentative: bool,
+    application_id: Option<i64>,
+    call_id: Option<i64>,
+    commitment_id: Option<i64>,
+    application_status: Option<String>,
+    commitment_status: Option<String>,
+}
+
+impl TryFrom<ViewRow> for DeadlineView {
+    type Error = StoreError;
+    fn try_from(r: ViewRow) -> StoreResult<Self> {
+        let corrupt = |e: salkku_domain::DomainError| StoreError::corrupt(e.to_string());
+        Ok(DeadlineView {
+            deadline: Deadline {
+                id: DeadlineId(r.id),
+                kind: DeadlineKind::parse(&r.kind).map_err(corrupt)?,
+                title: r.title,
+                due_at: r.due_at,
+                tentative: r.tentative,
+                application: r.application_id.map(ApplicationId),
+                call: r.call_id.map(GrantCallId),
+                commitment: r.commitment_id.map(CommitmentId),
+            },
+            application_status: r
+                .application_status
+                .as_deref()
+                .map(ApplicationStatus::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            commitment_status: r
+                .commitment_status
+                .as_deref()
+                .map(CommitmentStatus::parse)
+                .transpose()
+                .map_err(corrupt)?,
+        })
+    }
+}
+
+fn d(c: deadline::Column) -> SimpleExpr {
+    Expr::col((deadline::Entity, c))
+}
+
+/// Deadlines joined with their application's and commitment's status.
+fn views() -> SelectStatement {
+    Query::select()
+        .columns([
+            (deadline::Entity, deadline::Column::Id),
+            (deadline::Entity, deadline::Column::Kind),
+            (deadline::Entity, deadline::Column::Title),
+            (deadline::Entity, deadline::Column::DueAt),
+            (deadline::Entity, deadline::Column::Tentative),
+            (deadline::Entity, deadline::Column::ApplicationId),
+            (deadline::Entity, deadline::Column::CallId),
+            (deadline::Entity, deadline::Column::CommitmentId),
+        ])
+        .expr_as(Expr::col((application::Entity, application::Column::Status)), Alias::new("application_status"))
+        .expr_as(Expr::col((commitment::Entity, commitment::Column::Status)), Alias::new("commitment_status"))
+        .from(deadline::Entity)
+        .left_join(
+            application::Entity,
+            Expr::col((application::Entity, application::Column::Id))
+                .equals((deadline::Entity, deadline::Column::ApplicationId)),
+        )
+        .left_join(
+            commitment::Entity,
+            Expr::col((commitment::Entity, commitment::Column::Id))
+                .equals((deadline::Entity, deadline::Column::CommitmentId)),
+        )
+        .order_by((deadline::Entity, deadline::Column::DueAt), Order::Asc)
+        .order_by((deadline::Entity, deadline::Column::Id), Order::Asc)
+        .to_owned()
+}
+
+async fn fetch<C: ConnectionTrait>(c: &C, query: &SelectStatement) -> StoreResult<Vec<DeadlineView>> {
+    let rows = ViewRow::find_by_statement(c.get_database_backend().build(query)).all(c).await?;
+    rows.into_iter().map(DeadlineView::try_from).collect()
+}
+
+/// The deadlines of these applications with their statuses, soonest first.
+pub async fn views_for_applications<C: ConnectionTrait>(
+    c: &C,
+    ids: &[ApplicationId],
+) -> StoreResult<Vec<DeadlineView>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    fetch(c, views().and_where(d(deadline::Column::ApplicationId).is_in(keys))).await
+}
+
+/// One deadline with its statuses.
+pub async fn view<C: ConnectionTrait>(c: &C, id: DeadlineId) -> StoreResult<Option<DeadlineView>> {
+    Ok(fetch(c, views().and_where(d(deadline::Column::Id).eq(id.0))).await?.into_iter().next())
+}
+
+/// Which deadlines `upcoming` lists.
+#[derive(Debug, Clone, Default)]
+pub struct DeadlineFilter {
+    /// Any of these kinds; all when empty.
+    pub kinds: Vec<DeadlineKind>,
+    /// Deadlines of applications naming this region.
+    pub region: Option<RegionCode>,
+    /// Deadlines that concern this organisation: of applications it leads or takes part in, of
+    /// its commitments, and of the calls it funds.
+    pub organization: Option<OrganizationId>,
+    pub application: Option<ApplicationId>,
+}
+
+/// Deadlines due from `now` to `until` that still call for action, and with `include_overdue` the
+/// overdue ones too (see [`salkku_domain::deadline::is_overdue`], whose rule this is in SQL),
+/// soonest first, at most `limit`.
+pub async fn upcoming<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    include_overdue: bool,
+    filter: &DeadlineFilter,
+    limit: u64,
+) -> StoreResult<Vec<DeadlineView>> {
+    let mut query = views();
+    let due = || d(deadline::Column::DueAt);
+    let mut when = Condition::any().add(Condition::all().add(due().gte(now)).add(due().lte(until)));
+    if include_overdue {
+        when = when.add(Condition::all().add(due().lt(now)).add(d(deadline::Column::ApplicationId).is_not_null()));
+    }
+    let finals: Vec<&str> = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str).collect();
+    let app_status = || Expr::col((application::Entity, application::Column::Status));
+    let commitment_status = || Expr::col((commitment::Entity, commitment::Column::Status));
+    query
+        .cond_where(when)
+        .cond_where(Condition::any().add(app_status().is_null()).add(app_status().is_not_in(finals)))
+        .cond_where(
+            Condition::any()
+                .add(commitment_status().is_null())
+                .add(commitment_status().eq(CommitmentStatus::Requested.as_str())),
+        );
+    if !filter.kinds.is_empty() {
+        query.and_where(d(deadline::Column::Kind).is_in(filter.kinds.iter().map(|k| k.as_str())));
+    }
+    if let Some(app) = filter.application {
+        query.and_where(d(deadline::Column::ApplicationId).eq(app.0));
+    }
+    if let Some(region) = filter.region {
+        query.and_where(d(deadline::Column::ApplicationId).in_subquery(crate::application_list::naming(region)));
+    }
+    if let Some(org) = filter.organization {
+        let leads = Query::select()
+            .column(application::Column::Id)
+            .from(application::Entity)
+            .and_where(Expr::col(application::Column::LeadId).eq(org.0))
+            .to_owned();
+        let takes_part = Query::select()
+            .column(participant::Column::ApplicationId)
+            .from(participant::Entity)
+            .and_where(Expr::col(participant::Column::OrganizationId).eq(org.0))
+            .to_owned();
+        let owes = Query::select()
+            .column(commitment::Column::Id)
+            .from(commitment::Entity)
+            .and_where(Expr::col(commitment::Column::OrganizationId).eq(org.0))
+            .to_owned();
+        let funds = Query::select()
+            .column(grant_call::Column::Id)
+            .from(grant_call::Entity)
+            .and_where(Expr::col(grant_call::Column::FunderId).eq(org.0))
+            .to_owned();
+        query.cond_where(
+            Condition::any()
+                .add(d(deadline::Column::ApplicationId).in_subquery(leads))
+                .add(d(deadline::Column::ApplicationId).in_subquery(takes_part))
+                .add(d(deadline::Column::CommitmentId).in_subquery(owes))
+                .add(
+                    Condition::all()
+                        .add(d(deadline::Column::ApplicationId).is_null())
+                        .add(d(deadline::Column::CallId).in_subquery(funds)),
+                ),
+        );
+    }
+    fetch(c, query.limit(limit)).await
 }
 
 /// The deadlines of these applications, soonest first.

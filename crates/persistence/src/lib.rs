@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod allocations;
+pub mod application_list;
 pub mod applications;
 pub mod budgets;
 pub mod calls;
@@ -19,6 +20,8 @@ pub mod entities;
 pub mod error;
 pub mod idempotency;
 pub mod organizations;
+pub mod paging;
+pub mod portfolio;
 pub mod programmes;
 pub mod records;
 pub mod regions;

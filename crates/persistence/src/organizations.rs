@@ -3,10 +3,15 @@
 use chrono::{DateTime, Utc};
 use salkku_domain::ids::OrganizationId;
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 
 use crate::convert::all;
 use crate::entities::organization as org;
+use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
 use crate::{Db, StoreError, StoreResult};
 
@@ -72,4 +77,78 @@ pub async fn all_by_name<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<Organizat
 
 pub async fn find_by_name<C: ConnectionTrait>(c: &C, name: &str) -> StoreResult<Option<Organization>> {
     org::Entity::find().filter(org::Column::Name.eq(name)).one(c).await?.map(Organization::try_from).transpose()
+}
+
+/// Which organisations a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    /// Any of these kinds; all kinds when empty.
+    pub kinds: Vec<OrganizationKind>,
+    pub region: Option<RegionCode>,
+    /// Part of the name, any case.
+    pub search: Option<String>,
+}
+
+/// Where a page of organisations (ordered by name, then id) starts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrganizationCursor {
+    pub name: String,
+    pub id: i64,
+}
+
+impl OrganizationCursor {
+    pub fn of(o: &Organization) -> Self {
+        OrganizationCursor { name: o.name.clone(), id: o.id.0 }
+    }
+}
+
+fn condition(filter: &OrganizationFilter) -> Condition {
+    let mut cond = Condition::all();
+    if !filter.kinds.is_empty() {
+        cond = cond.add(org::Column::Kind.is_in(filter.kinds.iter().map(|k| k.as_str())));
+    }
+    if let Some(region) = filter.region {
+        cond = cond.add(org::Column::RegionCode.eq(region.as_str()));
+    }
+    if let Some(term) = filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
+        cond = cond.add(contains(Expr::col((org::Entity, org::Column::Name)), term.trim()));
+    }
+    cond
+}
+
+/// A page of organisations by name.
+pub async fn list<C: ConnectionTrait>(
+    c: &C,
+    filter: &OrganizationFilter,
+    first: u64,
+    after_cursor: Option<&OrganizationCursor>,
+) -> StoreResult<Page<Organization>> {
+    let total = org::Entity::find().filter(condition(filter)).count(c).await?;
+    let mut query = org::Entity::find().filter(condition(filter));
+    if let Some(cursor) = after_cursor {
+        query = query.filter(after(
+            Expr::col((org::Entity, org::Column::Name)),
+            Some(Expr::val(cursor.name.clone())),
+            Expr::col((org::Entity, org::Column::Id)),
+            cursor.id,
+            false,
+            false,
+        ));
+    }
+    let rows = query.order_by_asc(org::Column::Name).order_by_asc(org::Column::Id).limit(first + 1).all(c).await?;
+    let (rows, has_next) = cut(rows, first);
+    Ok(Page { items: all(rows)?, has_next, total })
+}
+
+/// Which of these organisations exist.
+pub async fn existing<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> StoreResult<Vec<OrganizationId>> {
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let found: Vec<i64> = org::Entity::find()
+        .select_only()
+        .column(org::Column::Id)
+        .filter(org::Column::Id.is_in(keys))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(found.into_iter().map(OrganizationId).collect())
 }

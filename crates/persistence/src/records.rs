@@ -139,3 +139,13 @@ pub struct StatusChange {
     pub by: String,
     pub decision_ref: Option<String>,
 }
+
+/// A deadline with what decides whether it still calls for action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineView {
+    pub deadline: Deadline,
+    /// The status of the deadline's application, if it has one.
+    pub application_status: Option<ApplicationStatus>,
+    /// The status of the deadline's commitment, if it has one.
+    pub commitment_status: Option<CommitmentStatus>,
+}

@@ -29,3 +29,116 @@ pub enum OrganizationKind {
     Ngo,
     Other,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::ApplicationStatus")]
+pub enum ApplicationStatus {
+    Idea,
+    InPreparation,
+    Submitted,
+    Granted,
+    Rejected,
+    Withdrawn,
+    Active,
+    Closed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::ParticipationRole")]
+pub enum ParticipationRole {
+    Lead,
+    CoImplementer,
+    Funder,
+    Partner,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::CostCategory")]
+pub enum CostCategory {
+    Personnel,
+    Travel,
+    PurchasedServices,
+    Materials,
+    Premises,
+    Overhead,
+    Other,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::funding::ViolationCode")]
+pub enum SplitViolationCode {
+    NoCall,
+    NoBudget,
+    AidRateExceeded,
+    SelfFundingUncovered,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::CommitmentKind")]
+pub enum CommitmentKind {
+    Cash,
+    InKind,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::CommitmentLevel")]
+pub enum CommitmentLevel {
+    OfficeHolder,
+    Board,
+    Council,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::CommitmentStatus")]
+pub enum CommitmentStatus {
+    Requested,
+    Promised,
+    Approved,
+    Declined,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::DeadlineKind")]
+pub enum DeadlineKind {
+    CallCloses,
+    CommitmentDue,
+    DecisionExpected,
+    ReportDue,
+    ProjectEnds,
+    Custom,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::call::GrantCallStatus")]
+pub enum GrantCallStatus {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ApplicationOrderField {
+    Name,
+    CreatedAt,
+    ClosesAt,
+    TotalCost,
+}
+
+impl From<ApplicationOrderField> for salkku_persistence::application_list::OrderField {
+    fn from(f: ApplicationOrderField) -> Self {
+        use salkku_persistence::application_list::OrderField;
+        match f {
+            ApplicationOrderField::Name => OrderField::Name,
+            ApplicationOrderField::CreatedAt => OrderField::CreatedAt,
+            ApplicationOrderField::ClosesAt => OrderField::ClosesAt,
+            ApplicationOrderField::TotalCost => OrderField::TotalCost,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}

@@ -4,31 +4,40 @@
 //! and convert records into GraphQL objects. Per-request data — the viewer, the request's
 //! "now" — lives in the request's context.
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, Schema};
 use chrono::{DateTime, Utc};
+use salkku_domain::labels::Language;
 use salkku_persistence::Db;
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 
+pub mod connection;
 pub mod enums;
 mod gate;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
 pub mod objects;
+pub mod policy;
+pub(crate) mod prefetch;
 pub mod query;
 pub mod scalars;
 
-pub type SalkkuSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type SalkkuSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// What one request knows about itself.
 #[derive(Debug, Clone)]
 pub struct RequestInfo {
     /// The instant the request arrived: every "now" in the request means this.
     pub now: DateTime<Utc>,
+    /// The language of labels and messages, from `Accept-Language`.
+    pub language: Language,
 }
 
 /// Builds the schema; `db` is `None` only for exporting the SDL.
 pub fn build(db: Option<Db>, introspection: bool) -> SalkkuSchema {
-    let mut builder = Schema::build(query::Query, EmptyMutation, EmptySubscription).extension(gate::RequireViewer);
+    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription).extension(gate::RequireViewer);
     if let Some(db) = db {
         builder = builder.data(db);
     }
@@ -49,4 +58,16 @@ pub(crate) fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a Db> {
 
 pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> ApiResult<&'a Viewer> {
     ctx.data_opt::<Viewer>().ok_or_else(|| ApiError::unauthenticated("sign in: send Authorization: Bearer <token>"))
+}
+
+pub(crate) fn now(ctx: &Context<'_>) -> DateTime<Utc> {
+    ctx.data_opt::<RequestInfo>().map_or_else(|| salkku_domain::deadline::to_seconds(Utc::now()), |r| r.now)
+}
+
+pub(crate) fn language(ctx: &Context<'_>) -> Language {
+    ctx.data_opt::<RequestInfo>().map_or_else(Language::default, |r| r.language)
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> ApiResult<&'a loaders::Loaders> {
+    ctx.data::<loaders::Loaders>().map_err(|_| ApiError::internal(&"the request was started without loaders"))
 }

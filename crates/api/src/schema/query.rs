@@ -1,16 +1,64 @@
 //! The root of every read.
 
-use async_graphql::{Context, Object};
-use salkku_persistence::regions;
+use async_graphql::{Context, ID, Object};
+use salkku_domain::apportion::apportion;
+use salkku_domain::deadline::{local_date, window_end};
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId, ProgrammeId,
+};
+use salkku_persistence::allocations::{self, AllocationCursor};
+use salkku_persistence::application_list::{self, ApplicationCursor, OrderField, SortKey};
+use salkku_persistence::calls::{self, GrantCallCursor};
+use salkku_persistence::organizations::{self, OrganizationCursor};
+use salkku_persistence::{deadlines, portfolio, programmes, regions};
 
-use super::objects::{Region, Viewer};
-use super::{db, viewer};
-use crate::error::ApiResult;
+use super::connection::{self, Page};
+use super::inputs::{
+    AllocationFilter, ApplicationFilter, ApplicationOrder, DeadlineFilter, GrantCallFilter, MAX_LIST,
+    OrganizationFilter, WeightInput, key,
+};
+use super::objects::{
+    Application, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region,
+    Share, StateAidAllocation, Viewer,
+};
+use super::scalars::Decimal;
+use super::{db, loaders, now, viewer};
+use crate::error::{ApiError, ApiResult};
+
+/// Most days `upcomingDeadlines` looks ahead.
+pub const MAX_WITHIN_DAYS: i32 = 3660;
+/// Most deadlines `upcomingDeadlines` returns.
+pub const MAX_DEADLINES: i32 = 1000;
 
 pub struct Query;
 
 #[Object]
 impl Query {
+    /// Any object by its ID; null when there is none.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        let global = GlobalId::decode(&id).map_err(|e| ApiError::invalid("id", e))?;
+        let l = loaders(ctx)?;
+        Ok(match global.kind {
+            NodeKind::Organization => {
+                l.load_one(OrganizationId(global.key)).await?.map(|o| Node::Organization(Organization(o)))
+            }
+            NodeKind::FundingProgramme => {
+                l.load_one(ProgrammeId(global.key)).await?.map(|p| Node::FundingProgramme(FundingProgramme(p)))
+            }
+            NodeKind::GrantCall => l.load_one(GrantCallId(global.key)).await?.map(|c| Node::GrantCall(GrantCall(c))),
+            NodeKind::Application => {
+                l.load_one(ApplicationId(global.key)).await?.map(|a| Node::Application(Application(a)))
+            }
+            NodeKind::Commitment => {
+                l.load_one(CommitmentId(global.key)).await?.map(|c| Node::Commitment(Commitment(c)))
+            }
+            NodeKind::StateAidAllocation => {
+                l.load_one(AllocationId(global.key)).await?.map(|a| Node::StateAidAllocation(StateAidAllocation(a)))
+            }
+            NodeKind::BudgetLine | NodeKind::Payment | NodeKind::Deadline => None,
+        })
+    }
+
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Viewer> {
         Ok(Viewer(viewer(ctx)?.clone()))
@@ -19,5 +67,172 @@ impl Query {
     /// Every region, in code order.
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         Ok(regions::all(db(ctx)?.conn()).await?.into_iter().map(Region).collect())
+    }
+
+    /// Organisations by name.
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<OrganizationFilter>,
+    ) -> ApiResult<Page<Organization>> {
+        let first = connection::page_size(first)?;
+        let cursor: Option<OrganizationCursor> = connection::decode(after.as_deref())?;
+        let filter = filter.map(OrganizationFilter::parse).transpose()?.unwrap_or_default();
+        let page = organizations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref()).await?;
+        Ok(connection::connection(page, cursor.is_some(), |o| {
+            (connection::encode(&OrganizationCursor::of(&o)), Organization(o))
+        }))
+    }
+
+    /// Every funding programme, by name.
+    async fn programmes(&self, ctx: &Context<'_>) -> ApiResult<Vec<FundingProgramme>> {
+        Ok(programmes::all_by_name(db(ctx)?.conn()).await?.into_iter().map(FundingProgramme).collect())
+    }
+
+    /// Grant calls by closing time.
+    async fn grant_calls(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<GrantCallFilter>,
+    ) -> ApiResult<Page<GrantCall>> {
+        let first = connection::page_size(first)?;
+        let cursor: Option<GrantCallCursor> = connection::decode(after.as_deref())?;
+        let filter = filter.map(GrantCallFilter::parse).transpose()?.unwrap_or_default();
+        let page = calls::list(db(ctx)?.conn(), &filter, now(ctx), first, cursor.as_ref()).await?;
+        Ok(connection::connection(page, cursor.is_some(), |c| {
+            (connection::encode(&GrantCallCursor::of(&c)), GrantCall(c))
+        }))
+    }
+
+    async fn grant_call(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<GrantCall>> {
+        let id = key(&id, "id", GrantCallId::from_global)?;
+        Ok(loaders(ctx)?.load_one(id).await?.map(GrantCall))
+    }
+
+    /// Applications, by name unless `orderBy` says otherwise.
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ApplicationFilter>,
+        order_by: Option<ApplicationOrder>,
+    ) -> ApiResult<Page<Application>> {
+        let first = connection::page_size(first)?;
+        let cursor: Option<ApplicationCursor> = connection::decode(after.as_deref())?;
+        let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
+        let order = ApplicationOrder::parse(order_by);
+        if let Some(c) = &cursor {
+            let fits = matches!(
+                (order.field, &c.key),
+                (OrderField::Name, SortKey::Name(_))
+                    | (OrderField::CreatedAt, SortKey::CreatedAt(_))
+                    | (OrderField::ClosesAt, SortKey::ClosesAt(_))
+                    | (OrderField::TotalCost, SortKey::TotalCost(_))
+            );
+            if !fits {
+                return Err(ApiError::bad_input(
+                    "after",
+                    "after is a cursor of another order: keep orderBy the same across pages",
+                ));
+            }
+        }
+        let page = application_list::list(db(ctx)?.conn(), &filter, order, first, cursor.as_ref()).await?;
+        let apps: Vec<_> = page.items.iter().map(|(a, _)| a.clone()).collect();
+        super::prefetch::connection_page(ctx, &apps).await?;
+        Ok(connection::connection(page, cursor.is_some(), |(app, cursor)| {
+            (connection::encode(&cursor), Application(app))
+        }))
+    }
+
+    async fn application(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Application>> {
+        let id = key(&id, "id", ApplicationId::from_global)?;
+        Ok(loaders(ctx)?.load_one(id).await?.map(Application))
+    }
+
+    /// State-aid allocations by year.
+    async fn allocations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AllocationFilter>,
+    ) -> ApiResult<Page<StateAidAllocation>> {
+        let first = connection::page_size(first)?;
+        let cursor: Option<AllocationCursor> = connection::decode(after.as_deref())?;
+        let filter = filter.map(AllocationFilter::parse).transpose()?.unwrap_or_default();
+        let page = allocations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref()).await?;
+        Ok(connection::connection(page, cursor.is_some(), |a| {
+            (connection::encode(&AllocationCursor::of(&a)), StateAidAllocation(a))
+        }))
+    }
+
+    /// Deadlines due from now until now + withinDays (overdue open ones too when includeOverdue), soonest first.
+    async fn upcoming_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] within_days: i32,
+        #[graphql(default = true)] include_overdue: bool,
+        filter: Option<DeadlineFilter>,
+        #[graphql(default = 100, desc = "Most deadlines returned, up to 1000.")] first: i32,
+    ) -> ApiResult<Vec<Deadline>> {
+        if !(0..=MAX_WITHIN_DAYS).contains(&within_days) {
+            return Err(ApiError::bad_input(
+                "withinDays",
+                format!("withinDays is from 0 to {MAX_WITHIN_DAYS} (got {within_days})"),
+            ));
+        }
+        if first < 0 {
+            return Err(ApiError::bad_input("first", format!("first must be 0 or more (got {first})")));
+        }
+        if first > MAX_DEADLINES {
+            return Err(ApiError::limit(format!(
+                "deadline limit exceeded: first may be at most {MAX_DEADLINES} (got {first})"
+            )));
+        }
+        let filter = filter.map(DeadlineFilter::parse).transpose()?.unwrap_or_default();
+        let now = now(ctx);
+        let until = window_end(now, u32::try_from(within_days).unwrap_or(0));
+        let limit = u64::try_from(first).unwrap_or(0);
+        let found = deadlines::upcoming(db(ctx)?.conn(), now, until, include_overdue, &filter, limit).await?;
+        Ok(found.into_iter().map(|d| Deadline::new(d, now)).collect())
+    }
+
+    /// The portfolio in figures: totals and buckets by status, region and funder.
+    async fn portfolio(&self, ctx: &Context<'_>, filter: Option<ApplicationFilter>) -> ApiResult<PortfolioSummary> {
+        let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
+        let figures = portfolio::summary(db(ctx)?.conn(), &filter).await?;
+        Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
+    }
+
+    /// Split an amount between organisations in proportion to weights (e.g. population); the shares add up exactly to the amount.
+    async fn apportion(&self, ctx: &Context<'_>, amount: Decimal, weights: Vec<WeightInput>) -> ApiResult<Vec<Share>> {
+        let amount = amount.amount("amount")?;
+        if weights.len() > MAX_LIST {
+            return Err(ApiError::limit(format!("weights may hold at most {MAX_LIST} items (got {})", weights.len())));
+        }
+        let mut orgs = Vec::with_capacity(weights.len());
+        let mut values = Vec::with_capacity(weights.len());
+        for (i, w) in weights.iter().enumerate() {
+            orgs.push(key(&w.organization_id, &format!("weights[{i}].organizationId"), OrganizationId::from_global)?);
+            values.push(w.weight.exact(&format!("weights[{i}].weight"))?);
+        }
+        let existing = organizations::existing(db(ctx)?.conn(), &orgs).await?;
+        if let Some(i) = orgs.iter().position(|o| !existing.contains(o)) {
+            return Err(ApiError::bad_input(
+                format!("weights[{i}].organizationId"),
+                "no organisation with that ID exists",
+            ));
+        }
+        let parts = apportion(amount, &values).map_err(|e| ApiError::invalid("weights", e))?;
+        Ok(orgs
+            .into_iter()
+            .zip(parts)
+            .map(|(org, part)| Share { organization_id: ID(org.global()), amount: part.into() })
+            .collect())
     }
 }

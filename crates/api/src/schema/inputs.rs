@@ -1,0 +1,547 @@
+//! The contract's inputs, and their parsing into the domain's types. Every value is checked here,
+//! before any transaction starts; an error names the field at fault.
+
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use salkku_domain::budget::{self, BudgetLine};
+use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::text::{self, MAX_DESCRIPTION, MAX_NAME, MAX_REFERENCE};
+use salkku_domain::{BusinessId, DomainError, RegionCode};
+use salkku_persistence::allocations::{AllocationFilter as StoredAllocationFilter, NewAllocation, NewPayment};
+use salkku_persistence::application_list::{
+    ApplicationFilter as StoredApplicationFilter, ApplicationOrder as StoredOrder,
+};
+use salkku_persistence::applications::{ApplicationChanges, NewApplication, NewParticipant};
+use salkku_persistence::calls::{GrantCallFilter as StoredCallFilter, NewGrantCall};
+use salkku_persistence::commitments::{CommitmentChanges, NewCommitment};
+use salkku_persistence::deadlines::{DeadlineFilter as StoredDeadlineFilter, NewDeadline};
+use salkku_persistence::organizations::{NewOrganization, OrganizationFilter as StoredOrgFilter};
+use salkku_persistence::programmes::NewProgramme;
+
+use super::enums::*;
+use super::scalars::{Date, DateTime, Decimal};
+use crate::error::{ApiError, ApiResult};
+
+/// Most items in one list input (participants, regions, budget lines, weights).
+pub const MAX_LIST: usize = 1000;
+
+/// Reads a global ID of one kind, or bad input in `field`.
+pub fn key<T>(raw: &ID, field: &str, parse: fn(&str) -> Result<T, DomainError>) -> ApiResult<T> {
+    parse(raw.as_str()).map_err(|e| ApiError::invalid(field, e))
+}
+
+fn opt_key<T>(raw: &Option<ID>, field: &str, parse: fn(&str) -> Result<T, DomainError>) -> ApiResult<Option<T>> {
+    raw.as_ref().map(|r| key(r, field, parse)).transpose()
+}
+
+fn required(field: &str, value: &str, max: usize) -> ApiResult<String> {
+    text::required(field, value, max).map_err(|e| ApiError::invalid(field, e))
+}
+
+fn optional(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+    text::optional(field, value, max).map_err(|e| ApiError::invalid(field, e))
+}
+
+fn region(field: &str, code: &str) -> ApiResult<RegionCode> {
+    RegionCode::parse(code).map_err(|e| ApiError::invalid(field, e))
+}
+
+fn list_size<T>(field: &str, items: &[T]) -> ApiResult<()> {
+    if items.len() > MAX_LIST {
+        return Err(ApiError::limit(format!("{field} may hold at most {MAX_LIST} items (got {})", items.len())));
+    }
+    Ok(())
+}
+
+fn regions(field: &str, codes: &[String]) -> ApiResult<Vec<RegionCode>> {
+    list_size(field, codes)?;
+    codes.iter().enumerate().map(|(i, c)| region(&format!("{field}[{i}]"), c)).collect()
+}
+
+/// A change to a nullable field: absent keeps it, null clears it.
+fn change<T, U>(value: MaybeUndefined<T>, parse: impl FnOnce(T) -> ApiResult<U>) -> ApiResult<Option<Option<U>>> {
+    match value {
+        MaybeUndefined::Undefined => Ok(None),
+        MaybeUndefined::Null => Ok(Some(None)),
+        MaybeUndefined::Value(v) => parse(v).map(|u| Some(Some(u))),
+    }
+}
+
+#[derive(InputObject)]
+pub struct OrganizationFilter {
+    pub kind: Option<Vec<OrganizationKind>>,
+    pub region_code: Option<String>,
+    pub search: Option<String>,
+}
+
+impl OrganizationFilter {
+    pub fn parse(self) -> ApiResult<StoredOrgFilter> {
+        Ok(StoredOrgFilter {
+            kinds: self.kind.unwrap_or_default().into_iter().map(Into::into).collect(),
+            region: self.region_code.as_deref().map(|c| region("filter.regionCode", c)).transpose()?,
+            search: optional("filter.search", self.search.as_deref(), MAX_NAME)?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct GrantCallFilter {
+    pub status: Option<Vec<GrantCallStatus>>,
+    pub funder_id: Option<ID>,
+    pub programme_id: Option<ID>,
+}
+
+impl GrantCallFilter {
+    pub fn parse(self) -> ApiResult<StoredCallFilter> {
+        Ok(StoredCallFilter {
+            statuses: self.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            funder: opt_key(&self.funder_id, "filter.funderId", OrganizationId::from_global)?,
+            programme: opt_key(&self.programme_id, "filter.programmeId", ProgrammeId::from_global)?,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct ApplicationFilter {
+    pub status: Option<Vec<ApplicationStatus>>,
+    pub region_code: Option<String>,
+    pub funder_id: Option<ID>,
+    pub call_id: Option<ID>,
+    pub lead_id: Option<ID>,
+    /// Applications whose period overlaps this calendar year.
+    pub year: Option<i32>,
+    pub search: Option<String>,
+}
+
+impl ApplicationFilter {
+    pub fn parse(self) -> ApiResult<StoredApplicationFilter> {
+        Ok(StoredApplicationFilter {
+            statuses: self.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+            region: self.region_code.as_deref().map(|c| region("filter.regionCode", c)).transpose()?,
+            funder: opt_key(&self.funder_id, "filter.funderId", OrganizationId::from_global)?,
+            call: opt_key(&self.call_id, "filter.callId", GrantCallId::from_global)?,
+            lead: opt_key(&self.lead_id, "filter.leadId", OrganizationId::from_global)?,
+            year: self
+                .year
+                .map(|y| budget::check_year(y).map_err(|e| ApiError::invalid("filter.year", e)))
+                .transpose()?,
+            search: optional("filter.search", self.search.as_deref(), MAX_NAME)?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct AllocationFilter {
+    pub year: Option<i32>,
+    pub recipient_id: Option<ID>,
+    pub funder_id: Option<ID>,
+}
+
+impl AllocationFilter {
+    pub fn parse(self) -> ApiResult<StoredAllocationFilter> {
+        Ok(StoredAllocationFilter {
+            year: self.year,
+            recipient: opt_key(&self.recipient_id, "filter.recipientId", OrganizationId::from_global)?,
+            funder: opt_key(&self.funder_id, "filter.funderId", OrganizationId::from_global)?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct DeadlineFilter {
+    pub kind: Option<Vec<DeadlineKind>>,
+    pub region_code: Option<String>,
+    pub organization_id: Option<ID>,
+    pub application_id: Option<ID>,
+}
+
+impl DeadlineFilter {
+    pub fn parse(self) -> ApiResult<StoredDeadlineFilter> {
+        Ok(StoredDeadlineFilter {
+            kinds: self.kind.unwrap_or_default().into_iter().map(Into::into).collect(),
+            region: self.region_code.as_deref().map(|c| region("filter.regionCode", c)).transpose()?,
+            organization: opt_key(&self.organization_id, "filter.organizationId", OrganizationId::from_global)?,
+            application: opt_key(&self.application_id, "filter.applicationId", ApplicationId::from_global)?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct ApplicationOrder {
+    pub field: ApplicationOrderField,
+    #[graphql(default_with = "OrderDirection::Asc")]
+    pub direction: OrderDirection,
+}
+
+impl ApplicationOrder {
+    pub fn parse(order: Option<Self>) -> StoredOrder {
+        order.map_or_else(StoredOrder::default, |o| StoredOrder {
+            field: o.field.into(),
+            descending: o.direction == OrderDirection::Desc,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct WeightInput {
+    pub organization_id: ID,
+    pub weight: Decimal,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    pub name: String,
+    pub kind: OrganizationKind,
+    pub business_id: Option<String>,
+    pub region_code: Option<String>,
+    pub population: Option<i32>,
+}
+
+impl CreateOrganizationInput {
+    pub fn parse(self) -> ApiResult<NewOrganization> {
+        if self.population.is_some_and(|p| p < 0) {
+            return Err(ApiError::bad_input("population", "population is zero or more"));
+        }
+        Ok(NewOrganization {
+            name: required("name", &self.name, MAX_NAME)?,
+            kind: self.kind.into(),
+            business_id: self
+                .business_id
+                .as_deref()
+                .map(|b| BusinessId::parse(b.trim()).map_err(|e| ApiError::invalid("businessId", e)))
+                .transpose()?,
+            region: self.region_code.as_deref().map(|c| region("regionCode", c)).transpose()?,
+            population: self.population.map(i64::from),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateProgrammeInput {
+    pub name: String,
+    pub funder_id: ID,
+    pub max_aid_rate: Option<Decimal>,
+}
+
+impl CreateProgrammeInput {
+    pub fn parse(self) -> ApiResult<NewProgramme> {
+        Ok(NewProgramme {
+            name: required("name", &self.name, MAX_NAME)?,
+            funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
+            max_aid_rate: self.max_aid_rate.map(|r| r.rate("maxAidRate")).transpose()?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateGrantCallInput {
+    pub title: String,
+    pub funder_id: ID,
+    pub programme_id: Option<ID>,
+    pub opens_at: Option<DateTime>,
+    pub closes_at: DateTime,
+    pub max_aid_rate: Decimal,
+    #[graphql(default)]
+    pub in_kind_counts_as_self_funding: bool,
+    pub envelope: Option<Decimal>,
+    pub url: Option<String>,
+}
+
+impl CreateGrantCallInput {
+    pub fn parse(self) -> ApiResult<NewGrantCall> {
+        let opens_at = self.opens_at.map(|t| t.0);
+        salkku_domain::call::check_application_period(opens_at, self.closes_at.0)
+            .map_err(|e| ApiError::invalid("closesAt", e))?;
+        Ok(NewGrantCall {
+            title: required("title", &self.title, MAX_NAME)?,
+            funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
+            programme: opt_key(&self.programme_id, "programmeId", ProgrammeId::from_global)?,
+            opens_at,
+            closes_at: self.closes_at.0,
+            max_aid_rate: self.max_aid_rate.rate("maxAidRate")?,
+            in_kind_counts: self.in_kind_counts_as_self_funding,
+            envelope: self.envelope.map(|e| e.amount("envelope")).transpose()?,
+            url: optional("url", self.url.as_deref(), MAX_REFERENCE)?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct ParticipationInput {
+    pub organization_id: ID,
+    pub role: ParticipationRole,
+}
+
+fn participants(items: &[ParticipationInput]) -> ApiResult<Vec<NewParticipant>> {
+    list_size("participants", items)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Ok(NewParticipant {
+                organization: key(
+                    &p.organization_id,
+                    &format!("participants[{i}].organizationId"),
+                    OrganizationId::from_global,
+                )?,
+                role: p.role.into(),
+            })
+        })
+        .collect()
+}
+
+#[derive(InputObject)]
+pub struct CreateApplicationInput {
+    pub name: String,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub call_id: Option<ID>,
+    pub lead_id: ID,
+    pub participants: Option<Vec<ParticipationInput>>,
+    pub region_codes: Option<Vec<String>>,
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+    /// When the final report is due; appears as a REPORT_DUE deadline.
+    pub report_due: Option<Date>,
+    /// Replays with the same key return the first result instead of creating a duplicate.
+    pub idempotency_key: Option<String>,
+}
+
+impl CreateApplicationInput {
+    pub fn parse(self) -> ApiResult<(NewApplication, Option<String>)> {
+        let period_start = self.period_start.map(|d| d.0);
+        let period_end = self.period_end.map(|d| d.0);
+        salkku_domain::period::check_project_period(period_start, period_end)
+            .map_err(|e| ApiError::invalid("periodEnd", e))?;
+        let new = NewApplication {
+            name: required("name", &self.name, MAX_NAME)?,
+            acronym: optional("acronym", self.acronym.as_deref(), MAX_NAME)?,
+            description: optional("description", self.description.as_deref(), MAX_DESCRIPTION)?,
+            call: opt_key(&self.call_id, "callId", GrantCallId::from_global)?,
+            lead: key(&self.lead_id, "leadId", OrganizationId::from_global)?,
+            participants: participants(self.participants.as_deref().unwrap_or_default())?,
+            regions: regions("regionCodes", self.region_codes.as_deref().unwrap_or_default())?,
+            period_start,
+            period_end,
+            report_due: self.report_due.map(|d| d.0),
+        };
+        Ok((new, self.idempotency_key))
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateApplicationInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub name: Option<String>,
+    pub acronym: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub call_id: MaybeUndefined<ID>,
+    pub participants: Option<Vec<ParticipationInput>>,
+    pub region_codes: Option<Vec<String>>,
+    pub period_start: MaybeUndefined<Date>,
+    pub period_end: MaybeUndefined<Date>,
+    pub report_due: MaybeUndefined<Date>,
+}
+
+impl UpdateApplicationInput {
+    pub fn parse(self) -> ApiResult<(ApplicationId, i32, ApplicationChanges)> {
+        let id = key(&self.id, "id", ApplicationId::from_global)?;
+        let changes = ApplicationChanges {
+            name: self.name.as_deref().map(|n| required("name", n, MAX_NAME)).transpose()?,
+            acronym: change(self.acronym, |a| optional("acronym", Some(&a), MAX_NAME))?.map(Option::flatten),
+            description: change(self.description, |d| optional("description", Some(&d), MAX_DESCRIPTION))?
+                .map(Option::flatten),
+            call: change(self.call_id, |c| key(&c, "callId", GrantCallId::from_global))?,
+            participants: self.participants.as_deref().map(participants).transpose()?,
+            regions: self.region_codes.as_deref().map(|r| regions("regionCodes", r)).transpose()?,
+            period_start: change(self.period_start, |d| Ok(d.0))?,
+            period_end: change(self.period_end, |d| Ok(d.0))?,
+            report_due: change(self.report_due, |d| Ok(d.0))?,
+        };
+        Ok((id, self.expected_version, changes))
+    }
+}
+
+#[derive(InputObject)]
+pub struct TransitionApplicationInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub to: ApplicationStatus,
+    /// When the move happened, if not now (a decision recorded afterwards).
+    pub at: Option<DateTime>,
+    /// The decision behind the move, e.g. "johtoryhmä 15.5.2020 § 7".
+    pub decision_ref: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct BudgetLineInput {
+    pub category: CostCategory,
+    pub year: i32,
+    pub description: Option<String>,
+    pub amount: Decimal,
+}
+
+#[derive(InputObject)]
+pub struct SetBudgetInput {
+    pub application_id: ID,
+    pub expected_version: i32,
+    pub lines: Vec<BudgetLineInput>,
+    pub state_aid_requested: Decimal,
+}
+
+impl SetBudgetInput {
+    pub fn parse(self) -> ApiResult<(ApplicationId, i32, Vec<BudgetLine>, salkku_domain::Money)> {
+        let id = key(&self.application_id, "applicationId", ApplicationId::from_global)?;
+        list_size("lines", &self.lines)?;
+        let lines = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let at = |f: &str| format!("lines[{i}].{f}");
+                let amount = l.amount.amount(&at("amount"))?;
+                let description = optional(&at("description"), l.description.as_deref(), MAX_REFERENCE)?;
+                BudgetLine::new(l.category.into(), l.year, description, amount)
+                    .map_err(|e| ApiError::invalid(at("year"), e))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        // The total must fit the range of money too.
+        budget::total(&lines).map_err(|e| ApiError::invalid("lines", e))?;
+        let aid = self.state_aid_requested.amount("stateAidRequested")?;
+        Ok((id, self.expected_version, lines, aid))
+    }
+}
+
+#[derive(InputObject)]
+pub struct AddCommitmentInput {
+    pub application_id: ID,
+    pub organization_id: ID,
+    pub amount: Decimal,
+    #[graphql(default_with = "CommitmentKind::Cash")]
+    pub kind: CommitmentKind,
+    #[graphql(default_with = "CommitmentLevel::Board")]
+    pub level: CommitmentLevel,
+    #[graphql(default_with = "CommitmentStatus::Requested")]
+    pub status: CommitmentStatus,
+    pub due_date: Option<Date>,
+    pub decision_ref: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl AddCommitmentInput {
+    pub fn parse(self) -> ApiResult<(NewCommitment, Option<String>)> {
+        let new = NewCommitment {
+            application: key(&self.application_id, "applicationId", ApplicationId::from_global)?,
+            organization: key(&self.organization_id, "organizationId", OrganizationId::from_global)?,
+            amount: self.amount.amount("amount")?,
+            kind: self.kind.into(),
+            level: self.level.into(),
+            status: self.status.into(),
+            due_date: self.due_date.map(|d| d.0),
+            decided_at: None,
+            decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
+        };
+        Ok((new, self.idempotency_key))
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateCommitmentInput {
+    pub id: ID,
+    pub expected_version: i32,
+    pub amount: Option<Decimal>,
+    pub status: Option<CommitmentStatus>,
+    pub decided_at: MaybeUndefined<Date>,
+    pub decision_ref: MaybeUndefined<String>,
+}
+
+impl UpdateCommitmentInput {
+    pub fn parse(self) -> ApiResult<(CommitmentId, i32, CommitmentChanges)> {
+        let id = key(&self.id, "id", CommitmentId::from_global)?;
+        let changes = CommitmentChanges {
+            amount: self.amount.map(|a| a.amount("amount")).transpose()?,
+            status: self.status.map(Into::into),
+            decided_at: change(self.decided_at, |d| Ok(d.0))?,
+            decision_ref: change(self.decision_ref, |r| optional("decisionRef", Some(&r), MAX_REFERENCE))?
+                .map(Option::flatten),
+        };
+        Ok((id, self.expected_version, changes))
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordAllocationInput {
+    pub funder_id: ID,
+    pub recipient_id: ID,
+    pub application_id: Option<ID>,
+    pub year: i32,
+    pub amount: Decimal,
+    pub decision_date: Option<Date>,
+    pub decision_ref: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl RecordAllocationInput {
+    pub fn parse(self) -> ApiResult<(NewAllocation, Option<String>)> {
+        let new = NewAllocation {
+            funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
+            recipient: key(&self.recipient_id, "recipientId", OrganizationId::from_global)?,
+            application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
+            year: budget::check_year(self.year).map_err(|e| ApiError::invalid("year", e))?,
+            amount: self.amount.amount("amount")?,
+            decision_date: self.decision_date.map(|d| d.0),
+            decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
+        };
+        Ok((new, self.idempotency_key))
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordPaymentInput {
+    pub allocation_id: ID,
+    pub paid_on: Date,
+    pub amount: Decimal,
+    pub reference: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl RecordPaymentInput {
+    pub fn parse(self) -> ApiResult<(NewPayment, Option<String>)> {
+        let amount = self.amount.amount("amount")?;
+        if amount.is_zero() {
+            return Err(ApiError::bad_input("amount", "a payment is more than 0.00"));
+        }
+        let new = NewPayment {
+            allocation: key(&self.allocation_id, "allocationId", AllocationId::from_global)?,
+            paid_on: self.paid_on.0,
+            amount,
+            reference: optional("reference", self.reference.as_deref(), MAX_REFERENCE)?,
+        };
+        Ok((new, self.idempotency_key))
+    }
+}
+
+#[derive(InputObject)]
+pub struct AddDeadlineInput {
+    #[graphql(default_with = "DeadlineKind::Custom")]
+    pub kind: DeadlineKind,
+    pub title: String,
+    pub due_at: DateTime,
+    #[graphql(default)]
+    pub tentative: bool,
+    pub application_id: Option<ID>,
+    pub call_id: Option<ID>,
+}
+
+impl AddDeadlineInput {
+    pub fn parse(self) -> ApiResult<NewDeadline> {
+        Ok(NewDeadline {
+            kind: self.kind.into(),
+            title: required("title", &self.title, MAX_NAME)?,
+            due_at: self.due_at.0,
+            tentative: self.tentative,
+            application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
+            call: opt_key(&self.call_id, "callId", GrantCallId::from_global)?,
+        })
+    }
+}

@@ -1,0 +1,129 @@
+//! Batched loading of nested fields, one loader per request (a loader shared across requests
+//! would serve one user's cache to another).
+//!
+//! A single [`Store`] loads every kind of key; async-graphql batches each key type separately, so
+//! a page of a hundred applications costs one query per nested field, not a hundred.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use salkku_domain::RegionCode;
+use salkku_domain::funding::FundingSplit;
+use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_persistence::records::{
+    Allocation, Application, Commitment, DeadlineView, GrantCall, Organization, Participation, Payment, Programme,
+    StatusChange, StoredBudgetLine,
+};
+use salkku_persistence::{
+    Db, StoreResult, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
+    splits,
+};
+
+use crate::error::ApiError;
+
+/// The per-request loader (shared by the operations of one batch, which come from one viewer).
+pub type Loaders = Arc<DataLoader<Store, HashMapCache>>;
+
+pub fn new(db: Db) -> Loaders {
+    Arc::new(DataLoader::with_cache(Store(db), tokio::spawn, HashMapCache::default()))
+}
+
+pub struct Store(pub(crate) Db);
+
+fn keyed<K: Hash + Eq, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    items.into_iter().map(|v| (key(&v), v)).collect()
+}
+
+fn grouped<K: Hash + Eq + Copy, V>(keys: &[K], items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut groups: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for item in items {
+        groups.entry(key(&item)).or_default().push(item);
+    }
+    groups
+}
+
+fn done<T>(result: StoreResult<T>) -> Result<T, ApiError> {
+    result.map_err(ApiError::from)
+}
+
+macro_rules! by_id {
+    ($key:ty, $value:ty, $fetch:path) => {
+        impl Loader<$key> for Store {
+            type Value = $value;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
+                Ok(keyed(done($fetch(self.0.conn(), keys).await)?, |v| v.id))
+            }
+        }
+    };
+}
+
+by_id!(OrganizationId, Organization, organizations::by_ids);
+by_id!(ProgrammeId, Programme, programmes::by_ids);
+by_id!(GrantCallId, GrantCall, calls::by_ids);
+by_id!(ApplicationId, Application, applications::by_ids);
+by_id!(CommitmentId, Commitment, commitments::by_ids);
+by_id!(AllocationId, Allocation, allocations::by_ids);
+
+/// Declares a key for "the X of this application" and how a batch of them loads.
+macro_rules! of_application {
+    ($key:ident, $value:ty, |$conn:ident, $ids:ident| $fetch:expr, |$item:ident| $owner:expr) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub ApplicationId);
+
+        impl Loader<$key> for Store {
+            type Value = Vec<$value>;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$value>>, ApiError> {
+                let $conn = self.0.conn();
+                let $ids: Vec<ApplicationId> = keys.iter().map(|k| k.0).collect();
+                let items = done($fetch.await)?;
+                Ok(grouped(keys, items, |$item: &$value| $key($owner)))
+            }
+        }
+    };
+}
+
+of_application!(ParticipantsOf, Participation, |c, ids| applications::participants_of(c, &ids), |p| p.application);
+of_application!(RegionsOf, (ApplicationId, RegionCode), |c, ids| applications::regions_of(c, &ids), |r| r.0);
+of_application!(LinesOf, StoredBudgetLine, |c, ids| budgets::lines_of(c, &ids), |l| l.application);
+of_application!(CommitmentsOf, Commitment, |c, ids| commitments::of_applications(c, &ids), |m| m.application);
+of_application!(AllocationsOf, Allocation, |c, ids| allocations::of_applications(c, &ids), |a| a
+    .application
+    .unwrap_or(ApplicationId(0)));
+of_application!(DeadlinesOf, DeadlineView, |c, ids| deadlines::views_for_applications(c, &ids), |d| d
+    .deadline
+    .application
+    .unwrap_or(ApplicationId(0)));
+of_application!(HistoryOf, StatusChange, |c, ids| applications::history_of(c, &ids), |h| h.application);
+
+/// The payments of an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaymentsOf(pub AllocationId);
+
+impl Loader<PaymentsOf> for Store {
+    type Value = Vec<Payment>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[PaymentsOf]) -> Result<HashMap<PaymentsOf, Vec<Payment>>, ApiError> {
+        let ids: Vec<AllocationId> = keys.iter().map(|k| k.0).collect();
+        let items = done(allocations::payments_of(self.0.conn(), &ids).await)?;
+        Ok(grouped(keys, items, |p: &Payment| PaymentsOf(p.allocation)))
+    }
+}
+
+/// The funding split of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SplitOf(pub ApplicationId);
+
+impl Loader<SplitOf> for Store {
+    type Value = FundingSplit;
+    type Error = ApiError;
+    async fn load(&self, keys: &[SplitOf]) -> Result<HashMap<SplitOf, FundingSplit>, ApiError> {
+        let ids: Vec<ApplicationId> = keys.iter().map(|k| k.0).collect();
+        let apps = done(applications::by_ids(self.0.conn(), &ids).await)?;
+        let splits = done(splits::for_applications(self.0.conn(), &apps).await)?;
+        Ok(splits.into_iter().map(|(id, split)| (SplitOf(id), split)).collect())
+    }
+}

@@ -1,0 +1,174 @@
+use async_graphql::{Context, ID, Object};
+use salkku_domain::{Money, ParticipationRole as Role};
+use salkku_persistence::records;
+
+use super::{Budget, Commitment, Deadline, FundingSplit, GrantCall, Organization, Region, StateAidAllocation};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::enums::{ApplicationStatus, ParticipationRole};
+use crate::schema::loaders::{
+    AllocationsOf, CommitmentsOf, DeadlinesOf, HistoryOf, ParticipantsOf, RegionsOf, SplitOf,
+};
+use crate::schema::scalars::{Date, DateTime, Decimal};
+use crate::schema::{loaders, now};
+
+/// A project from its first idea through application, decision and running to its close.
+pub struct Application(pub records::Application);
+
+#[Object]
+impl Application {
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id.global())
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn call(&self, ctx: &Context<'_>) -> ApiResult<Option<GrantCall>> {
+        let Some(id) = self.0.call else { return Ok(None) };
+        Ok(loaders(ctx)?.load_one(id).await?.map(GrantCall))
+    }
+
+    async fn status(&self) -> ApplicationStatus {
+        self.0.status.into()
+    }
+
+    /// Increases by one on every change; pass it back as expectedVersion.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn lead(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+        let lead = loaders(ctx)?.load_one(self.0.lead).await?;
+        lead.map(Organization).ok_or_else(|| ApiError::internal(&"an application's lead is missing"))
+    }
+
+    /// The lead first, then the other participants in the order given.
+    async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
+        let others = loaders(ctx)?.load_one(ParticipantsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(std::iter::once(Participation { organization: self.0.lead, role: Role::Lead })
+            .chain(others.into_iter().map(|p| Participation { organization: p.organization, role: p.role }))
+            .collect())
+    }
+
+    async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
+        let regions = loaders(ctx)?.load_one(RegionsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(regions.into_iter().map(|(_, code)| Region(code)).collect())
+    }
+
+    async fn period_start(&self) -> Option<Date> {
+        self.0.period_start.map(Date)
+    }
+
+    async fn period_end(&self) -> Option<Date> {
+        self.0.period_end.map(Date)
+    }
+
+    /// When the final report is due, if known.
+    async fn report_due(&self) -> Option<Date> {
+        self.0.report_due.map(Date)
+    }
+
+    async fn submitted_at(&self) -> Option<DateTime> {
+        self.0.submitted_at.map(DateTime)
+    }
+
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    async fn budget(&self) -> Budget {
+        Budget { application: self.0.id, total: self.0.total_cost }
+    }
+
+    async fn state_aid_requested(&self) -> Decimal {
+        self.0.state_aid_requested.into()
+    }
+
+    /// Sum of the state-aid allocations recorded for this application.
+    async fn state_aid_granted(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
+        let allocations = loaders(ctx)?.load_one(AllocationsOf(self.0.id)).await?.unwrap_or_default();
+        Money::sum(allocations.iter().map(|a| a.amount)).map(Decimal::from).map_err(|e| ApiError::internal(&e))
+    }
+
+    async fn commitments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commitment>> {
+        let commitments = loaders(ctx)?.load_one(CommitmentsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(commitments.into_iter().map(Commitment).collect())
+    }
+
+    async fn allocations(&self, ctx: &Context<'_>) -> ApiResult<Vec<StateAidAllocation>> {
+        let allocations = loaders(ctx)?.load_one(AllocationsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(allocations.into_iter().map(StateAidAllocation).collect())
+    }
+
+    async fn funding_split(&self, ctx: &Context<'_>) -> ApiResult<FundingSplit> {
+        let split = loaders(ctx)?.load_one(SplitOf(self.0.id)).await?;
+        split.map(FundingSplit).ok_or_else(|| ApiError::internal(&"the split of an application was not computed"))
+    }
+
+    /// Every deadline of the application, soonest first.
+    async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<Deadline>> {
+        let deadlines = loaders(ctx)?.load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
+        let now = now(ctx);
+        Ok(deadlines.into_iter().map(|d| Deadline::new(d, now)).collect())
+    }
+
+    /// Every status change, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatusChange>> {
+        let history = loaders(ctx)?.load_one(HistoryOf(self.0.id)).await?.unwrap_or_default();
+        Ok(history.into_iter().map(StatusChange).collect())
+    }
+}
+
+/// An organisation's part in an application.
+pub struct Participation {
+    organization: salkku_domain::ids::OrganizationId,
+    role: Role,
+}
+
+#[Object]
+impl Participation {
+    async fn organization(&self, ctx: &Context<'_>) -> ApiResult<Organization> {
+        let org = loaders(ctx)?.load_one(self.organization).await?;
+        org.map(Organization).ok_or_else(|| ApiError::internal(&"a participant is missing"))
+    }
+
+    async fn role(&self) -> ParticipationRole {
+        self.role.into()
+    }
+}
+
+/// One move in an application's lifecycle.
+pub struct StatusChange(pub records::StatusChange);
+
+#[Object]
+impl StatusChange {
+    async fn from(&self) -> Option<ApplicationStatus> {
+        self.0.from.map(Into::into)
+    }
+
+    async fn to(&self) -> ApplicationStatus {
+        self.0.to.into()
+    }
+
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
+    }
+
+    /// The subject of the token that made the move.
+    async fn by(&self) -> &str {
+        &self.0.by
+    }
+
+    async fn decision_ref(&self) -> Option<&str> {
+        self.0.decision_ref.as_deref()
+    }
+}

@@ -1,0 +1,89 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use salkku_domain::Money;
+use salkku_domain::budget;
+use salkku_domain::ids::ApplicationId;
+use salkku_persistence::records::StoredBudgetLine;
+
+use crate::error::{ApiError, ApiResult};
+use crate::schema::enums::CostCategory;
+use crate::schema::loaders::LinesOf;
+use crate::schema::scalars::Decimal;
+
+/// An application's eligible costs.
+pub struct Budget {
+    pub(crate) application: ApplicationId,
+    /// Kept equal to the sum of the lines by the transaction that writes them.
+    pub(crate) total: Money,
+}
+
+impl Budget {
+    async fn stored_lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<StoredBudgetLine>> {
+        Ok(crate::schema::loaders(ctx)?.load_one(LinesOf(self.application)).await?.unwrap_or_default())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct YearAmount {
+    year: i32,
+    amount: Decimal,
+}
+
+#[derive(SimpleObject)]
+pub struct CategoryAmount {
+    category: CostCategory,
+    amount: Decimal,
+}
+
+#[Object]
+impl Budget {
+    async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetLine>> {
+        Ok(self.stored_lines(ctx).await?.into_iter().map(BudgetLine).collect())
+    }
+
+    async fn total(&self) -> Decimal {
+        self.total.into()
+    }
+
+    /// Sums by year, in year order.
+    async fn by_year(&self, ctx: &Context<'_>) -> ApiResult<Vec<YearAmount>> {
+        let lines = self.stored_lines(ctx).await?;
+        let sums = budget::by_year(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;
+        Ok(sums.into_iter().map(|(year, amount)| YearAmount { year, amount: amount.into() }).collect())
+    }
+
+    /// Sums by cost category.
+    async fn by_category(&self, ctx: &Context<'_>) -> ApiResult<Vec<CategoryAmount>> {
+        let lines = self.stored_lines(ctx).await?;
+        let sums = budget::by_category(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;
+        Ok(sums
+            .into_iter()
+            .map(|(category, amount)| CategoryAmount { category: category.into(), amount: amount.into() })
+            .collect())
+    }
+}
+
+/// One line of a budget.
+pub struct BudgetLine(pub StoredBudgetLine);
+
+#[Object]
+impl BudgetLine {
+    async fn id(&self) -> ID {
+        super::id(self.0.id.global())
+    }
+
+    async fn category(&self) -> CostCategory {
+        self.0.line.category.into()
+    }
+
+    async fn year(&self) -> i32 {
+        self.0.line.year
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.line.description.as_deref()
+    }
+
+    async fn amount(&self) -> Decimal {
+        self.0.line.amount.into()
+    }
+}

@@ -1,0 +1,32 @@
+//! GraphQL objects, built from storage records. They are views, never database entities; what
+//! they compute, the domain computes.
+
+mod allocation;
+mod application;
+mod budget;
+mod call;
+mod commitment;
+mod deadline;
+mod node;
+mod organization;
+mod portfolio;
+mod split;
+mod viewer;
+
+pub use allocation::{Payment, StateAidAllocation};
+pub use application::{Application, Participation, StatusChange};
+pub use budget::{Budget, BudgetLine};
+pub use call::{FundingProgramme, GrantCall};
+pub use commitment::Commitment;
+pub use deadline::Deadline;
+pub use node::Node;
+pub use organization::{Organization, Region};
+pub use portfolio::{PortfolioSummary, Share};
+pub use split::FundingSplit;
+pub use viewer::Viewer;
+
+use async_graphql::ID;
+
+pub(crate) fn id(global: String) -> ID {
+    ID(global)
+}

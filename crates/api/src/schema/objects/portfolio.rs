@@ -1,0 +1,149 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::NaiveDate;
+use salkku_domain::ids::OrganizationId;
+use salkku_domain::labels;
+use salkku_persistence::application_list::ApplicationFilter;
+use salkku_persistence::portfolio::{self, Figures, Portfolio};
+
+use super::Application;
+use crate::error::{ApiError, ApiResult};
+use crate::schema::scalars::Decimal;
+use crate::schema::{db, language, loaders};
+
+/// Most applications `atRisk` lists.
+const MAX_AT_RISK: i32 = 500;
+
+/// The portfolio in figures, summed by the database.
+pub struct PortfolioSummary {
+    pub(crate) figures: Portfolio,
+    pub(crate) filter: ApplicationFilter,
+    pub(crate) today: NaiveDate,
+}
+
+/// The figures of one group of applications.
+#[derive(SimpleObject)]
+pub struct PortfolioBucket {
+    key: String,
+    label: String,
+    application_count: i32,
+    total_cost: Decimal,
+    state_aid_requested: Decimal,
+    state_aid_granted: Decimal,
+    /// Total cost less requested state aid.
+    self_funding_required: Decimal,
+    /// Commitments that count towards self-funding.
+    self_funding_committed: Decimal,
+}
+
+fn count(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn bucket(key: String, label: String, f: &Figures) -> ApiResult<PortfolioBucket> {
+    Ok(PortfolioBucket {
+        key,
+        label,
+        application_count: count(f.application_count),
+        total_cost: f.total_cost.into(),
+        state_aid_requested: f.state_aid_requested.into(),
+        state_aid_granted: f.state_aid_granted.into(),
+        self_funding_required: f.self_funding_required().map_err(|e| ApiError::internal(&e))?.into(),
+        self_funding_committed: f.self_funding_committed.into(),
+    })
+}
+
+#[Object]
+impl PortfolioSummary {
+    async fn application_count(&self) -> i32 {
+        count(self.figures.totals.application_count)
+    }
+
+    async fn total_cost(&self) -> Decimal {
+        self.figures.totals.total_cost.into()
+    }
+
+    async fn state_aid_requested(&self) -> Decimal {
+        self.figures.totals.state_aid_requested.into()
+    }
+
+    async fn state_aid_granted(&self) -> Decimal {
+        self.figures.totals.state_aid_granted.into()
+    }
+
+    async fn self_funding_required(&self) -> ApiResult<Decimal> {
+        Ok(self.figures.totals.self_funding_required().map_err(|e| ApiError::internal(&e))?.into())
+    }
+
+    async fn self_funding_committed(&self) -> Decimal {
+        self.figures.totals.self_funding_committed.into()
+    }
+
+    async fn by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
+        let lang = language(ctx);
+        self.figures
+            .by_status
+            .iter()
+            .map(|(status, f)| {
+                bucket(status.as_str().to_owned(), labels::application_status(*status, lang).to_owned(), f)
+            })
+            .collect()
+    }
+
+    /// An application counts in every region it names.
+    async fn by_region(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
+        let lang = language(ctx);
+        self.figures
+            .by_region
+            .iter()
+            .map(|(code, f)| bucket(code.as_str().to_owned(), labels::region(*code, lang).to_owned(), f))
+            .collect()
+    }
+
+    /// By the funder of each application's call; applications without a call under the key "NONE".
+    async fn by_funder(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
+        let ids: Vec<OrganizationId> = self.figures.by_funder.iter().filter_map(|(id, _)| *id).collect();
+        let names = loaders(ctx)?.load_many(ids).await?;
+        self.figures
+            .by_funder
+            .iter()
+            .map(|(funder, f)| match funder {
+                Some(id) => {
+                    let label = names.get(id).map_or_else(String::new, |o| o.name.clone());
+                    bucket(id.global(), label, f)
+                }
+                None => bucket("NONE".into(), no_call_label(language(ctx)).into(), f),
+            })
+            .collect()
+    }
+
+    /// Applications still under way whose split is not compliant or that have an overdue
+    /// commitment, by name.
+    async fn at_risk(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> ApiResult<Vec<Application>> {
+        if !(0..=MAX_AT_RISK).contains(&first) {
+            return Err(ApiError::limit(format!(
+                "atRisk lists at most {MAX_AT_RISK} applications (asked for {first})"
+            )));
+        }
+        let limit = u64::try_from(first).unwrap_or(0);
+        let ids = portfolio::at_risk(db(ctx)?.conn(), &self.filter, self.today, limit).await?;
+        let mut found = loaders(ctx)?.load_many(ids.clone()).await?;
+        let apps: Vec<_> = ids.into_iter().filter_map(|id| found.remove(&id)).collect();
+        crate::schema::prefetch::list(ctx, &apps).await?;
+        Ok(apps.into_iter().map(Application).collect())
+    }
+}
+
+fn no_call_label(language: labels::Language) -> &'static str {
+    match language {
+        labels::Language::Fi => "Ei hakua",
+        labels::Language::Sv => "Ingen utlysning",
+        labels::Language::En => "No call",
+    }
+}
+
+/// One organisation's part of an apportioned amount.
+#[derive(SimpleObject)]
+pub struct Share {
+    pub organization_id: ID,
+    pub amount: Decimal,
+}

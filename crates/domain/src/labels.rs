@@ -1,0 +1,124 @@
+//! Names of codes for people, in Finnish (the default), Swedish and English. Codes never change
+//! with the language; labels do.
+
+use crate::call::GrantCallStatus;
+use crate::{ApplicationStatus, RegionCode};
+
+/// The languages labels come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    Fi,
+    Sv,
+    En,
+}
+
+impl Language {
+    /// The first supported language in an `Accept-Language` header, or Finnish.
+    pub fn from_accept_language(header: Option<&str>) -> Language {
+        header
+            .into_iter()
+            .flat_map(|h| h.split(','))
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let quality = pieces.find_map(|p| p.trim().strip_prefix("q=")).map_or(1000, quality_millis);
+                let language = match tag.split('-').next()? {
+                    "fi" => Language::Fi,
+                    "sv" => Language::Sv,
+                    "en" => Language::En,
+                    _ => return None,
+                };
+                (quality > 0).then_some((quality, language))
+            })
+            .fold(None, |best: Option<(u32, Language)>, (q, l)| match best {
+                Some((bq, _)) if bq >= q => best,
+                _ => Some((q, l)),
+            })
+            .map_or(Language::Fi, |(_, l)| l)
+    }
+}
+
+/// A q-value ("0.8") in thousandths, read digit by digit so that no float is involved.
+fn quality_millis(q: &str) -> u32 {
+    let (whole, fraction) = q.split_once('.').unwrap_or((q, ""));
+    let whole: u32 = if whole == "1" { 1000 } else { 0 };
+    let fraction: u32 =
+        fraction.chars().chain("000".chars()).take(3).filter_map(|c| c.to_digit(10)).fold(0, |acc, d| acc * 10 + d);
+    (whole + fraction).min(1000)
+}
+
+pub fn application_status(status: ApplicationStatus, language: Language) -> &'static str {
+    use ApplicationStatus::*;
+    match (status, language) {
+        (Idea, Language::Fi) => "Idea",
+        (Idea, Language::Sv) => "Idé",
+        (Idea, Language::En) => "Idea",
+        (InPreparation, Language::Fi) => "Valmistelussa",
+        (InPreparation, Language::Sv) => "Under beredning",
+        (InPreparation, Language::En) => "In preparation",
+        (Submitted, Language::Fi) => "Jätetty",
+        (Submitted, Language::Sv) => "Inlämnad",
+        (Submitted, Language::En) => "Submitted",
+        (Granted, Language::Fi) => "Myönnetty",
+        (Granted, Language::Sv) => "Beviljad",
+        (Granted, Language::En) => "Granted",
+        (Rejected, Language::Fi) => "Hylätty",
+        (Rejected, Language::Sv) => "Avslagen",
+        (Rejected, Language::En) => "Rejected",
+        (Withdrawn, Language::Fi) => "Peruttu",
+        (Withdrawn, Language::Sv) => "Återtagen",
+        (Withdrawn, Language::En) => "Withdrawn",
+        (Active, Language::Fi) => "Käynnissä",
+        (Active, Language::Sv) => "Pågående",
+        (Active, Language::En) => "Active",
+        (Closed, Language::Fi) => "Päättynyt",
+        (Closed, Language::Sv) => "Avslutad",
+        (Closed, Language::En) => "Closed",
+    }
+}
+
+pub fn call_status(status: GrantCallStatus, language: Language) -> &'static str {
+    use GrantCallStatus::*;
+    match (status, language) {
+        (Upcoming, Language::Fi) => "Tulossa",
+        (Upcoming, Language::Sv) => "Kommande",
+        (Upcoming, Language::En) => "Upcoming",
+        (Open, Language::Fi) => "Auki",
+        (Open, Language::Sv) => "Öppen",
+        (Open, Language::En) => "Open",
+        (Closed, Language::Fi) => "Päättynyt",
+        (Closed, Language::Sv) => "Stängd",
+        (Closed, Language::En) => "Closed",
+    }
+}
+
+pub fn region(code: RegionCode, language: Language) -> &'static str {
+    let info = code.info();
+    match language {
+        Language::Fi => info.name_fi,
+        Language::Sv => info.name_sv,
+        Language::En => info.name_en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finnish_is_the_default_and_the_best_supported_language_wins() {
+        assert_eq!(Language::from_accept_language(None), Language::Fi);
+        assert_eq!(Language::from_accept_language(Some("de-DE, sv-FI;q=0.8, en;q=0.5")), Language::Sv);
+        assert_eq!(Language::from_accept_language(Some("en-GB,en;q=0.9,fi;q=0.8")), Language::En);
+        assert_eq!(Language::from_accept_language(Some("fi;q=0, en;q=0.1")), Language::En);
+        assert_eq!(Language::from_accept_language(Some("*")), Language::Fi);
+    }
+
+    #[test]
+    fn pohjanmaa_is_osterbotten() {
+        let code = RegionCode::parse("15").unwrap();
+        assert_eq!(region(code, Language::Sv), "Österbotten");
+        assert_eq!(application_status(ApplicationStatus::InPreparation, Language::Fi), "Valmistelussa");
+    }
+}

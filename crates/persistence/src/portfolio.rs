@@ -1,0 +1,252 @@
+//! The portfolio in figures: totals and buckets by status, region and funder, computed by the
+//! database (GROUP BY over the filtered applications), never by loading every row.
+//!
+//! Each application contributes its total cost, its requested state aid, the allocations
+//! recorded for it, and the commitments that count towards its self-funding — the rule of
+//! [`salkku_domain::funding::FundingSplit`] in SQL: pledged (promised or approved), cash always,
+//! in kind only where its call allows it.
+
+use chrono::NaiveDate;
+use salkku_domain::ids::{ApplicationId, OrganizationId};
+use salkku_domain::{ApplicationStatus, CommitmentKind, CommitmentStatus, Money, RegionCode};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::application_list::{ApplicationFilter, condition};
+use crate::convert::money;
+use crate::entities::{allocation, application as app, application_region, commitment, grant_call};
+use crate::{StoreError, StoreResult};
+
+/// Sums over a set of applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Figures {
+    pub application_count: i64,
+    pub total_cost: Money,
+    pub state_aid_requested: Money,
+    pub state_aid_granted: Money,
+    pub self_funding_committed: Money,
+}
+
+impl Figures {
+    /// Total cost less requested state aid: what the applicants must fund themselves.
+    pub fn self_funding_required(&self) -> Result<Money, salkku_domain::DomainError> {
+        self.total_cost.checked_sub(self.state_aid_requested)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Portfolio {
+    pub totals: Figures,
+    pub by_status: Vec<(ApplicationStatus, Figures)>,
+    /// An application counts in every region it names.
+    pub by_region: Vec<(RegionCode, Figures)>,
+    /// By the funder of the application's call; `None` for applications without a call.
+    pub by_funder: Vec<(Option<OrganizationId>, Figures)>,
+}
+
+fn f(column: &str) -> SimpleExpr {
+    Expr::col((Alias::new("f"), Alias::new(column)))
+}
+
+fn a(column: app::Column) -> SimpleExpr {
+    Expr::col((app::Entity, column))
+}
+
+/// One row per filtered application with its figures.
+fn per_application(filter: &ApplicationFilter) -> SelectStatement {
+    let granted = Query::select()
+        .expr(Expr::col((allocation::Entity, allocation::Column::AmountCents)).sum())
+        .from(allocation::Entity)
+        .and_where(
+            Expr::col((allocation::Entity, allocation::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        )
+        .to_owned();
+    let in_kind_allowed = Query::select()
+        .expr(Expr::val(1))
+        .from(grant_call::Entity)
+        .and_where(Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((app::Entity, app::Column::CallId)))
+        .and_where(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)).eq(true))
+        .to_owned();
+    let pledged = [CommitmentStatus::Promised, CommitmentStatus::Approved].map(CommitmentStatus::as_str);
+    let committed = Query::select()
+        .expr(Expr::col((commitment::Entity, commitment::Column::AmountCents)).sum())
+        .from(commitment::Entity)
+        .and_where(
+            Expr::col((commitment::Entity, commitment::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        )
+        .and_where(Expr::col((commitment::Entity, commitment::Column::Status)).is_in(pledged))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col((commitment::Entity, commitment::Column::Kind)).eq(CommitmentKind::Cash.as_str()))
+                .add(Expr::exists(in_kind_allowed)),
+        )
+        .to_owned();
+    Query::select()
+        .expr_as(a(app::Column::Id), Alias::new("id"))
+        .expr_as(a(app::Column::Name), Alias::new("name"))
+        .expr_as(a(app::Column::Status), Alias::new("status"))
+        .expr_as(a(app::Column::CallId), Alias::new("call_id"))
+        .expr_as(a(app::Column::TotalCostCents), Alias::new("total"))
+        .expr_as(a(app::Column::StateAidRequestedCents), Alias::new("aid"))
+        .expr_as(Func::coalesce([SimpleExpr::from(granted), Expr::val(0)]), Alias::new("granted"))
+        .expr_as(Func::coalesce([SimpleExpr::from(committed), Expr::val(0)]), Alias::new("committed"))
+        .from(app::Entity)
+        .cond_where(condition(filter))
+        .to_owned()
+}
+
+#[derive(Debug, FromQueryResult)]
+struct BucketRow {
+    key: Option<String>,
+    n: i64,
+    total: i64,
+    aid: i64,
+    granted: i64,
+    committed: i64,
+}
+
+impl BucketRow {
+    fn figures(&self) -> StoreResult<Figures> {
+        Ok(Figures {
+            application_count: self.n,
+            total_cost: money(self.total)?,
+            state_aid_requested: money(self.aid)?,
+            state_aid_granted: money(self.granted)?,
+            self_funding_committed: money(self.committed)?,
+        })
+    }
+}
+
+/// Sums of `f` grouped by `key` (all of it when `key` is `None`).
+fn sums(filter: &ApplicationFilter, key: Option<SimpleExpr>) -> SelectStatement {
+    let sum = |column: &str| Func::coalesce([f(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
+    let mut query = Query::select();
+    query
+        .expr_as(
+            key.clone().map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
+            Alias::new("key"),
+        )
+        .expr_as(Expr::col(sea_orm::sea_query::Asterisk).count().cast_as(Alias::new("BIGINT")), Alias::new("n"))
+        .expr_as(sum("total"), Alias::new("total"))
+        .expr_as(sum("aid"), Alias::new("aid"))
+        .expr_as(sum("granted"), Alias::new("granted"))
+        .expr_as(sum("committed"), Alias::new("committed"))
+        .from_subquery(per_application(filter), Alias::new("f"));
+    if key.is_some() {
+        query.group_by_col(Alias::new("key")).order_by(Alias::new("key"), Order::Asc);
+    }
+    query
+}
+
+async fn buckets<C: ConnectionTrait>(c: &C, query: &SelectStatement) -> StoreResult<Vec<BucketRow>> {
+    Ok(BucketRow::find_by_statement(c.get_database_backend().build(query)).all(c).await?)
+}
+
+/// The figures of the applications `filter` covers.
+pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> StoreResult<Portfolio> {
+    let totals =
+        buckets(c, &sums(filter, None)).await?.first().map(BucketRow::figures).transpose()?.unwrap_or_default();
+
+    let by_status = buckets(c, &sums(filter, Some(f("status"))))
+        .await?
+        .into_iter()
+        .map(|row| {
+            let status = ApplicationStatus::parse(row.key.as_deref().unwrap_or(""))
+                .map_err(|e| StoreError::corrupt(e.to_string()))?;
+            Ok((status, row.figures()?))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let region = || Expr::col((application_region::Entity, application_region::Column::RegionCode));
+    let mut by_region_query = sums(filter, Some(region()));
+    by_region_query.inner_join(
+        application_region::Entity,
+        Expr::col((application_region::Entity, application_region::Column::ApplicationId))
+            .equals((Alias::new("f"), Alias::new("id"))),
+    );
+    let by_region = buckets(c, &by_region_query)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let code =
+                RegionCode::parse(row.key.as_deref().unwrap_or("")).map_err(|e| StoreError::corrupt(e.to_string()))?;
+            Ok((code, row.figures()?))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let funder = || Expr::col((grant_call::Entity, grant_call::Column::FunderId));
+    let mut by_funder_query = sums(filter, Some(funder()));
+    by_funder_query.left_join(
+        grant_call::Entity,
+        Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((Alias::new("f"), Alias::new("call_id"))),
+    );
+    let by_funder = buckets(c, &by_funder_query)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let funder = row
+                .key
+                .as_deref()
+                .map(|k| {
+                    k.parse::<i64>().map(OrganizationId).map_err(|_| StoreError::corrupt("funder id is not a number"))
+                })
+                .transpose()?;
+            Ok((funder, row.figures()?))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    Ok(Portfolio { totals, by_status, by_region, by_funder })
+}
+
+/// Applications still under way whose split is not compliant (no call, no budget, aid above the
+/// call's rate, self-funding not covered) or that have a requested commitment past its due date
+/// on `today`; by name, at most `limit`. The SQL form of
+/// [`salkku_domain::funding::FundingSplit::compliant`].
+pub async fn at_risk<C: ConnectionTrait>(
+    c: &C,
+    filter: &ApplicationFilter,
+    today: NaiveDate,
+    limit: u64,
+) -> StoreResult<Vec<ApplicationId>> {
+    let rate = Query::select()
+        .column(grant_call::Column::MaxAidRateBp)
+        .from(grant_call::Entity)
+        .and_where(Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((app::Entity, app::Column::CallId)))
+        .to_owned();
+    let overdue = Query::select()
+        .expr(Expr::val(1))
+        .from(commitment::Entity)
+        .and_where(
+            Expr::col((commitment::Entity, commitment::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        )
+        .and_where(Expr::col((commitment::Entity, commitment::Column::Status)).eq(CommitmentStatus::Requested.as_str()))
+        .and_where(Expr::col((commitment::Entity, commitment::Column::DueDate)).lt(today))
+        .to_owned();
+    let mut figures = per_application(filter);
+    figures.expr_as(SimpleExpr::from(rate), Alias::new("bp")).expr_as(Expr::exists(overdue), Alias::new("overdue"));
+
+    let finals: Vec<&str> = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str).collect();
+    let max_aid = f("total").mul(f("bp")).div(10_000);
+    let query = Query::select()
+        .expr_as(f("id"), Alias::new("id"))
+        .from_subquery(figures, Alias::new("f"))
+        .and_where(f("status").is_not_in(finals))
+        .cond_where(
+            Condition::any()
+                .add(f("call_id").is_null())
+                .add(f("total").eq(0))
+                .add(f("aid").gt(max_aid))
+                .add(f("committed").lt(f("total").sub(f("aid"))))
+                .add(f("overdue")),
+        )
+        .order_by_expr(f("name"), Order::Asc)
+        .order_by_expr(f("id"), Order::Asc)
+        .limit(limit)
+        .to_owned();
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let rows = Id::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
+    Ok(rows.into_iter().map(|r| ApplicationId(r.id)).collect())
+}

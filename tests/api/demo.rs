@@ -1,0 +1,126 @@
+//! The demo portfolio answers the questions each user asks — the ready queries of the README.
+
+use salkku_domain::Money;
+use salkku_e2e::{TestApp, on_both};
+use serde_json::{Value, json};
+
+/// The README's queries, kept in one place so the README and the tests cannot drift apart.
+pub const DUE_IN_30_DAYS: &str =
+    "{ upcomingDeadlines(withinDays: 30) { localDue daysLeft kind title tentative application { acronym name } } }";
+pub const MONNI_SPLIT: &str = "{ applications(filter: { search: \"MONNI\" }) { nodes { name status fundingSplit { compliant stateAidRate selfFundingRequired selfFundingCommitted selfFundingGap violations { code message amount } } commitments { organization { name } amount kind status dueDate } } } }";
+pub const PORTFOLIO_2020: &str = "{ portfolio(filter: { year: 2020 }) { applicationCount totalCost stateAidRequested stateAidGranted selfFundingRequired selfFundingCommitted byStatus { key label applicationCount totalCost stateAidRequested stateAidGranted } byRegion { key label applicationCount totalCost } byFunder { label applicationCount } atRisk { name } } }";
+
+fn money(v: &Value) -> Money {
+    Money::parse(v.as_str().unwrap()).unwrap()
+}
+
+fn sum(buckets: &Value, field: &str) -> Money {
+    Money::sum(buckets.as_array().unwrap().iter().map(|b| money(&b[field]))).unwrap()
+}
+
+on_both! {
+    async fn a_coordinator_sees_what_is_due_in_the_next_30_days(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let due = app.ok(&app.admin(), DUE_IN_30_DAYS, json!({})).await;
+        let list = due["upcomingDeadlines"].as_array().unwrap();
+        let shown: Vec<(&str, &str)> = list.iter().map(|d| (d["localDue"].as_str().unwrap(), d["kind"].as_str().unwrap())).collect();
+        // As of 19 May 2020: the board decision on the ombudsman service, MONNI's call, three
+        // mental-health calls, and the municipalities' board-level commitments due 18.6.
+        assert_eq!(&shown[..5], &[
+            ("2020-05-29 09:00", "DECISION_EXPECTED"),
+            ("2020-05-29 16:15", "CALL_CLOSES"),
+            ("2020-06-12 16:15", "CALL_CLOSES"),
+            ("2020-06-12 16:15", "CALL_CLOSES"),
+            ("2020-06-12 16:15", "CALL_CLOSES"),
+        ]);
+        let monni_due: Vec<&Value> = list.iter().filter(|d| d["kind"] == "COMMITMENT_DUE").collect();
+        assert_eq!(monni_due.len(), 2, "the two MONNI commitments still requested");
+        assert!(monni_due.iter().all(|d| d["localDue"] == "2020-06-18 23:59" && d["daysLeft"] == 30));
+    }
+
+    async fn finance_sees_whether_monni_is_compliant_and_what_is_missing(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let monni = app.ok(&app.admin(), MONNI_SPLIT, json!({})).await;
+        let node = &monni["applications"]["nodes"][0];
+        assert_eq!(node["fundingSplit"]["compliant"], false);
+        assert_eq!(node["fundingSplit"]["selfFundingRequired"], "180000.00");
+        assert_eq!(node["fundingSplit"]["selfFundingCommitted"], "110000.00");
+        assert_eq!(node["fundingSplit"]["violations"], json!([{
+            "code": "SELF_FUNDING_UNCOVERED",
+            "message": "commitments cover 110000.00 of the required self-funding 180000.00: 70000.00 is missing",
+            "amount": "70000.00",
+        }]));
+        assert_eq!(node["commitments"].as_array().unwrap().len(), 7);
+    }
+
+    async fn the_ministry_sees_the_2020_portfolio_by_status_and_region_adding_up_to_the_cent(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let ministry = app.token(salkku_domain::Role::Ministry, None);
+        let p = app.ok(&ministry, PORTFOLIO_2020, json!({})).await["portfolio"].clone();
+        assert_eq!(p["applicationCount"], 3);
+        assert_eq!((p["totalCost"].as_str(), p["stateAidRequested"].as_str(), p["stateAidGranted"].as_str()), (Some("4000000.00"), Some("3820000.00"), Some("1200000.00")));
+        assert_eq!((p["selfFundingRequired"].as_str(), p["selfFundingCommitted"].as_str()), (Some("180000.00"), Some("110000.00")));
+        let by_status = &p["byStatus"];
+        assert_eq!(sum(by_status, "totalCost"), money(&p["totalCost"]));
+        assert_eq!(sum(by_status, "stateAidRequested"), money(&p["stateAidRequested"]));
+        assert_eq!(sum(by_status, "stateAidGranted"), money(&p["stateAidGranted"]));
+        let keys: Vec<&str> = by_status.as_array().unwrap().iter().map(|b| b["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, ["ACTIVE", "IN_PREPARATION", "SUBMITTED"]);
+        assert_eq!(by_status[1]["label"], "Valmistelussa");
+        let regions: Vec<(&str, i64)> = p["byRegion"].as_array().unwrap().iter().map(|b| (b["key"].as_str().unwrap(), b["applicationCount"].as_i64().unwrap())).collect();
+        assert_eq!(regions, [("05", 1), ("06", 1), ("14", 3), ("15", 1), ("16", 1)]);
+        assert_eq!(p["atRisk"], json!([{ "name": "MONNI – Lastensuojelun monialainen kehittäminen Kanta-Hämeessä, Pirkanmaalla ja Etelä-Pohjanmaalla 2020–2022" }]));
+
+        // The same figures, summed from the applications one by one.
+        let apps = app.ok(&ministry, "{ applications(filter: { year: 2020 }, first: 100) { totalCount nodes { budget { total } stateAidRequested stateAidGranted } } }", json!({})).await;
+        let nodes = &apps["applications"]["nodes"];
+        assert_eq!(apps["applications"]["totalCount"], 3);
+        let totals: Money = Money::sum(nodes.as_array().unwrap().iter().map(|n| money(&n["budget"]["total"]))).unwrap();
+        assert_eq!(totals, money(&p["totalCost"]));
+        assert_eq!(sum(nodes, "stateAidGranted"), money(&p["stateAidGranted"]));
+    }
+
+    async fn the_whole_portfolio_adds_up_and_its_at_risk_list_agrees_with_the_splits(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let token = app.admin();
+        let p = app.ok(&token, "{ portfolio { applicationCount totalCost selfFundingCommitted byStatus { applicationCount totalCost } atRisk { name } } }", json!({})).await["portfolio"].clone();
+        assert_eq!(p["applicationCount"], 14);
+        assert_eq!(sum(&p["byStatus"], "totalCost"), money(&p["totalCost"]));
+        let apps = app.ok(&token, "{ applications(first: 100) { nodes { name status fundingSplit { compliant } } } }", json!({})).await;
+        let open_and_not_compliant: Vec<&str> = apps["applications"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| !["REJECTED", "WITHDRAWN", "CLOSED"].contains(&a["status"].as_str().unwrap()))
+            .filter(|a| a["fundingSplit"]["compliant"] == false)
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        let at_risk: Vec<&str> = p["atRisk"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+        assert_eq!(at_risk, open_and_not_compliant, "SQL and the domain agree on which splits fail");
+    }
+
+    async fn the_demo_figures_are_the_documents_figures(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let token = app.admin();
+        let kk3 = app.ok(&token, "{ applications(filter: { search: \"Kansa-koulu\" }) { nodes { status submittedAt budget { total } fundingSplit { stateAidRate compliant } } } }", json!({})).await;
+        assert_eq!(kk3["applications"]["nodes"][0], json!({
+            "status": "SUBMITTED", "submittedAt": "2020-04-30T15:00:00+03:00", "budget": { "total": "700000.00" },
+            "fundingSplit": { "stateAidRate": "100.00", "compliant": true },
+        }));
+        let statutory = app.ok(&token, "{ allocations(filter: { year: 2020 }) { nodes { amount paidTotal application { name } recipient { name } } } }", json!({})).await;
+        let sonet: Vec<&Value> = statutory["allocations"]["nodes"].as_array().unwrap().iter().filter(|a| a["recipient"]["name"] == "SONet BOTNIA").collect();
+        assert_eq!(sonet[0]["amount"], "225225.00", "8.19 % of 2 750 000 €");
+        let kaste = app.ok(&token, "{ applications(filter: { search: \"SOS-hanke\" }) { nodes { status periodEnd version } } }", json!({})).await;
+        assert_eq!(kaste["applications"]["nodes"][0]["periodEnd"], "2015-10-31");
+        assert_eq!(kaste["applications"]["nodes"][0]["status"], "CLOSED");
+    }
+}
+
+#[test]
+fn the_readme_shows_the_ready_queries_the_tests_run() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    for query in [DUE_IN_30_DAYS, MONNI_SPLIT, PORTFOLIO_2020] {
+        let shown = query.replace("\\\"", "\"");
+        assert!(readme.contains(&shown), "README.md lacks the query {shown}");
+    }
+}

@@ -1,0 +1,78 @@
+//! An application's life: an idea dropped, and a project from idea to close with every illegal
+//! move refused and every move in its history.
+
+use salkku_e2e::{TestApp, on_both};
+use serde_json::json;
+
+use crate::fixtures::*;
+
+on_both! {
+    async fn an_idea_is_withdrawn(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let tiesa = application(&app, &g.admin, json!({ "name": "TIESA", "leadId": g.sonet })).await;
+        let input = json!({ "id": tiesa["id"], "expectedVersion": 1, "to": "WITHDRAWN", "decisionRef": "Keski-Pohjanmaan ohjausryhmä 15.3.2019: ei osallistu" });
+        let withdrawn = app.ok(&g.admin, TRANSITION, json!({ "input": input })).await["transitionApplication"].clone();
+        assert_eq!(withdrawn["status"], "WITHDRAWN");
+        let history = withdrawn["history"].as_array().unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[1]["from"], "IDEA");
+        assert_eq!(history[1]["decisionRef"], "Keski-Pohjanmaan ohjausryhmä 15.3.2019: ei osallistu");
+        assert_eq!(history[1]["by"], "admin-tester");
+        // Withdrawn is final.
+        let again = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": tiesa["id"], "expectedVersion": 2, "to": "IN_PREPARATION" } })).await;
+        let error = again.error("BAD_USER_INPUT");
+        assert_eq!(error["extensions"]["field"], "to");
+        assert!(error["message"].as_str().unwrap().contains("it is final"), "{error}");
+    }
+
+    async fn a_full_lifecycle_refuses_every_illegal_move(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let created = application(&app, &g.admin, json!({ "name": "Potku III", "callId": g.call80, "leadId": g.sonet })).await;
+        let id = id(&created);
+        let mut version = 1;
+
+        // Submission needs a budget: the split says NO_BUDGET.
+        version = transition(&app, &g.admin, &id, version, "IN_PREPARATION").await["version"].as_i64().unwrap();
+        let blocked = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": id, "expectedVersion": version, "to": "SUBMITTED" } })).await;
+        assert!(blocked.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("no budget"));
+        let lines = json!([{ "category": "PERSONNEL", "year": 2021, "amount": "100000.00" }]);
+        version = budget(&app, &g.admin, &id, version, lines, "80000.00").await["version"].as_i64().unwrap();
+
+        let path = ["SUBMITTED", "GRANTED", "ACTIVE", "CLOSED"];
+        let illegal = [("SUBMITTED", "ACTIVE"), ("GRANTED", "CLOSED"), ("ACTIVE", "IDEA")];
+        for to in path {
+            let current = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { status } }", json!({ "id": id })).await["application"]["status"].as_str().unwrap().to_owned();
+            for (from, wrong) in illegal {
+                if from == current {
+                    let refused = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": id, "expectedVersion": version, "to": wrong } })).await;
+                    refused.error("BAD_USER_INPUT");
+                }
+            }
+            version = transition(&app, &g.admin, &id, version, to).await["version"].as_i64().unwrap();
+        }
+        let closed = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { status version history { from to decisionRef } } }", json!({ "id": id })).await;
+        let moves: Vec<(Option<&str>, &str)> = closed["application"]["history"].as_array().unwrap().iter().map(|h| (h["from"].as_str(), h["to"].as_str().unwrap())).collect();
+        assert_eq!(moves, [
+            (None, "IDEA"),
+            (Some("IDEA"), "IN_PREPARATION"),
+            (Some("IN_PREPARATION"), "SUBMITTED"),
+            (Some("SUBMITTED"), "GRANTED"),
+            (Some("GRANTED"), "ACTIVE"),
+            (Some("ACTIVE"), "CLOSED"),
+        ]);
+        assert_eq!(closed["application"]["version"], version);
+    }
+
+    async fn aid_above_the_call_rate_blocks_submission(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let created = application(&app, &g.admin, json!({ "name": "Ylimitoitettu", "callId": g.call80, "leadId": g.sonet })).await;
+        let lines = json!([{ "category": "PERSONNEL", "year": 2021, "amount": "1000.00" }]);
+        budget(&app, &g.admin, &id(&created), 1, lines, "800.01").await;
+        transition(&app, &g.admin, &id(&created), 2, "IN_PREPARATION").await;
+        let refused = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": id(&created), "expectedVersion": 3, "to": "SUBMITTED" } })).await;
+        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("exceeds 80.00 %"));
+    }
+}
