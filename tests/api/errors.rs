@@ -62,6 +62,9 @@ on_both! {
             (CREATE_APP, json!({ "name": "X", "leadId": g.sonet, "callId": g.stm }), "callId"),
             (CREATE_APP, json!({ "name": "X", "leadId": "T3JnYW5pemF0aW9uOjk5OTk" }), "leadId"),
             (CREATE_APP, json!({ "name": "X", "leadId": g.sonet, "regionCodes": ["14", "99"] }), "regionCodes[1]"),
+            (CREATE_APP, json!({ "name": "X", "leadId": g.sonet, "periodEnd": "31.12.2022" }), "periodEnd"),
+            (CREATE_CALL, json!({ "title": "X", "funderId": g.stm, "closesAt": "2020-05-29 16:15", "maxAidRate": "80" }), "closesAt"),
+            (ADD_COMMITMENT, json!({ "applicationId": monni["id"], "organizationId": g.sonet, "amount": "1.00", "dueDate": "2020-02-30" }), "dueDate"),
         ];
         for (mutation, input, field) in cases {
             let answer = app.graphql(Some(&g.admin), mutation, json!({ "input": input })).await;
@@ -71,6 +74,9 @@ on_both! {
         // A JSON number where a Decimal string belongs is refused before anything runs.
         let number = app.graphql(Some(&g.admin), SET_BUDGET, json!({ "input": { "applicationId": monni["id"], "expectedVersion": 1, "lines": [], "stateAidRequested": 5 } })).await;
         number.error("BAD_USER_INPUT");
+        let unknown_status = app.graphql(Some(&g.admin), "{ applications(filter: { status: [NOPE] }) { totalCount } }", json!({})).await;
+        assert_eq!(unknown_status.status, 400);
+        assert_eq!(unknown_status.error("BAD_USER_INPUT")["extensions"]["field"], "filter.status.0");
         assert_eq!(app.ok(&g.admin, COUNT, json!({})).await, before);
         let kept = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { version budget { total } } }", json!({ "id": monni["id"] })).await;
         assert_eq!(kept["application"], json!({ "version": 1, "budget": { "total": "0.00" } }));

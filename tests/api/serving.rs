@@ -64,6 +64,23 @@ on_both! {
         assert_eq!(not_json.headers()["content-type"], "application/graphql-response+json");
     }
 
+    async fn a_client_that_accepts_only_json_gets_json(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.url))
+            .bearer_auth(app.admin())
+            .header("accept", "application/json")
+            .json(&json!({ "query": "{ regions { nope } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "legacy clients read errors from the body");
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    }
+
     async fn get_serves_queries_but_not_mutations(t: TestDatabase) {
         let app = TestApp::start(t).await;
         let query = app.client.get(format!("{}/graphql", app.url)).query(&[("query", "{ regions { code } }")]).bearer_auth(app.admin()).send().await.unwrap();

@@ -189,7 +189,7 @@ async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
         batch = batch.data(viewer);
     }
     let response = state.schema.execute_batch(batch).await;
-    respond(response)
+    respond(response, MediaType::accepted(&req))
 }
 
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON
@@ -236,9 +236,36 @@ fn has_code(error: &async_graphql::ServerError, code: ErrorCode) -> bool {
     error.extensions.as_ref().and_then(|e| e.get("code")) == Some(&async_graphql::Value::from(code.as_str()))
 }
 
+/// The response media types of GraphQL over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: HTTP statuses tell request errors apart.
+    GraphqlResponse,
+    /// `application/json`, for clients that accept only that: always 200 once the request parsed.
+    Json,
+}
+
+impl MediaType {
+    fn accepted(req: &HttpRequest) -> MediaType {
+        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if accept.contains("application/json") && !accept.contains(GRAPHQL_RESPONSE) {
+            MediaType::Json
+        } else {
+            MediaType::GraphqlResponse
+        }
+    }
+}
+
+/// The argument path in an async-graphql validation message ("Invalid value for argument
+/// \"filter.status.0\", …").
+fn argument_path(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    rest.split('"').next().filter(|p| !p.is_empty())
+}
+
 /// Serialises the response; every error gets a contract code, and a request that could not run
 /// at all (a syntax or validation error) is a 400.
-fn respond(mut response: BatchResponse) -> HttpResponse {
+fn respond(mut response: BatchResponse, media: MediaType) -> HttpResponse {
     let mut request_failed = false;
     let mut unauthenticated = false;
     let responses: Vec<&mut async_graphql::Response> = match &mut response {
@@ -251,6 +278,9 @@ fn respond(mut response: BatchResponse) -> HttpResponse {
             let ext = error.extensions.get_or_insert_with(Default::default);
             if ext.get("code").is_none() {
                 ext.set("code", ErrorCode::BadUserInput.as_str());
+                if let Some(path) = argument_path(&error.message) {
+                    ext.set("field", path);
+                }
             }
         }
         let nothing_ran = single && r.data == async_graphql::Value::Null && !r.errors.is_empty();
@@ -261,16 +291,22 @@ fn respond(mut response: BatchResponse) -> HttpResponse {
             unauthenticated = true;
         }
     }
-    let status = if unauthenticated {
+    let status = if media == MediaType::Json {
+        StatusCode::OK
+    } else if unauthenticated {
         StatusCode::UNAUTHORIZED
     } else if request_failed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
+    let content_type = match media {
+        MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
+        MediaType::Json => "application/json",
+    };
     match serde_json::to_vec(&response) {
         Ok(body) => HttpResponse::build(status)
-            .content_type(GRAPHQL_RESPONSE)
+            .content_type(content_type)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
             .body(body),
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),

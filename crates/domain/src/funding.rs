@@ -293,4 +293,52 @@ mod tests {
         assert_eq!(split.violations[0].amount, m("200"));
         assert_eq!(split.state_aid_rate.to_string(), "120.00");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn commitment() -> impl Strategy<Value = CommitmentFigure> {
+            (0_i64..50_000_000, prop::bool::ANY, 0_usize..4).prop_map(|(cents, cash, status)| CommitmentFigure {
+                amount: Money::from_cents(cents).unwrap(),
+                kind: if cash { Cash } else { InKind },
+                status: [Requested, Promised, Approved, Declined][status],
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn the_split_figures_add_up(
+                total in 0_i64..10_000_000_000,
+                aid in 0_i64..12_000_000_000,
+                bp in 0_i64..=10_000,
+                in_kind in prop::bool::ANY,
+                with_call in prop::bool::ANY,
+                pledges in prop::collection::vec(commitment(), 0..12),
+            ) {
+                let call = with_call.then(|| CallTerms { max_aid_rate: Rate::from_basis_points(bp).unwrap(), in_kind_counts: in_kind });
+                let (total, aid) = (Money::from_cents(total).unwrap(), Money::from_cents(aid).unwrap());
+                let split = FundingSplit::compute(call, total, aid, &pledges).unwrap();
+                // State aid and the required share make up the total, to the cent.
+                prop_assert_eq!(split.state_aid.checked_add(split.self_funding_required).unwrap(), split.total_cost);
+                // The gap is what the commitments leave uncovered, never negative.
+                let expected_gap = split.self_funding_required.checked_sub(split.self_funding_committed).unwrap().at_least_zero();
+                prop_assert_eq!(split.self_funding_gap, expected_gap);
+                // Only pledges count, in kind only where allowed.
+                let counted = Money::sum(pledges.iter().filter(|c| c.status.is_pledged() && (c.kind == Cash || (with_call && in_kind))).map(|c| c.amount)).unwrap();
+                prop_assert_eq!(split.self_funding_committed, counted);
+                // The funder never pays above its rate: the cap is rate × total rounded down.
+                prop_assert!(i128::from(split.max_state_aid.cents()) * 10_000 <= i128::from(total.cents()) * i128::from(split.max_aid_rate.basis_points()));
+                prop_assert!((i128::from(split.max_state_aid.cents()) + 1) * 10_000 > i128::from(total.cents()) * i128::from(split.max_aid_rate.basis_points()));
+                // Compliant exactly when no rule is broken, and a broken rule names a positive amount.
+                prop_assert_eq!(split.compliant(), split.violations.is_empty());
+                prop_assert_eq!(split.has(ViolationCode::AidRateExceeded), with_call && aid > split.max_state_aid);
+                for v in &split.violations {
+                    if matches!(v.code, ViolationCode::AidRateExceeded | ViolationCode::SelfFundingUncovered) {
+                        prop_assert!(!v.amount.is_negative() && !v.amount.is_zero());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -211,4 +211,33 @@ mod tests {
         assert_eq!(m("1234.56").to_decimal().to_string(), "1234.56");
         assert_eq!(Money::from_decimal(Decimal::new(123456, 2)), Ok(m("1234.56")));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_amount_survives_the_wire_exactly(cents in -Money::MAX_CENTS..=Money::MAX_CENTS) {
+                let money = Money::from_cents(cents).unwrap();
+                let wire = money.to_string();
+                prop_assert_eq!(Money::parse(&wire), Ok(money));
+                prop_assert_eq!(Money::from_decimal(money.to_decimal()), Ok(money));
+                // Always exactly two decimals on the wire.
+                prop_assert_eq!(wire.split_once('.').map(|(_, d)| d.len()), Some(2));
+            }
+
+            #[test]
+            fn parsing_arbitrary_text_never_panics(text in ".{0,60}") {
+                let _ = Money::parse(&text);
+            }
+
+            #[test]
+            fn sums_are_exact(parts in proptest::collection::vec(0_i64..1_000_000_000, 0..50)) {
+                let expected: i64 = parts.iter().sum();
+                let sum = Money::sum(parts.into_iter().map(|c| Money::from_cents(c).unwrap())).unwrap();
+                prop_assert_eq!(sum.cents(), expected);
+            }
+        }
+    }
 }

@@ -134,4 +134,26 @@ mod tests {
         assert_eq!(percentage_of(money("700000"), money("875000")).to_string(), "80.00");
         assert_eq!(percentage_of(money("5"), money("0")).to_string(), "0.00");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_rate_survives_the_wire_exactly(bp in 0_i64..=10_000) {
+                let rate = Rate::from_basis_points(bp).unwrap();
+                prop_assert_eq!(Rate::parse(&rate.to_string()), Ok(rate));
+            }
+
+            #[test]
+            fn a_percentage_is_within_half_a_basis_point(part in 0_i64..1_000_000_000, whole in 1_i64..1_000_000_000) {
+                let shown = percentage_of(Money::from_cents(part).unwrap(), Money::from_cents(whole).unwrap());
+                // |shown × whole − part × 100| ≤ whole / 200, in exact integers (hundredths of a percent).
+                let shown_bp = i128::try_from(shown.mantissa()).unwrap();
+                let error = (shown_bp * i128::from(whole) - i128::from(part) * 10_000).abs();
+                prop_assert!(2 * error <= i128::from(whole));
+            }
+        }
+    }
 }

@@ -248,15 +248,16 @@ pub struct CreateGrantCallInput {
 
 impl CreateGrantCallInput {
     pub fn parse(self) -> ApiResult<NewGrantCall> {
-        let opens_at = self.opens_at.map(|t| t.0);
-        salkku_domain::call::check_application_period(opens_at, self.closes_at.0)
+        let opens_at = self.opens_at.map(|t| t.get("opensAt")).transpose()?;
+        let closes_at = self.closes_at.get("closesAt")?;
+        salkku_domain::call::check_application_period(opens_at, closes_at)
             .map_err(|e| ApiError::invalid("closesAt", e))?;
         Ok(NewGrantCall {
             title: required("title", &self.title, MAX_NAME)?,
             funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
             programme: opt_key(&self.programme_id, "programmeId", ProgrammeId::from_global)?,
             opens_at,
-            closes_at: self.closes_at.0,
+            closes_at,
             max_aid_rate: self.max_aid_rate.rate("maxAidRate")?,
             in_kind_counts: self.in_kind_counts_as_self_funding,
             envelope: self.envelope.map(|e| e.amount("envelope")).transpose()?,
@@ -308,8 +309,8 @@ pub struct CreateApplicationInput {
 
 impl CreateApplicationInput {
     pub fn parse(self) -> ApiResult<(NewApplication, Option<String>)> {
-        let period_start = self.period_start.map(|d| d.0);
-        let period_end = self.period_end.map(|d| d.0);
+        let period_start = self.period_start.map(|d| d.get("periodStart")).transpose()?;
+        let period_end = self.period_end.map(|d| d.get("periodEnd")).transpose()?;
         salkku_domain::period::check_project_period(period_start, period_end)
             .map_err(|e| ApiError::invalid("periodEnd", e))?;
         let new = NewApplication {
@@ -322,7 +323,7 @@ impl CreateApplicationInput {
             regions: regions("regionCodes", self.region_codes.as_deref().unwrap_or_default())?,
             period_start,
             period_end,
-            report_due: self.report_due.map(|d| d.0),
+            report_due: self.report_due.map(|d| d.get("reportDue")).transpose()?,
         };
         Ok((new, self.idempotency_key))
     }
@@ -354,9 +355,9 @@ impl UpdateApplicationInput {
             call: change(self.call_id, |c| key(&c, "callId", GrantCallId::from_global))?,
             participants: self.participants.as_deref().map(participants).transpose()?,
             regions: self.region_codes.as_deref().map(|r| regions("regionCodes", r)).transpose()?,
-            period_start: change(self.period_start, |d| Ok(d.0))?,
-            period_end: change(self.period_end, |d| Ok(d.0))?,
-            report_due: change(self.report_due, |d| Ok(d.0))?,
+            period_start: change(self.period_start, |d| d.get("periodStart"))?,
+            period_end: change(self.period_end, |d| d.get("periodEnd"))?,
+            report_due: change(self.report_due, |d| d.get("reportDue"))?,
         };
         Ok((id, self.expected_version, changes))
     }
@@ -437,7 +438,7 @@ impl AddCommitmentInput {
             kind: self.kind.into(),
             level: self.level.into(),
             status: self.status.into(),
-            due_date: self.due_date.map(|d| d.0),
+            due_date: self.due_date.map(|d| d.get("dueDate")).transpose()?,
             decided_at: None,
             decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
         };
@@ -461,7 +462,7 @@ impl UpdateCommitmentInput {
         let changes = CommitmentChanges {
             amount: self.amount.map(|a| a.amount("amount")).transpose()?,
             status: self.status.map(Into::into),
-            decided_at: change(self.decided_at, |d| Ok(d.0))?,
+            decided_at: change(self.decided_at, |d| d.get("decidedAt"))?,
             decision_ref: change(self.decision_ref, |r| optional("decisionRef", Some(&r), MAX_REFERENCE))?
                 .map(Option::flatten),
         };
@@ -489,7 +490,7 @@ impl RecordAllocationInput {
             application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
             year: budget::check_year(self.year).map_err(|e| ApiError::invalid("year", e))?,
             amount: self.amount.amount("amount")?,
-            decision_date: self.decision_date.map(|d| d.0),
+            decision_date: self.decision_date.map(|d| d.get("decisionDate")).transpose()?,
             decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
         };
         Ok((new, self.idempotency_key))
@@ -513,7 +514,7 @@ impl RecordPaymentInput {
         }
         let new = NewPayment {
             allocation: key(&self.allocation_id, "allocationId", AllocationId::from_global)?,
-            paid_on: self.paid_on.0,
+            paid_on: self.paid_on.get("paidOn")?,
             amount,
             reference: optional("reference", self.reference.as_deref(), MAX_REFERENCE)?,
         };
@@ -538,7 +539,7 @@ impl AddDeadlineInput {
         Ok(NewDeadline {
             kind: self.kind.into(),
             title: required("title", &self.title, MAX_NAME)?,
-            due_at: self.due_at.0,
+            due_at: self.due_at.get("dueAt")?,
             tentative: self.tentative,
             application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
             call: opt_key(&self.call_id, "callId", GrantCallId::from_global)?,

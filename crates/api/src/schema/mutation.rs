@@ -67,7 +67,8 @@ impl Mutation {
         let id = key(&input.id, "id", ApplicationId::from_global)?;
         let decision_ref = salkku_domain::text::optional("decisionRef", input.decision_ref.as_deref(), MAX_REFERENCE)
             .map_err(|e| ApiError::invalid("decisionRef", e))?;
-        let transition = Transition { to: input.to.into(), at: input.at.map(|t| t.0), decision_ref };
+        let at = input.at.map(|t| t.get("at")).transpose()?;
+        let transition = Transition { to: input.to.into(), at, decision_ref };
         let (db, viewer) = (db(ctx)?, viewer(ctx)?);
         authorize(db, viewer, Action::ChangeApplication(id)).await?;
         Ok(Application(

@@ -73,50 +73,91 @@ impl Decimal {
 }
 
 /// An instant. Shown in Europe/Helsinki with its offset ("2020-04-30T16:15:00+03:00"); accepted
-/// in any offset, held to the whole second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateTime(pub ChronoDateTime<Utc>);
+/// in any offset, held to the whole second. A malformed input string is kept as it came and
+/// refused by the resolver, which knows which field it was sent in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTime(Result<ChronoDateTime<Utc>, String>);
+
+impl From<ChronoDateTime<Utc>> for DateTime {
+    fn from(at: ChronoDateTime<Utc>) -> Self {
+        DateTime(Ok(at))
+    }
+}
+
+impl DateTime {
+    /// The instant, or bad input in `field`.
+    pub fn get(&self, field: &str) -> Result<ChronoDateTime<Utc>, ApiError> {
+        self.0.clone().map_err(|raw| {
+            ApiError::bad_input(
+                field,
+                format!("{raw:?} is not an RFC 3339 instant with an offset, e.g. \"2020-04-30T16:15:00+03:00\""),
+            )
+        })
+    }
+}
 
 #[Scalar(name = "DateTime")]
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
-            Value::String(s) => ChronoDateTime::parse_from_rfc3339(&s)
-                .map(|t| DateTime(to_seconds(t.with_timezone(&Utc))))
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "{s:?} is not an RFC 3339 instant with an offset, e.g. \"2020-04-30T16:15:00+03:00\""
-                    ))
-                }),
+            Value::String(s) => Ok(DateTime(
+                ChronoDateTime::parse_from_rfc3339(&s)
+                    .map(|t| to_seconds(t.with_timezone(&Utc)))
+                    .map_err(|_| truncate(&s)),
+            )),
             other => Err(InputValueError::expected_type(other)),
         }
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.with_timezone(&ZONE).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        match &self.0 {
+            Ok(at) => Value::String(at.with_timezone(&ZONE).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)),
+            Err(raw) => Value::String(raw.clone()),
+        }
     }
 }
 
-/// A calendar date, "2020-06-18".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date(pub NaiveDate);
+/// A calendar date, "2020-06-18"; a malformed input is refused by the resolver, as for
+/// [`DateTime`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Date(Result<NaiveDate, String>);
+
+impl From<NaiveDate> for Date {
+    fn from(day: NaiveDate) -> Self {
+        Date(Ok(day))
+    }
+}
+
+impl Date {
+    /// The date, or bad input in `field`.
+    pub fn get(&self, field: &str) -> Result<NaiveDate, ApiError> {
+        self.0
+            .clone()
+            .map_err(|raw| ApiError::bad_input(field, format!("{raw:?} is not a date of the form \"2020-06-18\"")))
+    }
+}
 
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
-            Value::String(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                .ok()
-                .filter(|_| s.len() == 10)
-                .map(Date)
-                .ok_or_else(|| InputValueError::custom(format!("{s:?} is not a date of the form \"2020-06-18\""))),
+            Value::String(s) => Ok(Date(
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().filter(|_| s.len() == 10).ok_or_else(|| truncate(&s)),
+            )),
             other => Err(InputValueError::expected_type(other)),
         }
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        match &self.0 {
+            Ok(day) => Value::String(day.format("%Y-%m-%d").to_string()),
+            Err(raw) => Value::String(raw.clone()),
+        }
     }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(64).collect()
 }
 
 #[cfg(test)]
@@ -126,14 +167,17 @@ mod tests {
     #[test]
     fn instants_are_shown_in_helsinki_time() {
         let summer = DateTime::parse(Value::String("2020-04-30T13:15:00Z".into())).unwrap();
+        assert!(summer.get("at").is_ok());
         assert_eq!(summer.to_value(), Value::String("2020-04-30T16:15:00+03:00".into()));
         let winter = DateTime::parse(Value::String("2019-03-29T16:15:00+02:00".into())).unwrap();
         assert_eq!(winter.to_value(), Value::String("2019-03-29T16:15:00+02:00".into()));
     }
 
     #[test]
-    fn an_instant_without_offset_is_refused() {
-        assert!(DateTime::parse(Value::String("2020-04-30T16:15:00".into())).is_err());
+    fn an_instant_without_offset_is_refused_naming_the_field() {
+        let naive = DateTime::parse(Value::String("2020-04-30T16:15:00".into())).unwrap();
+        assert_eq!(naive.get("closesAt").unwrap_err().field.as_deref(), Some("closesAt"));
+        assert!(DateTime::parse(Value::Number(5.into())).is_err());
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl StateAidAllocation {
     }
 
     async fn decision_date(&self) -> Option<Date> {
-        self.0.decision_date.map(Date)
+        self.0.decision_date.map(Date::from)
     }
 
     async fn decision_ref(&self) -> Option<&str> {
@@ -73,7 +73,7 @@ impl Payment {
     }
 
     async fn paid_on(&self) -> Date {
-        Date(self.0.paid_on)
+        Date::from(self.0.paid_on)
     }
 
     async fn amount(&self) -> Decimal {

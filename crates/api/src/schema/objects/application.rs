@@ -65,24 +65,24 @@ impl Application {
     }
 
     async fn period_start(&self) -> Option<Date> {
-        self.0.period_start.map(Date)
+        self.0.period_start.map(Date::from)
     }
 
     async fn period_end(&self) -> Option<Date> {
-        self.0.period_end.map(Date)
+        self.0.period_end.map(Date::from)
     }
 
     /// When the final report is due, if known.
     async fn report_due(&self) -> Option<Date> {
-        self.0.report_due.map(Date)
+        self.0.report_due.map(Date::from)
     }
 
     async fn submitted_at(&self) -> Option<DateTime> {
-        self.0.submitted_at.map(DateTime)
+        self.0.submitted_at.map(DateTime::from)
     }
 
     async fn created_at(&self) -> DateTime {
-        DateTime(self.0.created_at)
+        DateTime::from(self.0.created_at)
     }
 
     async fn budget(&self) -> Budget {
@@ -160,7 +160,7 @@ impl StatusChange {
     }
 
     async fn at(&self) -> DateTime {
-        DateTime(self.0.at)
+        DateTime::from(self.0.at)
     }
 
     /// The subject of the token that made the move.

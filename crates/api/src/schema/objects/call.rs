@@ -58,11 +58,11 @@ impl GrantCall {
     }
 
     async fn opens_at(&self) -> Option<DateTime> {
-        self.0.opens_at.map(DateTime)
+        self.0.opens_at.map(DateTime::from)
     }
 
     async fn closes_at(&self) -> DateTime {
-        DateTime(self.0.closes_at)
+        DateTime::from(self.0.closes_at)
     }
 
     /// Maximum state aid as percent of total eligible cost: "80.00" or "100.00".

@@ -43,11 +43,11 @@ impl Commitment {
     }
 
     async fn due_date(&self) -> Option<Date> {
-        self.0.due_date.map(Date)
+        self.0.due_date.map(Date::from)
     }
 
     async fn decided_at(&self) -> Option<Date> {
-        self.0.decided_at.map(Date)
+        self.0.decided_at.map(Date::from)
     }
 
     async fn decision_ref(&self) -> Option<&str> {

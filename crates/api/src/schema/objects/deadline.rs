@@ -36,7 +36,7 @@ impl Deadline {
     }
 
     async fn due_at(&self) -> DateTime {
-        DateTime(self.view.deadline.due_at)
+        DateTime::from(self.view.deadline.due_at)
     }
 
     /// dueAt in Europe/Helsinki as "YYYY-MM-DD HH:MM".
