@@ -150,7 +150,7 @@ mod tests {
             fn a_percentage_is_within_half_a_basis_point(part in 0_i64..1_000_000_000, whole in 1_i64..1_000_000_000) {
                 let shown = percentage_of(Money::from_cents(part).unwrap(), Money::from_cents(whole).unwrap());
                 // |shown × whole − part × 100| ≤ whole / 200, in exact integers (hundredths of a percent).
-                let shown_bp = i128::try_from(shown.mantissa()).unwrap();
+                let shown_bp = shown.mantissa();
                 let error = (shown_bp * i128::from(whole) - i128::from(part) * 10_000).abs();
                 prop_assert!(2 * error <= i128::from(whole));
             }
