@@ -8,6 +8,7 @@ mod demo;
 mod errors;
 mod fixtures;
 mod lifecycle;
+mod limits;
 mod lists;
 mod money;
 mod monni;

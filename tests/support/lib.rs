@@ -102,6 +102,11 @@ impl TestApp {
         app
     }
 
+    /// Where the app's database is, for a second connection of a test's own.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// How many SQL statements the server has run so far.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)

@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use crate::clock::Clock;
+pub use crate::schema::limits::Limits;
 
 /// A secret value: printed as `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,6 +52,7 @@ pub struct Settings {
     pub clock: Clock,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -64,6 +66,7 @@ impl Settings {
             introspection: true,
             clock: Clock::System,
             workers: 0,
+            limits: Limits::default(),
         }
     }
 }

@@ -19,9 +19,6 @@ use crate::schema::{self, RequestInfo, SalkkuSchema};
 /// The media type of GraphQL responses (GraphQL over HTTP).
 pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
-/// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
 /// Everything a request needs, shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +28,7 @@ pub struct AppState {
     pub clock: Clock,
     /// Browser origins allowed by CORS; none by default.
     pub cors_origins: Vec<String>,
+    pub limits: crate::config::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +45,11 @@ pub enum StartError {
 
 /// Connects to the database, applies pending migrations and prepares the schema.
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
-    let db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.map_err(StartError::Database)?;
+    let db_settings = DbSettings {
+        statement_timeout: Some(settings.limits.timeout),
+        ..DbSettings::new(settings.database_url.clone())
+    };
+    let db = Db::connect(&db_settings).await.map_err(StartError::Database)?;
     state_from(db, settings).await
 }
 
@@ -61,8 +63,15 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
-    let schema = schema::build(Some(db.clone()), settings.introspection);
-    Ok(AppState { db, schema, tokens, clock: settings.clock, cors_origins: settings.cors_origins.clone() })
+    let schema = schema::build(Some(db.clone()), settings.introspection, settings.limits);
+    Ok(AppState {
+        db,
+        schema,
+        tokens,
+        clock: settings.clock,
+        cors_origins: settings.cors_origins.clone(),
+        limits: settings.limits,
+    })
 }
 
 /// A bound, ready-to-run server.
@@ -129,8 +138,7 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
 
 /// The routes, for the server and for tests that call the app in process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-        .route("/graphql", web::post().to(graphql))
+    cfg.route("/graphql", web::post().to(graphql_post))
         .route("/graphql", web::get().to(graphql_get))
         .route("/graphiql/{file}", web::get().to(crate::graphiql::asset))
         .route("/healthz", web::get().to(healthz))
@@ -159,14 +167,37 @@ fn error_response(status: StatusCode, error: ApiError) -> HttpResponse {
 }
 
 /// `GET /graphql`: the IDE for a browser, a query otherwise.
-async fn graphql_get(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     if crate::graphiql::wants_ide(&req) {
         return crate::graphiql::page();
     }
-    graphql(state, req, body).await
+    run(state, req, web::Bytes::new()).await
 }
 
-async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+/// `POST /graphql`: reads the body, refusing it as soon as it passes the size limit.
+async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, mut payload: web::Payload) -> HttpResponse {
+    use futures_util::StreamExt;
+    let limit = state.limits.body_bytes;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input("request", "the request body could not be read"),
+            );
+        };
+        if body.len() + chunk.len() > limit {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::limit(format!("request size limit exceeded: a request body may hold {limit} bytes")),
+            );
+        }
+        body.extend_from_slice(&chunk);
+    }
+    run(state, req, body.freeze()).await
+}
+
+async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let now = state.clock.now();
     let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
     let viewer = match auth::bearer(authorization) {
@@ -182,14 +213,32 @@ async fn graphql(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
         Ok(batch) => batch,
         Err((status, e)) => return error_response(status, e),
     };
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > state.limits.batch
+    {
+        let message = format!(
+            "batch limit exceeded: at most {} operations in a batch (got {})",
+            state.limits.batch,
+            requests.len()
+        );
+        return error_response(StatusCode::BAD_REQUEST, ApiError::limit(message));
+    }
     let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let language = salkku_domain::labels::Language::from_accept_language(accept_language);
     let mut batch = batch.data(RequestInfo { now, language }).data(crate::schema::loaders::new(state.db.clone()));
     if let Some(viewer) = viewer {
         batch = batch.data(viewer);
     }
-    let response = state.schema.execute_batch(batch).await;
-    respond(response, MediaType::accepted(&req))
+    let limit = state.limits.timeout;
+    match tokio::time::timeout(limit, state.schema.execute_batch(batch)).await {
+        Ok(response) => respond(response, MediaType::accepted(&req)),
+        // Dropping the execution drops its queries; PostgreSQL's statement timeout, set to the same
+        // limit, stops what the server had already started.
+        Err(_) => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::limit(format!("time limit exceeded: a request may run {} ms", limit.as_millis())),
+        ),
+    }
 }
 
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON

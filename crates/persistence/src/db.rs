@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use salkku_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::StoreResult;
@@ -22,11 +25,18 @@ pub struct DbSettings {
     pub url: String,
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer (none when `None`).
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbSettings {
     pub fn new(url: impl Into<String>) -> Self {
-        DbSettings { url: url.into(), max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        DbSettings {
+            url: url.into(),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: None,
+        }
     }
 }
 
@@ -81,6 +91,9 @@ impl Db {
             .acquire_timeout(settings.acquire_timeout)
             .connect_timeout(settings.acquire_timeout)
             .sqlx_logging(false);
+        if let (Backend::Postgres, Some(limit)) = (backend, settings.statement_timeout) {
+            options.statement_timeout(limit);
+        }
         if backend == Backend::Sqlite {
             options.map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
@@ -125,7 +138,19 @@ impl Db {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.conn.begin().await?;
+        // On SQLite a write transaction takes the write lock at BEGIN (IMMEDIATE): a transaction
+        // that read first and upgraded later would fail at once with "database is locked" when
+        // another process writes, where BEGIN IMMEDIATE waits its turn under the busy timeout.
+        let tx = match self.backend {
+            Backend::Sqlite => {
+                let options = TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                };
+                self.conn.begin_with_options(options).await?
+            }
+            Backend::Postgres => self.conn.begin().await?,
+        };
         Ok(WriteTx { tx, _turn: turn })
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use salkku_api::auth::Tokens;
 use salkku_api::clock::Clock;
-use salkku_api::config::{DEMO_SECRET, JwtSettings, Secret, Settings};
+use salkku_api::config::{DEMO_SECRET, JwtSettings, Limits, Secret, Settings};
 use salkku_api::server::{App, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
@@ -88,6 +88,48 @@ pub struct ServeArgs {
     /// Fix the service's clock (RFC 3339), or "system". `--demo` runs as of 19 May 2020.
     #[arg(long, env = "SALKKU_NOW")]
     pub now: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The request limits (defaults as in the README).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Deepest field nesting of a query.
+    #[arg(long, env = "SALKKU_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest query cost (a list costs its `first` times what each item selects).
+    #[arg(long, env = "SALKKU_MAX_COMPLEXITY", default_value_t = 10_000)]
+    pub max_complexity: usize,
+    /// Most aliases in a request.
+    #[arg(long, env = "SALKKU_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most root fields in an operation.
+    #[arg(long, env = "SALKKU_MAX_ROOT_FIELDS", default_value_t = 30)]
+    pub max_root_fields: usize,
+    /// Most operations in a batch.
+    #[arg(long, env = "SALKKU_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Largest request body in bytes.
+    #[arg(long, env = "SALKKU_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Longest a request may run, in milliseconds.
+    #[arg(long, env = "SALKKU_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+            aliases: self.max_aliases,
+            root_fields: self.max_root_fields,
+            batch: self.max_batch,
+            body_bytes: self.max_body_bytes,
+            timeout: std::time::Duration::from_millis(self.request_timeout_ms),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -219,6 +261,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         introspection: args.introspection,
         clock: parse_now(args.now.as_deref(), args.demo)?,
         workers: 0,
+        limits: args.limits.limits(),
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };

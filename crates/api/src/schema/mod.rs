@@ -16,6 +16,7 @@ pub mod connection;
 pub mod enums;
 mod gate;
 pub mod inputs;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod objects;
@@ -36,8 +37,10 @@ pub struct RequestInfo {
 }
 
 /// Builds the schema; `db` is `None` only for exporting the SDL.
-pub fn build(db: Option<Db>, introspection: bool) -> SalkkuSchema {
-    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription).extension(gate::RequireViewer);
+pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> SalkkuSchema {
+    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .extension(limits::Guard(limits))
+        .extension(gate::RequireViewer);
     if let Some(db) = db {
         builder = builder.data(db);
     }
@@ -49,7 +52,7 @@ pub fn build(db: Option<Db>, introspection: bool) -> SalkkuSchema {
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None, true).sdl()
+    build(None, true, limits::Limits::default()).sdl()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a Db> {

@@ -65,11 +65,13 @@ impl Query {
     }
 
     /// Every region, in code order.
+    #[graphql(complexity = "crate::schema::limits::bounded_list_cost(19, child_complexity)")]
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         Ok(regions::all(db(ctx)?.conn()).await?.into_iter().map(Region).collect())
     }
 
     /// Organisations by name.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -87,11 +89,13 @@ impl Query {
     }
 
     /// Every funding programme, by name.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn programmes(&self, ctx: &Context<'_>) -> ApiResult<Vec<FundingProgramme>> {
         Ok(programmes::all_by_name(db(ctx)?.conn()).await?.into_iter().map(FundingProgramme).collect())
     }
 
     /// Grant calls by closing time.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
     async fn grant_calls(
         &self,
         ctx: &Context<'_>,
@@ -114,6 +118,7 @@ impl Query {
     }
 
     /// Applications, by name unless `orderBy` says otherwise.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
     async fn applications(
         &self,
         ctx: &Context<'_>,
@@ -155,6 +160,7 @@ impl Query {
     }
 
     /// State-aid allocations by year.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
     async fn allocations(
         &self,
         ctx: &Context<'_>,
@@ -172,6 +178,7 @@ impl Query {
     }
 
     /// Deadlines due from now until now + withinDays (overdue open ones too when includeOverdue), soonest first.
+    #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 1000, child_complexity)")]
     async fn upcoming_deadlines(
         &self,
         ctx: &Context<'_>,
@@ -210,6 +217,7 @@ impl Query {
     }
 
     /// Split an amount between organisations in proportion to weights (e.g. population); the shares add up exactly to the amount.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn apportion(&self, ctx: &Context<'_>, amount: Decimal, weights: Vec<WeightInput>) -> ApiResult<Vec<Share>> {
         let amount = amount.amount("amount")?;
         if weights.len() > MAX_LIST {

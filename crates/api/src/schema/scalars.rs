@@ -186,9 +186,11 @@ mod tests {
             Date::parse(Value::String("2020-06-18".into())).unwrap().to_value(),
             Value::String("2020-06-18".into())
         );
-        assert!(Date::parse(Value::String("18.6.2020".into())).is_err());
-        assert!(Date::parse(Value::String("2020-6-18".into())).is_err());
-        assert!(Date::parse(Value::String("2020-02-30".into())).is_err());
+        for bad in ["18.6.2020", "2020-6-18", "2020-02-30"] {
+            let parsed = Date::parse(Value::String(bad.into())).unwrap();
+            assert_eq!(parsed.get("dueDate").unwrap_err().field.as_deref(), Some("dueDate"), "{bad}");
+        }
+        assert!(Date::parse(Value::Number(20200618.into())).is_err());
     }
 
     #[test]

@@ -47,6 +47,7 @@ impl StateAidAllocation {
     }
 
     /// Payments, by date.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
         let payments = crate::schema::loaders(ctx)?.load_one(PaymentsOf(self.0.id)).await?.unwrap_or_default();
         Ok(payments.into_iter().map(Payment).collect())

@@ -52,6 +52,7 @@ impl Application {
     }
 
     /// The lead first, then the other participants in the order given.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         let others = loaders(ctx)?.load_one(ParticipantsOf(self.0.id)).await?.unwrap_or_default();
         Ok(std::iter::once(Participation { organization: self.0.lead, role: Role::Lead })
@@ -59,6 +60,7 @@ impl Application {
             .collect())
     }
 
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let regions = loaders(ctx)?.load_one(RegionsOf(self.0.id)).await?.unwrap_or_default();
         Ok(regions.into_iter().map(|(_, code)| Region(code)).collect())
@@ -99,11 +101,13 @@ impl Application {
         Money::sum(allocations.iter().map(|a| a.amount)).map(Decimal::from).map_err(|e| ApiError::internal(&e))
     }
 
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn commitments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commitment>> {
         let commitments = loaders(ctx)?.load_one(CommitmentsOf(self.0.id)).await?.unwrap_or_default();
         Ok(commitments.into_iter().map(Commitment).collect())
     }
 
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn allocations(&self, ctx: &Context<'_>) -> ApiResult<Vec<StateAidAllocation>> {
         let allocations = loaders(ctx)?.load_one(AllocationsOf(self.0.id)).await?.unwrap_or_default();
         Ok(allocations.into_iter().map(StateAidAllocation).collect())
@@ -115,6 +119,7 @@ impl Application {
     }
 
     /// Every deadline of the application, soonest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<Deadline>> {
         let deadlines = loaders(ctx)?.load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
         let now = now(ctx);
@@ -122,6 +127,7 @@ impl Application {
     }
 
     /// Every status change, oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatusChange>> {
         let history = loaders(ctx)?.load_one(HistoryOf(self.0.id)).await?.unwrap_or_default();
         Ok(history.into_iter().map(StatusChange).collect())

@@ -36,6 +36,7 @@ pub struct CategoryAmount {
 
 #[Object]
 impl Budget {
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetLine>> {
         Ok(self.stored_lines(ctx).await?.into_iter().map(BudgetLine).collect())
     }
@@ -45,6 +46,7 @@ impl Budget {
     }
 
     /// Sums by year, in year order.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn by_year(&self, ctx: &Context<'_>) -> ApiResult<Vec<YearAmount>> {
         let lines = self.stored_lines(ctx).await?;
         let sums = budget::by_year(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;
@@ -52,6 +54,7 @@ impl Budget {
     }
 
     /// Sums by cost category.
+    #[graphql(complexity = "crate::schema::limits::bounded_list_cost(7, child_complexity)")]
     async fn by_category(&self, ctx: &Context<'_>) -> ApiResult<Vec<CategoryAmount>> {
         let lines = self.stored_lines(ctx).await?;
         let sums = budget::by_category(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;

@@ -88,6 +88,7 @@ impl GrantCall {
     }
 
     /// The applications to this call, by name.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
     async fn applications(
         &self,
         ctx: &Context<'_>,

@@ -78,6 +78,7 @@ impl PortfolioSummary {
         self.figures.totals.self_funding_committed.into()
     }
 
+    #[graphql(complexity = "crate::schema::limits::bounded_list_cost(8, child_complexity)")]
     async fn by_status(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
         let lang = language(ctx);
         self.figures
@@ -90,6 +91,7 @@ impl PortfolioSummary {
     }
 
     /// An application counts in every region it names.
+    #[graphql(complexity = "crate::schema::limits::bounded_list_cost(19, child_complexity)")]
     async fn by_region(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
         let lang = language(ctx);
         self.figures
@@ -100,6 +102,7 @@ impl PortfolioSummary {
     }
 
     /// By the funder of each application's call; applications without a call under the key "NONE".
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn by_funder(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
         let ids: Vec<OrganizationId> = self.figures.by_funder.iter().filter_map(|(id, _)| *id).collect();
         let names = loaders(ctx)?.load_many(ids).await?;
@@ -118,6 +121,7 @@ impl PortfolioSummary {
 
     /// Applications still under way whose split is not compliant or that have an overdue
     /// commitment, by name.
+    #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 500, child_complexity)")]
     async fn at_risk(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> ApiResult<Vec<Application>> {
         if !(0..=MAX_AT_RISK).contains(&first) {
             return Err(ApiError::limit(format!(

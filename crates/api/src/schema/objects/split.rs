@@ -58,6 +58,7 @@ impl FundingSplit {
         self.0.compliant()
     }
 
+    #[graphql(complexity = "crate::schema::limits::bounded_list_cost(4, child_complexity)")]
     async fn violations(&self) -> Vec<SplitViolation> {
         self.0
             .violations

@@ -1,0 +1,360 @@
+//! Limits that hold under attack: query depth, query cost, aliases, root fields, the size of a
+//! query once its fragments are expanded, and how deeply its text nests. Each refusal is
+//! `LIMIT_EXCEEDED` and names the limit and its value.
+//!
+//! The cost model: every field costs 1 plus what it selects; a paginated list costs its `first`
+//! times what each item selects; a nested list without pagination counts as
+//! [`NESTED_LIST_ITEMS`] items. The cost and depth of each query are reported in the response's
+//! `extensions.cost`, so a client can see how close to the budget it is.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Positioned, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+
+use crate::error::ApiError;
+
+/// Items a nested list without pagination is assumed to hold.
+pub const NESTED_LIST_ITEMS: usize = 10;
+
+/// The limits; every one is configurable, these are the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest field nesting.
+    pub depth: usize,
+    /// Highest query cost.
+    pub complexity: usize,
+    /// Most aliases in one request.
+    pub aliases: usize,
+    /// Most fields at the root of an operation.
+    pub root_fields: usize,
+    /// Most operations in one batch.
+    pub batch: usize,
+    /// Largest request body.
+    pub body_bytes: usize,
+    /// Longest a request may run; PostgreSQL cancels statements that outlast it.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 12,
+            complexity: 10_000,
+            aliases: 30,
+            root_fields: 30,
+            batch: 10,
+            body_bytes: 1024 * 1024,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Limits {
+    /// Brackets a query's text may nest: well above any query within the depth limit (fields,
+    /// arguments and input lists), low enough that the parser's recursion stays shallow.
+    pub fn text_nesting(&self) -> usize {
+        self.depth.saturating_mul(3).saturating_add(16)
+    }
+
+    /// Fields a query may hold once every fragment is expanded.
+    pub fn expanded_fields(&self) -> usize {
+        self.complexity.saturating_mul(4).max(1_000)
+    }
+}
+
+/// The cost of a paginated list: `first` items (20 when not given, at most `max`).
+pub fn page_cost(first: Option<i32>, default: i32, max: i32, child: usize) -> usize {
+    let items = usize::try_from(first.unwrap_or(default).clamp(0, max)).unwrap_or(0);
+    items.saturating_mul(child).saturating_add(1)
+}
+
+/// The cost of a nested list without pagination.
+pub fn list_cost(child: usize) -> usize {
+    NESTED_LIST_ITEMS.saturating_mul(child).saturating_add(1)
+}
+
+/// The cost of a list of at most `items`.
+pub fn bounded_list_cost(items: usize, child: usize) -> usize {
+    items.saturating_mul(child).saturating_add(1)
+}
+
+fn exceeded(message: String) -> ServerError {
+    let error: async_graphql::Error = ApiError::limit(message).into();
+    error.into_server_error(async_graphql::Pos::default())
+}
+
+/// How deeply brackets nest in a query's text, outside strings and comments.
+pub fn text_nesting(query: &str) -> usize {
+    let (mut depth, mut deepest) = (0_usize, 0_usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '(' | '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// What a document holds: aliases, root fields per operation, and fields once expanded.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub aliases: usize,
+    pub root_fields: usize,
+    pub expanded_fields: usize,
+}
+
+pub fn shape(doc: &ExecutableDocument) -> Shape {
+    let mut aliases = 0;
+    for fragment in doc.fragments.values() {
+        aliases += count_aliases(&fragment.node.selection_set);
+    }
+    let mut root_fields = 0;
+    let mut expanded = 0_usize;
+    let (mut shallow_memo, mut deep_memo) = (HashMap::new(), HashMap::new());
+    for (_, operation) in doc.operations.iter() {
+        aliases += count_aliases(&operation.node.selection_set);
+        root_fields =
+            root_fields.max(expand(doc, &operation.node.selection_set, &mut shallow_memo, &mut Vec::new(), true));
+        expanded =
+            expanded.saturating_add(expand(doc, &operation.node.selection_set, &mut deep_memo, &mut Vec::new(), false));
+    }
+    Shape { aliases, root_fields, expanded_fields: expanded }
+}
+
+fn count_aliases(set: &Positioned<SelectionSet>) -> usize {
+    set.node
+        .items
+        .iter()
+        .map(|s| match &s.node {
+            Selection::Field(f) => usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set),
+            Selection::InlineFragment(i) => count_aliases(&i.node.selection_set),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+/// Fields in a selection set with fragments expanded (only its own level when `shallow`; one
+/// memo per mode); fragments are counted once each and memoised, so a malicious fan-out of
+/// spreads costs its real size without being walked exponentially.
+fn expand<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a Positioned<SelectionSet>,
+    memo: &mut HashMap<&'a str, usize>,
+    visiting: &mut Vec<&'a str>,
+    shallow: bool,
+) -> usize {
+    let mut total = 0_usize;
+    for selection in &set.node.items {
+        let n = match &selection.node {
+            Selection::Field(f) => {
+                if shallow {
+                    1
+                } else {
+                    1_usize.saturating_add(expand(doc, &f.node.selection_set, memo, visiting, false))
+                }
+            }
+            Selection::InlineFragment(i) => expand(doc, &i.node.selection_set, memo, visiting, shallow),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if let Some(n) = memo.get(name) {
+                    *n
+                } else {
+                    match doc.fragments.get(&spread.node.fragment_name.node) {
+                        // A cycle is the validator's to report.
+                        Some(fragment) if !visiting.contains(&name) => {
+                            visiting.push(name);
+                            let n = expand(doc, &fragment.node.selection_set, memo, visiting, shallow);
+                            visiting.pop();
+                            memo.insert(name, n);
+                            n
+                        }
+                        _ => 0,
+                    }
+                }
+            }
+        };
+        total = total.saturating_add(n);
+    }
+    total
+}
+
+/// The extension that enforces the limits on each request.
+pub struct Guard(pub Limits);
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GuardExtension { limits: self.0, cost: Mutex::new(None) })
+    }
+}
+
+struct GuardExtension {
+    limits: Limits,
+    cost: Mutex<Option<(usize, usize)>>,
+}
+
+impl GuardExtension {
+    fn check_shape(&self, doc: &ExecutableDocument) -> ServerResult<()> {
+        let shape = shape(doc);
+        if shape.aliases > self.limits.aliases {
+            return Err(exceeded(format!(
+                "alias limit exceeded: at most {} aliases in a request (this one has {})",
+                self.limits.aliases, shape.aliases
+            )));
+        }
+        if shape.root_fields > self.limits.root_fields {
+            return Err(exceeded(format!(
+                "root field limit exceeded: at most {} root fields in an operation (this one has {})",
+                self.limits.root_fields, shape.root_fields
+            )));
+        }
+        if shape.expanded_fields > self.limits.expanded_fields() {
+            return Err(exceeded(format!(
+                "query size limit exceeded: at most {} fields once fragments are expanded (this query has {})",
+                self.limits.expanded_fields(),
+                shape.expanded_fields
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for GuardExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let nesting = text_nesting(query);
+        if nesting > self.limits.text_nesting() {
+            return Err(exceeded(format!(
+                "query nesting limit exceeded: brackets may nest {} deep (this query nests {nesting})",
+                self.limits.text_nesting()
+            )));
+        }
+        // The shape is checked on a parse of our own, before async-graphql's checks run: some of
+        // those walk fragments without memoising, which a fan-out of spreads makes exponential.
+        if let Ok(doc) = async_graphql::parser::parse_query(query) {
+            self.check_shape(&doc)?;
+        }
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            // The parser's own guard against deep recursion (fragments within fragments) is a
+            // limit too.
+            if e.message.starts_with("The recursion depth of the query cannot be greater than") {
+                exceeded(format!(
+                    "query nesting limit exceeded: selections and fragments may nest 32 deep ({})",
+                    e.message
+                ))
+            } else {
+                e
+            }
+        })?;
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Ok(mut cost) = self.cost.lock() {
+            *cost = Some((result.complexity, result.depth));
+        }
+        if result.depth > self.limits.depth {
+            return Err(vec![exceeded(format!(
+                "depth limit exceeded: queries may nest {} levels (this one nests {})",
+                self.limits.depth, result.depth
+            ))]);
+        }
+        if result.complexity > self.limits.complexity {
+            return Err(vec![exceeded(format!(
+                "complexity limit exceeded: a query may cost {} (this one costs {}); ask for fewer items with first",
+                self.limits.complexity, result.complexity
+            ))]);
+        }
+        Ok(result)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        let cost = self.cost.lock().ok().and_then(|c| *c);
+        if let Some((complexity, depth)) = cost {
+            let mut fields = async_graphql::indexmap::IndexMap::new();
+            fields.insert(async_graphql::Name::new("complexity"), Value::from(complexity));
+            fields.insert(async_graphql::Name::new("depth"), Value::from(depth));
+            fields.insert(async_graphql::Name::new("complexityLimit"), Value::from(self.limits.complexity));
+            response.extensions.insert("cost".to_owned(), Value::Object(fields));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_nesting_ignores_strings_and_comments() {
+        assert_eq!(text_nesting("{ a { b } }"), 2);
+        assert_eq!(text_nesting("{ a(s: \"{{{{\") # {{{{\n }"), 2);
+        assert_eq!(text_nesting(&"{".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn fragments_are_expanded_without_exponential_work() {
+        // Each fragment spreads the previous one twice: 2^40 fields once expanded.
+        let mut query = String::from("fragment F0 on Query { regions { code } }\n");
+        for i in 1..=40 {
+            query.push_str(&format!("fragment F{i} on Query {{ ...F{} ...F{} }}\n", i - 1, i - 1));
+        }
+        query.push_str("{ ...F40 }");
+        let doc = async_graphql::parser::parse_query(&query).unwrap();
+        let shape = shape(&doc);
+        assert!(shape.expanded_fields > 1_000_000_000, "{shape:?}");
+        assert!(shape.root_fields > 1_000_000_000, "{shape:?}");
+    }
+
+    #[test]
+    fn aliases_and_root_fields_are_counted() {
+        let doc = async_graphql::parser::parse_query("{ a: regions { c: code } b: regions { code } me { subject } }")
+            .unwrap();
+        assert_eq!(shape(&doc), Shape { aliases: 3, root_fields: 3, expanded_fields: 6 });
+    }
+}

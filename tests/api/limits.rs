@@ -1,0 +1,180 @@
+//! Every limit, crossed by one and kept: depth, cost, aliases, root fields, batch size, body
+//! size, time, and the shapes of query that would otherwise tire the parser or the validator.
+
+use salkku::demo::demo_now;
+use salkku_e2e::{TestApp, on_both};
+use serde_json::{Value, json};
+
+/// A query nesting exactly `depth` fields: applications → nodes → call → applications → …, each
+/// list asking for one item, ending in a scalar.
+fn nested(depth: usize) -> String {
+    let cycle = ["applications(first: 1)", "nodes", "call"];
+    let mut open = Vec::new();
+    for level in 0..depth - 1 {
+        open.push(cycle[level % 3]);
+    }
+    // The innermost opened field decides the leaf: a connection has totalCount, an application
+    // and a call have id.
+    let leaf = match depth.checked_sub(2).map(|last| last % 3) {
+        None => "me { subject }",
+        Some(0) => "totalCount",
+        Some(_) => "id",
+    };
+    let mut query = String::from("{ ");
+    for field in &open {
+        query.push_str(field);
+        query.push_str(" { ");
+    }
+    query.push_str(leaf);
+    for _ in &open {
+        query.push_str(" }");
+    }
+    query.push_str(" }");
+    query
+}
+
+fn cost(answer: &Value, what: &str) -> i64 {
+    answer["extensions"]["cost"][what].as_i64().unwrap_or(-1)
+}
+
+fn limit_error(answer: &salkku_e2e::Answer, words: &str) {
+    let error = answer.error("LIMIT_EXCEEDED");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains(words), "{message}");
+}
+
+on_both! {
+    async fn queries_may_nest_twelve_levels_not_thirteen(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        let twelve = app.graphql(Some(&token), &nested(12), json!({})).await;
+        assert_eq!(cost(&twelve.body, "depth"), 12, "{:#}", twelve.body);
+        assert!(twelve.body.get("errors").is_none(), "{:#}", twelve.body);
+        let thirteen = app.graphql(Some(&token), &nested(13), json!({})).await;
+        limit_error(&thirteen, "depth limit exceeded: queries may nest 12 levels (this one nests 13)");
+    }
+
+    async fn a_query_may_cost_the_budget_not_one_more(t: TestDatabase) {
+        let app = TestApp::start_configured(t, demo_now(), |s| s.limits.complexity = 100).await;
+        let token = app.admin();
+        let at_budget = app.graphql(Some(&token), "{ applications(first: 99) { totalCount } }", json!({})).await;
+        assert_eq!(cost(&at_budget.body, "complexity"), 100, "{:#}", at_budget.body);
+        at_budget.data();
+        let over = app.graphql(Some(&token), "{ applications(first: 100) { totalCount } }", json!({})).await;
+        limit_error(&over, "a query may cost 100 (this one costs 101)");
+    }
+
+    async fn the_default_budget_fits_a_page_of_applications_a_front_end_shows(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let page = "{ applications(first: 50) { totalCount nodes { name status lead { name } call { title closesAt } budget { total } fundingSplit { compliant selfFundingGap } commitments { amount status organization { name } } } } }";
+        let answer = app.graphql(Some(&app.admin()), page, json!({})).await;
+        answer.data();
+        assert!(cost(&answer.body, "complexity") <= 10_000);
+    }
+
+    async fn thirty_aliases_pass_thirty_one_do_not(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        let aliases = |n: usize| format!("{{ regions {{ {} }} }}", (0..n).map(|i| format!("a{i}: code")).collect::<Vec<_>>().join(" "));
+        app.graphql(Some(&token), &aliases(30), json!({})).await.data();
+        limit_error(&app.graphql(Some(&token), &aliases(31), json!({})).await, "at most 30 aliases in a request (this one has 31)");
+    }
+
+    async fn thirty_root_fields_pass_thirty_one_do_not(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        let roots = |n: usize| format!("{{ {} }}", vec!["me { subject }"; n].join(" "));
+        app.graphql(Some(&token), &roots(30), json!({})).await.data();
+        limit_error(&app.graphql(Some(&token), &roots(31), json!({})).await, "at most 30 root fields in an operation (this one has 31)");
+    }
+
+    async fn a_batch_holds_ten_operations_not_eleven(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let batch = |n: usize| json!(vec![json!({ "query": "{ me { subject } }" }); n]);
+        let post = |body: Value| app.client.post(format!("{}/graphql", app.url)).bearer_auth(app.admin()).json(&body).send();
+        let ten: Value = post(batch(10)).await.unwrap().json().await.unwrap();
+        assert_eq!(ten.as_array().unwrap().len(), 10);
+        let eleven = post(batch(11)).await.unwrap();
+        assert_eq!(eleven.status().as_u16(), 400);
+        let body: Value = eleven.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("at most 10 operations"));
+    }
+
+    async fn a_body_of_one_mebibyte_passes_one_byte_more_does_not(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let body = |size: usize| {
+            let frame = json!({ "query": "{ me { subject } } #" }).to_string();
+            let padding = "x".repeat(size - frame.len());
+            json!({ "query": format!("{{ me {{ subject }} }} #{padding}") }).to_string()
+        };
+        let send = |text: String| {
+            app.client.post(format!("{}/graphql", app.url)).bearer_auth(app.admin()).header("content-type", "application/json").body(text).send()
+        };
+        let exact = body(1024 * 1024);
+        assert_eq!(exact.len(), 1024 * 1024);
+        assert_eq!(send(exact).await.unwrap().status().as_u16(), 200);
+        let over = send(body(1024 * 1024 + 1)).await.unwrap();
+        assert_eq!(over.status().as_u16(), 413);
+        let answer: Value = over.json().await.unwrap();
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    }
+
+    async fn introspection_can_be_turned_off(t: TestDatabase) {
+        let app = TestApp::start_configured(t, demo_now(), |s| s.introspection = false).await;
+        let answer = app.graphql(Some(&app.admin()), "{ __schema { queryType { name } } }", json!({})).await;
+        // The schema is not told: introspection answers nothing.
+        assert_eq!(answer.body["data"]["__schema"], Value::Null, "{:#}", answer.body);
+        let types = app.graphql(Some(&app.admin()), "{ __type(name: \"Application\") { name } }", json!({})).await;
+        assert_eq!(types.body["data"]["__type"], Value::Null, "{:#}", types.body);
+        app.graphql(Some(&app.admin()), "{ me { subject } }", json!({})).await.data();
+    }
+
+    async fn pathological_queries_are_refused_cheaply(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        // A hundred thousand opening braces: refused before the parser recurses into them.
+        let deep = "{".repeat(100_000);
+        limit_error(&app.graphql(Some(&token), &deep, json!({})).await, "query nesting limit exceeded");
+        // Fragments that spread each other twice, thirty levels: 2^30 fields once expanded,
+        // counted without being walked — at the root, and deep inside a selection.
+        let fragments = |on: &str, leaf: &str| {
+            let mut text = format!("fragment F0 on {on} {{ {leaf} }}\n");
+            for i in 1..=30 {
+                text.push_str(&format!("fragment F{i} on {on} {{ ...F{} ...F{} }}\n", i - 1, i - 1));
+            }
+            text
+        };
+        let at_root = format!("{}{{ ...F30 }}", fragments("Query", "me { subject }"));
+        limit_error(&app.graphql(Some(&token), &at_root, json!({})).await, "root field limit exceeded");
+        let inside = format!("{}{{ applications(first: 1) {{ nodes {{ ...F30 }} }} }}", fragments("Application", "id"));
+        limit_error(&app.graphql(Some(&token), &inside, json!({})).await, "query size limit exceeded");
+        // The service still answers.
+        app.graphql(Some(&token), "{ me { subject } }", json!({})).await.data();
+    }
+
+    async fn a_request_that_outlasts_the_time_limit_is_stopped_and_changes_nothing(t: TestDatabase) {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let app = TestApp::start_configured(t, demo_now(), |s| s.limits.timeout = std::time::Duration::from_millis(500)).await;
+        let g = crate::fixtures::ground(&app).await;
+        let monni = crate::fixtures::application(&app, &g.admin, json!({ "name": "MONNI", "leadId": g.sonet })).await;
+        let rename = |name: &str| json!({ "input": { "id": monni["id"], "expectedVersion": 1, "name": name } });
+        let update = "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { name version } }";
+
+        // Someone else holds the application's row (on SQLite, the write lock) for a while.
+        let other = sea_orm::Database::connect(app.database_url()).await.unwrap();
+        let immediate = sea_orm::TransactionOptions { sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate), ..Default::default() };
+        let holder = other.begin_with_options(immediate).await.unwrap();
+        holder.execute_unprepared("UPDATE applications SET name = name").await.unwrap();
+        let started = std::time::Instant::now();
+        let slow = app.graphql(Some(&g.admin), update, rename("Kesken jäänyt")).await;
+        assert_eq!(slow.status, 503);
+        limit_error(&slow, "time limit exceeded: a request may run 500 ms");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "stopped at the limit, not when the lock went");
+        holder.rollback().await.unwrap();
+
+        // Within the limit the same change goes through; the stopped one left no trace.
+        let done = app.graphql(Some(&g.admin), update, rename("MONNI 2020–2022")).await;
+        assert_eq!(done.data()["updateApplication"], json!({ "name": "MONNI 2020–2022", "version": 2 }));
+    }
+}
