@@ -13,3 +13,4 @@ mod lists;
 mod money;
 mod monni;
 mod serving;
+mod tokens;

@@ -1,24 +1,30 @@
 //! Bearer tokens: who the viewer is.
 //!
-//! Tokens are JWTs signed with HS256 under `SALKKU_JWT_SECRET`, carrying `sub`, `role`
-//! (`coordinator`, `finance`, `ministry`, `admin`), optionally `org` (an organisation's ID), and
-//! `iss`, `aud`, `iat`, `exp`. The algorithm is pinned, `exp` is required, `nbf` and `iat` are
-//! respected with a small leeway, and issuer and audience must match.
+//! Tokens are JWTs carrying `sub`, `role` (`coordinator`, `finance`, `ministry`, `admin`),
+//! optionally `org` (an organisation's ID), and `iss`, `aud`, `iat`, `exp`. They are signed with
+//! HS256 under `SALKKU_JWT_SECRET`, or by an identity provider with RS256 or ES256 and checked
+//! with its public key (a PEM file, or a JWKS file chosen by `kid`). Following RFC 8725 the
+//! algorithm is pinned by configuration — a token naming another, or `none`, is refused — `exp`
+//! is required, `nbf` and `iat` are respected with a small leeway, and issuer and audience must
+//! match.
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
+use std::collections::HashMap;
+
+use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{JwtSettings, MIN_SECRET_BYTES};
+use crate::config::{JwtAlgorithm, JwtSettings, MIN_SECRET_BYTES};
 use crate::error::ApiError;
 
 /// Clock skew tolerated between the token's issuer and this service.
 pub const LEEWAY_SECONDS: u64 = 30;
 
-/// The claims of a salkku token.
+/// The claims of a salkku token, as minted.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
     pub sub: String,
@@ -31,6 +37,16 @@ pub struct Claims {
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+}
+
+/// The claims of a token as received: everything optional, so that a missing claim is reported
+/// by name rather than as a malformed token.
+#[derive(Debug, Clone, Deserialize)]
+struct Received {
+    sub: Option<String>,
+    role: Option<String>,
+    org: Option<String>,
+    iat: Option<i64>,
 }
 
 /// Who is asking: the verified content of a token.
@@ -66,37 +82,102 @@ pub fn parse_role(claim: &str) -> Option<Role> {
 pub enum KeyError {
     #[error("SALKKU_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long (it is {0})")]
     SecretTooShort(usize),
+    #[error("SALKKU_JWT_SECRET is needed for HS256")]
+    NoSecret,
+    #[error("{0} needs a public key: set SALKKU_JWT_PUBLIC_KEY_FILE or SALKKU_JWT_JWKS_FILE")]
+    NoPublicKey(&'static str),
+    #[error("the public key is not a PEM {0} key")]
+    BadPublicKey(&'static str),
+    #[error("the JWKS file is not a JSON Web Key Set of {0} keys: {1}")]
+    BadJwks(&'static str, String),
+}
+
+/// The keys that check signatures.
+#[derive(Clone)]
+enum Keys {
+    Secret(DecodingKey),
+    Public { default: Option<DecodingKey>, by_kid: HashMap<String, DecodingKey> },
 }
 
 /// Makes and checks tokens.
 #[derive(Clone)]
 pub struct Tokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    algorithm: JwtAlgorithm,
+    encoding: Option<EncodingKey>,
+    keys: Keys,
     validation: Validation,
     issuer: String,
     audience: String,
 }
 
+fn jwt_algorithm(algorithm: JwtAlgorithm) -> Algorithm {
+    match algorithm {
+        JwtAlgorithm::Hs256 => Algorithm::HS256,
+        JwtAlgorithm::Rs256 => Algorithm::RS256,
+        JwtAlgorithm::Es256 => Algorithm::ES256,
+    }
+}
+
 impl Tokens {
     pub fn new(settings: &JwtSettings) -> Result<Tokens, KeyError> {
-        let secret = settings.secret.expose().as_bytes();
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(KeyError::SecretTooShort(secret.len()));
-        }
-        let mut validation = Validation::new(Algorithm::HS256);
+        let name = settings.algorithm.name();
+        let (encoding, keys) = match settings.algorithm {
+            JwtAlgorithm::Hs256 => {
+                let secret = settings.secret.as_ref().ok_or(KeyError::NoSecret)?.expose().as_bytes();
+                if secret.len() < MIN_SECRET_BYTES {
+                    return Err(KeyError::SecretTooShort(secret.len()));
+                }
+                (Some(EncodingKey::from_secret(secret)), Keys::Secret(DecodingKey::from_secret(secret)))
+            }
+            JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => {
+                let default = settings
+                    .public_key_pem
+                    .as_deref()
+                    .map(|pem| match settings.algorithm {
+                        JwtAlgorithm::Rs256 => DecodingKey::from_rsa_pem(pem.as_bytes()),
+                        _ => DecodingKey::from_ec_pem(pem.as_bytes()),
+                    })
+                    .transpose()
+                    .map_err(|_| KeyError::BadPublicKey(name))?;
+                let mut by_kid = HashMap::new();
+                if let Some(json) = &settings.jwks_json {
+                    let set: JwkSet = serde_json::from_str(json).map_err(|e| KeyError::BadJwks(name, e.to_string()))?;
+                    for jwk in &set.keys {
+                        let kid = jwk
+                            .common
+                            .key_id
+                            .clone()
+                            .ok_or_else(|| KeyError::BadJwks(name, "a key has no kid".into()))?;
+                        let key = DecodingKey::from_jwk(jwk).map_err(|e| KeyError::BadJwks(name, e.to_string()))?;
+                        by_kid.insert(kid, key);
+                    }
+                }
+                if default.is_none() && by_kid.is_empty() {
+                    return Err(KeyError::NoPublicKey(name));
+                }
+                (None, Keys::Public { default, by_kid })
+            }
+        };
+        let mut validation = Validation::new(jwt_algorithm(settings.algorithm));
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
         Ok(Tokens {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            algorithm: settings.algorithm,
+            encoding,
+            keys,
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
         })
+    }
+
+    /// Whether this service can sign tokens itself (HS256 only: with public keys, tokens come
+    /// from the identity provider).
+    pub fn can_mint(&self) -> bool {
+        self.encoding.is_some()
     }
 
     /// Signs a token for `subject`, valid from `now` for `ttl`.
@@ -107,7 +188,8 @@ impl Tokens {
         organization: Option<OrganizationId>,
         ttl: Duration,
         now: DateTime<Utc>,
-    ) -> Result<String, jsonwebtoken::errors::Error> {
+    ) -> Result<String, MintError> {
+        let key = self.encoding.as_ref().ok_or(MintError::NoSigningKey(self.algorithm.name()))?;
         let claims = Claims {
             sub: subject.to_owned(),
             role: role_claim(role).to_owned(),
@@ -118,20 +200,55 @@ impl Tokens {
             exp: (now + ttl).timestamp(),
             nbf: None,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, key)?)
+    }
+
+    fn key_for(&self, token: &str) -> Result<&DecodingKey, ApiError> {
+        let refused = || {
+            ApiError::unauthenticated(format!(
+                "token algorithm is not accepted: this service accepts {}",
+                self.algorithm.name()
+            ))
+        };
+        let header = jsonwebtoken::decode_header(token).map_err(|_| {
+            // A header the library cannot read may still name an algorithm ("none", say): that
+            // is worth saying.
+            if named_algorithm(token).is_some_and(|alg| alg != self.algorithm.name()) {
+                refused()
+            } else {
+                ApiError::unauthenticated("token is malformed: send a JWT as Authorization: Bearer <token>")
+            }
+        })?;
+        if header.alg != jwt_algorithm(self.algorithm) {
+            return Err(refused());
+        }
+        match &self.keys {
+            Keys::Secret(key) => Ok(key),
+            Keys::Public { default, by_kid } => {
+                let chosen = match header.kid.as_deref() {
+                    Some(kid) => by_kid.get(kid).or(default.as_ref()),
+                    None if by_kid.len() == 1 && default.is_none() => by_kid.values().next(),
+                    None => default.as_ref(),
+                };
+                chosen.ok_or_else(|| {
+                    ApiError::unauthenticated("token is signed with a key (kid) this service does not know")
+                })
+            }
+        }
     }
 
     /// Checks a token; the error says what to fix and nothing about the server.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Viewer, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+        let key = self.key_for(token)?;
+        let data = jsonwebtoken::decode::<Received>(token, key, &self.validation).map_err(|e| {
             ApiError::unauthenticated(match e.kind() {
                 ErrorKind::ExpiredSignature => "token expired: get a new one".to_owned(),
                 ErrorKind::ImmatureSignature => "token not yet valid: its nbf is in the future".to_owned(),
                 ErrorKind::InvalidSignature => "token signature is invalid".to_owned(),
                 ErrorKind::InvalidIssuer => "token issuer is not accepted here".to_owned(),
                 ErrorKind::InvalidAudience => "token audience is not this service".to_owned(),
-                ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
-                    "token algorithm is not accepted: use HS256".to_owned()
+                ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                    format!("token algorithm is not accepted: this service accepts {}", self.algorithm.name())
                 }
                 ErrorKind::MissingRequiredClaim(claim) => format!("token lacks the required claim {claim:?}"),
                 ErrorKind::InvalidClaimFormat(claim) => format!("token claim {claim:?} is malformed"),
@@ -139,13 +256,15 @@ impl Tokens {
             })
         })?;
         let claims = data.claims;
-        if claims.iat > now.timestamp() + i64::try_from(LEEWAY_SECONDS).unwrap_or(0) {
+        if claims.iat.is_some_and(|iat| iat > now.timestamp() + i64::try_from(LEEWAY_SECONDS).unwrap_or(0)) {
             return Err(ApiError::unauthenticated("token was issued in the future (iat): check the issuer's clock"));
         }
-        let role = parse_role(&claims.role).ok_or_else(|| {
+        let claimed_role =
+            claims.role.ok_or_else(|| ApiError::unauthenticated("token lacks the required claim \"role\""))?;
+        let role = parse_role(&claimed_role).ok_or_else(|| {
             ApiError::unauthenticated(format!(
                 "token role {:?} is unknown: use coordinator, finance, ministry or admin",
-                claims.role.chars().take(40).collect::<String>()
+                claimed_role.chars().take(40).collect::<String>()
             ))
         })?;
         let organization = claims
@@ -154,11 +273,30 @@ impl Tokens {
             .map(OrganizationId::from_global)
             .transpose()
             .map_err(|_| ApiError::unauthenticated("token org is not an organisation ID"))?;
-        if claims.sub.trim().is_empty() {
-            return Err(ApiError::unauthenticated("token subject (sub) is empty"));
-        }
-        Ok(Viewer { subject: claims.sub, role, organization })
+        let subject = claims
+            .sub
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| ApiError::unauthenticated("token subject (sub) is empty"))?;
+        Ok(Viewer { subject, role, organization })
     }
+}
+
+/// The `alg` a token's header names, read without trusting anything else in it.
+fn named_algorithm(token: &str) -> Option<String> {
+    use base64::Engine;
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    json.get("alg")?.as_str().map(str::to_owned)
+}
+
+/// Why a token could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum MintError {
+    #[error("tokens for {0} come from your identity provider: salkku signs only HS256 tokens")]
+    NoSigningKey(&'static str),
+    #[error("signing failed: {0}")]
+    Signing(#[from] jsonwebtoken::errors::Error),
 }
 
 /// Reads `Authorization: Bearer <token>`; `None` when there is no such header.
@@ -176,15 +314,10 @@ pub fn bearer(header: Option<&str>) -> Option<Result<&str, ApiError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{DEMO_SECRET, Secret};
+    use crate::config::DEMO_SECRET;
 
     fn tokens() -> Tokens {
-        Tokens::new(&JwtSettings {
-            secret: Secret::new(DEMO_SECRET),
-            issuer: "salkku".into(),
-            audience: "salkku".into(),
-        })
-        .unwrap()
+        Tokens::new(&JwtSettings::hs256(DEMO_SECRET)).unwrap()
     }
 
     fn now() -> DateTime<Utc> {
@@ -210,18 +343,14 @@ mod tests {
 
     #[test]
     fn a_short_secret_is_refused() {
-        let short = JwtSettings { secret: Secret::new("short"), issuer: "i".into(), audience: "a".into() };
-        assert!(Tokens::new(&short).is_err());
+        assert!(Tokens::new(&JwtSettings::hs256("short")).is_err());
+        let no_key = JwtSettings { algorithm: JwtAlgorithm::Rs256, ..JwtSettings::hs256(DEMO_SECRET) };
+        assert!(matches!(Tokens::new(&no_key), Err(KeyError::NoPublicKey("RS256"))));
     }
 
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
-        let other = Tokens::new(&JwtSettings {
-            secret: Secret::new("another-secret-another-secret-another-secret"),
-            issuer: "salkku".into(),
-            audience: "salkku".into(),
-        })
-        .unwrap();
+        let other = Tokens::new(&JwtSettings::hs256("another-secret-another-secret-another-secret")).unwrap();
         let token = other.mint("x", Role::Admin, None, Duration::hours(1), now()).unwrap();
         assert_eq!(tokens().verify(&token, now()).unwrap_err().message, "token signature is invalid");
     }

@@ -26,13 +26,64 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How tokens are checked and made.
+/// The one signature algorithm tokens may use (RFC 8725: pinned by configuration, never taken
+/// from the token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JwtAlgorithm {
+    /// HMAC with SHA-256 and a shared secret (`SALKKU_JWT_SECRET`).
+    #[default]
+    Hs256,
+    /// RSA with SHA-256; public key from `SALKKU_JWT_PUBLIC_KEY_FILE` or a JWKS file.
+    Rs256,
+    /// ECDSA P-256 with SHA-256; public key from `SALKKU_JWT_PUBLIC_KEY_FILE` or a JWKS file.
+    Es256,
+}
+
+impl JwtAlgorithm {
+    pub fn parse(name: &str) -> Option<JwtAlgorithm> {
+        match name.to_ascii_uppercase().as_str() {
+            "HS256" => Some(JwtAlgorithm::Hs256),
+            "RS256" => Some(JwtAlgorithm::Rs256),
+            "ES256" => Some(JwtAlgorithm::Es256),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JwtAlgorithm::Hs256 => "HS256",
+            JwtAlgorithm::Rs256 => "RS256",
+            JwtAlgorithm::Es256 => "ES256",
+        }
+    }
+}
+
+/// How tokens are checked and (for HS256) made.
 #[derive(Debug, Clone)]
 pub struct JwtSettings {
+    pub algorithm: JwtAlgorithm,
     /// The HS256 secret shared with whoever mints tokens.
-    pub secret: Secret,
+    pub secret: Option<Secret>,
+    /// A PEM public key (RS256, ES256): the key for tokens that name no `kid`.
+    pub public_key_pem: Option<String>,
+    /// A JSON Web Key Set (RS256, ES256): keys chosen by the token's `kid`.
+    pub jwks_json: Option<String>,
     pub issuer: String,
     pub audience: String,
+}
+
+impl JwtSettings {
+    /// HS256 with `secret`, issuer and audience "salkku".
+    pub fn hs256(secret: &str) -> JwtSettings {
+        JwtSettings {
+            algorithm: JwtAlgorithm::Hs256,
+            secret: Some(Secret::new(secret)),
+            public_key_pem: None,
+            jwks_json: None,
+            issuer: "salkku".into(),
+            audience: "salkku".into(),
+        }
+    }
 }
 
 /// The shortest HS256 secret accepted (RFC 7518 §3.2: a key at least as long as the hash).
@@ -61,7 +112,7 @@ impl Settings {
         Settings {
             database_url: database_url.into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            jwt: JwtSettings { secret: Secret::new(DEMO_SECRET), issuer: "salkku".into(), audience: "salkku".into() },
+            jwt: JwtSettings::hs256(DEMO_SECRET),
             cors_origins: Vec::new(),
             introspection: true,
             clock: Clock::System,
@@ -77,7 +128,7 @@ mod tests {
 
     #[test]
     fn a_secret_never_shows_in_debug_output() {
-        let jwt = JwtSettings { secret: Secret::new("hunter2hunter2"), issuer: "i".into(), audience: "a".into() };
+        let jwt = JwtSettings::hs256("hunter2hunter2");
         assert!(!format!("{jwt:?}").contains("hunter2"));
     }
 }

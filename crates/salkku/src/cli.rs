@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use salkku_api::auth::Tokens;
 use salkku_api::clock::Clock;
-use salkku_api::config::{DEMO_SECRET, JwtSettings, Limits, Secret, Settings};
+use salkku_api::config::{DEMO_SECRET, JwtAlgorithm, JwtSettings, Limits, Secret, Settings};
 use salkku_api::server::{App, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
@@ -47,9 +47,18 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct JwtArgs {
+    /// The one algorithm tokens may be signed with: HS256, RS256 or ES256.
+    #[arg(long, env = "SALKKU_JWT_ALGORITHM", default_value = "HS256", value_parser = parse_algorithm)]
+    pub jwt_algorithm: JwtAlgorithm,
     /// HS256 secret for tokens, at least 32 bytes.
     #[arg(long, env = "SALKKU_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// RS256/ES256: the identity provider's public key, PEM.
+    #[arg(long, env = "SALKKU_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<std::path::PathBuf>,
+    /// RS256/ES256: the identity provider's keys as a JSON Web Key Set, chosen by the token's kid.
+    #[arg(long, env = "SALKKU_JWT_JWKS_FILE")]
+    pub jwt_jwks_file: Option<std::path::PathBuf>,
     /// Expected (and minted) token issuer.
     #[arg(long, env = "SALKKU_JWT_ISSUER", default_value = "salkku")]
     pub jwt_issuer: String,
@@ -58,13 +67,29 @@ pub struct JwtArgs {
     pub jwt_audience: String,
 }
 
+fn parse_algorithm(name: &str) -> Result<JwtAlgorithm, String> {
+    JwtAlgorithm::parse(name).ok_or_else(|| format!("{name:?} is not HS256, RS256 or ES256"))
+}
+
+fn read_key_file(path: &std::path::Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {what} {}: {e}", path.display())))
+}
+
 impl JwtArgs {
-    fn settings(&self, secret: &str) -> JwtSettings {
-        JwtSettings {
-            secret: Secret::new(secret),
+    /// The token settings; `fallback_secret` stands in for a missing HS256 secret (the demo).
+    fn settings(&self, fallback_secret: Option<&str>) -> Result<JwtSettings, Failure> {
+        let secret = self.jwt_secret.as_deref().or(fallback_secret).map(Secret::new);
+        let public_key_pem =
+            self.jwt_public_key_file.as_deref().map(|p| read_key_file(p, "SALKKU_JWT_PUBLIC_KEY_FILE")).transpose()?;
+        let jwks_json = self.jwt_jwks_file.as_deref().map(|p| read_key_file(p, "SALKKU_JWT_JWKS_FILE")).transpose()?;
+        Ok(JwtSettings {
+            algorithm: self.jwt_algorithm,
+            secret,
+            public_key_pem,
+            jwks_json,
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
-        }
+        })
     }
 }
 
@@ -244,19 +269,21 @@ fn parse_now(now: Option<&str>, demo: bool) -> Result<Clock, Failure> {
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
-    let secret = match (&args.jwt.jwt_secret, args.demo) {
-        (Some(secret), _) => secret.clone(),
-        (None, true) => DEMO_SECRET.to_owned(),
-        (None, false) => {
-            return Err(Failure(
-                "SALKKU_JWT_SECRET is not set: set it to a random string of 32 bytes or more, or try the service with `salkku serve --demo`".into(),
-            ));
-        }
-    };
+    let hs256 = args.jwt.jwt_algorithm == JwtAlgorithm::Hs256;
+    if args.demo && !hs256 {
+        return Err(Failure(
+            "--demo signs its own tokens with HS256: leave SALKKU_JWT_ALGORITHM unset to try it".into(),
+        ));
+    }
+    if hs256 && args.jwt.jwt_secret.is_none() && !args.demo {
+        return Err(Failure(
+            "SALKKU_JWT_SECRET is not set: set it to a random string of 32 bytes or more, or try the service with `salkku serve --demo`".into(),
+        ));
+    }
     let settings = Settings {
         database_url: database_url.to_owned(),
         addr: args.addr,
-        jwt: args.jwt.settings(&secret),
+        jwt: args.jwt.settings(args.demo.then_some(DEMO_SECRET))?,
         cors_origins: args.cors_origins,
         introspection: args.introspection,
         clock: parse_now(args.now.as_deref(), args.demo)?,
@@ -316,16 +343,10 @@ fn print_demo_tokens(
 }
 
 fn token(args: TokenArgs) -> Result<(), Failure> {
-    let secret = match &args.jwt.jwt_secret {
-        Some(secret) => secret.clone(),
-        None => {
-            eprintln!(
-                "note: SALKKU_JWT_SECRET is not set; signing with the demo secret (good for `serve --demo` only)"
-            );
-            DEMO_SECRET.to_owned()
-        }
-    };
-    let tokens = Tokens::new(&args.jwt.settings(&secret))?;
+    if args.jwt.jwt_secret.is_none() && args.jwt.jwt_algorithm == JwtAlgorithm::Hs256 {
+        eprintln!("note: SALKKU_JWT_SECRET is not set; signing with the demo secret (good for `serve --demo` only)");
+    }
+    let tokens = Tokens::new(&args.jwt.settings(Some(DEMO_SECRET))?)?;
     let org = args.org.as_deref().map(OrganizationId::from_global).transpose()?;
     if args.ttl <= 0 {
         return Err(Failure("--ttl must be a positive number of seconds".into()));
