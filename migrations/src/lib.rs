@@ -10,12 +10,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_portfolio;
 mod m20261123_000002_reference_regions;
+mod m20261123_000003_audit_log;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_portfolio::Migration), Box::new(m20261123_000002_reference_regions::Migration)]
+        vec![
+            Box::new(m20261123_000001_portfolio::Migration),
+            Box::new(m20261123_000002_reference_regions::Migration),
+            Box::new(m20261123_000003_audit_log::Migration),
+        ]
     }
 }

@@ -14,7 +14,7 @@ use salkku_persistence::applications::{NewApplication, NewParticipant};
 use salkku_persistence::calls::NewGrantCall;
 use salkku_persistence::commitments::NewCommitment;
 use salkku_persistence::organizations::NewOrganization;
-use salkku_persistence::{Actor, allocations, applications, budgets, calls, commitments, organizations};
+use salkku_persistence::{Actor, Change, allocations, applications, budgets, calls, commitments, organizations};
 use serde_json::{Value, json};
 
 const PAGE: &str = "query($first: Int, $after: String, $order: ApplicationOrder) { applications(first: $first, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { cursor node { name budget { total } call { closesAt } } } } }";
@@ -118,23 +118,24 @@ on_both! {
         let db = app.db();
         let now = helsinki(2020, 5, 19, 9, 0).unwrap();
         let actor = Actor::system("seed");
+        let change = Change::new(&actor, "seed", now);
         let new_org = |name: String| NewOrganization { name, kind: OrganizationKind::Municipality, business_id: None, region: Some(RegionCode::parse("14").unwrap()), population: None };
-        let stm = organizations::create(db, new_org("STM".into()), now).await.unwrap();
-        let call = calls::create(db, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }, now).await.unwrap();
+        let stm = organizations::create(db, &change, new_org("STM".into())).await.unwrap();
+        let call = calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }).await.unwrap();
         for i in 0..100 {
-            let lead = organizations::create(db, new_org(format!("Kunta {i:03}")), now).await.unwrap();
+            let lead = organizations::create(db, &change, new_org(format!("Kunta {i:03}"))).await.unwrap();
             let new = NewApplication {
                 name: format!("Hanke {i:03}"), acronym: None, description: None, call: Some(call.id), lead: lead.id,
                 participants: vec![NewParticipant { organization: stm.id, role: ParticipationRole::Funder }],
                 regions: vec![RegionCode::parse("14").unwrap()], period_start: None, period_end: Some(now.date_naive() + Duration::days(400)), report_due: None,
             };
-            let created = applications::create(db, &actor, new, None, now).await.unwrap();
+            let created = applications::create(db, &change, new, None).await.unwrap();
             let lines = vec![BudgetLine::new(CostCategory::Personnel, 2021, None, Money::euros(1000).unwrap()).unwrap(), BudgetLine::new(CostCategory::Travel, 2022, None, Money::euros(10).unwrap()).unwrap()];
-            budgets::set_budget(db, created.id, 1, lines, Money::euros(808).unwrap(), now).await.unwrap();
+            budgets::set_budget(db, &change, created.id, 1, lines, Money::euros(808).unwrap()).await.unwrap();
             let commitment = NewCommitment { application: created.id, organization: lead.id, amount: Money::euros(202).unwrap(), kind: CommitmentKind::Cash, level: CommitmentLevel::Board, status: CommitmentStatus::Promised, due_date: Some(now.date_naive()), decided_at: None, decision_ref: None };
-            commitments::add(db, &actor, commitment, None, now).await.unwrap();
-            let allocation = allocations::record(db, &actor, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: Money::euros(808).unwrap(), decision_date: None, decision_ref: None }, None, now).await.unwrap();
-            allocations::pay(db, &actor, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: Money::euros(100).unwrap(), reference: None }, None, now).await.unwrap();
+            commitments::add(db, &change, commitment, None).await.unwrap();
+            let allocation = allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: Money::euros(808).unwrap(), decision_date: None, decision_ref: None }, None).await.unwrap();
+            allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: Money::euros(100).unwrap(), reference: None }, None).await.unwrap();
         }
         let query = "query($first: Int) { applications(first: $first) { totalCount nodes { id name status version lead { name region { name } } participants { role organization { name } } regions { code name } call { title status funder { name } programme { name } } budget { total lines { amount } byYear { year amount } byCategory { category amount } } stateAidRequested stateAidGranted commitments { amount organization { name } } allocations { amount paidTotal payments { amount } funder { name } } fundingSplit { compliant violations { code } } deadlines { kind localDue overdue application { id } } history { to by } } } }";
         let token = app.admin();

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
 
+mod access;
+mod audit;
 mod deadlines;
 mod demo;
 mod errors;

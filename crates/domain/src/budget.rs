@@ -9,7 +9,7 @@ use crate::{CostCategory, DomainError, Money};
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// One line of a budget.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BudgetLine {
     pub category: CostCategory,
     pub year: i32,

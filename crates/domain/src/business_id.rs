@@ -65,6 +65,12 @@ impl FromStr for BusinessId {
     }
 }
 
+impl serde::Serialize for BusinessId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,13 @@ impl Sum for Money {
     }
 }
 
+/// On the wire and in logs: the string with two decimals.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

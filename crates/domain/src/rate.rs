@@ -71,6 +71,13 @@ impl FromStr for Rate {
     }
 }
 
+/// On the wire and in logs: the string with two decimals.
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// `part / whole × 100`, rounded half-even to two decimals; zero when `whole` is zero. Unbounded
 /// (a request above the total gives more than 100), so it is a plain decimal rather than a [`Rate`].
 pub fn percentage_of(part: Money, whole: Money) -> Decimal {

@@ -75,6 +75,12 @@ impl fmt::Display for RegionCode {
     }
 }
 
+impl serde::Serialize for RegionCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! State-aid allocations (valtionavustuspäätökset) and their payments (maksatukset).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId, PaymentId};
 use salkku_domain::{DomainError, Money};
@@ -15,7 +15,7 @@ use crate::entities::{allocation, application, organization, payment};
 use crate::paging::{Page, after, cut};
 use crate::records::{Allocation, Payment};
 use crate::support::referenced;
-use crate::{Actor, Db, StoreError, StoreResult, idempotency};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewAllocation {
@@ -39,18 +39,18 @@ pub struct NewPayment {
 /// Records a state-aid decision.
 pub async fn record(
     db: &Db,
-    actor: &Actor,
+    change: &Change<'_>,
     new: NewAllocation,
     idempotency_key: Option<&str>,
-    now: DateTime<Utc>,
 ) -> StoreResult<Allocation> {
+    let (actor, now) = (change.actor, change.at);
     check_year(new.year).map_err(|e| StoreError::rule("year", e))?;
     if new.amount.is_negative() {
         return Err(StoreError::rule("amount", DomainError::InvalidMoney("an allocation is zero or more".into())));
     }
     idempotency::once(
         db,
-        idempotency::Request { actor, operation: "recordAllocation", key: idempotency_key, now },
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
         |a: &Allocation| a.id.0,
         |tx| async move {
             referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
@@ -74,7 +74,11 @@ pub async fn record(
             }
             .insert(&*tx)
             .await?;
-            Ok((Allocation::try_from(row)?, tx))
+            let created = Allocation::try_from(row)?;
+            let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
+            objects.extend(created.application.map(|a| a.global()));
+            audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;
+            Ok((created, tx))
         },
         |db, id| async move {
             get(db.conn(), AllocationId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed allocation is gone"))
@@ -85,19 +89,14 @@ pub async fn record(
 
 /// Records a payment, unless it would take the allocation's payments above its amount. The check
 /// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
-pub async fn pay(
-    db: &Db,
-    actor: &Actor,
-    new: NewPayment,
-    idempotency_key: Option<&str>,
-    now: DateTime<Utc>,
-) -> StoreResult<Payment> {
+pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
+    let (actor, now) = (change.actor, change.at);
     if new.amount.is_negative() || new.amount.is_zero() {
         return Err(StoreError::rule("amount", DomainError::InvalidMoney("a payment is more than zero".into())));
     }
     idempotency::once(
         db,
-        idempotency::Request { actor, operation: "recordPayment", key: idempotency_key, now },
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
         |p: &Payment| p.id.0,
         |tx| async move {
             let target: Allocation = referenced::<allocation::Entity, _>(
@@ -139,7 +138,17 @@ pub async fn pay(
             }
             .insert(&*tx)
             .await?;
-            Ok((Payment::try_from(row)?, tx))
+            let created = Payment::try_from(row)?;
+            let after_allocation = get(&*tx, new.allocation).await?;
+            audit::record(
+                &*tx,
+                change,
+                &[created.id.global(), new.allocation.global()],
+                Some(&target),
+                Some(&(&created, after_allocation)),
+            )
+            .await?;
+            Ok((created, tx))
         },
         |db, id| async move {
             payment_by_id(db.conn(), PaymentId(id))

@@ -15,7 +15,7 @@ use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation, StatusChange};
 use crate::support::{expect_version, referenced, target, versioned_update};
-use crate::{Actor, Db, StoreError, StoreResult, idempotency, splits};
+use crate::{Actor, Change, Db, StoreError, StoreResult, audit, idempotency, splits};
 
 /// A participant other than the lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,17 +56,19 @@ pub struct ApplicationChanges {
 /// replay of `idempotency_key` returns the application first created with it.
 pub async fn create(
     db: &Db,
-    actor: &Actor,
+    change: &Change<'_>,
     new: NewApplication,
     idempotency_key: Option<&str>,
-    now: DateTime<Utc>,
 ) -> StoreResult<Application> {
+    let (actor, now) = (change.actor, change.at);
     idempotency::once(
         db,
-        idempotency::Request { actor, operation: "createApplication", key: idempotency_key, now },
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
         |a: &Application| a.id.0,
         |tx| async move {
             let created = insert(&*tx, actor, new, now).await?;
+            let after = snapshot(&*tx, created.id).await?;
+            audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&after)).await?;
             Ok((created, tx))
         },
         |db, id| async move {
@@ -118,16 +120,33 @@ async fn insert<C: ConnectionTrait>(
     Ok(created)
 }
 
+/// An application as the audit log shows it: with its participants and regions.
+#[derive(Debug, serde::Serialize)]
+struct Snapshot {
+    application: Application,
+    participants: Vec<Participation>,
+    regions: Vec<RegionCode>,
+}
+
+async fn snapshot<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Snapshot> {
+    let application: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
+    let participants = participants_of(c, &[id]).await?;
+    let regions = regions_of(c, &[id]).await?.into_iter().map(|(_, r)| r).collect();
+    Ok(Snapshot { application, participants, regions })
+}
+
 /// Applies changes if the application is still at `expected_version`.
 pub async fn update(
     db: &Db,
+    change: &Change<'_>,
     id: ApplicationId,
     expected_version: i32,
     changes: ApplicationChanges,
-    now: DateTime<Utc>,
 ) -> StoreResult<Application> {
+    let now = change.at;
     let tx = db.begin_write().await?;
-    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let before = snapshot(&*tx, id).await?;
+    let current = before.application.clone();
     expect_version(NodeKind::Application, expected_version, current.version)?;
 
     let period_start = changes.period_start.unwrap_or(current.period_start);
@@ -186,6 +205,8 @@ pub async fn update(
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     sync_deadlines(&*tx, &updated, now).await?;
+    let after = snapshot(&*tx, id).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -203,12 +224,12 @@ pub struct Transition {
 /// nothing that blocks submitting; records the move in the history.
 pub async fn transition(
     db: &Db,
-    actor: &Actor,
+    change: &Change<'_>,
     id: ApplicationId,
     expected_version: i32,
     transition: Transition,
-    now: DateTime<Utc>,
 ) -> StoreResult<Application> {
+    let (actor, now) = (change.actor, change.at);
     let tx = db.begin_write().await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
@@ -236,6 +257,7 @@ pub async fn transition(
     .await?;
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&moved)).await?;
     tx.commit().await?;
     Ok(moved)
 }

@@ -1,6 +1,5 @@
 //! Budgets: an application's lines and its requested state aid, replaced together.
 
-use chrono::{DateTime, Utc};
 use salkku_domain::Money;
 use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::ids::{ApplicationId, NodeKind};
@@ -11,19 +10,27 @@ use crate::convert::all;
 use crate::entities::{application as app, budget_line};
 use crate::records::{Application, StoredBudgetLine};
 use crate::support::{expect_version, target, versioned_update};
-use crate::{Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreError, StoreResult, audit};
+
+/// A budget as the audit log shows it.
+#[derive(Debug, serde::Serialize)]
+struct Budget {
+    state_aid_requested: Money,
+    lines: Vec<BudgetLine>,
+}
 
 /// Replaces the application's budget lines and requested state aid in one transaction, if the
 /// application is still at `expected_version`. Any well-formed budget is stored, even one whose
 /// split breaks the call's rule: the split reports that.
 pub async fn set_budget(
     db: &Db,
+    change: &Change<'_>,
     id: ApplicationId,
     expected_version: i32,
     lines: Vec<BudgetLine>,
     state_aid_requested: Money,
-    now: DateTime<Utc>,
 ) -> StoreResult<Application> {
+    let now = change.at;
     if state_aid_requested.is_negative() {
         return Err(StoreError::rule(
             "stateAidRequested",
@@ -34,6 +41,11 @@ pub async fn set_budget(
     let tx = db.begin_write().await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
+    let before = Budget {
+        state_aid_requested: current.state_aid_requested,
+        lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),
+    };
+    let after = Budget { state_aid_requested, lines: lines.clone() };
     // The version-checked update comes first: on PostgreSQL it locks the row, so two budgets
     // for one application never interleave their lines.
     let update = app::Entity::update_many()
@@ -64,6 +76,7 @@ pub async fn set_budget(
         budget_line::Entity::insert_many(rows).exec_without_returning(&*tx).await?;
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
     tx.commit().await?;
     Ok(updated)
 }

@@ -16,7 +16,7 @@ use crate::entities::{grant_call, organization, programme};
 use crate::paging::{Page, after, cut};
 use crate::records::GrantCall;
 use crate::support::referenced;
-use crate::{Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreError, StoreResult, audit};
 
 #[derive(Debug, Clone)]
 pub struct NewGrantCall {
@@ -32,7 +32,8 @@ pub struct NewGrantCall {
 }
 
 /// Creates the call and its closing deadline.
-pub async fn create(db: &Db, new: NewGrantCall, now: DateTime<Utc>) -> StoreResult<GrantCall> {
+pub async fn create(db: &Db, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
+    let now = change.at;
     check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
     let tx = db.begin_write().await?;
     referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
@@ -65,6 +66,7 @@ pub async fn create(db: &Db, new: NewGrantCall, now: DateTime<Utc>) -> StoreResu
         commitment: None,
     };
     deadlines::sync(&*tx, Source::CallCloses(call.id), Some(closing), now).await?;
+    audit::record(&*tx, change, &[call.id.global()], None::<&()>, Some(&call)).await?;
     tx.commit().await?;
     Ok(call)
 }

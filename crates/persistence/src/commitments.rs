@@ -12,7 +12,7 @@ use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
 use crate::support::{expect_version, referenced, target, versioned_update};
-use crate::{Actor, Db, StoreError, StoreResult, idempotency};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewCommitment {
@@ -39,17 +39,19 @@ pub struct CommitmentChanges {
 /// Adds a commitment, and its due date as a deadline.
 pub async fn add(
     db: &Db,
-    actor: &Actor,
+    change: &Change<'_>,
     new: NewCommitment,
     idempotency_key: Option<&str>,
-    now: DateTime<Utc>,
 ) -> StoreResult<Commitment> {
+    let (actor, now) = (change.actor, change.at);
     idempotency::once(
         db,
-        idempotency::Request { actor, operation: "addCommitment", key: idempotency_key, now },
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
         |c: &Commitment| c.id.0,
         |tx| async move {
             let created = insert(&*tx, new, now).await?;
+            let objects = [created.id.global(), created.application.global(), created.organization.global()];
+            audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;
             Ok((created, tx))
         },
         |db, id| async move {
@@ -103,11 +105,12 @@ async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc
 /// Applies changes if the commitment is still at `expected_version`.
 pub async fn update(
     db: &Db,
+    change: &Change<'_>,
     id: CommitmentId,
     expected_version: i32,
     changes: CommitmentChanges,
-    now: DateTime<Utc>,
 ) -> StoreResult<Commitment> {
+    let now = change.at;
     if changes.amount.is_some_and(Money::is_negative) {
         return Err(StoreError::rule(
             "amount",
@@ -141,6 +144,8 @@ pub async fn update(
     )
     .await?;
     let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    let objects = [id.global(), updated.application.global(), updated.organization.global()];
+    audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
     tx.commit().await?;
     Ok(updated)
 }

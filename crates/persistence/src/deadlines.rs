@@ -15,7 +15,7 @@ use crate::convert::all;
 use crate::entities::{application, commitment, deadline, grant_call, participant};
 use crate::records::{Deadline, DeadlineView};
 use crate::support::referenced;
-use crate::{Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreError, StoreResult, audit};
 
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
@@ -28,7 +28,8 @@ pub struct NewDeadline {
 }
 
 /// Adds a deadline by hand.
-pub async fn add(db: &Db, new: NewDeadline, now: DateTime<Utc>) -> StoreResult<Deadline> {
+pub async fn add(db: &Db, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
+    let now = change.at;
     let tx = db.begin_write().await?;
     if let Some(app) = new.application {
         referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
@@ -52,8 +53,13 @@ pub async fn add(db: &Db, new: NewDeadline, now: DateTime<Utc>) -> StoreResult<D
     }
     .insert(&*tx)
     .await?;
+    let added = Deadline::try_from(row)?;
+    let mut objects = vec![added.id.global()];
+    objects.extend(added.application.map(|a| a.global()));
+    objects.extend(added.call.map(|c| c.global()));
+    audit::record(&*tx, change, &objects, None::<&()>, Some(&added)).await?;
     tx.commit().await?;
-    row.try_into()
+    Ok(added)
 }
 
 /// Where an automatic deadline comes from.

@@ -10,6 +10,7 @@ pub mod actor;
 pub mod allocations;
 pub mod application_list;
 pub mod applications;
+pub mod audit;
 pub mod budgets;
 pub mod calls;
 pub mod commitments;
@@ -29,5 +30,6 @@ pub mod splits;
 mod support;
 
 pub use actor::Actor;
+pub use audit::Change;
 pub use db::{Backend, Db, DbSettings, WriteTx};
 pub use error::{StoreError, StoreResult};

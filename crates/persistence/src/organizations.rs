@@ -13,7 +13,7 @@ use crate::convert::all;
 use crate::entities::organization as org;
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
-use crate::{Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreError, StoreResult, audit};
 
 #[derive(Debug, Clone)]
 pub struct NewOrganization {
@@ -24,9 +24,10 @@ pub struct NewOrganization {
     pub population: Option<i64>,
 }
 
-pub async fn create(db: &Db, new: NewOrganization, now: DateTime<Utc>) -> StoreResult<Organization> {
+pub async fn create(db: &Db, change: &Change<'_>, new: NewOrganization) -> StoreResult<Organization> {
     let tx = db.begin_write().await?;
-    let created = insert(&*tx, new, now).await?;
+    let created = insert(&*tx, new, change.at).await?;
+    audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
     tx.commit().await?;
     Ok(created)
 }

@@ -1,6 +1,5 @@
 //! Funding programmes (ohjelmat, hankekorit) under which calls open.
 
-use chrono::{DateTime, Utc};
 use salkku_domain::Rate;
 use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -9,7 +8,7 @@ use crate::convert::all;
 use crate::entities::{organization, programme};
 use crate::records::Programme;
 use crate::support::referenced;
-use crate::{Db, StoreResult};
+use crate::{Change, Db, StoreResult, audit};
 
 #[derive(Debug, Clone)]
 pub struct NewProgramme {
@@ -18,7 +17,8 @@ pub struct NewProgramme {
     pub max_aid_rate: Option<Rate>,
 }
 
-pub async fn create(db: &Db, new: NewProgramme, now: DateTime<Utc>) -> StoreResult<Programme> {
+pub async fn create(db: &Db, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
+    let now = change.at;
     let tx = db.begin_write().await?;
     referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
     let row = programme::ActiveModel {
@@ -32,8 +32,10 @@ pub async fn create(db: &Db, new: NewProgramme, now: DateTime<Utc>) -> StoreResu
     }
     .insert(&*tx)
     .await?;
+    let created = Programme::try_from(row)?;
+    audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
     tx.commit().await?;
-    row.try_into()
+    Ok(created)
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: ProgrammeId) -> StoreResult<Option<Programme>> {

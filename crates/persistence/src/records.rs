@@ -11,7 +11,7 @@ use salkku_domain::{
     OrganizationKind, ParticipationRole, Rate, RegionCode,
 };
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Organization {
     pub id: OrganizationId,
     pub name: String,
@@ -22,7 +22,7 @@ pub struct Organization {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Programme {
     pub id: ProgrammeId,
     pub name: String,
@@ -30,7 +30,7 @@ pub struct Programme {
     pub max_aid_rate: Option<Rate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GrantCall {
     pub id: GrantCallId,
     pub title: String,
@@ -44,7 +44,7 @@ pub struct GrantCall {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Application {
     pub id: ApplicationId,
     pub name: String,
@@ -66,21 +66,21 @@ pub struct Application {
 
 /// An organisation's part in an application other than leading it (the lead is
 /// [`Application::lead`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Participation {
     pub application: ApplicationId,
     pub organization: OrganizationId,
     pub role: ParticipationRole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoredBudgetLine {
     pub id: BudgetLineId,
     pub application: ApplicationId,
     pub line: BudgetLine,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Commitment {
     pub id: CommitmentId,
     pub application: ApplicationId,
@@ -95,7 +95,7 @@ pub struct Commitment {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Allocation {
     pub id: AllocationId,
     pub funder: OrganizationId,
@@ -109,7 +109,7 @@ pub struct Allocation {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Payment {
     pub id: PaymentId,
     pub allocation: AllocationId,
@@ -118,7 +118,7 @@ pub struct Payment {
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Deadline {
     pub id: DeadlineId,
     pub kind: DeadlineKind,
@@ -130,7 +130,7 @@ pub struct Deadline {
     pub commitment: Option<CommitmentId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StatusChange {
     pub application: ApplicationId,
     pub from: Option<ApplicationStatus>,
@@ -141,7 +141,7 @@ pub struct StatusChange {
 }
 
 /// A deadline with what decides whether it still calls for action.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeadlineView {
     pub deadline: Deadline,
     /// The status of the deadline's application, if it has one.

@@ -42,9 +42,14 @@ fn coordinator() -> Actor {
     Actor::system("auli.romppainen")
 }
 
+/// A change by `actor`, now.
+fn by(actor: &Actor) -> Change<'_> {
+    Change::new(actor, "test", now())
+}
+
 async fn org(db: &Db, name: &str, kind: OrganizationKind) -> Organization {
     let new = NewOrganization { name: name.into(), kind, business_id: None, region: None, population: None };
-    organizations::create(db, new, now()).await.unwrap()
+    organizations::create(db, &by(&coordinator()), new).await.unwrap()
 }
 
 async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> GrantCallId {
@@ -59,7 +64,7 @@ async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> Gra
         envelope: None,
         url: None,
     };
-    calls::create(db, new, now()).await.unwrap().id
+    calls::create(db, &by(&coordinator()), new).await.unwrap().id
 }
 
 async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
@@ -83,7 +88,7 @@ async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
         period_end: Some(d(2022, 12, 31)),
         report_due: None,
     };
-    let app = applications::create(db, &coordinator(), new, None, now()).await.unwrap();
+    let app = applications::create(db, &by(&coordinator()), new, None).await.unwrap();
     (app, sonet, call)
 }
 
@@ -116,9 +121,9 @@ on_both! {
             region: Some(RegionCode::parse("14").unwrap()),
             population: Some(64_736),
         };
-        let created = organizations::create(&db, new.clone(), now()).await.unwrap();
+        let created = organizations::create(&db, &by(&coordinator()), new.clone()).await.unwrap();
         assert_eq!(organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
-        let again = organizations::create(&db, NewOrganization { name: "Toinen".into(), ..new }, now()).await;
+        let again = organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }).await;
         assert!(matches!(again, Err(StoreError::Duplicate { field: "businessId", .. })), "{again:?}");
         assert_eq!(count::<entities::organization::Entity>(&db).await, 1);
     }
@@ -149,7 +154,7 @@ on_both! {
             envelope: None,
             url: None,
         };
-        assert!(matches!(calls::create(&db, new, now()).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
+        assert!(matches!(calls::create(&db, &by(&coordinator()), new).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
         assert_eq!(count::<entities::deadline::Entity>(&db).await, 0);
     }
@@ -203,7 +208,7 @@ on_both! {
             period_end: Some(d(2021, 1, 1)),
             report_due: None,
         };
-        let refused = applications::create(&db, &coordinator(), new, None, now()).await;
+        let refused = applications::create(&db, &by(&coordinator()), new, None).await;
         assert!(matches!(refused, Err(StoreError::UnknownReference { field: "participants", .. })), "{refused:?}");
         let after = (count::<entities::application::Entity>(&db).await, count::<entities::status_change::Entity>(&db).await);
         assert_eq!(before, after);
@@ -213,9 +218,9 @@ on_both! {
     async fn a_stale_version_is_a_conflict_and_changes_nothing(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
-        let renamed = applications::update(&db, app.id, 1, ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() }, now()).await.unwrap();
+        let renamed = applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() }).await.unwrap();
         assert_eq!((renamed.version, renamed.name.as_str()), (2, "MONNI 2020–2022"));
-        let stale = applications::update(&db, app.id, 1, ApplicationChanges { name: Some("Overwrite".into()), ..Default::default() }, now()).await;
+        let stale = applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("Overwrite".into()), ..Default::default() }).await;
         assert!(matches!(stale, Err(StoreError::Conflict { kind: NodeKind::Application, expected: 1, actual: 2 })), "{stale:?}");
         assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().name, "MONNI 2020–2022");
     }
@@ -224,12 +229,12 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let changes = ApplicationChanges { period_end: Some(Some(d(2023, 6, 30))), report_due: Some(Some(d(2023, 10, 31))), ..Default::default() };
-        applications::update(&db, app.id, 1, changes, now()).await.unwrap();
+        applications::update(&db, &by(&coordinator()), app.id, 1, changes).await.unwrap();
         let deadlines = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
         let shown: Vec<_> = deadlines.iter().map(|d| (d.kind, salkku_domain::deadline::local_due(d.due_at))).collect();
         assert_eq!(shown, [(DeadlineKind::ProjectEnds, "2023-06-30 23:59".into()), (DeadlineKind::ReportDue, "2023-10-31 23:59".into())]);
         let cleared = ApplicationChanges { period_end: Some(None), ..Default::default() };
-        applications::update(&db, app.id, 2, cleared, now()).await.unwrap();
+        applications::update(&db, &by(&coordinator()), app.id, 2, cleared).await.unwrap();
         let kinds: Vec<_> = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
         assert_eq!(kinds, [DeadlineKind::ReportDue]);
     }
@@ -238,7 +243,7 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let backwards = ApplicationChanges { period_end: Some(Some(d(2019, 1, 1))), ..Default::default() };
-        let refused = applications::update(&db, app.id, 1, backwards, now()).await;
+        let refused = applications::update(&db, &by(&coordinator()), app.id, 1, backwards).await;
         assert!(matches!(refused, Err(StoreError::Rule { field: Some("periodEnd"), .. })), "{refused:?}");
         assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().version, 1);
     }
@@ -247,7 +252,7 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let first = vec![line(CostCategory::Personnel, 2020, "100000.00")];
-        budgets::set_budget(&db, app.id, 1, first, m("80000.00"), now()).await.unwrap();
+        budgets::set_budget(&db, &by(&coordinator()), app.id, 1, first, m("80000.00")).await.unwrap();
         let lines = vec![
             line(CostCategory::Personnel, 2020, "60000.00"),
             line(CostCategory::Personnel, 2021, "120000.00"),
@@ -255,13 +260,13 @@ on_both! {
             line(CostCategory::PurchasedServices, 2021, "30000.10"),
             line(CostCategory::Travel, 2020, "4999.95"),
         ];
-        let updated = budgets::set_budget(&db, app.id, 2, lines, m("268000.04"), now()).await.unwrap();
+        let updated = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, lines, m("268000.04")).await.unwrap();
         assert_eq!((updated.version, updated.total_cost.to_string(), updated.state_aid_requested.to_string()), (3, "335000.05".into(), "268000.04".into()));
         let stored = budgets::lines_of(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(stored.len(), 5);
         assert_eq!(stored[3].line.amount, m("30000.10"));
         // A stale budget changes nothing.
-        let stale = budgets::set_budget(&db, app.id, 2, vec![], Money::ZERO, now()).await;
+        let stale = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![], Money::ZERO).await;
         assert!(matches!(stale, Err(StoreError::Conflict { .. })));
         assert_eq!(budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 5);
         assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
@@ -272,7 +277,7 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let max = Money::from_cents(Money::MAX_CENTS).unwrap();
         let lines = vec![BudgetLine::new(CostCategory::Other, 2021, Some("kaikki".into()), max).unwrap()];
-        let stored = budgets::set_budget(&db, app.id, 1, lines, m("0.01"), now()).await.unwrap();
+        let stored = budgets::set_budget(&db, &by(&coordinator()), app.id, 1, lines, m("0.01")).await.unwrap();
         assert_eq!(stored.total_cost.to_string(), "999999999999.99");
         assert_eq!(stored.state_aid_requested.to_string(), "0.01");
     }
@@ -282,7 +287,7 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
         let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
-        let app = budgets::set_budget(&db, app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"), now()).await.unwrap();
+        let app = budgets::set_budget(&db, &by(&coordinator()), app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
         let pledge = |organization, amount: &str, kind, status| NewCommitment {
             application: app.id,
             organization,
@@ -294,15 +299,15 @@ on_both! {
             decided_at: None,
             decision_ref: None,
         };
-        let city = commitments::add(&db, &coordinator(), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None, now()).await.unwrap();
-        commitments::add(&db, &coordinator(), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None, now()).await.unwrap();
+        let city = commitments::add(&db, &by(&coordinator()), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None).await.unwrap();
+        commitments::add(&db, &by(&coordinator()), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None).await.unwrap();
         let split = splits::for_application(db.conn(), &app).await.unwrap();
         assert_eq!(split.self_funding_required, m("100000.00"));
         assert_eq!(split.self_funding_gap, m("60000.00"));
         assert!(split.has(ViolationCode::SelfFundingUncovered));
 
         let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), decided_at: Some(Some(d(2020, 6, 16))), decision_ref: Some(Some("Perusturvalautakunta § 7".into())), ..Default::default() };
-        let city = commitments::update(&db, city.id, 1, approved, now()).await.unwrap();
+        let city = commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await.unwrap();
         assert_eq!((city.version, city.status), (2, CommitmentStatus::Approved));
         let split = splits::for_application(db.conn(), &app).await.unwrap();
         assert!(split.compliant(), "{:?}", split.violations);
@@ -315,15 +320,15 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let to = |to| Transition { to, at: None, decision_ref: None };
-        let illegal = applications::transition(&db, &coordinator(), app.id, 1, to(ApplicationStatus::Granted), now()).await;
+        let illegal = applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
         assert!(matches!(illegal, Err(StoreError::Rule { field: Some("to"), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
-        let app = applications::transition(&db, &coordinator(), app.id, 1, to(ApplicationStatus::InPreparation), now()).await.unwrap();
-        let blocked = applications::transition(&db, &coordinator(), app.id, 2, to(ApplicationStatus::Submitted), now()).await;
+        let app = applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
+        let blocked = applications::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
-        let app = budgets::set_budget(&db, app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"), now()).await.unwrap();
+        let app = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
         let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()) };
-        let app = applications::transition(&db, &coordinator(), app.id, 3, submit, now()).await.unwrap();
+        let app = applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
         assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
         let history = applications::history_of(db.conn(), &[app.id]).await.unwrap();
         let moves: Vec<_> = history.iter().map(|h| (h.from, h.to)).collect();
@@ -341,11 +346,11 @@ on_both! {
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;
         let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
         let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: m("225225.00"), decision_date: None, decision_ref: None };
-        let allocation = allocations::record(&db, &coordinator(), new, None, now()).await.unwrap();
+        let allocation = allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
         let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: m(amount), reference: None };
-        allocations::pay(&db, &coordinator(), pay("112612.50"), None, now()).await.unwrap();
-        allocations::pay(&db, &coordinator(), pay("112612.50"), None, now()).await.unwrap();
-        let over = allocations::pay(&db, &coordinator(), pay("0.01"), None, now()).await;
+        allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
+        allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
+        let over = allocations::pay(&db, &by(&coordinator()), pay("0.01"), None).await;
         assert!(matches!(over, Err(StoreError::Overpayment { .. })), "{over:?}");
         let stored = allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
         assert_eq!((stored.paid_total, stored.version), (m("225225.00"), 3));
@@ -370,10 +375,10 @@ on_both! {
             period_end: None,
             report_due: None,
         };
-        let first = applications::create(&db, &coordinator(), new.clone(), Some("kk3"), now()).await.unwrap();
-        let replay = applications::create(&db, &coordinator(), new.clone(), Some("kk3"), now()).await.unwrap();
+        let first = applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
+        let replay = applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
         assert_eq!(first, replay);
-        let someone_else = applications::create(&db, &Actor::system("someone.else"), new, Some("kk3"), now()).await.unwrap();
+        let someone_else = applications::create(&db, &by(&Actor::system("someone.else")), new, Some("kk3")).await.unwrap();
         assert_ne!(first.id, someone_else.id);
         assert_eq!(count::<entities::application::Entity>(&db).await, 3);
     }

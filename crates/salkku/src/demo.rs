@@ -31,7 +31,8 @@ use salkku_persistence::organizations::NewOrganization;
 use salkku_persistence::programmes::NewProgramme;
 use salkku_persistence::records::Application;
 use salkku_persistence::{
-    Actor, Db, StoreError, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
+    Actor, Change, Db, StoreError, allocations, applications, budgets, calls, commitments, deadlines, organizations,
+    programmes,
 };
 
 /// The demo's present: Tuesday 19 May 2020, 9.00 in Helsinki.
@@ -84,6 +85,10 @@ struct Seeder<'a> {
 }
 
 impl Seeder<'_> {
+    fn change(&self, at: DateTime<Utc>) -> Change<'_> {
+        Change::new(&self.actor, "seedDemo", at)
+    }
+
     async fn org(
         &self,
         name: &str,
@@ -93,12 +98,18 @@ impl Seeder<'_> {
     ) -> Result<OrganizationId, SeedError> {
         let region = region.map(RegionCode::parse).transpose()?;
         let new = NewOrganization { name: name.into(), kind, business_id: None, region, population };
-        Ok(organizations::create(self.db, new, demo_now()).await?.id)
+        Ok(organizations::create(self.db, &self.change(demo_now()), new).await?.id)
     }
 
     async fn programme(&self, name: &str, funder: OrganizationId, rate: Option<u16>) -> Result<ProgrammeId, SeedError> {
         let max_aid_rate = rate.map(Rate::percent).transpose()?;
-        Ok(programmes::create(self.db, NewProgramme { name: name.into(), funder, max_aid_rate }, demo_now()).await?.id)
+        Ok(programmes::create(
+            self.db,
+            &self.change(demo_now()),
+            NewProgramme { name: name.into(), funder, max_aid_rate },
+        )
+        .await?
+        .id)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -123,11 +134,11 @@ impl Seeder<'_> {
             envelope: None,
             url: url.map(str::to_owned),
         };
-        Ok(calls::create(self.db, new, demo_now()).await?.id)
+        Ok(calls::create(self.db, &self.change(demo_now()), new).await?.id)
     }
 
     async fn application(&self, new: NewApplication, created: DateTime<Utc>) -> Result<Application, SeedError> {
-        Ok(applications::create(self.db, &self.actor, new, None, created).await?)
+        Ok(applications::create(self.db, &self.change(created), new, None).await?)
     }
 
     /// Moves the application through `moves`, each at its own time with its decision.
@@ -138,7 +149,7 @@ impl Seeder<'_> {
     ) -> Result<Application, SeedError> {
         for (to, when, decision) in moves {
             let transition = Transition { to: *to, at: Some(*when), decision_ref: Some((*decision).to_owned()) };
-            app = applications::transition(self.db, &self.actor, app.id, app.version, transition, *when).await?;
+            app = applications::transition(self.db, &self.change(*when), app.id, app.version, transition).await?;
         }
         Ok(app)
     }
@@ -155,7 +166,7 @@ impl Seeder<'_> {
                 BudgetLine::new(*category, *year, Some((*description).to_owned()), eur(amount)?)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(budgets::set_budget(self.db, app.id, app.version, lines, state_aid, demo_now()).await?)
+        Ok(budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, lines, state_aid).await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -181,7 +192,7 @@ impl Seeder<'_> {
             decided_at: None,
             decision_ref: decision_ref.map(str::to_owned),
         };
-        commitments::add(self.db, &self.actor, new, None, demo_now()).await?;
+        commitments::add(self.db, &self.change(demo_now()), new, None).await?;
         Ok(())
     }
 
@@ -194,7 +205,7 @@ impl Seeder<'_> {
         application: Option<ApplicationId>,
     ) -> Result<(), SeedError> {
         let new = NewDeadline { kind, title: title.into(), due_at, tentative, application, call: None };
-        deadlines::add(self.db, new, demo_now()).await?;
+        deadlines::add(self.db, &self.change(demo_now()), new).await?;
         Ok(())
     }
 }
@@ -675,6 +686,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     // The programmes were later extended to the end of 2022.
     applications::update(
         db,
+        &s.change(demo_now()),
         sote.id,
         sote.version,
         ApplicationChanges {
@@ -682,12 +694,11 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             report_due: Some(Some(day(2023, 4, 30)?)),
             ..Default::default()
         },
-        demo_now(),
     )
     .await?;
     let sote_grant = allocations::record(
         db,
-        &s.actor,
+        &s.change(demo_now()),
         NewAllocation {
             funder: stm,
             recipient: seinajoki,
@@ -698,12 +709,11 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             decision_ref: Some("STM:n valtionavustuspäätös (illustrative)".into()),
         },
         None,
-        demo_now(),
     )
     .await?;
     allocations::pay(
         db,
-        &s.actor,
+        &s.change(demo_now()),
         NewPayment {
             allocation: sote_grant.id,
             paid_on: day(2020, 5, 15)?,
@@ -711,7 +721,6 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             reference: Some("1. maksuerä".into()),
         },
         None,
-        demo_now(),
     )
     .await?;
 
@@ -781,7 +790,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         let app = match extended_to {
             Some(new_end) => {
                 let changes = ApplicationChanges { period_end: Some(Some(new_end)), ..Default::default() };
-                applications::update(db, app.id, app.version, changes, at(2013, 6, 1, 9, 0)?).await?
+                applications::update(db, &s.change(at(2013, 6, 1, 9, 0)?), app.id, app.version, changes).await?
             }
             None => app,
         };
@@ -797,7 +806,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     for year in [2011, 2012] {
         let allocation = allocations::record(
             db,
-            &s.actor,
+            &s.change(demo_now()),
             NewAllocation {
                 funder: stm,
                 recipient: sonet,
@@ -808,12 +817,11 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
                 decision_ref: Some(format!("STM:n valtionosuus osaamiskeskustoimintaan {year} (noin)")),
             },
             None,
-            demo_now(),
         )
         .await?;
         allocations::pay(
             db,
-            &s.actor,
+            &s.change(demo_now()),
             NewPayment {
                 allocation: allocation.id,
                 paid_on: day(year, 3, 31)?,
@@ -821,7 +829,6 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
                 reference: None,
             },
             None,
-            demo_now(),
         )
         .await?;
     }
@@ -829,7 +836,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     let share_2020 = Rate::parse("8.19")?.max_share_of(national_2020);
     let statutory_2020 = allocations::record(
         db,
-        &s.actor,
+        &s.change(demo_now()),
         NewAllocation {
             funder: stm,
             recipient: sonet,
@@ -842,12 +849,11 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             ),
         },
         None,
-        demo_now(),
     )
     .await?;
     allocations::pay(
         db,
-        &s.actor,
+        &s.change(demo_now()),
         NewPayment {
             allocation: statutory_2020.id,
             paid_on: day(2020, 3, 31)?,
@@ -855,7 +861,6 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             reference: Some("1. maksuerä (illustrative)".into()),
         },
         None,
-        demo_now(),
     )
     .await?;
 

@@ -1,12 +1,12 @@
 //! Every change. Each mutation parses and checks all its input first, asks the policy, and then
-//! writes in one transaction; a mutation that fails changes nothing.
+//! writes in one transaction, its audit entry included; a mutation that fails changes nothing.
 
 use async_graphql::{Context, Object};
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::applications::Transition;
 use salkku_persistence::{
-    allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
+    Actor, Change, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
 };
 
 use super::inputs::*;
@@ -19,20 +19,27 @@ use crate::error::{ApiError, ApiResult};
 
 pub struct Mutation;
 
+/// The signed-in user as the author of changes.
+fn actor(ctx: &Context<'_>) -> ApiResult<Actor> {
+    Ok(viewer(ctx)?.actor())
+}
+
 #[Object]
 impl Mutation {
     async fn create_organization(&self, ctx: &Context<'_>, input: CreateOrganizationInput) -> ApiResult<Organization> {
         let new = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        Ok(Organization(organizations::create(db, new, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        Ok(Organization(organizations::create(db, &Change::new(&actor, "createOrganization", now(ctx)), new).await?))
     }
 
     async fn create_programme(&self, ctx: &Context<'_>, input: CreateProgrammeInput) -> ApiResult<FundingProgramme> {
         let new = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        Ok(FundingProgramme(programmes::create(db, new, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        Ok(FundingProgramme(programmes::create(db, &Change::new(&actor, "createProgramme", now(ctx)), new).await?))
     }
 
     /// Creates a call; its closing time appears as a CALL_CLOSES deadline.
@@ -40,22 +47,28 @@ impl Mutation {
         let new = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        Ok(GrantCall(calls::create(db, new, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        Ok(GrantCall(calls::create(db, &Change::new(&actor, "createGrantCall", now(ctx)), new).await?))
     }
 
     /// Creates an application as an IDEA.
     async fn create_application(&self, ctx: &Context<'_>, input: CreateApplicationInput) -> ApiResult<Application> {
         let (new, key) = input.parse()?;
-        let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-        authorize(db, viewer, Action::CreateApplication { lead: new.lead, participants: &new.participants }).await?;
-        Ok(Application(applications::create(db, &viewer.actor(), new, key.as_deref(), now(ctx)).await?))
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::CreateApplication { lead: new.lead, participants: &new.participants })
+            .await?;
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "createApplication", now(ctx));
+        Ok(Application(applications::create(db, &change, new, key.as_deref()).await?))
     }
 
     async fn update_application(&self, ctx: &Context<'_>, input: UpdateApplicationInput) -> ApiResult<Application> {
         let (id, expected, changes) = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
-        Ok(Application(applications::update(db, id, expected, changes, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "updateApplication", now(ctx));
+        Ok(Application(applications::update(db, &change, id, expected, changes).await?))
     }
 
     /// Move an application through its lifecycle; illegal moves fail with BAD_USER_INPUT.
@@ -69,11 +82,11 @@ impl Mutation {
             .map_err(|e| ApiError::invalid("decisionRef", e))?;
         let at = input.at.map(|t| t.get("at")).transpose()?;
         let transition = Transition { to: input.to.into(), at, decision_ref };
-        let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-        authorize(db, viewer, Action::ChangeApplication(id)).await?;
-        Ok(Application(
-            applications::transition(db, &viewer.actor(), id, input.expected_version, transition, now(ctx)).await?,
-        ))
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "transitionApplication", now(ctx));
+        Ok(Application(applications::transition(db, &change, id, input.expected_version, transition).await?))
     }
 
     /// Replace the application's budget lines and requested state aid atomically.
@@ -81,15 +94,19 @@ impl Mutation {
         let (id, expected, lines, aid) = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
-        Ok(Application(budgets::set_budget(db, id, expected, lines, aid, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "setBudget", now(ctx));
+        Ok(Application(budgets::set_budget(db, &change, id, expected, lines, aid).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.
     async fn add_commitment(&self, ctx: &Context<'_>, input: AddCommitmentInput) -> ApiResult<Commitment> {
         let (new, key) = input.parse()?;
-        let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-        authorize(db, viewer, Action::ChangeApplication(new.application)).await?;
-        Ok(Commitment(commitments::add(db, &viewer.actor(), new, key.as_deref(), now(ctx)).await?))
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::ChangeApplication(new.application)).await?;
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "addCommitment", now(ctx));
+        Ok(Commitment(commitments::add(db, &change, new, key.as_deref()).await?))
     }
 
     async fn update_commitment(&self, ctx: &Context<'_>, input: UpdateCommitmentInput) -> ApiResult<Commitment> {
@@ -99,7 +116,9 @@ impl Mutation {
             .await?
             .ok_or_else(|| ApiError::not_found("no Commitment with that ID exists"))?;
         authorize(db, viewer(ctx)?, Action::ChangeApplication(current.application)).await?;
-        Ok(Commitment(commitments::update(db, id, expected, changes, now(ctx)).await?))
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "updateCommitment", now(ctx));
+        Ok(Commitment(commitments::update(db, &change, id, expected, changes).await?))
     }
 
     async fn record_allocation(
@@ -108,17 +127,21 @@ impl Mutation {
         input: RecordAllocationInput,
     ) -> ApiResult<StateAidAllocation> {
         let (new, key) = input.parse()?;
-        let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-        authorize(db, viewer, Action::ManageMoney).await?;
-        Ok(StateAidAllocation(allocations::record(db, &viewer.actor(), new, key.as_deref(), now(ctx)).await?))
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "recordAllocation", now(ctx));
+        Ok(StateAidAllocation(allocations::record(db, &change, new, key.as_deref()).await?))
     }
 
     /// Records a payment; one that would take the allocation's payments above its amount is refused.
     async fn record_payment(&self, ctx: &Context<'_>, input: RecordPaymentInput) -> ApiResult<Payment> {
         let (new, key) = input.parse()?;
-        let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-        authorize(db, viewer, Action::ManageMoney).await?;
-        Ok(Payment(allocations::pay(db, &viewer.actor(), new, key.as_deref(), now(ctx)).await?))
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
+        let actor = actor(ctx)?;
+        let change = Change::new(&actor, "recordPayment", now(ctx));
+        Ok(Payment(allocations::pay(db, &change, new, key.as_deref()).await?))
     }
 
     async fn add_deadline(&self, ctx: &Context<'_>, input: AddDeadlineInput) -> ApiResult<Deadline> {
@@ -126,7 +149,8 @@ impl Mutation {
         let db = db(ctx)?;
         let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
         authorize(db, viewer(ctx)?, action).await?;
-        let created = deadlines::add(db, new, now(ctx)).await?;
+        let actor = actor(ctx)?;
+        let created = deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new).await?;
         let view = deadlines::view(db.conn(), created.id)
             .await?
             .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;

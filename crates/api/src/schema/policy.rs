@@ -30,6 +30,8 @@ pub enum Action<'a> {
     AddFreeDeadline,
     /// Budgets, allocations, payments.
     ManageMoney,
+    /// Reading the audit log: admins and finance staff.
+    ReadAuditLog,
 }
 
 fn forbidden(message: &str) -> ApiError {
@@ -40,7 +42,10 @@ fn forbidden(message: &str) -> ApiError {
 pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResult<()> {
     match viewer.role {
         Role::Admin => Ok(()),
-        Role::Ministry => Err(forbidden("ministry users read the portfolio; they cannot change it")),
+        Role::Ministry => Err(forbidden(match action {
+            Action::ReadAuditLog => "the audit log is for admins and finance staff",
+            _ => "ministry users read the portfolio; they cannot change it",
+        })),
         Role::Finance => match action {
             Action::ManageReferenceData => Err(forbidden("only admins manage organisations, programmes and calls")),
             _ => Ok(()),
@@ -50,6 +55,7 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
             match action {
                 Action::ManageReferenceData => Err(forbidden("only admins manage organisations, programmes and calls")),
                 Action::ManageMoney => Err(forbidden("budgets, allocations and payments are for finance staff")),
+                Action::ReadAuditLog => Err(forbidden("the audit log is for admins and finance staff")),
                 Action::AddFreeDeadline => {
                     Err(forbidden("coordinators add deadlines to their organisation's applications"))
                 }

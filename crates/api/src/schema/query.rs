@@ -18,8 +18,8 @@ use super::inputs::{
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region,
-    Share, StateAidAllocation, Viewer,
+    Application, AuditEntry, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization, PortfolioSummary,
+    Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
@@ -214,6 +214,28 @@ impl Query {
         let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
         let figures = portfolio::summary(db(ctx)?.conn(), &filter).await?;
         Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
+    }
+
+    /// Every change, newest first: who, when, which mutation on which objects, the values
+    /// before and after. For admins and finance staff; nothing in the API changes it.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "Only the changes that touched this object.")] object_id: Option<ID>,
+    ) -> ApiResult<Page<AuditEntry>> {
+        let db = db(ctx)?;
+        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadAuditLog).await?;
+        let first = connection::page_size(first)?;
+        let cursor: Option<i64> = connection::decode(after.as_deref())?;
+        if let Some(id) = &object_id {
+            GlobalId::decode(id).map_err(|e| ApiError::invalid("objectId", e))?;
+        }
+        let page =
+            salkku_persistence::audit::list(db.conn(), object_id.as_ref().map(|i| i.as_str()), first, cursor).await?;
+        Ok(connection::connection(page, cursor.is_some(), |e| (connection::encode(&e.id), AuditEntry(e))))
     }
 
     /// Split an amount between organisations in proportion to weights (e.g. population); the shares add up exactly to the amount.

@@ -4,6 +4,7 @@
 pub mod allocation;
 pub mod application;
 pub mod application_region;
+pub mod audit;
 pub mod budget_line;
 pub mod commitment;
 pub mod deadline;

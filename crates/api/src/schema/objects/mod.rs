@@ -3,6 +3,7 @@
 
 mod allocation;
 mod application;
+mod audit;
 mod budget;
 mod call;
 mod commitment;
@@ -15,6 +16,7 @@ mod viewer;
 
 pub use allocation::{Payment, StateAidAllocation};
 pub use application::{Application, Participation, StatusChange};
+pub use audit::AuditEntry;
 pub use budget::{Budget, BudgetLine};
 pub use call::{FundingProgramme, GrantCall};
 pub use commitment::Commitment;
