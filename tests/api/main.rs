@@ -9,6 +9,7 @@ mod deadlines;
 mod demo;
 mod errors;
 mod fixtures;
+mod fuzz;
 mod lifecycle;
 mod limits;
 mod lists;

@@ -229,7 +229,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The password in a database URL, if it has one.
+fn url_password(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let credentials = rest.split_once('@')?.0;
+    credentials.split_once(':').map(|(_, password)| password).filter(|p| !p.is_empty())
+}
+
+/// A failure message without the database password, whatever the driver put into it.
+fn redacted(failure: Failure, url: &str) -> Failure {
+    match url_password(url) {
+        Some(password) => Failure(failure.0.replace(password, "***")),
+        None => failure,
+    }
+}
+
 pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let url = cli.database_url.clone();
+    run_command(cli).await.map_err(|f| redacted(f, &url))
+}
+
+async fn run_command(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => serve(&cli.database_url, args).await,
         Command::Migrate => {
@@ -354,4 +374,19 @@ fn token(args: TokenArgs) -> Result<(), Failure> {
     let token = tokens.mint(&args.subject, args.role.into(), org, Duration::seconds(args.ttl), Utc::now())?;
     println!("{token}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_password_never_reaches_a_message() {
+        let url = "postgres://salkku:s3cret-pass@db.example:5432/salkku";
+        let failure = Failure(format!("The connection string '{url}' cannot be parsed."));
+        let shown = redacted(failure, url).0;
+        assert!(!shown.contains("s3cret-pass"), "{shown}");
+        assert!(shown.contains("postgres://salkku:***@db.example"));
+        assert_eq!(url_password("sqlite://salkku.db?mode=rwc"), None);
+    }
 }
