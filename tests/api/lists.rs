@@ -120,10 +120,10 @@ on_both! {
         let actor = Actor::system("seed");
         let change = Change::new(&actor, "seed", now);
         let new_org = |name: String| NewOrganization { name, kind: OrganizationKind::Municipality, business_id: None, region: Some(RegionCode::parse("14").unwrap()), population: None };
-        let stm = organizations::create(db, &change, new_org("STM".into())).await.unwrap();
-        let call = calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }).await.unwrap();
+        let stm = organizations::create(db, &change, new_org("STM".into()), None).await.unwrap();
+        let call = calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }, None).await.unwrap();
         for i in 0..100 {
-            let lead = organizations::create(db, &change, new_org(format!("Kunta {i:03}"))).await.unwrap();
+            let lead = organizations::create(db, &change, new_org(format!("Kunta {i:03}")), None).await.unwrap();
             let new = NewApplication {
                 name: format!("Hanke {i:03}"), acronym: None, description: None, call: Some(call.id), lead: lead.id,
                 participants: vec![NewParticipant { organization: stm.id, role: ParticipationRole::Funder }],

@@ -5,6 +5,7 @@
 
 mod access;
 mod audit;
+mod backup;
 mod deadlines;
 mod demo;
 mod errors;

@@ -84,7 +84,8 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let state = state_from(db, &settings).await.expect("the app's state");
-        let app = App::bind(state.clone(), settings.addr, settings.workers).expect("bind a free port");
+        let app =
+            App::bind(state.clone(), settings.addr, settings.workers, settings.shutdown).expect("bind a free port");
         let url = format!("http://{}", app.addr());
         tokio::spawn(app.run_until_stopped());
         TestApp { url, client: reqwest::Client::new(), state, statements, _database: database }

@@ -104,6 +104,7 @@ pub struct Settings {
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     pub limits: Limits,
+    pub shutdown: crate::server::Shutdown,
 }
 
 impl Settings {
@@ -118,6 +119,7 @@ impl Settings {
             clock: Clock::System,
             workers: 0,
             limits: Limits::default(),
+            shutdown: crate::server::Shutdown::default(),
         }
     }
 }

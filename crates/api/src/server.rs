@@ -1,6 +1,9 @@
 //! The actix-web application: `POST`/`GET /graphql`, `GET /healthz`, `GET /readyz`.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -29,6 +32,9 @@ pub struct AppState {
     /// Browser origins allowed by CORS; none by default.
     pub cors_origins: Vec<String>,
     pub limits: crate::config::Limits,
+    /// Whether the server takes new work: false from the moment it is told to stop, so that
+    /// `/readyz` sends the load balancer elsewhere while in-flight requests finish.
+    pub ready: Arc<AtomicBool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +77,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         clock: settings.clock,
         cors_origins: settings.cors_origins.clone(),
         limits: settings.limits,
+        ready: Arc::new(AtomicBool::new(true)),
     })
 }
 
@@ -78,15 +85,31 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
 pub struct App {
     server: actix_web::dev::Server,
     addr: SocketAddr,
+    state: AppState,
+}
+
+/// How the server stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Shutdown {
+    /// How long `/readyz` reports unready before the server stops accepting connections.
+    pub drain: Duration,
+    /// How long in-flight requests may still run after that.
+    pub grace: Duration,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown { drain: Duration::from_secs(2), grace: Duration::from_secs(15) }
+    }
 }
 
 impl App {
     /// Binds `addr` (port 0 picks a free port) and prepares the server.
-    pub fn bind(state: AppState, addr: SocketAddr, workers: usize) -> Result<App, StartError> {
+    pub fn bind(state: AppState, addr: SocketAddr, workers: usize, shutdown: Shutdown) -> Result<App, StartError> {
         let listener = TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
         let origins = state.cors_origins.clone();
-        let data = web::Data::new(state);
+        let data = web::Data::new(state.clone());
         let mut server = actix_web::HttpServer::new(move || {
             actix_web::App::new()
                 .wrap(cors(&origins))
@@ -97,8 +120,36 @@ impl App {
         if workers > 0 {
             server = server.workers(workers);
         }
-        let server = server.listen(listener).map_err(|source| StartError::Bind { addr, source })?.run();
-        Ok(App { server, addr })
+        // Signals are ours to handle (see `serve_until_signalled`): the readiness probe must turn
+        // before the listener closes.
+        let grace = shutdown.grace.as_secs().max(1);
+        let server = server
+            .disable_signals()
+            .shutdown_timeout(grace)
+            .listen(listener)
+            .map_err(|source| StartError::Bind { addr, source })?
+            .run();
+        Ok(App { server, addr, state })
+    }
+
+    /// Runs until SIGTERM or Ctrl-C: then reports unready for `drain`, stops accepting, lets
+    /// in-flight requests finish within the grace period, and closes the database pool.
+    pub async fn serve_until_signalled(self, drain: Duration) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let ready = self.state.ready.clone();
+        tokio::spawn(async move {
+            stop_signal().await;
+            ready.store(false, Ordering::SeqCst);
+            tracing::info!(drain_ms = drain.as_millis() as u64, "stopping: unready, draining");
+            tokio::time::sleep(drain).await;
+            handle.stop(true).await;
+        });
+        self.server.await?;
+        tracing::info!("stopped: in-flight requests finished");
+        if let Err(e) = self.state.db.close().await {
+            tracing::warn!(error = ?e, "closing the database pool failed");
+        }
+        Ok(())
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -142,7 +193,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql_get))
         .route("/graphiql/{file}", web::get().to(crate::graphiql::asset))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(healthz));
+        .route("/readyz", web::get().to(readyz));
+}
+
+/// SIGTERM (Kubernetes, systemd) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Ready for traffic: not stopping, and the database answers.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if !state.ready.load(Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable().json(json!({ "status": "shutting down" }));
+    }
+    healthz(state).await
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -16,7 +16,7 @@ use crate::entities::{grant_call, organization, programme};
 use crate::paging::{Page, after, cut};
 use crate::records::GrantCall;
 use crate::support::referenced;
-use crate::{Change, Db, StoreError, StoreResult, audit};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewGrantCall {
@@ -31,14 +31,34 @@ pub struct NewGrantCall {
     pub url: Option<String>,
 }
 
-/// Creates the call and its closing deadline.
-pub async fn create(db: &Db, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
-    let now = change.at;
+/// Creates the call and its closing deadline; a replay of `idempotency_key` returns the first one.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewGrantCall,
+    idempotency_key: Option<&str>,
+) -> StoreResult<GrantCall> {
     check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
-    let tx = db.begin_write().await?;
-    referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |x: &GrantCall| x.id.0,
+        |tx| async move {
+            let created = insert(&*tx, change, new).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), GrantCallId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed object is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
+    let now = change.at;
+    referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
     if let Some(p) = new.programme {
-        referenced::<programme::Entity, _>(&*tx, "programmeId", NodeKind::FundingProgramme, p.0).await?;
+        referenced::<programme::Entity, _>(tx, "programmeId", NodeKind::FundingProgramme, p.0).await?;
     }
     let row = grant_call::ActiveModel {
         title: Set(new.title),
@@ -55,7 +75,7 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewGrantCall) -> StoreRes
         version: Set(1),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(tx)
     .await?;
     let call = GrantCall::try_from(row)?;
     let closing = Derived {
@@ -65,9 +85,8 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewGrantCall) -> StoreRes
         call: Some(call.id),
         commitment: None,
     };
-    deadlines::sync(&*tx, Source::CallCloses(call.id), Some(closing), now).await?;
-    audit::record(&*tx, change, &[call.id.global()], None::<&()>, Some(&call)).await?;
-    tx.commit().await?;
+    deadlines::sync(tx, Source::CallCloses(call.id), Some(closing), now).await?;
+    audit::record(tx, change, &[call.id.global()], None::<&()>, Some(&call)).await?;
     Ok(call)
 }
 

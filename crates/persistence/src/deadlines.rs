@@ -15,7 +15,7 @@ use crate::convert::all;
 use crate::entities::{application, commitment, deadline, grant_call, participant};
 use crate::records::{Deadline, DeadlineView};
 use crate::support::referenced;
-use crate::{Change, Db, StoreError, StoreResult, audit};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
@@ -28,14 +28,34 @@ pub struct NewDeadline {
 }
 
 /// Adds a deadline by hand.
-pub async fn add(db: &Db, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
+pub async fn add(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewDeadline,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Deadline> {
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |d: &Deadline| d.id.0,
+        |tx| async move {
+            let added = insert(&*tx, change, new).await?;
+            Ok((added, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), DeadlineId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed deadline is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
     let now = change.at;
-    let tx = db.begin_write().await?;
     if let Some(app) = new.application {
-        referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
+        referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
     }
     if let Some(call) = new.call {
-        referenced::<grant_call::Entity, _>(&*tx, "callId", NodeKind::GrantCall, call.0).await?;
+        referenced::<grant_call::Entity, _>(tx, "callId", NodeKind::GrantCall, call.0).await?;
     }
     let row = deadline::ActiveModel {
         kind: Set(new.kind.as_str().to_owned()),
@@ -51,15 +71,19 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewDeadline) -> StoreResult<
         version: Set(1),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(tx)
     .await?;
     let added = Deadline::try_from(row)?;
     let mut objects = vec![added.id.global()];
     objects.extend(added.application.map(|a| a.global()));
     objects.extend(added.call.map(|c| c.global()));
-    audit::record(&*tx, change, &objects, None::<&()>, Some(&added)).await?;
-    tx.commit().await?;
+    audit::record(tx, change, &objects, None::<&()>, Some(&added)).await?;
     Ok(added)
+}
+
+/// One deadline.
+pub async fn get<C: ConnectionTrait>(c: &C, id: DeadlineId) -> StoreResult<Option<Deadline>> {
+    deadline::Entity::find_by_id(id.0).one(c).await?.map(Deadline::try_from).transpose()
 }
 
 /// Where an automatic deadline comes from.

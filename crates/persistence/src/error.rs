@@ -40,6 +40,10 @@ pub enum StoreError {
     )]
     Overpayment { amount: String, would_be: String, allocated: String },
 
+    /// An export or import could not be read or written.
+    #[error("{0}")]
+    Backup(String),
+
     /// The database holds a value the domain does not accept: a bug or a hand edit.
     #[error("stored data is inconsistent")]
     Corrupt(String),

@@ -11,6 +11,7 @@ pub mod allocations;
 pub mod application_list;
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod budgets;
 pub mod calls;
 pub mod commitments;

@@ -13,7 +13,7 @@ use crate::convert::all;
 use crate::entities::organization as org;
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
-use crate::{Change, Db, StoreError, StoreResult, audit};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewOrganization {
@@ -24,12 +24,29 @@ pub struct NewOrganization {
     pub population: Option<i64>,
 }
 
-pub async fn create(db: &Db, change: &Change<'_>, new: NewOrganization) -> StoreResult<Organization> {
-    let tx = db.begin_write().await?;
-    let created = insert(&*tx, new, change.at).await?;
-    audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
-    tx.commit().await?;
-    Ok(created)
+/// Creates an organisation; a replay of `idempotency_key` returns the first one.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewOrganization,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Organization> {
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |o: &Organization| o.id.0,
+        |tx| async move {
+            let created = insert(&*tx, new, change.at).await?;
+            audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), OrganizationId(id))
+                .await?
+                .ok_or_else(|| StoreError::corrupt("replayed organisation is gone"))
+        },
+    )
+    .await
 }
 
 pub(crate) async fn insert<C: ConnectionTrait>(

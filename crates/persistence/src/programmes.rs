@@ -8,7 +8,7 @@ use crate::convert::all;
 use crate::entities::{organization, programme};
 use crate::records::Programme;
 use crate::support::referenced;
-use crate::{Change, Db, StoreResult, audit};
+use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
 pub struct NewProgramme {
@@ -17,10 +17,31 @@ pub struct NewProgramme {
     pub max_aid_rate: Option<Rate>,
 }
 
-pub async fn create(db: &Db, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
+/// Creates a programme; a replay of `idempotency_key` returns the first one.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewProgramme,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Programme> {
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |p: &Programme| p.id.0,
+        |tx| async move {
+            let created = insert(&*tx, change, new).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), ProgrammeId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed programme is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
     let now = change.at;
-    let tx = db.begin_write().await?;
-    referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
     let row = programme::ActiveModel {
         name: Set(new.name),
         funder_id: Set(new.funder.0),
@@ -30,11 +51,10 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewProgramme) -> StoreRes
         version: Set(1),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(tx)
     .await?;
     let created = Programme::try_from(row)?;
-    audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
-    tx.commit().await?;
+    audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
     Ok(created)
 }
 

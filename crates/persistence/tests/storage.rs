@@ -49,7 +49,7 @@ fn by(actor: &Actor) -> Change<'_> {
 
 async fn org(db: &Db, name: &str, kind: OrganizationKind) -> Organization {
     let new = NewOrganization { name: name.into(), kind, business_id: None, region: None, population: None };
-    organizations::create(db, &by(&coordinator()), new).await.unwrap()
+    organizations::create(db, &by(&coordinator()), new, None).await.unwrap()
 }
 
 async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> GrantCallId {
@@ -64,7 +64,7 @@ async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> Gra
         envelope: None,
         url: None,
     };
-    calls::create(db, &by(&coordinator()), new).await.unwrap().id
+    calls::create(db, &by(&coordinator()), new, None).await.unwrap().id
 }
 
 async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
@@ -121,9 +121,9 @@ on_both! {
             region: Some(RegionCode::parse("14").unwrap()),
             population: Some(64_736),
         };
-        let created = organizations::create(&db, &by(&coordinator()), new.clone()).await.unwrap();
+        let created = organizations::create(&db, &by(&coordinator()), new.clone(), None).await.unwrap();
         assert_eq!(organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
-        let again = organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }).await;
+        let again = organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }, None).await;
         assert!(matches!(again, Err(StoreError::Duplicate { field: "businessId", .. })), "{again:?}");
         assert_eq!(count::<entities::organization::Entity>(&db).await, 1);
     }
@@ -154,7 +154,7 @@ on_both! {
             envelope: None,
             url: None,
         };
-        assert!(matches!(calls::create(&db, &by(&coordinator()), new).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
+        assert!(matches!(calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
         assert_eq!(count::<entities::deadline::Entity>(&db).await, 0);
     }

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use salkku_api::auth::Tokens;
 use salkku_api::clock::Clock;
 use salkku_api::config::{DEMO_SECRET, JwtAlgorithm, JwtSettings, Limits, Secret, Settings};
-use salkku_api::server::{App, build_state};
+use salkku_api::server::{App, Shutdown, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
 use salkku_persistence::{Db, DbSettings};
@@ -43,6 +43,23 @@ pub enum Command {
     Schema,
     /// Print a signed token for local use and scripts.
     Token(TokenArgs),
+    /// Write the whole portfolio as one JSON document (a backup, or a move to another database).
+    Export(ExportArgs),
+    /// Read an export into an empty database.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Where to write; standard output when not given.
+    #[arg(long, short)]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export to read.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +132,12 @@ pub struct ServeArgs {
     pub now: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// On SIGTERM: how long /readyz reports unready before the listener closes, in milliseconds.
+    #[arg(long, env = "SALKKU_SHUTDOWN_DRAIN_MS", default_value_t = 2_000)]
+    pub shutdown_drain_ms: u64,
+    /// On SIGTERM: how long in-flight requests may still run, in milliseconds.
+    #[arg(long, env = "SALKKU_SHUTDOWN_GRACE_MS", default_value_t = 15_000)]
+    pub shutdown_grace_ms: u64,
 }
 
 /// The request limits (defaults as in the README).
@@ -272,7 +295,50 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Token(args) => token(args),
+        Command::Export(args) => {
+            let db = open_database(&cli.database_url).await?;
+            let summary = match &args.output {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                    let written =
+                        salkku_persistence::backup::export(&db, std::io::BufWriter::new(file), Utc::now()).await;
+                    written.map_err(store_failure)?
+                }
+                None => salkku_persistence::backup::export(&db, std::io::stdout().lock(), Utc::now())
+                    .await
+                    .map_err(store_failure)?,
+            };
+            eprintln!("exported {} rows", summary.rows());
+            Ok(())
+        }
+        Command::Import(args) => {
+            let db = open_database(&cli.database_url).await?;
+            let file = std::fs::File::open(&args.file)
+                .map_err(|e| Failure(format!("cannot read {}: {e}", args.file.display())))?;
+            let summary = salkku_persistence::backup::import(&db, file).await.map_err(store_failure)?;
+            for (table, rows) in &summary.tables {
+                println!("{table}: {rows}");
+            }
+            println!("imported {} rows", summary.rows());
+            Ok(())
+        }
     }
+}
+
+/// A storage failure as an operator needs it: the backup's own message, or the full detail.
+fn store_failure(e: salkku_persistence::StoreError) -> Failure {
+    match e {
+        salkku_persistence::StoreError::Backup(message) => Failure(message),
+        other => Failure(format!("{other:?}")),
+    }
+}
+
+/// Connects and applies pending migrations.
+async fn open_database(url: &str) -> Result<Db, Failure> {
+    let db = Db::connect(&DbSettings::new(url.to_owned())).await.map_err(|e| Failure(format!("{e:?}")))?;
+    db.migrate().await.map_err(|e| Failure(format!("{e:?}")))?;
+    Ok(db)
 }
 
 fn parse_now(now: Option<&str>, demo: bool) -> Result<Clock, Failure> {
@@ -309,16 +375,20 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         clock: parse_now(args.now.as_deref(), args.demo)?,
         workers: 0,
         limits: args.limits.limits(),
+        shutdown: Shutdown {
+            drain: std::time::Duration::from_millis(args.shutdown_drain_ms),
+            grace: std::time::Duration::from_millis(args.shutdown_grace_ms),
+        },
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };
-    let app = App::bind(state.clone(), settings.addr, settings.workers)?;
+    let app = App::bind(state.clone(), settings.addr, settings.workers, settings.shutdown)?;
     let url = format!("http://{}", app.addr());
     tracing::info!(%url, "salkku is listening");
     if let Some(demo) = demo_org {
         print_demo_tokens(&state.tokens, &demo, &url)?;
     }
-    app.run_until_stopped().await?;
+    app.serve_until_signalled(settings.shutdown.drain).await?;
     Ok(())
 }
 

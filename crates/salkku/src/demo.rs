@@ -98,7 +98,7 @@ impl Seeder<'_> {
     ) -> Result<OrganizationId, SeedError> {
         let region = region.map(RegionCode::parse).transpose()?;
         let new = NewOrganization { name: name.into(), kind, business_id: None, region, population };
-        Ok(organizations::create(self.db, &self.change(demo_now()), new).await?.id)
+        Ok(organizations::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
 
     async fn programme(&self, name: &str, funder: OrganizationId, rate: Option<u16>) -> Result<ProgrammeId, SeedError> {
@@ -107,6 +107,7 @@ impl Seeder<'_> {
             self.db,
             &self.change(demo_now()),
             NewProgramme { name: name.into(), funder, max_aid_rate },
+            None,
         )
         .await?
         .id)
@@ -134,7 +135,7 @@ impl Seeder<'_> {
             envelope: None,
             url: url.map(str::to_owned),
         };
-        Ok(calls::create(self.db, &self.change(demo_now()), new).await?.id)
+        Ok(calls::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
 
     async fn application(&self, new: NewApplication, created: DateTime<Utc>) -> Result<Application, SeedError> {
@@ -205,7 +206,7 @@ impl Seeder<'_> {
         application: Option<ApplicationId>,
     ) -> Result<(), SeedError> {
         let new = NewDeadline { kind, title: title.into(), due_at, tentative, application, call: None };
-        deadlines::add(self.db, &self.change(demo_now()), new).await?;
+        deadlines::add(self.db, &self.change(demo_now()), new, None).await?;
         Ok(())
     }
 }

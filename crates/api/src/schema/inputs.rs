@@ -194,14 +194,16 @@ pub struct CreateOrganizationInput {
     pub business_id: Option<String>,
     pub region_code: Option<String>,
     pub population: Option<i32>,
+    /// Replays with the same key return the first result instead of creating a duplicate.
+    pub idempotency_key: Option<String>,
 }
 
 impl CreateOrganizationInput {
-    pub fn parse(self) -> ApiResult<NewOrganization> {
+    pub fn parse(self) -> ApiResult<(NewOrganization, Option<String>)> {
         if self.population.is_some_and(|p| p < 0) {
             return Err(ApiError::bad_input("population", "population is zero or more"));
         }
-        Ok(NewOrganization {
+        let new = NewOrganization {
             name: required("name", &self.name, MAX_NAME)?,
             kind: self.kind.into(),
             business_id: self
@@ -211,7 +213,8 @@ impl CreateOrganizationInput {
                 .transpose()?,
             region: self.region_code.as_deref().map(|c| region("regionCode", c)).transpose()?,
             population: self.population.map(i64::from),
-        })
+        };
+        Ok((new, self.idempotency_key))
     }
 }
 
@@ -220,15 +223,18 @@ pub struct CreateProgrammeInput {
     pub name: String,
     pub funder_id: ID,
     pub max_aid_rate: Option<Decimal>,
+    /// Replays with the same key return the first result instead of creating a duplicate.
+    pub idempotency_key: Option<String>,
 }
 
 impl CreateProgrammeInput {
-    pub fn parse(self) -> ApiResult<NewProgramme> {
-        Ok(NewProgramme {
+    pub fn parse(self) -> ApiResult<(NewProgramme, Option<String>)> {
+        let new = NewProgramme {
             name: required("name", &self.name, MAX_NAME)?,
             funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
             max_aid_rate: self.max_aid_rate.map(|r| r.rate("maxAidRate")).transpose()?,
-        })
+        };
+        Ok((new, self.idempotency_key))
     }
 }
 
@@ -244,15 +250,17 @@ pub struct CreateGrantCallInput {
     pub in_kind_counts_as_self_funding: bool,
     pub envelope: Option<Decimal>,
     pub url: Option<String>,
+    /// Replays with the same key return the first result instead of creating a duplicate.
+    pub idempotency_key: Option<String>,
 }
 
 impl CreateGrantCallInput {
-    pub fn parse(self) -> ApiResult<NewGrantCall> {
+    pub fn parse(self) -> ApiResult<(NewGrantCall, Option<String>)> {
         let opens_at = self.opens_at.map(|t| t.get("opensAt")).transpose()?;
         let closes_at = self.closes_at.get("closesAt")?;
         salkku_domain::call::check_application_period(opens_at, closes_at)
             .map_err(|e| ApiError::invalid("closesAt", e))?;
-        Ok(NewGrantCall {
+        let new = NewGrantCall {
             title: required("title", &self.title, MAX_NAME)?,
             funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
             programme: opt_key(&self.programme_id, "programmeId", ProgrammeId::from_global)?,
@@ -262,7 +270,8 @@ impl CreateGrantCallInput {
             in_kind_counts: self.in_kind_counts_as_self_funding,
             envelope: self.envelope.map(|e| e.amount("envelope")).transpose()?,
             url: optional("url", self.url.as_deref(), MAX_REFERENCE)?,
-        })
+        };
+        Ok((new, self.idempotency_key))
     }
 }
 
@@ -532,17 +541,20 @@ pub struct AddDeadlineInput {
     pub tentative: bool,
     pub application_id: Option<ID>,
     pub call_id: Option<ID>,
+    /// Replays with the same key return the first result instead of creating a duplicate.
+    pub idempotency_key: Option<String>,
 }
 
 impl AddDeadlineInput {
-    pub fn parse(self) -> ApiResult<NewDeadline> {
-        Ok(NewDeadline {
+    pub fn parse(self) -> ApiResult<(NewDeadline, Option<String>)> {
+        let new = NewDeadline {
             kind: self.kind.into(),
             title: required("title", &self.title, MAX_NAME)?,
             due_at: self.due_at.get("dueAt")?,
             tentative: self.tentative,
             application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
             call: opt_key(&self.call_id, "callId", GrantCallId::from_global)?,
-        })
+        };
+        Ok((new, self.idempotency_key))
     }
 }

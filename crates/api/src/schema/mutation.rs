@@ -27,28 +27,31 @@ fn actor(ctx: &Context<'_>) -> ApiResult<Actor> {
 #[Object]
 impl Mutation {
     async fn create_organization(&self, ctx: &Context<'_>, input: CreateOrganizationInput) -> ApiResult<Organization> {
-        let new = input.parse()?;
+        let (new, key) = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
-        Ok(Organization(organizations::create(db, &Change::new(&actor, "createOrganization", now(ctx)), new).await?))
+        let change = Change::new(&actor, "createOrganization", now(ctx));
+        Ok(Organization(organizations::create(db, &change, new, key.as_deref()).await?))
     }
 
     async fn create_programme(&self, ctx: &Context<'_>, input: CreateProgrammeInput) -> ApiResult<FundingProgramme> {
-        let new = input.parse()?;
+        let (new, key) = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
-        Ok(FundingProgramme(programmes::create(db, &Change::new(&actor, "createProgramme", now(ctx)), new).await?))
+        let change = Change::new(&actor, "createProgramme", now(ctx));
+        Ok(FundingProgramme(programmes::create(db, &change, new, key.as_deref()).await?))
     }
 
     /// Creates a call; its closing time appears as a CALL_CLOSES deadline.
     async fn create_grant_call(&self, ctx: &Context<'_>, input: CreateGrantCallInput) -> ApiResult<GrantCall> {
-        let new = input.parse()?;
+        let (new, key) = input.parse()?;
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
-        Ok(GrantCall(calls::create(db, &Change::new(&actor, "createGrantCall", now(ctx)), new).await?))
+        let change = Change::new(&actor, "createGrantCall", now(ctx));
+        Ok(GrantCall(calls::create(db, &change, new, key.as_deref()).await?))
     }
 
     /// Creates an application as an IDEA.
@@ -145,12 +148,12 @@ impl Mutation {
     }
 
     async fn add_deadline(&self, ctx: &Context<'_>, input: AddDeadlineInput) -> ApiResult<Deadline> {
-        let new = input.parse()?;
+        let (new, key) = input.parse()?;
         let db = db(ctx)?;
         let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
         authorize(db, viewer(ctx)?, action).await?;
         let actor = actor(ctx)?;
-        let created = deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new).await?;
+        let created = deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new, key.as_deref()).await?;
         let view = deadlines::view(db.conn(), created.id)
             .await?
             .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;

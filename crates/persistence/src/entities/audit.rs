@@ -3,7 +3,7 @@
 pub mod entry {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "audit_log")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -26,7 +26,7 @@ pub mod entry {
 pub mod object {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "audit_log_objects")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
