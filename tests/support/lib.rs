@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a broken harness should stop the test loudly
 
+pub mod process;
+
 use std::net::SocketAddr;
 
 use chrono::{DateTime, Duration, Utc};
