@@ -105,6 +105,11 @@ pub struct Settings {
     pub workers: usize,
     pub limits: Limits,
     pub shutdown: crate::server::Shutdown,
+    /// Most database connections in the pool.
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection before failing: short, so that an
+    /// outage answers at once rather than hanging.
+    pub db_acquire_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -120,6 +125,8 @@ impl Settings {
             workers: 0,
             limits: Limits::default(),
             shutdown: crate::server::Shutdown::default(),
+            db_max_connections: 10,
+            db_acquire_timeout: std::time::Duration::from_secs(3),
         }
     }
 }

@@ -53,6 +53,8 @@ pub enum StartError {
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
     let db_settings = DbSettings {
         statement_timeout: Some(settings.limits.timeout),
+        max_connections: settings.db_max_connections,
+        acquire_timeout: settings.db_acquire_timeout,
         ..DbSettings::new(settings.database_url.clone())
     };
     let db = Db::connect(&db_settings).await.map_err(StartError::Database)?;

@@ -138,6 +138,12 @@ pub struct ServeArgs {
     /// On SIGTERM: how long in-flight requests may still run, in milliseconds.
     #[arg(long, env = "SALKKU_SHUTDOWN_GRACE_MS", default_value_t = 15_000)]
     pub shutdown_grace_ms: u64,
+    /// Most database connections in the pool.
+    #[arg(long, env = "SALKKU_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection, in milliseconds.
+    #[arg(long, env = "SALKKU_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
+    pub db_acquire_timeout_ms: u64,
 }
 
 /// The request limits (defaults as in the README).
@@ -379,6 +385,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
             drain: std::time::Duration::from_millis(args.shutdown_drain_ms),
             grace: std::time::Duration::from_millis(args.shutdown_grace_ms),
         },
+        db_max_connections: args.db_max_connections,
+        db_acquire_timeout: std::time::Duration::from_millis(args.db_acquire_timeout_ms),
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };
