@@ -62,8 +62,11 @@ impl Launch {
         let deadline = Instant::now() + Duration::from_secs(30);
         let url = loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("url=http://") {
-                let rest = &text[at + 4..];
+            // Plain logs say url=http://…, JSON logs "url":"http://…".
+            let found =
+                text.find("url=http://").map(|at| at + 4).or_else(|| text.find("\"url\":\"http://").map(|at| at + 7));
+            if let Some(at) = found {
+                let rest = &text[at..];
                 let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || ":/.".contains(c))).unwrap_or(rest.len());
                 break rest[..end].to_owned();
             }

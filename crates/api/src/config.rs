@@ -110,6 +110,12 @@ pub struct Settings {
     /// How long a request waits for a database connection before failing: short, so that an
     /// outage answers at once rather than hanging.
     pub db_acquire_timeout: std::time::Duration,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <this>`; open otherwise (keep it
+    /// inside the cluster).
+    pub metrics_token: Option<Secret>,
+    /// The address users reach the service at (`https://salkku.example.fi`), for the links it
+    /// hands out (calendar feeds); taken from the request when unset.
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -127,6 +133,8 @@ impl Settings {
             shutdown: crate::server::Shutdown::default(),
             db_max_connections: 10,
             db_acquire_timeout: std::time::Duration::from_secs(3),
+            metrics_token: None,
+            public_url: None,
         }
     }
 }

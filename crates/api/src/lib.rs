@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod graphiql;
+pub mod observe;
 pub mod schema;
 pub mod server;
 

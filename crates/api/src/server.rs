@@ -1,4 +1,5 @@
-//! The actix-web application: `POST`/`GET /graphql`, `GET /healthz`, `GET /readyz`.
+//! The actix-web application: `POST`/`GET /graphql`, `GET /healthz`, `GET /readyz`,
+//! `GET /metrics`.
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -15,8 +16,9 @@ use serde_json::json;
 
 use crate::auth::{self, KeyError, Tokens};
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{Secret, Settings};
 use crate::error::{ApiError, ErrorCode};
+use crate::observe::{Metrics, RequestId};
 use crate::schema::{self, RequestInfo, SalkkuSchema};
 
 /// The media type of GraphQL responses (GraphQL over HTTP).
@@ -35,6 +37,10 @@ pub struct AppState {
     /// Whether the server takes new work: false from the moment it is told to stop, so that
     /// `/readyz` sends the load balancer elsewhere while in-flight requests finish.
     pub ready: Arc<AtomicBool>,
+    pub metrics: Arc<Metrics>,
+    pub metrics_token: Option<Secret>,
+    /// The configured public address, without a trailing slash.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +51,8 @@ pub enum StartError {
     Key(#[from] KeyError),
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Metrics(#[from] crate::observe::metrics::MetricsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
@@ -67,6 +75,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
     for origin in &settings.cors_origins {
         check_origin(origin)?;
     }
+    let public_url = settings.public_url.as_deref().map(check_public_url).transpose()?;
     let applied = db.migrate().await.map_err(StartError::Database)?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
@@ -80,6 +89,9 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         cors_origins: settings.cors_origins.clone(),
         limits: settings.limits,
         ready: Arc::new(AtomicBool::new(true)),
+        metrics: Arc::new(Metrics::new()?),
+        metrics_token: settings.metrics_token.clone(),
+        public_url,
     })
 }
 
@@ -116,6 +128,7 @@ impl App {
             actix_web::App::new()
                 .wrap(cors(&origins))
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap(actix_web::middleware::from_fn(crate::observe::middleware))
                 .app_data(data.clone())
                 .configure(routes)
         });
@@ -177,6 +190,20 @@ fn check_origin(origin: &str) -> Result<(), StartError> {
     if valid { Ok(()) } else { Err(bad()) }
 }
 
+/// The public address: `http(s)://host[:port][/prefix]`, kept without a trailing slash.
+fn check_public_url(url: &str) -> Result<String, StartError> {
+    let bad = || {
+        StartError::Config(format!("SALKKU_PUBLIC_URL: {url:?} is not an address such as https://salkku.example.fi"))
+    };
+    let trimmed = url.trim_end_matches('/');
+    let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://")).ok_or_else(bad)?;
+    let valid = !rest.is_empty()
+        && !rest.starts_with('/')
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]/_~".contains(c))
+        && trimmed.parse::<actix_web::http::Uri>().is_ok();
+    if valid { Ok(trimmed.to_owned()) } else { Err(bad()) }
+}
+
 /// CORS: closed unless origins are configured; then those origins may call the API.
 fn cors(origins: &[String]) -> actix_cors::Cors {
     let mut cors = actix_cors::Cors::default()
@@ -195,7 +222,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql_get))
         .route("/graphiql/{file}", web::get().to(crate::graphiql::asset))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
 }
 
 /// SIGTERM (Kubernetes, systemd) or Ctrl-C.
@@ -221,6 +249,31 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     healthz(state).await
 }
 
+/// Prometheus' text exposition; behind a bearer token when one is configured.
+async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if let Some(expected) = &state.metrics_token {
+        use subtle::ConstantTimeEq;
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !bool::from(given.as_bytes().ct_eq(expected.expose().as_bytes())) {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                .body("send the metrics token as Authorization: Bearer <token>\n");
+        }
+    }
+    match state.metrics.render(state.db.pool_use()) {
+        Ok(text) => HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering metrics failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match state.db.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok" })),
@@ -231,15 +284,42 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// A response that carries only errors, in the GraphQL response format.
-fn error_response(status: StatusCode, error: ApiError) -> HttpResponse {
-    let graphql_error: async_graphql::Error = error.into();
-    let server_error = graphql_error.into_server_error(async_graphql::Pos::default());
-    let mut body = json!({ "errors": [server_error] });
-    if let Some(first) = body["errors"].get_mut(0).and_then(|e| e.as_object_mut()) {
-        first.remove("locations");
+/// What every GraphQL reply of one request carries: its id, and where its errors are counted.
+struct Reply {
+    request_id: RequestId,
+    metrics: Arc<Metrics>,
+}
+
+impl Reply {
+    fn of(state: &AppState, req: &HttpRequest) -> Reply {
+        use actix_web::HttpMessage;
+        let request_id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(RequestId::generate);
+        Reply { request_id, metrics: state.metrics.clone() }
     }
-    HttpResponse::build(status).content_type(GRAPHQL_RESPONSE).json(body)
+
+    /// Counts the error's code and tells the client the request id it can quote.
+    fn stamp(&self, error: &mut async_graphql::ServerError) {
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", ErrorCode::BadUserInput.as_str());
+            if let Some(path) = argument_path(&error.message) {
+                ext.set("field", path);
+            }
+        }
+        if let Some(async_graphql::Value::String(code)) = ext.get("code") {
+            self.metrics.error(code);
+        }
+        ext.set("requestId", self.request_id.as_str());
+    }
+
+    /// A response that carries only errors, in the GraphQL response format.
+    fn error(&self, status: StatusCode, error: ApiError) -> HttpResponse {
+        let graphql_error: async_graphql::Error = error.into();
+        let mut server_error = graphql_error.into_server_error(async_graphql::Pos::default());
+        server_error.locations.clear();
+        self.stamp(&mut server_error);
+        HttpResponse::build(status).content_type(GRAPHQL_RESPONSE).json(json!({ "errors": [server_error] }))
+    }
 }
 
 /// `GET /graphql`: the IDE for a browser, a query otherwise.
@@ -253,17 +333,16 @@ async fn graphql_get(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
 /// `POST /graphql`: reads the body, refusing it as soon as it passes the size limit.
 async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, mut payload: web::Payload) -> HttpResponse {
     use futures_util::StreamExt;
+    let reply = Reply::of(&state, &req);
     let limit = state.limits.body_bytes;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                ApiError::bad_input("request", "the request body could not be read"),
-            );
+            return reply
+                .error(StatusCode::BAD_REQUEST, ApiError::bad_input("request", "the request body could not be read"));
         };
         if body.len() + chunk.len() > limit {
-            return error_response(
+            return reply.error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::limit(format!("request size limit exceeded: a request body may hold {limit} bytes")),
             );
@@ -274,20 +353,21 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, mut payload:
 }
 
 async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let reply = Reply::of(&state, &req);
     let now = state.clock.now();
     let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
     let viewer = match auth::bearer(authorization) {
         None => None,
-        Some(Err(e)) => return error_response(StatusCode::UNAUTHORIZED, e),
+        Some(Err(e)) => return reply.error(StatusCode::UNAUTHORIZED, e),
         // Tokens live in real time, whatever the service's clock says.
         Some(Ok(token)) => match state.tokens.verify(token, chrono::Utc::now()) {
             Ok(viewer) => Some(viewer),
-            Err(e) => return error_response(StatusCode::UNAUTHORIZED, e),
+            Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
         },
     };
     let batch = match read_request(&req, &body) {
         Ok(batch) => batch,
-        Err((status, e)) => return error_response(status, e),
+        Err((status, e)) => return reply.error(status, e),
     };
     if let BatchRequest::Batch(requests) = &batch
         && requests.len() > state.limits.batch
@@ -297,20 +377,23 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
             state.limits.batch,
             requests.len()
         );
-        return error_response(StatusCode::BAD_REQUEST, ApiError::limit(message));
+        return reply.error(StatusCode::BAD_REQUEST, ApiError::limit(message));
     }
     let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let language = salkku_domain::labels::Language::from_accept_language(accept_language);
-    let mut batch = batch.data(RequestInfo { now, language }).data(crate::schema::loaders::new(state.db.clone()));
+    let mut batch = batch
+        .data(RequestInfo { now, language })
+        .data(crate::schema::loaders::new(state.db.clone()))
+        .data(state.metrics.clone());
     if let Some(viewer) = viewer {
         batch = batch.data(viewer);
     }
     let limit = state.limits.timeout;
     match tokio::time::timeout(limit, state.schema.execute_batch(batch)).await {
-        Ok(response) => respond(response, MediaType::accepted(&req)),
+        Ok(response) => respond(response, MediaType::accepted(&req), &reply),
         // Dropping the execution drops its queries; PostgreSQL's statement timeout, set to the same
         // limit, stops what the server had already started.
-        Err(_) => error_response(
+        Err(_) => reply.error(
             StatusCode::SERVICE_UNAVAILABLE,
             ApiError::limit(format!("time limit exceeded: a request may run {} ms", limit.as_millis())),
         ),
@@ -390,7 +473,7 @@ fn argument_path(message: &str) -> Option<&str> {
 
 /// Serialises the response; every error gets a contract code, and a request that could not run
 /// at all (a syntax or validation error) is a 400.
-fn respond(mut response: BatchResponse, media: MediaType) -> HttpResponse {
+fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> HttpResponse {
     let mut request_failed = false;
     let mut unauthenticated = false;
     let responses: Vec<&mut async_graphql::Response> = match &mut response {
@@ -400,13 +483,7 @@ fn respond(mut response: BatchResponse, media: MediaType) -> HttpResponse {
     let single = responses.len() == 1;
     for r in responses {
         for error in &mut r.errors {
-            let ext = error.extensions.get_or_insert_with(Default::default);
-            if ext.get("code").is_none() {
-                ext.set("code", ErrorCode::BadUserInput.as_str());
-                if let Some(path) = argument_path(&error.message) {
-                    ext.set("field", path);
-                }
-            }
+            reply.stamp(error);
         }
         let nothing_ran = single && r.data == async_graphql::Value::Null && !r.errors.is_empty();
         if nothing_ran && r.errors.iter().all(|e| e.path.is_empty()) {
@@ -434,6 +511,6 @@ fn respond(mut response: BatchResponse, media: MediaType) -> HttpResponse {
             .content_type(content_type)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
             .body(body),
-        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
+        Err(e) => reply.error(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
     }
 }

@@ -47,6 +47,15 @@ pub enum Backend {
     Postgres,
 }
 
+/// The connection pool's use, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open, idle or in use.
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// A pool of connections and, on SQLite, the queue of writers.
 #[derive(Clone)]
 pub struct Db {
@@ -157,6 +166,21 @@ impl Db {
     /// Counts statements run through this pool from now on (for tests and metrics).
     pub fn set_statement_observer(&mut self, observer: impl Fn() + Send + Sync + 'static) {
         self.conn.set_metric_callback(move |_info| observer());
+    }
+
+    /// How the connection pool is used at this moment.
+    pub fn pool_use(&self) -> PoolUse {
+        let (open, idle, max) = match self.backend {
+            Backend::Sqlite => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+            Backend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+        };
+        PoolUse { open, idle: u32::try_from(idle).unwrap_or(u32::MAX), max }
     }
 
     pub async fn close(self) -> StoreResult<()> {

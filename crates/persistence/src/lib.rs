@@ -32,5 +32,5 @@ mod support;
 
 pub use actor::Actor;
 pub use audit::Change;
-pub use db::{Backend, Db, DbSettings, WriteTx};
+pub use db::{Backend, Db, DbSettings, PoolUse, WriteTx};
 pub use error::{StoreError, StoreResult};

@@ -144,6 +144,12 @@ pub struct ServeArgs {
     /// How long a request waits for a database connection, in milliseconds.
     #[arg(long, env = "SALKKU_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
     pub db_acquire_timeout_ms: u64,
+    /// A bearer token Prometheus must send to read /metrics; /metrics is open when unset.
+    #[arg(long, env = "SALKKU_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// The service's public address (e.g. https://salkku.example.fi), for calendar feed links.
+    #[arg(long, env = "SALKKU_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The request limits (defaults as in the README).
@@ -387,6 +393,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         },
         db_max_connections: args.db_max_connections,
         db_acquire_timeout: std::time::Duration::from_millis(args.db_acquire_timeout_ms),
+        metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret::new),
+        public_url: args.public_url.filter(|u| !u.is_empty()),
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };

@@ -20,7 +20,7 @@
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: query,
-      defaultEditorToolsVisibility: true,
+      defaultEditorToolsVisibility: 'headers',
       shouldPersistHeaders: true,
     })
   );

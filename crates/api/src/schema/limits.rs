@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, FragmentSpread, Selection, SelectionSet};
 use async_graphql::{Positioned, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 
 use crate::error::ApiError;
@@ -130,6 +130,10 @@ pub struct Shape {
     pub aliases: usize,
     pub root_fields: usize,
     pub expanded_fields: usize,
+    /// How deeply fields nest, where an introspection `ofType` does not count: that chain
+    /// wraps one type in another (`[Int!]!`) and cannot branch, and GraphiQL's own schema query
+    /// follows it seven deep.
+    pub depth: usize,
 }
 
 pub fn shape(doc: &ExecutableDocument) -> Shape {
@@ -139,15 +143,68 @@ pub fn shape(doc: &ExecutableDocument) -> Shape {
     }
     let mut root_fields = 0;
     let mut expanded = 0_usize;
-    let (mut shallow_memo, mut deep_memo) = (HashMap::new(), HashMap::new());
+    let (mut shallow, mut deep, mut nesting) = (Fragments::new(doc), Fragments::new(doc), Fragments::new(doc));
+    let mut deepest = 0;
     for (_, operation) in doc.operations.iter() {
         aliases += count_aliases(&operation.node.selection_set);
-        root_fields =
-            root_fields.max(expand(doc, &operation.node.selection_set, &mut shallow_memo, &mut Vec::new(), true));
-        expanded =
-            expanded.saturating_add(expand(doc, &operation.node.selection_set, &mut deep_memo, &mut Vec::new(), false));
+        root_fields = root_fields.max(expand(&mut shallow, &operation.node.selection_set, true));
+        expanded = expanded.saturating_add(expand(&mut deep, &operation.node.selection_set, false));
+        deepest = deepest.max(depth(&mut nesting, &operation.node.selection_set));
     }
-    Shape { aliases, root_fields, expanded_fields: expanded }
+    Shape { aliases, root_fields, expanded_fields: expanded, depth: deepest }
+}
+
+/// One measure of named fragments, each measured once: a malicious fan-out of spreads costs its
+/// real size without being walked exponentially. A cycle (the validator's to report) counts 0.
+struct Fragments<'a> {
+    doc: &'a ExecutableDocument,
+    memo: HashMap<&'a str, usize>,
+    visiting: Vec<&'a str>,
+}
+
+impl<'a> Fragments<'a> {
+    fn new(doc: &'a ExecutableDocument) -> Self {
+        Self { doc, memo: HashMap::new(), visiting: Vec::new() }
+    }
+
+    fn measure(
+        &mut self,
+        spread: &'a Positioned<FragmentSpread>,
+        measure: impl FnOnce(&mut Self, &'a Positioned<SelectionSet>) -> usize,
+    ) -> usize {
+        let name = spread.node.fragment_name.node.as_str();
+        if let Some(n) = self.memo.get(name) {
+            return *n;
+        }
+        let doc = self.doc;
+        match doc.fragments.get(&spread.node.fragment_name.node) {
+            Some(fragment) if !self.visiting.contains(&name) => {
+                self.visiting.push(name);
+                let n = measure(self, &fragment.node.selection_set);
+                self.visiting.pop();
+                self.memo.insert(name, n);
+                n
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// The nesting of fields below a selection set (see [`Shape::depth`]).
+fn depth<'a>(fragments: &mut Fragments<'a>, set: &'a Positioned<SelectionSet>) -> usize {
+    let mut deepest = 0_usize;
+    for selection in &set.node.items {
+        let n = match &selection.node {
+            Selection::Field(f) => {
+                let below = depth(fragments, &f.node.selection_set);
+                if f.node.name.node == "ofType" { below } else { below.saturating_add(1) }
+            }
+            Selection::InlineFragment(i) => depth(fragments, &i.node.selection_set),
+            Selection::FragmentSpread(spread) => fragments.measure(spread, depth),
+        };
+        deepest = deepest.max(n);
+    }
+    deepest
 }
 
 fn count_aliases(set: &Positioned<SelectionSet>) -> usize {
@@ -163,44 +220,15 @@ fn count_aliases(set: &Positioned<SelectionSet>) -> usize {
 }
 
 /// Fields in a selection set with fragments expanded (only its own level when `shallow`; one
-/// memo per mode); fragments are counted once each and memoised, so a malicious fan-out of
-/// spreads costs its real size without being walked exponentially.
-fn expand<'a>(
-    doc: &'a ExecutableDocument,
-    set: &'a Positioned<SelectionSet>,
-    memo: &mut HashMap<&'a str, usize>,
-    visiting: &mut Vec<&'a str>,
-    shallow: bool,
-) -> usize {
+/// [`Fragments`] per mode).
+fn expand<'a>(fragments: &mut Fragments<'a>, set: &'a Positioned<SelectionSet>, shallow: bool) -> usize {
     let mut total = 0_usize;
     for selection in &set.node.items {
         let n = match &selection.node {
-            Selection::Field(f) => {
-                if shallow {
-                    1
-                } else {
-                    1_usize.saturating_add(expand(doc, &f.node.selection_set, memo, visiting, false))
-                }
-            }
-            Selection::InlineFragment(i) => expand(doc, &i.node.selection_set, memo, visiting, shallow),
-            Selection::FragmentSpread(spread) => {
-                let name = spread.node.fragment_name.node.as_str();
-                if let Some(n) = memo.get(name) {
-                    *n
-                } else {
-                    match doc.fragments.get(&spread.node.fragment_name.node) {
-                        // A cycle is the validator's to report.
-                        Some(fragment) if !visiting.contains(&name) => {
-                            visiting.push(name);
-                            let n = expand(doc, &fragment.node.selection_set, memo, visiting, shallow);
-                            visiting.pop();
-                            memo.insert(name, n);
-                            n
-                        }
-                        _ => 0,
-                    }
-                }
-            }
+            Selection::Field(_) if shallow => 1,
+            Selection::Field(f) => 1_usize.saturating_add(expand(fragments, &f.node.selection_set, false)),
+            Selection::InlineFragment(i) => expand(fragments, &i.node.selection_set, shallow),
+            Selection::FragmentSpread(spread) => fragments.measure(spread, |w, set| expand(w, set, shallow)),
         };
         total = total.saturating_add(n);
     }
@@ -212,18 +240,23 @@ pub struct Guard(pub Limits);
 
 impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension { limits: self.0, cost: Mutex::new(None) })
+        Arc::new(GuardExtension { limits: self.0, cost: Mutex::new(None), depth: Mutex::new(None) })
     }
 }
 
 struct GuardExtension {
     limits: Limits,
     cost: Mutex<Option<(usize, usize)>>,
+    /// The document's depth by [`Shape::depth`], from the parse.
+    depth: Mutex<Option<usize>>,
 }
 
 impl GuardExtension {
     fn check_shape(&self, doc: &ExecutableDocument) -> ServerResult<()> {
         let shape = shape(doc);
+        if let Ok(mut depth) = self.depth.lock() {
+            *depth = Some(shape.depth);
+        }
         if shape.aliases > self.limits.aliases {
             return Err(exceeded(format!(
                 "alias limit exceeded: at most {} aliases in a request (this one has {})",
@@ -289,13 +322,14 @@ impl Extension for GuardExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
+        let depth = self.depth.lock().ok().and_then(|d| *d).unwrap_or(result.depth);
         if let Ok(mut cost) = self.cost.lock() {
-            *cost = Some((result.complexity, result.depth));
+            *cost = Some((result.complexity, depth));
         }
-        if result.depth > self.limits.depth {
+        if depth > self.limits.depth {
             return Err(vec![exceeded(format!(
-                "depth limit exceeded: queries may nest {} levels (this one nests {})",
-                self.limits.depth, result.depth
+                "depth limit exceeded: queries may nest {} levels (this one nests {depth})",
+                self.limits.depth
             ))]);
         }
         if result.complexity > self.limits.complexity {
@@ -355,6 +389,23 @@ mod tests {
     fn aliases_and_root_fields_are_counted() {
         let doc = async_graphql::parser::parse_query("{ a: regions { c: code } b: regions { code } me { subject } }")
             .unwrap();
-        assert_eq!(shape(&doc), Shape { aliases: 3, root_fields: 3, expanded_fields: 6 });
+        assert_eq!(shape(&doc), Shape { aliases: 3, root_fields: 3, expanded_fields: 6, depth: 2 });
+    }
+
+    #[test]
+    fn an_of_type_chain_adds_no_depth_but_fields_of_types_do() {
+        let chain = "{ __type(name: \"X\") { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } }";
+        assert_eq!(shape(&async_graphql::parser::parse_query(chain).unwrap()).depth, 4);
+        let branching = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+        assert_eq!(shape(&async_graphql::parser::parse_query(branching).unwrap()).depth, 8);
+    }
+
+    #[test]
+    fn depth_follows_fragments() {
+        let doc = async_graphql::parser::parse_query(
+            "query { me { ...A } } fragment A on Viewer { organization { ...B } } fragment B on Organization { name }",
+        )
+        .unwrap();
+        assert_eq!(shape(&doc).depth, 3);
     }
 }

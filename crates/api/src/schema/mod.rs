@@ -4,6 +4,7 @@
 //! and convert records into GraphQL objects. Per-request data — the viewer, the request's
 //! "now" — lives in the request's context.
 
+use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
 use async_graphql::{Context, EmptySubscription, Schema};
 use chrono::{DateTime, Utc};
 use salkku_domain::labels::Language;
@@ -20,10 +21,14 @@ pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod objects;
+mod observe;
 pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;
 pub mod scalars;
+
+/// How many persisted queries each server process remembers.
+const PERSISTED_QUERIES: usize = 1_000;
 
 pub type SalkkuSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
@@ -39,6 +44,10 @@ pub struct RequestInfo {
 /// Builds the schema; `db` is `None` only for exporting the SDL.
 pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> SalkkuSchema {
     let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .extension(observe::Observe)
+        // Automatic persisted queries: a client sends a query's SHA-256 instead of its text once
+        // the server has seen it (Apollo's protocol); the cache is per process and bounded.
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
         .extension(limits::Guard(limits))
         .extension(gate::RequireViewer);
     if let Some(db) = db {
