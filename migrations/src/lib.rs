@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_portfolio;
 mod m20261123_000002_reference_regions;
 mod m20261123_000003_audit_log;
+mod m20261123_000004_calendar_feeds;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_portfolio::Migration),
             Box::new(m20261123_000002_reference_regions::Migration),
             Box::new(m20261123_000003_audit_log::Migration),
+            Box::new(m20261123_000004_calendar_feeds::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 //! application.
 
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -223,7 +223,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphiql/{file}", web::get().to(crate::graphiql::asset))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
-        .route("/metrics", web::get().to(metrics));
+        .route("/metrics", web::get().to(metrics))
+        .route("/calendar/{file}", web::get().to(crate::calendar::feed));
 }
 
 /// SIGTERM (Kubernetes, systemd) or Ctrl-C.
@@ -382,7 +383,7 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
     let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let language = salkku_domain::labels::Language::from_accept_language(accept_language);
     let mut batch = batch
-        .data(RequestInfo { now, language })
+        .data(RequestInfo { now, language, base_url: base_url(&state, &req) })
         .data(crate::schema::loaders::new(state.db.clone()))
         .data(state.metrics.clone());
     if let Some(viewer) = viewer {
@@ -398,6 +399,15 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
             ApiError::limit(format!("time limit exceeded: a request may run {} ms", limit.as_millis())),
         ),
     }
+}
+
+/// The address clients reach the service at: the configured public URL, or the request's own
+/// scheme and host (behind a proxy, set `SALKKU_PUBLIC_URL`).
+pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
+    state.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
 }
 
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON

@@ -24,10 +24,11 @@ pub enum NodeKind {
     StateAidAllocation,
     Payment,
     Deadline,
+    CalendarFeed,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 9] = [
+    const ALL: [NodeKind; 10] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -37,6 +38,7 @@ impl NodeKind {
         NodeKind::StateAidAllocation,
         NodeKind::Payment,
         NodeKind::Deadline,
+        NodeKind::CalendarFeed,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +52,7 @@ impl NodeKind {
             NodeKind::StateAidAllocation => "StateAidAllocation",
             NodeKind::Payment => "Payment",
             NodeKind::Deadline => "Deadline",
+            NodeKind::CalendarFeed => "CalendarFeed",
         }
     }
 }
@@ -148,6 +151,7 @@ typed_id!(
     AllocationId => StateAidAllocation,
     PaymentId => Payment,
     DeadlineId => Deadline,
+    CalendarFeedId => CalendarFeed,
 );
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! with the language; labels do.
 
 use crate::call::GrantCallStatus;
-use crate::{ApplicationStatus, RegionCode};
+use crate::{
+    ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind,
+    ParticipationRole, RegionCode,
+};
 
 /// The languages labels come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -14,6 +17,25 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, Finnish first.
+    pub const ALL: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+    /// The ISO 639-1 code: "fi", "sv" or "en".
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fi => "fi",
+            Language::Sv => "sv",
+            Language::En => "en",
+        }
+    }
+
+    /// Reads an ISO 639-1 code.
+    pub fn parse(code: &str) -> Result<Language, crate::DomainError> {
+        Language::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| {
+            crate::DomainError::InvalidCode(format!("{code:?} is not a language of salkku (fi, sv, en)"))
+        })
+    }
+
     /// The first supported language in an `Accept-Language` header, or Finnish.
     pub fn from_accept_language(header: Option<&str>) -> Language {
         header
@@ -93,6 +115,105 @@ pub fn call_status(status: GrantCallStatus, language: Language) -> &'static str 
     }
 }
 
+/// Labels of the other code lists: `(code, fi, sv, en)`.
+macro_rules! label_table {
+    ($fn_name:ident, $list:ty, [$(($variant:ident, $fi:literal, $sv:literal, $en:literal)),+ $(,)?]) => {
+        pub fn $fn_name(code: $list, language: Language) -> &'static str {
+            let (fi, sv, en) = match code { $(<$list>::$variant => ($fi, $sv, $en)),+ };
+            match language {
+                Language::Fi => fi,
+                Language::Sv => sv,
+                Language::En => en,
+            }
+        }
+    };
+}
+
+label_table!(
+    deadline_kind,
+    DeadlineKind,
+    [
+        (CallCloses, "Haku päättyy", "Utlysningen stänger", "Call closes"),
+        (CommitmentDue, "Sitoumus erääntyy", "Åtagandet förfaller", "Commitment due"),
+        (DecisionExpected, "Päätös odotettavissa", "Beslut väntas", "Decision expected"),
+        (ReportDue, "Raportti erääntyy", "Rapporten förfaller", "Report due"),
+        (ProjectEnds, "Hanke päättyy", "Projektet avslutas", "Project ends"),
+        (Custom, "Muu määräaika", "Annan tidsfrist", "Other deadline"),
+    ]
+);
+
+label_table!(
+    commitment_status,
+    CommitmentStatus,
+    [
+        (Requested, "Pyydetty", "Begärd", "Requested"),
+        (Promised, "Luvattu", "Utlovad", "Promised"),
+        (Approved, "Hyväksytty", "Godkänd", "Approved"),
+        (Declined, "Kieltäydytty", "Avböjd", "Declined"),
+    ]
+);
+
+label_table!(
+    commitment_kind,
+    CommitmentKind,
+    [(Cash, "Rahaosuus", "Kontant andel", "Cash"), (InKind, "Työpanos", "Arbetsinsats", "In kind"),]
+);
+
+label_table!(
+    commitment_level,
+    CommitmentLevel,
+    [
+        (OfficeHolder, "Viranhaltija", "Tjänsteinnehavare", "Office holder"),
+        (Board, "Lautakunta", "Nämnd", "Board"),
+        (Council, "Valtuusto", "Fullmäktige", "Council"),
+    ]
+);
+
+label_table!(
+    participation_role,
+    ParticipationRole,
+    [
+        (Lead, "Päähakija", "Huvudsökande", "Lead applicant"),
+        (CoImplementer, "Osatoteuttaja", "Delgenomförare", "Co-implementer"),
+        (Funder, "Rahoittaja", "Finansiär", "Funder"),
+        (Partner, "Kumppani", "Partner", "Partner"),
+    ]
+);
+
+label_table!(
+    cost_category,
+    CostCategory,
+    [
+        (Personnel, "Henkilöstökulut", "Personalkostnader", "Personnel"),
+        (Travel, "Matkakulut", "Resekostnader", "Travel"),
+        (PurchasedServices, "Ostopalvelut", "Köpta tjänster", "Purchased services"),
+        (Materials, "Aineet ja tarvikkeet", "Material och förnödenheter", "Materials"),
+        (Premises, "Toimitilat", "Lokaler", "Premises"),
+        (Overhead, "Yleiskulut", "Overheadkostnader", "Overhead"),
+        (Other, "Muut kulut", "Övriga kostnader", "Other"),
+    ]
+);
+
+label_table!(
+    organization_kind,
+    OrganizationKind,
+    [
+        (Ministry, "Ministeriö", "Ministerium", "Ministry"),
+        (Agency, "Virasto", "Ämbetsverk", "Agency"),
+        (EuFund, "EU-rahasto", "EU-fond", "EU fund"),
+        (RegionalCouncil, "Maakuntaliitto", "Landskapsförbund", "Regional council"),
+        (Municipality, "Kunta", "Kommun", "Municipality"),
+        (JointMunicipalAuthority, "Kuntayhtymä", "Samkommun", "Joint municipal authority"),
+        (HospitalDistrict, "Sairaanhoitopiiri", "Sjukvårdsdistrikt", "Hospital district"),
+        (WellbeingServicesCounty, "Hyvinvointialue", "Välfärdsområde", "Wellbeing services county"),
+        (University, "Korkeakoulu", "Högskola", "University"),
+        (CompetenceCentre, "Osaamiskeskus", "Kompetenscentrum", "Competence centre"),
+        (Company, "Yritys", "Företag", "Company"),
+        (Ngo, "Järjestö", "Organisation", "NGO"),
+        (Other, "Muu", "Annan", "Other"),
+    ]
+);
+
 pub fn region(code: RegionCode, language: Language) -> &'static str {
     let info = code.info();
     match language {
@@ -120,5 +241,13 @@ mod tests {
         let code = RegionCode::parse("15").unwrap();
         assert_eq!(region(code, Language::Sv), "Österbotten");
         assert_eq!(application_status(ApplicationStatus::InPreparation, Language::Fi), "Valmistelussa");
+    }
+
+    #[test]
+    fn a_joint_municipal_authority_is_a_kuntayhtyma_and_a_samkommun() {
+        let kind = OrganizationKind::JointMunicipalAuthority;
+        assert_eq!(organization_kind(kind, Language::Fi), "Kuntayhtymä");
+        assert_eq!(organization_kind(kind, Language::Sv), "Samkommun");
+        assert_eq!(deadline_kind(DeadlineKind::CommitmentDue, Language::En), "Commitment due");
     }
 }

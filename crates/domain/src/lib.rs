@@ -10,6 +10,7 @@
 pub mod apportion;
 pub mod budget;
 pub mod business_id;
+pub mod calendar;
 pub mod call;
 pub mod codes;
 pub mod deadline;

@@ -17,8 +17,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::entities::{
-    allocation, application, application_region, audit, budget_line, commitment, deadline, grant_call, idempotency_key,
-    organization, participant, payment, programme, status_change,
+    allocation, application, application_region, audit, budget_line, calendar_feed, commitment, deadline, grant_call,
+    idempotency_key, organization, participant, payment, programme, status_change,
 };
 use crate::{Backend, Db, StoreError, StoreResult};
 
@@ -60,6 +60,7 @@ macro_rules! each_table {
         $visit!($($args)* "payments", payment::Entity, payment::Column::Id);
         $visit!($($args)* "deadlines", deadline::Entity, deadline::Column::Id);
         $visit!($($args)* "status_changes", status_change::Entity, status_change::Column::Id);
+        $visit!($($args)* "calendar_feeds", calendar_feed::Entity, calendar_feed::Column::Id);
         $visit!($($args)* "idempotency_keys", idempotency_key::Entity, idempotency_key::Column::Subject, idempotency_key::Column::Key);
         $visit!($($args)* "audit_log", audit::entry::Entity, audit::entry::Column::Id);
         $visit!($($args)* "audit_log_objects", audit::object::Entity, audit::object::Column::EntryId, audit::object::Column::ObjectId);
@@ -67,7 +68,7 @@ macro_rules! each_table {
 }
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after an import.
-const SERIAL_TABLES: [&str; 11] = [
+const SERIAL_TABLES: [&str; 12] = [
     "organizations",
     "funding_programmes",
     "grant_calls",
@@ -78,6 +79,7 @@ const SERIAL_TABLES: [&str; 11] = [
     "payments",
     "deadlines",
     "status_changes",
+    "calendar_feeds",
     "audit_log",
 ];
 

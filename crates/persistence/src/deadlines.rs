@@ -315,6 +315,27 @@ pub async fn upcoming<C: ConnectionTrait>(
                 .add(commitment_status().is_null())
                 .add(commitment_status().eq(CommitmentStatus::Requested.as_str())),
         );
+    narrow(&mut query, filter);
+    fetch(c, query.limit(limit)).await
+}
+
+/// Every deadline due in `[from, until]` that `filter` selects, whatever its application's and
+/// commitment's status (a calendar shows cancelled events as cancelled), soonest first, at most
+/// `limit`.
+pub async fn in_window<C: ConnectionTrait>(
+    c: &C,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    filter: &DeadlineFilter,
+    limit: u64,
+) -> StoreResult<Vec<DeadlineView>> {
+    let mut query = views();
+    query.and_where(d(deadline::Column::DueAt).gte(from)).and_where(d(deadline::Column::DueAt).lte(until));
+    narrow(&mut query, filter);
+    fetch(c, query.limit(limit)).await
+}
+
+fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter) {
     if !filter.kinds.is_empty() {
         query.and_where(d(deadline::Column::Kind).is_in(filter.kinds.iter().map(|k| k.as_str())));
     }
@@ -357,7 +378,6 @@ pub async fn upcoming<C: ConnectionTrait>(
                 ),
         );
     }
-    fetch(c, query.limit(limit)).await
 }
 
 /// The deadlines of these applications, soonest first.

@@ -13,6 +13,7 @@ pub mod applications;
 pub mod audit;
 pub mod backup;
 pub mod budgets;
+pub mod calendar_feeds;
 pub mod calls;
 pub mod commitments;
 mod convert;

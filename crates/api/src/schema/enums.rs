@@ -142,3 +142,15 @@ pub enum OrderDirection {
     Asc,
     Desc,
 }
+
+/// A language of labels, messages and calendar feeds.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::labels::Language")]
+pub enum Language {
+    /// Finnish (suomi), the default.
+    Fi,
+    /// Swedish (svenska).
+    Sv,
+    /// English.
+    En,
+}

@@ -558,3 +558,47 @@ impl AddDeadlineInput {
         Ok((new, self.idempotency_key))
     }
 }
+
+/// A calendar subscription; every field narrows it, none is needed.
+#[derive(InputObject, Default)]
+pub struct CreateCalendarFeedInput {
+    /// Only deadlines that concern this organisation (its applications, commitments, calls).
+    pub organization_id: Option<ID>,
+    /// Only this application's deadlines.
+    pub application_id: Option<ID>,
+    /// Only these kinds; every kind when absent or empty.
+    pub kinds: Option<Vec<DeadlineKind>>,
+    /// Days before a deadline its reminder comes, 0–60 (default 7).
+    pub reminder_days: Option<i32>,
+    /// The language of the feed's texts; the request's language when absent.
+    pub language: Option<Language>,
+}
+
+/// A calendar feed's settings, parsed; the token is the API's to make.
+pub struct CalendarFeedRequest {
+    pub organization: Option<OrganizationId>,
+    pub application: Option<ApplicationId>,
+    pub kinds: Vec<salkku_domain::DeadlineKind>,
+    pub reminder_days: salkku_domain::calendar::ReminderDays,
+    pub language: Option<salkku_domain::labels::Language>,
+}
+
+impl CreateCalendarFeedInput {
+    pub fn parse(self) -> ApiResult<CalendarFeedRequest> {
+        let kinds = self.kinds.unwrap_or_default();
+        if kinds.len() > MAX_LIST {
+            return Err(ApiError::bad_input("kinds", format!("at most {MAX_LIST} kinds")));
+        }
+        Ok(CalendarFeedRequest {
+            organization: opt_key(&self.organization_id, "organizationId", OrganizationId::from_global)?,
+            application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
+            kinds: kinds.into_iter().map(Into::into).collect(),
+            reminder_days: match self.reminder_days {
+                None => Default::default(),
+                Some(days) => salkku_domain::calendar::ReminderDays::new(i64::from(days))
+                    .map_err(|e| ApiError::invalid("reminderDays", e))?,
+            },
+            language: self.language.map(Into::into),
+        })
+    }
+}

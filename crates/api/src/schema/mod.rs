@@ -39,6 +39,9 @@ pub struct RequestInfo {
     pub now: DateTime<Utc>,
     /// The language of labels and messages, from `Accept-Language`.
     pub language: Language,
+    /// Where the service is reached, without a trailing slash: `SALKKU_PUBLIC_URL`, or the
+    /// scheme and host of the request itself.
+    pub base_url: String,
 }
 
 /// Builds the schema; `db` is `None` only for exporting the SDL.
@@ -74,6 +77,10 @@ pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> ApiResult<&'a Viewer> {
 
 pub(crate) fn now(ctx: &Context<'_>) -> DateTime<Utc> {
     ctx.data_opt::<RequestInfo>().map_or_else(|| salkku_domain::deadline::to_seconds(Utc::now()), |r| r.now)
+}
+
+pub(crate) fn base_url(ctx: &Context<'_>) -> String {
+    ctx.data_opt::<RequestInfo>().map_or_else(String::new, |r| r.base_url.clone())
 }
 
 pub(crate) fn language(ctx: &Context<'_>) -> Language {

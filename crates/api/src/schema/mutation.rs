@@ -1,20 +1,22 @@
 //! Every change. Each mutation parses and checks all its input first, asks the policy, and then
 //! writes in one transaction, its audit entry included; a mutation that fails changes nothing.
 
-use async_graphql::{Context, Object};
-use salkku_domain::ids::ApplicationId;
+use async_graphql::{Context, ID, Object};
+use salkku_domain::ids::{ApplicationId, CalendarFeedId};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::applications::Transition;
+use salkku_persistence::calendar_feeds::{self, NewCalendarFeed};
 use salkku_persistence::{
     Actor, Change, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
 };
 
 use super::inputs::*;
 use super::objects::{
-    Application, Commitment, Deadline, FundingProgramme, GrantCall, Organization, Payment, StateAidAllocation,
+    Application, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Organization, Payment,
+    StateAidAllocation,
 };
 use super::policy::{Action, authorize};
-use super::{db, now, viewer};
+use super::{base_url, db, language, now, viewer};
 use crate::error::{ApiError, ApiResult};
 
 pub struct Mutation;
@@ -158,5 +160,39 @@ impl Mutation {
             .await?
             .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;
         Ok(Deadline::new(view, now(ctx)))
+    }
+
+    /// Subscribes the signed-in user to deadlines in a calendar (Outlook, Google Calendar): the
+    /// answer's url is a secret iCalendar address, shown this once.
+    async fn create_calendar_feed(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<CreateCalendarFeedInput>,
+    ) -> ApiResult<CalendarFeed> {
+        let request = input.unwrap_or_default().parse()?;
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::SubscribeCalendar).await?;
+        let token = crate::calendar::new_token().map_err(|e| ApiError::internal(&e))?;
+        let new = NewCalendarFeed {
+            token_hash: crate::calendar::hash(&token),
+            organization: request.organization,
+            application: request.application,
+            kinds: request.kinds,
+            reminder_days: request.reminder_days,
+            language: request.language.unwrap_or_else(|| language(ctx)),
+        };
+        let actor = actor(ctx)?;
+        let feed = calendar_feeds::create(db, &Change::new(&actor, "createCalendarFeed", now(ctx)), new).await?;
+        Ok(CalendarFeed { feed, url: Some(format!("{}{}", base_url(ctx), crate::calendar::path(&token))) })
+    }
+
+    /// Revokes one of the signed-in user's calendar feeds: its address stops working at once.
+    async fn revoke_calendar_feed(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CalendarFeed> {
+        let id = key(&id, "id", CalendarFeedId::from_global)?;
+        let db = db(ctx)?;
+        authorize(db, viewer(ctx)?, Action::SubscribeCalendar).await?;
+        let actor = actor(ctx)?;
+        let feed = calendar_feeds::revoke(db, &Change::new(&actor, "revokeCalendarFeed", now(ctx)), id).await?;
+        Ok(CalendarFeed { feed, url: None })
     }
 }

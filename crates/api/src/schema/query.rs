@@ -10,7 +10,7 @@ use salkku_persistence::allocations::{self, AllocationCursor};
 use salkku_persistence::application_list::{self, ApplicationCursor, OrderField, SortKey};
 use salkku_persistence::calls::{self, GrantCallCursor};
 use salkku_persistence::organizations::{self, OrganizationCursor};
-use salkku_persistence::{deadlines, portfolio, programmes, regions};
+use salkku_persistence::{calendar_feeds, deadlines, portfolio, programmes, regions};
 
 use super::connection::{self, Page};
 use super::inputs::{
@@ -18,8 +18,8 @@ use super::inputs::{
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, AuditEntry, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization, PortfolioSummary,
-    Region, Share, StateAidAllocation, Viewer,
+    Application, AuditEntry, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization,
+    PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
@@ -55,7 +55,7 @@ impl Query {
             NodeKind::StateAidAllocation => {
                 l.load_one(AllocationId(global.key)).await?.map(|a| Node::StateAidAllocation(StateAidAllocation(a)))
             }
-            NodeKind::BudgetLine | NodeKind::Payment | NodeKind::Deadline => None,
+            NodeKind::BudgetLine | NodeKind::Payment | NodeKind::Deadline | NodeKind::CalendarFeed => None,
         })
     }
 
@@ -214,6 +214,13 @@ impl Query {
         let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
         let figures = portfolio::summary(db(ctx)?.conn(), &filter).await?;
         Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
+    }
+
+    /// The signed-in user's calendar feeds that still work, oldest first (their urls are not
+    /// shown again).
+    async fn calendar_feeds(&self, ctx: &Context<'_>) -> ApiResult<Vec<CalendarFeed>> {
+        let feeds = calendar_feeds::of_owner(db(ctx)?.conn(), &viewer(ctx)?.subject).await?;
+        Ok(feeds.into_iter().map(|feed| CalendarFeed { feed, url: None }).collect())
     }
 
     /// Every change, newest first: who, when, which mutation on which objects, the values

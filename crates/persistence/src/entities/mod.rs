@@ -6,6 +6,7 @@ pub mod application;
 pub mod application_region;
 pub mod audit;
 pub mod budget_line;
+pub mod calendar_feed;
 pub mod commitment;
 pub mod deadline;
 pub mod grant_call;

@@ -1,0 +1,166 @@
+//! Calendar feeds: a user's secret subscription to deadlines. The token itself is never stored,
+//! only its hash (the API hashes it), so the table cannot leak working links.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::calendar::ReminderDays;
+use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind, OrganizationId};
+use salkku_domain::labels::Language;
+use salkku_domain::{DeadlineKind, Role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::deadlines::DeadlineFilter;
+use crate::entities::{application, calendar_feed as feed, organization};
+use crate::support::referenced;
+use crate::{Change, Db, StoreError, StoreResult, audit};
+
+/// A feed as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CalendarFeed {
+    pub id: CalendarFeedId,
+    pub owner: String,
+    pub organization: Option<OrganizationId>,
+    pub application: Option<ApplicationId>,
+    /// Deadline kinds shown; every kind when empty.
+    pub kinds: Vec<DeadlineKind>,
+    #[serde(serialize_with = "reminder_days")]
+    pub reminder_days: ReminderDays,
+    #[serde(serialize_with = "language")]
+    pub language: Language,
+    pub created_at: DateTime<Utc>,
+}
+
+fn reminder_days<S: serde::Serializer>(d: &ReminderDays, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(d.days())
+}
+
+fn language<S: serde::Serializer>(l: &Language, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(l.code())
+}
+
+impl CalendarFeed {
+    /// Which deadlines the feed shows.
+    pub fn filter(&self) -> DeadlineFilter {
+        DeadlineFilter {
+            kinds: self.kinds.clone(),
+            region: None,
+            organization: self.organization,
+            application: self.application,
+        }
+    }
+}
+
+impl TryFrom<feed::Model> for CalendarFeed {
+    type Error = StoreError;
+    fn try_from(m: feed::Model) -> StoreResult<Self> {
+        let corrupt = |e: salkku_domain::DomainError| StoreError::corrupt(e.to_string());
+        Ok(CalendarFeed {
+            id: CalendarFeedId(m.id),
+            owner: m.owner_subject,
+            organization: m.organization_id.map(OrganizationId),
+            application: m.application_id.map(ApplicationId),
+            kinds: m
+                .kinds
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(DeadlineKind::parse)
+                .collect::<Result<_, _>>()
+                .map_err(corrupt)?,
+            reminder_days: ReminderDays::new(i64::from(m.reminder_days)).map_err(corrupt)?,
+            language: Language::parse(&m.language).map_err(corrupt)?,
+            created_at: m.created_at,
+        })
+    }
+}
+
+/// A feed about to be created, for `change.actor`.
+#[derive(Debug, Clone)]
+pub struct NewCalendarFeed {
+    /// Hex SHA-256 of the secret token.
+    pub token_hash: String,
+    pub organization: Option<OrganizationId>,
+    pub application: Option<ApplicationId>,
+    pub kinds: Vec<DeadlineKind>,
+    pub reminder_days: ReminderDays,
+    pub language: Language,
+}
+
+/// Creates a feed owned by the actor, recorded in the audit log (without its token).
+pub async fn create(db: &Db, change: &Change<'_>, new: NewCalendarFeed) -> StoreResult<CalendarFeed> {
+    let tx = db.begin_write().await?;
+    if let Some(org) = new.organization {
+        referenced::<organization::Entity, _>(&*tx, "organizationId", NodeKind::Organization, org.0).await?;
+    }
+    if let Some(app) = new.application {
+        referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
+    }
+    let mut kinds = new.kinds;
+    kinds.sort();
+    kinds.dedup();
+    let row = feed::ActiveModel {
+        token_hash: Set(new.token_hash),
+        owner_subject: Set(change.actor.subject.clone()),
+        organization_id: Set(new.organization.map(|o| o.0)),
+        application_id: Set(new.application.map(|a| a.0)),
+        kinds: Set(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")),
+        reminder_days: Set(i32::from(new.reminder_days.days())),
+        language: Set(new.language.code().to_owned()),
+        created_at: Set(change.at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    let created = CalendarFeed::try_from(row)?;
+    audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// The owner's feeds that still work, oldest first.
+pub async fn of_owner<C: ConnectionTrait>(c: &C, owner: &str) -> StoreResult<Vec<CalendarFeed>> {
+    feed::Entity::find()
+        .filter(feed::Column::OwnerSubject.eq(owner))
+        .filter(feed::Column::RevokedAt.is_null())
+        .order_by_asc(feed::Column::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(CalendarFeed::try_from)
+        .collect()
+}
+
+/// The working feed with this token hash.
+pub async fn by_token_hash<C: ConnectionTrait>(c: &C, token_hash: &str) -> StoreResult<Option<CalendarFeed>> {
+    feed::Entity::find()
+        .filter(feed::Column::TokenHash.eq(token_hash))
+        .filter(feed::Column::RevokedAt.is_null())
+        .one(c)
+        .await?
+        .map(CalendarFeed::try_from)
+        .transpose()
+}
+
+/// Revokes a feed: its link stops working at once. Only its owner may, or an admin; to anyone
+/// else the feed does not exist, so that feed IDs reveal nothing.
+pub async fn revoke(db: &Db, change: &Change<'_>, id: CalendarFeedId) -> StoreResult<CalendarFeed> {
+    let tx = db.begin_write().await?;
+    let not_found = || StoreError::NotFound { kind: NodeKind::CalendarFeed, key: id.0 };
+    let row = feed::Entity::find_by_id(id.0).one(&*tx).await?.ok_or_else(not_found)?;
+    if row.revoked_at.is_some() || (row.owner_subject != change.actor.subject && change.actor.role != Role::Admin) {
+        return Err(not_found());
+    }
+    let revoked = CalendarFeed::try_from(row)?;
+    let updated = feed::Entity::update_many()
+        .col_expr(feed::Column::RevokedAt, Expr::value(change.at))
+        .filter(feed::Column::Id.eq(id.0))
+        .filter(feed::Column::RevokedAt.is_null())
+        .exec(&*tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(not_found());
+    }
+    audit::record(&*tx, change, &[revoked.id.global()], Some(&revoked), None::<&()>).await?;
+    tx.commit().await?;
+    Ok(revoked)
+}
