@@ -10,6 +10,7 @@ mod calendar;
 mod deadlines;
 mod demo;
 mod errors;
+mod export;
 mod fixtures;
 mod fuzz;
 mod graphiql;

@@ -121,6 +121,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Duplicate { field, .. } => ApiError::bad_input(field, message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
+            StoreError::TooMany { .. } => ApiError::limit(message),
             StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Database(_) => ApiError::internal(&e),
         }
     }

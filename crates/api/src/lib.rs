@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod graphiql;
 pub mod observe;
 pub mod schema;

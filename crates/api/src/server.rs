@@ -224,7 +224,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz))
         .route("/metrics", web::get().to(metrics))
-        .route("/calendar/{file}", web::get().to(crate::calendar::feed));
+        .route("/calendar/{file}", web::get().to(crate::calendar::feed))
+        .route("/export/{file}", web::get().to(crate::export::applications));
 }
 
 /// SIGTERM (Kubernetes, systemd) or Ctrl-C.
@@ -286,13 +287,13 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// What every GraphQL reply of one request carries: its id, and where its errors are counted.
-struct Reply {
+pub(crate) struct Reply {
     request_id: RequestId,
     metrics: Arc<Metrics>,
 }
 
 impl Reply {
-    fn of(state: &AppState, req: &HttpRequest) -> Reply {
+    pub(crate) fn of(state: &AppState, req: &HttpRequest) -> Reply {
         use actix_web::HttpMessage;
         let request_id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(RequestId::generate);
         Reply { request_id, metrics: state.metrics.clone() }
@@ -314,7 +315,7 @@ impl Reply {
     }
 
     /// A response that carries only errors, in the GraphQL response format.
-    fn error(&self, status: StatusCode, error: ApiError) -> HttpResponse {
+    pub(crate) fn error(&self, status: StatusCode, error: ApiError) -> HttpResponse {
         let graphql_error: async_graphql::Error = error.into();
         let mut server_error = graphql_error.into_server_error(async_graphql::Pos::default());
         server_error.locations.clear();
@@ -356,15 +357,9 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, mut payload:
 async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let reply = Reply::of(&state, &req);
     let now = state.clock.now();
-    let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
-    let viewer = match auth::bearer(authorization) {
-        None => None,
-        Some(Err(e)) => return reply.error(StatusCode::UNAUTHORIZED, e),
-        // Tokens live in real time, whatever the service's clock says.
-        Some(Ok(token)) => match state.tokens.verify(token, chrono::Utc::now()) {
-            Ok(viewer) => Some(viewer),
-            Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
-        },
+    let viewer = match authenticate(&state, &req) {
+        Ok(viewer) => viewer,
+        Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
     };
     let batch = match read_request(&req, &body) {
         Ok(batch) => batch,
@@ -398,6 +393,17 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
             StatusCode::SERVICE_UNAVAILABLE,
             ApiError::limit(format!("time limit exceeded: a request may run {} ms", limit.as_millis())),
         ),
+    }
+}
+
+/// The signed-in user of a request: none without a bearer token, an error for a bad one.
+pub(crate) fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Option<auth::Viewer>, ApiError> {
+    let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
+    match auth::bearer(authorization) {
+        None => Ok(None),
+        Some(Err(e)) => Err(e),
+        // Tokens live in real time, whatever the service's clock says.
+        Some(Ok(token)) => state.tokens.verify(token, chrono::Utc::now()).map(Some),
     }
 }
 

@@ -40,6 +40,10 @@ pub enum StoreError {
     )]
     Overpayment { amount: String, would_be: String, allocated: String },
 
+    /// A request would read more rows than it may.
+    #[error("{found} {what} match; a report holds at most {limit}: narrow the filter")]
+    TooMany { what: &'static str, found: u64, limit: u64 },
+
     /// An export or import could not be read or written.
     #[error("{0}")]
     Backup(String),

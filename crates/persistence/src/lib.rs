@@ -21,6 +21,7 @@ pub mod db;
 pub mod deadlines;
 pub mod entities;
 pub mod error;
+pub mod finance_report;
 pub mod idempotency;
 pub mod organizations;
 pub mod paging;
