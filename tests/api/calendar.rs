@@ -93,7 +93,7 @@ on_both! {
         let coordinator = app.token(Role::Coordinator, None);
         let created = app.ok(&coordinator, CREATE, json!({ "input": { "applicationId": monni["id"], "reminderDays": 3 } })).await;
         let feed = &created["createCalendarFeed"];
-        assert_eq!((feed["reminderDays"].as_i64(), feed["language"].as_str(), feed["application"]["name"].as_str()), (Some(3), Some("FI"), Some("MONNI")));
+        assert_eq!((feed["reminderDays"].as_i64(), feed["language"].as_str(), feed["application"]["name"].as_str()), (Some(3), Some("EN"), Some("MONNI")), "the request's language");
         let url = feed["url"].as_str().unwrap();
         assert!(url.starts_with(&format!("{}/calendar/", app.url)) && url.ends_with(".ics"), "{url}");
 

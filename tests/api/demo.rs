@@ -56,7 +56,7 @@ on_both! {
     async fn the_ministry_sees_the_2020_portfolio_by_status_and_region_adding_up_to_the_cent(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let ministry = app.token(salkku_domain::Role::Ministry, None);
-        let p = app.ok(&ministry, PORTFOLIO_2020, json!({})).await["portfolio"].clone();
+        let p = app.graphql_in(None, Some(&ministry), PORTFOLIO_2020, json!({})).await.data()["portfolio"].clone();
         assert_eq!(p["applicationCount"], 3);
         assert_eq!((p["totalCost"].as_str(), p["stateAidRequested"].as_str(), p["stateAidGranted"].as_str()), (Some("4000000.00"), Some("3820000.00"), Some("1200000.00")));
         assert_eq!((p["selfFundingRequired"].as_str(), p["selfFundingCommitted"].as_str()), (Some("180000.00"), Some("110000.00")));

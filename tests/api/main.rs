@@ -14,6 +14,7 @@ mod export;
 mod fixtures;
 mod fuzz;
 mod graphiql;
+mod languages;
 mod lifecycle;
 mod limits;
 mod lists;

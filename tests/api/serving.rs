@@ -22,7 +22,7 @@ on_both! {
 
     async fn regions_list_every_current_region(t: TestDatabase) {
         let app = TestApp::start(t).await;
-        let answer = app.graphql(Some(&app.admin()), "{ regions { code name } }", json!({})).await;
+        let answer = app.graphql_in(None, Some(&app.admin()), "{ regions { code name } }", json!({})).await;
         let regions = answer.data()["regions"].as_array().unwrap().clone();
         assert_eq!(regions.len(), 19);
         assert_eq!(regions[12], json!({ "code": "14", "name": "Etelä-Pohjanmaa" }));

@@ -62,6 +62,14 @@ impl Answer {
     }
 }
 
+/// A client that asks for English: tests read the English messages and labels; the tests of
+/// Finnish (the default) and Swedish ask for those, or send no Accept-Language at all.
+fn english_client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ACCEPT_LANGUAGE, reqwest::header::HeaderValue::from_static("en"));
+    reqwest::Client::builder().default_headers(headers).build().expect("an HTTP client")
+}
+
 impl TestApp {
     /// Starts salkku on `database` with its clock fixed at `now`.
     pub async fn start_at(database: TestDatabase, now: DateTime<Utc>) -> TestApp {
@@ -90,7 +98,7 @@ impl TestApp {
             App::bind(state.clone(), settings.addr, settings.workers, settings.shutdown).expect("bind a free port");
         let url = format!("http://{}", app.addr());
         tokio::spawn(app.run_until_stopped());
-        TestApp { url, client: reqwest::Client::new(), state, statements, _database: database }
+        TestApp { url, client: english_client(), state, statements, _database: database }
     }
 
     /// Starts salkku as of 19 May 2020, the demo's present.
@@ -140,6 +148,28 @@ impl TestApp {
         let status = response.status().as_u16();
         let body = response.json::<Value>().await.expect("a JSON body");
         Answer { status, body }
+    }
+
+    /// Sends a GraphQL request in `language` (an Accept-Language value), or with no
+    /// Accept-Language at all.
+    pub async fn graphql_in(
+        &self,
+        language: Option<&str>,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Answer {
+        let body = json!({ "query": query, "variables": variables });
+        let mut request = reqwest::Client::new().post(format!("{}/graphql", self.url)).json(&body);
+        if let Some(language) = language {
+            request = request.header(reqwest::header::ACCEPT_LANGUAGE, language);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        let status = response.status().as_u16();
+        Answer { status, body: response.json::<Value>().await.expect("a JSON body") }
     }
 
     /// Sends a request that must succeed; returns its `data`.

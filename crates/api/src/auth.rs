@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
+use salkku_domain::{Role, message};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{JwtAlgorithm, JwtSettings, MIN_SECRET_BYTES};
@@ -205,9 +205,11 @@ impl Tokens {
 
     fn key_for(&self, token: &str) -> Result<&DecodingKey, ApiError> {
         let refused = || {
-            ApiError::unauthenticated(format!(
-                "token algorithm is not accepted: this service accepts {}",
-                self.algorithm.name()
+            let accepted = self.algorithm.name();
+            ApiError::unauthenticated(message!(
+                fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
+                sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
+                en: "token algorithm is not accepted: this service accepts {accepted}",
             ))
         };
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
@@ -216,7 +218,11 @@ impl Tokens {
             if named_algorithm(token).is_some_and(|alg| alg != self.algorithm.name()) {
                 refused()
             } else {
-                ApiError::unauthenticated("token is malformed: send a JWT as Authorization: Bearer <token>")
+                ApiError::unauthenticated(message!(
+                    fi: "tunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
+                    sv: "token är felaktig: skicka en JWT som Authorization: Bearer <token>",
+                    en: "token is malformed: send a JWT as Authorization: Bearer <token>",
+                ))
             }
         })?;
         if header.alg != jwt_algorithm(self.algorithm) {
@@ -231,7 +237,11 @@ impl Tokens {
                     None => default.as_ref(),
                 };
                 chosen.ok_or_else(|| {
-                    ApiError::unauthenticated("token is signed with a key (kid) this service does not know")
+                    ApiError::unauthenticated(message!(
+                        fi: "tunniste on allekirjoitettu avaimella (kid), jota tämä palvelu ei tunne",
+                        sv: "token är signerad med en nyckel (kid) som den här tjänsten inte känner",
+                        en: "token is signed with a key (kid) this service does not know",
+                    ))
                 })
             }
         }
@@ -241,42 +251,94 @@ impl Tokens {
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Viewer, ApiError> {
         let key = self.key_for(token)?;
         let data = jsonwebtoken::decode::<Received>(token, key, &self.validation).map_err(|e| {
+            let accepted = self.algorithm.name();
             ApiError::unauthenticated(match e.kind() {
-                ErrorKind::ExpiredSignature => "token expired: get a new one".to_owned(),
-                ErrorKind::ImmatureSignature => "token not yet valid: its nbf is in the future".to_owned(),
-                ErrorKind::InvalidSignature => "token signature is invalid".to_owned(),
-                ErrorKind::InvalidIssuer => "token issuer is not accepted here".to_owned(),
-                ErrorKind::InvalidAudience => "token audience is not this service".to_owned(),
+                ErrorKind::ExpiredSignature => message!(
+                    fi: "tunniste on vanhentunut: hanki uusi",
+                    sv: "token har gått ut: skaffa en ny",
+                    en: "token expired: get a new one",
+                ),
+                ErrorKind::ImmatureSignature => message!(
+                    fi: "tunniste ei ole vielä voimassa: sen nbf on tulevaisuudessa",
+                    sv: "token är inte giltig ännu: dess nbf ligger i framtiden",
+                    en: "token not yet valid: its nbf is in the future",
+                ),
+                ErrorKind::InvalidSignature => message!(
+                    fi: "tunnisteen allekirjoitus on virheellinen",
+                    sv: "tokenets signatur är ogiltig",
+                    en: "token signature is invalid",
+                ),
+                ErrorKind::InvalidIssuer => message!(
+                    fi: "tunnisteen myöntäjää ei hyväksytä täällä",
+                    sv: "tokenets utfärdare godtas inte här",
+                    en: "token issuer is not accepted here",
+                ),
+                ErrorKind::InvalidAudience => message!(
+                    fi: "tunnistetta ei ole tarkoitettu tälle palvelulle",
+                    sv: "token är inte avsedd för den här tjänsten",
+                    en: "token audience is not this service",
+                ),
                 ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm | ErrorKind::InvalidAlgorithmName => {
-                    format!("token algorithm is not accepted: this service accepts {}", self.algorithm.name())
+                    message!(
+                        fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
+                        sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
+                        en: "token algorithm is not accepted: this service accepts {accepted}",
+                    )
                 }
-                ErrorKind::MissingRequiredClaim(claim) => format!("token lacks the required claim {claim:?}"),
-                ErrorKind::InvalidClaimFormat(claim) => format!("token claim {claim:?} is malformed"),
-                _ => "token is malformed: send a JWT as Authorization: Bearer <token>".to_owned(),
+                ErrorKind::MissingRequiredClaim(claim) => message!(
+                    fi: "tunnisteesta puuttuu pakollinen väite {claim:?}",
+                    sv: "token saknar det obligatoriska anspråket {claim:?}",
+                    en: "token lacks the required claim {claim:?}",
+                ),
+                ErrorKind::InvalidClaimFormat(claim) => message!(
+                    fi: "tunnisteen väite {claim:?} on virheellinen",
+                    sv: "tokenets anspråk {claim:?} är felaktigt",
+                    en: "token claim {claim:?} is malformed",
+                ),
+                _ => message!(
+                    fi: "tunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
+                    sv: "token är felaktig: skicka en JWT som Authorization: Bearer <token>",
+                    en: "token is malformed: send a JWT as Authorization: Bearer <token>",
+                ),
             })
         })?;
         let claims = data.claims;
         if claims.iat.is_some_and(|iat| iat > now.timestamp() + i64::try_from(LEEWAY_SECONDS).unwrap_or(0)) {
-            return Err(ApiError::unauthenticated("token was issued in the future (iat): check the issuer's clock"));
+            return Err(ApiError::unauthenticated(message!(
+                fi: "tunniste on myönnetty tulevaisuudessa (iat): tarkista myöntäjän kello",
+                sv: "token utfärdades i framtiden (iat): kontrollera utfärdarens klocka",
+                en: "token was issued in the future (iat): check the issuer's clock",
+            )));
         }
-        let claimed_role =
-            claims.role.ok_or_else(|| ApiError::unauthenticated("token lacks the required claim \"role\""))?;
-        let role = parse_role(&claimed_role).ok_or_else(|| {
-            ApiError::unauthenticated(format!(
-                "token role {:?} is unknown: use coordinator, finance, ministry or admin",
-                claimed_role.chars().take(40).collect::<String>()
+        let claimed_role = claims.role.ok_or_else(|| {
+            ApiError::unauthenticated(message!(
+                fi: "tunnisteesta puuttuu pakollinen väite \"role\"",
+                sv: "token saknar det obligatoriska anspråket \"role\"",
+                en: "token lacks the required claim \"role\"",
             ))
         })?;
-        let organization = claims
-            .org
-            .as_deref()
-            .map(OrganizationId::from_global)
-            .transpose()
-            .map_err(|_| ApiError::unauthenticated("token org is not an organisation ID"))?;
-        let subject = claims
-            .sub
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| ApiError::unauthenticated("token subject (sub) is empty"))?;
+        let role = parse_role(&claimed_role).ok_or_else(|| {
+            let shown: String = claimed_role.chars().take(40).collect();
+            ApiError::unauthenticated(message!(
+                fi: "tunnisteen rooli {shown:?} on tuntematon: käytä roolia coordinator, finance, ministry tai admin",
+                sv: "tokenets roll {shown:?} är okänd: använd coordinator, finance, ministry eller admin",
+                en: "token role {shown:?} is unknown: use coordinator, finance, ministry or admin",
+            ))
+        })?;
+        let organization = claims.org.as_deref().map(OrganizationId::from_global).transpose().map_err(|_| {
+            ApiError::unauthenticated(message!(
+                fi: "tunnisteen org ei ole organisaation tunniste",
+                sv: "tokenets org är inget organisations-ID",
+                en: "token org is not an organisation ID",
+            ))
+        })?;
+        let subject = claims.sub.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+            ApiError::unauthenticated(message!(
+                fi: "tunnisteen käyttäjä (sub) on tyhjä",
+                sv: "tokenets subjekt (sub) är tomt",
+                en: "token subject (sub) is empty",
+            ))
+        })?;
         Ok(Viewer { subject, role, organization })
     }
 }
@@ -307,7 +369,13 @@ pub fn bearer(header: Option<&str>) -> Option<Result<&str, ApiError>> {
         .or_else(|| value.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthenticated("the Authorization header must be \"Bearer <token>\""));
+        .ok_or_else(|| {
+            ApiError::unauthenticated(message!(
+                fi: "Authorization-otsakkeen on oltava \"Bearer <token>\"",
+                sv: "Authorization-huvudet måste vara \"Bearer <token>\"",
+                en: "the Authorization header must be \"Bearer <token>\"",
+            ))
+        });
     Some(token)
 }
 
@@ -338,7 +406,7 @@ mod tests {
     fn an_expired_token_says_so() {
         let t = tokens();
         let token = t.mint("arto", Role::Ministry, None, Duration::seconds(-120), now()).unwrap();
-        assert_eq!(t.verify(&token, now()).unwrap_err().message, "token expired: get a new one");
+        assert_eq!(t.verify(&token, now()).unwrap_err().message.to_string(), "token expired: get a new one");
     }
 
     #[test]
@@ -352,7 +420,7 @@ mod tests {
     fn a_token_signed_with_another_secret_is_refused() {
         let other = Tokens::new(&JwtSettings::hs256("another-secret-another-secret-another-secret")).unwrap();
         let token = other.mint("x", Role::Admin, None, Duration::hours(1), now()).unwrap();
-        assert_eq!(tokens().verify(&token, now()).unwrap_err().message, "token signature is invalid");
+        assert_eq!(tokens().verify(&token, now()).unwrap_err().message.to_string(), "token signature is invalid");
     }
 
     #[test]

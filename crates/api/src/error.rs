@@ -6,7 +6,8 @@
 //! input). An internal failure is logged with a correlation id and shown only as that id.
 
 use async_graphql::ErrorExtensions;
-use salkku_domain::DomainError;
+use salkku_domain::messages::Message;
+use salkku_domain::{DomainError, message};
 use salkku_persistence::StoreError;
 
 /// The contract's error codes.
@@ -38,42 +39,61 @@ impl ErrorCode {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub code: ErrorCode,
-    pub message: String,
+    /// In every language; the request's is chosen where the response is written.
+    pub message: Message,
     pub field: Option<String>,
     pub correlation_id: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// "`field` must be 0 or more", for counts.
+pub fn at_least_zero(field: &str, got: impl std::fmt::Display) -> Message {
+    message!(
+        fi: "{field} on oltava 0 tai enemmän (annettu {got})",
+        sv: "{field} måste vara 0 eller mer (angivet {got})",
+        en: "{field} must be 0 or more (got {got})",
+    )
+}
+
 impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<Message>) -> Self {
         ApiError { code, message: message.into(), field: None, correlation_id: None }
     }
 
-    pub fn unauthenticated(message: impl Into<String>) -> Self {
+    pub fn unauthenticated(message: impl Into<Message>) -> Self {
         Self::new(ErrorCode::Unauthenticated, message)
     }
 
-    pub fn forbidden(message: impl Into<String>) -> Self {
+    /// No token, where one is needed.
+    pub fn sign_in() -> Self {
+        Self::unauthenticated(message!(
+            fi: "kirjaudu sisään: lähetä Authorization: Bearer <token>",
+            sv: "logga in: skicka Authorization: Bearer <token>",
+            en: "sign in: send Authorization: Bearer <token>",
+        ))
+    }
+
+    pub fn forbidden(message: impl Into<Message>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub fn not_found(message: impl Into<Message>) -> Self {
         Self::new(ErrorCode::NotFound, message)
     }
 
-    pub fn limit(message: impl Into<String>) -> Self {
+    pub fn limit(message: impl Into<Message>) -> Self {
         Self::new(ErrorCode::LimitExceeded, message)
     }
 
     /// Bad input in `field` (a path within the argument, e.g. `lines[2].amount`).
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<Message>) -> Self {
         ApiError { field: Some(field.into()), ..Self::new(ErrorCode::BadUserInput, message) }
     }
 
     /// A rule of the domain broken by the value of `field`.
     pub fn invalid(field: impl Into<String>, error: DomainError) -> Self {
-        Self::bad_input(field, error.to_string())
+        Self::bad_input(field, error.message())
     }
 
     /// Logs the detail under a fresh correlation id; the client sees only the id.
@@ -82,8 +102,21 @@ impl ApiError {
         tracing::error!(correlation_id = %id, detail = ?detail, "internal error");
         ApiError {
             correlation_id: Some(id.clone()),
-            ..Self::new(ErrorCode::Internal, format!("something went wrong on our side; quote {id} when you report it"))
+            ..Self::new(
+                ErrorCode::Internal,
+                message!(
+                    fi: "palvelussa tapahtui virhe; mainitse tunniste {id}, kun ilmoitat siitä",
+                    sv: "något gick fel hos oss; ange {id} när du rapporterar felet",
+                    en: "something went wrong on our side; quote {id} when you report it",
+                ),
+            )
         }
+    }
+
+    /// Names the field at fault.
+    pub fn within_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
     }
 
     /// Prefixes the field path, for errors raised inside a nested input.
@@ -97,7 +130,11 @@ impl ApiError {
 
 impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {
-        async_graphql::Error::new(e.message).extend_with(|_, ext| {
+        // The error itself travels as the source, so that the response can speak the request's
+        // language; the message set here is the English.
+        let mut error = async_graphql::Error::new(e.message.to_string());
+        error.source = Some(std::sync::Arc::new(e.clone()));
+        error.extend_with(|_, ext| {
             ext.set("code", e.code.as_str());
             if let Some(field) = &e.field {
                 ext.set("field", field.as_str());
@@ -111,7 +148,7 @@ impl From<ApiError> for async_graphql::Error {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        let message = e.to_string();
+        let Some(message) = e.message() else { return ApiError::internal(&e) };
         match e {
             StoreError::NotFound { .. } => ApiError::not_found(message),
             StoreError::UnknownReference { field, .. } => ApiError::bad_input(field, message),

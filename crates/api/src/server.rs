@@ -20,6 +20,8 @@ use crate::config::{Secret, Settings};
 use crate::error::{ApiError, ErrorCode};
 use crate::observe::{Metrics, RequestId};
 use crate::schema::{self, RequestInfo, SalkkuSchema};
+use salkku_domain::message;
+use salkku_domain::messages::Message;
 
 /// The media type of GraphQL responses (GraphQL over HTTP).
 pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -290,17 +292,24 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 pub(crate) struct Reply {
     request_id: RequestId,
     metrics: Arc<Metrics>,
+    /// The language error messages are written in, from `Accept-Language`.
+    pub(crate) language: salkku_domain::labels::Language,
 }
 
 impl Reply {
     pub(crate) fn of(state: &AppState, req: &HttpRequest) -> Reply {
         use actix_web::HttpMessage;
         let request_id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(RequestId::generate);
-        Reply { request_id, metrics: state.metrics.clone() }
+        let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let language = salkku_domain::labels::Language::from_accept_language(accept_language);
+        Reply { request_id, metrics: state.metrics.clone(), language }
     }
 
     /// Counts the error's code and tells the client the request id it can quote.
     fn stamp(&self, error: &mut async_graphql::ServerError) {
+        if let Some(ours) = error.source.as_ref().and_then(|s| s.downcast_ref::<ApiError>()) {
+            error.message = ours.message.get(self.language).to_owned();
+        }
         let ext = error.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
             ext.set("code", ErrorCode::BadUserInput.as_str());
@@ -340,13 +349,26 @@ async fn graphql_post(state: web::Data<AppState>, req: HttpRequest, mut payload:
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
-            return reply
-                .error(StatusCode::BAD_REQUEST, ApiError::bad_input("request", "the request body could not be read"));
+            return reply.error(
+                StatusCode::BAD_REQUEST,
+                ApiError::bad_input(
+                    "request",
+                    message!(
+                        fi: "pyynnön runkoa ei voitu lukea",
+                        sv: "begärans innehåll kunde inte läsas",
+                        en: "the request body could not be read",
+                    ),
+                ),
+            );
         };
         if body.len() + chunk.len() > limit {
             return reply.error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ApiError::limit(format!("request size limit exceeded: a request body may hold {limit} bytes")),
+                ApiError::limit(message!(
+                    fi: "pyynnön kokoraja ylittyi: pyynnön runko saa olla enintään {limit} tavua",
+                    sv: "gränsen för begärans storlek överskreds: en begäran får vara högst {limit} byte",
+                    en: "request size limit exceeded: a request body may hold {limit} bytes",
+                )),
             );
         }
         body.extend_from_slice(&chunk);
@@ -368,15 +390,15 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
     if let BatchRequest::Batch(requests) = &batch
         && requests.len() > state.limits.batch
     {
-        let message = format!(
-            "batch limit exceeded: at most {} operations in a batch (got {})",
-            state.limits.batch,
-            requests.len()
+        let (limit, got) = (state.limits.batch, requests.len());
+        let message = message!(
+            fi: "eräraja ylittyi: erässä saa olla enintään {limit} operaatiota (annettu {got})",
+            sv: "gränsen för satser överskreds: högst {limit} operationer i en sats (angivet {got})",
+            en: "batch limit exceeded: at most {limit} operations in a batch (got {got})",
         );
         return reply.error(StatusCode::BAD_REQUEST, ApiError::limit(message));
     }
-    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = salkku_domain::labels::Language::from_accept_language(accept_language);
+    let language = reply.language;
     let mut batch = batch
         .data(RequestInfo { now, language, base_url: base_url(&state, &req) })
         .data(crate::schema::loaders::new(state.db.clone()))
@@ -389,10 +411,14 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         Ok(response) => respond(response, MediaType::accepted(&req), &reply),
         // Dropping the execution drops its queries; PostgreSQL's statement timeout, set to the same
         // limit, stops what the server had already started.
-        Err(_) => reply.error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::limit(format!("time limit exceeded: a request may run {} ms", limit.as_millis())),
-        ),
+        Err(_) => reply.error(StatusCode::SERVICE_UNAVAILABLE, {
+            let ms = limit.as_millis();
+            ApiError::limit(message!(
+                fi: "aikaraja ylittyi: pyyntö saa kestää {ms} ms",
+                sv: "tidsgränsen överskreds: en begäran får pågå {ms} ms",
+                en: "time limit exceeded: a request may run {ms} ms",
+            ))
+        }),
     }
 }
 
@@ -419,10 +445,15 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON
 /// body (one request or a batch).
 fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusCode, ApiError)> {
-    let bad = |message: String| (StatusCode::BAD_REQUEST, ApiError::bad_input("request", message));
+    let bad = |message: Message| (StatusCode::BAD_REQUEST, ApiError::bad_input("request", message));
     if req.method() == actix_web::http::Method::GET {
-        let request = async_graphql::http::parse_query_string(req.query_string())
-            .map_err(|e| bad(format!("the query string is not a GraphQL request: {e}")))?;
+        let request = async_graphql::http::parse_query_string(req.query_string()).map_err(|e| {
+            bad(message!(
+                fi: "kyselymerkkijono ei ole GraphQL-pyyntö: {e}",
+                sv: "frågesträngen är ingen GraphQL-begäran: {e}",
+                en: "the query string is not a GraphQL request: {e}",
+            ))
+        })?;
         refuse_mutation_over_get(&request)?;
         return Ok(BatchRequest::Single(request));
     }
@@ -431,11 +462,23 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusC
     if media_type != "application/json" && media_type != GRAPHQL_RESPONSE {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::bad_input("request", "send the request as Content-Type: application/json"),
+            ApiError::bad_input(
+                "request",
+                message!(
+                    fi: "lähetä pyyntö muodossa Content-Type: application/json",
+                    sv: "skicka begäran som Content-Type: application/json",
+                    en: "send the request as Content-Type: application/json",
+                ),
+            ),
         ));
     }
-    serde_json::from_slice::<BatchRequest>(body)
-        .map_err(|e| bad(format!("the body is not a GraphQL request in JSON: {e}")))
+    serde_json::from_slice::<BatchRequest>(body).map_err(|e| {
+        bad(message!(
+            fi: "runko ei ole JSON-muotoinen GraphQL-pyyntö: {e}",
+            sv: "innehållet är ingen GraphQL-begäran i JSON: {e}",
+            en: "the body is not a GraphQL request in JSON: {e}",
+        ))
+    })
 }
 
 /// GraphQL over HTTP: `GET` may only read.
@@ -450,7 +493,14 @@ fn refuse_mutation_over_get(request: &Request) -> Result<(), (StatusCode, ApiErr
     if operation.is_some_and(|op| op.node.ty == OperationType::Mutation) {
         return Err((
             StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::bad_input("request", "mutations must be sent with POST"),
+            ApiError::bad_input(
+                "request",
+                message!(
+                    fi: "muutokset (mutation) on lähetettävä POST-pyyntönä",
+                    sv: "mutationer måste skickas med POST",
+                    en: "mutations must be sent with POST",
+                ),
+            ),
         ));
     }
     Ok(())

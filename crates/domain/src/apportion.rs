@@ -20,20 +20,29 @@ const MAX_WEIGHT_UNITS: i128 = 1_000_000_000_000 * 1_000_000;
 fn weight_units(weight: Decimal, position: usize) -> Result<i128, DomainError> {
     let w = weight.normalize();
     if w.is_sign_negative() && !w.is_zero() {
-        return Err(DomainError::InvalidApportionment(format!(
-            "weight {} ({w}) is negative: weights are zero or more",
-            position + 1
+        let n = position + 1;
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "paino {n} ({w}) on negatiivinen: painot ovat nolla tai enemmän",
+            sv: "vikt {n} ({w}) är negativ: vikter är noll eller mer",
+            en: "weight {n} ({w}) is negative: weights are zero or more",
         )));
     }
     if w.scale() > WEIGHT_DECIMALS {
-        return Err(DomainError::InvalidApportionment(format!(
-            "weight {} ({w}) has more than {WEIGHT_DECIMALS} decimals",
-            position + 1
+        let n = position + 1;
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "painossa {n} ({w}) on yli {WEIGHT_DECIMALS} desimaalia",
+            sv: "vikt {n} ({w}) har fler än {WEIGHT_DECIMALS} decimaler",
+            en: "weight {n} ({w}) has more than {WEIGHT_DECIMALS} decimals",
         )));
     }
     let units = w.mantissa().abs() * 10_i128.pow(WEIGHT_DECIMALS - w.scale());
     if units > MAX_WEIGHT_UNITS {
-        return Err(DomainError::InvalidApportionment(format!("weight {} ({w}) is above 10^12", position + 1)));
+        let n = position + 1;
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "paino {n} ({w}) on yli 10^12",
+            sv: "vikt {n} ({w}) är över 10^12",
+            en: "weight {n} ({w}) is above 10^12",
+        )));
     }
     Ok(units)
 }
@@ -42,20 +51,34 @@ fn weight_units(weight: Decimal, position: usize) -> Result<i128, DomainError> {
 /// parts sum exactly to `amount`.
 pub fn apportion(amount: Money, weights: &[Decimal]) -> Result<Vec<Money>, DomainError> {
     if amount.is_negative() {
-        return Err(DomainError::InvalidApportionment(format!(
-            "{amount} is negative: only an amount of zero or more can be split"
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "{amount} on negatiivinen: vain nollan tai suuremman summan voi jakaa",
+            sv: "{amount} är negativt: bara ett belopp på noll eller mer kan fördelas",
+            en: "{amount} is negative: only an amount of zero or more can be split",
         )));
     }
     if weights.is_empty() {
-        return Err(DomainError::InvalidApportionment("give at least one weight".into()));
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "anna vähintään yksi paino",
+            sv: "ange minst en vikt",
+            en: "give at least one weight",
+        )));
     }
     if weights.len() > MAX_WEIGHTS {
-        return Err(DomainError::InvalidApportionment(format!("at most {MAX_WEIGHTS} weights can be given")));
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "painoja voi antaa enintään {MAX_WEIGHTS}",
+            sv: "högst {MAX_WEIGHTS} vikter kan anges",
+            en: "at most {MAX_WEIGHTS} weights can be given",
+        )));
     }
     let units = weights.iter().enumerate().map(|(i, w)| weight_units(*w, i)).collect::<Result<Vec<_>, _>>()?;
     let total_units: i128 = units.iter().sum();
     if total_units == 0 {
-        return Err(DomainError::InvalidApportionment("at least one weight must be above zero".into()));
+        return Err(DomainError::InvalidApportionment(crate::message!(
+            fi: "vähintään yhden painon on oltava yli nollan",
+            sv: "minst en vikt måste vara över noll",
+            en: "at least one weight must be above zero",
+        )));
     }
 
     // amount ≤ 10¹⁴ cents and each weight ≤ 10¹⁸ units: the products stay far inside i128.

@@ -27,7 +27,11 @@ impl BudgetLine {
     ) -> Result<Self, DomainError> {
         check_year(year)?;
         if amount.is_negative() {
-            return Err(DomainError::InvalidMoney(format!("{amount} is negative: a cost is zero or more")));
+            return Err(DomainError::InvalidMoney(crate::message!(
+                fi: "{amount} on negatiivinen: kustannus on nolla tai enemmän",
+                sv: "{amount} är negativt: en kostnad är noll eller mer",
+                en: "{amount} is negative: a cost is zero or more",
+            )));
         }
         Ok(BudgetLine { category, year, description, amount })
     }
@@ -37,10 +41,11 @@ pub fn check_year(year: i32) -> Result<i32, DomainError> {
     if YEARS.contains(&year) {
         Ok(year)
     } else {
-        Err(DomainError::InvalidPeriod(format!(
-            "{year} is not a plausible year: use a year from {} to {}",
-            YEARS.start(),
-            YEARS.end()
+        let (first, last) = (YEARS.start(), YEARS.end());
+        Err(DomainError::InvalidPeriod(crate::message!(
+            fi: "{year} ei ole uskottava vuosi: käytä vuotta väliltä {first}–{last}",
+            sv: "{year} är inget rimligt år: använd ett år mellan {first} och {last}",
+            en: "{year} is not a plausible year: use a year from {first} to {last}",
         )))
     }
 }

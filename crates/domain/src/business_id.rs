@@ -14,8 +14,10 @@ const WEIGHTS: [u32; 7] = [7, 9, 10, 5, 8, 4, 2];
 impl BusinessId {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let bad_form = || {
-            DomainError::InvalidBusinessId(format!(
-                "{input:?} is not a business ID: write seven digits, a hyphen and the check digit, e.g. \"0116297-6\""
+            DomainError::InvalidBusinessId(crate::message!(
+                fi: "{input:?} ei ole Y-tunnus: kirjoita seitsemän numeroa, yhdysmerkki ja tarkistusnumero, esim. \"0116297-6\"",
+                sv: "{input:?} är inget FO-nummer: skriv sju siffror, bindestreck och kontrollsiffran, t.ex. \"0116297-6\"",
+                en: "{input:?} is not a business ID: write seven digits, a hyphen and the check digit, e.g. \"0116297-6\"",
             ))
         };
         let (body, check) = input.split_once('-').ok_or_else(bad_form)?;
@@ -23,14 +25,18 @@ impl BusinessId {
             return Err(bad_form());
         }
         let expected = check_digit(body).ok_or_else(|| {
-            DomainError::InvalidBusinessId(format!(
-                "{input:?} is not a valid business ID: no check digit fits its first seven digits"
+            DomainError::InvalidBusinessId(crate::message!(
+                fi: "{input:?} ei ole kelvollinen Y-tunnus: sen seitsemälle ensimmäiselle numerolle ei ole tarkistusnumeroa",
+                sv: "{input:?} är inget giltigt FO-nummer: ingen kontrollsiffra passar dess sju första siffror",
+                en: "{input:?} is not a valid business ID: no check digit fits its first seven digits",
             ))
         })?;
         let given = check.bytes().next().map(|b| u32::from(b - b'0'));
         if given != Some(expected) {
-            return Err(DomainError::InvalidBusinessId(format!(
-                "{input:?} is not a valid business ID: the check digit should be {expected}"
+            return Err(DomainError::InvalidBusinessId(crate::message!(
+                fi: "{input:?} ei ole kelvollinen Y-tunnus: tarkistusnumeron pitäisi olla {expected}",
+                sv: "{input:?} är inget giltigt FO-nummer: kontrollsiffran borde vara {expected}",
+                en: "{input:?} is not a valid business ID: the check digit should be {expected}",
             )));
         }
         Ok(BusinessId(input.to_owned()))

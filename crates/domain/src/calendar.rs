@@ -16,7 +16,11 @@ pub struct ReminderDays(u8);
 impl ReminderDays {
     pub fn new(days: i64) -> Result<Self, DomainError> {
         u8::try_from(days).ok().filter(|d| *d <= MAX_REMINDER_DAYS).map(ReminderDays).ok_or_else(|| {
-            DomainError::InvalidCode(format!("reminderDays is from 0 to {MAX_REMINDER_DAYS} (got {days})"))
+            DomainError::InvalidCode(crate::message!(
+                fi: "reminderDays on 0–{MAX_REMINDER_DAYS} (annettu {days})",
+                sv: "reminderDays är 0–{MAX_REMINDER_DAYS} (angivet {days})",
+                en: "reminderDays is from 0 to {MAX_REMINDER_DAYS} (got {days})",
+            ))
         })
     }
 

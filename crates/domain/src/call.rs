@@ -27,8 +27,10 @@ impl GrantCallStatus {
 /// A call must close after it opens.
 pub fn check_application_period(opens_at: Option<DateTime<Utc>>, closes_at: DateTime<Utc>) -> Result<(), DomainError> {
     match opens_at {
-        Some(opens) if opens >= closes_at => Err(DomainError::InvalidPeriod(format!(
-            "the call would close ({closes_at}) before it opens ({opens}): closesAt must be after opensAt"
+        Some(opens) if opens >= closes_at => Err(DomainError::InvalidPeriod(crate::message!(
+            fi: "haku päättyisi ({closes_at}) ennen kuin se alkaa ({opens}): closesAt on oltava opensAtin jälkeen",
+            sv: "utlysningen skulle stänga ({closes_at}) innan den öppnar ({opens}): closesAt måste vara efter opensAt",
+            en: "the call would close ({closes_at}) before it opens ({opens}): closesAt must be after opensAt",
         ))),
         _ => Ok(()),
     }

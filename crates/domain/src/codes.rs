@@ -24,8 +24,11 @@ macro_rules! code_list {
             /// Reads a stored or wire code.
             pub fn parse(code: &str) -> Result<Self, crate::DomainError> {
                 code.parse().map_err(|_| {
-                    crate::DomainError::InvalidCode(format!(
-                        "{code:?} is not a known {}", stringify!($name)
+                    let list = stringify!($name);
+                    crate::DomainError::InvalidCode(crate::message!(
+                        fi: "{code:?} ei ole tunnettu {list}-arvo",
+                        sv: "{code:?} är inget känt {list}-värde",
+                        en: "{code:?} is not a known {list}",
                     ))
                 })
             }

@@ -17,16 +17,27 @@ pub const ZONE: Tz = Helsinki;
 /// hour, 03:00–03:59 on the last Sunday of March) is refused; a time that occurs twice (the
 /// autumn hour) means its first occurrence, in summer time.
 pub fn helsinki(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> Result<DateTime<Utc>, DomainError> {
-    let date = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| DomainError::InvalidTime(format!("{year}-{month:02}-{day:02} is not a date")))?;
-    let naive = date
-        .and_hms_opt(hour, minute, 0)
-        .ok_or_else(|| DomainError::InvalidTime(format!("{hour:02}:{minute:02} is not a time of day")))?;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        DomainError::InvalidTime(crate::message!(
+            fi: "{year}-{month:02}-{day:02} ei ole päivämäärä",
+            sv: "{year}-{month:02}-{day:02} är inget datum",
+            en: "{year}-{month:02}-{day:02} is not a date",
+        ))
+    })?;
+    let naive = date.and_hms_opt(hour, minute, 0).ok_or_else(|| {
+        DomainError::InvalidTime(crate::message!(
+            fi: "{hour:02}:{minute:02} ei ole kellonaika",
+            sv: "{hour:02}:{minute:02} är ingen tid på dygnet",
+            en: "{hour:02}:{minute:02} is not a time of day",
+        ))
+    })?;
     match ZONE.from_local_datetime(&naive) {
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
-        LocalResult::None => Err(DomainError::InvalidTime(format!(
-            "{naive} does not exist in Helsinki: the clocks skip that hour for summer time"
+        LocalResult::None => Err(DomainError::InvalidTime(crate::message!(
+            fi: "{naive} ei ole olemassa Helsingissä: kellot hyppäävät sen tunnin yli kesäaikaan siirryttäessä",
+            sv: "{naive} finns inte i Helsingfors: klockorna hoppar över den timmen vid övergången till sommartid",
+            en: "{naive} does not exist in Helsinki: the clocks skip that hour for summer time",
         ))),
     }
 }

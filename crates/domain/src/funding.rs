@@ -59,7 +59,7 @@ impl ViolationCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub code: ViolationCode,
-    pub message: String,
+    pub message: crate::messages::Message,
     pub amount: Money,
 }
 
@@ -104,14 +104,22 @@ impl FundingSplit {
         if call.is_none() {
             violations.push(Violation {
                 code: ViolationCode::NoCall,
-                message: "the application answers no grant call, so there is no aid rate to check against".into(),
+                message: crate::message!(
+                    fi: "hakemus ei vastaa mihinkään hakuun, joten avustusosuutta ei voi tarkistaa",
+                    sv: "ansökan svarar inte på någon utlysning, så det finns ingen stödandel att kontrollera mot",
+                    en: "the application answers no grant call, so there is no aid rate to check against",
+                ),
                 amount: Money::ZERO,
             });
         }
         if total_cost.is_zero() {
             violations.push(Violation {
                 code: ViolationCode::NoBudget,
-                message: "the application has no budget: its total eligible cost is 0.00".into(),
+                message: crate::message!(
+                    fi: "hakemuksella ei ole talousarviota: sen hyväksyttävät kokonaiskustannukset ovat 0.00",
+                    sv: "ansökan har ingen budget: dess totala stödberättigande kostnader är 0.00",
+                    en: "the application has no budget: its total eligible cost is 0.00",
+                ),
                 amount: Money::ZERO,
             });
         }
@@ -119,8 +127,10 @@ impl FundingSplit {
             let excess = state_aid.checked_sub(max_state_aid)?;
             violations.push(Violation {
                 code: ViolationCode::AidRateExceeded,
-                message: format!(
-                    "state aid {state_aid} exceeds {max_aid_rate} % of the total cost {total_cost} (at most {max_state_aid}) by {excess}"
+                message: crate::message!(
+                    fi: "valtionavustus {state_aid} ylittää {max_aid_rate} % kokonaiskustannuksista {total_cost} (enintään {max_state_aid}) {excess} eurolla",
+                    sv: "statsunderstödet {state_aid} överskrider {max_aid_rate} % av de totala kostnaderna {total_cost} (högst {max_state_aid}) med {excess}",
+                    en: "state aid {state_aid} exceeds {max_aid_rate} % of the total cost {total_cost} (at most {max_state_aid}) by {excess}",
                 ),
                 amount: excess,
             });
@@ -128,8 +138,10 @@ impl FundingSplit {
         if !self_funding_gap.is_zero() {
             violations.push(Violation {
                 code: ViolationCode::SelfFundingUncovered,
-                message: format!(
-                    "commitments cover {self_funding_committed} of the required self-funding {self_funding_required}: {self_funding_gap} is missing"
+                message: crate::message!(
+                    fi: "sitoumukset kattavat {self_funding_committed} tarvittavasta omarahoituksesta {self_funding_required}: {self_funding_gap} puuttuu",
+                    sv: "åtagandena täcker {self_funding_committed} av den behövda självfinansieringen {self_funding_required}: {self_funding_gap} saknas",
+                    en: "commitments cover {self_funding_committed} of the required self-funding {self_funding_required}: {self_funding_gap} is missing",
                 ),
                 amount: self_funding_gap,
             });
@@ -158,9 +170,13 @@ impl FundingSplit {
 
     /// Refuses submission while the split breaks a rule that submission cannot outlive.
     pub fn check_submittable(&self) -> Result<(), DomainError> {
-        let blocking: Vec<&str> =
-            self.violations.iter().filter(|v| v.code.blocks_submission()).map(|v| v.message.as_str()).collect();
-        if blocking.is_empty() { Ok(()) } else { Err(DomainError::SubmissionBlocked(blocking.join("; "))) }
+        let blocking: Vec<crate::messages::Message> =
+            self.violations.iter().filter(|v| v.code.blocks_submission()).map(|v| v.message.clone()).collect();
+        if blocking.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::SubmissionBlocked(crate::messages::Message::join(&blocking, "; ")))
+        }
     }
 }
 

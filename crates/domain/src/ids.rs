@@ -76,7 +76,14 @@ impl GlobalId {
     }
 
     pub fn decode(id: &str) -> Result<GlobalId, DomainError> {
-        let invalid = || DomainError::InvalidId(format!("{:?} is not an ID issued by this service", truncate(id)));
+        let shown = truncate(id);
+        let invalid = || {
+            DomainError::InvalidId(crate::message!(
+                fi: "{shown:?} ei ole tämän palvelun antama tunniste",
+                sv: "{shown:?} är inget ID som den här tjänsten har gett",
+                en: "{shown:?} is not an ID issued by this service",
+            ))
+        };
         if id.is_empty() || id.len() > 64 {
             return Err(invalid());
         }
@@ -96,11 +103,11 @@ impl GlobalId {
     pub fn decode_as(id: &str, kind: NodeKind) -> Result<i64, DomainError> {
         let global = Self::decode(id)?;
         if global.kind != kind {
-            return Err(DomainError::InvalidId(format!(
-                "{:?} is the ID of a {}, not of a {}",
-                truncate(id),
-                global.kind,
-                kind
+            let (shown, found) = (truncate(id), global.kind);
+            return Err(DomainError::InvalidId(crate::message!(
+                fi: "{shown:?} on tyypin {found} tunniste, ei tyypin {kind}",
+                sv: "{shown:?} är ID för en {found}, inte för en {kind}",
+                en: "{shown:?} is the ID of a {found}, not of a {kind}",
             )));
         }
         Ok(global.key)

@@ -32,7 +32,11 @@ impl Language {
     /// Reads an ISO 639-1 code.
     pub fn parse(code: &str) -> Result<Language, crate::DomainError> {
         Language::ALL.into_iter().find(|l| l.code() == code).ok_or_else(|| {
-            crate::DomainError::InvalidCode(format!("{code:?} is not a language of salkku (fi, sv, en)"))
+            crate::DomainError::InvalidCode(crate::message!(
+                fi: "{code:?} ei ole salkun kieli (fi, sv, en)",
+                sv: "{code:?} är inget språk i salkku (fi, sv, en)",
+                en: "{code:?} is not a language of salkku (fi, sv, en)",
+            ))
         })
     }
 
@@ -213,6 +217,28 @@ label_table!(
         (Other, "Muu", "Annan", "Other"),
     ]
 );
+
+/// Names of the kinds of objects, as error messages speak of them.
+pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str {
+    use crate::ids::NodeKind::*;
+    let (fi, sv, en) = match kind {
+        Organization => ("organisaatio", "organisation", "Organization"),
+        FundingProgramme => ("rahoitusohjelma", "finansieringsprogram", "FundingProgramme"),
+        GrantCall => ("haku", "utlysning", "GrantCall"),
+        Application => ("hakemus", "ansökan", "Application"),
+        BudgetLine => ("talousarvion rivi", "budgetrad", "BudgetLine"),
+        Commitment => ("sitoumus", "åtagande", "Commitment"),
+        StateAidAllocation => ("valtionavustuksen myöntö", "statsunderstödstilldelning", "StateAidAllocation"),
+        Payment => ("maksu", "betalning", "Payment"),
+        Deadline => ("määräaika", "tidsfrist", "Deadline"),
+        CalendarFeed => ("kalenterisyöte", "kalenderflöde", "CalendarFeed"),
+    };
+    match language {
+        Language::Fi => fi,
+        Language::Sv => sv,
+        Language::En => en,
+    }
+}
 
 pub fn region(code: RegionCode, language: Language) -> &'static str {
     let info = code.info();

@@ -19,6 +19,7 @@ pub mod funding;
 pub mod ids;
 pub mod labels;
 pub mod lifecycle;
+pub mod messages;
 pub mod money;
 pub mod period;
 pub mod rate;

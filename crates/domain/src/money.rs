@@ -28,9 +28,11 @@ impl Money {
 
     pub fn from_cents(cents: i64) -> Result<Self, DomainError> {
         if cents.unsigned_abs() > Self::MAX_CENTS.unsigned_abs() {
-            return Err(DomainError::InvalidMoney(
-                "the amount is outside the supported range (at most 999999999999.99)".into(),
-            ));
+            return Err(DomainError::InvalidMoney(crate::message!(
+                fi: "summa on tuetun vaihteluvälin ulkopuolella (enintään 999999999999.99)",
+                sv: "beloppet ligger utanför det stödda intervallet (högst 999999999999.99)",
+                en: "the amount is outside the supported range (at most 999999999999.99)",
+            )));
         }
         Ok(Money(cents))
     }
@@ -47,8 +49,10 @@ impl Money {
     /// Parses the wire form: optional minus sign, digits, optionally a point and up to two decimals.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let bad = || {
-            DomainError::InvalidMoney(format!(
-                "{input:?} is not an amount of money: write euros with at most two decimals, e.g. \"700000.00\""
+            DomainError::InvalidMoney(crate::message!(
+                fi: "{input:?} ei ole rahamäärä: kirjoita eurot enintään kahdella desimaalilla, esim. \"700000.00\"",
+                sv: "{input:?} är inget belopp: skriv euro med högst två decimaler, t.ex. \"700000.00\"",
+                en: "{input:?} is not an amount of money: write euros with at most two decimals, e.g. \"700000.00\"",
             ))
         };
         let digits = input.strip_prefix('-').unwrap_or(input);
@@ -68,7 +72,11 @@ impl Money {
     pub fn parse_amount(input: &str) -> Result<Self, DomainError> {
         let money = Self::parse(input)?;
         if money.is_negative() {
-            return Err(DomainError::InvalidMoney(format!("{input:?} is negative: amounts of money are zero or more")));
+            return Err(DomainError::InvalidMoney(crate::message!(
+                fi: "{input:?} on negatiivinen: rahamäärät ovat nolla tai enemmän",
+                sv: "{input:?} är negativt: belopp är noll eller mer",
+                en: "{input:?} is negative: amounts of money are zero or more",
+            )));
         }
         Ok(money)
     }
@@ -78,12 +86,18 @@ impl Money {
     pub fn from_decimal(value: Decimal) -> Result<Self, DomainError> {
         let value = value.normalize();
         if value.scale() > 2 {
-            return Err(DomainError::InvalidMoney(format!(
-                "{value} has more than two decimals: money is exact to the cent"
+            return Err(DomainError::InvalidMoney(crate::message!(
+                fi: "{value}: yli kaksi desimaalia; raha on tarkka senttiin",
+                sv: "{value} har fler än två decimaler: pengar är exakta på centen",
+                en: "{value} has more than two decimals: money is exact to the cent",
             )));
         }
         let cents = value.checked_mul(Decimal::ONE_HUNDRED).and_then(|c| c.to_i64()).ok_or_else(|| {
-            DomainError::InvalidMoney("the amount is outside the supported range (at most 999999999999.99)".into())
+            DomainError::InvalidMoney(crate::message!(
+                fi: "summa on tuetun vaihteluvälin ulkopuolella (enintään 999999999999.99)",
+                sv: "beloppet ligger utanför det stödda intervallet (högst 999999999999.99)",
+                en: "the amount is outside the supported range (at most 999999999999.99)",
+            ))
         })?;
         Self::from_cents(cents)
     }

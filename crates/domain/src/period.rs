@@ -7,8 +7,10 @@ use crate::DomainError;
 /// A project ends on or after the day it starts.
 pub fn check_project_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), DomainError> {
     match (start, end) {
-        (Some(s), Some(e)) if e < s => Err(DomainError::InvalidPeriod(format!(
-            "the project would end ({e}) before it starts ({s}): periodEnd must not be before periodStart"
+        (Some(s), Some(e)) if e < s => Err(DomainError::InvalidPeriod(crate::message!(
+            fi: "hanke päättyisi ({e}) ennen kuin se alkaa ({s}): periodEnd ei saa olla ennen periodStartia",
+            sv: "projektet skulle sluta ({e}) innan det börjar ({s}): periodEnd får inte vara före periodStart",
+            en: "the project would end ({e}) before it starts ({s}): periodEnd must not be before periodStart",
         ))),
         _ => Ok(()),
     }

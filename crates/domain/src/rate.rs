@@ -17,7 +17,12 @@ impl Rate {
 
     pub fn from_basis_points(bp: i64) -> Result<Self, DomainError> {
         u16::try_from(bp).ok().filter(|&bp| bp <= 10_000).map(Rate).ok_or_else(|| {
-            DomainError::InvalidRate(format!("{} is not a rate between 0 and 100 percent", Decimal::new(bp, 2)))
+            let rate = Decimal::new(bp, 2);
+            DomainError::InvalidRate(crate::message!(
+                fi: "{rate} ei ole osuus väliltä 0–100 prosenttia",
+                sv: "{rate} är ingen andel mellan 0 och 100 procent",
+                en: "{rate} is not a rate between 0 and 100 percent",
+            ))
         })
     }
 
@@ -33,8 +38,10 @@ impl Rate {
     /// Parses "80", "80.0" or "80.00"; refuses a third decimal, negatives and anything above 100.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let money = Money::parse(input).map_err(|_| {
-            DomainError::InvalidRate(format!(
-                "{input:?} is not a rate: write percent from 0 to 100 with at most two decimals, e.g. \"80.00\""
+            DomainError::InvalidRate(crate::message!(
+                fi: "{input:?} ei ole osuus: kirjoita prosentit 0–100 enintään kahdella desimaalilla, esim. \"80.00\"",
+                sv: "{input:?} är ingen andel: skriv procent från 0 till 100 med högst två decimaler, t.ex. \"80.00\"",
+                en: "{input:?} is not a rate: write percent from 0 to 100 with at most two decimals, e.g. \"80.00\"",
             ))
         })?;
         Self::from_basis_points(money.cents())

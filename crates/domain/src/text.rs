@@ -14,7 +14,11 @@ pub const MAX_REFERENCE: usize = 2_000;
 pub fn required(what: &str, value: &str, max: usize) -> Result<String, DomainError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(DomainError::InvalidText(format!("{what} must not be empty")));
+        return Err(DomainError::InvalidText(crate::message!(
+            fi: "{what} ei saa olla tyhjä",
+            sv: "{what} får inte vara tomt",
+            en: "{what} must not be empty",
+        )));
     }
     checked(what, trimmed, max)
 }
@@ -29,10 +33,18 @@ pub fn optional(what: &str, value: Option<&str>, max: usize) -> Result<Option<St
 
 fn checked(what: &str, value: &str, max: usize) -> Result<String, DomainError> {
     if value.chars().count() > max {
-        return Err(DomainError::InvalidText(format!("{what} is longer than {max} characters")));
+        return Err(DomainError::InvalidText(crate::message!(
+            fi: "{what} on pidempi kuin {max} merkkiä",
+            sv: "{what} är längre än {max} tecken",
+            en: "{what} is longer than {max} characters",
+        )));
     }
     if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(DomainError::InvalidText(format!("{what} contains control characters")));
+        return Err(DomainError::InvalidText(crate::message!(
+            fi: "{what} sisältää ohjausmerkkejä",
+            sv: "{what} innehåller styrtecken",
+            en: "{what} contains control characters",
+        )));
     }
     Ok(value.to_owned())
 }

@@ -3,8 +3,10 @@
 //! Variants other than [`StoreError::Database`] describe the user's request and may be shown to
 //! them; a database error is an internal failure whose text must only ever reach the server log.
 
-use salkku_domain::DomainError;
 use salkku_domain::ids::NodeKind;
+use salkku_domain::labels::{self, Language};
+use salkku_domain::messages::Message;
+use salkku_domain::{DomainError, message};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -32,7 +34,7 @@ pub enum StoreError {
 
     /// A value that must be unique is taken.
     #[error("{message}")]
-    Duplicate { field: &'static str, message: String },
+    Duplicate { field: &'static str, message: Message },
 
     /// A payment would take an allocation's payments above its amount.
     #[error(
@@ -58,6 +60,49 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The message in every language; internal failures have none (they are never shown).
+    pub fn message(&self) -> Option<Message> {
+        Some(match self {
+            StoreError::NotFound { kind, .. } => {
+                let [fi, sv, en] = Language::ALL.map(|l| labels::node_kind(*kind, l));
+                message!(
+                    fi: "tunnisteella ei löydy kohdetta ({fi})",
+                    sv: "det finns inget objekt av typen {sv} med det ID:t",
+                    en: "no {en} with that ID exists",
+                )
+            }
+            StoreError::UnknownReference { field, kind, .. } => {
+                let [fi, sv, en] = Language::ALL.map(|l| labels::node_kind(*kind, l));
+                message!(
+                    fi: "{field} viittaa kohteeseen, jota ei ole ({fi})",
+                    sv: "{field} hänvisar till ett objekt av typen {sv} som inte finns",
+                    en: "{field} refers to a {en} that does not exist",
+                )
+            }
+            StoreError::Conflict { kind, expected, actual } => {
+                let [fi, sv, en] = Language::ALL.map(|l| labels::node_kind(*kind, l));
+                message!(
+                    fi: "joku muu muutti kohdetta ({fi}) ensin: lähetit version {expected}, nyt se on versiossa {actual}; lataa se uudelleen ja yritä uudestaan",
+                    sv: "någon annan ändrade objektet ({sv}) först: du skickade version {expected}, nu är den version {actual}; läs in den på nytt och försök igen",
+                    en: "the {en} was changed by someone else: you sent version {expected}, it is now at version {actual}; reload it and try again",
+                )
+            }
+            StoreError::Rule { source, .. } => source.message(),
+            StoreError::Duplicate { message, .. } => message.clone(),
+            StoreError::Overpayment { amount, would_be, allocated } => message!(
+                fi: "{amount} euron maksu nostaisi tämän myönnön maksut {would_be} euroon, yli sen määrän {allocated}",
+                sv: "en betalning på {amount} skulle höja betalningarna för denna tilldelning till {would_be}, över dess belopp {allocated}",
+                en: "a payment of {amount} would take the payments of this allocation to {would_be}, above its amount {allocated}",
+            ),
+            StoreError::TooMany { found, limit, .. } => message!(
+                fi: "ehtoja vastaa {found} hakemusta; raporttiin mahtuu enintään {limit}: rajaa hakua",
+                sv: "{found} ansökningar matchar; en rapport rymmer högst {limit}: avgränsa filtret",
+                en: "{found} applications match; a report holds at most {limit}: narrow the filter",
+            ),
+            StoreError::Backup(_) | StoreError::Corrupt(_) | StoreError::Database(_) => return None,
+        })
+    }
+
     pub fn rule(field: &'static str, source: DomainError) -> Self {
         StoreError::Rule { field: Some(field), source }
     }

@@ -22,10 +22,14 @@ async fn lookup<C: ConnectionTrait>(c: &C, actor: &Actor, operation: &str, key: 
     match found {
         None => Ok(None),
         Some(row) if row.operation == operation => Ok(Some(row.result_id)),
-        Some(row) => Err(StoreError::rule(
-            "idempotencyKey",
-            DomainError::InvalidText(format!("this idempotency key was already used for {}", row.operation)),
-        )),
+        Some(row) => Err(StoreError::rule("idempotencyKey", {
+            let operation = row.operation;
+            DomainError::InvalidText(salkku_domain::message!(
+                fi: "tämä idempotenssiavain on jo käytetty operaatiossa {operation}",
+                sv: "den här idempotensnyckeln har redan använts för {operation}",
+                en: "this idempotency key was already used for {operation}",
+            ))
+        })),
     }
 }
 
@@ -62,7 +66,11 @@ where
     if key.is_empty() || key.chars().count() > MAX_KEY {
         return Err(StoreError::rule(
             "idempotencyKey",
-            DomainError::InvalidText(format!("an idempotency key has 1 to {MAX_KEY} characters")),
+            DomainError::InvalidText(salkku_domain::message!(
+                fi: "idempotenssiavaimessa on 1–{MAX_KEY} merkkiä",
+                sv: "en idempotensnyckel har 1 till {MAX_KEY} tecken",
+                en: "an idempotency key has 1 to {MAX_KEY} characters",
+            )),
         ));
     }
     let tx = db.begin_write().await?;

@@ -59,7 +59,14 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         if let Some(holder) = taken {
             return Err(StoreError::Duplicate {
                 field: "businessId",
-                message: format!("business ID {bid} already belongs to {}", holder.name),
+                message: {
+                    let holder = holder.name;
+                    salkku_domain::message!(
+                        fi: "Y-tunnus {bid} kuuluu jo organisaatiolle {holder}",
+                        sv: "FO-numret {bid} hör redan till {holder}",
+                        en: "business ID {bid} already belongs to {holder}",
+                    )
+                },
             });
         }
     }

@@ -68,7 +68,7 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Result<DateTime<Utc>, DomainE
 }
 
 fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, DomainError> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DomainError::InvalidTime(format!("{y}-{m}-{d}")))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DomainError::InvalidTime(format!("{y}-{m}-{d}").into()))
 }
 
 fn eur(amount: &str) -> Result<Money, DomainError> {

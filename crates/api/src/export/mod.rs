@@ -11,13 +11,13 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::InputType;
-use salkku_domain::labels::Language;
 use salkku_persistence::finance_report;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::schema::inputs::{ApplicationFilter, ApplicationOrder};
 use crate::server::{AppState, Reply, authenticate};
+use salkku_domain::message;
 
 /// Most applications in one spreadsheet.
 pub const MAX_ROWS: u64 = 100_000;
@@ -63,14 +63,25 @@ fn parse(query: &str) -> Result<Request, ApiError> {
                 budgets = match value.as_str() {
                     "true" | "1" => true,
                     "false" | "0" => false,
-                    _ => return Err(ApiError::bad_input("budgets", "budgets is true or false")),
+                    _ => {
+                        return Err(ApiError::bad_input(
+                            "budgets",
+                            message!(
+                                fi: "budgets on true tai false",
+                                sv: "budgets är true eller false",
+                                en: "budgets is true or false",
+                            ),
+                        ));
+                    }
                 };
             }
             other => {
                 return Err(ApiError::bad_input(
                     other,
-                    format!(
-                        "{other:?} is not a parameter of this export; use status, regionCode, funderId, callId, leadId, year, search, orderBy, direction or budgets"
+                    message!(
+                        fi: "{other:?} ei ole tämän viennin parametri; käytä parametreja status, regionCode, funderId, callId, leadId, year, search, orderBy, direction tai budgets",
+                        sv: "{other:?} är ingen parameter för den här exporten; använd status, regionCode, funderId, callId, leadId, year, search, orderBy, direction eller budgets",
+                        en: "{other:?} is not a parameter of this export; use status, regionCode, funderId, callId, leadId, year, search, orderBy, direction or budgets",
                     ),
                 ));
             }
@@ -81,7 +92,14 @@ fn parse(query: &str) -> Result<Request, ApiError> {
         None
     } else {
         if !order.contains_key("field") {
-            return Err(ApiError::bad_input("orderBy", "direction needs orderBy"));
+            return Err(ApiError::bad_input(
+                "orderBy",
+                message!(
+                    fi: "direction tarvitsee orderBy-parametrin",
+                    sv: "direction behöver orderBy",
+                    en: "direction needs orderBy",
+                ),
+            ));
         }
         Some(read::<ApplicationOrder>("orderBy", Value::Object(order))?)
     };
@@ -90,8 +108,16 @@ fn parse(query: &str) -> Result<Request, ApiError> {
 
 /// Coerces JSON into a GraphQL input type, as variables are.
 fn read<T: InputType>(field: &str, json: Value) -> Result<T, ApiError> {
-    let value = async_graphql::Value::from_json(json)
-        .map_err(|_| ApiError::bad_input(field, "the parameters could not be read"))?;
+    let value = async_graphql::Value::from_json(json).map_err(|_| {
+        ApiError::bad_input(
+            field,
+            message!(
+                fi: "parametreja ei voitu lukea",
+                sv: "parametrarna kunde inte läsas",
+                en: "the parameters could not be read",
+            ),
+        )
+    })?;
     T::parse(Some(value)).map_err(|e| ApiError::bad_input(field, e.into_server_error(Default::default()).message))
 }
 
@@ -111,17 +137,18 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
         _ => {
             return reply.error(
                 StatusCode::NOT_FOUND,
-                ApiError::not_found("exports are /export/applications.xlsx and /export/applications.csv"),
+                ApiError::not_found(message!(
+                    fi: "viennit ovat /export/applications.xlsx ja /export/applications.csv",
+                    sv: "exporterna är /export/applications.xlsx och /export/applications.csv",
+                    en: "exports are /export/applications.xlsx and /export/applications.csv",
+                )),
             );
         }
     };
     match authenticate(&state, &req) {
         Ok(Some(_viewer)) => {}
         Ok(None) => {
-            let mut response = reply.error(
-                StatusCode::UNAUTHORIZED,
-                ApiError::unauthenticated("sign in: send Authorization: Bearer <token>"),
-            );
+            let mut response = reply.error(StatusCode::UNAUTHORIZED, ApiError::sign_in());
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
             return response;
         }
@@ -131,8 +158,7 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
         Ok(request) => request,
         Err(e) => return reply.error(StatusCode::BAD_REQUEST, e),
     };
-    let accept_language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = Language::from_accept_language(accept_language);
+    let language = reply.language;
     let budgets = request.budgets && format == Format::Xlsx;
     let limit = if budgets { MAX_BUDGET_SHEETS } else { MAX_ROWS };
     let read = tokio::time::timeout(
@@ -152,13 +178,14 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
             return reply.error(status, error);
         }
         Err(_) => {
-            return reply.error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ApiError::limit(format!(
-                    "time limit exceeded: an export may run {} ms; narrow the filter",
-                    state.limits.timeout.as_millis()
-                )),
-            );
+            return reply.error(StatusCode::SERVICE_UNAVAILABLE, {
+                let ms = state.limits.timeout.as_millis();
+                ApiError::limit(message!(
+                    fi: "aikaraja ylittyi: vienti saa kestää {ms} ms; rajaa hakua",
+                    sv: "tidsgränsen överskreds: en export får pågå {ms} ms; avgränsa filtret",
+                    en: "time limit exceeded: an export may run {ms} ms; narrow the filter",
+                ))
+            });
         }
     };
     let today = salkku_domain::deadline::local_date(state.clock.now());

@@ -9,7 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, at_least_zero};
+use salkku_domain::message;
 
 /// Page size when `first` is not given.
 pub const DEFAULT_PAGE: u64 = 20;
@@ -30,10 +31,12 @@ pub type Page<N> =
 pub fn page_size(first: Option<i32>) -> ApiResult<u64> {
     match first {
         None => Ok(DEFAULT_PAGE),
-        Some(n) if n < 0 => Err(ApiError::bad_input("first", format!("first must be 0 or more (got {n})"))),
-        Some(n) if u64::try_from(n).unwrap_or(u64::MAX) > MAX_PAGE => {
-            Err(ApiError::limit(format!("page size limit exceeded: first may be at most {MAX_PAGE} (got {n})")))
-        }
+        Some(n) if n < 0 => Err(ApiError::bad_input("first", at_least_zero("first", n))),
+        Some(n) if u64::try_from(n).unwrap_or(u64::MAX) > MAX_PAGE => Err(ApiError::limit(message!(
+            fi: "sivukoko ylittyi: first on enintään {MAX_PAGE} (annettu {n})",
+            sv: "sidstorleken överskreds: first är högst {MAX_PAGE} (angivet {n})",
+            en: "page size limit exceeded: first may be at most {MAX_PAGE} (got {n})",
+        ))),
         Some(n) => Ok(u64::try_from(n).unwrap_or(DEFAULT_PAGE)),
     }
 }
@@ -45,8 +48,16 @@ pub fn encode<C: Serialize>(cursor: &C) -> String {
 /// Reads an `after` cursor issued by the same list.
 pub fn decode<C: DeserializeOwned>(after: Option<&str>) -> ApiResult<Option<C>> {
     let Some(text) = after else { return Ok(None) };
-    let invalid =
-        || ApiError::bad_input("after", "after is not a cursor of this list: pass an endCursor you were given");
+    let invalid = || {
+        ApiError::bad_input(
+            "after",
+            message!(
+                fi: "after ei ole tämän luettelon kohdistin: anna saamasi endCursor",
+                sv: "after är ingen markör för den här listan: skicka en endCursor du har fått",
+                en: "after is not a cursor of this list: pass an endCursor you were given",
+            ),
+        )
+    };
     if text.len() > 2048 {
         return Err(invalid());
     }

@@ -30,8 +30,7 @@ impl Extension for RequireViewerExtension {
     ) -> ServerResult<Option<Value>> {
         let is_root = info.path_node.parent.is_none();
         if is_root && !info.is_for_introspection && !info.name.starts_with("__") && ctx.data_opt::<Viewer>().is_none() {
-            let error: async_graphql::Error =
-                ApiError::unauthenticated("sign in: send Authorization: Bearer <token>").into();
+            let error: async_graphql::Error = ApiError::sign_in().into();
             let mut error = error.into_server_error(info.field.name.pos);
             error.path = info.path_node.to_string_vec().into_iter().map(PathSegment::Field).collect();
             return Err(error);

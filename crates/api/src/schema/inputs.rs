@@ -47,7 +47,12 @@ fn region(field: &str, code: &str) -> ApiResult<RegionCode> {
 
 fn list_size<T>(field: &str, items: &[T]) -> ApiResult<()> {
     if items.len() > MAX_LIST {
-        return Err(ApiError::limit(format!("{field} may hold at most {MAX_LIST} items (got {})", items.len())));
+        let got = items.len();
+        return Err(ApiError::limit(salkku_domain::message!(
+            fi: "{field}-luettelossa saa olla enintään {MAX_LIST} kohtaa (annettu {got})",
+            sv: "{field} får innehålla högst {MAX_LIST} poster (angivet {got})",
+            en: "{field} may hold at most {MAX_LIST} items (got {got})",
+        )));
     }
     Ok(())
 }
@@ -200,8 +205,8 @@ pub struct CreateOrganizationInput {
 
 impl CreateOrganizationInput {
     pub fn parse(self) -> ApiResult<(NewOrganization, Option<String>)> {
-        if self.population.is_some_and(|p| p < 0) {
-            return Err(ApiError::bad_input("population", "population is zero or more"));
+        if let Some(population) = self.population.filter(|p| *p < 0) {
+            return Err(ApiError::bad_input("population", crate::error::at_least_zero("population", population)));
         }
         let new = NewOrganization {
             name: required("name", &self.name, MAX_NAME)?,
@@ -519,7 +524,14 @@ impl RecordPaymentInput {
     pub fn parse(self) -> ApiResult<(NewPayment, Option<String>)> {
         let amount = self.amount.amount("amount")?;
         if amount.is_zero() {
-            return Err(ApiError::bad_input("amount", "a payment is more than 0.00"));
+            return Err(ApiError::bad_input(
+                "amount",
+                salkku_domain::message!(
+                    fi: "maksun on oltava yli 0.00",
+                    sv: "en betalning är mer än 0.00",
+                    en: "a payment is more than 0.00",
+                ),
+            ));
         }
         let new = NewPayment {
             allocation: key(&self.allocation_id, "allocationId", AllocationId::from_global)?,
@@ -587,7 +599,11 @@ impl CreateCalendarFeedInput {
     pub fn parse(self) -> ApiResult<CalendarFeedRequest> {
         let kinds = self.kinds.unwrap_or_default();
         if kinds.len() > MAX_LIST {
-            return Err(ApiError::bad_input("kinds", format!("at most {MAX_LIST} kinds")));
+            return Err(ApiError::limit(salkku_domain::message!(
+                fi: "kinds-luettelossa saa olla enintään {MAX_LIST} kohtaa",
+                sv: "kinds får innehålla högst {MAX_LIST} poster",
+                en: "kinds may hold at most {MAX_LIST} items",
+            )));
         }
         Ok(CalendarFeedRequest {
             organization: opt_key(&self.organization_id, "organizationId", OrganizationId::from_global)?,

@@ -17,6 +17,9 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, FragmentSpread, Selection, SelectionSet};
 use async_graphql::{Positioned, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 
+use salkku_domain::message;
+use salkku_domain::messages::Message;
+
 use crate::error::ApiError;
 
 /// Items a nested list without pagination is assumed to hold.
@@ -84,7 +87,7 @@ pub fn bounded_list_cost(items: usize, child: usize) -> usize {
     items.saturating_mul(child).saturating_add(1)
 }
 
-fn exceeded(message: String) -> ServerError {
+fn exceeded(message: Message) -> ServerError {
     let error: async_graphql::Error = ApiError::limit(message).into();
     error.into_server_error(async_graphql::Pos::default())
 }
@@ -258,22 +261,27 @@ impl GuardExtension {
             *depth = Some(shape.depth);
         }
         if shape.aliases > self.limits.aliases {
-            return Err(exceeded(format!(
-                "alias limit exceeded: at most {} aliases in a request (this one has {})",
-                self.limits.aliases, shape.aliases
+            let (limit, found) = (self.limits.aliases, shape.aliases);
+            return Err(exceeded(message!(
+                fi: "aliasraja ylittyi: pyynnössä saa olla enintään {limit} aliasta (tässä on {found})",
+                sv: "aliasgränsen överskreds: högst {limit} alias i en begäran (den här har {found})",
+                en: "alias limit exceeded: at most {limit} aliases in a request (this one has {found})",
             )));
         }
         if shape.root_fields > self.limits.root_fields {
-            return Err(exceeded(format!(
-                "root field limit exceeded: at most {} root fields in an operation (this one has {})",
-                self.limits.root_fields, shape.root_fields
+            let (limit, found) = (self.limits.root_fields, shape.root_fields);
+            return Err(exceeded(message!(
+                fi: "juurikenttien raja ylittyi: operaatiossa saa olla enintään {limit} juurikenttää (tässä on {found})",
+                sv: "gränsen för rotfält överskreds: högst {limit} rotfält i en operation (den här har {found})",
+                en: "root field limit exceeded: at most {limit} root fields in an operation (this one has {found})",
             )));
         }
         if shape.expanded_fields > self.limits.expanded_fields() {
-            return Err(exceeded(format!(
-                "query size limit exceeded: at most {} fields once fragments are expanded (this query has {})",
-                self.limits.expanded_fields(),
-                shape.expanded_fields
+            let (limit, found) = (self.limits.expanded_fields(), shape.expanded_fields);
+            return Err(exceeded(message!(
+                fi: "kyselyn kokoraja ylittyi: enintään {limit} kenttää fragmenttien avaamisen jälkeen (tässä on {found})",
+                sv: "gränsen för frågans storlek överskreds: högst {limit} fält när fragmenten är utvecklade (den här har {found})",
+                en: "query size limit exceeded: at most {limit} fields once fragments are expanded (this query has {found})",
             )));
         }
         Ok(())
@@ -291,9 +299,11 @@ impl Extension for GuardExtension {
     ) -> ServerResult<ExecutableDocument> {
         let nesting = text_nesting(query);
         if nesting > self.limits.text_nesting() {
-            return Err(exceeded(format!(
-                "query nesting limit exceeded: brackets may nest {} deep (this query nests {nesting})",
-                self.limits.text_nesting()
+            let limit = self.limits.text_nesting();
+            return Err(exceeded(message!(
+                fi: "kyselyn sisäkkäisyysraja ylittyi: sulkeet saavat olla {limit} tasoa syvällä (tässä {nesting})",
+                sv: "gränsen för frågans nästling överskreds: parenteser får nästlas {limit} nivåer (den här nästlas {nesting})",
+                en: "query nesting limit exceeded: brackets may nest {limit} deep (this query nests {nesting})",
             )));
         }
         // The shape is checked on a parse of our own, before async-graphql's checks run: some of
@@ -305,9 +315,11 @@ impl Extension for GuardExtension {
             // The parser's own guard against deep recursion (fragments within fragments) is a
             // limit too.
             if e.message.starts_with("The recursion depth of the query cannot be greater than") {
-                exceeded(format!(
-                    "query nesting limit exceeded: selections and fragments may nest 32 deep ({})",
-                    e.message
+                let detail = e.message;
+                exceeded(message!(
+                    fi: "kyselyn sisäkkäisyysraja ylittyi: valinnat ja fragmentit saavat olla 32 tasoa syvällä ({detail})",
+                    sv: "gränsen för frågans nästling överskreds: urval och fragment får nästlas 32 nivåer ({detail})",
+                    en: "query nesting limit exceeded: selections and fragments may nest 32 deep ({detail})",
                 ))
             } else {
                 e
@@ -327,15 +339,19 @@ impl Extension for GuardExtension {
             *cost = Some((result.complexity, depth));
         }
         if depth > self.limits.depth {
-            return Err(vec![exceeded(format!(
-                "depth limit exceeded: queries may nest {} levels (this one nests {depth})",
-                self.limits.depth
+            let limit = self.limits.depth;
+            return Err(vec![exceeded(message!(
+                fi: "syvyysraja ylittyi: kyselyt saavat olla {limit} tasoa syviä (tämä on {depth})",
+                sv: "djupgränsen överskreds: frågor får nästlas {limit} nivåer (den här nästlas {depth})",
+                en: "depth limit exceeded: queries may nest {limit} levels (this one nests {depth})",
             ))]);
         }
         if result.complexity > self.limits.complexity {
-            return Err(vec![exceeded(format!(
-                "complexity limit exceeded: a query may cost {} (this one costs {}); ask for fewer items with first",
-                self.limits.complexity, result.complexity
+            let (limit, cost) = (self.limits.complexity, result.complexity);
+            return Err(vec![exceeded(message!(
+                fi: "kustannusraja ylittyi: kysely saa maksaa {limit} (tämä maksaa {cost}); pyydä vähemmän rivejä first-argumentilla",
+                sv: "komplexitetsgränsen överskreds: en fråga får kosta {limit} (den här kostar {cost}); be om färre poster med first",
+                en: "complexity limit exceeded: a query may cost {limit} (this one costs {cost}); ask for fewer items with first",
             ))]);
         }
         Ok(result)

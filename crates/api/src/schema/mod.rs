@@ -72,7 +72,7 @@ pub(crate) fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a Db> {
 }
 
 pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> ApiResult<&'a Viewer> {
-    ctx.data_opt::<Viewer>().ok_or_else(|| ApiError::unauthenticated("sign in: send Authorization: Bearer <token>"))
+    ctx.data_opt::<Viewer>().ok_or_else(ApiError::sign_in)
 }
 
 pub(crate) fn now(ctx: &Context<'_>) -> DateTime<Utc> {

@@ -2,7 +2,7 @@
 //! writes in one transaction, its audit entry included; a mutation that fails changes nothing.
 
 use async_graphql::{Context, ID, Object};
-use salkku_domain::ids::{ApplicationId, CalendarFeedId};
+use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::applications::Transition;
 use salkku_persistence::calendar_feeds::{self, NewCalendarFeed};
@@ -119,7 +119,7 @@ impl Mutation {
         let db = db(ctx)?;
         let current = commitments::get(db.conn(), id)
             .await?
-            .ok_or_else(|| ApiError::not_found("no Commitment with that ID exists"))?;
+            .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 })?;
         authorize(db, viewer(ctx)?, Action::ChangeApplication(current.application)).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "updateCommitment", now(ctx));

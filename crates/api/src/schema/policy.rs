@@ -7,10 +7,12 @@
 //!   payments;
 //! - `admin` does everything, including organisations, programmes and calls.
 
+use salkku_domain::ids::NodeKind;
 use salkku_domain::ids::{ApplicationId, OrganizationId};
-use salkku_domain::{ParticipationRole, Role};
+use salkku_domain::messages::Message;
+use salkku_domain::{ParticipationRole, Role, message};
 use salkku_persistence::applications::NewParticipant;
-use salkku_persistence::{Db, applications};
+use salkku_persistence::{Db, StoreError, applications};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -37,8 +39,24 @@ pub enum Action<'a> {
     SubscribeCalendar,
 }
 
-fn forbidden(message: &str) -> ApiError {
+fn forbidden(message: Message) -> ApiError {
     ApiError::forbidden(message)
+}
+
+fn audit_log_is_not_yours() -> ApiError {
+    forbidden(message!(
+        fi: "tarkastuslokia lukevat vain pääkäyttäjät ja taloushallinto",
+        sv: "granskningsloggen är för administratörer och ekonomipersonal",
+        en: "the audit log is for admins and finance staff",
+    ))
+}
+
+fn reference_data_is_for_admins() -> ApiError {
+    forbidden(message!(
+        fi: "vain pääkäyttäjät hallitsevat organisaatioita, ohjelmia ja hakuja",
+        sv: "bara administratörer hanterar organisationer, program och utlysningar",
+        en: "only admins manage organisations, programmes and calls",
+    ))
 }
 
 /// Allows the action or answers FORBIDDEN.
@@ -48,24 +66,34 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
     }
     match viewer.role {
         Role::Admin => Ok(()),
-        Role::Ministry => Err(forbidden(match action {
-            Action::ReadAuditLog => "the audit log is for admins and finance staff",
-            _ => "ministry users read the portfolio; they cannot change it",
-        })),
+        Role::Ministry => Err(match action {
+            Action::ReadAuditLog => audit_log_is_not_yours(),
+            _ => forbidden(message!(
+                fi: "ministeriön käyttäjät lukevat salkkua; he eivät voi muuttaa sitä",
+                sv: "ministeriets användare läser portföljen; de kan inte ändra den",
+                en: "ministry users read the portfolio; they cannot change it",
+            )),
+        }),
         Role::Finance => match action {
-            Action::ManageReferenceData => Err(forbidden("only admins manage organisations, programmes and calls")),
+            Action::ManageReferenceData => Err(reference_data_is_for_admins()),
             _ => Ok(()),
         },
         Role::Coordinator => {
             let own = viewer.organization;
             match action {
-                Action::ManageReferenceData => Err(forbidden("only admins manage organisations, programmes and calls")),
-                Action::ManageMoney => Err(forbidden("budgets, allocations and payments are for finance staff")),
-                Action::ReadAuditLog => Err(forbidden("the audit log is for admins and finance staff")),
+                Action::ManageReferenceData => Err(reference_data_is_for_admins()),
+                Action::ManageMoney => Err(forbidden(message!(
+                    fi: "talousarviot, myönnöt ja maksut kuuluvat taloushallinnolle",
+                    sv: "budgetar, tilldelningar och betalningar sköts av ekonomipersonalen",
+                    en: "budgets, allocations and payments are for finance staff",
+                ))),
+                Action::ReadAuditLog => Err(audit_log_is_not_yours()),
                 Action::SubscribeCalendar => Ok(()),
-                Action::AddFreeDeadline => {
-                    Err(forbidden("coordinators add deadlines to their organisation's applications"))
-                }
+                Action::AddFreeDeadline => Err(forbidden(message!(
+                    fi: "koordinaattorit lisäävät määräaikoja oman organisaationsa hakemuksiin",
+                    sv: "koordinatorer lägger till tidsfrister för sin organisations ansökningar",
+                    en: "coordinators add deadlines to their organisation's applications",
+                ))),
                 Action::CreateApplication { lead, participants } => {
                     let involved = Some(lead) == own
                         || participants
@@ -74,18 +102,24 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                     if involved {
                         Ok(())
                     } else {
-                        Err(forbidden(
-                            "coordinators create applications that their organisation leads or co-implements",
-                        ))
+                        Err(forbidden(message!(
+                            fi: "koordinaattorit luovat hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
+                            sv: "koordinatorer skapar ansökningar som deras organisation leder eller genomför tillsammans med andra",
+                            en: "coordinators create applications that their organisation leads or co-implements",
+                        )))
                     }
                 }
                 Action::ChangeApplication(id) => {
                     let Some(own) = own else {
-                        return Err(forbidden("this coordinator's token names no organisation"));
+                        return Err(forbidden(message!(
+                            fi: "tämän koordinaattorin tunnisteessa ei ole organisaatiota",
+                            sv: "den här koordinatorns token anger ingen organisation",
+                            en: "this coordinator's token names no organisation",
+                        )));
                     };
                     let app = applications::get(db.conn(), id)
                         .await?
-                        .ok_or_else(|| ApiError::not_found("no Application with that ID exists"))?;
+                        .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
                     let co_implements = applications::participants_of(db.conn(), &[id])
                         .await?
                         .iter()
@@ -93,9 +127,11 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                     if app.lead == own || co_implements {
                         Ok(())
                     } else {
-                        Err(forbidden(
-                            "coordinators change only applications their organisation leads or co-implements",
-                        ))
+                        Err(forbidden(message!(
+                            fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
+                            sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
+                            en: "coordinators change only applications their organisation leads or co-implements",
+                        )))
                     }
                 }
             }

@@ -6,11 +6,12 @@ use salkku_domain::deadline::{local_date, window_end};
 use salkku_domain::ids::{
     AllocationId, ApplicationId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId, ProgrammeId,
 };
+use salkku_domain::message;
 use salkku_persistence::allocations::{self, AllocationCursor};
 use salkku_persistence::application_list::{self, ApplicationCursor, OrderField, SortKey};
 use salkku_persistence::calls::{self, GrantCallCursor};
 use salkku_persistence::organizations::{self, OrganizationCursor};
-use salkku_persistence::{calendar_feeds, deadlines, portfolio, programmes, regions};
+use salkku_persistence::{StoreError, calendar_feeds, deadlines, portfolio, programmes, regions};
 
 use super::connection::{self, Page};
 use super::inputs::{
@@ -23,7 +24,7 @@ use super::objects::{
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, at_least_zero};
 
 /// Most days `upcomingDeadlines` looks ahead.
 pub const MAX_WITHIN_DAYS: i32 = 3660;
@@ -142,7 +143,11 @@ impl Query {
             if !fits {
                 return Err(ApiError::bad_input(
                     "after",
-                    "after is a cursor of another order: keep orderBy the same across pages",
+                    message!(
+                        fi: "after on toisen järjestyksen kohdistin: pidä orderBy samana kaikilla sivuilla",
+                        sv: "after är en markör för en annan ordning: behåll samma orderBy på alla sidor",
+                        en: "after is a cursor of another order: keep orderBy the same across pages",
+                    ),
                 ));
             }
         }
@@ -190,15 +195,21 @@ impl Query {
         if !(0..=MAX_WITHIN_DAYS).contains(&within_days) {
             return Err(ApiError::bad_input(
                 "withinDays",
-                format!("withinDays is from 0 to {MAX_WITHIN_DAYS} (got {within_days})"),
+                message!(
+                    fi: "withinDays on 0–{MAX_WITHIN_DAYS} (annettu {within_days})",
+                    sv: "withinDays är 0–{MAX_WITHIN_DAYS} (angivet {within_days})",
+                    en: "withinDays is from 0 to {MAX_WITHIN_DAYS} (got {within_days})",
+                ),
             ));
         }
         if first < 0 {
-            return Err(ApiError::bad_input("first", format!("first must be 0 or more (got {first})")));
+            return Err(ApiError::bad_input("first", at_least_zero("first", first)));
         }
         if first > MAX_DEADLINES {
-            return Err(ApiError::limit(format!(
-                "deadline limit exceeded: first may be at most {MAX_DEADLINES} (got {first})"
+            return Err(ApiError::limit(message!(
+                fi: "määräaikojen raja ylittyi: first on enintään {MAX_DEADLINES} (annettu {first})",
+                sv: "gränsen för tidsfrister överskreds: first är högst {MAX_DEADLINES} (angivet {first})",
+                en: "deadline limit exceeded: first may be at most {MAX_DEADLINES} (got {first})",
             )));
         }
         let filter = filter.map(DeadlineFilter::parse).transpose()?.unwrap_or_default();
@@ -250,7 +261,12 @@ impl Query {
     async fn apportion(&self, ctx: &Context<'_>, amount: Decimal, weights: Vec<WeightInput>) -> ApiResult<Vec<Share>> {
         let amount = amount.amount("amount")?;
         if weights.len() > MAX_LIST {
-            return Err(ApiError::limit(format!("weights may hold at most {MAX_LIST} items (got {})", weights.len())));
+            let got = weights.len();
+            return Err(ApiError::limit(message!(
+                fi: "weights-luettelossa saa olla enintään {MAX_LIST} kohtaa (annettu {got})",
+                sv: "weights får innehålla högst {MAX_LIST} poster (angivet {got})",
+                en: "weights may hold at most {MAX_LIST} items (got {got})",
+            )));
         }
         let mut orgs = Vec::with_capacity(weights.len());
         let mut values = Vec::with_capacity(weights.len());
@@ -260,10 +276,8 @@ impl Query {
         }
         let existing = organizations::existing(db(ctx)?.conn(), &orgs).await?;
         if let Some(i) = orgs.iter().position(|o| !existing.contains(o)) {
-            return Err(ApiError::bad_input(
-                format!("weights[{i}].organizationId"),
-                "no organisation with that ID exists",
-            ));
+            let missing = StoreError::NotFound { kind: NodeKind::Organization, key: orgs[i].0 };
+            return Err(ApiError::from(missing).within_field(format!("weights[{i}].organizationId")));
         }
         let parts = apportion(amount, &values).map_err(|e| ApiError::invalid("weights", e))?;
         Ok(orgs

@@ -67,7 +67,15 @@ impl Decimal {
             && self.0.len() <= 40
             && self.0.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
         well_formed.then(|| rust_decimal::Decimal::from_str_exact(&self.0).ok()).flatten().ok_or_else(|| {
-            ApiError::bad_input(field, format!("{:?} is not a decimal number such as \"25000\" or \"1.5\"", self.0))
+            let raw = &self.0;
+            ApiError::bad_input(
+                field,
+                salkku_domain::message!(
+                    fi: "{raw:?} ei ole desimaaliluku, kuten \"25000\" tai \"1.5\"",
+                    sv: "{raw:?} är inget decimaltal som \"25000\" eller \"1.5\"",
+                    en: "{raw:?} is not a decimal number such as \"25000\" or \"1.5\"",
+                ),
+            )
         })
     }
 }
@@ -90,7 +98,11 @@ impl DateTime {
         self.0.clone().map_err(|raw| {
             ApiError::bad_input(
                 field,
-                format!("{raw:?} is not an RFC 3339 instant with an offset, e.g. \"2020-04-30T16:15:00+03:00\""),
+                salkku_domain::message!(
+                    fi: "{raw:?} ei ole RFC 3339 -aikaleima aikavyöhykkeineen, esim. \"2020-04-30T16:15:00+03:00\"",
+                    sv: "{raw:?} är ingen RFC 3339-tidpunkt med tidszon, t.ex. \"2020-04-30T16:15:00+03:00\"",
+                    en: "{raw:?} is not an RFC 3339 instant with an offset, e.g. \"2020-04-30T16:15:00+03:00\"",
+                ),
             )
         })
     }
@@ -131,9 +143,16 @@ impl From<NaiveDate> for Date {
 impl Date {
     /// The date, or bad input in `field`.
     pub fn get(&self, field: &str) -> Result<NaiveDate, ApiError> {
-        self.0
-            .clone()
-            .map_err(|raw| ApiError::bad_input(field, format!("{raw:?} is not a date of the form \"2020-06-18\"")))
+        self.0.clone().map_err(|raw| {
+            ApiError::bad_input(
+                field,
+                salkku_domain::message!(
+                    fi: "{raw:?} ei ole päivämäärä muodossa \"2020-06-18\"",
+                    sv: "{raw:?} är inget datum av formen \"2020-06-18\"",
+                    en: "{raw:?} is not a date of the form \"2020-06-18\"",
+                ),
+            )
+        })
     }
 }
 

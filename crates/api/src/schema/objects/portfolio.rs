@@ -124,8 +124,10 @@ impl PortfolioSummary {
     #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 500, child_complexity)")]
     async fn at_risk(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> ApiResult<Vec<Application>> {
         if !(0..=MAX_AT_RISK).contains(&first) {
-            return Err(ApiError::limit(format!(
-                "atRisk lists at most {MAX_AT_RISK} applications (asked for {first})"
+            return Err(ApiError::limit(salkku_domain::message!(
+                fi: "atRisk luettelee enintään {MAX_AT_RISK} hakemusta (pyydetty {first})",
+                sv: "atRisk listar högst {MAX_AT_RISK} ansökningar (begärt {first})",
+                en: "atRisk lists at most {MAX_AT_RISK} applications (asked for {first})",
             )));
         }
         let limit = u64::try_from(first).unwrap_or(0);

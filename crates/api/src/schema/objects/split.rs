@@ -1,4 +1,4 @@
-use async_graphql::{Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use salkku_domain::funding;
 
 use crate::schema::enums::SplitViolationCode;
@@ -59,11 +59,16 @@ impl FundingSplit {
     }
 
     #[graphql(complexity = "crate::schema::limits::bounded_list_cost(4, child_complexity)")]
-    async fn violations(&self) -> Vec<SplitViolation> {
+    async fn violations(&self, ctx: &Context<'_>) -> Vec<SplitViolation> {
+        let language = crate::schema::language(ctx);
         self.0
             .violations
             .iter()
-            .map(|v| SplitViolation { code: v.code.into(), message: v.message.clone(), amount: v.amount.into() })
+            .map(|v| SplitViolation {
+                code: v.code.into(),
+                message: v.message.get(language).to_owned(),
+                amount: v.amount.into(),
+            })
             .collect()
     }
 }
