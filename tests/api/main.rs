@@ -22,4 +22,5 @@ mod money;
 mod monni;
 mod observability;
 mod serving;
+mod synthetic;
 mod tokens;

@@ -204,14 +204,7 @@ impl Tokens {
     }
 
     fn key_for(&self, token: &str) -> Result<&DecodingKey, ApiError> {
-        let refused = || {
-            let accepted = self.algorithm.name();
-            ApiError::unauthenticated(message!(
-                fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
-                sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
-                en: "token algorithm is not accepted: this service accepts {accepted}",
-            ))
-        };
+        let refused = || ApiError::unauthenticated(algorithm_refused(self.algorithm.name()));
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
             // A header the library cannot read may still name an algorithm ("none", say): that
             // is worth saying.
@@ -251,7 +244,6 @@ impl Tokens {
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Viewer, ApiError> {
         let key = self.key_for(token)?;
         let data = jsonwebtoken::decode::<Received>(token, key, &self.validation).map_err(|e| {
-            let accepted = self.algorithm.name();
             ApiError::unauthenticated(match e.kind() {
                 ErrorKind::ExpiredSignature => message!(
                     fi: "tunniste on vanhentunut: hanki uusi",
@@ -279,11 +271,7 @@ impl Tokens {
                     en: "token audience is not this service",
                 ),
                 ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm | ErrorKind::InvalidAlgorithmName => {
-                    message!(
-                        fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
-                        sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
-                        en: "token algorithm is not accepted: this service accepts {accepted}",
-                    )
+                    algorithm_refused(self.algorithm.name())
                 }
                 ErrorKind::MissingRequiredClaim(claim) => message!(
                     fi: "tunnisteesta puuttuu pakollinen väite {claim:?}",
@@ -377,6 +365,14 @@ pub fn bearer(header: Option<&str>) -> Option<Result<&str, ApiError>> {
             ))
         });
     Some(token)
+}
+
+fn algorithm_refused(accepted: &str) -> salkku_domain::messages::Message {
+    message!(
+        fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
+        sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
+        en: "token algorithm is not accepted: this service accepts {accepted}",
+    )
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    AccessMode, ConnectionTrait, EntityTrait, IntoActiveModel, IsolationLevel, PaginatorTrait, QueryOrder, QuerySelect,
+    AccessMode, ConnectionTrait, EntityTrait, IntoActiveModel, IsolationLevel, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 use serde::Serialize;
@@ -20,7 +20,7 @@ use crate::entities::{
     allocation, application, application_region, audit, budget_line, calendar_feed, commitment, deadline, grant_call,
     idempotency_key, organization, participant, payment, programme, status_change,
 };
-use crate::{Backend, Db, StoreError, StoreResult};
+use crate::{Backend, Db, Progress, StoreError, StoreResult};
 
 pub const FORMAT: &str = "salkku-export";
 pub const VERSION: u64 = 1;
@@ -67,28 +67,13 @@ macro_rules! each_table {
     };
 }
 
-/// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after an import.
-const SERIAL_TABLES: [&str; 12] = [
-    "organizations",
-    "funding_programmes",
-    "grant_calls",
-    "applications",
-    "budget_lines",
-    "commitments",
-    "state_aid_allocations",
-    "payments",
-    "deadlines",
-    "status_changes",
-    "calendar_feeds",
-    "audit_log",
-];
-
 async fn write_table<C, E, W>(
     c: &C,
     out: &mut W,
     first: &mut bool,
     name: &'static str,
     order: Vec<E::Column>,
+    progress: Progress<'_>,
 ) -> StoreResult<u64>
 where
     C: ConnectionTrait,
@@ -110,6 +95,7 @@ where
             serde_json::to_writer(&mut *out, row).map_err(io)?;
             written += 1;
         }
+        progress(name, written, None);
         if (rows.len() as u64) < CHUNK {
             break;
         }
@@ -119,7 +105,17 @@ where
 }
 
 /// Writes the whole portfolio to `out`, from one consistent snapshot of the database.
-pub async fn export<W: Write>(db: &Db, mut out: W, now: DateTime<Utc>) -> StoreResult<Summary> {
+pub async fn export<W: Write>(db: &Db, out: W, now: DateTime<Utc>) -> StoreResult<Summary> {
+    export_with_progress(db, out, now, &|_, _, _| {}).await
+}
+
+/// [`export`], telling `progress` the rows written so far of each table.
+pub async fn export_with_progress<W: Write>(
+    db: &Db,
+    mut out: W,
+    now: DateTime<Utc>,
+    progress: Progress<'_>,
+) -> StoreResult<Summary> {
     let tx = match db.backend() {
         Backend::Postgres => {
             db.conn().begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
@@ -137,7 +133,7 @@ pub async fn export<W: Write>(db: &Db, mut out: W, now: DateTime<Utc>) -> StoreR
     let mut first = true;
     macro_rules! export_table {
         ($name:literal, $entity:ty, $($column:expr),+) => {
-            let n = write_table::<_, $entity, _>(&tx, &mut out, &mut first, $name, vec![$($column),+]).await?;
+            let n = write_table::<_, $entity, _>(&tx, &mut out, &mut first, $name, vec![$($column),+], progress).await?;
             summary.tables.push(($name, n));
         };
     }
@@ -160,6 +156,7 @@ async fn insert_table<C, E>(
     c: &C,
     tables: &mut serde_json::Map<String, serde_json::Value>,
     name: &'static str,
+    progress: Progress<'_>,
 ) -> StoreResult<u64>
 where
     C: ConnectionTrait,
@@ -169,17 +166,17 @@ where
     let Some(value) = tables.remove(name) else { return Ok(0) };
     let rows: Vec<E::Model> =
         serde_json::from_value(value).map_err(|e| StoreError::Backup(format!("table {name} cannot be read: {e}")))?;
-    let count = rows.len() as u64;
-    let mut models = rows.into_iter().map(IntoActiveModel::into_active_model).peekable();
-    while models.peek().is_some() {
-        let chunk: Vec<E::ActiveModel> = models.by_ref().take(500).collect();
-        E::insert_many(chunk).exec_without_returning(c).await?;
-    }
-    Ok(count)
+    let total = rows.len() as u64;
+    crate::bulk::insert_models::<_, E>(c, rows, &|done| progress(name, done, Some(total))).await
 }
 
 /// Reads an export into an empty database (migrated first), in one transaction.
 pub async fn import<R: Read>(db: &Db, input: R) -> StoreResult<Summary> {
+    import_with_progress(db, input, &|_, _, _| {}).await
+}
+
+/// [`import`], telling `progress` the rows inserted so far of each table, and of how many.
+pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress<'_>) -> StoreResult<Summary> {
     let document: Document = serde_json::from_reader(std::io::BufReader::new(input))
         .map_err(|e| StoreError::Backup(format!("the file is not a salkku export: {e}")))?;
     if document.format != FORMAT || document.version != VERSION {
@@ -188,17 +185,13 @@ pub async fn import<R: Read>(db: &Db, input: R) -> StoreResult<Summary> {
             document.format, document.version
         )));
     }
-    if organization::Entity::find().count(db.conn()).await? > 0
-        || application::Entity::find().count(db.conn()).await? > 0
-    {
-        return Err(StoreError::Backup("the database already holds data: import into an empty database".into()));
-    }
+    crate::bulk::ensure_empty(db).await?;
     let mut tables = document.tables;
     let tx = db.begin_write().await?;
     let mut summary = Summary::default();
     macro_rules! import_table {
         ($name:literal, $entity:ty, $($column:expr),+) => {
-            let n = insert_table::<_, $entity>(&*tx, &mut tables, $name).await?;
+            let n = insert_table::<_, $entity>(&*tx, &mut tables, $name, progress).await?;
             summary.tables.push(($name, n));
         };
     }
@@ -206,15 +199,8 @@ pub async fn import<R: Read>(db: &Db, input: R) -> StoreResult<Summary> {
     if let Some(unknown) = tables.keys().next() {
         return Err(StoreError::Backup(format!("the file holds a table this salkku does not know: {unknown}")));
     }
-    if db.backend() == Backend::Postgres {
-        // Keys were inserted as they were: move each sequence past the largest.
-        for table in SERIAL_TABLES {
-            tx.execute_unprepared(&format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            ))
-            .await?;
-        }
-    }
+    // Keys were inserted as they were: move each sequence past the largest.
+    crate::bulk::move_sequences(&*tx, db.backend()).await?;
     tx.commit().await?;
     Ok(summary)
 }

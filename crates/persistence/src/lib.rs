@@ -13,6 +13,7 @@ pub mod applications;
 pub mod audit;
 pub mod backup;
 pub mod budgets;
+pub mod bulk;
 pub mod calendar_feeds;
 pub mod calls;
 pub mod commitments;
@@ -31,6 +32,9 @@ pub mod records;
 pub mod regions;
 pub mod splits;
 mod support;
+
+/// Tells a long command how far it got: (what, done, of how many when known).
+pub type Progress<'a> = &'a dyn Fn(&'static str, u64, Option<u64>);
 
 pub use actor::Actor;
 pub use audit::Change;

@@ -16,6 +16,7 @@ use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
 use salkku_persistence::{Db, DbSettings};
 
+use crate::progress::Reporter;
 use crate::{demo, telemetry};
 
 /// salkku: the funding-and-projects portfolio of a social-welfare competence centre, as a
@@ -195,8 +196,14 @@ impl LimitArgs {
 #[derive(Debug, Args)]
 pub struct SeedArgs {
     /// The demo portfolio from the centre's documents.
-    #[arg(long, required = true)]
+    #[arg(long, conflicts_with = "synthetic", required_unless_present = "synthetic")]
     pub demo: bool,
+    /// A synthetic portfolio of N applications, for load tests and benchmarks.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub synthetic: Option<u64>,
+    /// The random seed of --synthetic: the same seed gives the same portfolio.
+    #[arg(long, default_value_t = 1, requires = "synthetic")]
+    pub seed: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -294,10 +301,32 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             println!("applied {applied} migration(s)");
             Ok(())
         }
-        Command::Seed(_) => {
-            let db =
-                Db::connect(&DbSettings::new(cli.database_url.clone())).await.map_err(|e| Failure(format!("{e:?}")))?;
-            db.migrate().await.map_err(|e| Failure(format!("{e:?}")))?;
+        Command::Seed(args) => {
+            let db = open_database(&cli.database_url).await?;
+            if let Some(n) = args.synthetic {
+                let started = std::time::Instant::now();
+                let reporter = Reporter::new();
+                let written =
+                    crate::synthetic::seed(&db, n, args.seed, &|what, done, of| reporter.update(what, done, of))
+                        .await
+                        .map_err(store_failure);
+                reporter.finish();
+                let s = written?;
+                println!(
+                    "seeded a synthetic portfolio (seed {}) in {:.1} s: {} applications, {} budget lines, {} commitments, {} allocations, {} payments, {} deadlines, {} calls, {} organisations",
+                    args.seed,
+                    started.elapsed().as_secs_f32(),
+                    s.applications,
+                    s.budget_lines,
+                    s.commitments,
+                    s.allocations,
+                    s.payments,
+                    s.deadlines,
+                    s.calls,
+                    s.organizations
+                );
+                return Ok(());
+            }
             let seeded = demo::seed(&db).await?;
             println!("seeded the demo portfolio: {} applications", seeded.applications);
             Ok(())
@@ -309,18 +338,22 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
         Command::Token(args) => token(args),
         Command::Export(args) => {
             let db = open_database(&cli.database_url).await?;
-            let summary = match &args.output {
+            let reporter = Reporter::new();
+            let progress = |what, done, of| reporter.update(what, done, of);
+            let written = match &args.output {
                 Some(path) => {
                     let file = std::fs::File::create(path)
                         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
-                    let written =
-                        salkku_persistence::backup::export(&db, std::io::BufWriter::new(file), Utc::now()).await;
-                    written.map_err(store_failure)?
+                    let out = std::io::BufWriter::new(file);
+                    salkku_persistence::backup::export_with_progress(&db, out, Utc::now(), &progress).await
                 }
-                None => salkku_persistence::backup::export(&db, std::io::stdout().lock(), Utc::now())
-                    .await
-                    .map_err(store_failure)?,
+                None => {
+                    let out = std::io::stdout().lock();
+                    salkku_persistence::backup::export_with_progress(&db, out, Utc::now(), &progress).await
+                }
             };
+            reporter.finish();
+            let summary = written.map_err(store_failure)?;
             eprintln!("exported {} rows", summary.rows());
             Ok(())
         }
@@ -328,7 +361,13 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             let db = open_database(&cli.database_url).await?;
             let file = std::fs::File::open(&args.file)
                 .map_err(|e| Failure(format!("cannot read {}: {e}", args.file.display())))?;
-            let summary = salkku_persistence::backup::import(&db, file).await.map_err(store_failure)?;
+            let reporter = Reporter::new();
+            let read = salkku_persistence::backup::import_with_progress(&db, file, &|what, done, of| {
+                reporter.update(what, done, of)
+            })
+            .await;
+            reporter.finish();
+            let summary = read.map_err(store_failure)?;
             for (table, rows) in &summary.tables {
                 println!("{table}: {rows}");
             }

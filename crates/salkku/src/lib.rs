@@ -3,4 +3,6 @@
 
 pub mod cli;
 pub mod demo;
+pub mod progress;
+pub mod synthetic;
 pub mod telemetry;

@@ -123,3 +123,30 @@ async fn serve_demo_starts_on_an_empty_directory_and_answers() {
     assert_eq!(me["data"]["me"]["organization"]["name"], "Sosiaali- ja terveysministeriö");
     assert!(dir.path().join("salkku.db").exists(), "the embedded default is salkku.db in the working directory");
 }
+
+#[test]
+fn long_commands_report_progress_in_plain_lines_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
+    let seeded =
+        salkku().args(["--database-url", &url("a.db"), "seed", "--synthetic", "2500", "--seed", "3"]).output().unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let stderr = String::from_utf8_lossy(&seeded.stderr);
+    assert!(stderr.contains("applications: 2000/2500") && stderr.contains("applications: 2500/2500"), "{stderr}");
+    assert!(!stderr.contains('\r'), "no redrawing off a terminal");
+    assert!(String::from_utf8_lossy(&seeded.stdout).contains("2500 applications"));
+
+    let file = dir.path().join("export.json");
+    let exported = salkku().args(["--database-url", &url("a.db"), "export", "--output"]).arg(&file).output().unwrap();
+    assert!(exported.status.success());
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+    assert!(stderr.contains("budget_lines: "), "{stderr}");
+
+    let imported = salkku().args(["--database-url", &url("b.db"), "import"]).arg(&file).output().unwrap();
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let stderr = String::from_utf8_lossy(&imported.stderr);
+    assert!(stderr.contains("applications: 2500/2500"), "{stderr}");
+
+    let again = salkku().args(["--database-url", &url("b.db"), "seed", "--synthetic", "5"]).output().unwrap();
+    assert!(!again.status.success(), "a database that holds data is refused");
+}
