@@ -150,3 +150,89 @@ fn long_commands_report_progress_in_plain_lines_off_a_terminal() {
     let again = salkku().args(["--database-url", &url("b.db"), "seed", "--synthetic", "5"]).output().unwrap();
     assert!(!again.status.success(), "a database that holds data is refused");
 }
+
+/// A stand-in OpenTelemetry collector: answers every OTLP/HTTP POST with 200 and keeps the
+/// paths and bodies it was sent.
+/// What the collector was sent: (path, body) per request.
+#[cfg(feature = "otel")]
+type Posts = std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+#[cfg(feature = "otel")]
+fn collector() -> (String, Posts) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap_or_default();
+            let mut length = 0_usize;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap_or_default();
+            let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+            keep.lock().unwrap().push((path, body));
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    (url, received)
+}
+
+#[cfg(feature = "otel")]
+#[tokio::test]
+async fn with_the_otel_feature_spans_go_to_the_collector() {
+    let (collector_url, received) = collector();
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("stdout.txt"), dir.path().join("stderr.txt"));
+    let child = salkku()
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector_url)
+        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+        .current_dir(dir.path())
+        .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
+        .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+    let url = wait_for_line(&err, |line| {
+        let at = line.find("http://127.0.0.1")?;
+        let rest = &line[at..];
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || ":/.".contains(c))).unwrap_or(rest.len());
+        Some(rest[..end].to_owned())
+    })
+    .await;
+    let ministry = wait_for_line(&out, |line| line.strip_prefix("MINISTRY=").map(str::to_owned)).await;
+    let answer = reqwest::Client::new()
+        .post(format!("{url}/graphql"))
+        .bearer_auth(&ministry)
+        .json(&serde_json::json!({ "query": "query PortfolioTotals { portfolio { totalCost } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let sent = received.lock().unwrap().clone();
+        let traces: Vec<&Vec<u8>> = sent.iter().filter(|(path, _)| path == "/v1/traces").map(|(_, b)| b).collect();
+        let has = |needle: &[u8]| traces.iter().any(|b| b.windows(needle.len()).any(|w| w == needle));
+        if has(b"PortfolioTotals") && has(b"salkku") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no span of the operation reached the collector: {} posts", sent.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
