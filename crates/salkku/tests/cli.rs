@@ -82,20 +82,20 @@ async fn wait_for_line(file: &std::path::Path, find: impl Fn(&str) -> Option<Str
     }
 }
 
-#[tokio::test]
-async fn serve_demo_starts_on_an_empty_directory_and_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    let (out, err) = (dir.path().join("stdout.txt"), dir.path().join("stderr.txt"));
-    let child = salkku()
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .current_dir(dir.path())
+/// `salkku serve --demo` in `dir` with `env`: the server, its address and a ministry token.
+async fn serve_demo(dir: &std::path::Path, env: &[(&str, &str)]) -> (Server, String, String) {
+    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+    let mut command = salkku();
+    command.args(["serve", "--demo", "--addr", "127.0.0.1:0"]).env("RUST_LOG", "info").current_dir(dir);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command
         .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
         .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
         .spawn()
         .unwrap();
-    let _server = Server(child);
-
+    let server = Server(child);
     // The log names the address once the server listens; the tokens follow on stdout.
     let url = wait_for_line(&err, |line| {
         let at = line.find("http://")?;
@@ -105,6 +105,13 @@ async fn serve_demo_starts_on_an_empty_directory_and_answers() {
     })
     .await;
     let ministry = wait_for_line(&out, |line| line.strip_prefix("MINISTRY=").map(str::to_owned)).await;
+    (server, url, ministry)
+}
+
+#[tokio::test]
+async fn serve_demo_starts_on_an_empty_directory_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url, ministry) = serve_demo(dir.path(), &[]).await;
 
     let client = reqwest::Client::new();
     let health = client.get(format!("{url}/healthz")).send().await.unwrap();
@@ -196,26 +203,8 @@ fn collector() -> (String, Posts) {
 async fn with_the_otel_feature_spans_go_to_the_collector() {
     let (collector_url, received) = collector();
     let dir = tempfile::tempdir().unwrap();
-    let (out, err) = (dir.path().join("stdout.txt"), dir.path().join("stderr.txt"));
-    let child = salkku()
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector_url)
-        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-        .current_dir(dir.path())
-        .stdout(Stdio::from(std::fs::File::create(&out).unwrap()))
-        .stderr(Stdio::from(std::fs::File::create(&err).unwrap()))
-        .spawn()
-        .unwrap();
-    let _server = Server(child);
-    let url = wait_for_line(&err, |line| {
-        let at = line.find("http://127.0.0.1")?;
-        let rest = &line[at..];
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || ":/.".contains(c))).unwrap_or(rest.len());
-        Some(rest[..end].to_owned())
-    })
-    .await;
-    let ministry = wait_for_line(&out, |line| line.strip_prefix("MINISTRY=").map(str::to_owned)).await;
+    let env = [("OTEL_EXPORTER_OTLP_ENDPOINT", collector_url.as_str()), ("OTEL_BSP_SCHEDULE_DELAY", "100")];
+    let (_server, url, ministry) = serve_demo(dir.path(), &env).await;
     let answer = reqwest::Client::new()
         .post(format!("{url}/graphql"))
         .bearer_auth(&ministry)
