@@ -12,6 +12,7 @@ mod m20261123_000001_portfolio;
 mod m20261123_000002_reference_regions;
 mod m20261123_000003_audit_log;
 mod m20261123_000004_calendar_feeds;
+mod m20261123_000005_derived_deadline_titles;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_reference_regions::Migration),
             Box::new(m20261123_000003_audit_log::Migration),
             Box::new(m20261123_000004_calendar_feeds::Migration),
+            Box::new(m20261123_000005_derived_deadline_titles::Migration),
         ]
     }
 }

@@ -67,6 +67,52 @@ on_both! {
         assert_eq!(fi.data()["node"]["fundingSplit"]["violations"][0]["code"], "NO_CALL");
     }
 
+    async fn automatic_deadlines_read_in_the_readers_language(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let vaasa = org(&app, &g.admin, "Vaasan kaupunki", "MUNICIPALITY", Some("15")).await;
+        let monni = application(&app, &g.admin, json!({ "name": "Monialainen", "acronym": "MONNI", "leadId": g.sonet, "regionCodes": ["15"], "periodEnd": "2022-12-31" })).await;
+        app.ok(&g.admin, ADD_COMMITMENT, json!({ "input": { "applicationId": monni["id"], "organizationId": vaasa, "amount": "10000.00", "dueDate": "2020-06-18" } })).await;
+        let query = "query($id: ID!) { node(id: $id) { ... on Application { deadlines { kind title } } } }";
+        let titles = |answer: &salkku_e2e::Answer| -> Vec<String> {
+            answer.data()["node"]["deadlines"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap().to_owned()).collect()
+        };
+        let fi = app.graphql_in(None, Some(&g.admin), query, json!({ "id": monni["id"] })).await;
+        assert_eq!(titles(&fi), ["MONNI, Vaasan kaupunki – Sitoumus erääntyy", "MONNI – Hanke päättyy"]);
+        let sv = app.graphql_in(Some("sv"), Some(&g.admin), query, json!({ "id": monni["id"] })).await;
+        assert_eq!(titles(&sv), ["MONNI, Vaasan kaupunki – Åtagandet förfaller", "MONNI – Projektet avslutas"]);
+        let en = app.graphql_in(Some("en"), Some(&g.admin), query, json!({ "id": monni["id"] })).await;
+        assert_eq!(titles(&en), ["MONNI, Vaasan kaupunki – Commitment due", "MONNI – Project ends"]);
+    }
+
+    async fn every_code_has_a_label_in_each_language(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let admin = app.admin();
+        let query = "query($list: String) { codeLabels(list: $list) { list code label } }";
+        let sv = app.graphql_in(Some("sv"), Some(&admin), query, json!({})).await;
+        let labels = sv.data()["codeLabels"].as_array().unwrap().clone();
+        let find = |list: &str, code: &str| {
+            labels.iter().find(|l| l["list"] == list && l["code"] == code).map(|l| l["label"].as_str().unwrap().to_owned())
+        };
+        assert_eq!(find("RegionCode", "15").as_deref(), Some("Österbotten"));
+        assert_eq!(find("CommitmentLevel", "BOARD").as_deref(), Some("Nämnd"));
+        assert_eq!(find("OrganizationKind", "JOINT_MUNICIPAL_AUTHORITY").as_deref(), Some("Samkommun"));
+        // Every enum's codes, exactly as the schema has them.
+        let mut lists: Vec<String> = labels.iter().map(|l| l["list"].as_str().unwrap().to_owned()).collect();
+        lists.dedup();
+        for list in lists.iter().filter(|l| *l != "RegionCode") {
+            let schema = app.ok(&admin, "query($name: String!) { __type(name: $name) { enumValues { name } } }", json!({ "name": list })).await;
+            let mut want: Vec<String> = schema["__type"]["enumValues"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_owned()).collect();
+            let mut got: Vec<String> = labels.iter().filter(|l| l["list"] == list.as_str()).map(|l| l["code"].as_str().unwrap().to_owned()).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{list}");
+        }
+        let fi = app.graphql_in(None, Some(&admin), query, json!({ "list": "CommitmentStatus" })).await;
+        let fi: Vec<&str> = fi.data()["codeLabels"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+        assert_eq!(fi, ["Pyydetty", "Luvattu", "Hyväksytty", "Kieltäydytty"]);
+    }
+
     async fn the_export_refuses_in_the_readers_language(t: TestDatabase) {
         let app = TestApp::start(t).await;
         let finance = app.token(Role::Finance, None);

@@ -92,6 +92,16 @@ pub fn is_overdue(
     overdue(due, now) && application.is_some() && is_relevant(application, commitment)
 }
 
+/// A deadline's title in `language`: as written for one added by hand; for one kept in step
+/// with its source, its subject ("MONNI") and what falls due ("MONNI – Hanke päättyy"). A call's
+/// closing is its title alone.
+pub fn title(kind: crate::DeadlineKind, stored: &str, derived: bool, language: crate::labels::Language) -> String {
+    if !derived || kind == crate::DeadlineKind::CallCloses {
+        return stored.to_owned();
+    }
+    format!("{stored} – {}", crate::labels::deadline_kind(kind, language))
+}
+
 /// Truncates an instant to whole seconds: what is stored and compared.
 pub fn to_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
@@ -100,6 +110,20 @@ pub fn to_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_automatic_deadline_says_what_falls_due_in_each_language() {
+        use crate::DeadlineKind::*;
+        use crate::labels::Language::*;
+        assert_eq!(title(ProjectEnds, "MONNI", true, Fi), "MONNI – Hanke päättyy");
+        assert_eq!(
+            title(CommitmentDue, "MONNI, Vaasan kaupunki", true, Sv),
+            "MONNI, Vaasan kaupunki – Åtagandet förfaller"
+        );
+        assert_eq!(title(ReportDue, "MONNI", true, En), "MONNI – Report due");
+        assert_eq!(title(CallCloses, "Kansa-koulu III", true, Fi), "Kansa-koulu III");
+        assert_eq!(title(ReportDue, "Väliraportti", false, En), "Väliraportti", "one added by hand stays as written");
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

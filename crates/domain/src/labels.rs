@@ -240,6 +240,23 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
     }
 }
 
+/// Every code of every list with its label in `language`: (list, code, label), lists named as
+/// the API names their enums.
+pub fn every(language: Language) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    out.extend(ApplicationStatus::all().map(|c| ("ApplicationStatus", c.as_str(), application_status(c, language))));
+    out.extend(GrantCallStatus::all().map(|c| ("GrantCallStatus", c.as_str(), call_status(c, language))));
+    out.extend(OrganizationKind::all().map(|c| ("OrganizationKind", c.as_str(), organization_kind(c, language))));
+    out.extend(ParticipationRole::all().map(|c| ("ParticipationRole", c.as_str(), participation_role(c, language))));
+    out.extend(CostCategory::all().map(|c| ("CostCategory", c.as_str(), cost_category(c, language))));
+    out.extend(CommitmentKind::all().map(|c| ("CommitmentKind", c.as_str(), commitment_kind(c, language))));
+    out.extend(CommitmentLevel::all().map(|c| ("CommitmentLevel", c.as_str(), commitment_level(c, language))));
+    out.extend(CommitmentStatus::all().map(|c| ("CommitmentStatus", c.as_str(), commitment_status(c, language))));
+    out.extend(DeadlineKind::all().map(|c| ("DeadlineKind", c.as_str(), deadline_kind(c, language))));
+    out.extend(RegionCode::all().map(|c| ("RegionCode", c.as_str(), region(c, language))));
+    out
+}
+
 pub fn region(code: RegionCode, language: Language) -> &'static str {
     let info = code.info();
     match language {

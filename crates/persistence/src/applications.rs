@@ -354,17 +354,17 @@ async fn record_status<C: ConnectionTrait>(
 /// The project's end and its report fall due at the end of their local days.
 async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
     let label = a.acronym.clone().unwrap_or_else(|| a.name.clone());
-    let derived = |date: Option<NaiveDate>, what: &str| {
+    let derived = |date: Option<NaiveDate>| {
         date.map(|d| Derived {
-            title: format!("{label}: {what}"),
+            title: label.clone(),
             due_at: end_of_day(d),
             application: Some(a.id),
             call: a.call,
             commitment: None,
         })
     };
-    deadlines::sync(c, Source::ProjectEnds(a.id), derived(a.period_end, "project ends"), now).await?;
-    deadlines::sync(c, Source::ReportDue(a.id), derived(a.report_due, "final report due"), now).await?;
+    deadlines::sync(c, Source::ProjectEnds(a.id), derived(a.period_end), now).await?;
+    deadlines::sync(c, Source::ReportDue(a.id), derived(a.report_due), now).await?;
     Ok(())
 }
 

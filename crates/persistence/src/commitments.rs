@@ -92,7 +92,7 @@ async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc
     let created = Commitment::try_from(row)?;
     let label = app.acronym.unwrap_or(app.name);
     let due = created.due_date.map(|d| Derived {
-        title: format!("{label}: commitment of {}", org.name),
+        title: format!("{label}, {}", org.name),
         due_at: end_of_day(d),
         application: Some(created.application),
         call: app.call_id.map(salkku_domain::ids::GrantCallId),

@@ -195,6 +195,7 @@ impl TryFrom<e::deadline::Model> for Deadline {
             application: m.application_id.map(ApplicationId),
             call: m.call_id.map(GrantCallId),
             commitment: m.commitment_id.map(CommitmentId),
+            derived: m.source_key.is_some(),
         })
     }
 }

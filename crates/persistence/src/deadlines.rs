@@ -118,6 +118,7 @@ impl Source {
 /// What an automatic deadline says and whom it concerns.
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
+    /// What the deadline is about ("MONNI", "MONNI, Seinäjoen kaupunki"); the kind says the rest.
     pub title: String,
     pub due_at: DateTime<Utc>,
     pub application: Option<ApplicationId>,
@@ -187,6 +188,7 @@ struct ViewRow {
     commitment_id: Option<i64>,
     application_status: Option<String>,
     commitment_status: Option<String>,
+    source_key: Option<String>,
 }
 
 impl TryFrom<ViewRow> for DeadlineView {
@@ -203,6 +205,7 @@ impl TryFrom<ViewRow> for DeadlineView {
                 application: r.application_id.map(ApplicationId),
                 call: r.call_id.map(GrantCallId),
                 commitment: r.commitment_id.map(CommitmentId),
+                derived: r.source_key.is_some(),
             },
             application_status: r
                 .application_status
@@ -236,6 +239,7 @@ fn views() -> SelectStatement {
             (deadline::Entity, deadline::Column::ApplicationId),
             (deadline::Entity, deadline::Column::CallId),
             (deadline::Entity, deadline::Column::CommitmentId),
+            (deadline::Entity, deadline::Column::SourceKey),
         ])
         .expr_as(Expr::col((application::Entity, application::Column::Status)), Alias::new("application_status"))
         .expr_as(Expr::col((commitment::Entity, commitment::Column::Status)), Alias::new("commitment_status"))

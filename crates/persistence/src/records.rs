@@ -128,6 +128,9 @@ pub struct Deadline {
     pub application: Option<ApplicationId>,
     pub call: Option<GrantCallId>,
     pub commitment: Option<CommitmentId>,
+    /// Kept in step with its source (a call, a commitment, an application's dates); its title
+    /// is then only the subject, which the kind completes in the reader's language.
+    pub derived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

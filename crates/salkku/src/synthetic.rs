@@ -482,7 +482,7 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
         let mut d = derived(
             &mut keys.deadline,
             DeadlineKind::CommitmentDue,
-            format!("{acronym}: commitment of {org_name}"),
+            format!("{acronym}, {org_name}"),
             end_of_day(due),
             format!("commitment:{commitment_id}"),
         );
@@ -533,18 +533,12 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
     }
 
     // The automatic deadlines of the application itself.
-    for (kind, at, what, source) in [
-        (DeadlineKind::ProjectEnds, Some(period_end), "project ends", "application-end"),
-        (DeadlineKind::ReportDue, report_due, "final report due", "application-report"),
+    for (kind, at, source) in [
+        (DeadlineKind::ProjectEnds, Some(period_end), "application-end"),
+        (DeadlineKind::ReportDue, report_due, "application-report"),
     ] {
         if let Some(at) = at {
-            let mut d = derived(
-                &mut keys.deadline,
-                kind,
-                format!("{acronym}: {what}"),
-                end_of_day(at),
-                format!("{source}:{id}"),
-            );
+            let mut d = derived(&mut keys.deadline, kind, acronym.clone(), end_of_day(at), format!("{source}:{id}"));
             d.application_id = Some(id);
             d.call_id = call.map(|c| c.id);
             rows.deadlines.push(d);

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Trigger};
 use salkku_domain::calendar::{self, EventStatus as Status};
-use salkku_domain::deadline::{ZONE, local_due};
+use salkku_domain::deadline::{self, ZONE, local_due};
 use salkku_domain::labels::{self, Language};
 use salkku_persistence::calendar_feeds::CalendarFeed;
 use salkku_persistence::records::DeadlineView;
@@ -63,10 +63,11 @@ fn event(view: &DeadlineView, feed: &CalendarFeed, now: DateTime<Utc>) -> Event 
     let d = &view.deadline;
     let shown = calendar::event(d.tentative, view.application_status, view.commitment_status);
     let kind = labels::deadline_kind(d.kind, language);
+    let title = deadline::title(d.kind, &d.title, d.derived, language);
     let mut e = Event::new();
     e.uid(&uid(view))
         .timestamp(now)
-        .summary(&d.title)
+        .summary(&title)
         .description(&format!("{kind}\n{}: {}", due_text(language), local_due(d.due_at)))
         .categories([kind])
         .starts(d.due_at)
@@ -79,7 +80,7 @@ fn event(view: &DeadlineView, feed: &CalendarFeed, now: DateTime<Utc>) -> Event 
         });
     if shown.reminds {
         let before = Duration::days(i64::from(feed.reminder_days.days()));
-        e.alarm(Alarm::display(&format!("{}: {}", reminder_text(language), d.title), Trigger::before_start(before)));
+        e.alarm(Alarm::display(&format!("{}: {title}", reminder_text(language)), Trigger::before_start(before)));
     }
     e.done()
 }

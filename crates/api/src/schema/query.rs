@@ -19,8 +19,8 @@ use super::inputs::{
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, AuditEntry, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Node, Organization,
-    PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
+    Application, AuditEntry, CalendarFeed, CodeLabel, Commitment, Deadline, FundingProgramme, GrantCall, Node,
+    Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
@@ -225,6 +225,17 @@ impl Query {
         let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
         let figures = portfolio::summary(db(ctx)?.conn(), &filter).await?;
         Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
+    }
+
+    /// Every code the schema uses (statuses, kinds, categories, regions) with its label in the
+    /// request's language (Accept-Language: Finnish by default, Swedish, English); `list` narrows
+    /// to one enum, e.g. "CommitmentStatus".
+    async fn code_labels(&self, ctx: &Context<'_>, list: Option<String>) -> Vec<CodeLabel> {
+        salkku_domain::labels::every(super::language(ctx))
+            .into_iter()
+            .filter(|(l, _, _)| list.as_deref().is_none_or(|wanted| wanted == *l))
+            .map(|(l, code, label)| CodeLabel { list: l.to_owned(), code: code.to_owned(), label: label.to_owned() })
+            .collect()
     }
 
     /// The signed-in user's calendar feeds that still work, oldest first (their urls are not

@@ -31,8 +31,11 @@ impl Deadline {
         self.view.deadline.kind.into()
     }
 
-    async fn title(&self) -> &str {
-        &self.view.deadline.title
+    /// In the request's language when the deadline follows from its source ("MONNI – Hanke
+    /// päättyy"); as written when added by hand.
+    async fn title(&self, ctx: &Context<'_>) -> String {
+        let d = &self.view.deadline;
+        deadline::title(d.kind, &d.title, d.derived, crate::schema::language(ctx))
     }
 
     async fn due_at(&self) -> DateTime {
