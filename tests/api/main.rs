@@ -21,6 +21,7 @@ mod lists;
 mod money;
 mod monni;
 mod observability;
+mod replicas;
 mod serving;
 mod synthetic;
 mod tokens;

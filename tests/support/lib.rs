@@ -27,7 +27,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     statements: Arc<AtomicUsize>,
-    _database: TestDatabase,
+    database_url: String,
+    /// The database lives as long as the app that made it; a second instance over the same
+    /// database holds none.
+    _database: Option<TestDatabase>,
 }
 
 /// A GraphQL answer: the HTTP status and the JSON body.
@@ -82,7 +85,18 @@ impl TestApp {
         now: DateTime<Utc>,
         configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
-        let mut settings = Settings::local(database.url.clone());
+        let mut app = Self::launch(&database.url, now, configure).await;
+        app._database = Some(database);
+        app
+    }
+
+    /// A further instance over a database another app holds: the two serve one portfolio.
+    pub async fn start_configured_on(database_url: &str, now: DateTime<Utc>) -> TestApp {
+        Self::launch(database_url, now, |_| {}).await
+    }
+
+    async fn launch(database_url: &str, now: DateTime<Utc>, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings::local(database_url.to_owned());
         settings.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.clock = Clock::Fixed(now);
         settings.workers = 2;
@@ -98,7 +112,8 @@ impl TestApp {
             App::bind(state.clone(), settings.addr, settings.workers, settings.shutdown).expect("bind a free port");
         let url = format!("http://{}", app.addr());
         tokio::spawn(app.run_until_stopped());
-        TestApp { url, client: english_client(), state, statements, _database: database }
+        let database_url = database_url.to_owned();
+        TestApp { url, client: english_client(), state, statements, database_url, _database: None }
     }
 
     /// Starts salkku as of 19 May 2020, the demo's present.
@@ -115,7 +130,7 @@ impl TestApp {
 
     /// Where the app's database is, for a second connection of a test's own.
     pub fn database_url(&self) -> &str {
-        &self._database.url
+        &self.database_url
     }
 
     /// How many SQL statements the server has run so far.

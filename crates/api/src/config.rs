@@ -95,6 +95,8 @@ pub const DEMO_SECRET: &str = "salkku-demo-secret-not-for-production-use-0123456
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
+    /// A PostgreSQL read replica for queries; the primary serves everything when unset.
+    pub database_read_url: Option<String>,
     pub addr: SocketAddr,
     pub jwt: JwtSettings,
     /// Origins allowed to call the API from a browser; none by default.
@@ -123,6 +125,7 @@ impl Settings {
     pub fn local(database_url: impl Into<String>) -> Settings {
         Settings {
             database_url: database_url.into(),
+            database_read_url: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             jwt: JwtSettings::hs256(DEMO_SECRET),
             cors_origins: Vec::new(),

@@ -29,7 +29,10 @@ pub const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 /// Everything a request needs, shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every write, and every read without a replica.
     pub db: Db,
+    /// A read replica, when configured (see [`crate::replicas`]).
+    pub read_db: Option<Db>,
     pub schema: SalkkuSchema,
     pub tokens: Tokens,
     pub clock: Clock,
@@ -83,8 +86,21 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         tracing::info!(applied, "applied database migrations");
     }
     let schema = schema::build(Some(db.clone()), settings.introspection, settings.limits);
+    let read_db = match &settings.database_read_url {
+        Some(url) => {
+            let replica = DbSettings {
+                statement_timeout: Some(settings.limits.timeout),
+                max_connections: settings.db_max_connections,
+                acquire_timeout: settings.db_acquire_timeout,
+                ..DbSettings::new(url.clone())
+            };
+            Some(Db::connect(&replica).await.map_err(StartError::Database)?)
+        }
+        None => None,
+    };
     Ok(AppState {
         db,
+        read_db,
         schema,
         tokens,
         clock: settings.clock,
@@ -250,6 +266,12 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if !state.ready.load(Ordering::SeqCst) {
         return HttpResponse::ServiceUnavailable().json(json!({ "status": "shutting down" }));
     }
+    if let Some(replica) = &state.read_db
+        && let Err(e) = replica.ping().await
+    {
+        tracing::warn!(error = ?e, "readiness: the read replica does not answer");
+        return HttpResponse::ServiceUnavailable().json(json!({ "status": "read replica unavailable" }));
+    }
     healthz(state).await
 }
 
@@ -399,16 +421,25 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         return reply.error(StatusCode::BAD_REQUEST, ApiError::limit(message));
     }
     let language = reply.language;
+    let writes = crate::replicas::writes(&batch);
+    let db = crate::replicas::choose(&state, &req, writes).await;
     let mut batch = batch
         .data(RequestInfo { now, language, base_url: base_url(&state, &req) })
-        .data(crate::schema::loaders::new(state.db.clone()))
+        .data(crate::schema::loaders::new(db.clone()))
+        .data(db)
         .data(state.metrics.clone());
     if let Some(viewer) = viewer {
         batch = batch.data(viewer);
     }
     let limit = state.limits.timeout;
     match tokio::time::timeout(limit, state.schema.execute_batch(batch)).await {
-        Ok(response) => respond(response, MediaType::accepted(&req), &reply),
+        Ok(response) => {
+            let mut http = respond(response, MediaType::accepted(&req), &reply);
+            if writes && state.read_db.is_some() {
+                written_at(&state, &mut http).await;
+            }
+            http
+        }
         // Dropping the execution drops its queries; PostgreSQL's statement timeout, set to the same
         // limit, stops what the server had already started.
         Err(_) => reply.error(StatusCode::SERVICE_UNAVAILABLE, {
@@ -419,6 +450,19 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
                 en: "time limit exceeded: a request may run {ms} ms",
             ))
         }),
+    }
+}
+
+/// Names the primary's log position, for a client's next read (see [`crate::replicas`]).
+async fn written_at(state: &AppState, response: &mut HttpResponse) {
+    match state.db.wal_position().await {
+        Ok(Some(lsn)) => {
+            if let Ok(value) = HeaderValue::from_str(&lsn) {
+                response.headers_mut().insert(header::HeaderName::from_static(crate::replicas::WRITTEN_AT), value);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = ?e, "reading the primary's log position failed"),
     }
 }
 
@@ -483,14 +527,8 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusC
 
 /// GraphQL over HTTP: `GET` may only read.
 fn refuse_mutation_over_get(request: &Request) -> Result<(), (StatusCode, ApiError)> {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return Ok(()); // the executor reports the syntax error
-    };
-    let operation = match &request.operation_name {
-        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op),
-        None => document.operations.iter().next().map(|(_, op)| op),
-    };
-    if operation.is_some_and(|op| op.node.ty == OperationType::Mutation) {
+    // A document that does not parse is the executor's to report.
+    if crate::replicas::operation_type(request) == Some(OperationType::Mutation) {
         return Err((
             StatusCode::METHOD_NOT_ALLOWED,
             ApiError::bad_input(

@@ -11,8 +11,8 @@ use std::time::Duration;
 use salkku_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -121,6 +121,30 @@ impl Db {
         let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
         Migrator::up(&self.conn, None).await?;
         Ok(pending)
+    }
+
+    /// Where the primary's write-ahead log stands now (PostgreSQL's LSN, e.g. "0/3000148"): a
+    /// replica that has replayed this far has every change committed so far. SQLite has none.
+    pub async fn wal_position(&self) -> StoreResult<Option<String>> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let sql = "SELECT pg_current_wal_lsn()::text AS lsn";
+        let row =
+            self.conn.query_one_raw(sea_orm::Statement::from_string(self.conn.get_database_backend(), sql)).await?;
+        Ok(row.map(|r| r.try_get::<String>("", "lsn")).transpose()?)
+    }
+
+    /// Whether this database (a replica) has replayed the primary's log up to `lsn`. A database
+    /// that is not replaying a log (no standby), or SQLite, cannot say so: false.
+    pub async fn caught_up(&self, lsn: &str) -> StoreResult<bool> {
+        if self.backend != Backend::Postgres {
+            return Ok(false);
+        }
+        let sql = "SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS caught_up";
+        let statement = sea_orm::Statement::from_sql_and_values(self.conn.get_database_backend(), sql, [lsn.into()]);
+        let row = self.conn.query_one_raw(statement).await?;
+        Ok(row.map(|r| r.try_get::<bool>("", "caught_up")).transpose()?.unwrap_or(false))
     }
 
     /// Whether the database answers.

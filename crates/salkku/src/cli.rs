@@ -151,6 +151,9 @@ pub struct ServeArgs {
     /// The service's public address (e.g. https://salkku.example.fi), for calendar feed links.
     #[arg(long, env = "SALKKU_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// A PostgreSQL read replica for queries (postgres://…); mutations use --database-url.
+    #[arg(long, env = "SALKKU_DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
 }
 
 /// The request limits (defaults as in the README).
@@ -437,6 +440,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         db_acquire_timeout: std::time::Duration::from_millis(args.db_acquire_timeout_ms),
         metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret::new),
         public_url: args.public_url.filter(|u| !u.is_empty()),
+        database_read_url: args.database_read_url.filter(|u| !u.is_empty()),
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };

@@ -60,8 +60,10 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> HttpRe
         Ok(None) => return not_found(),
         Err(e) => return unavailable(&e),
     };
+    // The token is checked on the primary, so that a revocation holds at once; the deadlines may
+    // come from a replica.
     let events = deadlines::in_window(
-        state.db.conn(),
+        state.read_db.as_ref().unwrap_or(&state.db).conn(),
         now - Duration::days(PAST_DAYS),
         now + Duration::days(FUTURE_DAYS),
         &found.filter(),

@@ -161,9 +161,11 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
     let language = reply.language;
     let budgets = request.budgets && format == Format::Xlsx;
     let limit = if budgets { MAX_BUDGET_SHEETS } else { MAX_ROWS };
+    // A report is a read: from the replica when there is one (see crate::replicas).
+    let db = crate::replicas::choose(&state, &req, false).await;
     let read = tokio::time::timeout(
         state.limits.timeout,
-        finance_report::rows(state.db.conn(), &request.filter, request.order, budgets, limit),
+        finance_report::rows(db.conn(), &request.filter, request.order, budgets, limit),
     )
     .await;
     let rows = match read {
