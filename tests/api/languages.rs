@@ -78,9 +78,9 @@ on_both! {
             answer.data()["node"]["deadlines"].as_array().unwrap().iter().map(|d| d["title"].as_str().unwrap().to_owned()).collect()
         };
         let fi = app.graphql_in(None, Some(&g.admin), query, json!({ "id": monni["id"] })).await;
-        assert_eq!(titles(&fi), ["MONNI, Vaasan kaupunki – Sitoumus erääntyy", "MONNI – Hanke päättyy"]);
+        assert_eq!(titles(&fi), ["MONNI, Vaasan kaupunki – Sitoumuksen määräpäivä", "MONNI – Hanke päättyy"]);
         let sv = app.graphql_in(Some("sv"), Some(&g.admin), query, json!({ "id": monni["id"] })).await;
-        assert_eq!(titles(&sv), ["MONNI, Vaasan kaupunki – Åtagandet förfaller", "MONNI – Projektet avslutas"]);
+        assert_eq!(titles(&sv), ["MONNI, Vaasan kaupunki – Sista dag för åtagande", "MONNI – Projektet avslutas"]);
         let en = app.graphql_in(Some("en"), Some(&g.admin), query, json!({ "id": monni["id"] })).await;
         assert_eq!(titles(&en), ["MONNI, Vaasan kaupunki – Commitment due", "MONNI – Project ends"]);
     }
@@ -110,7 +110,7 @@ on_both! {
         }
         let fi = app.graphql_in(None, Some(&admin), query, json!({ "list": "CommitmentStatus" })).await;
         let fi: Vec<&str> = fi.data()["codeLabels"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
-        assert_eq!(fi, ["Pyydetty", "Luvattu", "Hyväksytty", "Kieltäydytty"]);
+        assert_eq!(fi, ["Pyydetty", "Luvattu", "Hyväksytty", "Kieltäytynyt"]);
     }
 
     async fn the_export_refuses_in_the_readers_language(t: TestDatabase) {

@@ -149,6 +149,49 @@ on_both! {
         assert!(refused["errors"][0]["message"].as_str().unwrap_or("").contains("provided sha does not match query"), "{refused:#}");
     }
 
+    async fn a_persisted_query_meets_every_limit_and_get_still_only_reads(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.token(Role::Admin, None);
+        let persisted = |query: &str| {
+            let hash = format!("{:x}", Sha256::digest(query.as_bytes()));
+            (json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }), hash)
+        };
+        // An alias bomb is refused as a persisted query just as it is as text.
+        let aliases: String = (0..31).map(|i| format!("a{i}: regions {{ code }} ")).collect();
+        let (bomb, _) = persisted(&format!("{{ {aliases} }}"));
+        let (_, _, refused) = post(&app, Some(&token), bomb, None).await;
+        assert_eq!(refused["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{refused:#}");
+
+        // Only signed-in clients register documents, of a sensible size.
+        let (anonymous, _) = persisted("{ regions { code } }");
+        let (status, _, body) = post(&app, None, anonymous, None).await;
+        assert_eq!((status, body["errors"][0]["extensions"]["code"].as_str()), (401, Some("UNAUTHENTICATED")));
+        let huge = format!("{{ regions {{ code }} }} # {}", "x".repeat(70 * 1024));
+        let (huge, _) = persisted(&huge);
+        let (_, _, body) = post(&app, Some(&token), huge, None).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{body:#}");
+
+        // A mutation registered by POST does not run by its hash over GET.
+        let mutation = "mutation { createOrganization(input: { name: \"Haamukunta\", kind: MUNICIPALITY }) { id } }";
+        let (register, hash) = persisted(mutation);
+        let (status, _, made) = post(&app, Some(&token), register, None).await;
+        assert_eq!(status, 200, "{made:#}");
+        let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+        let response = app
+            .client
+            .get(format!("{}/graphql", app.url))
+            .query(&[("extensions", extensions.as_str())])
+            .bearer_auth(&token)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body:#}");
+        let count = app.ok(&token, "{ organizations { totalCount } }", json!({})).await;
+        assert_eq!(count["organizations"]["totalCount"], 1, "the GET created nothing");
+    }
+
     async fn json_logs_carry_the_request_id_and_the_operation_name(t: TestDatabase) {
         let dir = tempfile::tempdir().unwrap();
         let server = Launch::new(BINARY, &t.url, dir.path()).with("SALKKU_LOG_FORMAT", "json").start("json-logs").await;
@@ -180,6 +223,34 @@ on_both! {
         assert_eq!(request_span["request_id"], "req-from-the-edge-42", "{log}");
         let finished = lines.iter().find(|l| l["fields"]["message"] == "request finished").unwrap();
         assert_eq!(finished["fields"]["status"], 200, "{log}");
-        assert!(!log.contains("Bearer"), "tokens never reach the log");
+        let token = process::token(Role::Ministry);
+        assert!(!log.contains(&token), "tokens never reach the log");
+    }
+
+    async fn a_calendar_feeds_secret_address_stays_out_of_logs_and_metrics(t: TestDatabase) {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Launch::new(BINARY, &t.url, dir.path())
+            .with("SALKKU_LOG_FORMAT", "json")
+            .with("RUST_LOG", "debug")
+            .start("feed-logs")
+            .await;
+        let client = reqwest::Client::new();
+        let created = process::graphql(&client, &server.url, &process::token(Role::Coordinator), "mutation { createCalendarFeed { url } }", json!({}))
+            .await
+            .unwrap();
+        let url = created.1["data"]["createCalendarFeed"]["url"].as_str().unwrap().to_owned();
+        let secret = url.rsplit('/').next().unwrap().trim_end_matches(".ics").to_owned();
+        assert_eq!(client.get(&url).send().await.unwrap().status().as_u16(), 200);
+        let metrics = client.get(format!("{}/metrics", server.url)).send().await.unwrap().text().await.unwrap();
+        for _ in 0..100 {
+            if server.log().contains("/calendar/{file}") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let log = server.log();
+        assert!(log.contains("/calendar/{file}"), "the feed's request is logged by its route: {log}");
+        assert!(!log.contains(&secret), "the feed's token never reaches the log");
+        assert!(!metrics.contains(&secret), "nor a metric's label");
     }
 }

@@ -212,8 +212,8 @@ impl Tokens {
                 refused()
             } else {
                 ApiError::unauthenticated(message!(
-                    fi: "tunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
-                    sv: "token är felaktig: skicka en JWT som Authorization: Bearer <token>",
+                    fi: "pääsytunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
+                    sv: "tokenet är felaktigt: skicka en JWT som Authorization: Bearer <token>",
                     en: "token is malformed: send a JWT as Authorization: Bearer <token>",
                 ))
             }
@@ -231,8 +231,8 @@ impl Tokens {
                 };
                 chosen.ok_or_else(|| {
                     ApiError::unauthenticated(message!(
-                        fi: "tunniste on allekirjoitettu avaimella (kid), jota tämä palvelu ei tunne",
-                        sv: "token är signerad med en nyckel (kid) som den här tjänsten inte känner",
+                        fi: "pääsytunniste on allekirjoitettu avaimella (kid), jota tämä palvelu ei tunne",
+                        sv: "tokenet är signerat med en nyckel (kid) som den här tjänsten inte känner till",
                         en: "token is signed with a key (kid) this service does not know",
                     ))
                 })
@@ -246,46 +246,46 @@ impl Tokens {
         let data = jsonwebtoken::decode::<Received>(token, key, &self.validation).map_err(|e| {
             ApiError::unauthenticated(match e.kind() {
                 ErrorKind::ExpiredSignature => message!(
-                    fi: "tunniste on vanhentunut: hanki uusi",
-                    sv: "token har gått ut: skaffa en ny",
+                    fi: "pääsytunniste on vanhentunut: hanki uusi",
+                    sv: "tokenet har gått ut: skaffa ett nytt",
                     en: "token expired: get a new one",
                 ),
                 ErrorKind::ImmatureSignature => message!(
-                    fi: "tunniste ei ole vielä voimassa: sen nbf on tulevaisuudessa",
-                    sv: "token är inte giltig ännu: dess nbf ligger i framtiden",
+                    fi: "pääsytunniste ei ole vielä voimassa: sen nbf on tulevaisuudessa",
+                    sv: "tokenet är inte giltigt ännu: dess nbf ligger i framtiden",
                     en: "token not yet valid: its nbf is in the future",
                 ),
                 ErrorKind::InvalidSignature => message!(
-                    fi: "tunnisteen allekirjoitus on virheellinen",
+                    fi: "pääsytunnisteen allekirjoitus on virheellinen",
                     sv: "tokenets signatur är ogiltig",
                     en: "token signature is invalid",
                 ),
                 ErrorKind::InvalidIssuer => message!(
-                    fi: "tunnisteen myöntäjää ei hyväksytä täällä",
+                    fi: "pääsytunnisteen myöntäjää ei hyväksytä täällä",
                     sv: "tokenets utfärdare godtas inte här",
                     en: "token issuer is not accepted here",
                 ),
                 ErrorKind::InvalidAudience => message!(
-                    fi: "tunnistetta ei ole tarkoitettu tälle palvelulle",
-                    sv: "token är inte avsedd för den här tjänsten",
+                    fi: "pääsytunnistetta ei ole tarkoitettu tälle palvelulle",
+                    sv: "tokenet är inte avsett för den här tjänsten",
                     en: "token audience is not this service",
                 ),
                 ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm | ErrorKind::InvalidAlgorithmName => {
                     algorithm_refused(self.algorithm.name())
                 }
                 ErrorKind::MissingRequiredClaim(claim) => message!(
-                    fi: "tunnisteesta puuttuu pakollinen väite {claim:?}",
-                    sv: "token saknar det obligatoriska anspråket {claim:?}",
+                    fi: "pääsytunnisteesta puuttuu pakollinen väite {claim:?}",
+                    sv: "tokenet saknar det obligatoriska anspråket {claim:?}",
                     en: "token lacks the required claim {claim:?}",
                 ),
                 ErrorKind::InvalidClaimFormat(claim) => message!(
-                    fi: "tunnisteen väite {claim:?} on virheellinen",
+                    fi: "pääsytunnisteen väite {claim:?} on virheellinen",
                     sv: "tokenets anspråk {claim:?} är felaktigt",
                     en: "token claim {claim:?} is malformed",
                 ),
                 _ => message!(
-                    fi: "tunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
-                    sv: "token är felaktig: skicka en JWT som Authorization: Bearer <token>",
+                    fi: "pääsytunniste on virheellinen: lähetä JWT otsakkeessa Authorization: Bearer <token>",
+                    sv: "tokenet är felaktigt: skicka en JWT som Authorization: Bearer <token>",
                     en: "token is malformed: send a JWT as Authorization: Bearer <token>",
                 ),
             })
@@ -293,36 +293,36 @@ impl Tokens {
         let claims = data.claims;
         if claims.iat.is_some_and(|iat| iat > now.timestamp() + i64::try_from(LEEWAY_SECONDS).unwrap_or(0)) {
             return Err(ApiError::unauthenticated(message!(
-                fi: "tunniste on myönnetty tulevaisuudessa (iat): tarkista myöntäjän kello",
-                sv: "token utfärdades i framtiden (iat): kontrollera utfärdarens klocka",
+                fi: "pääsytunniste on myönnetty tulevaisuudessa (iat): tarkista myöntäjän kello",
+                sv: "tokenet utfärdades i framtiden (iat): kontrollera utfärdarens klocka",
                 en: "token was issued in the future (iat): check the issuer's clock",
             )));
         }
         let claimed_role = claims.role.ok_or_else(|| {
             ApiError::unauthenticated(message!(
-                fi: "tunnisteesta puuttuu pakollinen väite \"role\"",
-                sv: "token saknar det obligatoriska anspråket \"role\"",
+                fi: "pääsytunnisteesta puuttuu pakollinen väite \"role\"",
+                sv: "tokenet saknar det obligatoriska anspråket \"role\"",
                 en: "token lacks the required claim \"role\"",
             ))
         })?;
         let role = parse_role(&claimed_role).ok_or_else(|| {
             let shown: String = claimed_role.chars().take(40).collect();
             ApiError::unauthenticated(message!(
-                fi: "tunnisteen rooli {shown:?} on tuntematon: käytä roolia coordinator, finance, ministry tai admin",
+                fi: "pääsytunnisteen rooli {shown:?} on tuntematon: käytä roolia coordinator, finance, ministry tai admin",
                 sv: "tokenets roll {shown:?} är okänd: använd coordinator, finance, ministry eller admin",
                 en: "token role {shown:?} is unknown: use coordinator, finance, ministry or admin",
             ))
         })?;
         let organization = claims.org.as_deref().map(OrganizationId::from_global).transpose().map_err(|_| {
             ApiError::unauthenticated(message!(
-                fi: "tunnisteen org ei ole organisaation tunniste",
+                fi: "pääsytunnisteen org ei ole organisaation tunniste",
                 sv: "tokenets org är inget organisations-ID",
                 en: "token org is not an organisation ID",
             ))
         })?;
         let subject = claims.sub.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
             ApiError::unauthenticated(message!(
-                fi: "tunnisteen käyttäjä (sub) on tyhjä",
+                fi: "pääsytunnisteen käyttäjä (sub) on tyhjä",
                 sv: "tokenets subjekt (sub) är tomt",
                 en: "token subject (sub) is empty",
             ))
@@ -369,7 +369,7 @@ pub fn bearer(header: Option<&str>) -> Option<Result<&str, ApiError>> {
 
 fn algorithm_refused(accepted: &str) -> salkku_domain::messages::Message {
     message!(
-        fi: "tunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
+        fi: "pääsytunnisteen algoritmia ei hyväksytä: tämä palvelu hyväksyy vain {accepted}",
         sv: "tokenets algoritm godtas inte: den här tjänsten godtar {accepted}",
         en: "token algorithm is not accepted: this service accepts {accepted}",
     )

@@ -74,6 +74,18 @@ impl ApiError {
         ))
     }
 
+    /// A mutation sent with GET, which may only read.
+    pub fn post_only() -> Self {
+        Self::bad_input(
+            "request",
+            message!(
+                fi: "muutokset (mutation) on lähetettävä POST-pyyntönä",
+                sv: "mutationer måste skickas med POST",
+                en: "mutations must be sent with POST",
+            ),
+        )
+    }
+
     pub fn forbidden(message: impl Into<Message>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }
@@ -158,7 +170,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Duplicate { field, .. } => ApiError::bad_input(field, message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
-            StoreError::TooMany { .. } => ApiError::limit(message),
+            StoreError::TooMany { .. } | StoreError::TooManyFeeds { .. } => ApiError::limit(message),
             StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Database(_) => ApiError::internal(&e),
         }
     }

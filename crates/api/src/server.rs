@@ -420,11 +420,19 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         );
         return reply.error(StatusCode::BAD_REQUEST, ApiError::limit(message));
     }
+    if let Err((status, e)) = check_persisting(&batch, viewer.is_some()) {
+        return reply.error(status, e);
+    }
     let language = reply.language;
     let writes = crate::replicas::writes(&batch);
     let db = crate::replicas::choose(&state, &req, writes).await;
     let mut batch = batch
-        .data(RequestInfo { now, language, base_url: base_url(&state, &req) })
+        .data(RequestInfo {
+            now,
+            language,
+            read_only: req.method() == actix_web::http::Method::GET,
+            base_url: base_url(&state, &req),
+        })
         .data(crate::schema::loaders::new(db.clone()))
         .data(db)
         .data(state.metrics.clone());
@@ -451,6 +459,36 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
             ))
         }),
     }
+}
+
+/// Largest document a client may register as a persisted query: front ends' queries are a few
+/// kilobytes; the cache must not become a store of megabyte documents.
+pub const MAX_PERSISTED_BYTES: usize = 64 * 1024;
+
+/// Registering a persisted query (a document sent with its hash) is for signed-in clients and
+/// for documents of a sensible size: the cache outlives the request.
+fn check_persisting(batch: &BatchRequest, signed_in: bool) -> Result<(), (StatusCode, ApiError)> {
+    let requests: Vec<&Request> = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => rs.iter().collect(),
+    };
+    for r in requests.iter().filter(|r| r.extensions.contains_key("persistedQuery") && !r.query.is_empty()) {
+        if !signed_in {
+            return Err((StatusCode::UNAUTHORIZED, ApiError::sign_in()));
+        }
+        if r.query.len() > MAX_PERSISTED_BYTES {
+            let (limit, got) = (MAX_PERSISTED_BYTES, r.query.len());
+            return Err((
+                StatusCode::BAD_REQUEST,
+                ApiError::limit(message!(
+                    fi: "pysyvän kyselyn kokoraja ylittyi: enintään {limit} tavua (annettu {got})",
+                    sv: "storleksgränsen för en sparad fråga överskreds: högst {limit} byte (angivet {got})",
+                    en: "persisted query size limit exceeded: at most {limit} bytes (got {got})",
+                )),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Names the primary's log position, for a client's next read (see [`crate::replicas`]).
@@ -529,17 +567,7 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusC
 fn refuse_mutation_over_get(request: &Request) -> Result<(), (StatusCode, ApiError)> {
     // A document that does not parse is the executor's to report.
     if crate::replicas::operation_type(request) == Some(OperationType::Mutation) {
-        return Err((
-            StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::bad_input(
-                "request",
-                message!(
-                    fi: "muutokset (mutation) on lähetettävä POST-pyyntönä",
-                    sv: "mutationer måste skickas med POST",
-                    en: "mutations must be sent with POST",
-                ),
-            ),
-        ));
+        return Err((StatusCode::METHOD_NOT_ALLOWED, ApiError::post_only()));
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(title(ProjectEnds, "MONNI", true, Fi), "MONNI – Hanke päättyy");
         assert_eq!(
             title(CommitmentDue, "MONNI, Vaasan kaupunki", true, Sv),
-            "MONNI, Vaasan kaupunki – Åtagandet förfaller"
+            "MONNI, Vaasan kaupunki – Sista dag för åtagande"
         );
         assert_eq!(title(ReportDue, "MONNI", true, En), "MONNI – Report due");
         assert_eq!(title(CallCloses, "Kansa-koulu III", true, Fi), "Kansa-koulu III");

@@ -138,9 +138,9 @@ label_table!(
     DeadlineKind,
     [
         (CallCloses, "Haku päättyy", "Utlysningen stänger", "Call closes"),
-        (CommitmentDue, "Sitoumus erääntyy", "Åtagandet förfaller", "Commitment due"),
+        (CommitmentDue, "Sitoumuksen määräpäivä", "Sista dag för åtagande", "Commitment due"),
         (DecisionExpected, "Päätös odotettavissa", "Beslut väntas", "Decision expected"),
-        (ReportDue, "Raportti erääntyy", "Rapporten förfaller", "Report due"),
+        (ReportDue, "Raportin määräpäivä", "Sista dag för rapport", "Report due"),
         (ProjectEnds, "Hanke päättyy", "Projektet avslutas", "Project ends"),
         (Custom, "Muu määräaika", "Annan tidsfrist", "Other deadline"),
     ]
@@ -153,7 +153,7 @@ label_table!(
         (Requested, "Pyydetty", "Begärd", "Requested"),
         (Promised, "Luvattu", "Utlovad", "Promised"),
         (Approved, "Hyväksytty", "Godkänd", "Approved"),
-        (Declined, "Kieltäydytty", "Avböjd", "Declined"),
+        (Declined, "Kieltäytynyt", "Avböjd", "Declined"),
     ]
 );
 

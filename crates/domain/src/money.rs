@@ -88,7 +88,7 @@ impl Money {
         if value.scale() > 2 {
             return Err(DomainError::InvalidMoney(crate::message!(
                 fi: "{value}: yli kaksi desimaalia; raha on tarkka senttiin",
-                sv: "{value} har fler än två decimaler: pengar är exakta på centen",
+                sv: "{value} har fler än två decimaler: belopp anges exakt på centen",
                 en: "{value} has more than two decimals: money is exact to the cent",
             )));
         }

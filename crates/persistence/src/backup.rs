@@ -9,10 +9,7 @@
 use std::io::{Read, Write};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    AccessMode, ConnectionTrait, EntityTrait, IntoActiveModel, IsolationLevel, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, QueryOrder, QuerySelect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -20,7 +17,7 @@ use crate::entities::{
     allocation, application, application_region, audit, budget_line, calendar_feed, commitment, deadline, grant_call,
     idempotency_key, organization, participant, payment, programme, status_change,
 };
-use crate::{Backend, Db, Progress, StoreError, StoreResult};
+use crate::{Db, Progress, StoreError, StoreResult};
 
 pub const FORMAT: &str = "salkku-export";
 pub const VERSION: u64 = 1;
@@ -116,12 +113,7 @@ pub async fn export_with_progress<W: Write>(
     now: DateTime<Utc>,
     progress: Progress<'_>,
 ) -> StoreResult<Summary> {
-    let tx = match db.backend() {
-        Backend::Postgres => {
-            db.conn().begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
-        }
-        Backend::Sqlite => db.conn().begin().await?,
-    };
+    let tx = db.begin_snapshot().await?;
     write!(
         out,
         "{{\n\"format\": {},\n\"version\": {VERSION},\n\"exportedAt\": {},\n\"tables\": {{",

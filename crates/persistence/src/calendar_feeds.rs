@@ -7,7 +7,9 @@ use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind, OrganizationId
 use salkku_domain::labels::Language;
 use salkku_domain::{DeadlineKind, Role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::deadlines::DeadlineFilter;
 use crate::entities::{application, calendar_feed as feed, organization};
@@ -85,9 +87,21 @@ pub struct NewCalendarFeed {
     pub language: Language,
 }
 
+/// Most feeds one user holds at a time: enough for every organisation and application they
+/// follow, few enough that forgotten links do not pile up.
+pub const MAX_FEEDS_PER_OWNER: u64 = 20;
+
 /// Creates a feed owned by the actor, recorded in the audit log (without its token).
 pub async fn create(db: &Db, change: &Change<'_>, new: NewCalendarFeed) -> StoreResult<CalendarFeed> {
     let tx = db.begin_write().await?;
+    let held = feed::Entity::find()
+        .filter(feed::Column::OwnerSubject.eq(change.actor.subject.as_str()))
+        .filter(feed::Column::RevokedAt.is_null())
+        .count(&*tx)
+        .await?;
+    if held >= MAX_FEEDS_PER_OWNER {
+        return Err(StoreError::TooManyFeeds { limit: MAX_FEEDS_PER_OWNER });
+    }
     if let Some(org) = new.organization {
         referenced::<organization::Entity, _>(&*tx, "organizationId", NodeKind::Organization, org.0).await?;
     }

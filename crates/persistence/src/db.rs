@@ -123,6 +123,23 @@ impl Db {
         Ok(pending)
     }
 
+    /// A read-only transaction that sees one consistent snapshot for all its statements (REPEATABLE
+    /// READ on PostgreSQL; a read transaction in WAL mode on SQLite): for reports and exports that
+    /// read in several statements.
+    pub async fn begin_snapshot(&self) -> StoreResult<DatabaseTransaction> {
+        Ok(match self.backend {
+            Backend::Postgres => {
+                self.conn
+                    .begin_with_config(
+                        Some(sea_orm::IsolationLevel::RepeatableRead),
+                        Some(sea_orm::AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            Backend::Sqlite => self.conn.begin().await?,
+        })
+    }
+
     /// Where the primary's write-ahead log stands now (PostgreSQL's LSN, e.g. "0/3000148"): a
     /// replica that has replayed this far has every change committed so far. SQLite has none.
     pub async fn wal_position(&self) -> StoreResult<Option<String>> {

@@ -324,16 +324,23 @@ pub async fn upcoming<C: ConnectionTrait>(
 }
 
 /// Every deadline due in `[from, until]` that `filter` selects, whatever its application's and
-/// commitment's status (a calendar shows cancelled events as cancelled), soonest first, at most
-/// `limit`.
+/// commitment's status (a calendar shows cancelled events as cancelled), at most `limit`: the
+/// earliest first, or with `latest_first` the latest first.
 pub async fn in_window<C: ConnectionTrait>(
     c: &C,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
     filter: &DeadlineFilter,
     limit: u64,
+    latest_first: bool,
 ) -> StoreResult<Vec<DeadlineView>> {
     let mut query = views();
+    if latest_first {
+        query
+            .clear_order_by()
+            .order_by((deadline::Entity, deadline::Column::DueAt), Order::Desc)
+            .order_by((deadline::Entity, deadline::Column::Id), Order::Desc);
+    }
     query.and_where(d(deadline::Column::DueAt).gte(from)).and_where(d(deadline::Column::DueAt).lte(until));
     narrow(&mut query, filter);
     fetch(c, query.limit(limit)).await

@@ -46,6 +46,10 @@ pub enum StoreError {
     #[error("{found} {what} match; a report holds at most {limit}: narrow the filter")]
     TooMany { what: &'static str, found: u64, limit: u64 },
 
+    /// A user would hold more calendar feeds than one may.
+    #[error("one may hold at most {limit} calendar feeds: revoke one first")]
+    TooManyFeeds { limit: u64 },
+
     /// An export or import could not be read or written.
     #[error("{0}")]
     Backup(String),
@@ -98,6 +102,11 @@ impl StoreError {
                 fi: "ehtoja vastaa {found} hakemusta; raporttiin mahtuu enintään {limit}: rajaa hakua",
                 sv: "{found} ansökningar matchar; en rapport rymmer högst {limit}: avgränsa filtret",
                 en: "{found} applications match; a report holds at most {limit}: narrow the filter",
+            ),
+            StoreError::TooManyFeeds { limit } => message!(
+                fi: "kalenterisyötteitä voi olla enintään {limit}: peru ensin jokin",
+                sv: "man kan ha högst {limit} kalenderflöden: återkalla ett först",
+                en: "one may hold at most {limit} calendar feeds: revoke one first",
             ),
             StoreError::Backup(_) | StoreError::Corrupt(_) | StoreError::Database(_) => return None,
         })

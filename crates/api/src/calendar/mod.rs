@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use salkku_persistence::{calendar_feeds, deadlines};
 use sha2::{Digest, Sha256};
 
@@ -62,14 +62,7 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> HttpRe
     };
     // The token is checked on the primary, so that a revocation holds at once; the deadlines may
     // come from a replica.
-    let events = deadlines::in_window(
-        state.read_db.as_ref().unwrap_or(&state.db).conn(),
-        now - Duration::days(PAST_DAYS),
-        now + Duration::days(FUTURE_DAYS),
-        &found.filter(),
-        MAX_EVENTS,
-    )
-    .await;
+    let events = window(state.read_db.as_ref().unwrap_or(&state.db), &found, now).await;
     match events {
         Ok(events) => HttpResponse::Ok()
             .content_type("text/calendar; charset=utf-8")
@@ -80,6 +73,28 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> HttpRe
             .body(ics::render(&found, &events, now)),
         Err(e) => unavailable(&e),
     }
+}
+
+/// What lies ahead comes first: a feed full to its limit drops the oldest past deadlines, never
+/// the coming ones. Earliest first.
+async fn window(
+    db: &salkku_persistence::Db,
+    feed: &calendar_feeds::CalendarFeed,
+    now: DateTime<Utc>,
+) -> Result<Vec<salkku_persistence::records::DeadlineView>, salkku_persistence::StoreError> {
+    let filter = feed.filter();
+    let ahead =
+        deadlines::in_window(db.conn(), now, now + Duration::days(FUTURE_DAYS), &filter, MAX_EVENTS, false).await?;
+    let room = MAX_EVENTS.saturating_sub(ahead.len() as u64);
+    let mut events = if room == 0 {
+        Vec::new()
+    } else {
+        let just_before = now - Duration::seconds(1);
+        deadlines::in_window(db.conn(), now - Duration::days(PAST_DAYS), just_before, &filter, room, true).await?
+    };
+    events.reverse();
+    events.extend(ahead);
+    Ok(events)
 }
 
 fn unavailable(e: &salkku_persistence::StoreError) -> HttpResponse {

@@ -163,10 +163,13 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
     let limit = if budgets { MAX_BUDGET_SHEETS } else { MAX_ROWS };
     // A report is a read: from the replica when there is one (see crate::replicas).
     let db = crate::replicas::choose(&state, &req, false).await;
-    let read = tokio::time::timeout(
-        state.limits.timeout,
-        finance_report::rows(db.conn(), &request.filter, request.order, budgets, limit),
-    )
+    // One snapshot for every chunk: a budget saved meanwhile cannot move a row across pages.
+    let read = tokio::time::timeout(state.limits.timeout, async {
+        let snapshot = db.begin_snapshot().await?;
+        let rows = finance_report::rows(&snapshot, &request.filter, request.order, budgets, limit).await;
+        snapshot.rollback().await?;
+        rows
+    })
     .await;
     let rows = match read {
         Ok(Ok(rows)) => rows,
@@ -191,15 +194,20 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
         }
     };
     let today = salkku_domain::deadline::local_date(state.clock.now());
-    let (body, media, extension) = match format {
-        Format::Xlsx => match xlsx::write(&rows, language, budgets) {
-            Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-            Err(e) => return reply.error(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
-        },
-        Format::Csv => match csv::write(&rows) {
-            Ok(bytes) => (bytes, "text/csv; charset=utf-8", "csv"),
-            Err(e) => return reply.error(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
-        },
+    // Writing a large workbook is seconds of CPU: off the server's own threads.
+    let written = web::block(move || match format {
+        Format::Xlsx => xlsx::write(&rows, language, budgets)
+            .map(|bytes| (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
+            .map_err(|e| e.to_string()),
+        Format::Csv => {
+            csv::write(&rows).map(|bytes| (bytes, "text/csv; charset=utf-8", "csv")).map_err(|e| e.to_string())
+        }
+    })
+    .await;
+    let (body, media, extension) = match written {
+        Ok(Ok(file)) => file,
+        Ok(Err(e)) => return reply.error(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
+        Err(e) => return reply.error(StatusCode::INTERNAL_SERVER_ERROR, ApiError::internal(&e)),
     };
     HttpResponse::Ok()
         .content_type(media)

@@ -41,7 +41,8 @@ pub fn write(rows: &[ReportRow], language: Language, budgets: bool) -> Result<Ve
     sheet.set_name(sheet_title(language))?;
     applications(sheet, rows, language, &formats)?;
     if budgets {
-        let mut taken = HashSet::from([sheet_title(language).to_owned()]);
+        // Excel compares sheet names without case, and keeps "History" for itself.
+        let mut taken = HashSet::from([sheet_title(language).to_lowercase(), "history".to_owned()]);
         for row in rows {
             let name = unique_name(row, &mut taken);
             let sheet = book.add_worksheet();

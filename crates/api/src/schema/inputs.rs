@@ -528,7 +528,7 @@ impl RecordPaymentInput {
                 "amount",
                 salkku_domain::message!(
                     fi: "maksun on oltava yli 0.00",
-                    sv: "en betalning är mer än 0.00",
+                    sv: "en betalning måste vara större än 0.00",
                     en: "a payment is more than 0.00",
                 ),
             ));

@@ -14,7 +14,7 @@ use std::time::Duration;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, FragmentSpread, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, FragmentSpread, OperationType, Selection, SelectionSet};
 use async_graphql::{Positioned, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 
 use salkku_domain::message;
@@ -325,6 +325,17 @@ impl Extension for GuardExtension {
                 e
             }
         })?;
+        // A persisted query arrives parsed, without its text (async-graphql's APQ): its shape is
+        // checked here, on the document itself, before validation.
+        if query.is_empty() {
+            self.check_shape(&doc)?;
+        }
+        // GET may only read, whether the document came as text or by its hash.
+        let read_only = ctx.data_opt::<super::RequestInfo>().is_some_and(|r| r.read_only);
+        if read_only && doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation) {
+            let error: async_graphql::Error = ApiError::post_only().into();
+            return Err(error.into_server_error(async_graphql::Pos::default()));
+        }
         Ok(doc)
     }
 

@@ -39,6 +39,8 @@ pub struct RequestInfo {
     pub now: DateTime<Utc>,
     /// The language of labels and messages, from `Accept-Language`.
     pub language: Language,
+    /// Sent with `GET`: it may only read (GraphQL over HTTP), a persisted mutation included.
+    pub read_only: bool,
     /// Where the service is reached, without a trailing slash: `SALKKU_PUBLIC_URL`, or the
     /// scheme and host of the request itself.
     pub base_url: String,
