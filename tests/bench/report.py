@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Turns one benchmark run's raw output (wrk, pgbench logs) into a Markdown report."""
+import glob
+import os
+import platform
+import re
+import subprocess
+import sys
+
+out, n, duration, levels = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split()
+REQUESTS = [
+    ("page", "a page of 50 applications with lead, call, budget, split, commitments"),
+    ("portfolio", "portfolio by status and region for a year"),
+    ("deadlines", "upcoming deadlines of one organisation"),
+    ("set_budget", "setBudget (5 lines)"),
+]
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def answered(system, request, level):
+    """For setBudget: how many writes the database shows (versions moved past 1)."""
+    path = os.path.join(out, f"written-{system}-{level}.txt")
+    return int(open(path).read().strip() or 0) if os.path.exists(path) else None
+
+
+def wrk(system, request, level):
+    path = os.path.join(out, f"wrk-{system}-{request}-{level}.txt")
+    if not os.path.exists(path):
+        return None
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    pct = {}
+    for p, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M):
+        pct[p] = float(value) * UNITS[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": rps, "p50": pct.get("50"), "p99": pct.get("99"), "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def floor(request, level):
+    summary = os.path.join(out, f"pgbench-{request}-{level}.txt")
+    if not os.path.exists(summary):
+        return None
+    text = open(summary).read()
+    tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", text)
+    latencies = []
+    for log in glob.glob(os.path.join(out, f"pgbench-{request}-{level}.[0-9]*")):
+        for line in open(log):
+            parts = line.split()
+            if len(parts) >= 3:
+                latencies.append(int(parts[2]) / 1000.0)
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
+    return {"rps": float(tps.group(1)) if tps else 0.0, "p50": pick(0.50), "p99": pick(0.99), "non2xx": 0}
+
+
+def cell(m):
+    if not m:
+        return "–"
+    return f"{m['rps']:.0f} /s, {m['p50']:.1f} / {m['p99']:.1f} ms" if m["p50"] is not None else f"{m['rps']:.0f} /s"
+
+
+def ratio(a, b):
+    return f"{a['rps'] / b['rps']:.2f}" if a and b and b["rps"] else "–"
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip().splitlines()[0]
+    except Exception:
+        return "?"
+
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {duration} per measurement.\n")
+print(f"- Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}")
+POSTGRAPHILE_VERSION = "console.log(require(process.env.HOME + '/.cache/salkku/bench/node_modules/postgraphile/package.json').version)"
+print(f"- PostgreSQL: {version(['psql', '--version'])}; {version(['wrk', '--version'])}; "
+      f"PostGraphile {version(['node', '-e', POSTGRAPHILE_VERSION])}")
+print(f"- Loading the portfolio: {open(os.path.join(out, 'seed-seconds.txt')).read().strip()} s "
+      f"({open(os.path.join(out, 'seed.txt')).read().strip()})")
+rss = open(os.path.join(out, "salkku-peak-rss-kb.txt")).read().strip()
+print(f"- salkku peak RSS under load: {int(rss) / 1024:.0f} MB; `serve --demo` ready on an empty directory in "
+      f"{open(os.path.join(out, 'startup-seconds.txt')).read().strip()} s\n")
+print("Throughput, then p50 / p99 latency. Ratios are of throughput.\n")
+print("| request | conc. | salkku | PostGraphile | floor (SQL) | salkku ÷ PostGraphile | salkku ÷ floor |")
+print("|---|---:|---|---|---|---:|---:|")
+for request, label in REQUESTS:
+    for level in levels:
+        s, p, f = wrk("salkku", request, level), wrk("postgraphile", request, level), floor(request, level)
+        print(f"| {label} | {level} | {cell(s)} | {cell(p)} | {cell(f)} | {ratio(s, p)} | {ratio(s, f)} |")
+for system in ("salkku", "postgraphile"):
+    for level in levels:
+        m, w = wrk(system, "set_budget", level), answered(system, "set_budget", level)
+        if m and w is not None:
+            total = round(m["rps"] * float(duration.rstrip("s")))
+            print(f"\n{system} setBudget at {level}: {w} writes in the database of about {total} requests", end="")
+print()
+bad = [(s, r, l) for s in ("salkku", "postgraphile") for r, _ in REQUESTS for l in levels
+       if (m := wrk(s, r, l)) and m["non2xx"]]
+if bad:
+    print("\nNon-2xx answers in: " + ", ".join(f"{s} {r} {l}" for s, r, l in bad))
