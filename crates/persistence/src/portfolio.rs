@@ -9,7 +9,10 @@
 use chrono::NaiveDate;
 use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::{ApplicationStatus, CommitmentKind, CommitmentStatus, Money, RegionCode};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Condition, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement,
+    SimpleExpr, UnionType, WithClause,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::application_list::{ApplicationFilter, condition};
@@ -54,33 +57,52 @@ fn a(column: app::Column) -> SimpleExpr {
 
 /// One row per filtered application with its figures.
 fn per_application(filter: &ApplicationFilter) -> SelectStatement {
+    // The applications the filter selects, to narrow the sums below to them.
+    let selected = || {
+        Query::select()
+            .column((app::Entity, app::Column::Id))
+            .from(app::Entity)
+            .cond_where(condition(filter))
+            .to_owned()
+    };
+    // Sums per application, each computed in one grouped pass and joined: at 100 000 applications
+    // that is several times faster than a correlated subquery per application.
     let granted = Query::select()
-        .expr(Expr::col((allocation::Entity, allocation::Column::AmountCents)).sum())
+        .expr_as(Expr::col((allocation::Entity, allocation::Column::ApplicationId)), Alias::new("application_id"))
+        .expr_as(Expr::col((allocation::Entity, allocation::Column::AmountCents)).sum(), Alias::new("granted"))
         .from(allocation::Entity)
-        .and_where(
-            Expr::col((allocation::Entity, allocation::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
-        )
-        .to_owned();
-    let in_kind_allowed = Query::select()
-        .expr(Expr::val(1))
-        .from(grant_call::Entity)
-        .and_where(Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((app::Entity, app::Column::CallId)))
-        .and_where(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)).eq(true))
+        .and_where(Expr::col((allocation::Entity, allocation::Column::ApplicationId)).in_subquery(selected()))
+        .group_by_col((allocation::Entity, allocation::Column::ApplicationId))
         .to_owned();
     let pledged = [CommitmentStatus::Promised, CommitmentStatus::Approved].map(CommitmentStatus::as_str);
+    let owner = Alias::new("owner");
+    let call = Alias::new("owner_call");
     let committed = Query::select()
-        .expr(Expr::col((commitment::Entity, commitment::Column::AmountCents)).sum())
+        .expr_as(Expr::col((commitment::Entity, commitment::Column::ApplicationId)), Alias::new("application_id"))
+        .expr_as(Expr::col((commitment::Entity, commitment::Column::AmountCents)).sum(), Alias::new("committed"))
         .from(commitment::Entity)
-        .and_where(
-            Expr::col((commitment::Entity, commitment::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        .join_as(
+            JoinType::InnerJoin,
+            app::Entity,
+            owner.clone(),
+            Expr::col((owner.clone(), app::Column::Id)).equals((commitment::Entity, commitment::Column::ApplicationId)),
         )
+        .join_as(
+            JoinType::LeftJoin,
+            grant_call::Entity,
+            call.clone(),
+            Expr::col((call.clone(), grant_call::Column::Id)).equals((owner.clone(), app::Column::CallId)),
+        )
+        .and_where(Expr::col((commitment::Entity, commitment::Column::ApplicationId)).in_subquery(selected()))
         .and_where(Expr::col((commitment::Entity, commitment::Column::Status)).is_in(pledged))
         .cond_where(
             Condition::any()
                 .add(Expr::col((commitment::Entity, commitment::Column::Kind)).eq(CommitmentKind::Cash.as_str()))
-                .add(Expr::exists(in_kind_allowed)),
+                .add(Expr::col((call.clone(), grant_call::Column::InKindCounts)).eq(true)),
         )
+        .group_by_col((commitment::Entity, commitment::Column::ApplicationId))
         .to_owned();
+    let (g, c) = (Alias::new("g"), Alias::new("c"));
     Query::select()
         .expr_as(a(app::Column::Id), Alias::new("id"))
         .expr_as(a(app::Column::Name), Alias::new("name"))
@@ -88,15 +110,32 @@ fn per_application(filter: &ApplicationFilter) -> SelectStatement {
         .expr_as(a(app::Column::CallId), Alias::new("call_id"))
         .expr_as(a(app::Column::TotalCostCents), Alias::new("total"))
         .expr_as(a(app::Column::StateAidRequestedCents), Alias::new("aid"))
-        .expr_as(Func::coalesce([SimpleExpr::from(granted), Expr::val(0)]), Alias::new("granted"))
-        .expr_as(Func::coalesce([SimpleExpr::from(committed), Expr::val(0)]), Alias::new("committed"))
+        .expr_as(Func::coalesce([Expr::col((g.clone(), Alias::new("granted"))), Expr::val(0)]), Alias::new("granted"))
+        .expr_as(
+            Func::coalesce([Expr::col((c.clone(), Alias::new("committed"))), Expr::val(0)]),
+            Alias::new("committed"),
+        )
         .from(app::Entity)
+        .join_subquery(
+            JoinType::LeftJoin,
+            granted,
+            g.clone(),
+            Expr::col((g.clone(), Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
+        )
+        .join_subquery(
+            JoinType::LeftJoin,
+            committed,
+            c.clone(),
+            Expr::col((c, Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
+        )
         .cond_where(condition(filter))
         .to_owned()
 }
 
 #[derive(Debug, FromQueryResult)]
 struct BucketRow {
+    /// Which bucket list the row belongs to: totals, status, region or funder.
+    part: String,
     key: Option<String>,
     n: i64,
     total: i64,
@@ -117,11 +156,12 @@ impl BucketRow {
     }
 }
 
-/// Sums of `f` grouped by `key` (all of it when `key` is `None`).
-fn sums(filter: &ApplicationFilter, key: Option<SimpleExpr>) -> SelectStatement {
+/// Sums over the per-application figures `f`, grouped by `key` (all of them when `None`).
+fn sums(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
     let sum = |column: &str| Func::coalesce([f(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
     let mut query = Query::select();
     query
+        .expr_as(Expr::val(part), Alias::new("part"))
         .expr_as(
             key.clone().map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
             Alias::new("key"),
@@ -131,70 +171,79 @@ fn sums(filter: &ApplicationFilter, key: Option<SimpleExpr>) -> SelectStatement 
         .expr_as(sum("aid"), Alias::new("aid"))
         .expr_as(sum("granted"), Alias::new("granted"))
         .expr_as(sum("committed"), Alias::new("committed"))
-        .from_subquery(per_application(filter), Alias::new("f"));
+        .from(Alias::new("f"));
     if key.is_some() {
-        query.group_by_col(Alias::new("key")).order_by(Alias::new("key"), Order::Asc);
+        query.group_by_col(Alias::new("key"));
     }
     query
 }
 
-async fn buckets<C: ConnectionTrait>(c: &C, query: &SelectStatement) -> StoreResult<Vec<BucketRow>> {
-    Ok(BucketRow::find_by_statement(c.get_database_backend().build(query)).all(c).await?)
+/// Keys in ascending order, the bucket without a key (no call, so no funder) last.
+fn ordered(mut rows: Vec<BucketRow>) -> Vec<BucketRow> {
+    rows.sort_by(|a, b| match (&a.key, &b.key) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    rows
 }
 
-/// The figures of the applications `filter` covers.
+/// The figures of the applications `filter` covers: every bucket in one statement, over the
+/// per-application figures computed once (a common table expression).
 pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> StoreResult<Portfolio> {
-    let totals =
-        buckets(c, &sums(filter, None)).await?.first().map(BucketRow::figures).transpose()?.unwrap_or_default();
-
-    let by_status = buckets(c, &sums(filter, Some(f("status"))))
-        .await?
-        .into_iter()
-        .map(|row| {
-            let status = ApplicationStatus::parse(row.key.as_deref().unwrap_or(""))
-                .map_err(|e| StoreError::corrupt(e.to_string()))?;
-            Ok((status, row.figures()?))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-
-    let region = || Expr::col((application_region::Entity, application_region::Column::RegionCode));
-    let mut by_region_query = sums(filter, Some(region()));
-    by_region_query.inner_join(
+    let region = Expr::col((application_region::Entity, application_region::Column::RegionCode));
+    let mut by_region = sums("region", Some(region));
+    by_region.inner_join(
         application_region::Entity,
         Expr::col((application_region::Entity, application_region::Column::ApplicationId))
             .equals((Alias::new("f"), Alias::new("id"))),
     );
-    let by_region = buckets(c, &by_region_query)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let code =
-                RegionCode::parse(row.key.as_deref().unwrap_or("")).map_err(|e| StoreError::corrupt(e.to_string()))?;
-            Ok((code, row.figures()?))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-
-    let funder = || Expr::col((grant_call::Entity, grant_call::Column::FunderId));
-    let mut by_funder_query = sums(filter, Some(funder()));
-    by_funder_query.left_join(
+    let funder = Expr::col((grant_call::Entity, grant_call::Column::FunderId));
+    let mut by_funder = sums("funder", Some(funder));
+    by_funder.left_join(
         grant_call::Entity,
         Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((Alias::new("f"), Alias::new("call_id"))),
     );
-    let by_funder = buckets(c, &by_funder_query)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let funder = row
-                .key
-                .as_deref()
-                .map(|k| {
-                    k.parse::<i64>().map(OrganizationId).map_err(|_| StoreError::corrupt("funder id is not a number"))
-                })
-                .transpose()?;
-            Ok((funder, row.figures()?))
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    let mut all = sums("totals", None);
+    all.union(UnionType::All, sums("status", Some(f("status"))))
+        .union(UnionType::All, by_region)
+        .union(UnionType::All, by_funder);
+    let cte = CommonTableExpression::new().query(per_application(filter)).table_name(Alias::new("f")).to_owned();
+    let query = all.with(WithClause::new().cte(cte).to_owned());
+    let rows = BucketRow::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
 
+    let (mut totals, mut by_status, mut by_region, mut by_funder) =
+        (Figures::default(), Vec::new(), Vec::new(), Vec::new());
+    let mut parts: [Vec<BucketRow>; 3] = Default::default();
+    for row in rows {
+        match row.part.as_str() {
+            "totals" => totals = row.figures()?,
+            "status" => parts[0].push(row),
+            "region" => parts[1].push(row),
+            "funder" => parts[2].push(row),
+            other => return Err(StoreError::corrupt(format!("an unknown bucket list {other:?}"))),
+        }
+    }
+    let [statuses, regions, funders] = parts;
+    for row in ordered(statuses) {
+        let status = ApplicationStatus::parse(row.key.as_deref().unwrap_or(""))
+            .map_err(|e| StoreError::corrupt(e.to_string()))?;
+        by_status.push((status, row.figures()?));
+    }
+    for row in ordered(regions) {
+        let code =
+            RegionCode::parse(row.key.as_deref().unwrap_or("")).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        by_region.push((code, row.figures()?));
+    }
+    for row in ordered(funders) {
+        let funder = row
+            .key
+            .as_deref()
+            .map(|k| k.parse::<i64>().map(OrganizationId).map_err(|_| StoreError::corrupt("funder id is not a number")))
+            .transpose()?;
+        by_funder.push((funder, row.figures()?));
+    }
     Ok(Portfolio { totals, by_status, by_region, by_funder })
 }
 
