@@ -15,7 +15,11 @@ async fn export(app: &TestApp) -> Value {
 }
 
 async fn seeded(t: TestDatabase, n: u64, seed: u64) -> TestApp {
-    let app = TestApp::start(t).await;
+    seeded_at(t, n, seed, salkku::demo::demo_now()).await
+}
+
+async fn seeded_at(t: TestDatabase, n: u64, seed: u64, now: chrono::DateTime<chrono::Utc>) -> TestApp {
+    let app = TestApp::start_at(t, now).await;
     let reports = std::sync::Mutex::new(Vec::new());
     let summary = salkku::synthetic::seed(app.db(), n, seed, &|what, done, of| {
         reports.lock().unwrap().push((what, done, of));
@@ -77,6 +81,38 @@ on_both! {
         let admin = app.admin();
         let made = app.ok(&admin, "mutation { createOrganization(input: { name: \"Uusi kunta\", kind: MUNICIPALITY }) { id } }", json!({})).await;
         assert!(made["createOrganization"]["id"].is_string());
+    }
+}
+
+on_both! {
+    async fn a_full_calendar_feed_keeps_every_coming_deadline(t: TestDatabase) {
+        // In the middle of the synthetic years, so that the past year is full too.
+        let now = salkku_domain::deadline::helsinki(2023, 6, 1, 9, 0).unwrap();
+        let app = seeded_at(t, 1100, 5, now).await;
+        let (ahead, past) = {
+            let conn = app.db().conn();
+            let count = |sql: String| async move {
+                use sea_orm::ConnectionTrait;
+                let row = conn.query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), sql)).await.unwrap().unwrap();
+                row.try_get_by_index::<i64>(0).unwrap()
+            };
+            let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+            let ahead = count(format!("SELECT COUNT(*) FROM deadlines WHERE due_at >= '{}' AND due_at <= '{}'", at(now), at(now + chrono::Duration::days(3660)))).await;
+            let past = count(format!("SELECT COUNT(*) FROM deadlines WHERE due_at >= '{}' AND due_at < '{}'", at(now - chrono::Duration::days(366)), at(now))).await;
+            (ahead, past)
+        };
+        assert!(ahead + past > 2000 && ahead < 2000, "the portfolio must overflow a feed: {ahead} ahead, {past} past");
+        let admin = app.admin();
+        let feed = app.ok(&admin, "mutation { createCalendarFeed { url } }", json!({})).await;
+        let text = reqwest::get(feed["createCalendarFeed"]["url"].as_str().unwrap()).await.unwrap().text().await.unwrap();
+        let starts: Vec<chrono::DateTime<chrono::Utc>> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("DTSTART:"))
+            .map(|v| chrono::NaiveDateTime::parse_from_str(v.trim(), "%Y%m%dT%H%M%SZ").unwrap().and_utc())
+            .collect();
+        assert_eq!(starts.len(), 2000, "a feed holds at most 2 000 events");
+        assert_eq!(starts.iter().filter(|s| **s >= now).count() as i64, ahead, "every coming deadline is in the feed");
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]), "earliest first");
     }
 }
 

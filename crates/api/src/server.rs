@@ -424,7 +424,8 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         return reply.error(status, e);
     }
     let language = reply.language;
-    let writes = crate::replicas::writes(&batch);
+    // Without a replica every request uses the primary: no need to read the documents here.
+    let writes = state.read_db.is_some() && crate::replicas::writes(&batch);
     let db = crate::replicas::choose(&state, &req, writes).await;
     let mut batch = batch
         .data(RequestInfo {

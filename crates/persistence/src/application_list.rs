@@ -147,7 +147,7 @@ fn sort_expr(field: OrderField) -> SimpleExpr {
     }
 }
 
-/// A page of applications in `order`, each with its cursor.
+/// A page of applications in `order`, each with its cursor, and how many the filter selects.
 pub async fn list<C: ConnectionTrait>(
     c: &C,
     filter: &ApplicationFilter,
@@ -155,7 +155,24 @@ pub async fn list<C: ConnectionTrait>(
     first: u64,
     after_cursor: Option<&ApplicationCursor>,
 ) -> StoreResult<Page<(Application, ApplicationCursor)>> {
-    let total = app::Entity::find().filter(condition(filter)).count(c).await?;
+    let total = count(c, filter).await?;
+    let (items, has_next) = page(c, filter, order, first, after_cursor).await?;
+    Ok(Page { items, has_next, total })
+}
+
+/// How many applications the filter selects.
+pub async fn count<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> StoreResult<u64> {
+    Ok(app::Entity::find().filter(condition(filter)).count(c).await?)
+}
+
+/// A page of applications in `order`, each with its cursor, and whether more follow.
+pub async fn page<C: ConnectionTrait>(
+    c: &C,
+    filter: &ApplicationFilter,
+    order: ApplicationOrder,
+    first: u64,
+    after_cursor: Option<&ApplicationCursor>,
+) -> StoreResult<(Vec<(Application, ApplicationCursor)>, bool)> {
     let mut query = app::Entity::find().filter(condition(filter));
     let nullable = order.field == OrderField::ClosesAt;
     if let Some(cursor) = after_cursor {
@@ -205,7 +222,7 @@ pub async fn list<C: ConnectionTrait>(
             (a, cursor)
         })
         .collect();
-    Ok(Page { items, has_next, total })
+    Ok((items, has_next))
 }
 
 /// The ids of the applications a filter covers, for tests and checks (unbounded: not for lists).

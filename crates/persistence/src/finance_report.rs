@@ -38,17 +38,18 @@ pub async fn rows<C: ConnectionTrait>(
     with_budgets: bool,
     limit: u64,
 ) -> StoreResult<Vec<ReportRow>> {
+    let found = application_list::count(c, filter).await?;
+    if found > limit {
+        return Err(StoreError::TooMany { what: "applications", found, limit });
+    }
     let mut out = Vec::new();
     let mut after = None;
     loop {
-        let page = application_list::list(c, filter, order, CHUNK, after.as_ref()).await?;
-        if page.total > limit {
-            return Err(StoreError::TooMany { what: "applications", found: page.total, limit });
-        }
-        after = page.items.last().map(|(_, cursor)| cursor.clone());
-        let apps: Vec<Application> = page.items.into_iter().map(|(a, _)| a).collect();
+        let (items, has_next) = application_list::page(c, filter, order, CHUNK, after.as_ref()).await?;
+        after = items.last().map(|(_, cursor)| cursor.clone());
+        let apps: Vec<Application> = items.into_iter().map(|(a, _)| a).collect();
         out.extend(chunk(c, apps, with_budgets).await?);
-        if !page.has_next {
+        if !has_next {
             return Ok(out);
         }
     }
