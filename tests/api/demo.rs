@@ -80,6 +80,40 @@ on_both! {
         assert_eq!(sum(nodes, "stateAidGranted"), money(&p["stateAidGranted"]));
     }
 
+    async fn the_portfolio_sums_only_what_is_asked_and_each_figure_is_the_same_asked_alone(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let token = app.admin();
+        let figures = "key applicationCount totalCost stateAidRequested stateAidGranted selfFundingRequired selfFundingCommitted";
+        let totals = "applicationCount totalCost stateAidRequested stateAidGranted selfFundingRequired selfFundingCommitted";
+        let everything = format!("{{ portfolio {{ {totals} byStatus {{ {figures} }} byRegion {{ {figures} }} byFunder {{ {figures} }} }} }}");
+        let full = app.ok(&token, &everything, json!({})).await["portfolio"].clone();
+        assert_eq!(full["applicationCount"], 14);
+        for part in ["byStatus", "byRegion", "byFunder"] {
+            let alone = app.ok(&token, &format!("{{ portfolio {{ {part} {{ {figures} }} }} }}"), json!({})).await;
+            assert_eq!(alone["portfolio"][part], full[part], "{part} asked alone");
+        }
+        // Without byStatus the totals are summed by the database; with it, from its buckets.
+        let alone = app.ok(&token, &format!("{{ portfolio {{ {totals} }} }}"), json!({})).await["portfolio"].clone();
+        for field in totals.split(' ') {
+            assert_eq!(alone[field], full[field], "{field} asked alone");
+        }
+        let granted: Vec<&str> = full["byStatus"].as_array().unwrap().iter().map(|b| b["stateAidGranted"].as_str().unwrap()).collect();
+        assert!(granted.iter().any(|g| *g != "0.00"), "the demo has granted aid: {granted:?}");
+
+        // One statement for the sums, however many parts; none when only atRisk is asked.
+        let cost = |query: &'static str| {
+            let (app, token) = (&app, &token);
+            async move {
+                let before = app.statements();
+                app.ok(token, query, json!({})).await;
+                app.statements() - before
+            }
+        };
+        let at_risk = cost("{ portfolio { atRisk { name } } }").await;
+        let with_sums = cost("{ portfolio { applicationCount stateAidGranted selfFundingCommitted byStatus { key } byRegion { key } atRisk { name } } }").await;
+        assert_eq!(with_sums, at_risk + 1, "one statement for every sum: {at_risk} then {with_sums}");
+    }
+
     async fn the_whole_portfolio_adds_up_and_its_at_risk_list_agrees_with_the_splits(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let token = app.admin();

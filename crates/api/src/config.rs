@@ -109,6 +109,8 @@ pub struct Settings {
     pub shutdown: crate::server::Shutdown,
     /// Most database connections in the pool.
     pub db_max_connections: u32,
+    /// Connections kept open (opened in the background at start); all of them when `None`.
+    pub db_min_connections: Option<u32>,
     /// How long a request waits for a database connection before failing: short, so that an
     /// outage answers at once rather than hanging.
     pub db_acquire_timeout: std::time::Duration,
@@ -135,6 +137,7 @@ impl Settings {
             limits: Limits::default(),
             shutdown: crate::server::Shutdown::default(),
             db_max_connections: 10,
+            db_min_connections: Some(1),
             db_acquire_timeout: std::time::Duration::from_secs(3),
             metrics_token: None,
             public_url: None,

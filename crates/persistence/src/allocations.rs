@@ -5,10 +5,7 @@ use salkku_domain::budget::check_year;
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId, PaymentId};
 use salkku_domain::{DomainError, Money};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::convert::all;
 use crate::entities::{allocation, application, organization, payment};
@@ -244,8 +241,9 @@ pub async fn list<C: ConnectionTrait>(
     filter: &AllocationFilter,
     first: u64,
     after_cursor: Option<&AllocationCursor>,
+    counted: bool,
 ) -> StoreResult<Page<Allocation>> {
-    let total = allocation::Entity::find().filter(condition(filter)).count(c).await?;
+    let total = crate::paging::count_if(c, counted, allocation::Entity::find().filter(condition(filter))).await?;
     let mut query = allocation::Entity::find().filter(condition(filter));
     if let Some(cursor) = after_cursor {
         query = query.filter(after(

@@ -147,15 +147,17 @@ fn sort_expr(field: OrderField) -> SimpleExpr {
     }
 }
 
-/// A page of applications in `order`, each with its cursor, and how many the filter selects.
+/// A page of applications in `order`, each with its cursor, and, when `counted`, how many the
+/// filter selects.
 pub async fn list<C: ConnectionTrait>(
     c: &C,
     filter: &ApplicationFilter,
     order: ApplicationOrder,
     first: u64,
     after_cursor: Option<&ApplicationCursor>,
+    counted: bool,
 ) -> StoreResult<Page<(Application, ApplicationCursor)>> {
-    let total = count(c, filter).await?;
+    let total = if counted { Some(count(c, filter).await?) } else { None };
     let (items, has_next) = page(c, filter, order, first, after_cursor).await?;
     Ok(Page { items, has_next, total })
 }

@@ -84,6 +84,7 @@ pub async fn list<C: ConnectionTrait>(
     object: Option<&str>,
     first: u64,
     after: Option<i64>,
+    counted: bool,
 ) -> StoreResult<Page<Entry>> {
     let mut query = entry::Entity::find();
     let mut count = entry::Entity::find();
@@ -98,7 +99,7 @@ pub async fn list<C: ConnectionTrait>(
         query = query.filter(entry::Column::Id.is_in(ids.clone()));
         count = count.filter(entry::Column::Id.is_in(ids));
     }
-    let total = sea_orm::PaginatorTrait::count(count, c).await?;
+    let total = crate::paging::count_if(c, counted, count).await?;
     if let Some(last) = after {
         query = query.filter(entry::Column::Id.lt(last));
     }

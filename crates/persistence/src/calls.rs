@@ -5,10 +5,7 @@ use salkku_domain::call::{GrantCallStatus, check_application_period};
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::{Money, Rate};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::convert::all;
 use crate::deadlines::{self, Derived, Source};
@@ -166,8 +163,9 @@ pub async fn list<C: ConnectionTrait>(
     now: DateTime<Utc>,
     first: u64,
     after_cursor: Option<&GrantCallCursor>,
+    counted: bool,
 ) -> StoreResult<Page<GrantCall>> {
-    let total = grant_call::Entity::find().filter(condition(filter, now)).count(c).await?;
+    let total = crate::paging::count_if(c, counted, grant_call::Entity::find().filter(condition(filter, now))).await?;
     let mut query = grant_call::Entity::find().filter(condition(filter, now));
     if let Some(cursor) = after_cursor {
         query = query.filter(after(

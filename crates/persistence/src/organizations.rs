@@ -4,10 +4,7 @@ use chrono::{DateTime, Utc};
 use salkku_domain::ids::OrganizationId;
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::convert::all;
 use crate::entities::organization as org;
@@ -147,8 +144,9 @@ pub async fn list<C: ConnectionTrait>(
     filter: &OrganizationFilter,
     first: u64,
     after_cursor: Option<&OrganizationCursor>,
+    counted: bool,
 ) -> StoreResult<Page<Organization>> {
-    let total = org::Entity::find().filter(condition(filter)).count(c).await?;
+    let total = crate::paging::count_if(c, counted, org::Entity::find().filter(condition(filter))).await?;
     let mut query = org::Entity::find().filter(condition(filter));
     if let Some(cursor) = after_cursor {
         query = query.filter(after(

@@ -8,8 +8,24 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, SimpleExpr}
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next: bool,
-    /// How many rows match the filter, across all pages.
-    pub total: u64,
+    /// How many rows match the filter, across all pages; counted only when asked for, since
+    /// a count reads every matching row and so grows with the portfolio where a page does not.
+    pub total: Option<u64>,
+}
+
+/// Counts what `select` matches when `wanted`.
+pub(crate) async fn count_if<C: sea_orm::ConnectionTrait, E: sea_orm::EntityTrait>(
+    c: &C,
+    wanted: bool,
+    select: sea_orm::Select<E>,
+) -> crate::StoreResult<Option<u64>>
+where
+    E::Model: Sync,
+{
+    if !wanted {
+        return Ok(None);
+    }
+    Ok(Some(sea_orm::PaginatorTrait::count(select, c).await?))
 }
 
 /// Splits the `first + 1` rows fetched into the page and whether more follow.

@@ -31,6 +31,17 @@ pub struct Figures {
 }
 
 impl Figures {
+    fn plus(self, other: &Figures) -> StoreResult<Figures> {
+        let add = |a: Money, b: Money| a.checked_add(b).map_err(|e| StoreError::corrupt(e.to_string()));
+        Ok(Figures {
+            application_count: self.application_count + other.application_count,
+            total_cost: add(self.total_cost, other.total_cost)?,
+            state_aid_requested: add(self.state_aid_requested, other.state_aid_requested)?,
+            state_aid_granted: add(self.state_aid_granted, other.state_aid_granted)?,
+            self_funding_committed: add(self.self_funding_committed, other.self_funding_committed)?,
+        })
+    }
+
     /// Total cost less requested state aid: what the applicants must fund themselves.
     pub fn self_funding_required(&self) -> Result<Money, salkku_domain::DomainError> {
         self.total_cost.checked_sub(self.state_aid_requested)
@@ -47,6 +58,34 @@ pub struct Portfolio {
     pub by_funder: Vec<(Option<OrganizationId>, Figures)>,
 }
 
+/// What a request asks of the portfolio: the parts and sums not wanted are not computed, since
+/// each reads the whole filtered portfolio (granted aid and pledged self-funding also read every
+/// allocation and commitment of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    pub totals: bool,
+    pub by_status: bool,
+    pub by_region: bool,
+    pub by_funder: bool,
+    pub state_aid_granted: bool,
+    pub self_funding_committed: bool,
+}
+
+impl Wanted {
+    pub const ALL: Wanted = Wanted {
+        totals: true,
+        by_status: true,
+        by_region: true,
+        by_funder: true,
+        state_aid_granted: true,
+        self_funding_committed: true,
+    };
+
+    fn any_part(&self) -> bool {
+        self.totals || self.by_status || self.by_region || self.by_funder
+    }
+}
+
 fn f(column: &str) -> SimpleExpr {
     Expr::col((Alias::new("f"), Alias::new(column)))
 }
@@ -55,8 +94,9 @@ fn a(column: app::Column) -> SimpleExpr {
     Expr::col((app::Entity, column))
 }
 
-/// One row per filtered application with its figures.
-fn per_application(filter: &ApplicationFilter) -> SelectStatement {
+/// One row per filtered application with its figures; granted aid and committed self-funding
+/// are zero unless `wanted`.
+fn per_application(filter: &ApplicationFilter, wanted: Wanted) -> SelectStatement {
     // The applications the filter selects, to narrow the sums below to them.
     let selected = || {
         Query::select()
@@ -103,33 +143,46 @@ fn per_application(filter: &ApplicationFilter) -> SelectStatement {
         .group_by_col((commitment::Entity, commitment::Column::ApplicationId))
         .to_owned();
     let (g, c) = (Alias::new("g"), Alias::new("c"));
-    Query::select()
+    let mut query = Query::select();
+    query
         .expr_as(a(app::Column::Id), Alias::new("id"))
         .expr_as(a(app::Column::Name), Alias::new("name"))
         .expr_as(a(app::Column::Status), Alias::new("status"))
         .expr_as(a(app::Column::CallId), Alias::new("call_id"))
         .expr_as(a(app::Column::TotalCostCents), Alias::new("total"))
         .expr_as(a(app::Column::StateAidRequestedCents), Alias::new("aid"))
-        .expr_as(Func::coalesce([Expr::col((g.clone(), Alias::new("granted"))), Expr::val(0)]), Alias::new("granted"))
-        .expr_as(
-            Func::coalesce([Expr::col((c.clone(), Alias::new("committed"))), Expr::val(0)]),
-            Alias::new("committed"),
-        )
-        .from(app::Entity)
-        .join_subquery(
-            JoinType::LeftJoin,
-            granted,
-            g.clone(),
-            Expr::col((g.clone(), Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
-        )
-        .join_subquery(
-            JoinType::LeftJoin,
-            committed,
-            c.clone(),
-            Expr::col((c, Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
-        )
-        .cond_where(condition(filter))
-        .to_owned()
+        .from(app::Entity);
+    if wanted.state_aid_granted {
+        query
+            .expr_as(
+                Func::coalesce([Expr::col((g.clone(), Alias::new("granted"))), Expr::val(0)]),
+                Alias::new("granted"),
+            )
+            .join_subquery(
+                JoinType::LeftJoin,
+                granted,
+                g.clone(),
+                Expr::col((g, Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
+            );
+    } else {
+        query.expr_as(Expr::val(0), Alias::new("granted"));
+    }
+    if wanted.self_funding_committed {
+        query
+            .expr_as(
+                Func::coalesce([Expr::col((c.clone(), Alias::new("committed"))), Expr::val(0)]),
+                Alias::new("committed"),
+            )
+            .join_subquery(
+                JoinType::LeftJoin,
+                committed,
+                c.clone(),
+                Expr::col((c, Alias::new("application_id"))).equals((app::Entity, app::Column::Id)),
+            );
+    } else {
+        query.expr_as(Expr::val(0), Alias::new("committed"));
+    }
+    query.cond_where(condition(filter)).to_owned()
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -189,9 +242,14 @@ fn ordered(mut rows: Vec<BucketRow>) -> Vec<BucketRow> {
     rows
 }
 
-/// The figures of the applications `filter` covers: every bucket in one statement, over the
-/// per-application figures computed once (a common table expression).
-pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> StoreResult<Portfolio> {
+/// The figures of the applications `filter` covers: every bucket `wanted` in one statement,
+/// over the per-application figures computed once (a common table expression). Parts not wanted
+/// are empty and sums not wanted are zero.
+pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter, wanted: Wanted) -> StoreResult<Portfolio> {
+    let empty = Portfolio { totals: Figures::default(), by_status: vec![], by_region: vec![], by_funder: vec![] };
+    if !wanted.any_part() {
+        return Ok(empty);
+    }
     let region = Expr::col((application_region::Entity, application_region::Column::RegionCode));
     let mut by_region = sums("region", Some(region));
     by_region.inner_join(
@@ -205,11 +263,22 @@ pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> S
         grant_call::Entity,
         Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((Alias::new("f"), Alias::new("call_id"))),
     );
-    let mut all = sums("totals", None);
-    all.union(UnionType::All, sums("status", Some(f("status"))))
-        .union(UnionType::All, by_region)
-        .union(UnionType::All, by_funder);
-    let cte = CommonTableExpression::new().query(per_application(filter)).table_name(Alias::new("f")).to_owned();
+    // Every application has exactly one status, so the status buckets add up to the totals
+    // exactly: one pass over the portfolio fewer.
+    let totals_from_statuses = wanted.totals && wanted.by_status;
+    let parts = [
+        (wanted.totals && !totals_from_statuses, sums("totals", None)),
+        (wanted.by_status, sums("status", Some(f("status")))),
+        (wanted.by_region, by_region),
+        (wanted.by_funder, by_funder),
+    ];
+    let mut selected = parts.into_iter().filter(|(w, _)| *w).map(|(_, q)| q);
+    let Some(mut all) = selected.next() else { return Ok(empty) };
+    for part in selected {
+        all.union(UnionType::All, part);
+    }
+    let cte =
+        CommonTableExpression::new().query(per_application(filter, wanted)).table_name(Alias::new("f")).to_owned();
     let query = all.with(WithClause::new().cte(cte).to_owned());
     let rows = BucketRow::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
 
@@ -229,7 +298,11 @@ pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter) -> S
     for row in ordered(statuses) {
         let status = ApplicationStatus::parse(row.key.as_deref().unwrap_or(""))
             .map_err(|e| StoreError::corrupt(e.to_string()))?;
-        by_status.push((status, row.figures()?));
+        let figures = row.figures()?;
+        if totals_from_statuses {
+            totals = totals.plus(&figures)?;
+        }
+        by_status.push((status, figures));
     }
     for row in ordered(regions) {
         let code =
@@ -271,7 +344,7 @@ pub async fn at_risk<C: ConnectionTrait>(
         .and_where(Expr::col((commitment::Entity, commitment::Column::Status)).eq(CommitmentStatus::Requested.as_str()))
         .and_where(Expr::col((commitment::Entity, commitment::Column::DueDate)).lt(today))
         .to_owned();
-    let mut figures = per_application(filter);
+    let mut figures = per_application(filter, Wanted::ALL);
     figures.expr_as(SimpleExpr::from(rate), Alias::new("bp")).expr_as(Expr::exists(overdue), Alias::new("overdue"));
 
     let finals: Vec<&str> = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str).collect();

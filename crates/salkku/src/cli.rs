@@ -142,6 +142,10 @@ pub struct ServeArgs {
     /// Most database connections in the pool.
     #[arg(long, env = "SALKKU_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    /// Database connections kept open, opened in the background at start-up so that no request
+    /// waits for a new one; all of them (the maximum) when unset.
+    #[arg(long, env = "SALKKU_DB_MIN_CONNECTIONS")]
+    pub db_min_connections: Option<u32>,
     /// How long a request waits for a database connection, in milliseconds.
     #[arg(long, env = "SALKKU_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3_000)]
     pub db_acquire_timeout_ms: u64,
@@ -437,6 +441,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
             grace: std::time::Duration::from_millis(args.shutdown_grace_ms),
         },
         db_max_connections: args.db_max_connections,
+        db_min_connections: args.db_min_connections,
         db_acquire_timeout: std::time::Duration::from_millis(args.db_acquire_timeout_ms),
         metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret::new),
         public_url: args.public_url.filter(|u| !u.is_empty()),

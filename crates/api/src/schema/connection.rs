@@ -65,13 +65,20 @@ pub fn decode<C: DeserializeOwned>(after: Option<&str>) -> ApiResult<Option<C>> 
     serde_json::from_slice(&bytes).map(Some).map_err(|_| invalid())
 }
 
+/// Whether the connection field being resolved selects `totalCount` (through fragments too):
+/// lists count only then.
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
 /// Builds a connection from a stored page.
 pub fn connection<T, N: OutputType>(
     page: salkku_persistence::paging::Page<T>,
     had_cursor: bool,
     mut node: impl FnMut(T) -> (String, N),
 ) -> Page<N> {
-    let total = i32::try_from(page.total).unwrap_or(i32::MAX);
+    // Not counted means not selected, so the zero is never shown.
+    let total = page.total.map_or(0, |t| i32::try_from(t).unwrap_or(i32::MAX));
     let mut connection =
         Connection::with_additional_fields(had_cursor, page.has_next, TotalCount { total_count: total });
     connection.edges.extend(page.items.into_iter().map(|item| {

@@ -83,7 +83,8 @@ impl Query {
         let first = connection::page_size(first)?;
         let cursor: Option<OrganizationCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(OrganizationFilter::parse).transpose()?.unwrap_or_default();
-        let page = organizations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref()).await?;
+        let page =
+            organizations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx)).await?;
         Ok(connection::connection(page, cursor.is_some(), |o| {
             (connection::encode(&OrganizationCursor::of(&o)), Organization(o))
         }))
@@ -107,7 +108,9 @@ impl Query {
         let first = connection::page_size(first)?;
         let cursor: Option<GrantCallCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(GrantCallFilter::parse).transpose()?.unwrap_or_default();
-        let page = calls::list(db(ctx)?.conn(), &filter, now(ctx), first, cursor.as_ref()).await?;
+        let page =
+            calls::list(db(ctx)?.conn(), &filter, now(ctx), first, cursor.as_ref(), connection::wants_total(ctx))
+                .await?;
         Ok(connection::connection(page, cursor.is_some(), |c| {
             (connection::encode(&GrantCallCursor::of(&c)), GrantCall(c))
         }))
@@ -151,7 +154,15 @@ impl Query {
                 ));
             }
         }
-        let page = application_list::list(db(ctx)?.conn(), &filter, order, first, cursor.as_ref()).await?;
+        let page = application_list::list(
+            db(ctx)?.conn(),
+            &filter,
+            order,
+            first,
+            cursor.as_ref(),
+            connection::wants_total(ctx),
+        )
+        .await?;
         let apps: Vec<_> = page.items.iter().map(|(a, _)| a.clone()).collect();
         super::prefetch::connection_page(ctx, &apps).await?;
         Ok(connection::connection(page, cursor.is_some(), |(app, cursor)| {
@@ -176,7 +187,8 @@ impl Query {
         let first = connection::page_size(first)?;
         let cursor: Option<AllocationCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(AllocationFilter::parse).transpose()?.unwrap_or_default();
-        let page = allocations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref()).await?;
+        let page =
+            allocations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx)).await?;
         Ok(connection::connection(page, cursor.is_some(), |a| {
             (connection::encode(&AllocationCursor::of(&a)), StateAidAllocation(a))
         }))
@@ -223,7 +235,8 @@ impl Query {
     /// The portfolio in figures: totals and buckets by status, region and funder.
     async fn portfolio(&self, ctx: &Context<'_>, filter: Option<ApplicationFilter>) -> ApiResult<PortfolioSummary> {
         let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
-        let figures = portfolio::summary(db(ctx)?.conn(), &filter).await?;
+        let wanted = super::objects::portfolio_wanted(&ctx.look_ahead());
+        let figures = portfolio::summary(db(ctx)?.conn(), &filter, wanted).await?;
         Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
     }
 
@@ -262,8 +275,14 @@ impl Query {
         if let Some(id) = &object_id {
             GlobalId::decode(id).map_err(|e| ApiError::invalid("objectId", e))?;
         }
-        let page =
-            salkku_persistence::audit::list(db.conn(), object_id.as_ref().map(|i| i.as_str()), first, cursor).await?;
+        let page = salkku_persistence::audit::list(
+            db.conn(),
+            object_id.as_ref().map(|i| i.as_str()),
+            first,
+            cursor,
+            connection::wants_total(ctx),
+        )
+        .await?;
         Ok(connection::connection(page, cursor.is_some(), |e| (connection::encode(&e.id), AuditEntry(e))))
     }
 

@@ -98,9 +98,15 @@ impl GrantCall {
         let first = connection::page_size(first)?;
         let cursor: Option<ApplicationCursor> = connection::decode(after.as_deref())?;
         let filter = ApplicationFilter { call: Some(self.0.id), ..Default::default() };
-        let page =
-            application_list::list(db(ctx)?.conn(), &filter, ApplicationOrder::default(), first, cursor.as_ref())
-                .await?;
+        let page = application_list::list(
+            db(ctx)?.conn(),
+            &filter,
+            ApplicationOrder::default(),
+            first,
+            cursor.as_ref(),
+            connection::wants_total(ctx),
+        )
+        .await?;
         let apps: Vec<_> = page.items.iter().map(|(a, _)| a.clone()).collect();
         crate::schema::prefetch::connection_page(ctx, &apps).await?;
         Ok(connection::connection(page, cursor.is_some(), |(app, cursor)| {

@@ -27,6 +27,7 @@ pub use deadline::Deadline;
 pub use labels::CodeLabel;
 pub use node::Node;
 pub use organization::{Organization, Region};
+pub(crate) use portfolio::portfolio_wanted;
 pub use portfolio::{PortfolioSummary, Share};
 pub use split::FundingSplit;
 pub use viewer::Viewer;

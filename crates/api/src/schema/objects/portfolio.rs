@@ -139,6 +139,28 @@ impl PortfolioSummary {
     }
 }
 
+/// What the selection under `portfolio` asks for, so that the database sums only that.
+pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> portfolio::Wanted {
+    const TOTALS: [&str; 6] = [
+        "applicationCount",
+        "totalCost",
+        "stateAidRequested",
+        "stateAidGranted",
+        "selfFundingRequired",
+        "selfFundingCommitted",
+    ];
+    let parts = [selection.field("byStatus"), selection.field("byRegion"), selection.field("byFunder")];
+    let anywhere = |name: &str| selection.field(name).exists() || parts.iter().any(|p| p.field(name).exists());
+    portfolio::Wanted {
+        totals: TOTALS.iter().any(|name| selection.field(name).exists()),
+        by_status: parts[0].exists(),
+        by_region: parts[1].exists(),
+        by_funder: parts[2].exists(),
+        state_aid_granted: anywhere("stateAidGranted"),
+        self_funding_committed: anywhere("selfFundingCommitted"),
+    }
+}
+
 fn no_call_label(language: labels::Language) -> &'static str {
     match language {
         labels::Language::Fi => "Ei hakua",
