@@ -13,6 +13,7 @@ mod m20261123_000002_reference_regions;
 mod m20261123_000003_audit_log;
 mod m20261123_000004_calendar_feeds;
 mod m20261123_000005_derived_deadline_titles;
+mod m20261123_000006_application_sums;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_audit_log::Migration),
             Box::new(m20261123_000004_calendar_feeds::Migration),
             Box::new(m20261123_000005_derived_deadline_titles::Migration),
+            Box::new(m20261123_000006_application_sums::Migration),
         ]
     }
 }

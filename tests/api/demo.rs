@@ -114,6 +114,50 @@ on_both! {
         assert_eq!(with_sums, at_risk + 1, "one statement for every sum: {at_risk} then {with_sums}");
     }
 
+    async fn granted_aid_and_pledged_self_funding_follow_every_allocation_commitment_and_call(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let token = app.admin();
+        // The portfolio's sums (kept on each application's row) against the same figures loaded
+        // application by application (allocations and the funding split, computed afresh).
+        let agree = |step: &'static str| {
+            let (app, token) = (&app, &token);
+            async move {
+                let p = app.ok(token, "{ portfolio { stateAidGranted selfFundingCommitted } applications(first: 100) { nodes { stateAidGranted fundingSplit { selfFundingCommitted } } } }", json!({})).await;
+                let nodes = p["applications"]["nodes"].as_array().unwrap().clone();
+                let granted = Money::sum(nodes.iter().map(|n| money(&n["stateAidGranted"]))).unwrap();
+                let committed = Money::sum(nodes.iter().map(|n| money(&n["fundingSplit"]["selfFundingCommitted"]))).unwrap();
+                assert_eq!(money(&p["portfolio"]["stateAidGranted"]), granted, "granted aid after {step}");
+                assert_eq!(money(&p["portfolio"]["selfFundingCommitted"]), committed, "pledged self-funding after {step}");
+                (granted, committed)
+            }
+        };
+        let (granted, committed) = agree("the demo").await;
+        let monni = app.ok(&token, "{ applications(filter: { search: \"MONNI\" }) { nodes { id version lead { id } call { funder { id } } } } }", json!({})).await["applications"]["nodes"][0].clone();
+        let (id, lead, funder) = (monni["id"].clone(), monni["lead"]["id"].clone(), monni["call"]["funder"]["id"].clone());
+
+        app.ok(&token, "mutation($i: RecordAllocationInput!) { recordAllocation(input: $i) { id } }", json!({ "i": { "funderId": funder, "recipientId": lead, "applicationId": id, "year": 2021, "amount": "1000.01" } })).await;
+        let (after, _) = agree("an allocation").await;
+        assert_eq!(after, granted.checked_add(Money::parse("1000.01").unwrap()).unwrap());
+
+        let add = "mutation($i: AddCommitmentInput!) { addCommitment(input: $i) { id version } }";
+        let cash = app.ok(&token, add, json!({ "i": { "applicationId": id, "organizationId": lead, "amount": "500.00", "status": "PROMISED" } })).await["addCommitment"].clone();
+        app.ok(&token, add, json!({ "i": { "applicationId": id, "organizationId": lead, "amount": "70.00", "kind": "IN_KIND", "status": "APPROVED" } })).await;
+        let (_, pledged) = agree("two commitments").await;
+        assert_eq!(pledged, committed.checked_add(Money::parse("500.00").unwrap()).unwrap(), "in kind does not count under MONNI's call");
+
+        app.ok(&token, "mutation($i: UpdateCommitmentInput!) { updateCommitment(input: $i) { id } }", json!({ "i": { "id": cash["id"], "expectedVersion": cash["version"], "status": "DECLINED" } })).await;
+        let (_, pledged) = agree("a declined commitment").await;
+        assert_eq!(pledged, committed);
+
+        let call = app.ok(&token, "mutation($i: CreateGrantCallInput!) { createGrantCall(input: $i) { id } }", json!({ "i": { "title": "Luontoisosuudet lasketaan", "funderId": funder, "closesAt": "2020-09-30T16:15:00+03:00", "maxAidRate": "80.00", "inKindCountsAsSelfFunding": true } })).await["createGrantCall"]["id"].clone();
+        app.ok(&token, "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { id } }", json!({ "i": { "id": id, "expectedVersion": monni["version"], "callId": call } })).await;
+        let (_, pledged) = agree("a call that counts work in kind").await;
+        let in_kind = app.ok(&token, "query($id: ID!) { application(id: $id) { commitments { amount kind status } } }", json!({ "id": id })).await;
+        let in_kind = Money::sum(in_kind["application"]["commitments"].as_array().unwrap().iter().filter(|c| c["kind"] == "IN_KIND" && ["PROMISED", "APPROVED"].contains(&c["status"].as_str().unwrap())).map(|c| money(&c["amount"]))).unwrap();
+        assert!(in_kind > Money::parse("70.00").unwrap(), "the new commitment and the demo's own work in kind: {in_kind:?}");
+        assert_eq!(pledged, committed.checked_add(in_kind).unwrap());
+    }
+
     async fn the_whole_portfolio_adds_up_and_its_at_risk_list_agrees_with_the_splits(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let token = app.admin();

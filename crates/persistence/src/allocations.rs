@@ -72,6 +72,9 @@ pub async fn record(
             .insert(&*tx)
             .await?;
             let created = Allocation::try_from(row)?;
+            if let Some(app) = created.application {
+                crate::application_sums::refresh(&*tx, &[app]).await?;
+            }
             let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
             objects.extend(created.application.map(|a| a.global()));
             audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;

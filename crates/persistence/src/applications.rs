@@ -191,6 +191,10 @@ pub async fn update(
         update,
     )
     .await?;
+    if changes.call.is_some() {
+        // Whether in-kind commitments count depends on the call.
+        crate::application_sums::refresh(&*tx, &[id]).await?;
+    }
 
     if let Some(participants) = &changes.participants {
         participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;

@@ -96,6 +96,7 @@ impl BulkLoad {
     /// Makes the load visible, with sequences past its keys.
     pub async fn finish(self) -> StoreResult<()> {
         move_sequences(&*self.tx, self.backend).await?;
+        crate::application_sums::refresh_all(&*self.tx).await?;
         self.tx.commit().await
     }
 }

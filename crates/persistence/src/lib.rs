@@ -9,6 +9,7 @@
 pub mod actor;
 pub mod allocations;
 pub mod application_list;
+mod application_sums;
 pub mod applications;
 pub mod audit;
 pub mod backup;

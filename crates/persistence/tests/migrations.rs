@@ -37,4 +37,37 @@ on_both! {
             .collect();
         assert_eq!(titles, ["MONNI", "MONNI", "MONNI, Vaasan kaupunki", "Kansa-koulu III", "Hankkeen loppuseminaari: project ends"]);
     }
+
+    async fn applications_are_given_their_granted_aid_and_pledged_self_funding(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(5)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'STM', 'MINISTRY', {at}, {at}), (2, 'Seinäjoki', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO grant_calls (id, title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at) VALUES (1, 'Rahaa', 1, {at}, 8000, false, {at}, {at}), (2, 'Työtä', 1, {at}, 8000, true, {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, call_id, created_by, created_at, updated_at) VALUES (1, 'Rahalla', 'ACTIVE', 2, 1, 'x', {at}, {at}), (2, 'Työllä', 'ACTIVE', 2, 2, 'x', {at}, {at}), (3, 'Tyhjä', 'IDEA', 2, NULL, 'x', {at}, {at})"),
+            format!("INSERT INTO state_aid_allocations (id, funder_id, recipient_id, application_id, year, amount_cents, created_at, updated_at) VALUES (1, 1, 2, 1, 2020, 100000, {at}, {at}), (2, 1, 2, 1, 2021, 5, {at}, {at}), (3, 1, 2, NULL, 2020, 999, {at}, {at})"),
+            format!("INSERT INTO commitments (id, application_id, organization_id, amount_cents, kind, level, status, created_at, updated_at) VALUES \
+                 (1, 1, 2, 1000, 'CASH', 'BOARD', 'PROMISED', {at}, {at}), (2, 1, 2, 20, 'IN_KIND', 'BOARD', 'APPROVED', {at}, {at}), \
+                 (3, 1, 2, 300, 'CASH', 'BOARD', 'REQUESTED', {at}, {at}), (4, 2, 2, 4000, 'IN_KIND', 'BOARD', 'PROMISED', {at}, {at}), \
+                 (5, 2, 2, 50000, 'CASH', 'BOARD', 'DECLINED', {at}, {at}), (6, 2, 2, 6, 'CASH', 'BOARD', 'APPROVED', {at}, {at})"),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        Migrator::up(&conn, None).await.unwrap();
+        let backend = conn.get_database_backend();
+        let sums: Vec<(i64, i64)> = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT state_aid_granted_cents, self_funding_committed_cents FROM applications ORDER BY id",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.try_get::<i64>("", "state_aid_granted_cents").unwrap(), r.try_get::<i64>("", "self_funding_committed_cents").unwrap()))
+            .collect();
+        // Pledged: promised or approved; cash always, in kind where the call counts it.
+        assert_eq!(sums, [(100_005, 1000), (0, 4006), (0, 0)]);
+    }
 }

@@ -408,6 +408,9 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
         submitted_at,
         state_aid_requested_cents: aid,
         total_cost_cents: total,
+        // Computed from the allocations and commitments when the load finishes.
+        state_aid_granted_cents: 0,
+        self_funding_committed_cents: 0,
         created_by: BY.to_owned(),
         created_at: created,
         updated_at: created,

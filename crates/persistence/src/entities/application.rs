@@ -19,6 +19,13 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub state_aid_requested_cents: i64,
     pub total_cost_cents: i64,
+    /// The allocations recorded for it, kept in step (see `application_sums`); absent from
+    /// backups written before they were kept, and recomputed on import anyway.
+    #[serde(default)]
+    pub state_aid_granted_cents: i64,
+    /// Its commitments that count towards self-funding, kept in step likewise.
+    #[serde(default)]
+    pub self_funding_committed_cents: i64,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -149,15 +149,11 @@ pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> port
         "selfFundingRequired",
         "selfFundingCommitted",
     ];
-    let parts = [selection.field("byStatus"), selection.field("byRegion"), selection.field("byFunder")];
-    let anywhere = |name: &str| selection.field(name).exists() || parts.iter().any(|p| p.field(name).exists());
     portfolio::Wanted {
         totals: TOTALS.iter().any(|name| selection.field(name).exists()),
-        by_status: parts[0].exists(),
-        by_region: parts[1].exists(),
-        by_funder: parts[2].exists(),
-        state_aid_granted: anywhere("stateAidGranted"),
-        self_funding_committed: anywhere("selfFundingCommitted"),
+        by_status: selection.field("byStatus").exists(),
+        by_region: selection.field("byRegion").exists(),
+        by_funder: selection.field("byFunder").exists(),
     }
 }
 
