@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::{ApplicationStatus, CommitmentStatus, Money, RegionCode};
 use sea_orm::sea_query::{
-    Alias, CommonTableExpression, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr,
-    UnionType, WithClause,
+    Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, UnionType,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -123,8 +122,8 @@ impl BucketRow {
     }
 }
 
-/// Sums over the per-application figures `f`, grouped by `key` (all of them when `None`).
-fn sums(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
+/// Sums over the filtered applications' figures `f`, grouped by `key` (all of them when `None`).
+fn sums(filter: &ApplicationFilter, part: &str, key: Option<SimpleExpr>) -> SelectStatement {
     let sum = |column: &str| Func::coalesce([f(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
     let mut query = Query::select();
     query
@@ -138,7 +137,7 @@ fn sums(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
         .expr_as(sum("aid"), Alias::new("aid"))
         .expr_as(sum("granted"), Alias::new("granted"))
         .expr_as(sum("committed"), Alias::new("committed"))
-        .from(Alias::new("f"));
+        .from_subquery(per_application(filter), Alias::new("f"));
     if key.is_some() {
         query.group_by_col(Alias::new("key"));
     }
@@ -156,23 +155,25 @@ fn ordered(mut rows: Vec<BucketRow>) -> Vec<BucketRow> {
     rows
 }
 
-/// The figures of the applications `filter` covers: every bucket `wanted` in one statement,
-/// over the filtered applications read once (a common table expression). Parts not wanted are
-/// empty.
+/// The figures of the applications `filter` covers: every bucket `wanted` in one statement. Each
+/// part reads the filtered applications in a subquery of its own rather than a common table
+/// expression shared by all: PostgreSQL cannot estimate the rows of a materialised CTE, and
+/// hashed the 180 000 regions of the portfolio to join them instead of the 34 000 applications
+/// of a year (three times slower). Parts not wanted are empty.
 pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter, wanted: Wanted) -> StoreResult<Portfolio> {
     let empty = Portfolio { totals: Figures::default(), by_status: vec![], by_region: vec![], by_funder: vec![] };
     if !wanted.any_part() {
         return Ok(empty);
     }
     let region = Expr::col((application_region::Entity, application_region::Column::RegionCode));
-    let mut by_region = sums("region", Some(region));
+    let mut by_region = sums(filter, "region", Some(region));
     by_region.inner_join(
         application_region::Entity,
         Expr::col((application_region::Entity, application_region::Column::ApplicationId))
             .equals((Alias::new("f"), Alias::new("id"))),
     );
     let funder = Expr::col((grant_call::Entity, grant_call::Column::FunderId));
-    let mut by_funder = sums("funder", Some(funder));
+    let mut by_funder = sums(filter, "funder", Some(funder));
     by_funder.left_join(
         grant_call::Entity,
         Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((Alias::new("f"), Alias::new("call_id"))),
@@ -181,8 +182,8 @@ pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter, want
     // exactly: one pass over the portfolio fewer.
     let totals_from_statuses = wanted.totals && wanted.by_status;
     let parts = [
-        (wanted.totals && !totals_from_statuses, sums("totals", None)),
-        (wanted.by_status, sums("status", Some(f("status")))),
+        (wanted.totals && !totals_from_statuses, sums(filter, "totals", None)),
+        (wanted.by_status, sums(filter, "status", Some(f("status")))),
         (wanted.by_region, by_region),
         (wanted.by_funder, by_funder),
     ];
@@ -191,9 +192,7 @@ pub async fn summary<C: ConnectionTrait>(c: &C, filter: &ApplicationFilter, want
     for part in selected {
         all.union(UnionType::All, part);
     }
-    let cte = CommonTableExpression::new().query(per_application(filter)).table_name(Alias::new("f")).to_owned();
-    let query = all.with(WithClause::new().cte(cte).to_owned());
-    let rows = BucketRow::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
+    let rows = BucketRow::find_by_statement(c.get_database_backend().build(&all)).all(c).await?;
 
     let (mut totals, mut by_status, mut by_region, mut by_funder) =
         (Figures::default(), Vec::new(), Vec::new(), Vec::new());
