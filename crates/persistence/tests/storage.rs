@@ -104,6 +104,25 @@ where
 }
 
 on_both! {
+    async fn postgresql_sessions_run_without_parallel_workers_unless_the_url_says(t: TestDatabase) {
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let show = |url: String| async move {
+            let db = Db::connect(&DbSettings::new(url)).await.unwrap();
+            let row = db
+                .conn()
+                .query_one_raw(sea_orm::Statement::from_string(db.conn().get_database_backend(), "SHOW max_parallel_workers_per_gather"))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<String>("", "max_parallel_workers_per_gather").unwrap()
+        };
+        assert_eq!(show(t.url.clone()).await, "0");
+        let separator = if t.url.contains('?') { '&' } else { '?' };
+        assert_eq!(show(format!("{}{separator}options=-c%20max_parallel_workers_per_gather%3D1", t.url)).await, "1");
+    }
+
     async fn migrations_create_the_schema_with_every_region(t: TestDatabase) {
         let db = open(&t).await;
         assert_eq!(regions::all(db.conn()).await.unwrap().len(), 19);
