@@ -64,15 +64,19 @@ pub enum StartError {
 
 /// Connects to the database, applies pending migrations and prepares the schema.
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
-    let db_settings = DbSettings {
+    let db = Db::connect(&pool_settings(settings, &settings.database_url)).await.map_err(StartError::Database)?;
+    state_from(db, settings).await
+}
+
+/// The pool for `url` (the primary or the read replica), sized and timed alike.
+fn pool_settings(settings: &Settings, url: &str) -> DbSettings {
+    DbSettings {
         statement_timeout: Some(settings.limits.timeout),
         max_connections: settings.db_max_connections,
         min_connections: settings.db_min_connections.unwrap_or(settings.db_max_connections),
         acquire_timeout: settings.db_acquire_timeout,
-        ..DbSettings::new(settings.database_url.clone())
-    };
-    let db = Db::connect(&db_settings).await.map_err(StartError::Database)?;
-    state_from(db, settings).await
+        ..DbSettings::new(url.to_owned())
+    }
 }
 
 /// Prepares the state around a database already connected (tests observe it).
@@ -88,16 +92,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
     }
     let schema = schema::build(Some(db.clone()), settings.introspection, settings.limits);
     let read_db = match &settings.database_read_url {
-        Some(url) => {
-            let replica = DbSettings {
-                statement_timeout: Some(settings.limits.timeout),
-                max_connections: settings.db_max_connections,
-                min_connections: settings.db_min_connections.unwrap_or(settings.db_max_connections),
-                acquire_timeout: settings.db_acquire_timeout,
-                ..DbSettings::new(url.clone())
-            };
-            Some(Db::connect(&replica).await.map_err(StartError::Database)?)
-        }
+        Some(url) => Some(Db::connect(&pool_settings(settings, url)).await.map_err(StartError::Database)?),
         None => None,
     };
     Ok(AppState {
