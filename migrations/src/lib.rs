@@ -14,6 +14,7 @@ mod m20261123_000003_audit_log;
 mod m20261123_000004_calendar_feeds;
 mod m20261123_000005_derived_deadline_titles;
 mod m20261123_000006_application_sums;
+mod m20261123_000007_portfolio_cells;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_calendar_feeds::Migration),
             Box::new(m20261123_000005_derived_deadline_titles::Migration),
             Box::new(m20261123_000006_application_sums::Migration),
+            Box::new(m20261123_000007_portfolio_cells::Migration),
         ]
     }
 }

@@ -74,6 +74,7 @@ pub async fn record(
             let created = Allocation::try_from(row)?;
             if let Some(app) = created.application {
                 crate::application_sums::refresh(&*tx, &[app]).await?;
+                crate::portfolio_cells::sync(&*tx, &[app]).await?;
             }
             let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
             objects.extend(created.application.map(|a| a.global()));

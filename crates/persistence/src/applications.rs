@@ -117,6 +117,7 @@ async fn insert<C: ConnectionTrait>(
     write_regions(c, created.id, &new.regions).await?;
     record_status(c, created.id, None, status, now, &actor.subject, None).await?;
     sync_deadlines(c, &created, now).await?;
+    crate::portfolio_cells::sync(c, &[created.id]).await?;
     Ok(created)
 }
 
@@ -209,6 +210,7 @@ pub async fn update(
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     sync_deadlines(&*tx, &updated, now).await?;
+    crate::portfolio_cells::sync(&*tx, &[id]).await?;
     let after = snapshot(&*tx, id).await?;
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
     tx.commit().await?;
@@ -261,6 +263,7 @@ pub async fn transition(
     .await?;
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    crate::portfolio_cells::sync(&*tx, &[id]).await?;
     audit::record(&*tx, change, &[id.global()], Some(&current), Some(&moved)).await?;
     tx.commit().await?;
     Ok(moved)

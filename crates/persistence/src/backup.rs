@@ -194,6 +194,7 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     // Keys were inserted as they were: move each sequence past the largest.
     crate::bulk::move_sequences(&*tx, db.backend()).await?;
     crate::application_sums::refresh_all(&*tx).await?;
+    crate::portfolio_cells::rebuild(&*tx).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -76,6 +76,7 @@ pub async fn set_budget(
         budget_line::Entity::insert_many(rows).exec_without_returning(&*tx).await?;
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    crate::portfolio_cells::sync(&*tx, &[id]).await?;
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
     tx.commit().await?;
     Ok(updated)

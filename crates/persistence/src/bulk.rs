@@ -97,6 +97,7 @@ impl BulkLoad {
     pub async fn finish(self) -> StoreResult<()> {
         move_sequences(&*self.tx, self.backend).await?;
         crate::application_sums::refresh_all(&*self.tx).await?;
+        crate::portfolio_cells::rebuild(&*self.tx).await?;
         self.tx.commit().await
     }
 }

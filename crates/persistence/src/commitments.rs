@@ -91,6 +91,7 @@ async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc
     .await?;
     let created = Commitment::try_from(row)?;
     crate::application_sums::refresh(c, &[created.application]).await?;
+    crate::portfolio_cells::sync(c, &[created.application]).await?;
     let label = app.acronym.unwrap_or(app.name);
     let due = created.due_date.map(|d| Derived {
         title: format!("{label}, {}", org.name),
@@ -146,6 +147,7 @@ pub async fn update(
     .await?;
     let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
     crate::application_sums::refresh(&*tx, &[updated.application]).await?;
+    crate::portfolio_cells::sync(&*tx, &[updated.application]).await?;
     let objects = [id.global(), updated.application.global(), updated.organization.global()];
     audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
     tx.commit().await?;

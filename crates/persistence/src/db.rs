@@ -19,6 +19,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use crate::StoreResult;
 
 const PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather";
+/// The migration that brings the portfolio's cells, which are filled after it.
+const PORTFOLIO_CELLS_MIGRATION: &str = "m20261123_000007_portfolio_cells";
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -136,10 +138,18 @@ impl Db {
     }
 
     /// Applies the migrations not yet applied; returns how many there were.
+    /// Derived tables that a migration brings are filled here, by the rules the storage keeps
+    /// them by (a migration must not know them).
     pub async fn migrate(&self) -> StoreResult<usize> {
-        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
+        let pending = Migrator::get_pending_migrations(&self.conn).await?;
+        let brings_cells = pending.iter().any(|m| m.name() == PORTFOLIO_CELLS_MIGRATION);
         Migrator::up(&self.conn, None).await?;
-        Ok(pending)
+        if brings_cells {
+            let tx = self.begin_write().await?;
+            crate::portfolio_cells::rebuild(&*tx).await?;
+            tx.commit().await?;
+        }
+        Ok(pending.len())
     }
 
     /// A read-only transaction that sees one consistent snapshot for all its statements (REPEATABLE

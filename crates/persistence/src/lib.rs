@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod organizations;
 pub mod paging;
 pub mod portfolio;
+mod portfolio_cells;
 pub mod programmes;
 pub mod records;
 pub mod regions;

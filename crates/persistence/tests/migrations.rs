@@ -3,6 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
 
 use salkku_migrations::{Migrator, MigratorTrait};
+use salkku_persistence::application_list::ApplicationFilter;
+use salkku_persistence::portfolio::{self, Wanted};
+use salkku_persistence::{Db, DbSettings};
 use salkku_test_db::on_both;
 use sea_orm::{ConnectionTrait, Database, Statement};
 
@@ -69,5 +72,34 @@ on_both! {
             .collect();
         // Pledged: promised or approved; cash always, in kind where the call counts it.
         assert_eq!(sums, [(100_005, 1000), (0, 4006), (0, 0)]);
+    }
+    async fn applications_already_stored_are_counted_in_the_portfolio_kept_summed(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(6)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'STM', 'MINISTRY', {at}, {at}), (2, 'Seinäjoki', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO grant_calls (id, title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at) VALUES (1, 'Rahaa', 1, {at}, 8000, false, {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, call_id, period_start, period_end, total_cost_cents, state_aid_requested_cents, state_aid_granted_cents, created_by, created_at, updated_at) VALUES \
+                 (1, 'MONNI', 'ACTIVE', 2, 1, '2020-09-01', '2022-12-31', 50000000, 40000000, 100, 'x', {at}, {at}), \
+                 (2, 'Avoin', 'IDEA', 2, NULL, '2022-01-01', NULL, 7, 0, 0, 'x', {at}, {at}), \
+                 (3, 'Vanha', 'CLOSED', 2, 1, '2010-01-01', '2011-12-31', 3, 0, 0, 'x', {at}, {at})"),
+            "INSERT INTO application_regions (application_id, region_code) VALUES (1, '14'), (1, '15'), (2, '14')".to_owned(),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
+        for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
+            let filter = ApplicationFilter { year, ..Default::default() };
+            let kept = portfolio::summary(db.conn(), &filter, all).await.unwrap();
+            assert_eq!(kept, portfolio::summary_scanning(db.conn(), &filter, all).await.unwrap(), "{year:?}");
+        }
+        let in_2022 = portfolio::summary(db.conn(), &ApplicationFilter { year: Some(2022), ..Default::default() }, all).await.unwrap();
+        assert_eq!((in_2022.totals.application_count, in_2022.totals.total_cost.cents()), (2, 50_000_007));
+        let regions: Vec<(String, i64)> = in_2022.by_region.iter().map(|(r, f)| (r.as_str().to_owned(), f.application_count)).collect();
+        assert_eq!(regions, [("14".to_owned(), 2), ("15".to_owned(), 1)]);
     }
 }

@@ -103,6 +103,42 @@ where
     E::find().count(db.conn()).await.unwrap()
 }
 
+/// Every filter the portfolio's cells answer, and some they do not, summed from the cells and
+/// from the applications themselves: they must agree to the cent.
+async fn cells_agree_with_the_applications(db: &Db, funders: [OrganizationId; 2], step: &str) {
+    use salkku_persistence::application_list::ApplicationFilter;
+    use salkku_persistence::portfolio::{Wanted, summary, summary_scanning};
+    let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
+    let without_regions = Wanted { by_region: false, ..all };
+    let statuses =
+        [vec![], vec![ApplicationStatus::Idea], vec![ApplicationStatus::Idea, ApplicationStatus::InPreparation]];
+    let years = [None, Some(1999), Some(2000), Some(2020), Some(2021), Some(2022), Some(2023), Some(2050), Some(2051)];
+    for year in years {
+        for statuses in &statuses {
+            for funder in [None, Some(funders[0]), Some(funders[1])] {
+                for region in [None, Some(RegionCode::parse("14").unwrap())] {
+                    for wanted in [
+                        all,
+                        without_regions,
+                        Wanted { totals: true, by_status: false, by_region: false, by_funder: false },
+                    ] {
+                        let filter = ApplicationFilter {
+                            statuses: statuses.clone(),
+                            region,
+                            funder,
+                            year,
+                            ..Default::default()
+                        };
+                        let kept = summary(db.conn(), &filter, wanted).await.unwrap();
+                        let scanned = summary_scanning(db.conn(), &filter, wanted).await.unwrap();
+                        assert_eq!(kept, scanned, "{step}: {filter:?} {wanted:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 on_both! {
     async fn postgresql_sessions_run_without_parallel_workers_unless_the_url_says(t: TestDatabase) {
         if t.store != salkku_test_db::Store::Postgres {
@@ -400,5 +436,55 @@ on_both! {
         let someone_else = applications::create(&db, &by(&Actor::system("someone.else")), new, Some("kk3")).await.unwrap();
         assert_ne!(first.id, someone_else.id);
         assert_eq!(count::<entities::application::Entity>(&db).await, 3);
+    }
+    async fn the_portfolio_kept_summed_agrees_with_its_applications_through_every_change(t: TestDatabase) {
+        let db = open(&t).await;
+        let (monni, sonet, stm_call) = monni(&db).await;
+        let stm = calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let okm = org(&db, "Opetus- ja kulttuuriministeriö", OrganizationKind::Ministry).await.id;
+        let okm_call = call(&db, okm, "50", true).await;
+        let funders = [stm, okm];
+        let region = |code: &str| RegionCode::parse(code).unwrap();
+        let new = |name: &str, call, regions: Vec<RegionCode>, start, end| NewApplication {
+            name: name.into(), acronym: None, description: None, call, lead: sonet.id, participants: vec![],
+            regions, period_start: start, period_end: end, report_due: None,
+        };
+        let who = coordinator();
+        let open_ended = applications::create(&db, &by(&who), new("Avoin loppu", None, vec![region("14")], Some(d(2021, 3, 1)), None), None).await.unwrap();
+        let until = applications::create(&db, &by(&who), new("Vain loppu", Some(okm_call), vec![], None, Some(d(2021, 6, 30))), None).await.unwrap();
+        let unknown = applications::create(&db, &by(&who), new("Ei aikaa", Some(okm_call), vec![region("15")], None, None), None).await.unwrap();
+        let long = applications::create(&db, &by(&who), new("Pitkä", Some(stm_call), vec![region("01"), region("14")], Some(d(2000, 1, 1)), Some(d(2050, 12, 31))), None).await.unwrap();
+        cells_agree_with_the_applications(&db, funders, "created").await;
+
+        budgets::set_budget(&db, &by(&who), monni.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        budgets::set_budget(&db, &by(&who), until.id, 1, vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00")).await.unwrap();
+        budgets::set_budget(&db, &by(&who), long.id, 1, vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01")).await.unwrap();
+        let monni = applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None }).await.unwrap();
+        cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
+
+        let pledge = |application, organization, amount: &str, kind| NewCommitment {
+            application, organization, amount: m(amount), kind, level: CommitmentLevel::Board,
+            status: CommitmentStatus::Promised, due_date: None, decided_at: None, decision_ref: None,
+        };
+        let city = commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
+        commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
+        commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
+        let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: m("123.45"), decision_date: None, decision_ref: None };
+        allocations::record(&db, &by(&who), grant, None).await.unwrap();
+        cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
+
+        let moved = ApplicationChanges { call: Some(Some(okm_call)), regions: Some(vec![region("01"), region("02")]), period_end: Some(Some(d(2023, 1, 31))), ..Default::default() };
+        applications::update(&db, &by(&who), open_ended.id, 1, moved).await.unwrap();
+        let dated = ApplicationChanges { period_start: Some(Some(d(2019, 12, 1))), period_end: Some(Some(d(2020, 1, 31))), call: Some(None), ..Default::default() };
+        applications::update(&db, &by(&who), unknown.id, 1, dated).await.unwrap();
+        cells_agree_with_the_applications(&db, funders, "changed calls, regions and periods").await;
+
+        // The portfolio reads its cells: a change behind the storage's back shows only in a scan.
+        db.conn().execute_unprepared("UPDATE applications SET total_cost_cents = total_cost_cents + 1").await.unwrap();
+        let filter = salkku_persistence::application_list::ApplicationFilter { year: Some(2021), ..Default::default() };
+        let wanted = salkku_persistence::portfolio::Wanted { totals: true, by_status: false, by_region: false, by_funder: false };
+        let kept = portfolio::summary(db.conn(), &filter, wanted).await.unwrap();
+        let scanned = portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
+        assert_eq!(scanned.totals.total_cost.cents() - kept.totals.total_cost.cents(), kept.totals.application_count);
     }
 }

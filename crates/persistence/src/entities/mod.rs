@@ -14,6 +14,8 @@ pub mod idempotency_key;
 pub mod organization;
 pub mod participant;
 pub mod payment;
+pub mod portfolio_cell;
+pub mod portfolio_counted;
 pub mod programme;
 pub mod region;
 pub mod status_change;
