@@ -2,7 +2,7 @@
 
 use salkku_domain::Role;
 use salkku_e2e::{TestApp, on_both};
-use serde_json::json;
+use serde_json::{Value, json};
 
 on_both! {
     async fn health_answers_when_the_database_does(t: TestDatabase) {
@@ -35,6 +35,14 @@ on_both! {
         answer.error("UNAUTHENTICATED");
         let schema = app.graphql(None, "{ __schema { queryType { name } } }", json!({})).await;
         assert_eq!(schema.data()["__schema"]["queryType"]["name"], "Query");
+        // Data hidden behind a fragment or an alias, next to introspection, is refused as well.
+        let hidden = app
+            .graphql(None, "{ __typename ...F r: regions { code } } fragment F on Query { me { subject } }", json!({}))
+            .await;
+        assert_eq!(hidden.status, 401);
+        let paths: Vec<&Value> = hidden.body["errors"].as_array().unwrap().iter().map(|e| &e["path"]).collect();
+        assert_eq!(paths, [&json!(["me"]), &json!(["r"])]);
+        assert_eq!(hidden.body["data"], Value::Null);
     }
 
     async fn a_bad_token_is_refused_with_what_to_fix(t: TestDatabase) {

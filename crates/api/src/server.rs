@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::error::{ApiError, ErrorCode};
 use crate::observe::{Metrics, RequestId};
-use crate::schema::{self, RequestInfo, SalkkuSchema};
+use crate::schema::{self, RequestData, RequestInfo, Schemas};
 use salkku_domain::message;
 use salkku_domain::messages::Message;
 
@@ -33,7 +33,7 @@ pub struct AppState {
     pub db: Db,
     /// A read replica, when configured (see [`crate::replicas`]).
     pub read_db: Option<Db>,
-    pub schema: SalkkuSchema,
+    pub schema: Schemas,
     pub tokens: Tokens,
     pub clock: Clock,
     /// Browser origins allowed by CORS; none by default.
@@ -429,21 +429,19 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
     // Without a replica every request uses the primary: no need to read the documents here.
     let writes = state.read_db.is_some() && crate::replicas::writes(&batch);
     let db = crate::replicas::choose(&state, &req, writes).await;
-    let mut batch = batch
-        .data(RequestInfo {
+    let data = RequestData {
+        info: RequestInfo {
             now,
             language,
             read_only: req.method() == actix_web::http::Method::GET,
             base_url: base_url(&state, &req),
-        })
-        .data(crate::schema::loaders::new(db.clone()))
-        .data(db)
-        .data(state.metrics.clone());
-    if let Some(viewer) = viewer {
-        batch = batch.data(viewer);
-    }
+        },
+        viewer,
+        db,
+        metrics: state.metrics.clone(),
+    };
     let limit = state.limits.timeout;
-    match tokio::time::timeout(limit, state.schema.execute_batch(batch)).await {
+    match tokio::time::timeout(limit, state.schema.execute_batch(batch, &data)).await {
         Ok(response) => {
             let mut http = respond(response, MediaType::accepted(&req), &reply);
             if writes && state.read_db.is_some() {

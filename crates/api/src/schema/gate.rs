@@ -1,40 +1,102 @@
 //! Authentication in one place: every field of `Query` and `Mutation` needs a signed-in viewer.
 //! Introspection (`__schema`, `__type`, `__typename`) stays open so tools can read the schema,
-//! which is public anyway (`schema.graphql`).
+//! which is public anyway (`schema.graphql`). Checked on the admitted document's root fields
+//! (fragments expanded) before anything runs.
 
-use std::sync::Arc;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{PathSegment, Positioned, ServerError};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
-use async_graphql::{PathSegment, ServerResult, Value};
-
-use crate::auth::Viewer;
 use crate::error::ApiError;
 
-pub struct RequireViewer;
+/// One sign-in error per root field that needs a viewer, when there is none.
+pub fn refusal(doc: &ExecutableDocument, operation_name: Option<&str>, signed_in: bool) -> Vec<ServerError> {
+    if signed_in {
+        return Vec::new();
+    }
+    let Some(operation) = operation(doc, operation_name) else { return Vec::new() };
+    let mut fields = Vec::new();
+    root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+    fields
+        .into_iter()
+        .filter(|f| !f.node.name.node.starts_with("__"))
+        .map(|f| {
+            let error: async_graphql::Error = ApiError::sign_in().into();
+            let mut error = error.into_server_error(f.node.name.pos);
+            error.path = vec![PathSegment::Field(f.node.response_key().node.to_string())];
+            error
+        })
+        .collect()
+}
 
-impl ExtensionFactory for RequireViewer {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequireViewerExtension)
+/// The operation a request runs: the one named, or the only one.
+pub fn operation<'a>(doc: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op)
+        }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 
-struct RequireViewerExtension;
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RequireViewerExtension {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        let is_root = info.path_node.parent.is_none();
-        if is_root && !info.is_for_introspection && !info.name.starts_with("__") && ctx.data_opt::<Viewer>().is_none() {
-            let error: async_graphql::Error = ApiError::sign_in().into();
-            let mut error = error.into_server_error(info.field.name.pos);
-            error.path = info.path_node.to_string_vec().into_iter().map(PathSegment::Field).collect();
-            return Err(error);
+fn root_fields<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    out: &mut Vec<&'a Positioned<Field>>,
+    spread: &mut Vec<&'a str>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => out.push(f),
+            Selection::InlineFragment(i) => root_fields(doc, &i.node.selection_set.node, out, spread),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                if spread.contains(&name) {
+                    continue;
+                }
+                spread.push(name);
+                if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
+                    root_fields(doc, &fragment.node.selection_set.node, out, spread);
+                }
+            }
         }
-        next.run(ctx, info).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(query: &str, operation: Option<&str>) -> Vec<String> {
+        let doc = async_graphql::parser::parse_query(query).unwrap();
+        refusal(&doc, operation, false).into_iter().map(|e| format!("{:?}", e.path)).collect()
+    }
+
+    #[test]
+    fn without_a_viewer_only_introspection_passes() {
+        assert!(refused("{ __typename __schema { types { name } } }", None).is_empty());
+        assert_eq!(refused("{ __typename regions { code } }", None), vec![r#"[Field("regions")]"#]);
+    }
+
+    #[test]
+    fn fields_behind_fragments_and_aliases_need_a_viewer_too() {
+        let query = "query A { ...F ... on Query { m: me { subject } } } fragment F on Query { regions { code } }";
+        assert_eq!(refused(query, None), vec![r#"[Field("regions")]"#, r#"[Field("m")]"#]);
+    }
+
+    #[test]
+    fn only_the_operation_that_runs_is_checked() {
+        let query = "query Open { __typename } query Closed { regions { code } }";
+        assert!(refused(query, Some("Open")).is_empty());
+        assert_eq!(refused(query, Some("Closed")).len(), 1);
+    }
+
+    #[test]
+    fn a_viewer_passes_everything() {
+        let doc = async_graphql::parser::parse_query("{ regions { code } }").unwrap();
+        assert!(refusal(&doc, None, true).is_empty());
     }
 }

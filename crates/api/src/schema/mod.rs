@@ -4,6 +4,7 @@
 //! and convert records into GraphQL objects. Per-request data — the viewer, the request's
 //! "now" — lives in the request's context.
 
+pub use admission::{RequestData, Schemas};
 use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
 use async_graphql::{Context, EmptySubscription, Schema};
 use chrono::{DateTime, Utc};
@@ -13,6 +14,7 @@ use salkku_persistence::Db;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 
+pub mod admission;
 pub mod connection;
 pub mod enums;
 mod gate;
@@ -46,27 +48,31 @@ pub struct RequestInfo {
     pub base_url: String,
 }
 
-/// Builds the schema; `db` is `None` only for exporting the SDL.
-pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> SalkkuSchema {
-    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
-        .extension(observe::Observe)
+/// Builds the admission and the execution schema (see [`admission`]); `db` is `None` only for
+/// exporting the SDL.
+pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Schemas {
+    let admission = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         // Automatic persisted queries: a client sends a query's SHA-256 instead of its text once
         // the server has seen it (Apollo's protocol); the cache is per process and bounded.
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
         .extension(limits::Guard(limits))
-        .extension(gate::RequireViewer);
-    if let Some(db) = db {
-        builder = builder.data(db);
-    }
-    if !introspection {
-        builder = builder.disable_introspection();
-    }
-    builder.finish()
+        .extension(admission::Admit);
+    let execution = Schema::build(query::Query, mutation::Mutation, EmptySubscription);
+    let [admission, execution] = [admission, execution].map(|mut builder| {
+        if let Some(db) = &db {
+            builder = builder.data(db.clone());
+        }
+        if !introspection {
+            builder = builder.disable_introspection();
+        }
+        builder.finish()
+    });
+    Schemas { admission, execution }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None, true, limits::Limits::default()).sdl()
+    build(None, true, limits::Limits::default()).execution.sdl()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a Db> {
