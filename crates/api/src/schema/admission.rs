@@ -6,8 +6,9 @@
 //! document admitted. Why two: as soon as one extension is installed, async-graphql sends every
 //! field of every object through the extension chain (a `ResolveInfo` with registry lookups and a
 //! boxed future per extension per field); a page of 50 applications resolves about 2 400 fields,
-//! and that chain cost a fifth of its time. Validation runs in both (it is cheap next to
-//! execution); the document is parsed once.
+//! and that chain cost a fifth of its time. The document is parsed once, here, after its text passed
+//! the limits; the execution schema validates it again only in async-graphql's fast mode (the
+//! admission schema ran every rule on the same document and variables).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -16,6 +17,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerResult, Value, Variables};
 use salkku_persistence::Db;
 
+use super::limits::Limits;
 use super::observe::{Operation, observed};
 use super::{RequestInfo, SalkkuSchema, gate, loaders};
 use crate::auth::Viewer;
@@ -37,6 +39,7 @@ pub struct RequestData {
 pub struct Schemas {
     pub(super) admission: SalkkuSchema,
     pub(super) execution: SalkkuSchema,
+    pub(super) limits: Limits,
 }
 
 impl Schemas {
@@ -54,6 +57,13 @@ impl Schemas {
     pub async fn execute(&self, mut request: Request, data: &RequestData) -> Response {
         let slot = Arc::new(Slot::default());
         let mut admission = Request::new(request.query.clone()).variables(request.variables.clone());
+        if !request.query.is_empty() {
+            match self.limits.admit_text(&request.query) {
+                Ok(Some(doc)) => admission.set_parsed_query(doc),
+                Ok(None) => {}
+                Err(refusal) => return Response::from_errors(vec![refusal]),
+            }
+        }
         admission.operation_name = request.operation_name.clone();
         admission.extensions = request.extensions.clone();
         admission.introspection_mode = request.introspection_mode;

@@ -71,6 +71,56 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// Checks a query's text and parses it, once, for the whole request: its brackets' nesting
+    /// first (the parser recurses on them), then, on the document, its shape — before any of
+    /// async-graphql's own checks, some of which walk fragments without memoising, which a fan-out
+    /// of spreads makes exponential. `None` when the text does not parse: the executor reports
+    /// the syntax error as it would any other.
+    pub fn admit_text(&self, query: &str) -> ServerResult<Option<ExecutableDocument>> {
+        let nesting = text_nesting(query);
+        if nesting > self.text_nesting() {
+            let limit = self.text_nesting();
+            return Err(exceeded(message!(
+                fi: "kyselyn sisäkkäisyysraja ylittyi: sulkeet saavat olla {limit} tasoa syvällä (tässä {nesting})",
+                sv: "gränsen för frågans nästling överskreds: parenteser får nästlas {limit} nivåer (den här nästlas {nesting})",
+                en: "query nesting limit exceeded: brackets may nest {limit} deep (this query nests {nesting})",
+            )));
+        }
+        let Ok(doc) = async_graphql::parser::parse_query(query) else { return Ok(None) };
+        self.check_shape(&shape(&doc))?;
+        Ok(Some(doc))
+    }
+
+    fn check_shape(&self, shape: &Shape) -> ServerResult<()> {
+        if shape.aliases > self.aliases {
+            let (limit, found) = (self.aliases, shape.aliases);
+            return Err(exceeded(message!(
+                fi: "aliasraja ylittyi: pyynnössä saa olla enintään {limit} aliasta (tässä on {found})",
+                sv: "aliasgränsen överskreds: högst {limit} alias i en begäran (den här har {found})",
+                en: "alias limit exceeded: at most {limit} aliases in a request (this one has {found})",
+            )));
+        }
+        if shape.root_fields > self.root_fields {
+            let (limit, found) = (self.root_fields, shape.root_fields);
+            return Err(exceeded(message!(
+                fi: "juurikenttien raja ylittyi: operaatiossa saa olla enintään {limit} juurikenttää (tässä on {found})",
+                sv: "gränsen för rotfält överskreds: högst {limit} rotfält i en operation (den här har {found})",
+                en: "root field limit exceeded: at most {limit} root fields in an operation (this one has {found})",
+            )));
+        }
+        if shape.expanded_fields > self.expanded_fields() {
+            let (limit, found) = (self.expanded_fields(), shape.expanded_fields);
+            return Err(exceeded(message!(
+                fi: "kyselyn kokoraja ylittyi: enintään {limit} kenttää fragmenttien avaamisen jälkeen (tässä on {found})",
+                sv: "gränsen för frågans storlek överskreds: högst {limit} fält när fragmenten är utvecklade (den här har {found})",
+                en: "query size limit exceeded: at most {limit} fields once fragments are expanded (this query has {found})",
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// The cost of a paginated list: `first` items (20 when not given, at most `max`).
 pub fn page_cost(first: Option<i32>, default: i32, max: i32, child: usize) -> usize {
     let items = usize::try_from(first.unwrap_or(default).clamp(0, max)).unwrap_or(0);
@@ -260,31 +310,7 @@ impl GuardExtension {
         if let Ok(mut depth) = self.depth.lock() {
             *depth = Some(shape.depth);
         }
-        if shape.aliases > self.limits.aliases {
-            let (limit, found) = (self.limits.aliases, shape.aliases);
-            return Err(exceeded(message!(
-                fi: "aliasraja ylittyi: pyynnössä saa olla enintään {limit} aliasta (tässä on {found})",
-                sv: "aliasgränsen överskreds: högst {limit} alias i en begäran (den här har {found})",
-                en: "alias limit exceeded: at most {limit} aliases in a request (this one has {found})",
-            )));
-        }
-        if shape.root_fields > self.limits.root_fields {
-            let (limit, found) = (self.limits.root_fields, shape.root_fields);
-            return Err(exceeded(message!(
-                fi: "juurikenttien raja ylittyi: operaatiossa saa olla enintään {limit} juurikenttää (tässä on {found})",
-                sv: "gränsen för rotfält överskreds: högst {limit} rotfält i en operation (den här har {found})",
-                en: "root field limit exceeded: at most {limit} root fields in an operation (this one has {found})",
-            )));
-        }
-        if shape.expanded_fields > self.limits.expanded_fields() {
-            let (limit, found) = (self.limits.expanded_fields(), shape.expanded_fields);
-            return Err(exceeded(message!(
-                fi: "kyselyn kokoraja ylittyi: enintään {limit} kenttää fragmenttien avaamisen jälkeen (tässä on {found})",
-                sv: "gränsen för frågans storlek överskreds: högst {limit} fält när fragmenten är utvecklade (den här har {found})",
-                en: "query size limit exceeded: at most {limit} fields once fragments are expanded (this query has {found})",
-            )));
-        }
-        Ok(())
+        self.limits.check_shape(&shape)
     }
 }
 
@@ -297,20 +323,9 @@ impl Extension for GuardExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let nesting = text_nesting(query);
-        if nesting > self.limits.text_nesting() {
-            let limit = self.limits.text_nesting();
-            return Err(exceeded(message!(
-                fi: "kyselyn sisäkkäisyysraja ylittyi: sulkeet saavat olla {limit} tasoa syvällä (tässä {nesting})",
-                sv: "gränsen för frågans nästling överskreds: parenteser får nästlas {limit} nivåer (den här nästlas {nesting})",
-                en: "query nesting limit exceeded: brackets may nest {limit} deep (this query nests {nesting})",
-            )));
-        }
-        // The shape is checked on a parse of our own, before async-graphql's checks run: some of
-        // those walk fragments without memoising, which a fan-out of spreads makes exponential.
-        if let Ok(doc) = async_graphql::parser::parse_query(query) {
-            self.check_shape(&doc)?;
-        }
+        // The text was checked and parsed by `Limits::admit_text` (see `admission`); a persisted
+        // query arrives parsed (async-graphql's APQ). Either way the document's shape is checked
+        // here, on the document itself, before validation.
         let doc = next.run(ctx, query, variables).await.map_err(|e| {
             // The parser's own guard against deep recursion (fragments within fragments) is a
             // limit too.
@@ -325,11 +340,7 @@ impl Extension for GuardExtension {
                 e
             }
         })?;
-        // A persisted query arrives parsed, without its text (async-graphql's APQ): its shape is
-        // checked here, on the document itself, before validation.
-        if query.is_empty() {
-            self.check_shape(&doc)?;
-        }
+        self.check_shape(&doc)?;
         // GET may only read, whether the document came as text or by its hash.
         let read_only = ctx.data_opt::<super::RequestInfo>().is_some_and(|r| r.read_only);
         if read_only && doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation) {

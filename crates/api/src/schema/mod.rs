@@ -6,7 +6,7 @@
 
 pub use admission::{RequestData, Schemas};
 use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, Schema, ValidationMode};
 use chrono::{DateTime, Utc};
 use salkku_domain::labels::Language;
 use salkku_persistence::Db;
@@ -57,7 +57,8 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
         .extension(limits::Guard(limits))
         .extension(admission::Admit);
-    let execution = Schema::build(query::Query, mutation::Mutation, EmptySubscription);
+    let execution =
+        Schema::build(query::Query, mutation::Mutation, EmptySubscription).validation_mode(ValidationMode::Fast);
     let [admission, execution] = [admission, execution].map(|mut builder| {
         if let Some(db) = &db {
             builder = builder.data(db.clone());
@@ -67,7 +68,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
         }
         builder.finish()
     });
-    Schemas { admission, execution }
+    Schemas { admission, execution, limits }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
