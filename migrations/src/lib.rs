@@ -15,6 +15,7 @@ mod m20261123_000004_calendar_feeds;
 mod m20261123_000005_derived_deadline_titles;
 mod m20261123_000006_application_sums;
 mod m20261123_000007_portfolio_cells;
+mod m20261126_000008_deadline_parties;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_derived_deadline_titles::Migration),
             Box::new(m20261123_000006_application_sums::Migration),
             Box::new(m20261123_000007_portfolio_cells::Migration),
+            Box::new(m20261126_000008_deadline_parties::Migration),
         ]
     }
 }

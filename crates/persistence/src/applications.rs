@@ -117,6 +117,7 @@ async fn insert<C: ConnectionTrait>(
     write_regions(c, created.id, &new.regions).await?;
     record_status(c, created.id, None, status, now, &actor.subject, None).await?;
     sync_deadlines(c, &created, now).await?;
+    crate::deadline_parties::sync(c, crate::deadline_parties::Which::Applications(&[created.id])).await?;
     crate::portfolio_cells::sync(c, &[created.id]).await?;
     Ok(created)
 }
@@ -210,6 +211,8 @@ pub async fn update(
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     sync_deadlines(&*tx, &updated, now).await?;
+    // The lead or the participants may have changed: so may whom its deadlines concern.
+    crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::Applications(&[id])).await?;
     crate::portfolio_cells::sync(&*tx, &[id]).await?;
     let after = snapshot(&*tx, id).await?;
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;

@@ -195,6 +195,7 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     crate::bulk::move_sequences(&*tx, db.backend()).await?;
     crate::application_sums::refresh_all(&*tx).await?;
     crate::portfolio_cells::rebuild(&*tx).await?;
+    crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::All).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -98,6 +98,7 @@ impl BulkLoad {
         move_sequences(&*self.tx, self.backend).await?;
         crate::application_sums::refresh_all(&*self.tx).await?;
         crate::portfolio_cells::rebuild(&*self.tx).await?;
+        crate::deadline_parties::sync(&*self.tx, crate::deadline_parties::Which::All).await?;
         self.tx.commit().await
     }
 }

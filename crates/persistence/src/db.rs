@@ -21,6 +21,8 @@ use crate::StoreResult;
 const PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather";
 /// The migration that brings the portfolio's cells, which are filled after it.
 const PORTFOLIO_CELLS_MIGRATION: &str = "m20261123_000007_portfolio_cells";
+/// The migration that brings the deadlines' parties, which are filled after it.
+const DEADLINE_PARTIES_MIGRATION: &str = "m20261126_000008_deadline_parties";
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -142,11 +144,17 @@ impl Db {
     /// them by (a migration must not know them).
     pub async fn migrate(&self) -> StoreResult<usize> {
         let pending = Migrator::get_pending_migrations(&self.conn).await?;
-        let brings_cells = pending.iter().any(|m| m.name() == PORTFOLIO_CELLS_MIGRATION);
+        let brings = |name: &str| pending.iter().any(|m| m.name() == name);
+        let (brings_cells, brings_parties) = (brings(PORTFOLIO_CELLS_MIGRATION), brings(DEADLINE_PARTIES_MIGRATION));
         Migrator::up(&self.conn, None).await?;
-        if brings_cells {
+        if brings_cells || brings_parties {
             let tx = self.begin_write().await?;
-            crate::portfolio_cells::rebuild(&*tx).await?;
+            if brings_cells {
+                crate::portfolio_cells::rebuild(&*tx).await?;
+            }
+            if brings_parties {
+                crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::All).await?;
+            }
             tx.commit().await?;
         }
         Ok(pending.len())

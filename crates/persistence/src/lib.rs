@@ -20,6 +20,7 @@ pub mod calls;
 pub mod commitments;
 mod convert;
 pub mod db;
+mod deadline_parties;
 pub mod deadlines;
 pub mod entities;
 pub mod error;

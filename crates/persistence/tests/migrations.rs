@@ -2,8 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
 
+use salkku_domain::ids::OrganizationId;
 use salkku_migrations::{Migrator, MigratorTrait};
 use salkku_persistence::application_list::ApplicationFilter;
+use salkku_persistence::deadlines::{self, DeadlineFilter};
 use salkku_persistence::portfolio::{self, Wanted};
 use salkku_persistence::{Db, DbSettings};
 use salkku_test_db::on_both;
@@ -90,7 +92,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 1);
+        assert_eq!(db.migrate().await.unwrap(), 2);
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -101,5 +103,31 @@ on_both! {
         assert_eq!((in_2022.totals.application_count, in_2022.totals.total_cost.cents()), (2, 50_000_007));
         let regions: Vec<(String, i64)> = in_2022.by_region.iter().map(|(r, f)| (r.as_str().to_owned(), f.application_count)).collect();
         assert_eq!(regions, [("14".to_owned(), 2), ("15".to_owned(), 1)]);
+    }
+    async fn deadlines_already_stored_are_listed_for_the_organisations_they_concern(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(7)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'STM', 'MINISTRY', {at}, {at}), (2, 'Seinäjoki', 'MUNICIPALITY', {at}, {at}), (3, 'Vaasa', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO grant_calls (id, title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at) VALUES (1, 'Rahaa', 1, {at}, 8000, false, {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, call_id, total_cost_cents, state_aid_requested_cents, state_aid_granted_cents, created_by, created_at, updated_at) VALUES (1, 'MONNI', 'ACTIVE', 2, 1, 0, 0, 0, 'x', {at}, {at})"),
+            "INSERT INTO application_participants (application_id, organization_id, role) VALUES (1, 3, 'CO_IMPLEMENTER')".to_owned(),
+            format!("INSERT INTO deadlines (id, kind, title, due_at, tentative, application_id, call_id, created_at, updated_at, version) VALUES \
+                 (1, 'CALL_CLOSES', 'Rahaa', '2020-06-30 13:15:00+00:00', false, NULL, 1, {at}, {at}, 1), \
+                 (2, 'PROJECT_ENDS', 'MONNI', '2022-12-31 21:59:59+00:00', false, 1, 1, {at}, {at}, 1)"),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let far = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
+        for (org, expected) in [(1, vec![1]), (2, vec![2]), (3, vec![2])] {
+            let filter = DeadlineFilter { organization: Some(OrganizationId(org)), ..Default::default() };
+            let listed = deadlines::in_window(db.conn(), far(2000), far(2100), &filter, 100, false).await.unwrap();
+            let ids: Vec<i64> = listed.iter().map(|v| v.deadline.id.0).collect();
+            assert_eq!(ids, expected, "organisation {org}");
+        }
     }
 }

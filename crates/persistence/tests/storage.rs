@@ -103,6 +103,43 @@ where
     E::find().count(db.conn()).await.unwrap()
 }
 
+/// The deadlines that concern `org` by their relations (the rule `deadline_parties` keeps), and
+/// the ones the storage lists for it: they must be the same.
+async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
+    use salkku_persistence::deadlines::{DeadlineFilter, in_window};
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    for org in orgs {
+        let o = org.0;
+        let sql = format!(
+            "SELECT id FROM deadlines WHERE application_id IN (SELECT id FROM applications WHERE lead_id = {o} \
+             UNION ALL SELECT application_id FROM application_participants WHERE organization_id = {o}) \
+             UNION SELECT id FROM deadlines WHERE commitment_id IN (SELECT id FROM commitments WHERE organization_id = {o}) \
+             UNION SELECT id FROM deadlines WHERE application_id IS NULL \
+             AND call_id IN (SELECT id FROM grant_calls WHERE funder_id = {o})"
+        );
+        let backend = db.conn().get_database_backend();
+        let rows = Id::find_by_statement(Statement::from_string(backend, sql)).all(db.conn()).await.unwrap();
+        let mut expected: Vec<i64> = rows.into_iter().map(|r| r.id).collect();
+        expected.sort_unstable();
+        let filter = DeadlineFilter { organization: Some(*org), ..Default::default() };
+        let far = |y| helsinki(y, 1, 1, 0, 0).unwrap();
+        let listed = in_window(db.conn(), far(1990), far(2100), &filter, 10_000, false).await.unwrap();
+        let mut ids: Vec<i64> = listed.iter().map(|v| v.deadline.id.0).collect();
+        assert!(
+            listed
+                .windows(2)
+                .all(|w| (w[0].deadline.due_at, w[0].deadline.id.0) < (w[1].deadline.due_at, w[1].deadline.id.0)),
+            "{step}: in order, each once"
+        );
+        ids.sort_unstable();
+        assert_eq!(ids, expected, "{step}: the deadlines of organisation {o}");
+    }
+}
+
 /// Every filter the portfolio's cells answer, and some they do not, summed from the cells and
 /// from the applications themselves: they must agree to the cent.
 async fn cells_agree_with_the_applications(db: &Db, funders: [OrganizationId; 2], step: &str) {
@@ -486,5 +523,44 @@ on_both! {
         let kept = portfolio::summary(db.conn(), &filter, wanted).await.unwrap();
         let scanned = portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
         assert_eq!(scanned.totals.total_cost.cents() - kept.totals.total_cost.cents(), kept.totals.application_count);
+    }
+    async fn an_organisations_deadlines_are_those_that_concern_it_through_every_change(t: TestDatabase) {
+        let db = open(&t).await;
+        let (monni, sonet, stm_call) = monni(&db).await;
+        let stm = calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let pikassos = applications::participants_of(db.conn(), &[monni.id]).await.unwrap()[0].organization;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await.id;
+        let vaasa = org(&db, "Vaasan kaupunki", OrganizationKind::Municipality).await.id;
+        let orgs = [stm, sonet.id, pikassos, seinajoki, vaasa];
+        let who = coordinator();
+        parties_agree(&db, &orgs, "created with a lead, a participant and a call").await;
+
+        let pledge = |organization, due: Option<NaiveDate>| NewCommitment {
+            application: monni.id, organization, amount: m("10000.00"), kind: CommitmentKind::Cash, level: CommitmentLevel::Board,
+            status: CommitmentStatus::Requested, due_date: due, decided_at: None, decision_ref: None,
+        };
+        let asked = commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 6, 18))), None).await.unwrap();
+        commitments::add(&db, &by(&who), pledge(vaasa, None), None).await.unwrap();
+        let custom = |application, call| deadlines::NewDeadline {
+            kind: DeadlineKind::Custom, title: "Ohjausryhmä".into(), due_at: helsinki(2021, 2, 1, 12, 0).unwrap(),
+            tentative: false, application, call,
+        };
+        deadlines::add(&db, &by(&who), custom(Some(monni.id), None), None).await.unwrap();
+        deadlines::add(&db, &by(&who), custom(None, Some(stm_call)), None).await.unwrap();
+        parties_agree(&db, &orgs, "commitments and deadlines by hand").await;
+
+        // Seinäjoki joins, Pikassos leaves; the project's end moves: its deadlines follow.
+        let joined = ApplicationChanges {
+            participants: Some(vec![NewParticipant { organization: seinajoki, role: ParticipationRole::CoImplementer }]),
+            period_end: Some(Some(d(2023, 6, 30))),
+            ..Default::default()
+        };
+        applications::update(&db, &by(&who), monni.id, 1, joined).await.unwrap();
+        let declined = CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() };
+        commitments::update(&db, &by(&who), asked.id, 1, declined).await.unwrap();
+        parties_agree(&db, &orgs, "changed participants and period, a declined commitment").await;
+        let lead = ApplicationChanges { period_end: Some(None), ..Default::default() };
+        applications::update(&db, &by(&who), monni.id, 2, lead).await.unwrap();
+        parties_agree(&db, &orgs, "a project end removed").await;
     }
 }

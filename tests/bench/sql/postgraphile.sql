@@ -30,22 +30,15 @@ $$;
 
 CREATE FUNCTION bench.upcoming_deadlines(org bigint, since timestamptz, until timestamptz)
 RETURNS SETOF deadlines LANGUAGE sql STABLE AS $$
-  SELECT d.* FROM deadlines d
+  -- The organisation's deadlines from the parties salkku keeps (migration 008), as salkku reads
+  -- them: one range of the index by organisation and due time, read until 100 are found.
+  SELECT d.* FROM deadline_parties p
+  JOIN deadlines d ON d.id = p.deadline_id AND d.due_at = p.due_at
   LEFT JOIN applications a ON a.id = d.application_id
   LEFT JOIN commitments c ON c.id = d.commitment_id
-  WHERE d.due_at BETWEEN since AND until
+  WHERE p.organization_id = org AND d.due_at BETWEEN since AND until
     AND (a.status IS NULL OR a.status NOT IN ('REJECTED', 'WITHDRAWN', 'CLOSED'))
     AND (c.status IS NULL OR c.status = 'REQUESTED')
-    -- The organisation's deadlines, one indexed lookup per way it is involved (as salkku does):
-    -- the same as an OR of the four, which reads every deadline of the window, 4 times faster.
-    AND d.id IN (
-      SELECT x.id FROM deadlines x WHERE x.due_at BETWEEN since AND until AND x.application_id IN (
-        SELECT id FROM applications WHERE lead_id = org
-        UNION ALL SELECT application_id FROM application_participants WHERE organization_id = org)
-      UNION ALL SELECT x.id FROM deadlines x WHERE x.due_at BETWEEN since AND until
-        AND x.commitment_id IN (SELECT id FROM commitments WHERE organization_id = org)
-      UNION ALL SELECT x.id FROM deadlines x WHERE x.due_at BETWEEN since AND until
-        AND x.application_id IS NULL AND x.call_id IN (SELECT id FROM grant_calls WHERE funder_id = org))
   ORDER BY d.due_at, d.id LIMIT 100
 $$;
 

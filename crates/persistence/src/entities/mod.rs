@@ -9,6 +9,7 @@ pub mod budget_line;
 pub mod calendar_feed;
 pub mod commitment;
 pub mod deadline;
+pub mod deadline_party;
 pub mod grant_call;
 pub mod idempotency_key;
 pub mod organization;

@@ -1,0 +1,112 @@
+//! Whom each deadline concerns, kept in `deadline_parties` by organisation and due time, so that
+//! an organisation's upcoming deadlines are one ordered index range read until the page is full:
+//! their cost does not grow with how many applications the organisation is involved in.
+//!
+//! A deadline concerns the lead and the participants of its application, the organisation of its
+//! commitment, and, for a call's own deadline (no application), the call's funder. The rows are
+//! recomputed from those relations in the transaction of every change to a deadline or to an
+//! application's parties, and rebuilt after bulk loads and on migration.
+
+use salkku_domain::ids::ApplicationId;
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
+
+use crate::StoreResult;
+use crate::entities::{application, commitment, deadline, deadline_party as party, grant_call, participant};
+
+/// Whose parties to recompute.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Which<'a> {
+    /// These deadlines.
+    Deadlines(&'a [i64]),
+    /// Every deadline of these applications (their commitments' included).
+    Applications(&'a [ApplicationId]),
+    /// Every deadline.
+    All,
+}
+
+impl Which<'_> {
+    /// The deadlines meant, as a condition on `deadlines`.
+    fn condition(self) -> Condition {
+        let d = |c: deadline::Column| Expr::col((deadline::Entity, c));
+        match self {
+            Which::Deadlines(ids) => Condition::all().add(d(deadline::Column::Id).is_in(ids.iter().copied())),
+            Which::Applications(ids) => {
+                Condition::all().add(d(deadline::Column::ApplicationId).is_in(ids.iter().map(|a| a.0)))
+            }
+            Which::All => Condition::all(),
+        }
+    }
+}
+
+/// Recomputes the parties of the deadlines `which` names.
+pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreResult<()> {
+    if matches!(which, Which::Deadlines([]) | Which::Applications([])) {
+        return Ok(());
+    }
+    let mut delete = Query::delete();
+    delete.from_table(party::Entity);
+    if !matches!(which, Which::All) {
+        let meant = Query::select()
+            .column((deadline::Entity, deadline::Column::Id))
+            .from(deadline::Entity)
+            .cond_where(which.condition())
+            .to_owned();
+        delete.and_where(Expr::col(party::Column::DeadlineId).in_subquery(meant));
+    }
+    c.execute(&delete).await?;
+    let mut parties = involving(which, Expr::col((application::Entity, application::Column::LeadId)), |q| {
+        q.inner_join(
+            application::Entity,
+            Expr::col((application::Entity, application::Column::Id))
+                .equals((deadline::Entity, deadline::Column::ApplicationId)),
+        );
+    });
+    let taking_part = involving(which, Expr::col((participant::Entity, participant::Column::OrganizationId)), |q| {
+        q.inner_join(
+            participant::Entity,
+            Expr::col((participant::Entity, participant::Column::ApplicationId))
+                .equals((deadline::Entity, deadline::Column::ApplicationId)),
+        );
+    });
+    let owing = involving(which, Expr::col((commitment::Entity, commitment::Column::OrganizationId)), |q| {
+        q.inner_join(
+            commitment::Entity,
+            Expr::col((commitment::Entity, commitment::Column::Id))
+                .equals((deadline::Entity, deadline::Column::CommitmentId)),
+        );
+    });
+    let funding = involving(which, Expr::col((grant_call::Entity, grant_call::Column::FunderId)), |q| {
+        q.inner_join(
+            grant_call::Entity,
+            Expr::col((grant_call::Entity, grant_call::Column::Id))
+                .equals((deadline::Entity, deadline::Column::CallId)),
+        )
+        .and_where(Expr::col((deadline::Entity, deadline::Column::ApplicationId)).is_null());
+    });
+    // UNION, not UNION ALL: an organisation involved twice is one party.
+    parties
+        .union(UnionType::Distinct, taking_part)
+        .union(UnionType::Distinct, owing)
+        .union(UnionType::Distinct, funding);
+    let insert = Query::insert()
+        .into_table(party::Entity)
+        .columns([party::Column::OrganizationId, party::Column::DueAt, party::Column::DeadlineId])
+        .select_from(parties)
+        .map_err(|e| crate::StoreError::corrupt(format!("the parties of deadlines cannot be selected: {e}")))?
+        .to_owned();
+    c.execute(&insert).await?;
+    Ok(())
+}
+
+/// The deadlines `which` names with the organisation `who` of each, once `join` reached it.
+fn involving(which: Which<'_>, who: Expr, join: impl FnOnce(&mut SelectStatement)) -> SelectStatement {
+    let mut q = Query::select();
+    q.expr_as(who, Alias::new("organization_id"))
+        .column((deadline::Entity, deadline::Column::DueAt))
+        .column((deadline::Entity, deadline::Column::Id))
+        .from(deadline::Entity)
+        .cond_where(which.condition());
+    join(&mut q);
+    q
+}
