@@ -324,7 +324,7 @@ pub async fn upcoming<C: ConnectionTrait>(
                 .add(commitment_status().is_null())
                 .add(commitment_status().eq(CommitmentStatus::Requested.as_str())),
         );
-    narrow(&mut query, filter);
+    narrow(&mut query, filter, Window { from: (!include_overdue).then_some(now), until, order: Order::Asc });
     fetch(c, query.limit(limit)).await
 }
 
@@ -340,6 +340,7 @@ pub async fn in_window<C: ConnectionTrait>(
     latest_first: bool,
 ) -> StoreResult<Vec<DeadlineView>> {
     let mut query = views();
+    let order = if latest_first { Order::Desc } else { Order::Asc };
     if latest_first {
         query
             .clear_order_by()
@@ -347,14 +348,23 @@ pub async fn in_window<C: ConnectionTrait>(
             .order_by((deadline::Entity, deadline::Column::Id), Order::Desc);
     }
     query.and_where(d(deadline::Column::DueAt).gte(from)).and_where(d(deadline::Column::DueAt).lte(until));
-    narrow(&mut query, filter);
+    narrow(&mut query, filter, Window { from: Some(from), until, order });
     fetch(c, query.limit(limit)).await
 }
 
+/// Due times a query reads, in the order it lists them.
+#[derive(Debug, Clone)]
+struct Window {
+    from: Option<DateTime<Utc>>,
+    until: DateTime<Utc>,
+    order: Order,
+}
+
 /// Narrows `query` to what `filter` selects. An organisation's deadlines are read through
-/// `deadline_parties`, joined on due time as well, so that PostgreSQL reads the organisation's
-/// index range in the order asked for and stops when the page is full.
-fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter) {
+/// `deadline_parties`, whose due times bound and order the query: PostgreSQL then reads the
+/// organisation's range of that index in order and stops when the page is full (bounded on the
+/// deadlines' own due time, it hashed every deadline of the window instead, four times slower).
+fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter, window: Window) {
     if !filter.kinds.is_empty() {
         query.and_where(d(deadline::Column::Kind).is_in(filter.kinds.iter().map(|k| k.as_str())));
     }
@@ -369,11 +379,17 @@ fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter) {
         query
             .inner_join(
                 deadline_party::Entity,
-                p(deadline_party::Column::DeadlineId)
-                    .equals((deadline::Entity, deadline::Column::Id))
-                    .and(p(deadline_party::Column::DueAt).equals((deadline::Entity, deadline::Column::DueAt))),
+                p(deadline_party::Column::DeadlineId).equals((deadline::Entity, deadline::Column::Id)),
             )
-            .and_where(p(deadline_party::Column::OrganizationId).eq(org.0));
+            .and_where(p(deadline_party::Column::OrganizationId).eq(org.0))
+            .and_where(p(deadline_party::Column::DueAt).lte(window.until));
+        if let Some(from) = window.from {
+            query.and_where(p(deadline_party::Column::DueAt).gte(from));
+        }
+        query
+            .clear_order_by()
+            .order_by((deadline_party::Entity, deadline_party::Column::DueAt), window.order.clone())
+            .order_by((deadline_party::Entity, deadline_party::Column::DeadlineId), window.order);
     }
 }
 

@@ -33,13 +33,14 @@ RETURNS SETOF deadlines LANGUAGE sql STABLE AS $$
   -- The organisation's deadlines from the parties salkku keeps (migration 008), as salkku reads
   -- them: one range of the index by organisation and due time, read until 100 are found.
   SELECT d.* FROM deadline_parties p
-  JOIN deadlines d ON d.id = p.deadline_id AND d.due_at = p.due_at
+  JOIN deadlines d ON d.id = p.deadline_id
   LEFT JOIN applications a ON a.id = d.application_id
   LEFT JOIN commitments c ON c.id = d.commitment_id
-  WHERE p.organization_id = org AND d.due_at BETWEEN since AND until
+  WHERE p.organization_id = org AND p.due_at BETWEEN since AND until
+    AND d.due_at BETWEEN since AND until
     AND (a.status IS NULL OR a.status NOT IN ('REJECTED', 'WITHDRAWN', 'CLOSED'))
     AND (c.status IS NULL OR c.status = 'REQUESTED')
-  ORDER BY d.due_at, d.id LIMIT 100
+  ORDER BY p.due_at, p.deadline_id LIMIT 100
 $$;
 
 -- Replaces an application's budget, checking its version as salkku does; returns the new one.
