@@ -4,7 +4,8 @@
 //! last added to the cells, so that a change moves exactly that.
 //!
 //! Both tables are derived: the storage layer fills them after this migration (and after every
-//! bulk load) from the applications, with the rules it keeps them by.
+//! bulk load) from the applications, with the rules it keeps them by. `derived_rebuilds` tells it
+//! which derived tables still need filling.
 
 use sea_orm_migration::prelude::*;
 
@@ -44,6 +45,14 @@ enum PortfolioCounted {
     StateAidRequestedCents,
     StateAidGrantedCents,
     SelfFundingCommittedCents,
+}
+
+/// Derived tables a migration brought and the storage has yet to fill: a row stays until the
+/// transaction that filled its table commits, so a fill that failed is retried at the next start.
+#[derive(DeriveIden)]
+enum DerivedRebuilds {
+    Table,
+    Name,
 }
 
 #[derive(DeriveIden)]
@@ -108,10 +117,24 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(DerivedRebuilds::Table)
+                .col(ColumnDef::new(DerivedRebuilds::Name).string_len(64).not_null().primary_key())
+                .to_owned(),
+        )
+        .await?;
+        let pending = Query::insert()
+            .into_table(DerivedRebuilds::Table)
+            .columns([DerivedRebuilds::Name])
+            .values_panic(["portfolio_cells".into()])
+            .to_owned();
+        m.exec_stmt(pending).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(DerivedRebuilds::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(PortfolioCounted::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(PortfolioCells::Table).to_owned()).await?;
         Ok(())

@@ -3,7 +3,7 @@
 //! applications it leads or takes part in.
 //!
 //! The table is derived: the storage layer fills it after this migration (and after every bulk
-//! load) from the deadlines, with the rules it keeps it by.
+//! load) from the deadlines, with the rules it keeps it by (`derived_rebuilds` asks it to).
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +17,12 @@ enum DeadlineParties {
     /// The deadline's due time, copied so that the index orders by it.
     DueAt,
     DeadlineId,
+}
+
+#[derive(DeriveIden)]
+enum DerivedRebuilds {
+    Table,
+    Name,
 }
 
 #[derive(DeriveIden)]
@@ -57,10 +63,21 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        let pending = Query::insert()
+            .into_table(DerivedRebuilds::Table)
+            .columns([DerivedRebuilds::Name])
+            .values_panic(["deadline_parties".into()])
+            .to_owned();
+        m.exec_stmt(pending).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let done = Query::delete()
+            .from_table(DerivedRebuilds::Table)
+            .and_where(Expr::col(DerivedRebuilds::Name).eq("deadline_parties"))
+            .to_owned();
+        m.exec_stmt(done).await?;
         m.drop_table(Table::drop().table(DeadlineParties::Table).to_owned()).await?;
         Ok(())
     }

@@ -19,10 +19,6 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use crate::StoreResult;
 
 const PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather";
-/// The migration that brings the portfolio's cells, which are filled after it.
-const PORTFOLIO_CELLS_MIGRATION: &str = "m20261123_000007_portfolio_cells";
-/// The migration that brings the deadlines' parties, which are filled after it.
-const DEADLINE_PARTIES_MIGRATION: &str = "m20261126_000008_deadline_parties";
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -139,25 +135,13 @@ impl Db {
         Ok(Db { conn, backend, writer })
     }
 
-    /// Applies the migrations not yet applied; returns how many there were.
-    /// Derived tables that a migration brings are filled here, by the rules the storage keeps
-    /// them by (a migration must not know them).
+    /// Applies the migrations not yet applied; returns how many there were. Derived tables that a
+    /// migration brought are then filled (see [`crate::derived`]).
     pub async fn migrate(&self) -> StoreResult<usize> {
-        let pending = Migrator::get_pending_migrations(&self.conn).await?;
-        let brings = |name: &str| pending.iter().any(|m| m.name() == name);
-        let (brings_cells, brings_parties) = (brings(PORTFOLIO_CELLS_MIGRATION), brings(DEADLINE_PARTIES_MIGRATION));
+        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
         Migrator::up(&self.conn, None).await?;
-        if brings_cells || brings_parties {
-            let tx = self.begin_write().await?;
-            if brings_cells {
-                crate::portfolio_cells::rebuild(&*tx).await?;
-            }
-            if brings_parties {
-                crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::All).await?;
-            }
-            tx.commit().await?;
-        }
-        Ok(pending.len())
+        crate::derived::fill_pending(self).await?;
+        Ok(pending)
     }
 
     /// A read-only transaction that sees one consistent snapshot for all its statements (REPEATABLE

@@ -8,7 +8,8 @@ use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, N
 use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind, RegionCode};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 
 use crate::convert::all;
@@ -54,6 +55,9 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
     let now = change.at;
     if let Some(app) = new.application {
         referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
+        // Its parties are read from the application's participants: hold the row, as every change
+        // to them does, so that a concurrent change cannot leave this deadline's parties behind.
+        application::Entity::find_by_id(app.0).lock_exclusive().one(tx).await?;
     }
     if let Some(call) = new.call {
         referenced::<grant_call::Entity, _>(tx, "callId", NodeKind::GrantCall, call.0).await?;

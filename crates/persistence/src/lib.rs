@@ -22,6 +22,7 @@ mod convert;
 pub mod db;
 mod deadline_parties;
 pub mod deadlines;
+mod derived;
 pub mod entities;
 pub mod error;
 pub mod finance_report;

@@ -120,8 +120,10 @@ on_both! {
         for sql in rows {
             conn.execute_unprepared(&sql).await.unwrap();
         }
+        // The migration ran, but the process stopped before filling the table: the next start fills it.
+        Migrator::up(&conn, None).await.unwrap();
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 1);
+        assert_eq!(db.migrate().await.unwrap(), 0);
         let far = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         for (org, expected) in [(1, vec![1]), (2, vec![2]), (3, vec![2])] {
             let filter = DeadlineFilter { organization: Some(OrganizationId(org)), ..Default::default() };

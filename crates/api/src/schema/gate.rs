@@ -15,9 +15,17 @@ pub fn refusal(doc: &ExecutableDocument, operation_name: Option<&str>, signed_in
     if signed_in {
         return Vec::new();
     }
-    let Some(operation) = operation(doc, operation_name) else { return Vec::new() };
     let mut fields = Vec::new();
-    root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+    match operation(doc, operation_name) {
+        Some(operation) => root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new()),
+        // async-graphql chose the operation before this runs; should it ever not be found, the
+        // whole document is refused rather than let through.
+        None => {
+            for (_, operation) in doc.operations.iter() {
+                root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+            }
+        }
+    }
     fields
         .into_iter()
         .filter(|f| !f.node.name.node.starts_with("__"))
@@ -92,6 +100,13 @@ mod tests {
         let query = "query Open { __typename } query Closed { regions { code } }";
         assert!(refused(query, Some("Open")).is_empty());
         assert_eq!(refused(query, Some("Closed")).len(), 1);
+    }
+
+    #[test]
+    fn an_operation_not_found_is_refused_whole() {
+        let query = "query A { __typename } query B { regions { code } }";
+        assert_eq!(refused(query, Some("C")), vec![r#"[Field("regions")]"#]);
+        assert_eq!(refused(query, None), vec![r#"[Field("regions")]"#]);
     }
 
     #[test]
