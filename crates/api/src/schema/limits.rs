@@ -144,33 +144,40 @@ fn exceeded(message: Message) -> ServerError {
 
 /// How deeply brackets nest in a query's text, outside strings and comments.
 pub fn text_nesting(query: &str) -> usize {
-    let (mut depth, mut deepest) = (0_usize, 0_usize);
-    let mut chars = query.chars().peekable();
-    while let Some(c) = chars.next() {
+    let text = query.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0_usize, 0_usize, 0_usize);
+    while let Some(&c) = text.get(i) {
+        i += 1;
         match c {
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
+            b'#' => {
+                while text.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
                 }
             }
-            '"' => {
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    match (escaped, c) {
-                        (true, _) => escaped = false,
-                        (false, '\\') => escaped = true,
-                        (false, '"') => break,
+            // A block string: it ends at the first `"""` not escaped as `\"""`, and may hold
+            // quotes and brackets of its own.
+            b'"' if text[i..].starts_with(b"\"\"") => {
+                i += 2;
+                while i < text.len() && !text[i..].starts_with(b"\"\"\"") {
+                    i += if text[i..].starts_with(b"\\\"\"\"") { 4 } else { 1 };
+                }
+                i += 3;
+            }
+            b'"' => {
+                while let Some(&c) = text.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => break,
                         _ => {}
                     }
                 }
             }
-            '{' | '(' | '[' => {
+            b'{' | b'(' | b'[' => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
-            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -407,6 +414,14 @@ mod tests {
         assert_eq!(text_nesting("{ a { b } }"), 2);
         assert_eq!(text_nesting("{ a(s: \"{{{{\") # {{{{\n }"), 2);
         assert_eq!(text_nesting(&"{".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn text_nesting_reads_block_strings_as_the_parser_does() {
+        // A lone quote inside a block string does not hide the brackets after it.
+        assert_eq!(text_nesting("{ a(s: \"\"\" \" \"\"\") { b { c } } }"), 3);
+        assert_eq!(text_nesting("{ a(s: \"\"\" {{{ \\\"\"\" }}} \"\"\") }"), 2);
+        assert_eq!(text_nesting("{ a(s: \"\"\"unterminated {{{{"), 2);
     }
 
     #[test]
