@@ -116,8 +116,8 @@ async fn insert<C: ConnectionTrait>(
     write_participants(c, created.id, &new.participants).await?;
     write_regions(c, created.id, &new.regions).await?;
     record_status(c, created.id, None, status, now, &actor.subject, None).await?;
+    // Its participants are written by now: each new deadline's parties are complete.
     sync_deadlines(c, &created, now).await?;
-    crate::deadline_parties::sync(c, crate::deadline_parties::Which::Applications(&[created.id])).await?;
     crate::portfolio_cells::sync(c, &[created.id]).await?;
     Ok(created)
 }
@@ -211,8 +211,10 @@ pub async fn update(
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     sync_deadlines(&*tx, &updated, now).await?;
-    // The lead or the participants may have changed: so may whom its deadlines concern.
-    crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::Applications(&[id])).await?;
+    if changes.participants.is_some() {
+        // Whom every deadline of the application concerns changes with its participants.
+        crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::Applications(&[id])).await?;
+    }
     crate::portfolio_cells::sync(&*tx, &[id]).await?;
     let after = snapshot(&*tx, id).await?;
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;

@@ -121,16 +121,22 @@ impl BucketRow {
     }
 }
 
+/// A select of one part's bucket rows, begun: the part and the bucket's key (none for totals).
+pub(crate) fn bucket(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
+    Query::select()
+        .expr_as(Expr::val(part), Alias::new("part"))
+        .expr_as(
+            key.map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
+            Alias::new("key"),
+        )
+        .to_owned()
+}
+
 /// Sums over the filtered applications' figures `f`, grouped by `key` (all of them when `None`).
 fn sums(filter: &ApplicationFilter, part: &str, key: Option<SimpleExpr>) -> SelectStatement {
     let sum = |column: &str| Func::coalesce([f(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
-    let mut query = Query::select();
+    let mut query = bucket(part, key.clone());
     query
-        .expr_as(Expr::val(part), Alias::new("part"))
-        .expr_as(
-            key.clone().map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
-            Alias::new("key"),
-        )
         .expr_as(Expr::col(sea_orm::sea_query::Asterisk).count().cast_as(Alias::new("BIGINT")), Alias::new("n"))
         .expr_as(sum("total"), Alias::new("total"))
         .expr_as(sum("aid"), Alias::new("aid"))

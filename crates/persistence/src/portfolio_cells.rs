@@ -396,13 +396,8 @@ fn covering(filter: &ApplicationFilter) -> Condition {
 /// bucket rows.
 fn sums(part: &str, key: Option<SimpleExpr>, cond: Condition) -> SelectStatement {
     let sum = |column: cell::Column| Func::coalesce([c(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
-    let mut query = Query::select();
+    let mut query = crate::portfolio::bucket(part, key.clone());
     query
-        .expr_as(Expr::val(part), Alias::new("part"))
-        .expr_as(
-            key.clone().map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
-            Alias::new("key"),
-        )
         .expr_as(sum(cell::Column::ApplicationCount), Alias::new("n"))
         .expr_as(sum(cell::Column::TotalCostCents), Alias::new("total"))
         .expr_as(sum(cell::Column::StateAidRequestedCents), Alias::new("aid"))
