@@ -136,6 +136,10 @@ on_both! {
         // A hundred thousand opening braces: refused before the parser recurses into them.
         let deep = "{".repeat(100_000);
         limit_error(&app.graphql(Some(&token), &deep, json!({})).await, "query nesting limit exceeded");
+        // Over GET too, whose mutation check reads the document before the executor does.
+        let over_get = app.client.get(format!("{}/graphql", app.url)).query(&[("query", "{".repeat(4_000))]).bearer_auth(&token);
+        let over_get = over_get.send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!(over_get["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED", "{over_get:#}");
         // Fragments that spread each other twice, thirty levels: 2^30 fields once expanded,
         // counted without being walked — at the root, and deep inside a selection.
         let fragments = |on: &str, leaf: &str| {

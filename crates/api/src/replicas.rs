@@ -10,6 +10,7 @@ use async_graphql::BatchRequest;
 use async_graphql::parser::types::OperationType;
 use salkku_persistence::Db;
 
+use crate::schema::limits::{Limits, text_nesting};
 use crate::server::AppState;
 
 /// Sent back by clients that want to read what they wrote.
@@ -17,8 +18,13 @@ pub const READ_AFTER: &str = "x-salkku-read-after";
 /// Names the primary's log position after a mutation.
 pub const WRITTEN_AT: &str = "x-salkku-written-at";
 
-/// The type of the operation a request runs, when its document parses.
-pub fn operation_type(request: &async_graphql::Request) -> Option<OperationType> {
+/// The type of the operation a request runs, when its document parses. Text nested deeper than
+/// the limits allow is not parsed (the parser recurses on brackets): it is `None`, and the
+/// executor refuses it.
+pub fn operation_type(request: &async_graphql::Request, limits: &Limits) -> Option<OperationType> {
+    if text_nesting(&request.query) > limits.text_nesting() {
+        return None;
+    }
     let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let operation = match &request.operation_name {
         Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op),
@@ -29,13 +35,15 @@ pub fn operation_type(request: &async_graphql::Request) -> Option<OperationType>
 
 /// Whether a batch may write: a mutation, or a document that cannot be read (the primary then
 /// answers the error, as it would any other).
-pub fn writes(batch: &BatchRequest) -> bool {
+pub fn writes(batch: &BatchRequest, limits: &Limits) -> bool {
     let requests: Vec<&async_graphql::Request> = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs.iter().collect(),
     };
     // A persisted query's document is not in the request; only the primary can be sure.
-    requests.iter().any(|r| r.query.is_empty() || operation_type(r).is_none_or(|t| t == OperationType::Mutation))
+    requests
+        .iter()
+        .any(|r| r.query.is_empty() || operation_type(r, limits).is_none_or(|t| t == OperationType::Mutation))
 }
 
 /// A PostgreSQL log position as `pg_lsn` reads it: two hexadecimal parts.
@@ -74,10 +82,13 @@ mod tests {
     #[test]
     fn only_readable_queries_may_go_to_a_replica() {
         let single = |q: &str| BatchRequest::Single(async_graphql::Request::new(q));
+        let writes = |batch: &BatchRequest| writes(batch, &Limits::default());
         assert!(!writes(&single("{ regions { code } }")));
         assert!(!writes(&single("query A { regions { code } }")));
         assert!(writes(&single("mutation { createOrganization(input: {}) { id } }")));
         assert!(writes(&single("{ regions ")), "an unreadable document goes to the primary");
+        // Not parsed at all: the primary's executor refuses it with the limit's error.
+        assert!(writes(&single(&format!("{}{}", "{ a ".repeat(100_000), "}".repeat(100_000)))));
         let mixed = BatchRequest::Batch(vec![
             async_graphql::Request::new("{ regions { code } }"),
             async_graphql::Request::new("mutation { x }"),

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::auth::{self, KeyError, Tokens};
 use crate::clock::Clock;
-use crate::config::{Secret, Settings};
+use crate::config::{Limits, Secret, Settings};
 use crate::error::{ApiError, ErrorCode};
 use crate::observe::{Metrics, RequestId};
 use crate::schema::{self, RequestData, RequestInfo, Schemas};
@@ -38,7 +38,7 @@ pub struct AppState {
     pub clock: Clock,
     /// Browser origins allowed by CORS; none by default.
     pub cors_origins: Vec<String>,
-    pub limits: crate::config::Limits,
+    pub limits: Limits,
     /// Whether the server takes new work: false from the moment it is told to stop, so that
     /// `/readyz` sends the load balancer elsewhere while in-flight requests finish.
     pub ready: Arc<AtomicBool>,
@@ -407,7 +407,7 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         Ok(viewer) => viewer,
         Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
     };
-    let batch = match read_request(&req, &body) {
+    let batch = match read_request(&req, &body, &state.limits) {
         Ok(batch) => batch,
         Err((status, e)) => return reply.error(status, e),
     };
@@ -427,7 +427,7 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
     }
     let language = reply.language;
     // Without a replica every request uses the primary: no need to read the documents here.
-    let writes = state.read_db.is_some() && crate::replicas::writes(&batch);
+    let writes = state.read_db.is_some() && crate::replicas::writes(&batch, &state.limits);
     let db = crate::replicas::choose(&state, &req, writes).await;
     let data = RequestData {
         info: RequestInfo {
@@ -527,7 +527,7 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
 
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON
 /// body (one request or a batch).
-fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusCode, ApiError)> {
+fn read_request(req: &HttpRequest, body: &[u8], limits: &Limits) -> Result<BatchRequest, (StatusCode, ApiError)> {
     let bad = |message: Message| (StatusCode::BAD_REQUEST, ApiError::bad_input("request", message));
     if req.method() == actix_web::http::Method::GET {
         let request = async_graphql::http::parse_query_string(req.query_string()).map_err(|e| {
@@ -537,7 +537,7 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusC
                 en: "the query string is not a GraphQL request: {e}",
             ))
         })?;
-        refuse_mutation_over_get(&request)?;
+        refuse_mutation_over_get(&request, limits)?;
         return Ok(BatchRequest::Single(request));
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -565,9 +565,9 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<BatchRequest, (StatusC
 }
 
 /// GraphQL over HTTP: `GET` may only read.
-fn refuse_mutation_over_get(request: &Request) -> Result<(), (StatusCode, ApiError)> {
+fn refuse_mutation_over_get(request: &Request, limits: &Limits) -> Result<(), (StatusCode, ApiError)> {
     // A document that does not parse is the executor's to report.
-    if crate::replicas::operation_type(request) == Some(OperationType::Mutation) {
+    if crate::replicas::operation_type(request, limits) == Some(OperationType::Mutation) {
         return Err((StatusCode::METHOD_NOT_ALLOWED, ApiError::post_only()));
     }
     Ok(())
@@ -639,7 +639,9 @@ fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> Http
         MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
         MediaType::Json => "application/json",
     };
-    match serde_json::to_vec(&response) {
+    // Room for a page of applications up front, rather than growing (and copying) it a dozen times.
+    let mut body = Vec::with_capacity(64 * 1024);
+    match serde_json::to_writer(&mut body, &response).map(|()| body) {
         Ok(body) => HttpResponse::build(status)
             .content_type(content_type)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

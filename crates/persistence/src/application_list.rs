@@ -10,6 +10,7 @@ use crate::convert::all;
 use crate::entities::{application as app, application_region, grant_call};
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Application;
+use crate::rows;
 use crate::{StoreResult, calls};
 
 /// Which applications a list or an aggregate covers.
@@ -197,12 +198,8 @@ pub async fn page<C: ConnectionTrait>(
     if nullable {
         query = query.order_by(sort_expr(order.field).is_null(), Order::Asc);
     }
-    let rows = query
-        .order_by(sort_expr(order.field), direction.clone())
-        .order_by(col(app::Column::Id), direction)
-        .limit(first + 1)
-        .all(c)
-        .await?;
+    let query = query.order_by(sort_expr(order.field), direction.clone()).order_by(col(app::Column::Id), direction);
+    let rows = rows::models(query.limit(first + 1), c).await?;
     let (rows, has_next) = cut(rows, first);
     let apps: Vec<Application> = all(rows)?;
 

@@ -14,6 +14,7 @@ use crate::convert::all;
 use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation, StatusChange};
+use crate::rows;
 use crate::support::{expect_version, referenced, target, versioned_update};
 use crate::{Actor, Change, Db, StoreError, StoreResult, audit, idempotency, splits};
 
@@ -386,7 +387,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Op
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Application>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(app::Entity::find().filter(app::Column::Id.is_in(keys)).all(c).await?)
+    all(rows::models(app::Entity::find().filter(app::Column::Id.is_in(keys)), c).await?)
 }
 
 /// Every application, by name (for the demo and small lists).

@@ -11,6 +11,7 @@ use crate::convert::all;
 use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
+use crate::rows;
 use crate::support::{expect_version, referenced, target, versioned_update};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
@@ -160,16 +161,15 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: CommitmentId) -> StoreResult<Opt
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[CommitmentId]) -> StoreResult<Vec<Commitment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)).all(c).await?)
+    all(rows::models(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)), c).await?)
 }
 
 /// The commitments of each application, in the order they were made.
 pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Commitment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(commitment::Entity::find()
+    let select = commitment::Entity::find()
         .filter(commitment::Column::ApplicationId.is_in(keys))
         .order_by_asc(commitment::Column::ApplicationId)
-        .order_by_asc(commitment::Column::Id)
-        .all(c)
-        .await?)
+        .order_by_asc(commitment::Column::Id);
+    all(rows::models(select, c).await?)
 }

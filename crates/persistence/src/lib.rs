@@ -34,6 +34,7 @@ mod portfolio_cells;
 pub mod programmes;
 pub mod records;
 pub mod regions;
+mod rows;
 pub mod splits;
 mod support;
 

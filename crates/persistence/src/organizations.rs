@@ -10,6 +10,7 @@ use crate::convert::all;
 use crate::entities::organization as org;
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
+use crate::rows;
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: OrganizationId) -> StoreResult<O
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> StoreResult<Vec<Organization>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(org::Entity::find().filter(org::Column::Id.is_in(keys)).all(c).await?)
+    all(rows::models(org::Entity::find().filter(org::Column::Id.is_in(keys)), c).await?)
 }
 
 /// Every organisation, by name (for the demo and small lists).

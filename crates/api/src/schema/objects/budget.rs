@@ -34,7 +34,8 @@ pub struct CategoryAmount {
     amount: Decimal,
 }
 
-#[Object]
+// `serial`: resolved without a task set per object; its lists all wait on one loader key.
+#[Object(serial)]
 impl Budget {
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetLine>> {
@@ -68,7 +69,7 @@ impl Budget {
 /// One line of a budget.
 pub struct BudgetLine(pub StoredBudgetLine);
 
-#[Object]
+#[Object(serial)]
 impl BudgetLine {
     async fn id(&self) -> ID {
         super::id(self.0.id.global())

@@ -10,7 +10,10 @@ use crate::schema::scalars::{Date, Decimal};
 /// An organisation's pledge towards an application's self-funding.
 pub struct Commitment(pub records::Commitment);
 
-#[Object]
+// `serial`: resolved without a task set per object (a page holds hundreds). Its application and
+// organisation then load one after the other, not side by side, when both are asked for and not
+// read ahead (see `prefetch`): a few milliseconds at worst, never another statement per row.
+#[Object(serial)]
 impl Commitment {
     pub async fn id(&self) -> ID {
         super::id(self.0.id.global())

@@ -9,7 +9,7 @@ use crate::schema::language;
 /// A region (maakunta).
 pub struct Region(pub RegionCode);
 
-#[Object]
+#[Object(serial)]
 impl Region {
     /// Statistics Finland region code, two digits: "14" is Etelä-Pohjanmaa.
     async fn code(&self) -> &str {
@@ -26,7 +26,9 @@ impl Region {
 /// An organisation: a funder, an applicant, a municipality or another body.
 pub struct Organization(pub records::Organization);
 
-#[Object]
+// `serial`: its fields are plain values, resolved one after another without a task set per
+// object (hundreds of these on a page; see README › Performance).
+#[Object(serial)]
 impl Organization {
     pub async fn id(&self) -> ID {
         super::id(self.0.id.global())

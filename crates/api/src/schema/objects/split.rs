@@ -15,7 +15,9 @@ pub struct SplitViolation {
     amount: Decimal,
 }
 
-#[Object]
+// `serial`: its fields are plain values, resolved one after another without a task set per
+// object (hundreds of these on a page; see README › Performance).
+#[Object(serial)]
 impl FundingSplit {
     async fn total_cost(&self) -> Decimal {
         self.0.total_cost.into()
