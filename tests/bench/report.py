@@ -15,6 +15,7 @@ REQUESTS = [
     ("set_budget", "setBudget (5 lines)"),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+SYSTEMS = ("salkku", "postgraphile", "seaography")
 
 
 def answered(system, request, level):
@@ -70,32 +71,52 @@ def version(cmd):
         return "?"
 
 
+def locked(*names):
+    """The versions tests/bench/seaography/Cargo.lock holds, e.g. "seaography 2.0.0-rc.9"."""
+    lock = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seaography", "Cargo.lock")
+    found = dict(re.findall(r'^name = "([^"]+)"\nversion = "([^"]+)"', open(lock).read(), re.M)) if os.path.exists(lock) else {}
+    return ", ".join(f"{name} {found.get(name, '?')}" for name in names)
+
+
+def text(name):
+    path = os.path.join(out, name)
+    return open(path).read().strip() if os.path.exists(path) else None
+
+
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {duration} per measurement.\n")
 print(f"- Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}")
 POSTGRAPHILE_VERSION = "console.log(require(process.env.HOME + '/.cache/salkku/bench/node_modules/postgraphile/package.json').version)"
 print(f"- PostgreSQL: {version(['psql', '--version'])}; {version(['wrk', '--version'])}; "
-      f"PostGraphile {version(['node', '-e', POSTGRAPHILE_VERSION])}")
+      f"PostGraphile {version(['node', '-e', POSTGRAPHILE_VERSION])}; "
+      f"{locked('seaography', 'async-graphql', 'sea-orm', 'actix-web')}")
 print(f"- Loading the portfolio: {open(os.path.join(out, 'seed-seconds.txt')).read().strip()} s "
       f"({open(os.path.join(out, 'seed.txt')).read().strip()})")
 rss = open(os.path.join(out, "salkku-peak-rss-kb.txt")).read().strip()
-print(f"- salkku peak RSS under load: {int(rss) / 1024:.0f} MB; `serve --demo` ready on an empty directory in "
-      f"{open(os.path.join(out, 'startup-seconds.txt')).read().strip()} s\n")
-print("Throughput, then p50 / p99 latency. Ratios are of throughput.\n")
-print("| request | conc. | salkku | PostGraphile | floor (SQL) | salkku ÷ PostGraphile | salkku ÷ floor |")
-print("|---|---:|---|---|---|---:|---:|")
+sea_rss = text("seaography-peak-rss-kb.txt")
+print(f"- salkku peak RSS under load: {int(rss) / 1024:.0f} MB"
+      + (f" (seaography: {int(sea_rss) / 1024:.0f} MB)" if sea_rss else "")
+      + f"; `serve --demo` ready on an empty directory in "
+      f"{open(os.path.join(out, 'startup-seconds.txt')).read().strip()} s")
+unavailable = text("seaography-unavailable.txt")
+if unavailable:
+    print(f"- seaography is not measured in this run: {unavailable}")
+print("\nThroughput, then p50 / p99 latency. Ratios are of throughput.\n")
+print("| request | conc. | salkku | PostGraphile | seaography | floor (SQL) | salkku ÷ PostGraphile | salkku ÷ seaography | salkku ÷ floor |")
+print("|---|---:|---|---|---|---|---:|---:|---:|")
 for request, label in REQUESTS:
     for level in levels:
-        s, p, f = wrk("salkku", request, level), wrk("postgraphile", request, level), floor(request, level)
-        print(f"| {label} | {level} | {cell(s)} | {cell(p)} | {cell(f)} | {ratio(s, p)} | {ratio(s, f)} |")
-for system in ("salkku", "postgraphile"):
+        s, p, g = (wrk(system, request, level) for system in SYSTEMS)
+        f = floor(request, level)
+        print(f"| {label} | {level} | {cell(s)} | {cell(p)} | {cell(g)} | {cell(f)} | {ratio(s, p)} | {ratio(s, g)} | {ratio(s, f)} |")
+for system in SYSTEMS:
     for level in levels:
         m, w = wrk(system, "set_budget", level), answered(system, "set_budget", level)
         if m and w is not None:
             total = round(m["rps"] * float(duration.rstrip("s")))
             print(f"\n{system} setBudget at {level}: {w} writes in the database of about {total} requests", end="")
 print()
-bad = [(s, r, l) for s in ("salkku", "postgraphile") for r, _ in REQUESTS for l in levels
+bad = [(s, r, l) for s in SYSTEMS for r, _ in REQUESTS for l in levels
        if (m := wrk(s, r, l)) and m["non2xx"]]
 if bad:
     print("\nNon-2xx answers in: " + ", ".join(f"{s} {r} {l}" for s, r, l in bad))
