@@ -639,9 +639,7 @@ fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> Http
         MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
         MediaType::Json => "application/json",
     };
-    // Room for a page of applications up front, rather than growing (and copying) it a dozen times.
-    let mut body = Vec::with_capacity(64 * 1024);
-    match serde_json::to_writer(&mut body, &response).map(|()| body) {
+    match serde_json::to_vec(&response) {
         Ok(body) => HttpResponse::build(status)
             .content_type(content_type)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

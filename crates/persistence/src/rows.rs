@@ -7,10 +7,11 @@
 //! callgrind). The entities read on that path decode their model by position instead, straight
 //! from the driver's row; the columns are selected in the entity's own order.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, QueryResult, QuerySelect, Select};
+use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Decode, Postgres, Row, Sqlite, Type};
 
 use crate::StoreResult;
 
@@ -41,7 +42,7 @@ impl<M: ByPosition + Send + Sync> FromQueryResult for Positional<M> {
     }
 }
 
-enum Driver<'r> {
+pub(crate) enum Driver<'r> {
     Postgres(&'r PgRow),
     Sqlite(&'r SqliteRow),
 }
@@ -63,19 +64,40 @@ impl<'r> Reader<'r> {
     }
 
     /// The next column's value; `Option<T>` reads NULL as `None`, `T` refuses it.
-    pub(crate) fn next<T>(&mut self) -> Result<T, DbErr>
-    where
-        T: for<'a> Decode<'a, Postgres> + Type<Postgres> + for<'a> Decode<'a, Sqlite> + Type<Sqlite>,
-    {
+    pub(crate) fn next<T: Field>(&mut self) -> Result<T, DbErr> {
         let at = self.at;
         self.at += 1;
-        let value = match self.row {
-            Driver::Postgres(row) => row.try_get::<T, _>(at),
-            Driver::Sqlite(row) => row.try_get::<T, _>(at),
-        };
-        value.map_err(|e| DbErr::Type(format!("column {at}: {e}")))
+        T::read(&self.row, at).map_err(|e| DbErr::Type(format!("column {at}: {e}")))
     }
 }
+
+/// A column type read by position: the types the entities read this way hold, each also as an
+/// `Option`. The driver alone reads a NULL on SQLite as 0, "" or false; a field that may not be
+/// NULL refuses it, as sea-orm does.
+pub(crate) trait Field: Sized {
+    fn read(row: &Driver<'_>, at: usize) -> Result<Self, sqlx::Error>;
+}
+
+macro_rules! fields {
+    ($($t:ty),+) => {$(
+        impl Field for Option<$t> {
+            fn read(row: &Driver<'_>, at: usize) -> Result<Self, sqlx::Error> {
+                match row {
+                    Driver::Postgres(row) => row.try_get(at),
+                    Driver::Sqlite(row) => row.try_get(at),
+                }
+            }
+        }
+
+        impl Field for $t {
+            fn read(row: &Driver<'_>, at: usize) -> Result<Self, sqlx::Error> {
+                <Option<$t>>::read(row, at)?.ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
+            }
+        }
+    )+};
+}
+
+fields!(i64, i32, bool, String, NaiveDate, DateTime<Utc>);
 
 /// Declares that an entity's model is read by position; list every field, in declaration order.
 macro_rules! by_position {
@@ -102,9 +124,9 @@ by_position!(organization: id, name, kind, business_id, region_code, population,
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{EntityTrait, IdenStatic, Iterable};
+    use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable, Statement};
 
-    use super::ByPosition;
+    use super::{ByPosition, Reader};
     use crate::entities::{application, commitment, grant_call, organization};
 
     fn columns<E: EntityTrait>() -> Vec<&'static str> {
@@ -117,5 +139,17 @@ mod tests {
         assert_eq!(commitment::Model::FIELDS, columns::<commitment::Entity>());
         assert_eq!(grant_call::Model::FIELDS, columns::<grant_call::Entity>());
         assert_eq!(organization::Model::FIELDS, columns::<organization::Entity>());
+    }
+
+    #[tokio::test]
+    async fn a_null_is_none_where_a_field_may_be_null_and_refused_where_it_may_not() {
+        // SQLite's driver alone would read this NULL as 0.
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let select = Statement::from_string(DbBackend::Sqlite, "SELECT NULL, 7");
+        let row = db.query_one_raw(select).await.unwrap().unwrap();
+        let mut read = Reader::of(&row).unwrap();
+        assert_eq!(read.next::<Option<i64>>().unwrap(), None);
+        assert_eq!(read.next::<i64>().unwrap(), 7);
+        assert!(Reader::of(&row).unwrap().next::<i64>().is_err());
     }
 }

@@ -10,10 +10,9 @@ use crate::schema::scalars::{Date, Decimal};
 /// An organisation's pledge towards an application's self-funding.
 pub struct Commitment(pub records::Commitment);
 
-// `serial`: resolved without a task set per object (a page holds hundreds). Its application and
-// organisation then load one after the other, not side by side, when both are asked for and not
-// read ahead (see `prefetch`): a few milliseconds at worst, never another statement per row.
-#[Object(serial)]
+// Not `serial` like the plain objects: its organisation would then wait for the whole selection
+// under its application, and miss the batch the organisations found there go in.
+#[Object]
 impl Commitment {
     pub async fn id(&self) -> ID {
         super::id(self.0.id.global())
