@@ -6,7 +6,6 @@ use salkku_domain::{ApplicationStatus, RegionCode};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::convert::all;
 use crate::entities::{application as app, application_region, grant_call};
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Application;
@@ -199,9 +198,8 @@ pub async fn page<C: ConnectionTrait>(
         query = query.order_by(sort_expr(order.field).is_null(), Order::Asc);
     }
     let query = query.order_by(sort_expr(order.field), direction.clone()).order_by(col(app::Column::Id), direction);
-    let rows = rows::models(query.limit(first + 1), c).await?;
-    let (rows, has_next) = cut(rows, first);
-    let apps: Vec<Application> = all(rows)?;
+    let apps: Vec<Application> = rows::records(query.limit(first + 1), c).await?;
+    let (apps, has_next) = cut(apps, first);
 
     let mut closing = std::collections::HashMap::new();
     if order.field == OrderField::ClosesAt {

@@ -387,7 +387,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Op
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Application>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(rows::models(app::Entity::find().filter(app::Column::Id.is_in(keys)), c).await?)
+    rows::records(app::Entity::find().filter(app::Column::Id.is_in(keys)), c).await
 }
 
 /// Every application, by name (for the demo and small lists).

@@ -94,7 +94,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: GrantCallId) -> StoreResult<Opti
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[GrantCallId]) -> StoreResult<Vec<GrantCall>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(rows::models(grant_call::Entity::find().filter(grant_call::Column::Id.is_in(keys)), c).await?)
+    rows::records(grant_call::Entity::find().filter(grant_call::Column::Id.is_in(keys)), c).await
 }
 
 /// Every call, by closing time.

@@ -7,7 +7,6 @@ use salkku_domain::{CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::convert::all;
 use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
@@ -161,7 +160,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: CommitmentId) -> StoreResult<Opt
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[CommitmentId]) -> StoreResult<Vec<Commitment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(rows::models(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)), c).await?)
+    rows::records(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)), c).await
 }
 
 /// The commitments of each application, in the order they were made.
@@ -171,5 +170,5 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
         .filter(commitment::Column::ApplicationId.is_in(keys))
         .order_by_asc(commitment::Column::ApplicationId)
         .order_by_asc(commitment::Column::Id);
-    all(rows::models(select, c).await?)
+    rows::records(select, c).await
 }

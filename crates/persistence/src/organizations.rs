@@ -90,7 +90,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: OrganizationId) -> StoreResult<O
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> StoreResult<Vec<Organization>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(rows::models(org::Entity::find().filter(org::Column::Id.is_in(keys)), c).await?)
+    rows::records(org::Entity::find().filter(org::Column::Id.is_in(keys)), c).await
 }
 
 /// Every organisation, by name (for the demo and small lists).

@@ -13,7 +13,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
 
 /// A model read by position: its fields in the order of its entity's columns.
 pub(crate) trait ByPosition: Sized {
@@ -23,15 +23,16 @@ pub(crate) trait ByPosition: Sized {
     fn decode(row: &mut Reader<'_>) -> Result<Self, DbErr>;
 }
 
-/// The models a select finds, decoded by position.
-pub(crate) async fn models<E, C>(select: Select<E>, c: &C) -> StoreResult<Vec<E::Model>>
+/// The records a select finds, their rows decoded by position.
+pub(crate) async fn records<E, R, C>(select: Select<E>, c: &C) -> StoreResult<Vec<R>>
 where
     E: EntityTrait,
     E::Model: ByPosition + Send + Sync,
+    R: TryFrom<E::Model, Error = StoreError>,
     C: ConnectionTrait,
 {
     let rows = select.select_only().columns(E::Column::iter()).into_model::<Positional<E::Model>>().all(c).await?;
-    Ok(rows.into_iter().map(|p| p.0).collect())
+    rows.into_iter().map(|p| R::try_from(p.0)).collect()
 }
 
 struct Positional<M>(M);
