@@ -11,7 +11,7 @@ use crate::convert::all;
 use crate::entities::{allocation, application, organization, payment};
 use crate::paging::{Page, after, cut};
 use crate::records::{Allocation, Payment};
-use crate::support::referenced;
+use crate::support::{one_of, referenced};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -166,14 +166,14 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<Opt
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> StoreResult<Vec<Allocation>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(allocation::Entity::find().filter(allocation::Column::Id.is_in(keys)).all(c).await?)
+    all(allocation::Entity::find().filter(one_of(c, allocation::Column::Id, keys)).all(c).await?)
 }
 
 /// The allocations of each application, by year.
 pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Allocation>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(allocation::Entity::find()
-        .filter(allocation::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, allocation::Column::ApplicationId, keys))
         .order_by_asc(allocation::Column::Year)
         .order_by_asc(allocation::Column::Id)
         .all(c)
@@ -197,7 +197,7 @@ async fn payment_by_id<C: ConnectionTrait>(c: &C, id: PaymentId) -> StoreResult<
 pub async fn payments_of<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> StoreResult<Vec<Payment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(payment::Entity::find()
-        .filter(payment::Column::AllocationId.is_in(keys))
+        .filter(one_of(c, payment::Column::AllocationId, keys))
         .order_by_asc(payment::Column::PaidOn)
         .order_by_asc(payment::Column::Id)
         .all(c)

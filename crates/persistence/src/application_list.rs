@@ -198,7 +198,7 @@ pub async fn page<C: ConnectionTrait>(
         query = query.order_by(sort_expr(order.field).is_null(), Order::Asc);
     }
     let query = query.order_by(sort_expr(order.field), direction.clone()).order_by(col(app::Column::Id), direction);
-    let apps: Vec<Application> = rows::records(query.limit(first + 1), c).await?;
+    let apps: Vec<Application> = rows::first_records(query, first + 1, c).await?;
     let (apps, has_next) = cut(apps, first);
 
     let mut closing = std::collections::HashMap::new();

@@ -15,7 +15,7 @@ use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation, StatusChange};
 use crate::rows;
-use crate::support::{expect_version, referenced, target, versioned_update};
+use crate::support::{expect_version, one_of, referenced, target, versioned_update};
 use crate::{Actor, Change, Db, StoreError, StoreResult, audit, idempotency, splits};
 
 /// A participant other than the lead.
@@ -387,7 +387,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Op
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Application>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    rows::records(app::Entity::find().filter(app::Column::Id.is_in(keys)), c).await
+    rows::records(app::Entity::find().filter(one_of(c, app::Column::Id, keys)), c).await
 }
 
 /// Every application, by name (for the demo and small lists).
@@ -399,7 +399,7 @@ pub async fn all_by_name<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<Applicati
 pub async fn participants_of<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Participation>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(participant::Entity::find()
-        .filter(participant::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, participant::Column::ApplicationId, keys))
         .order_by_asc(participant::Column::ApplicationId)
         .order_by_asc(participant::Column::Position)
         .all(c)
@@ -413,7 +413,7 @@ pub async fn regions_of<C: ConnectionTrait>(
 ) -> StoreResult<Vec<(ApplicationId, RegionCode)>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     application_region::Entity::find()
-        .filter(application_region::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, application_region::Column::ApplicationId, keys))
         .order_by_asc(application_region::Column::ApplicationId)
         .order_by_asc(application_region::Column::RegionCode)
         .all(c)
@@ -431,7 +431,7 @@ pub async fn regions_of<C: ConnectionTrait>(
 pub async fn history_of<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<StatusChange>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(status_change::Entity::find()
-        .filter(status_change::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, status_change::Column::ApplicationId, keys))
         .order_by_asc(status_change::Column::ApplicationId)
         .order_by_asc(status_change::Column::Id)
         .all(c)

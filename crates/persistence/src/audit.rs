@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::entities::audit::{entry, object};
 use crate::paging::{Page, cut};
+use crate::support::one_of;
 use crate::{Actor, StoreError, StoreResult};
 
 /// A change about to be made: by whom, which mutation, at what time.
@@ -96,8 +97,8 @@ pub async fn list<C: ConnectionTrait>(
             .into_tuple()
             .all(c)
             .await?;
-        query = query.filter(entry::Column::Id.is_in(ids.clone()));
-        count = count.filter(entry::Column::Id.is_in(ids));
+        query = query.filter(one_of(c, entry::Column::Id, ids.clone()));
+        count = count.filter(one_of(c, entry::Column::Id, ids));
     }
     let total = crate::paging::count_if(c, counted, count).await?;
     if let Some(last) = after {
@@ -107,7 +108,7 @@ pub async fn list<C: ConnectionTrait>(
     let (rows, has_next) = cut(rows, first);
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut objects: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for o in object::Entity::find().filter(object::Column::EntryId.is_in(ids)).all(c).await? {
+    for o in object::Entity::find().filter(one_of(c, object::Column::EntryId, ids)).all(c).await? {
         objects.entry(o.entry_id).or_default().push(o.object_id);
     }
     let items = rows

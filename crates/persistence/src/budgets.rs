@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::convert::all;
 use crate::entities::{application as app, budget_line};
 use crate::records::{Application, StoredBudgetLine};
-use crate::support::{expect_version, target, versioned_update};
+use crate::support::{expect_version, one_of, target, versioned_update};
 use crate::{Change, Db, StoreError, StoreResult, audit};
 
 /// A budget as the audit log shows it.
@@ -86,7 +86,7 @@ pub async fn set_budget(
 pub async fn lines_of<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<StoredBudgetLine>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(budget_line::Entity::find()
-        .filter(budget_line::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, budget_line::Column::ApplicationId, keys))
         .order_by_asc(budget_line::Column::ApplicationId)
         .order_by_asc(budget_line::Column::Position)
         .all(c)

@@ -13,7 +13,7 @@ use crate::entities::{grant_call, organization, programme};
 use crate::paging::{Page, after, cut};
 use crate::records::GrantCall;
 use crate::rows;
-use crate::support::referenced;
+use crate::support::{one_of, referenced};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: GrantCallId) -> StoreResult<Opti
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[GrantCallId]) -> StoreResult<Vec<GrantCall>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    rows::records(grant_call::Entity::find().filter(grant_call::Column::Id.is_in(keys)), c).await
+    rows::records(grant_call::Entity::find().filter(one_of(c, grant_call::Column::Id, keys)), c).await
 }
 
 /// Every call, by closing time.

@@ -5,13 +5,13 @@ use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, CommitmentId, NodeKind, OrganizationId};
 use salkku_domain::{CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::deadlines::{self, Derived, Source};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
 use crate::rows;
-use crate::support::{expect_version, referenced, target, versioned_update};
+use crate::support::{expect_version, one_of, referenced, target, versioned_update};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -160,14 +160,14 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: CommitmentId) -> StoreResult<Opt
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[CommitmentId]) -> StoreResult<Vec<Commitment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    rows::records(commitment::Entity::find().filter(commitment::Column::Id.is_in(keys)), c).await
+    rows::records(commitment::Entity::find().filter(one_of(c, commitment::Column::Id, keys)), c).await
 }
 
 /// The commitments of each application, in the order they were made.
 pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Commitment>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     let select = commitment::Entity::find()
-        .filter(commitment::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, commitment::Column::ApplicationId, keys))
         .order_by_asc(commitment::Column::ApplicationId)
         .order_by_asc(commitment::Column::Id);
     rows::records(select, c).await

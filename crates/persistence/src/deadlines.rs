@@ -16,7 +16,7 @@ use crate::convert::all;
 use crate::deadline_parties::{self, Which};
 use crate::entities::{application, commitment, deadline, deadline_party, grant_call};
 use crate::records::{Deadline, DeadlineView};
-use crate::support::referenced;
+use crate::support::{constant, key_in, one_of, referenced};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -279,7 +279,7 @@ pub async fn views_for_applications<C: ConnectionTrait>(
     ids: &[ApplicationId],
 ) -> StoreResult<Vec<DeadlineView>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    fetch(c, views().and_where(d(deadline::Column::ApplicationId).is_in(keys))).await
+    fetch(c, views().and_where(key_in(c.get_database_backend(), d(deadline::Column::ApplicationId), keys))).await
 }
 
 /// One deadline with its statuses.
@@ -317,16 +317,16 @@ pub async fn upcoming<C: ConnectionTrait>(
     if include_overdue {
         when = when.add(Condition::all().add(due().lt(now)).add(d(deadline::Column::ApplicationId).is_not_null()));
     }
-    let finals: Vec<&str> = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str).collect();
+    let finals = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str);
     let app_status = || Expr::col((application::Entity, application::Column::Status));
     let commitment_status = || Expr::col((commitment::Entity, commitment::Column::Status));
     query
         .cond_where(when)
-        .cond_where(Condition::any().add(app_status().is_null()).add(app_status().is_not_in(finals)))
+        .cond_where(Condition::any().add(app_status().is_null()).add(app_status().is_not_in(finals.map(constant))))
         .cond_where(
             Condition::any()
                 .add(commitment_status().is_null())
-                .add(commitment_status().eq(CommitmentStatus::Requested.as_str())),
+                .add(commitment_status().eq(constant(CommitmentStatus::Requested.as_str()))),
         );
     narrow(&mut query, filter, Window { from: (!include_overdue).then_some(now), until, order: Order::Asc });
     fetch(c, query.limit(limit)).await
@@ -401,7 +401,7 @@ fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter, window: Window) 
 pub async fn for_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Deadline>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(deadline::Entity::find()
-        .filter(deadline::Column::ApplicationId.is_in(keys))
+        .filter(one_of(c, deadline::Column::ApplicationId, keys))
         .order_by_asc(deadline::Column::DueAt)
         .order_by_asc(deadline::Column::Id)
         .all(c)
@@ -412,7 +412,7 @@ pub async fn for_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) 
 pub async fn for_calls<C: ConnectionTrait>(c: &C, ids: &[GrantCallId]) -> StoreResult<Vec<Deadline>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     all(deadline::Entity::find()
-        .filter(deadline::Column::CallId.is_in(keys))
+        .filter(one_of(c, deadline::Column::CallId, keys))
         .filter(deadline::Column::ApplicationId.is_null())
         .order_by_asc(deadline::Column::DueAt)
         .order_by_asc(deadline::Column::Id)

@@ -11,6 +11,7 @@ use crate::entities::organization as org;
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
 use crate::rows;
+use crate::support::one_of_few;
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -90,7 +91,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: OrganizationId) -> StoreResult<O
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> StoreResult<Vec<Organization>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    rows::records(org::Entity::find().filter(org::Column::Id.is_in(keys)), c).await
+    rows::records(org::Entity::find().filter(one_of_few(c, org::Column::Id, keys)), c).await
 }
 
 /// Every organisation, by name (for the demo and small lists).
@@ -170,7 +171,7 @@ pub async fn existing<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> Stor
     let found: Vec<i64> = org::Entity::find()
         .select_only()
         .column(org::Column::Id)
-        .filter(org::Column::Id.is_in(keys))
+        .filter(one_of_few(c, org::Column::Id, keys))
         .into_tuple()
         .all(c)
         .await?;

@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use crate::application_list::{ApplicationFilter, condition};
 use crate::convert::money;
 use crate::entities::{application as app, application_region, commitment, grant_call};
+use crate::support::constant;
 use crate::{StoreError, StoreResult};
 
 /// Sums over a set of applications.
@@ -124,9 +125,9 @@ impl BucketRow {
 /// A select of one part's bucket rows, begun: the part and the bucket's key (none for totals).
 pub(crate) fn bucket(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
     Query::select()
-        .expr_as(Expr::val(part), Alias::new("part"))
+        .expr_as(constant(part), Alias::new("part"))
         .expr_as(
-            key.map_or_else(|| Expr::val(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
+            key.map_or_else(|| constant(Option::<String>::None), |k| k.cast_as(Alias::new("TEXT"))),
             Alias::new("key"),
         )
         .to_owned()
@@ -134,7 +135,7 @@ pub(crate) fn bucket(part: &str, key: Option<SimpleExpr>) -> SelectStatement {
 
 /// Sums over the filtered applications' figures `f`, grouped by `key` (all of them when `None`).
 fn sums(filter: &ApplicationFilter, part: &str, key: Option<SimpleExpr>) -> SelectStatement {
-    let sum = |column: &str| Func::coalesce([f(column).sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"));
+    let sum = |column: &str| Func::coalesce([f(column).sum(), constant(0)]).cast_as(Alias::new("BIGINT"));
     let mut query = bucket(part, key.clone());
     query
         .expr_as(Expr::col(sea_orm::sea_query::Asterisk).count().cast_as(Alias::new("BIGINT")), Alias::new("n"))

@@ -2,12 +2,12 @@
 
 use salkku_domain::Rate;
 use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::convert::all;
 use crate::entities::{organization, programme};
 use crate::records::Programme;
-use crate::support::referenced;
+use crate::support::{one_of_few, referenced};
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: ProgrammeId) -> StoreResult<Opti
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ProgrammeId]) -> StoreResult<Vec<Programme>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    all(programme::Entity::find().filter(programme::Column::Id.is_in(keys)).all(c).await?)
+    all(programme::Entity::find().filter(one_of_few(c, programme::Column::Id, keys)).all(c).await?)
 }
 
 /// Every programme, by name.

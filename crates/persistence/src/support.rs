@@ -1,8 +1,11 @@
 //! Small pieces shared by the repositories: existence checks and version-checked updates.
 
 use salkku_domain::ids::NodeKind;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany};
+use sea_orm::sea_query::extension::postgres::PgFunc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
+};
 
 use crate::{StoreError, StoreResult};
 
@@ -60,4 +63,70 @@ where
 /// Fails early with `Conflict` when the caller's version is stale, before any work is done.
 pub(crate) fn expect_version(kind: NodeKind, expected: i32, actual: i32) -> StoreResult<()> {
     if expected == actual { Ok(()) } else { Err(StoreError::Conflict { kind, expected, actual }) }
+}
+
+/// `column` is one of `keys`. PostgreSQL gets `= ANY($1)` with the keys as one array, so a
+/// loader's batch is one prepared statement whatever its size, planned once and then run from
+/// its generic plan. `IN ($1, …, $n)` would be a new statement for every n and planned again on
+/// every run: at 50 applications a page, about a third of PostgreSQL's time for the page.
+pub(crate) fn one_of<C: ConnectionTrait>(c: &C, column: impl ColumnTrait, keys: Vec<i64>) -> Expr {
+    key_in(c.get_database_backend(), Expr::col(column.as_column_ref()), keys)
+}
+
+/// [`one_of`] for a column expression (a qualified or aliased column).
+pub(crate) fn key_in(backend: DbBackend, column: Expr, keys: Vec<i64>) -> Expr {
+    if backend == DbBackend::Postgres && !keys.is_empty() {
+        column.eq(PgFunc::any(Expr::val(keys)))
+    } else {
+        column.is_in(keys)
+    }
+}
+
+/// [`one_of`] for a table small enough that PostgreSQL's generic plan reads all of it (the
+/// organisations): `IN (SELECT unnest($1))`, so that the keys are hashed once. With `= ANY($1)`
+/// the plan compared every row with every key, 0.35 ms for a page's 100 organisations instead of
+/// 0.12; on tables read through an index `= ANY` is the faster of the two.
+pub(crate) fn one_of_few<C: ConnectionTrait>(c: &C, column: impl ColumnTrait, keys: Vec<i64>) -> Expr {
+    let column = Expr::col(column.as_column_ref());
+    if c.get_database_backend() == DbBackend::Postgres && !keys.is_empty() {
+        column.in_subquery(Query::select().expr(Func::cust("unnest").arg(Expr::val(keys))).to_owned())
+    } else {
+        column.is_in(keys)
+    }
+}
+
+/// A value written into the SQL text rather than bound: for the constants of a statement (codes,
+/// zeros, labels), never for input. PostgreSQL plans a prepared statement for its parameters, and
+/// with the constants among them kept planning it afresh on every run (custom plans) instead of
+/// once (a generic plan): 0.4 ms of the portfolio's 1.2 ms.
+pub(crate) fn constant(value: impl Into<sea_orm::Value>) -> Expr {
+    Expr::Constant(value.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
+
+    use super::key_in;
+    use crate::entities::organization as org;
+
+    fn loader(backend: DbBackend, keys: Vec<i64>) -> sea_orm::Statement {
+        org::Entity::find().filter(key_in(backend, sea_orm::sea_query::Expr::col(org::Column::Id), keys)).build(backend)
+    }
+
+    #[test]
+    fn a_batch_of_any_size_is_one_statement_on_postgresql() {
+        let (two, fifty) = (loader(DbBackend::Postgres, vec![1, 2]), loader(DbBackend::Postgres, (1..=50).collect()));
+        assert_eq!(two.sql, fifty.sql);
+        assert!(two.sql.ends_with("= ANY($1)"), "{}", two.sql);
+        assert_eq!(fifty.values.map(|v| v.0.len()), Some(1));
+    }
+
+    #[test]
+    fn sqlite_gets_the_keys_as_a_list_and_no_keys_no_empty_array() {
+        assert!(loader(DbBackend::Sqlite, vec![1, 2]).sql.ends_with("IN (?, ?)"));
+        // sea-query writes an empty list as a condition that is never true.
+        let none = loader(DbBackend::Postgres, vec![]);
+        assert!(!none.sql.contains("ANY"), "{}", none.sql);
+    }
 }

@@ -17,6 +17,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerResult, Value, Variables};
 use salkku_persistence::Db;
 
+use super::documents::Documents;
 use super::limits::Limits;
 use super::observe::{Operation, observed};
 use super::{RequestInfo, SalkkuSchema, gate, loaders};
@@ -40,6 +41,7 @@ pub struct Schemas {
     pub(super) admission: SalkkuSchema,
     pub(super) execution: SalkkuSchema,
     pub(super) limits: Limits,
+    pub(super) documents: Arc<Documents>,
 }
 
 impl Schemas {
@@ -58,7 +60,7 @@ impl Schemas {
         let slot = Arc::new(Slot::default());
         let mut admission = Request::new(request.query.clone()).variables(request.variables.clone());
         if !request.query.is_empty() {
-            match self.limits.admit_text(&request.query) {
+            match self.documents.admit(&self.limits, &request.query) {
                 Ok(Some(doc)) => admission.set_parsed_query(doc),
                 Ok(None) => {}
                 Err(refusal) => return Response::from_errors(vec![refusal]),

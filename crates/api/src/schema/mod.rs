@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 
 pub mod admission;
 pub mod connection;
+mod documents;
 pub mod enums;
 mod gate;
 pub mod inputs;
@@ -68,7 +69,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
         }
         builder.finish()
     });
-    Schemas { admission, execution, limits }
+    Schemas { admission, execution, limits, documents: std::sync::Arc::default() }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -1,0 +1,84 @@
+//! Documents already admitted, by their text. Front ends send the same few queries again and
+//! again; parsing one (async-graphql's parser is built on pest) was a fifth of salkku's CPU for
+//! the portfolio. The cache holds no data and no session, only what a text parses to under this
+//! process's limits, so replicas need not share it.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use async_graphql::ServerResult;
+use async_graphql::parser::types::ExecutableDocument;
+use lru::LruCache;
+
+use super::limits::Limits;
+
+/// Distinct query texts kept: a front end has tens.
+const ENTRIES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(255);
+/// Longer texts are parsed every time: together with [`ENTRIES`], this bounds the memory held.
+const LONGEST: usize = 8 * 1024;
+
+pub struct Documents {
+    admitted: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents { admitted: Mutex::new(LruCache::new(ENTRIES)) }
+    }
+}
+
+impl Documents {
+    /// What [`Limits::admit_text`] answers for `query`: the document admitted when the same text
+    /// came before, else admitted now (and kept, if short enough). Refused and unparsable texts
+    /// are never kept: they are checked again each time.
+    pub fn admit(&self, limits: &Limits, query: &str) -> ServerResult<Option<ExecutableDocument>> {
+        let seen = self.lock().get(query).cloned();
+        if let Some(doc) = seen {
+            return Ok(Some(ExecutableDocument::clone(&doc)));
+        }
+        let admitted = limits.admit_text(query)?;
+        if let Some(doc) = &admitted
+            && query.len() <= LONGEST
+        {
+            self.lock().put(query.to_owned(), Arc::new(doc.clone()));
+        }
+        Ok(admitted)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
+        self.admitted.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(documents: &Documents) -> usize {
+        documents.lock().len()
+    }
+
+    #[test]
+    fn a_query_asked_again_is_the_document_admitted_the_first_time() {
+        let (documents, limits) = (Documents::default(), Limits::default());
+        let query = "query Portfolio { portfolio(filter: {year: 2022}) { applicationCount } }";
+        let first = documents.admit(&limits, query).ok().flatten();
+        let again = documents.admit(&limits, query).ok().flatten();
+        assert!(first.is_some());
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        assert_eq!(kept(&documents), 1);
+    }
+
+    #[test]
+    fn refused_unparsable_and_long_texts_are_not_kept() {
+        let (documents, limits) = (Documents::default(), Limits::default());
+        let too_deep = format!("{{ {} }}", "a { ".repeat(limits.text_nesting()) + &"}".repeat(limits.text_nesting()));
+        for _ in 0..2 {
+            assert!(documents.admit(&limits, &too_deep).is_err(), "refused each time");
+        }
+        assert!(matches!(documents.admit(&limits, "{ portfolio {"), Ok(None)));
+        let long = format!("{{ __typename # {}\n}}", "long ".repeat(LONGEST / 5));
+        assert!(matches!(documents.admit(&limits, &long), Ok(Some(_))));
+        assert_eq!(kept(&documents), 0);
+    }
+}
