@@ -39,7 +39,8 @@ where
 
 /// The first `limit` records a select finds, in its order. The limit is written into the
 /// statement: bound as a parameter, it kept PostgreSQL planning a page afresh on every run
-/// (0.2 ms), since a generic plan cannot know how much of the order it will read.
+/// (0.2 ms), since a generic plan cannot know how much of the order it will read. `select` must
+/// end with its ORDER BY: no limit, offset or lock of its own.
 pub(crate) async fn first_records<E, R, C>(select: Select<E>, limit: u64, c: &C) -> StoreResult<Vec<R>>
 where
     E: EntityTrait,

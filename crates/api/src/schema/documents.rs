@@ -7,15 +7,19 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_graphql::ServerResult;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use lru::LruCache;
 
 use super::limits::Limits;
 
 /// Distinct query texts kept: a front end has tens.
-const ENTRIES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(255);
-/// Longer texts are parsed every time: together with [`ENTRIES`], this bounds the memory held.
-const LONGEST: usize = 8 * 1024;
+const ENTRIES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(127);
+/// Longer texts are parsed every time, and never hashed under the lock.
+const LONGEST: usize = 4 * 1024;
+/// Documents with more selections written are parsed every time. A parsed selection takes some
+/// 200 bytes where its text may take two (`{a{b b b …}}`): with [`LONGEST`] and [`ENTRIES`] this,
+/// not the text's length, bounds what the cache can be made to hold (about 20 MB at worst).
+const SELECTIONS: usize = 400;
 
 pub struct Documents {
     admitted: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
@@ -32,13 +36,16 @@ impl Documents {
     /// came before, else admitted now (and kept, if short enough). Refused and unparsable texts
     /// are never kept: they are checked again each time.
     pub fn admit(&self, limits: &Limits, query: &str) -> ServerResult<Option<ExecutableDocument>> {
+        if query.len() > LONGEST {
+            return limits.admit_text(query);
+        }
         let seen = self.lock().get(query).cloned();
         if let Some(doc) = seen {
             return Ok(Some(ExecutableDocument::clone(&doc)));
         }
         let admitted = limits.admit_text(query)?;
         if let Some(doc) = &admitted
-            && query.len() <= LONGEST
+            && written_selections(doc) <= SELECTIONS
         {
             self.lock().put(query.to_owned(), Arc::new(doc.clone()));
         }
@@ -48,6 +55,24 @@ impl Documents {
     fn lock(&self) -> MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         self.admitted.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Fields, spreads and inline fragments as written, in operations and fragment definitions alike
+/// (an unused fragment takes memory too). The text's nesting was checked before it was parsed,
+/// so the recursion is shallow.
+fn written_selections(doc: &ExecutableDocument) -> usize {
+    fn within(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => 1 + within(&field.node.selection_set.node),
+                Selection::FragmentSpread(_) => 1,
+                Selection::InlineFragment(inline) => 1 + within(&inline.node.selection_set.node),
+            })
+            .sum()
+    }
+    let operations: usize = doc.operations.iter().map(|(_, op)| within(&op.node.selection_set.node)).sum();
+    operations + doc.fragments.values().map(|f| within(&f.node.selection_set.node)).sum::<usize>()
 }
 
 #[cfg(test)]
@@ -70,7 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn refused_unparsable_and_long_texts_are_not_kept() {
+    fn refused_unparsable_long_and_wide_texts_are_not_kept() {
         let (documents, limits) = (Documents::default(), Limits::default());
         let too_deep = format!("{{ {} }}", "a { ".repeat(limits.text_nesting()) + &"}".repeat(limits.text_nesting()));
         for _ in 0..2 {
@@ -79,6 +104,10 @@ mod tests {
         assert!(matches!(documents.admit(&limits, "{ portfolio {"), Ok(None)));
         let long = format!("{{ __typename # {}\n}}", "long ".repeat(LONGEST / 5));
         assert!(matches!(documents.admit(&limits, &long), Ok(Some(_))));
+        // Short to write, large once parsed.
+        let wide = format!("{{ a {{ {} }} }}", "b ".repeat(SELECTIONS));
+        assert!(wide.len() <= LONGEST);
+        assert!(matches!(documents.admit(&limits, &wide), Ok(Some(_))));
         assert_eq!(kept(&documents), 0);
     }
 }
