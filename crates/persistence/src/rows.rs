@@ -10,6 +10,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, QueryResult, QuerySelect, QueryTrait, Select,
+    Statement,
 };
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -33,8 +34,7 @@ where
     R: TryFrom<E::Model, Error = StoreError>,
     C: ConnectionTrait,
 {
-    let rows = select.select_only().columns(E::Column::iter()).into_model::<Positional<E::Model>>().all(c).await?;
-    rows.into_iter().map(|p| R::try_from(p.0)).collect()
+    decoded::<E::Model, R, C>(every_column(select, c), c).await
 }
 
 /// The first `limit` records a select finds, in its order. The limit is written into the
@@ -48,9 +48,23 @@ where
     R: TryFrom<E::Model, Error = StoreError>,
     C: ConnectionTrait,
 {
-    let mut statement = select.select_only().columns(E::Column::iter()).build(c.get_database_backend());
+    let mut statement = every_column(select, c);
     statement.sql.push_str(&format!(" LIMIT {limit}"));
-    let rows = Positional::<E::Model>::find_by_statement(statement).all(c).await?;
+    decoded::<E::Model, R, C>(statement, c).await
+}
+
+/// `select` naming every column of its entity, in their order: what [`ByPosition`] reads.
+fn every_column<E: EntityTrait, C: ConnectionTrait>(select: Select<E>, c: &C) -> Statement {
+    select.select_only().columns(E::Column::iter()).build(c.get_database_backend())
+}
+
+async fn decoded<M, R, C>(statement: Statement, c: &C) -> StoreResult<Vec<R>>
+where
+    M: ByPosition + Send + Sync,
+    R: TryFrom<M, Error = StoreError>,
+    C: ConnectionTrait,
+{
+    let rows = Positional::<M>::find_by_statement(statement).all(c).await?;
     rows.into_iter().map(|p| R::try_from(p.0)).collect()
 }
 
