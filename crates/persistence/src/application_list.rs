@@ -13,7 +13,7 @@ use crate::rows;
 use crate::{StoreResult, calls};
 
 /// Which applications a list or an aggregate covers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ApplicationFilter {
     /// Any of these statuses; all when empty.
     pub statuses: Vec<ApplicationStatus>,

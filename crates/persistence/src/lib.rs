@@ -36,6 +36,7 @@ pub mod records;
 pub mod regions;
 mod rows;
 pub mod splits;
+mod statements;
 mod support;
 
 /// Tells a long command how far it got: (what, done, of how many when known).

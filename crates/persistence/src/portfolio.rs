@@ -13,11 +13,15 @@ use salkku_domain::{ApplicationStatus, CommitmentStatus, Money, RegionCode};
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, Statement};
+use std::num::NonZeroUsize;
+use std::sync::LazyLock;
 
 use crate::application_list::{ApplicationFilter, condition};
 use crate::convert::money;
 use crate::entities::{application as app, application_region, commitment, grant_call};
+use crate::rows::{self, by_position};
+use crate::statements::Built;
 use crate::support::constant;
 use crate::{StoreError, StoreResult};
 
@@ -61,7 +65,7 @@ pub struct Portfolio {
 
 /// What a request asks of the portfolio: the parts not wanted are not computed, since each reads
 /// the whole filtered portfolio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Wanted {
     pub totals: bool,
     pub by_status: bool,
@@ -98,7 +102,8 @@ pub(crate) fn with_figures(query: &mut SelectStatement) {
         .expr_as(a(app::Column::SelfFundingCommittedCents), Alias::new("committed"));
 }
 
-#[derive(Debug, FromQueryResult)]
+/// One bucket's figures as the statement selects them, read by position.
+#[derive(Debug)]
 struct BucketRow {
     /// Which bucket list the row belongs to: totals, status, region or funder.
     part: String,
@@ -110,6 +115,8 @@ struct BucketRow {
     committed: i64,
 }
 
+by_position!(type BucketRow: part, key, n, total, aid, granted, committed);
+
 impl BucketRow {
     fn figures(&self) -> StoreResult<Figures> {
         Ok(Figures {
@@ -120,6 +127,16 @@ impl BucketRow {
             self_funding_committed: money(self.committed)?,
         })
     }
+}
+
+/// Portfolio statements by filter: front ends ask for the same few portfolios again and again.
+static STATEMENTS: LazyLock<Built<(ApplicationFilter, Wanted, bool), Option<Statement>>> =
+    LazyLock::new(|| Built::new(NonZeroUsize::MIN.saturating_add(63)));
+
+/// Whether a filter's statement is worth keeping: not one searching for a text (users type those,
+/// rarely twice alike), nor one naming more statuses than there are.
+fn memorable(filter: &ApplicationFilter) -> bool {
+    filter.search.is_none() && filter.statuses.len() <= ApplicationStatus::all().count()
 }
 
 /// A select of one part's bucket rows, begun: the part and the bucket's key (none for totals).
@@ -219,13 +236,20 @@ async fn summary_from<C: ConnectionTrait>(
     // exactly: one sum fewer.
     let totals_from_statuses = wanted.totals && wanted.by_status;
     let asked = Wanted { totals: wanted.totals && !totals_from_statuses, ..wanted };
-    let parts = if from_cells { crate::portfolio_cells::parts(filter, asked) } else { scanned(filter, asked) };
-    let mut selected = parts.into_iter();
-    let Some(mut all) = selected.next() else { return Ok(empty) };
-    for part in selected {
-        all.union(UnionType::All, part);
-    }
-    let rows = BucketRow::find_by_statement(c.get_database_backend().build(&all)).all(c).await?;
+    let build = || {
+        let parts = if from_cells { crate::portfolio_cells::parts(filter, asked) } else { scanned(filter, asked) };
+        let mut selected = parts.into_iter();
+        let mut all = selected.next()?;
+        for part in selected {
+            all.union(UnionType::All, part);
+        }
+        Some(c.get_database_backend().build(&all))
+    };
+    let backend = c.get_database_backend();
+    let statement =
+        if memorable(filter) { STATEMENTS.get(backend, (filter.clone(), asked, from_cells), build) } else { build() };
+    let Some(statement) = statement else { return Ok(empty) };
+    let rows = rows::read::<BucketRow, C>(statement, c).await?;
 
     let (mut totals, mut by_status, mut by_region, mut by_funder) =
         (Figures::default(), Vec::new(), Vec::new(), Vec::new());
@@ -310,10 +334,11 @@ pub async fn at_risk<C: ConnectionTrait>(
         .order_by_expr(f("id"), Order::Asc)
         .limit(limit)
         .to_owned();
-    #[derive(FromQueryResult)]
+    #[derive(sea_orm::FromQueryResult)]
     struct Id {
         id: i64,
     }
-    let rows = Id::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
+    let rows =
+        <Id as sea_orm::FromQueryResult>::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
     Ok(rows.into_iter().map(|r| ApplicationId(r.id)).collect())
 }

@@ -21,7 +21,10 @@ impl Deadline {
     }
 }
 
-#[Object]
+// `serial`: all but two of its fields are plain values, resolved one after another without a
+// task set per deadline (a hundred to a list). The two that load, its application and its call,
+// then go in two batches one after the other rather than side by side.
+#[Object(serial)]
 impl Deadline {
     async fn id(&self) -> ID {
         super::id(self.view.deadline.id.global())
