@@ -49,10 +49,21 @@ impl DbSettings {
 }
 
 /// The two stores salkku runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl Backend {
+    /// The store a connection's SQL is written for; `None` for one salkku does not run on.
+    pub(crate) fn of(backend: DbBackend) -> Option<Backend> {
+        match backend {
+            DbBackend::Sqlite => Some(Backend::Sqlite),
+            DbBackend::Postgres => Some(Backend::Postgres),
+            _ => None,
+        }
+    }
 }
 
 /// The connection pool's use, for metrics.

@@ -13,7 +13,7 @@ use salkku_domain::{ApplicationStatus, CommitmentStatus, Money, RegionCode};
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 
@@ -334,11 +334,10 @@ pub async fn at_risk<C: ConnectionTrait>(
         .order_by_expr(f("id"), Order::Asc)
         .limit(limit)
         .to_owned();
-    #[derive(sea_orm::FromQueryResult)]
+    #[derive(FromQueryResult)]
     struct Id {
         id: i64,
     }
-    let rows =
-        <Id as sea_orm::FromQueryResult>::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
+    let rows = Id::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
     Ok(rows.into_iter().map(|r| ApplicationId(r.id)).collect())
 }

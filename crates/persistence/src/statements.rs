@@ -10,23 +10,12 @@ use std::sync::{Mutex, PoisonError};
 use lru::LruCache;
 use sea_orm::{DbBackend, Statement};
 
+use crate::db::Backend;
+
 /// Statements (or what holds them, `V`) built from keys `K`, the most recently used kept.
+/// Keyed by the store too: a process may hold databases of both.
 pub(crate) struct Built<K: Hash + Eq, V: Clone = Statement> {
-    kept: Mutex<LruCache<(Backend, K), V>>,
-}
-
-/// The backend a statement is written for (a process may hold databases of both).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Backend(u8);
-
-impl From<DbBackend> for Backend {
-    fn from(backend: DbBackend) -> Self {
-        Backend(match backend {
-            DbBackend::Postgres => 0,
-            DbBackend::Sqlite => 1,
-            _ => 2,
-        })
-    }
+    kept: Mutex<LruCache<(Option<Backend>, K), V>>,
 }
 
 impl<K: Hash + Eq, V: Clone> Built<K, V> {
@@ -37,7 +26,7 @@ impl<K: Hash + Eq, V: Clone> Built<K, V> {
     /// The statement built for `key` on `backend`: kept from before, or built now and kept. The
     /// lock is not held while building.
     pub(crate) fn get(&self, backend: DbBackend, key: K, build: impl FnOnce() -> V) -> V {
-        let key = (Backend::from(backend), key);
+        let key = (Backend::of(backend), key);
         if let Some(kept) = self.kept.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return kept.clone();
         }
