@@ -64,6 +64,29 @@ on_both! {
         limit_error(&over, "a query may cost 100 (this one costs 101)");
     }
 
+    async fn a_request_admitted_before_is_judged_again_under_other_variables_sign_in_or_method(t: TestDatabase) {
+        // Admissions are kept per text, operation, variables, sign-in and method: each request
+        // below repeats one admitted just before it under one difference, twice.
+        let app = TestApp::start_configured(t, demo_now(), |s| s.limits.complexity = 100).await;
+        let token = app.admin();
+        let page = "query Page($n: Int) { applications(first: $n) { totalCount } }";
+        for _ in 0..2 {
+            let fits = app.graphql(Some(&token), page, json!({ "n": 99 })).await;
+            assert_eq!(cost(&fits.body, "complexity"), 100, "{:#}", fits.body);
+            fits.data();
+            limit_error(&app.graphql(Some(&token), page, json!({ "n": 100 })).await, "this one costs 101");
+            app.graphql(None, page, json!({ "n": 99 })).await.error("UNAUTHENTICATED");
+        }
+        let get = |query: &'static str| {
+            app.client.get(format!("{}/graphql", app.url)).query(&[("query", query)]).bearer_auth(&token).send()
+        };
+        let mutation = "mutation { __typename }";
+        for _ in 0..2 {
+            app.graphql(Some(&token), mutation, json!({})).await.data();
+            assert_eq!(get(mutation).await.unwrap().status().as_u16(), 405);
+        }
+    }
+
     async fn the_default_budget_fits_a_page_of_applications_a_front_end_shows(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let page = "{ applications(first: 50) { totalCount nodes { name status lead { name } call { title closesAt } budget { total } fundingSplit { compliant selfFundingGap } commitments { amount status organization { name } } } } }";

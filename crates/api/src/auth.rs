@@ -11,9 +11,12 @@
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use lru::LruCache;
 use salkku_domain::ids::OrganizationId;
 use salkku_domain::{Role, message};
 use serde::{Deserialize, Serialize};
@@ -47,6 +50,8 @@ struct Received {
     role: Option<String>,
     org: Option<String>,
     iat: Option<i64>,
+    /// Read only to know how long a verified token may be recalled (the library checks it).
+    exp: Option<serde_json::Number>,
 }
 
 /// Who is asking: the verified content of a token.
@@ -108,6 +113,46 @@ pub struct Tokens {
     validation: Validation,
     issuer: String,
     audience: String,
+    verified: Arc<Verified>,
+}
+
+/// Tokens verified before, by their text, until they expire. Checking a signature and reading
+/// the claims was a sixteenth of salkku's work on a portfolio with HS256, and much more with
+/// RS256 or ES256; a front end sends the same token with every request. Only successes are kept,
+/// only until the token's `exp` (its leeway is granted by verifying afresh), and only for
+/// tokens short enough that a thousand of them stay small. A token is a pure function of its
+/// text, so this cache holds nothing replicas would need to share.
+struct Verified(Mutex<LruCache<String, Known>>);
+
+impl Default for Verified {
+    fn default() -> Self {
+        Verified(Mutex::new(LruCache::new(VERIFIED)))
+    }
+}
+
+/// Tokens recalled.
+const VERIFIED: NonZeroUsize = NonZeroUsize::MIN.saturating_add(1023);
+/// Longer tokens are verified every time.
+const LONGEST_KEPT: usize = 2048;
+
+/// What a verified token said.
+#[derive(Clone)]
+struct Known {
+    viewer: Viewer,
+    iat: Option<i64>,
+    exp: i64,
+}
+
+impl Verified {
+    fn recall(&self, token: &str) -> Option<Known> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(token).cloned()
+    }
+
+    fn keep(&self, token: &str, known: Known) {
+        if token.len() <= LONGEST_KEPT {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).put(token.to_owned(), known);
+        }
+    }
 }
 
 fn jwt_algorithm(algorithm: JwtAlgorithm) -> Algorithm {
@@ -171,6 +216,7 @@ impl Tokens {
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
+            verified: Arc::default(),
         })
     }
 
@@ -242,6 +288,22 @@ impl Tokens {
 
     /// Checks a token; the error says what to fix and nothing about the server.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Viewer, ApiError> {
+        let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
+        if let Some(known) = self.verified.recall(token) {
+            // `exp` by the clock the library reads it with; `iat` by the caller's, as below.
+            let clock = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+            if clock < known.exp && known.iat.is_none_or(|iat| iat <= now.timestamp() + leeway) {
+                return Ok(known.viewer);
+            }
+        }
+        let (viewer, claims) = self.verify_afresh(token, now)?;
+        if let Some(exp) = claims.exp.as_ref().and_then(serde_json::Number::as_i64) {
+            self.verified.keep(token, Known { viewer: viewer.clone(), iat: claims.iat, exp });
+        }
+        Ok(viewer)
+    }
+
+    fn verify_afresh(&self, token: &str, now: DateTime<Utc>) -> Result<(Viewer, Received), ApiError> {
         let key = self.key_for(token)?;
         let data = jsonwebtoken::decode::<Received>(token, key, &self.validation).map_err(|e| {
             ApiError::unauthenticated(match e.kind() {
@@ -290,7 +352,7 @@ impl Tokens {
                 ),
             })
         })?;
-        let claims = data.claims;
+        let mut claims = data.claims;
         if claims.iat.is_some_and(|iat| iat > now.timestamp() + i64::try_from(LEEWAY_SECONDS).unwrap_or(0)) {
             return Err(ApiError::unauthenticated(message!(
                 fi: "pääsytunniste on myönnetty tulevaisuudessa (iat): tarkista myöntäjän kello",
@@ -298,7 +360,7 @@ impl Tokens {
                 en: "token was issued in the future (iat): check the issuer's clock",
             )));
         }
-        let claimed_role = claims.role.ok_or_else(|| {
+        let claimed_role = claims.role.take().ok_or_else(|| {
             ApiError::unauthenticated(message!(
                 fi: "pääsytunnisteesta puuttuu pakollinen väite \"role\"",
                 sv: "tokenet saknar det obligatoriska anspråket \"role\"",
@@ -313,21 +375,21 @@ impl Tokens {
                 en: "token role {shown:?} is unknown: use coordinator, finance, ministry or admin",
             ))
         })?;
-        let organization = claims.org.as_deref().map(OrganizationId::from_global).transpose().map_err(|_| {
+        let organization = claims.org.take().as_deref().map(OrganizationId::from_global).transpose().map_err(|_| {
             ApiError::unauthenticated(message!(
                 fi: "pääsytunnisteen org ei ole organisaation tunniste",
                 sv: "tokenets org är inget organisations-ID",
                 en: "token org is not an organisation ID",
             ))
         })?;
-        let subject = claims.sub.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+        let subject = claims.sub.take().filter(|s| !s.trim().is_empty()).ok_or_else(|| {
             ApiError::unauthenticated(message!(
                 fi: "pääsytunnisteen käyttäjä (sub) on tyhjä",
                 sv: "tokenets subjekt (sub) är tomt",
                 en: "token subject (sub) is empty",
             ))
         })?;
-        Ok(Viewer { subject, role, organization })
+        Ok((Viewer { subject, role, organization }, claims))
     }
 }
 
@@ -403,6 +465,40 @@ mod tests {
         let t = tokens();
         let token = t.mint("arto", Role::Ministry, None, Duration::seconds(-120), now()).unwrap();
         assert_eq!(t.verify(&token, now()).unwrap_err().message.to_string(), "token expired: get a new one");
+    }
+
+    #[test]
+    fn a_token_verified_once_is_recalled_only_until_it_expires() {
+        let t = tokens();
+        let token = t.mint("arto", Role::Finance, None, Duration::hours(1), now()).unwrap();
+        let viewer = t.verify(&token, now()).unwrap();
+        assert_eq!(t.verified.recall(&token).map(|k| k.viewer), Some(viewer.clone()));
+        assert_eq!(t.verify(&token, now()).unwrap(), viewer);
+        // A token that has expired is verified afresh, whatever was kept for it.
+        let old = t.mint("arto", Role::Admin, None, Duration::seconds(-120), now()).unwrap();
+        let clock = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap();
+        t.verified.keep(&old, Known { viewer, iat: None, exp: clock - 60 });
+        assert_eq!(t.verify(&old, now()).unwrap_err().message.to_string(), "token expired: get a new one");
+    }
+
+    #[test]
+    fn a_recalled_token_is_still_refused_before_it_was_issued() {
+        let t = tokens();
+        let token = t.mint("arto", Role::Finance, None, Duration::hours(1), now()).unwrap();
+        t.verify(&token, now()).unwrap();
+        let error = t.verify(&token, now() - Duration::minutes(10)).unwrap_err();
+        assert!(error.message.to_string().contains("issued in the future"), "{}", error.message);
+    }
+
+    #[test]
+    fn refused_tokens_are_not_kept() {
+        let t = tokens();
+        let other = Tokens::new(&JwtSettings::hs256("another-secret-another-secret-another-secret")).unwrap();
+        let forged = other.mint("x", Role::Admin, None, Duration::hours(1), now()).unwrap();
+        for _ in 0..2 {
+            assert!(t.verify(&forged, now()).is_err());
+        }
+        assert!(t.verified.recall(&forged).is_none());
     }
 
     #[test]

@@ -72,7 +72,17 @@ pub struct GlobalId {
 
 impl GlobalId {
     pub fn encode(kind: NodeKind, key: i64) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{}:{key}", kind.name()))
+        // Written into a buffer of its own rather than through `format!`, which cost more than
+        // the encoding: a list shows a hundred IDs. The longest kind and key take 38 bytes.
+        let mut plain = [0u8; 48];
+        let mut digits = itoa::Buffer::new();
+        let parts = [kind.name().as_bytes(), b":", digits.format(key).as_bytes()];
+        let mut at = 0;
+        for part in parts {
+            plain[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        URL_SAFE_NO_PAD.encode(&plain[..at])
     }
 
     pub fn decode(id: &str) -> Result<GlobalId, DomainError> {
@@ -171,6 +181,17 @@ mod tests {
         let id = ApplicationId(42).global();
         assert_eq!(GlobalId::decode(&id), Ok(GlobalId { kind: NodeKind::Application, key: 42 }));
         assert_eq!(ApplicationId::from_global(&id), Ok(ApplicationId(42)));
+    }
+
+    #[test]
+    fn an_id_is_the_url_safe_base64_of_kind_and_key() {
+        assert_eq!(ApplicationId(42).global(), "QXBwbGljYXRpb246NDI");
+        for kind in NodeKind::ALL {
+            for key in [1, 42, i64::MAX, i64::MIN] {
+                let written = URL_SAFE_NO_PAD.encode(format!("{}:{key}", kind.name()));
+                assert_eq!(GlobalId::encode(kind, key), written, "{kind} {key}");
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! and that chain cost a fifth of its time. The document is parsed once, here, after its text passed
 //! the limits; the execution schema validates it again only in async-graphql's fast mode (the
 //! admission schema ran every rule on the same document and variables).
+//! A request admitted once is admitted again without the admission schema (see [`super::verdicts`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -20,6 +21,7 @@ use salkku_persistence::Db;
 use super::documents::Documents;
 use super::limits::Limits;
 use super::observe::{Operation, observed};
+use super::verdicts::{Admitted, Key, Verdicts};
 use super::{RequestInfo, SalkkuSchema, gate, loaders};
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -42,6 +44,7 @@ pub struct Schemas {
     pub(super) execution: SalkkuSchema,
     pub(super) limits: Limits,
     pub(super) documents: Arc<Documents>,
+    pub(super) verdicts: Arc<Verdicts>,
 }
 
 impl Schemas {
@@ -57,29 +60,21 @@ impl Schemas {
 
     /// Admits `request`, then runs it; a request not admitted answers with why.
     pub async fn execute(&self, mut request: Request, data: &RequestData) -> Response {
-        let slot = Arc::new(Slot::default());
-        let mut admission = Request::new(request.query.clone()).variables(request.variables.clone());
-        if !request.query.is_empty() {
-            match self.documents.admit(&self.limits, &request.query) {
-                Ok(Some(doc)) => admission.set_parsed_query(doc),
-                Ok(None) => {}
-                Err(refusal) => return Response::from_errors(vec![refusal]),
-            }
-        }
-        admission.operation_name = request.operation_name.clone();
-        admission.extensions = request.extensions.clone();
-        admission.introspection_mode = request.introspection_mode;
-        let mut admission = admission.data(slot.clone()).data(data.info.clone());
-        if let Some(viewer) = &data.viewer {
-            admission = admission.data(viewer.clone());
-        }
-        let verdict = self.admission.execute(admission).await;
-        let (doc, operation) = match slot.take() {
-            Kept { doc: Some(doc), verdict: Some(Verdict::Admitted(operation)) } => (doc, operation),
-            Kept { verdict: Some(Verdict::Refused(operation)), .. } => {
-                return observed(&operation, &data.metrics, std::future::ready(verdict)).await;
-            }
-            _ => return verdict,
+        let key = Key::of(&request, data.viewer.is_some(), data.info.read_only);
+        let known = key.as_ref().and_then(|k| self.verdicts.get(k));
+        let (doc, admitted) = match known {
+            Some(admitted) => match self.documents.admit(&self.limits, &request.query) {
+                Ok(Some(doc)) => (doc, admitted),
+                // The text was admitted before; only an evicted document sends it through again.
+                _ => match self.admit(&request, data, key).await {
+                    Ok(admission) => admission,
+                    Err(refusal) => return refusal,
+                },
+            },
+            None => match self.admit(&request, data, key).await {
+                Ok(admission) => admission,
+                Err(refusal) => return refusal,
+            },
         };
         request.set_parsed_query(doc);
         let mut request = request
@@ -90,12 +85,54 @@ impl Schemas {
         if let Some(viewer) = &data.viewer {
             request = request.data(viewer.clone());
         }
-        let mut response = observed(&operation, &data.metrics, self.execution.execute(request)).await;
+        let mut response = observed(&admitted.operation, &data.metrics, self.execution.execute(request)).await;
         // The limits measured the query's cost in admission; the client sees it with the answer.
-        if let Some(cost) = verdict.extensions.get("cost") {
-            response.extensions.insert("cost".to_owned(), cost.clone());
+        if let Some(cost) = admitted.cost {
+            response.extensions.insert("cost".to_owned(), cost);
         }
         response
+    }
+
+    /// Runs `request` through the admission schema: its document and what admission found, kept
+    /// under `key` when given, or the answer that refuses it.
+    async fn admit(
+        &self,
+        request: &Request,
+        data: &RequestData,
+        key: Option<Key>,
+    ) -> Result<(ExecutableDocument, Admitted), Response> {
+        let slot = Arc::new(Slot::default());
+        let mut admission = Request::new(request.query.clone()).variables(request.variables.clone());
+        if !request.query.is_empty() {
+            match self.documents.admit(&self.limits, &request.query) {
+                Ok(Some(doc)) => admission.set_parsed_query(doc),
+                Ok(None) => {}
+                Err(refusal) => return Err(Response::from_errors(vec![refusal])),
+            }
+        }
+        admission.operation_name = request.operation_name.clone();
+        admission.extensions = request.extensions.clone();
+        admission.introspection_mode = request.introspection_mode;
+        let mut admission = admission.data(slot.clone()).data(data.info.clone());
+        if let Some(viewer) = &data.viewer {
+            admission = admission.data(viewer.clone());
+        }
+        let verdict = self.admission.execute(admission).await;
+        match slot.take() {
+            Kept { doc: Some(doc), verdict: Some(Verdict::Admitted(operation)) } => {
+                let admitted = Admitted { operation, cost: verdict.extensions.get("cost").cloned() };
+                // Mutations are rarer and their variables differ each time: they would only push
+                // the queries a front end repeats out of the cache.
+                if let Some(key) = key.filter(|_| admitted.operation.kind == "query") {
+                    self.verdicts.keep(key, admitted.clone());
+                }
+                Ok((doc, admitted))
+            }
+            Kept { verdict: Some(Verdict::Refused(operation)), .. } => {
+                Err(observed(&operation, &data.metrics, std::future::ready(verdict)).await)
+            }
+            _ => Err(verdict),
+        }
     }
 }
 

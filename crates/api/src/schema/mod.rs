@@ -29,6 +29,7 @@ pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;
 pub mod scalars;
+mod verdicts;
 
 /// How many persisted queries each server process remembers.
 const PERSISTED_QUERIES: usize = 1_000;
@@ -69,7 +70,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
         }
         builder.finish()
     });
-    Schemas { admission, execution, limits, documents: std::sync::Arc::default() }
+    Schemas { admission, execution, limits, documents: std::sync::Arc::default(), verdicts: std::sync::Arc::default() }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -13,13 +13,23 @@ use crate::error::ApiError;
 
 /// An exact decimal number on the wire, always a JSON string: "700000.00", "80.00".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decimal(pub String);
+pub struct Decimal(Exact);
+
+/// Input stays text until a resolver parses it; output stays a number until it is written, which
+/// happens only for the fields a query selects (a bucket of the portfolio holds five amounts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Exact {
+    Text(String),
+    Money(Money),
+    Rate(Rate),
+    Number(rust_decimal::Decimal),
+}
 
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
-            Value::String(s) => Ok(Decimal(s)),
+            Value::String(s) => Ok(Decimal(Exact::Text(s))),
             Value::Number(_) => Err(InputValueError::custom(
                 "send decimals as JSON strings, e.g. \"700000.00\": numbers could lose cents",
             )),
@@ -28,46 +38,56 @@ impl ScalarType for Decimal {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.clone())
+        Value::String(self.text().into_owned())
     }
 }
 
 impl From<Money> for Decimal {
     fn from(m: Money) -> Self {
-        Decimal(m.to_string())
+        Decimal(Exact::Money(m))
     }
 }
 
 impl From<Rate> for Decimal {
     fn from(r: Rate) -> Self {
-        Decimal(r.to_string())
+        Decimal(Exact::Rate(r))
     }
 }
 
 impl From<rust_decimal::Decimal> for Decimal {
     fn from(d: rust_decimal::Decimal) -> Self {
-        Decimal(d.to_string())
+        Decimal(Exact::Number(d))
     }
 }
 
 impl Decimal {
+    /// The number as the wire writes it (input as it came).
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            Exact::Text(text) => std::borrow::Cow::Borrowed(text),
+            Exact::Money(m) => std::borrow::Cow::Owned(m.to_string()),
+            Exact::Rate(r) => std::borrow::Cow::Owned(r.to_string()),
+            Exact::Number(d) => std::borrow::Cow::Owned(d.to_string()),
+        }
+    }
+
     /// An amount of money a user enters (never negative), or bad input in `field`.
     pub fn amount(&self, field: &str) -> Result<Money, ApiError> {
-        Money::parse_amount(&self.0).map_err(|e| ApiError::invalid(field, e))
+        Money::parse_amount(&self.text()).map_err(|e| ApiError::invalid(field, e))
     }
 
     /// A rate in percent, 0–100, or bad input in `field`.
     pub fn rate(&self, field: &str) -> Result<Rate, ApiError> {
-        Rate::parse(&self.0).map_err(|e| ApiError::invalid(field, e))
+        Rate::parse(&self.text()).map_err(|e| ApiError::invalid(field, e))
     }
 
     /// Any exact decimal, or bad input in `field`.
     pub fn exact(&self, field: &str) -> Result<rust_decimal::Decimal, ApiError> {
-        let well_formed = !self.0.is_empty()
-            && self.0.len() <= 40
-            && self.0.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
-        well_formed.then(|| rust_decimal::Decimal::from_str_exact(&self.0).ok()).flatten().ok_or_else(|| {
-            let raw = &self.0;
+        let raw = self.text();
+        let well_formed = !raw.is_empty()
+            && raw.len() <= 40
+            && raw.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.');
+        well_formed.then(|| rust_decimal::Decimal::from_str_exact(&raw).ok()).flatten().ok_or_else(|| {
             ApiError::bad_input(
                 field,
                 salkku_domain::message!(
@@ -218,5 +238,16 @@ mod tests {
         let d = Decimal::parse(Value::String("700000.001".into())).unwrap();
         let err = d.amount("amount").unwrap_err();
         assert_eq!(err.field.as_deref(), Some("amount"));
+    }
+
+    #[test]
+    fn amounts_and_rates_are_written_with_their_cents() {
+        let written = |d: Decimal| d.to_value();
+        assert_eq!(written(Money::from_cents(70_000_000).unwrap().into()), Value::String("700000.00".into()));
+        assert_eq!(written(Money::from_cents(-5).unwrap().into()), Value::String("-0.05".into()));
+        assert_eq!(written(Rate::parse("80").unwrap().into()), Value::String("80.00".into()));
+        let parsed = Decimal::parse(Value::String("12.5".into())).unwrap();
+        assert_eq!(parsed.to_value(), Value::String("12.5".into()));
+        assert_eq!(parsed.exact("weight").unwrap(), rust_decimal::Decimal::new(125, 1));
     }
 }

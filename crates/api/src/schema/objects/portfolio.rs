@@ -22,6 +22,7 @@ pub struct PortfolioSummary {
 
 /// The figures of one group of applications.
 #[derive(SimpleObject)]
+#[graphql(serial)]
 pub struct PortfolioBucket {
     key: String,
     label: String,
