@@ -174,5 +174,37 @@ on_both! {
         }
         assert_eq!(costs[0], costs[1], "statements for 10 and for 100 applications: {costs:?}");
         assert!(costs[1] <= 15, "a small constant number of statements: {costs:?}");
+
+        // The page a front end shows most: the leads and those pledging are read beside the
+        // commitments, so the four statements are the same for 10 or 100 applications too.
+        let shown = "query($first: Int) { applications(first: $first) { nodes { name lead { name } call { title } commitments { amount organization { name } } } } }";
+        let mut costs = Vec::new();
+        for first in [10, 100] {
+            let before = app.statements();
+            let data = app.ok(&token, shown, json!({ "first": first })).await;
+            costs.push(app.statements() - before);
+            let nodes = data["applications"]["nodes"].as_array().unwrap();
+            assert_eq!(nodes.len(), usize::try_from(first).unwrap());
+            for (i, node) in nodes.iter().enumerate() {
+                assert_eq!(node["lead"]["name"], format!("Kunta {i:03}"));
+                assert_eq!(node["commitments"][0]["organization"]["name"], format!("Kunta {i:03}"));
+            }
+        }
+        assert_eq!(costs, [4, 4], "the page, then its commitments, calls and organisations");
+    }
+
+    async fn a_page_names_the_same_organisations_as_each_application_alone(t: TestDatabase) {
+        // A page reads the leads and the pledging organisations in one statement of its own; one
+        // application at a time reads them through the loaders. Both must name the same ones.
+        let app = TestApp::start_with_demo(t).await;
+        let token = app.admin();
+        let fields = "id name lead { name } call { title } commitments { amount status organization { id name } }";
+        let page = app.ok(&token, &format!("{{ applications(first: 50) {{ nodes {{ {fields} }} }} }}"), json!({})).await;
+        let nodes = page["applications"]["nodes"].as_array().unwrap();
+        assert!(nodes.iter().any(|n| n["commitments"].as_array().is_some_and(|c| c.len() > 1)), "{page:#}");
+        for node in nodes {
+            let alone = app.ok(&token, &format!("query($id: ID!) {{ application(id: $id) {{ {fields} }} }}"), json!({ "id": node["id"] })).await;
+            assert_eq!(&alone["application"], node);
+        }
     }
 }

@@ -65,7 +65,7 @@ impl Schemas {
         let (doc, admitted) = match known {
             Some(admitted) => match self.documents.admit(&self.limits, &request.query) {
                 Ok(Some(doc)) => (doc, admitted),
-                // The text was admitted before; only an evicted document sends it through again.
+                // A text admitted before parses again; should it not, admission says why.
                 _ => match self.admit(&request, data, key).await {
                     Ok(admission) => admission,
                     Err(refusal) => return refusal,
