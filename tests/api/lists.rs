@@ -175,8 +175,8 @@ on_both! {
         assert_eq!(costs[0], costs[1], "statements for 10 and for 100 applications: {costs:?}");
         assert!(costs[1] <= 15, "a small constant number of statements: {costs:?}");
 
-        // The page a front end shows most: the leads and those pledging are read beside the
-        // commitments, so the four statements are the same for 10 or 100 applications too.
+        // The page a front end shows most, whose commitments and calls load side by side: the
+        // same four statements for 10 or 100 applications too.
         let shown = "query($first: Int) { applications(first: $first) { nodes { name lead { name } call { title } commitments { amount organization { name } } } } }";
         let mut costs = Vec::new();
         for first in [10, 100] {
@@ -194,8 +194,8 @@ on_both! {
     }
 
     async fn a_page_names_the_same_organisations_as_each_application_alone(t: TestDatabase) {
-        // A page reads the leads and the pledging organisations in one statement of its own; one
-        // application at a time reads them through the loaders. Both must name the same ones.
+        // A page reads what it shows ahead (some of it side by side); one application at a time
+        // reads it through the loaders. Both must name the same organisations and calls.
         let app = TestApp::start_with_demo(t).await;
         let token = app.admin();
         let fields = "id name lead { name } call { title } commitments { amount status organization { id name } }";

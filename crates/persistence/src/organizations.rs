@@ -1,17 +1,17 @@
 //! Organisations: funders, applicants, municipalities and the rest.
 
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::{ApplicationId, OrganizationId};
+use salkku_domain::ids::OrganizationId;
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::convert::all;
-use crate::entities::{commitment, organization as org};
+use crate::entities::organization as org;
 use crate::paging::{Page, after, contains, cut};
 use crate::records::Organization;
 use crate::rows;
-use crate::support::{one_of, one_of_few};
+use crate::support::one_of_few;
 use crate::{Change, Db, StoreError, StoreResult, audit, idempotency};
 
 #[derive(Debug, Clone)]
@@ -92,31 +92,6 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: OrganizationId) -> StoreResult<O
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[OrganizationId]) -> StoreResult<Vec<Organization>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
     rows::records(org::Entity::find().filter(one_of_few(c, org::Column::Id, keys)), c).await
-}
-
-/// The organisations that lead `leads`, or that pledged to one of `pledged_to`, in one statement
-/// that needs no other's answer: a page loads it beside the commitments it reads them through.
-pub async fn leading_or_pledging<C: ConnectionTrait>(
-    c: &C,
-    leads: &[OrganizationId],
-    pledged_to: &[ApplicationId],
-) -> StoreResult<Vec<Organization>> {
-    let mut wanted = Condition::any();
-    if !leads.is_empty() {
-        wanted = wanted.add(one_of_few(c, org::Column::Id, leads.iter().map(|i| i.0).collect()));
-    }
-    if !pledged_to.is_empty() {
-        let pledging = Query::select()
-            .column(commitment::Column::OrganizationId)
-            .from(commitment::Entity)
-            .and_where(one_of(c, commitment::Column::ApplicationId, pledged_to.iter().map(|i| i.0).collect()))
-            .to_owned();
-        wanted = wanted.add(Expr::col(org::Column::Id).in_subquery(pledging));
-    }
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    rows::records(org::Entity::find().filter(wanted), c).await
 }
 
 /// Every organisation, by name (for the demo and small lists).
