@@ -12,17 +12,17 @@ use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use lru::LruCache;
 use salkku_domain::ids::OrganizationId;
 use salkku_domain::{Role, message};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{JwtAlgorithm, JwtSettings, MIN_SECRET_BYTES};
 use crate::error::ApiError;
+use crate::remembered::Remembered;
 
 /// Clock skew tolerated between the token's issuer and this service.
 pub const LEEWAY_SECONDS: u64 = 30;
@@ -122,11 +122,11 @@ pub struct Tokens {
 /// only until the token's `exp` (its leeway is granted by verifying afresh), and only for
 /// tokens short enough that a thousand of them stay small. A token is a pure function of its
 /// text, so this cache holds nothing replicas would need to share.
-struct Verified(Mutex<LruCache<String, Known>>);
+struct Verified(Remembered<String, Known>);
 
 impl Default for Verified {
     fn default() -> Self {
-        Verified(Mutex::new(LruCache::new(VERIFIED)))
+        Verified(Remembered::new(VERIFIED))
     }
 }
 
@@ -145,12 +145,12 @@ struct Known {
 
 impl Verified {
     fn recall(&self, token: &str) -> Option<Known> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(token).cloned()
+        self.0.get(token)
     }
 
     fn keep(&self, token: &str, known: Known) {
         if token.len() <= LONGEST_KEPT {
-            self.0.lock().unwrap_or_else(PoisonError::into_inner).put(token.to_owned(), known);
+            self.0.put(token.to_owned(), known);
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod graphiql;
 pub mod observe;
+mod remembered;
 pub mod replicas;
 pub mod schema;
 pub mod server;

@@ -75,6 +75,14 @@ pub struct PoolUse {
     pub max: u32,
 }
 
+impl PoolUse {
+    /// Connections a statement could have now without waiting: the idle ones, and those the
+    /// pool may still open.
+    pub fn spare(self) -> u32 {
+        self.idle.saturating_add(self.max.saturating_sub(self.open))
+    }
+}
+
 /// A pool of connections and, on SQLite, the queue of writers.
 #[derive(Clone)]
 pub struct Db {
@@ -268,5 +276,17 @@ impl Db {
     pub async fn close(self) -> StoreResult<()> {
         self.conn.close().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PoolUse;
+
+    #[test]
+    fn spare_connections_are_the_idle_ones_and_those_not_yet_opened() {
+        assert_eq!(PoolUse { open: 1, idle: 1, max: 10 }.spare(), 10);
+        assert_eq!(PoolUse { open: 20, idle: 2, max: 20 }.spare(), 2);
+        assert_eq!(PoolUse { open: 20, idle: 0, max: 20 }.spare(), 0);
     }
 }

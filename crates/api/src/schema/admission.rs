@@ -61,16 +61,12 @@ impl Schemas {
     /// Admits `request`, then runs it; a request not admitted answers with why.
     pub async fn execute(&self, mut request: Request, data: &RequestData) -> Response {
         let key = Key::of(&request, data.viewer.is_some(), data.info.read_only);
-        let known = key.as_ref().and_then(|k| self.verdicts.get(k));
+        // A text admitted before parses again; should it not, admission says why.
+        let known = key.as_ref().and_then(|k| self.verdicts.get(k)).and_then(|admitted| {
+            self.documents.admit(&self.limits, &request.query).ok().flatten().map(|doc| (doc, admitted))
+        });
         let (doc, admitted) = match known {
-            Some(admitted) => match self.documents.admit(&self.limits, &request.query) {
-                Ok(Some(doc)) => (doc, admitted),
-                // A text admitted before parses again; should it not, admission says why.
-                _ => match self.admit(&request, data, key).await {
-                    Ok(admission) => admission,
-                    Err(refusal) => return refusal,
-                },
-            },
+            Some(known) => known,
             None => match self.admit(&request, data, key).await {
                 Ok(admission) => admission,
                 Err(refusal) => return refusal,

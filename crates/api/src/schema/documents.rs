@@ -4,30 +4,29 @@
 //! process's limits, so replicas need not share it.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
-use async_graphql::ServerResult;
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use lru::LruCache;
+use std::sync::Arc;
 
 use super::limits::Limits;
+use crate::remembered::Remembered;
+use async_graphql::ServerResult;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 /// Distinct query texts kept: a front end has tens.
 const ENTRIES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(127);
 /// Longer texts are parsed every time, and never hashed under the lock.
-const LONGEST: usize = 4 * 1024;
+pub(super) const LONGEST: usize = 4 * 1024;
 /// Documents with more selections written are parsed every time. A parsed selection takes some
 /// 200 bytes where its text may take two (`{a{b b b …}}`): with [`LONGEST`] and [`ENTRIES`] this,
 /// not the text's length, bounds what the cache can be made to hold (about 20 MB at worst).
 const SELECTIONS: usize = 400;
 
 pub struct Documents {
-    admitted: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
+    admitted: Remembered<String, Arc<ExecutableDocument>>,
 }
 
 impl Default for Documents {
     fn default() -> Self {
-        Documents { admitted: Mutex::new(LruCache::new(ENTRIES)) }
+        Documents { admitted: Remembered::new(ENTRIES) }
     }
 }
 
@@ -39,7 +38,7 @@ impl Documents {
         if query.len() > LONGEST {
             return limits.admit_text(query);
         }
-        let seen = self.lock().get(query).cloned();
+        let seen = self.admitted.get(query);
         if let Some(doc) = seen {
             return Ok(Some(ExecutableDocument::clone(&doc)));
         }
@@ -47,13 +46,9 @@ impl Documents {
         if let Some(doc) = &admitted
             && written_selections(doc) <= SELECTIONS
         {
-            self.lock().put(query.to_owned(), Arc::new(doc.clone()));
+            self.admitted.put(query.to_owned(), Arc::new(doc.clone()));
         }
         Ok(admitted)
-    }
-
-    fn lock(&self) -> MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
-        self.admitted.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -80,7 +75,7 @@ mod tests {
     use super::*;
 
     fn kept(documents: &Documents) -> usize {
-        documents.lock().len()
+        documents.admitted.len()
     }
 
     #[test]

@@ -23,8 +23,8 @@ use super::loaders::{
 use super::{db, loaders};
 use crate::error::ApiResult;
 
-/// Idle pooled connections a page needs to load its commitments and its calls side by side, with
-/// one to spare; with fewer, it loads them in turn. Loading three kinds at once (the organisations
+/// Spare pooled connections (idle, or still to open) a page needs to load its commitments and its
+/// calls side by side, with one left over; with fewer, it loads them in turn. Loading three kinds at once (the organisations
 /// too, through the commitments' table) made pages 10–15 % slower at concurrency 32.
 const SIDE_BY_SIDE: u32 = 3;
 
@@ -95,7 +95,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
     // The applications' own calls load side by side with their commitments, each on a pooled
     // connection of its own: one round trip less for a page to wait for. Calls that deadlines name
     // are known only once the deadlines are. Under load every pooled connection is busy with some
-    // request anyway, so with few idle the two load in turn.
+    // request anyway, so with few to spare the two load in turn.
     let own_calls: Vec<GrantCallId> =
         if need_calls && !deadline.any(&["call"]) { call_ids.iter().copied().collect() } else { Vec::new() };
     let wants_commitments = app.any(&["commitments", "fundingSplit"]);
@@ -103,7 +103,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
         async { if wants_commitments { commitments::of_applications(c, &ids).await.map(Some) } else { Ok(None) } };
     let early_calls =
         async { if own_calls.is_empty() { Ok(None) } else { calls::by_ids(c, &own_calls).await.map(Some) } };
-    let (commitment_rows, early_calls) = if db(ctx)?.pool_use().idle >= SIDE_BY_SIDE {
+    let (commitment_rows, early_calls) = if db(ctx)?.pool_use().spare() >= SIDE_BY_SIDE {
         futures_util::future::try_join(commitment_rows, early_calls).await?
     } else {
         (commitment_rows.await?, early_calls.await?)

@@ -6,21 +6,18 @@
 //! limits are fixed for the process), so an admission, once given, is kept under exactly those.
 //! Only queries are kept (mutations differ in their variables each time), never refusals, and
 //! nothing a request asks of a persisted-query cache or of introspection, since admission's
-//! extensions act on those. The cache holds no data and no
-//! session, so replicas need not share it.
+//! extensions act on those.
 
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_graphql::{IntrospectionMode, Request, Value};
-use lru::LruCache;
 
+use super::documents::LONGEST;
 use super::observe::Operation;
+use crate::remembered::Remembered;
 
 /// Distinct requests kept: a front end has tens of operations, a few variables each.
 const ENTRIES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(255);
-/// Longer query texts are admitted every time (as [`super::documents`] parses them every time).
-const LONGEST: usize = 4 * 1024;
 /// Requests whose variables take more JSON than this are admitted every time.
 const VARIABLES: usize = 1024;
 
@@ -65,26 +62,22 @@ pub struct Admitted {
 }
 
 pub struct Verdicts {
-    admitted: Mutex<LruCache<Key, Admitted>>,
+    admitted: Remembered<Key, Admitted>,
 }
 
 impl Default for Verdicts {
     fn default() -> Self {
-        Verdicts { admitted: Mutex::new(LruCache::new(ENTRIES)) }
+        Verdicts { admitted: Remembered::new(ENTRIES) }
     }
 }
 
 impl Verdicts {
     pub fn get(&self, key: &Key) -> Option<Admitted> {
-        self.lock().get(key).cloned()
+        self.admitted.get(key)
     }
 
     pub fn keep(&self, key: Key, admitted: Admitted) {
-        self.lock().put(key, admitted);
-    }
-
-    fn lock(&self) -> MutexGuard<'_, LruCache<Key, Admitted>> {
-        self.admitted.lock().unwrap_or_else(PoisonError::into_inner)
+        self.admitted.put(key, admitted);
     }
 }
 
