@@ -125,7 +125,7 @@ pub async fn export_with_progress<W: Write>(
     let mut first = true;
     macro_rules! export_table {
         ($name:literal, $entity:ty, $($column:expr),+) => {
-            let n = write_table::<_, $entity, _>(&tx, &mut out, &mut first, $name, vec![$($column),+], progress).await?;
+            let n = write_table::<_, $entity, _>(&*tx, &mut out, &mut first, $name, vec![$($column),+], progress).await?;
             summary.tables.push(($name, n));
         };
     }

@@ -11,12 +11,13 @@ use std::time::Duration;
 use salkku_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::StoreResult;
+use crate::pool::{Conn, Lease};
 
 const PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather";
 
@@ -83,10 +84,10 @@ impl PoolUse {
     }
 }
 
-/// A pool of connections and, on SQLite, the queue of writers.
+/// The connections (see [`crate::pool`]) and, on SQLite, the queue of writers.
 #[derive(Clone)]
 pub struct Db {
-    conn: DatabaseConnection,
+    conn: Conn,
     backend: Backend,
     writer: Option<Arc<Mutex<()>>>,
 }
@@ -95,6 +96,8 @@ pub struct Db {
 pub struct WriteTx {
     tx: DatabaseTransaction,
     _turn: Option<OwnedMutexGuard<()>>,
+    // Dropped after the transaction, which gives its connection back first.
+    _lane: Option<Lease>,
 }
 
 impl WriteTx {
@@ -105,6 +108,31 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+/// A read-only transaction over one snapshot (see [`Db::begin_snapshot`]).
+pub struct Snapshot {
+    tx: DatabaseTransaction,
+    _lane: Option<Lease>,
+}
+
+impl Snapshot {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Snapshot {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
         &self.tx
@@ -128,46 +156,39 @@ impl Db {
         } else {
             return Err(sea_orm::DbErr::Custom("the database URL must start with sqlite: or postgres:".into()).into());
         };
-        let mut options = ConnectOptions::new(settings.url.clone());
-        options
-            .max_connections(settings.max_connections)
-            .min_connections(settings.min_connections.clamp(1, settings.max_connections.max(1)))
-            .connect_lazy(settings.min_connections > 1)
-            .acquire_timeout(settings.acquire_timeout)
-            .connect_timeout(settings.acquire_timeout)
-            .sqlx_logging(false)
-            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
-        if let (Backend::Postgres, Some(limit)) = (backend, settings.statement_timeout) {
-            options.statement_timeout(limit);
-        }
-        if backend == Backend::Postgres && !settings.url.contains(PARALLEL_WORKERS) {
-            // Parallel workers help one big query on an idle server; an API runs many small ones
-            // at once on shared cores, and lost by them: at 100 000 applications, an
-            // organisation's deadlines under 8 concurrent requests went from 66 to 126 a second
-            // without. A URL that sets it (`options=-c max_parallel_workers_per_gather=2`) wins.
-            options.map_sqlx_postgres_opts(|o| o.options([(PARALLEL_WORKERS, "0")]));
-        }
-        if backend == Backend::Sqlite {
-            options.map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-            });
-        }
-        let conn = sea_orm::Database::connect(options).await?;
+        let conn = match backend {
+            Backend::Sqlite => {
+                let min = settings.min_connections.clamp(1, settings.max_connections.max(1));
+                let options = options(settings, backend, settings.max_connections, min, min > 1);
+                Conn::pool(sea_orm::Database::connect(options).await?)
+            }
+            Backend::Postgres => {
+                let mut lanes = Vec::new();
+                for lane in 0..settings.max_connections.max(1) {
+                    // The first `min_connections` lanes keep their connection open; the first
+                    // connects now, the others in the background.
+                    let min = u32::from(lane < settings.min_connections.max(1));
+                    lanes.push(sea_orm::Database::connect(options(settings, backend, 1, min, lane > 0)).await?);
+                }
+                Conn::lanes(lanes, settings.acquire_timeout)
+            }
+        };
+        let db = Db { conn, backend, writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))) };
         // A lazy pool has not connected yet: fail here, not at the first request, when the
         // database cannot be reached.
-        conn.ping().await?;
-        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { conn, backend, writer })
+        db.ping().await?;
+        Ok(db)
     }
 
     /// Applies the migrations not yet applied; returns how many there were. Derived tables that a
     /// migration brought are then filled (see [`crate::derived`]).
     pub async fn migrate(&self) -> StoreResult<usize> {
-        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
-        Migrator::up(&self.conn, None).await?;
+        let pending = {
+            let (conn, _lane) = self.conn.hold().await?;
+            let pending = Migrator::get_pending_migrations(conn).await?.len();
+            Migrator::up(conn, None).await?;
+            pending
+        };
         crate::derived::fill_pending(self).await?;
         Ok(pending)
     }
@@ -175,18 +196,19 @@ impl Db {
     /// A read-only transaction that sees one consistent snapshot for all its statements (REPEATABLE
     /// READ on PostgreSQL; a read transaction in WAL mode on SQLite): for reports and exports that
     /// read in several statements.
-    pub async fn begin_snapshot(&self) -> StoreResult<DatabaseTransaction> {
-        Ok(match self.backend {
+    pub async fn begin_snapshot(&self) -> StoreResult<Snapshot> {
+        let (conn, lane) = self.conn.hold().await?;
+        let tx = match self.backend {
             Backend::Postgres => {
-                self.conn
-                    .begin_with_config(
-                        Some(sea_orm::IsolationLevel::RepeatableRead),
-                        Some(sea_orm::AccessMode::ReadOnly),
-                    )
-                    .await?
+                conn.begin_with_config(
+                    Some(sea_orm::IsolationLevel::RepeatableRead),
+                    Some(sea_orm::AccessMode::ReadOnly),
+                )
+                .await?
             }
-            Backend::Sqlite => self.conn.begin().await?,
-        })
+            Backend::Sqlite => conn.begin().await?,
+        };
+        Ok(Snapshot { tx, _lane: lane })
     }
 
     /// Where the primary's write-ahead log stands now (PostgreSQL's LSN, e.g. "0/3000148"): a
@@ -215,11 +237,12 @@ impl Db {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> StoreResult<()> {
-        self.conn.ping().await?;
+        let (conn, _lane) = self.conn.hold().await?;
+        conn.ping().await?;
         Ok(())
     }
 
-    pub fn conn(&self) -> &DatabaseConnection {
+    pub fn conn(&self) -> &Conn {
         &self.conn
     }
 
@@ -240,43 +263,89 @@ impl Db {
         // On SQLite a write transaction takes the write lock at BEGIN (IMMEDIATE): a transaction
         // that read first and upgraded later would fail at once with "database is locked" when
         // another process writes, where BEGIN IMMEDIATE waits its turn under the busy timeout.
+        let (conn, lane) = self.conn.hold().await?;
         let tx = match self.backend {
             Backend::Sqlite => {
                 let options = TransactionOptions {
                     sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                     ..Default::default()
                 };
-                self.conn.begin_with_options(options).await?
+                conn.begin_with_options(options).await?
             }
-            Backend::Postgres => self.conn.begin().await?,
+            Backend::Postgres => conn.begin().await?,
         };
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx { tx, _turn: turn, _lane: lane })
     }
 
     /// Counts statements run through this pool from now on (for tests and metrics).
     pub fn set_statement_observer(&mut self, observer: impl Fn() + Send + Sync + 'static) {
-        self.conn.set_metric_callback(move |_info| observer());
+        let observer = Arc::new(observer);
+        self.conn = self.conn.map_each(|pool| {
+            let observer = observer.clone();
+            pool.set_metric_callback(move |_info| observer());
+        });
     }
 
     /// How the connection pool is used at this moment.
     pub fn pool_use(&self) -> PoolUse {
-        let (open, idle, max) = match self.backend {
-            Backend::Sqlite => {
-                let pool = self.conn.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
-            }
-            Backend::Postgres => {
-                let pool = self.conn.get_postgres_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
-            }
-        };
-        PoolUse { open, idle: u32::try_from(idle).unwrap_or(u32::MAX), max }
+        let mut all = PoolUse { open: 0, idle: 0, max: 0 };
+        for conn in self.conn.each() {
+            let (open, idle, max) = match self.backend {
+                Backend::Sqlite => {
+                    let pool = conn.get_sqlite_connection_pool();
+                    (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                }
+                Backend::Postgres => {
+                    let pool = conn.get_postgres_connection_pool();
+                    (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                }
+            };
+            all.open = all.open.saturating_add(open);
+            all.idle = all.idle.saturating_add(u32::try_from(idle).unwrap_or(u32::MAX));
+            all.max = all.max.saturating_add(max);
+        }
+        all
     }
 
     pub async fn close(self) -> StoreResult<()> {
-        self.conn.close().await?;
+        for conn in self.conn.each() {
+            conn.clone().close().await?;
+        }
         Ok(())
     }
+}
+
+/// How to open one pool: of `max` connections, `min` of them kept open; `lazy`, it connects in
+/// the background instead of before it is returned.
+fn options(settings: &DbSettings, backend: Backend, max: u32, min: u32, lazy: bool) -> ConnectOptions {
+    let mut options = ConnectOptions::new(settings.url.clone());
+    options
+        .max_connections(max)
+        .min_connections(min.min(max))
+        .connect_lazy(lazy)
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_timeout(settings.acquire_timeout)
+        .sqlx_logging(false)
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
+    if let (Backend::Postgres, Some(limit)) = (backend, settings.statement_timeout) {
+        options.statement_timeout(limit);
+    }
+    if backend == Backend::Postgres && !settings.url.contains(PARALLEL_WORKERS) {
+        // Parallel workers help one big query on an idle server; an API runs many small ones
+        // at once on shared cores, and lost by them: at 100 000 applications, an
+        // organisation's deadlines under 8 concurrent requests went from 66 to 126 a second
+        // without. A URL that sets it (`options=-c max_parallel_workers_per_gather=2`) wins.
+        options.map_sqlx_postgres_opts(|o| o.options([(PARALLEL_WORKERS, "0")]));
+    }
+    if backend == Backend::Sqlite {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    options
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub mod finance_report;
 pub mod idempotency;
 pub mod organizations;
 pub mod paging;
+pub mod pool;
 pub mod portfolio;
 mod portfolio_cells;
 pub mod programmes;
@@ -44,5 +45,6 @@ pub type Progress<'a> = &'a dyn Fn(&'static str, u64, Option<u64>);
 
 pub use actor::Actor;
 pub use audit::Change;
-pub use db::{Backend, Db, DbSettings, PoolUse, WriteTx};
+pub use db::{Backend, Db, DbSettings, PoolUse, Snapshot, WriteTx};
 pub use error::{StoreError, StoreResult};
+pub use pool::Conn;

@@ -166,7 +166,7 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
     // One snapshot for every chunk: a budget saved meanwhile cannot move a row across pages.
     let read = tokio::time::timeout(state.limits.timeout, async {
         let snapshot = db.begin_snapshot().await?;
-        let rows = finance_report::rows(&snapshot, &request.filter, request.order, budgets, limit).await;
+        let rows = finance_report::rows(&*snapshot, &request.filter, request.order, budgets, limit).await;
         snapshot.rollback().await?;
         rows
     })
