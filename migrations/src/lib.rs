@@ -16,6 +16,7 @@ mod m20261123_000005_derived_deadline_titles;
 mod m20261123_000006_application_sums;
 mod m20261123_000007_portfolio_cells;
 mod m20261126_000008_deadline_parties;
+mod m20261126_000009_deadlines_calling_for_action;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_application_sums::Migration),
             Box::new(m20261123_000007_portfolio_cells::Migration),
             Box::new(m20261126_000008_deadline_parties::Migration),
+            Box::new(m20261126_000009_deadlines_calling_for_action::Migration),
         ]
     }
 }

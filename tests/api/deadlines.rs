@@ -69,4 +69,33 @@ on_both! {
         let after = app.ok(&g.admin, UPCOMING, json!({ "days": 1000, "overdue": true })).await;
         assert!(titles(&after).is_empty(), "{after:#}");
     }
+
+    async fn an_organisations_upcoming_deadlines_follow_the_statuses_of_what_they_are_for(t: TestDatabase) {
+        let app = TestApp::start_at(t, helsinki(2020, 6, 20, 9, 0).unwrap()).await;
+        let g = ground(&app).await;
+        let seinajoki = org(&app, &g.admin, "Seinäjoen kaupunki", "MUNICIPALITY", Some("14")).await;
+        let monni = application(&app, &g.admin, json!({ "name": "MONNI", "leadId": g.sonet, "regionCodes": ["14"], "periodEnd": "2022-12-31" })).await;
+        let pledge = json!({ "input": { "applicationId": monni["id"], "organizationId": seinajoki, "amount": "10000.00", "dueDate": "2020-08-31" } });
+        let pledged = app.ok(&g.admin, ADD_COMMITMENT, pledge).await["addCommitment"].clone();
+        let of = |organization: &str| json!({ "days": 1000, "overdue": false, "filter": { "organizationId": organization } });
+        let kinds = |v: &Value| -> Vec<String> { v["upcomingDeadlines"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_owned()).collect() };
+        assert_eq!(kinds(&app.ok(&g.admin, UPCOMING, of(&seinajoki)).await), ["COMMITMENT_DUE"]);
+        assert_eq!(kinds(&app.ok(&g.admin, UPCOMING, of(&g.sonet)).await), ["COMMITMENT_DUE", "PROJECT_ENDS"]);
+
+        // Approved at board level, the commitment no longer calls for action, for anyone.
+        let update = "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { status } }";
+        app.ok(&g.admin, update, json!({ "input": { "id": pledged["id"], "expectedVersion": 1, "status": "APPROVED" } })).await;
+        assert!(kinds(&app.ok(&g.admin, UPCOMING, of(&seinajoki)).await).is_empty());
+        assert_eq!(kinds(&app.ok(&g.admin, UPCOMING, of(&g.sonet)).await), ["PROJECT_ENDS"]);
+        // The application moves on; then the approval turns out to have been entered on the wrong
+        // commitment and is set back to requested: it is due again.
+        transition(&app, &g.admin, &id(&monni), 1, "IN_PREPARATION").await;
+        app.ok(&g.admin, update, json!({ "input": { "id": pledged["id"], "expectedVersion": 2, "status": "REQUESTED" } })).await;
+        assert_eq!(kinds(&app.ok(&g.admin, UPCOMING, of(&seinajoki)).await), ["COMMITMENT_DUE"]);
+
+        // Withdrawn, the application's deadlines end, its commitment's too.
+        transition(&app, &g.admin, &id(&monni), 2, "WITHDRAWN").await;
+        assert!(kinds(&app.ok(&g.admin, UPCOMING, of(&seinajoki)).await).is_empty());
+        assert!(kinds(&app.ok(&g.admin, UPCOMING, of(&g.sonet)).await).is_empty());
+    }
 }

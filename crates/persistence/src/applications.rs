@@ -270,6 +270,8 @@ pub async fn transition(
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     crate::portfolio_cells::sync(&*tx, &[id]).await?;
+    // Whether its deadlines still call for action follows its status.
+    crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::Applications(&[id])).await?;
     audit::record(&*tx, change, &[id.global()], Some(&current), Some(&moved)).await?;
     tx.commit().await?;
     Ok(moved)

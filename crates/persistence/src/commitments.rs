@@ -148,6 +148,11 @@ pub async fn update(
     let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
     crate::application_sums::refresh(&*tx, &[updated.application]).await?;
     crate::portfolio_cells::sync(&*tx, &[updated.application]).await?;
+    if updated.status != current.status {
+        // Whether its deadline still calls for action follows its status.
+        crate::deadline_parties::sync(&*tx, crate::deadline_parties::Which::Applications(&[updated.application]))
+            .await?;
+    }
     let objects = [id.global(), updated.application.global(), updated.organization.global()];
     audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
     tx.commit().await?;

@@ -3,11 +3,14 @@
 //! their cost does not grow with how many applications the organisation is involved in.
 //!
 //! A deadline concerns the lead and the participants of its application, the organisation of its
-//! commitment, and, for a call's own deadline (no application), the call's funder. The rows are
-//! recomputed from those relations in the transaction of every change to a deadline or to an
-//! application's parties, and rebuilt after bulk loads and on migration.
+//! commitment, and, for a call's own deadline (no application), the call's funder. Each row also
+//! says whether the deadline still calls for action, so that upcoming deadlines read only those.
+//! The rows are recomputed from those relations in the transaction of every change to a deadline,
+//! to an application's parties or status, or to a commitment's status, and rebuilt after bulk
+//! loads and on migration.
 
 use salkku_domain::ids::ApplicationId;
+use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
 
@@ -91,7 +94,12 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreRe
         .union(UnionType::Distinct, funding);
     let insert = Query::insert()
         .into_table(party::Entity)
-        .columns([party::Column::OrganizationId, party::Column::DueAt, party::Column::DeadlineId])
+        .columns([
+            party::Column::OrganizationId,
+            party::Column::DueAt,
+            party::Column::DeadlineId,
+            party::Column::CallsForAction,
+        ])
         .select_from(parties)
         .map_err(|e| crate::StoreError::corrupt(format!("the parties of deadlines cannot be selected: {e}")))?
         .to_owned();
@@ -105,8 +113,35 @@ fn involving(which: Which<'_>, who: Expr, join: impl FnOnce(&mut SelectStatement
     q.expr_as(who, Alias::new("organization_id"))
         .column((deadline::Entity, deadline::Column::DueAt))
         .column((deadline::Entity, deadline::Column::Id))
+        .expr_as(calls_for_action(), Alias::new("calls_for_action"))
         .from(deadline::Entity)
         .cond_where(which.condition());
     join(&mut q);
     q
+}
+
+/// Whether a deadline still calls for action: no application of it rejected, withdrawn or closed,
+/// no commitment of it other than requested (the rule `deadlines::upcoming` reads the statuses by).
+fn calls_for_action() -> Expr {
+    let (app, pledge) = (Alias::new("calling_application"), Alias::new("calling_commitment"));
+    let finals = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str);
+    let ended = Query::select()
+        .expr(Expr::val(1))
+        .from_as(application::Entity, app.clone())
+        .and_where(
+            Expr::col((app.clone(), application::Column::Id))
+                .equals((deadline::Entity, deadline::Column::ApplicationId)),
+        )
+        .and_where(Expr::col((app, application::Column::Status)).is_in(finals))
+        .to_owned();
+    let settled = Query::select()
+        .expr(Expr::val(1))
+        .from_as(commitment::Entity, pledge.clone())
+        .and_where(
+            Expr::col((pledge.clone(), commitment::Column::Id))
+                .equals((deadline::Entity, deadline::Column::CommitmentId)),
+        )
+        .and_where(Expr::col((pledge, commitment::Column::Status)).ne(CommitmentStatus::Requested.as_str()))
+        .to_owned();
+    Expr::exists(ended).not().and(Expr::exists(settled).not())
 }

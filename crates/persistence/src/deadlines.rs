@@ -332,6 +332,11 @@ pub async fn upcoming<C: ConnectionTrait>(
                 .add(commitment_status().eq(constant(CommitmentStatus::Requested.as_str()))),
         );
     narrow(&mut query, filter, Window { from: (!include_overdue).then_some(now), until, order: Order::Asc });
+    if filter.organization.is_some() {
+        // The parties say which still call for action (the statuses above, kept on each party):
+        // the organisation's range of their index holds only those, read until the page is full.
+        query.and_where(Expr::col((deadline_party::Entity, deadline_party::Column::CallsForAction)).eq(true));
+    }
     fetch(c, query.limit(limit)).await
 }
 

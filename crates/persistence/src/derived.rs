@@ -19,6 +19,11 @@ struct Pending {
 /// Fills every derived table a migration asked for, each in the transaction that clears its ask.
 pub(crate) async fn fill_pending(db: &Db) -> StoreResult<()> {
     let tx = db.begin_write().await?;
+    if db.backend() == crate::Backend::Postgres {
+        // A fill runs once, after a migration, and may take long: at 100 000 applications the
+        // deadline parties took 40 s. The server's limit per statement is for requests.
+        tx.execute_unprepared("SET LOCAL statement_timeout = 0").await?;
+    }
     let asked = Query::select()
         .column(Alias::new("name"))
         .from(Alias::new(TABLE))

@@ -92,7 +92,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 2);
+        assert_eq!(db.migrate().await.unwrap(), 3);
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -131,5 +131,37 @@ on_both! {
             let ids: Vec<i64> = listed.iter().map(|v| v.deadline.id.0).collect();
             assert_eq!(ids, expected, "organisation {org}");
         }
+    }
+    async fn deadlines_already_stored_are_marked_by_whether_they_still_call_for_action(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(8)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'STM', 'MINISTRY', {at}, {at}), (2, 'Seinäjoki', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO grant_calls (id, title, funder_id, closes_at, max_aid_rate_bp, in_kind_counts, created_at, updated_at) VALUES (1, 'Rahaa', 1, {at}, 8000, false, {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, call_id, total_cost_cents, state_aid_requested_cents, state_aid_granted_cents, created_by, created_at, updated_at) VALUES \
+                 (1, 'MONNI', 'ACTIVE', 2, 1, 0, 0, 0, 'x', {at}, {at}), (2, 'Vanha', 'CLOSED', 2, 1, 0, 0, 0, 'x', {at}, {at})"),
+            format!("INSERT INTO commitments (id, application_id, organization_id, amount_cents, kind, level, status, created_at, updated_at) VALUES \
+                 (1, 1, 2, 1000, 'CASH', 'BOARD', 'APPROVED', {at}, {at}), (2, 1, 2, 20, 'CASH', 'BOARD', 'REQUESTED', {at}, {at})"),
+            format!("INSERT INTO deadlines (id, kind, title, due_at, tentative, application_id, call_id, commitment_id, created_at, updated_at, version) VALUES \
+                 (1, 'PROJECT_ENDS', 'MONNI', '2022-12-31 21:59:59+00:00', false, 1, 1, NULL, {at}, {at}, 1), \
+                 (2, 'PROJECT_ENDS', 'Vanha', '2022-12-31 21:59:59+00:00', false, 2, 1, NULL, {at}, {at}, 1), \
+                 (3, 'COMMITMENT_DUE', 'MONNI', '2021-06-30 20:59:59+00:00', false, 1, 1, 1, {at}, {at}, 1), \
+                 (4, 'COMMITMENT_DUE', 'MONNI', '2021-07-31 20:59:59+00:00', false, 1, 1, 2, {at}, {at}, 1)"),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let day = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
+        let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
+        let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };
+        // Upcoming: not the closed application's deadline, nor the approved commitment's.
+        let upcoming = deadlines::upcoming(db.conn(), day(2021), day(2030), false, &filter, 100).await.unwrap();
+        assert_eq!(ids(upcoming), [4, 1]);
+        // A calendar still shows all four.
+        let shown = deadlines::in_window(db.conn(), day(2021), day(2030), &filter, 100, false).await.unwrap();
+        assert_eq!(ids(shown), [3, 4, 1, 2]);
     }
 }

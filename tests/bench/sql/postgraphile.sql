@@ -30,13 +30,14 @@ $$;
 
 CREATE FUNCTION bench.upcoming_deadlines(org bigint, since timestamptz, until timestamptz)
 RETURNS SETOF deadlines LANGUAGE sql STABLE AS $$
-  -- The organisation's deadlines from the parties salkku keeps (migration 008), as salkku reads
-  -- them: one range of the index by organisation and due time, read until 100 are found.
+  -- The organisation's deadlines from the parties salkku keeps (migrations 008 and 009), as
+  -- salkku reads them: one range of the index by organisation, whether the deadline still calls
+  -- for action, and due time, read until 100 are found.
   SELECT d.* FROM deadline_parties p
   JOIN deadlines d ON d.id = p.deadline_id
   LEFT JOIN applications a ON a.id = d.application_id
   LEFT JOIN commitments c ON c.id = d.commitment_id
-  WHERE p.organization_id = org AND p.due_at BETWEEN since AND until
+  WHERE p.organization_id = org AND p.calls_for_action AND p.due_at BETWEEN since AND until
     AND d.due_at BETWEEN since AND until
     AND (a.status IS NULL OR a.status NOT IN ('REJECTED', 'WITHDRAWN', 'CLOSED'))
     AND (c.status IS NULL OR c.status = 'REQUESTED')

@@ -12,6 +12,8 @@ pub struct Model {
     pub due_at: DateTimeUtc,
     #[sea_orm(primary_key, auto_increment = false)]
     pub deadline_id: i64,
+    /// Its application (if any) still runs and its commitment (if any) is still requested.
+    pub calls_for_action: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
