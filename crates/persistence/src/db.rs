@@ -288,23 +288,7 @@ impl Db {
 
     /// How the connection pool is used at this moment.
     pub fn pool_use(&self) -> PoolUse {
-        let mut all = PoolUse { open: 0, idle: 0, max: 0 };
-        for conn in self.conn.each() {
-            let (open, idle, max) = match self.backend {
-                Backend::Sqlite => {
-                    let pool = conn.get_sqlite_connection_pool();
-                    (pool.size(), pool.num_idle(), pool.options().get_max_connections())
-                }
-                Backend::Postgres => {
-                    let pool = conn.get_postgres_connection_pool();
-                    (pool.size(), pool.num_idle(), pool.options().get_max_connections())
-                }
-            };
-            all.open = all.open.saturating_add(open);
-            all.idle = all.idle.saturating_add(u32::try_from(idle).unwrap_or(u32::MAX));
-            all.max = all.max.saturating_add(max);
-        }
-        all
+        self.conn.pool_use()
     }
 
     pub async fn close(self) -> StoreResult<()> {

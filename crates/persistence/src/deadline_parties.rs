@@ -12,7 +12,7 @@
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Iden, Query, SelectStatement, UnionType};
 
 use crate::StoreResult;
 use crate::entities::{application, commitment, deadline, deadline_party as party, grant_call, participant};
@@ -123,25 +123,34 @@ fn involving(which: Which<'_>, who: Expr, join: impl FnOnce(&mut SelectStatement
 /// Whether a deadline still calls for action: no application of it rejected, withdrawn or closed,
 /// no commitment of it other than requested (the rule `deadlines::upcoming` reads the statuses by).
 fn calls_for_action() -> Expr {
-    let (app, pledge) = (Alias::new("calling_application"), Alias::new("calling_commitment"));
     let finals = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str);
-    let ended = Query::select()
-        .expr(Expr::val(1))
-        .from_as(application::Entity, app.clone())
-        .and_where(
-            Expr::col((app.clone(), application::Column::Id))
-                .equals((deadline::Entity, deadline::Column::ApplicationId)),
-        )
-        .and_where(Expr::col((app, application::Column::Status)).is_in(finals))
-        .to_owned();
-    let settled = Query::select()
-        .expr(Expr::val(1))
-        .from_as(commitment::Entity, pledge.clone())
-        .and_where(
-            Expr::col((pledge.clone(), commitment::Column::Id))
-                .equals((deadline::Entity, deadline::Column::CommitmentId)),
-        )
-        .and_where(Expr::col((pledge, commitment::Column::Status)).ne(CommitmentStatus::Requested.as_str()))
-        .to_owned();
+    let ended = of_the_deadline(
+        application::Entity,
+        (application::Column::Id, application::Column::Status),
+        deadline::Column::ApplicationId,
+        |status| status.is_in(finals),
+    );
+    let settled = of_the_deadline(
+        commitment::Entity,
+        (commitment::Column::Id, commitment::Column::Status),
+        deadline::Column::CommitmentId,
+        |status| status.ne(CommitmentStatus::Requested.as_str()),
+    );
     Expr::exists(ended).not().and(Expr::exists(settled).not())
+}
+
+/// The row of `table` that the deadline's `reference` names, if its status `is` so.
+fn of_the_deadline<T: Iden + Copy + 'static, C: Iden + Copy + 'static>(
+    table: T,
+    (id, status): (C, C),
+    reference: deadline::Column,
+    is: impl FnOnce(Expr) -> Expr,
+) -> SelectStatement {
+    let named = Alias::new(format!("calling_{}", table.to_string()));
+    Query::select()
+        .expr(Expr::val(1))
+        .from_as(table, named.clone())
+        .and_where(Expr::col((named.clone(), id)).equals((deadline::Entity, reference)))
+        .and_where(is(Expr::col((named, status))))
+        .to_owned()
 }

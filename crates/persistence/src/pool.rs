@@ -3,14 +3,15 @@
 //! sqlx's pool hands out its idle connections oldest first. Once a burst has opened 20, even one
 //! request at a time then goes to a different PostgreSQL backend each time, one whose caches have
 //! gone cold since its last turn. At 100 000 applications an organisation's upcoming deadlines
-//! cost PostgreSQL 1.8 ms of CPU a request that way and 1.4 ms on one connection, and one request
-//! at a time was a fifth faster. PgBouncer (`server_round_robin = 0`, its default) and
+//! cost PostgreSQL 1.8 ms of CPU a request that way and 1.4 ms on one connection, where one
+//! request at a time was a fifth faster. PgBouncer (`server_round_robin = 0`, its default) and
 //! node-postgres's pool reuse the most recently returned connection for the same reason.
 //!
 //! Each connection here is a sqlx pool of one, which opens it when first needed, pings it after
 //! an idle spell, reopens it when it broke and closes it when idle for long; a statement or a
-//! transaction takes the lane most recently given back. Under light load the same few backends
-//! answer and the rest close; under heavy load every lane is busy, as every connection of one
+//! transaction takes the lane most recently given back whose connection is ready. Under light
+//! load the same few backends answer and the rest wait idle (closed after a while unless kept
+//! open by `min_connections`); under heavy load every lane is busy, as every connection of one
 //! pool would be.
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,6 +21,8 @@ use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::PoolUse;
 
 /// Connections to the database: a sqlx pool as it is (SQLite: one file, no backends to keep
 /// warm), or lanes of one PostgreSQL connection each, the most recently used first.
@@ -116,6 +119,15 @@ impl Conn {
         }
     }
 
+    /// How the connections are used at this moment, every lane summed.
+    pub(crate) fn pool_use(&self) -> PoolUse {
+        self.each().iter().map(use_of).fold(PoolUse { open: 0, idle: 0, max: 0 }, |all, one| PoolUse {
+            open: all.open.saturating_add(one.open),
+            idle: all.idle.saturating_add(one.idle),
+            max: all.max.saturating_add(one.max),
+        })
+    }
+
     /// The first pool underneath (`Db::connect` makes at least one lane).
     fn first(&self) -> Option<&DatabaseConnection> {
         self.each().first()
@@ -151,24 +163,30 @@ impl Lanes {
     /// last may still be on its way, and the next statement would wait for that round trip (a
     /// page of applications, four statements in a row, lost a tenth at concurrency 8).
     fn ready(&self, lane: usize) -> bool {
-        let conn = &self.lanes[lane];
-        let (open, idle) = match conn.get_database_backend() {
-            DbBackend::Postgres => {
-                let pool = conn.get_postgres_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            DbBackend::Sqlite => {
-                let pool = conn.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle())
-            }
-            _ => return true,
-        };
-        open == 0 || idle > 0
+        let lane = use_of(&self.lanes[lane]);
+        lane.open == 0 || lane.idle > 0
     }
 
     fn lane(&self, lease: &Lease) -> &DatabaseConnection {
         &self.lanes[lease.lane]
     }
+}
+
+/// How one pool underneath is used at this moment.
+fn use_of(conn: &DatabaseConnection) -> PoolUse {
+    let (open, idle, max) = match conn.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = conn.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+        }
+        DbBackend::Sqlite => {
+            let pool = conn.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+        }
+        // Neither store salkku runs on: never made by `Db::connect`.
+        _ => (0, 0, 0),
+    };
+    PoolUse { open, idle: u32::try_from(idle).unwrap_or(u32::MAX), max }
 }
 
 /// Runs one call on the lane on top of the stack, or on the pool.
