@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 out, n, duration, levels = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split()
+round_count = int(sys.argv[5]) if len(sys.argv) > 5 else 1
 REQUESTS = [
     ("page", "a page of 50 applications with lead, call, budget, split, commitments"),
     ("portfolio", "portfolio by status and region for a year"),
@@ -24,10 +25,32 @@ def answered(system, request, level):
     return int(open(path).read().strip() or 0) if os.path.exists(path) else None
 
 
-def wrk(system, request, level):
-    path = os.path.join(out, f"wrk-{system}-{request}-{level}.txt")
-    if not os.path.exists(path):
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
         return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def rounds(measured):
+    """One measurement from its rounds: the median of each figure, non-2xx answers summed."""
+    measured = [m for m in measured if m]
+    if not measured:
+        return None
+    return {"rps": median(m["rps"] for m in measured), "p50": median(m["p50"] for m in measured),
+            "p99": median(m["p99"] for m in measured), "non2xx": sum(m["non2xx"] for m in measured),
+            "total": sum(m["rps"] for m in measured)}
+
+
+def round_files(prefix, suffix):
+    """A measurement's files, one per round (runs before rounds wrote one file, unnumbered)."""
+    numbered = sorted(glob.glob(os.path.join(out, f"{prefix}-[0-9]*{suffix}")))
+    single = os.path.join(out, f"{prefix}{suffix}")
+    return numbered or ([single] if os.path.exists(single) else [])
+
+
+def wrk_round(path):
     text = open(path).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     pct = {}
@@ -37,14 +60,15 @@ def wrk(system, request, level):
     return {"rps": rps, "p50": pct.get("50"), "p99": pct.get("99"), "non2xx": int(errors.group(1)) if errors else 0}
 
 
-def floor(request, level):
-    summary = os.path.join(out, f"pgbench-{request}-{level}.txt")
-    if not os.path.exists(summary):
-        return None
+def wrk(system, request, level):
+    return rounds(wrk_round(path) for path in round_files(f"wrk-{system}-{request}-{level}", ".txt"))
+
+
+def floor_round(summary):
     text = open(summary).read()
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", text)
     latencies = []
-    for log in glob.glob(os.path.join(out, f"pgbench-{request}-{level}.[0-9]*")):
+    for log in glob.glob(summary[: -len(".txt")] + ".[0-9]*"):
         for line in open(log):
             parts = line.split()
             if len(parts) >= 3:
@@ -52,6 +76,10 @@ def floor(request, level):
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
     return {"rps": float(tps.group(1)) if tps else 0.0, "p50": pick(0.50), "p99": pick(0.99), "non2xx": 0}
+
+
+def floor(request, level):
+    return rounds(floor_round(path) for path in round_files(f"pgbench-{request}-{level}", ".txt"))
 
 
 def cell(m):
@@ -84,7 +112,8 @@ def text(name):
 
 
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {duration} per measurement.\n")
+every = f"{round_count} rounds of {duration}, the systems and the floor taking turns, the median of the rounds" if round_count > 1 else duration
+print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {every} per measurement.\n")
 print(f"- Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}")
 POSTGRAPHILE_VERSION = "console.log(require(process.env.HOME + '/.cache/salkku/bench/node_modules/postgraphile/package.json').version)"
 print(f"- PostgreSQL: {version(['psql', '--version'])}; {version(['wrk', '--version'])}; "
@@ -113,7 +142,7 @@ for system in SYSTEMS:
     for level in levels:
         m, w = wrk(system, "set_budget", level), answered(system, "set_budget", level)
         if m and w is not None:
-            total = round(m["rps"] * float(duration.rstrip("s")))
+            total = round(m["total"] * float(duration.rstrip("s")))
             print(f"\n{system} setBudget at {level}: {w} writes in the database of about {total} requests", end="")
 print()
 bad = [(s, r, l) for s in SYSTEMS for r, _ in REQUESTS for l in levels

@@ -1,6 +1,7 @@
 -- setBudget with the version it last saw, one application per thread (wrk -t C -c C):
 -- wrk -s set_budget.lua URL -- TEMPLATE_FILE TOKEN IDS_FILE
--- TEMPLATE_FILE holds the body with {{APP}} and {{VERSION}}; IDS_FILE one application ID per line.
+-- TEMPLATE_FILE holds the body with {{APP}} and {{VERSION}}; IDS_FILE one application ID per line,
+-- each followed by the version it is at.
 local template, token, app, version
 local ids, counter = {}, 0
 function setup(thread)
@@ -13,8 +14,9 @@ function init(args)
   f:close()
   token = args[2]
   for line in io.lines(args[3]) do ids[#ids + 1] = line end
-  app = ids[index]
-  version = 1
+  local at
+  app, at = ids[index]:match("^(%S+)%s+(%d+)$")
+  version = tonumber(at)
 end
 function request()
   local body = template:gsub("{{APP}}", app):gsub("{{VERSION}}", tostring(version))
