@@ -112,8 +112,9 @@ def text(name):
 
 
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-every = f"{round_count} rounds of {duration}, the systems and the floor taking turns, the median of the rounds" if round_count > 1 else duration
-print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {every} per measurement.\n")
+every = (f"{round_count} rounds of {duration} per measurement, the systems and the floor taking turns; "
+         "each figure is the median of its rounds") if round_count > 1 else f"{duration} per measurement"
+print(f"Benchmark of {os.path.basename(out)}: N = {n:,} applications, {every}.\n")
 print(f"- Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}")
 POSTGRAPHILE_VERSION = "console.log(require(process.env.HOME + '/.cache/salkku/bench/node_modules/postgraphile/package.json').version)"
 print(f"- PostgreSQL: {version(['psql', '--version'])}; {version(['wrk', '--version'])}; "
