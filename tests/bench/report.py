@@ -139,6 +139,16 @@ for request, label in REQUESTS:
         s, p, g = (wrk(system, request, level) for system in SYSTEMS)
         f = floor(request, level)
         print(f"| {label} | {level} | {cell(s)} | {cell(p)} | {cell(g)} | {cell(f)} | {ratio(s, p)} | {ratio(s, g)} | {ratio(s, f)} |")
+as_json = [(label, level, s, f, j) for request, label in REQUESTS for level in levels
+           if (j := floor(f"{request}_json", level)) and (f := floor(request, level)) and (s := wrk("salkku", request, level))]
+if as_json:
+    print("\nThe same answers as JSON, built by PostgreSQL alone (`pgbench/*_json.sql`: the floor's rows shaped as the "
+          "response by `json_build_object` in one statement, no HTTP, no GraphQL): the most a system that must answer "
+          "in JSON could reach.\n")
+    print("| request | conc. | floor (SQL) | the answer as JSON | JSON ÷ floor | salkku ÷ JSON |")
+    print("|---|---:|---|---|---:|---:|")
+    for label, level, s, f, j in as_json:
+        print(f"| {label} | {level} | {cell(f)} | {cell(j)} | {ratio(j, f)} | {ratio(s, j)} |")
 for system in SYSTEMS:
     for level in levels:
         m, w = wrk(system, "set_budget", level), answered(system, "set_budget", level)

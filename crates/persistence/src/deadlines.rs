@@ -185,54 +185,43 @@ pub(crate) async fn sync<C: ConnectionTrait>(
 /// A deadline row with the statuses of its application and commitment, its fields in the order
 /// [`views`] selects them: read by position, since most deadlines lack some of the optional
 /// columns, and sea-orm formats an error message for every NULL it reads by name (a quarter of
-/// salkku's work on a hundred upcoming deadlines).
+/// salkku's work on a hundred upcoming deadlines). Whether a deadline is derived is all that its
+/// source key tells here, so the statement says just that.
 #[derive(Debug)]
 struct ViewRow {
     id: i64,
-    kind: String,
+    kind: DeadlineKind,
     title: String,
     due_at: DateTime<Utc>,
     tentative: bool,
     application_id: Option<i64>,
     call_id: Option<i64>,
     commitment_id: Option<i64>,
-    source_key: Option<String>,
-    application_status: Option<String>,
-    commitment_status: Option<String>,
+    derived: bool,
+    application_status: Option<ApplicationStatus>,
+    commitment_status: Option<CommitmentStatus>,
 }
 
-by_position!(type ViewRow: id, kind, title, due_at, tentative, application_id, call_id, commitment_id, source_key,
+by_position!(type ViewRow: id, kind, title, due_at, tentative, application_id, call_id, commitment_id, derived,
     application_status, commitment_status);
 
-impl TryFrom<ViewRow> for DeadlineView {
-    type Error = StoreError;
-    fn try_from(r: ViewRow) -> StoreResult<Self> {
-        let corrupt = |e: salkku_domain::DomainError| StoreError::corrupt(e.to_string());
-        Ok(DeadlineView {
+impl From<ViewRow> for DeadlineView {
+    fn from(r: ViewRow) -> Self {
+        DeadlineView {
             deadline: Deadline {
                 id: DeadlineId(r.id),
-                kind: DeadlineKind::parse(&r.kind).map_err(corrupt)?,
+                kind: r.kind,
                 title: r.title,
                 due_at: r.due_at,
                 tentative: r.tentative,
                 application: r.application_id.map(ApplicationId),
                 call: r.call_id.map(GrantCallId),
                 commitment: r.commitment_id.map(CommitmentId),
-                derived: r.source_key.is_some(),
+                derived: r.derived,
             },
-            application_status: r
-                .application_status
-                .as_deref()
-                .map(ApplicationStatus::parse)
-                .transpose()
-                .map_err(corrupt)?,
-            commitment_status: r
-                .commitment_status
-                .as_deref()
-                .map(CommitmentStatus::parse)
-                .transpose()
-                .map_err(corrupt)?,
-        })
+            application_status: r.application_status,
+            commitment_status: r.commitment_status,
+        }
     }
 }
 
@@ -252,8 +241,8 @@ fn views() -> SelectStatement {
             (deadline::Entity, deadline::Column::ApplicationId),
             (deadline::Entity, deadline::Column::CallId),
             (deadline::Entity, deadline::Column::CommitmentId),
-            (deadline::Entity, deadline::Column::SourceKey),
         ])
+        .expr_as(d(deadline::Column::SourceKey).is_not_null(), Alias::new("derived"))
         .expr_as(Expr::col((application::Entity, application::Column::Status)), Alias::new("application_status"))
         .expr_as(Expr::col((commitment::Entity, commitment::Column::Status)), Alias::new("commitment_status"))
         .from(deadline::Entity)
@@ -273,7 +262,11 @@ fn views() -> SelectStatement {
 }
 
 async fn fetch<C: ConnectionTrait>(c: &C, query: &SelectStatement) -> StoreResult<Vec<DeadlineView>> {
-    rows::decoded::<ViewRow, DeadlineView, C>(c.get_database_backend().build(query), c).await
+    Ok(rows::read::<ViewRow, C>(c.get_database_backend().build(query), c)
+        .await?
+        .into_iter()
+        .map(DeadlineView::from)
+        .collect())
 }
 
 /// The deadlines of these applications with their statuses, soonest first.

@@ -8,10 +8,11 @@
 //! from the driver's row; the columns are selected in the entity's own order.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Iterable, QueryResult, QuerySelect, QueryTrait, Select, Statement};
-use sqlx::Row;
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgRow, PgValueFormat};
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row as _, ValueRef as _};
 
 use crate::{StoreError, StoreResult};
 
@@ -140,7 +141,74 @@ macro_rules! fields {
     )+};
 }
 
-fields!(i64, i32, bool, String, NaiveDate, DateTime<Utc>);
+fields!(i64, i32, bool, String, NaiveDate);
+
+/// Instants: on PostgreSQL, rows after the first read the value as it comes, microseconds
+/// since 2000-01-01 UTC, big-endian. sqlx's decoding goes through a fixed offset and adds a
+/// duration to an epoch it builds for every value; on a page of 50 applications the instants
+/// cost a tenth of salkku's instructions.
+impl Field for Option<DateTime<Utc>> {
+    fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
+        match row {
+            Driver::Postgres(row) if !checked => postgres_instant(row, at),
+            Driver::Postgres(row) => row.try_get(at),
+            Driver::Sqlite(row) => row.try_get(at),
+        }
+    }
+}
+
+impl Field for DateTime<Utc> {
+    fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
+        <Option<DateTime<Utc>>>::read(row, at, checked)?
+            .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
+    }
+}
+
+/// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01 00:00 UTC.
+const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+fn postgres_instant(row: &PgRow, at: usize) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let value = row.try_get_raw(at)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    if value.format() != PgValueFormat::Binary {
+        return row.try_get_unchecked(at);
+    }
+    let micros = value.as_bytes().ok().and_then(|b| <[u8; 8]>::try_from(b).ok()).map(i64::from_be_bytes);
+    // PostgreSQL's infinities, and anything else chrono cannot hold, are refused, not wrapped.
+    micros
+        .and_then(|m| m.checked_add(POSTGRES_EPOCH_MICROS))
+        .and_then(DateTime::from_timestamp_micros)
+        .map(Some)
+        .ok_or_else(|| sqlx::Error::Decode("not an instant chrono can hold".into()))
+}
+
+/// The codes a row may hold (kinds, statuses), parsed from the text the driver holds: read into
+/// a `String` first, each was an allocation and a copy, three to a deadline against its one title.
+macro_rules! codes {
+    ($($t:ty),+) => {$(
+        impl Field for Option<$t> {
+            fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
+                let text: Option<&str> = match row {
+                    Driver::Postgres(row) if !checked => row.try_get_unchecked(at)?,
+                    Driver::Postgres(row) => row.try_get(at)?,
+                    Driver::Sqlite(row) => row.try_get(at)?,
+                };
+                text.map(<$t>::parse).transpose().map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+            }
+        }
+
+        impl Field for $t {
+            fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
+                <Option<$t>>::read(row, at, checked)?
+                    .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
+            }
+        }
+    )+};
+}
+
+codes!(ApplicationStatus, CommitmentStatus, DeadlineKind);
 
 /// Declares that a row type (an entity's model, or a row of a statement of its own) is read by
 /// position; list every field, in the order of the columns.
@@ -212,6 +280,26 @@ mod tests {
     by_position!(type Pair: n, s);
 
     salkku_test_db::on_both! {
+        async fn instants_read_as_they_come_decode_as_sqlx_decodes_them(t: TestDatabase) {
+            let db = sea_orm::Database::connect(t.url.as_str()).await.unwrap();
+            let backend = db.get_database_backend();
+            let cast = if backend == DbBackend::Postgres { "CAST(x AS TIMESTAMPTZ)" } else { "x" };
+            let instants = ["2022-01-02 21:59:00.123456+00:00", "1999-12-31 23:59:59.999999+00:00", "1970-01-01 00:00:00+00:00",
+                "1917-12-06 10:00:00+00:00", "2000-01-01 00:00:00+00:00", "9999-12-31 23:59:59+00:00"];
+            let rows: Vec<String> = instants.iter().map(|i| format!("SELECT '{i}' AS x")).collect();
+            let sql = format!("SELECT {cast} FROM ({}) AS t", rows.join(" UNION ALL "));
+            for row in db.query_all_raw(Statement::from_string(backend, sql)).await.unwrap() {
+                let by_sqlx: chrono::DateTime<chrono::Utc> = row.try_get_by_index(0).unwrap();
+                let read: chrono::DateTime<chrono::Utc> = Reader::of(&row, false).unwrap().next().unwrap();
+                assert_eq!(read, by_sqlx);
+            }
+            if backend == DbBackend::Postgres {
+                let infinity = "SELECT CAST('infinity' AS TIMESTAMPTZ)";
+                let row = db.query_one_raw(Statement::from_string(backend, infinity)).await.unwrap().unwrap();
+                assert!(Reader::of(&row, false).unwrap().next::<chrono::DateTime<chrono::Utc>>().is_err());
+            }
+        }
+
         async fn every_row_of_a_result_decodes_and_a_column_of_another_type_is_refused(t: TestDatabase) {
             let db = sea_orm::Database::connect(t.url.as_str()).await.unwrap();
             let backend = db.get_database_backend();
