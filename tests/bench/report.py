@@ -142,9 +142,9 @@ for request, label in REQUESTS:
 as_json = [(label, level, s, f, j) for request, label in REQUESTS for level in levels
            if (j := floor(f"{request}_json", level)) and (f := floor(request, level)) and (s := wrk("salkku", request, level))]
 if as_json:
-    print("\nThe same answers as JSON, built by PostgreSQL alone (`pgbench/*_json.sql`: the floor's rows shaped as the "
-          "response by `json_build_object` in one statement, no HTTP, no GraphQL): the most a system that must answer "
-          "in JSON could reach.\n")
+    print("\nThe answers as JSON, built by PostgreSQL alone (`pgbench/*_json.sql`: the floor's rows shaped as the "
+          "response by `json_build_object` in one statement, no HTTP, no GraphQL): a reference for what producing "
+          "the answer as JSON costs.\n")
     print("| request | conc. | floor (SQL) | the answer as JSON | JSON ÷ floor | salkku ÷ JSON |")
     print("|---|---:|---|---|---:|---:|")
     for label, level, s, f, j in as_json:
