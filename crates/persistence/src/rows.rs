@@ -117,6 +117,18 @@ pub(crate) trait Field: Sized {
     fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error>;
 }
 
+/// A field that may not be NULL: its `Option` read, NULL refused.
+macro_rules! required {
+    ($t:ty) => {
+        impl Field for $t {
+            fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
+                <Option<$t>>::read(row, at, checked)?
+                    .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
+            }
+        }
+    };
+}
+
 /// On PostgreSQL, only the first row of a result compares each column's type with the one its
 /// field decodes: those comparisons, on every value, were a ninth of salkku's work on a page of
 /// 50 applications. SQLite, whose values may each be of any type, compares them everywhere.
@@ -132,12 +144,7 @@ macro_rules! fields {
             }
         }
 
-        impl Field for $t {
-            fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
-                <Option<$t>>::read(row, at, checked)?
-                    .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
-            }
-        }
+        required!($t);
     )+};
 }
 
@@ -157,12 +164,7 @@ impl Field for Option<DateTime<Utc>> {
     }
 }
 
-impl Field for DateTime<Utc> {
-    fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
-        <Option<DateTime<Utc>>>::read(row, at, checked)?
-            .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
-    }
-}
+required!(DateTime<Utc>);
 
 /// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01 00:00 UTC.
 const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
@@ -202,12 +204,7 @@ macro_rules! codes {
             }
         }
 
-        impl Field for $t {
-            fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
-                <Option<$t>>::read(row, at, checked)?
-                    .ok_or_else(|| sqlx::Error::Decode("NULL where a value is required".into()))
-            }
-        }
+        required!($t);
     )+};
 }
 
