@@ -2,12 +2,13 @@
 //! cent, and the service goes on from where it was.
 
 use salkku_e2e::{Store, TestApp, TestDatabase, on_both};
-use salkku_persistence::{Db, DbSettings, backup};
+use salkku_persistence::commands;
+use salkku_persistence::{Db, DbSettings};
 use serde_json::{Value, json};
 
 async fn exported(db: &Db) -> Value {
     let mut out = Vec::new();
-    backup::export(db, &mut out, salkku::demo::demo_now()).await.unwrap();
+    commands::backup::export(db, &mut out, salkku::demo::demo_now()).await.unwrap();
     let mut document: Value = serde_json::from_slice(&out).unwrap();
     document["exportedAt"] = Value::Null;
     document
@@ -28,13 +29,13 @@ on_both! {
         assert_eq!(original["tables"]["applications"].as_array().unwrap().len(), 14);
 
         let mut bytes = Vec::new();
-        backup::export(source.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
+        commands::backup::export(source.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
         let target = Db::connect(&DbSettings::new(target_db.url.clone())).await.unwrap();
         target.migrate().await.unwrap();
-        let summary = backup::import(&target, bytes.as_slice()).await.unwrap();
+        let summary = commands::backup::import(&target, bytes.as_slice()).await.unwrap();
         assert!(summary.rows() > 100, "{summary:?}");
         // A second import into the same database is refused and changes nothing.
-        assert!(backup::import(&target, bytes.as_slice()).await.is_err());
+        assert!(commands::backup::import(&target, bytes.as_slice()).await.is_err());
         assert_eq!(exported(&target).await, original, "the round trip is lossless");
         target.close().await.unwrap();
 

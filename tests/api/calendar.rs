@@ -160,7 +160,7 @@ on_both! {
         // Only a hash of the token is stored.
         let token = url.rsplit('/').next().unwrap().trim_end_matches(".ics");
         let mut export = Vec::new();
-        salkku_persistence::backup::export(app.db(), &mut export, Utc::now()).await.unwrap();
+        salkku_persistence::commands::backup::export(app.db(), &mut export, Utc::now()).await.unwrap();
         let export = String::from_utf8(export).unwrap();
         assert!(export.contains("\"calendar_feeds\""), "feeds are part of a backup");
         assert!(!export.contains(token), "the token itself is nowhere in the database");

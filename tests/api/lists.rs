@@ -9,12 +9,13 @@ use salkku_domain::{
     RegionCode,
 };
 use salkku_e2e::{TestApp, on_both};
-use salkku_persistence::allocations::{NewAllocation, NewPayment};
-use salkku_persistence::applications::{NewApplication, NewParticipant};
-use salkku_persistence::calls::NewGrantCall;
-use salkku_persistence::commitments::NewCommitment;
-use salkku_persistence::organizations::NewOrganization;
-use salkku_persistence::{Actor, Change, allocations, applications, budgets, calls, commitments, organizations};
+use salkku_persistence::commands;
+use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
+use salkku_persistence::commands::applications::{NewApplication, NewParticipant};
+use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::commitments::NewCommitment;
+use salkku_persistence::commands::organizations::NewOrganization;
+use salkku_persistence::{Actor, Change};
 use serde_json::{Value, json};
 
 const PAGE: &str = "query($first: Int, $after: String, $order: ApplicationOrder) { applications(first: $first, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { cursor node { name budget { total } call { closesAt } } } } }";
@@ -145,22 +146,22 @@ on_both! {
         let actor = Actor::system("seed");
         let change = Change::new(&actor, "seed", now);
         let new_org = |name: String| NewOrganization { name, kind: OrganizationKind::Municipality, business_id: None, region: Some(RegionCode::parse("14").unwrap()), population: None };
-        let stm = organizations::create(db, &change, new_org("STM".into()), None).await.unwrap();
-        let call = calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }, None).await.unwrap();
+        let stm = commands::organizations::create(db, &change, new_org("STM".into()), None).await.unwrap();
+        let call = commands::calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }, None).await.unwrap();
         for i in 0..100 {
-            let lead = organizations::create(db, &change, new_org(format!("Kunta {i:03}")), None).await.unwrap();
+            let lead = commands::organizations::create(db, &change, new_org(format!("Kunta {i:03}")), None).await.unwrap();
             let new = NewApplication {
                 name: format!("Hanke {i:03}"), acronym: None, description: None, call: Some(call.id), lead: lead.id,
                 participants: vec![NewParticipant { organization: stm.id, role: ParticipationRole::Funder }],
                 regions: vec![RegionCode::parse("14").unwrap()], period_start: None, period_end: Some(now.date_naive() + Duration::days(400)), report_due: None,
             };
-            let created = applications::create(db, &change, new, None).await.unwrap();
+            let created = commands::applications::create(db, &change, new, None).await.unwrap();
             let lines = vec![BudgetLine::new(CostCategory::Personnel, 2021, None, Money::euros(1000).unwrap()).unwrap(), BudgetLine::new(CostCategory::Travel, 2022, None, Money::euros(10).unwrap()).unwrap()];
-            budgets::set_budget(db, &change, created.id, 1, lines, Money::euros(808).unwrap()).await.unwrap();
+            commands::budgets::set_budget(db, &change, created.id, 1, lines, Money::euros(808).unwrap()).await.unwrap();
             let commitment = NewCommitment { application: created.id, organization: lead.id, amount: Money::euros(202).unwrap(), kind: CommitmentKind::Cash, level: CommitmentLevel::Board, status: CommitmentStatus::Promised, due_date: Some(now.date_naive()), decided_at: None, decision_ref: None };
-            commitments::add(db, &change, commitment, None).await.unwrap();
-            let allocation = allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: Money::euros(808).unwrap(), decision_date: None, decision_ref: None }, None).await.unwrap();
-            allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: Money::euros(100).unwrap(), reference: None }, None).await.unwrap();
+            commands::commitments::add(db, &change, commitment, None).await.unwrap();
+            let allocation = commands::allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: Money::euros(808).unwrap(), decision_date: None, decision_ref: None }, None).await.unwrap();
+            commands::allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: Money::euros(100).unwrap(), reference: None }, None).await.unwrap();
         }
         let query = "query($first: Int) { applications(first: $first) { totalCount nodes { id name status version lead { name region { name } } participants { role organization { name } } regions { code name } call { title status funder { name } programme { name } } budget { total lines { amount } byYear { year amount } byCategory { category amount } } stateAidRequested stateAidGranted commitments { amount organization { name } } allocations { amount paidTotal payments { amount } funder { name } } fundingSplit { compliant violations { code } } deadlines { kind localDue overdue application { id } } history { to by } } } }";
         let token = app.admin();

@@ -51,14 +51,14 @@ on_both! {
         stand_in.migrate().await.unwrap();
         let admin_actor = salkku_persistence::Actor::system("test");
         let change = salkku_persistence::Change::new(&admin_actor, "createOrganization", chrono::Utc::now());
-        let marker = salkku_persistence::organizations::NewOrganization {
+        let marker = salkku_persistence::commands::organizations::NewOrganization {
             name: "Vain replikassa".into(),
             kind: salkku_domain::OrganizationKind::Other,
             business_id: None,
             region: None,
             population: None,
         };
-        salkku_persistence::organizations::create(&stand_in, &change, marker, None).await.unwrap();
+        salkku_persistence::commands::organizations::create(&stand_in, &change, marker, None).await.unwrap();
         let replica_url = replica.url.clone();
         let app = TestApp::start_configured(t, salkku::demo::demo_now(), move |s| s.database_read_url = Some(replica_url)).await;
         let admin = app.token(Role::Admin, None);

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 async fn export(app: &TestApp) -> Value {
     let mut bytes = Vec::new();
-    salkku_persistence::backup::export(app.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
+    salkku_persistence::commands::backup::export(app.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
     let mut document: Value = serde_json::from_slice(&bytes).unwrap();
     document["tables"].as_object_mut().unwrap().remove("audit_log");
     document["tables"].clone()

@@ -4,9 +4,10 @@
 
 use salkku_domain::ids::OrganizationId;
 use salkku_migrations::{Migrator, MigratorTrait};
-use salkku_persistence::application_list::ApplicationFilter;
-use salkku_persistence::deadlines::{self, DeadlineFilter};
-use salkku_persistence::portfolio::{self, Wanted};
+use salkku_persistence::views;
+use salkku_persistence::views::application_list::ApplicationFilter;
+use salkku_persistence::views::deadlines::DeadlineFilter;
+use salkku_persistence::views::portfolio::Wanted;
 use salkku_persistence::{Db, DbSettings};
 use salkku_test_db::on_both;
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -96,10 +97,10 @@ on_both! {
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
-            let kept = portfolio::summary(db.conn(), &filter, all).await.unwrap();
-            assert_eq!(kept, portfolio::summary_scanning(db.conn(), &filter, all).await.unwrap(), "{year:?}");
+            let kept = views::portfolio::summary(db.conn(), &filter, all).await.unwrap();
+            assert_eq!(kept, views::portfolio::summary_scanning(db.conn(), &filter, all).await.unwrap(), "{year:?}");
         }
-        let in_2022 = portfolio::summary(db.conn(), &ApplicationFilter { year: Some(2022), ..Default::default() }, all).await.unwrap();
+        let in_2022 = views::portfolio::summary(db.conn(), &ApplicationFilter { year: Some(2022), ..Default::default() }, all).await.unwrap();
         assert_eq!((in_2022.totals.application_count, in_2022.totals.total_cost.cents()), (2, 50_000_007));
         let regions: Vec<(String, i64)> = in_2022.by_region.iter().map(|(r, f)| (r.as_str().to_owned(), f.application_count)).collect();
         assert_eq!(regions, [("14".to_owned(), 2), ("15".to_owned(), 1)]);
@@ -127,7 +128,7 @@ on_both! {
         let far = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         for (org, expected) in [(1, vec![1]), (2, vec![2]), (3, vec![2])] {
             let filter = DeadlineFilter { organization: Some(OrganizationId(org)), ..Default::default() };
-            let listed = deadlines::in_window(db.conn(), far(2000), far(2100), &filter, 100, false).await.unwrap();
+            let listed = views::deadlines::in_window(db.conn(), far(2000), far(2100), &filter, 100, false).await.unwrap();
             let ids: Vec<i64> = listed.iter().map(|v| v.deadline.id.0).collect();
             assert_eq!(ids, expected, "organisation {org}");
         }
@@ -158,10 +159,10 @@ on_both! {
         let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
         let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };
         // Upcoming: not the closed application's deadline, nor the approved commitment's.
-        let upcoming = deadlines::upcoming(db.conn(), day(2021), day(2030), false, &filter, 100).await.unwrap();
+        let upcoming = views::deadlines::upcoming(db.conn(), day(2021), day(2030), false, &filter, 100).await.unwrap();
         assert_eq!(ids(upcoming), [4, 1]);
         // A calendar still shows all four.
-        let shown = deadlines::in_window(db.conn(), day(2021), day(2030), &filter, 100, false).await.unwrap();
+        let shown = views::deadlines::in_window(db.conn(), day(2021), day(2030), &filter, 100, false).await.unwrap();
         assert_eq!(ids(shown), [3, 4, 1, 2]);
     }
 }

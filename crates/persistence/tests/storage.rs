@@ -9,14 +9,15 @@ use salkku_domain::deadline::helsinki;
 use salkku_domain::funding::ViolationCode;
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::*;
-use salkku_persistence::allocations::{NewAllocation, NewPayment};
-use salkku_persistence::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
-use salkku_persistence::calls::NewGrantCall;
-use salkku_persistence::commitments::{CommitmentChanges, NewCommitment};
+use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
+use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
+use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
+use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::entities;
-use salkku_persistence::organizations::NewOrganization;
 use salkku_persistence::records::{Application, Organization};
 use salkku_persistence::*;
+use salkku_persistence::{commands, views};
 use salkku_test_db::{TestDatabase, on_both};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
@@ -49,7 +50,7 @@ fn by(actor: &Actor) -> Change<'_> {
 
 async fn org(db: &Db, name: &str, kind: OrganizationKind) -> Organization {
     let new = NewOrganization { name: name.into(), kind, business_id: None, region: None, population: None };
-    organizations::create(db, &by(&coordinator()), new, None).await.unwrap()
+    commands::organizations::create(db, &by(&coordinator()), new, None).await.unwrap()
 }
 
 async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> GrantCallId {
@@ -64,7 +65,7 @@ async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> Gra
         envelope: None,
         url: None,
     };
-    calls::create(db, &by(&coordinator()), new, None).await.unwrap().id
+    commands::calls::create(db, &by(&coordinator()), new, None).await.unwrap().id
 }
 
 async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
@@ -88,7 +89,7 @@ async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
         period_end: Some(d(2022, 12, 31)),
         report_due: None,
     };
-    let app = applications::create(db, &by(&coordinator()), new, None).await.unwrap();
+    let app = commands::applications::create(db, &by(&coordinator()), new, None).await.unwrap();
     (app, sonet, call)
 }
 
@@ -106,7 +107,7 @@ where
 /// The deadlines that concern `org` by their relations (the rule `deadline_parties` keeps), and
 /// the ones the storage lists for it: they must be the same.
 async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
-    use salkku_persistence::deadlines::{DeadlineFilter, in_window};
+    use salkku_persistence::views::deadlines::{DeadlineFilter, in_window};
     use sea_orm::{FromQueryResult, Statement};
     #[derive(FromQueryResult)]
     struct Id {
@@ -143,8 +144,8 @@ async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
 /// Every filter the portfolio's cells answer, and some they do not, summed from the cells and
 /// from the applications themselves: they must agree to the cent.
 async fn cells_agree_with_the_applications(db: &Db, funders: [OrganizationId; 2], step: &str) {
-    use salkku_persistence::application_list::ApplicationFilter;
-    use salkku_persistence::portfolio::{Wanted, summary, summary_scanning};
+    use salkku_persistence::views::application_list::ApplicationFilter;
+    use salkku_persistence::views::portfolio::{Wanted, summary, summary_scanning};
     let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
     let without_regions = Wanted { by_region: false, ..all };
     let statuses =
@@ -198,7 +199,7 @@ on_both! {
 
     async fn migrations_create_the_schema_with_every_region(t: TestDatabase) {
         let db = open(&t).await;
-        assert_eq!(regions::all(db.conn()).await.unwrap().len(), 19);
+        assert_eq!(views::regions::all(db.conn()).await.unwrap().len(), 19);
         // A second run finds nothing to do.
         assert_eq!(db.migrate().await.unwrap(), 0);
         db.ping().await.unwrap();
@@ -213,9 +214,9 @@ on_both! {
             region: Some(RegionCode::parse("14").unwrap()),
             population: Some(64_736),
         };
-        let created = organizations::create(&db, &by(&coordinator()), new.clone(), None).await.unwrap();
-        assert_eq!(organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
-        let again = organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }, None).await;
+        let created = commands::organizations::create(&db, &by(&coordinator()), new.clone(), None).await.unwrap();
+        assert_eq!(views::organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
+        let again = commands::organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }, None).await;
         assert!(matches!(again, Err(StoreError::Duplicate { field: "businessId", .. })), "{again:?}");
         assert_eq!(count::<entities::organization::Entity>(&db).await, 1);
     }
@@ -224,7 +225,7 @@ on_both! {
         let db = open(&t).await;
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;
         let id = call(&db, stm.id, "80", false).await;
-        let due = deadlines::due_between(db.conn(), helsinki(2020, 6, 1, 0, 0).unwrap(), helsinki(2020, 7, 1, 0, 0).unwrap()).await.unwrap();
+        let due = views::deadlines::due_between(db.conn(), helsinki(2020, 6, 1, 0, 0).unwrap(), helsinki(2020, 7, 1, 0, 0).unwrap()).await.unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].kind, DeadlineKind::CallCloses);
         assert_eq!(due[0].call, Some(id));
@@ -246,7 +247,7 @@ on_both! {
             envelope: None,
             url: None,
         };
-        assert!(matches!(calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
+        assert!(matches!(commands::calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
         assert_eq!(count::<entities::deadline::Entity>(&db).await, 0);
     }
@@ -272,14 +273,14 @@ on_both! {
         let (app, sonet, _) = monni(&db).await;
         assert_eq!(app.status, ApplicationStatus::Idea);
         assert_eq!((app.version, app.lead), (1, sonet.id));
-        let history = applications::history_of(db.conn(), &[app.id]).await.unwrap();
+        let history = views::applications::history_of(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(history.len(), 1);
         assert_eq!((history[0].from, history[0].to, history[0].by.as_str()), (None, ApplicationStatus::Idea, "auli.romppainen"));
-        let regions: Vec<_> = applications::regions_of(db.conn(), &[app.id]).await.unwrap().into_iter().map(|(_, r)| r.as_str()).collect();
+        let regions: Vec<_> = views::applications::regions_of(db.conn(), &[app.id]).await.unwrap().into_iter().map(|(_, r)| r.as_str()).collect();
         assert_eq!(regions, ["05", "06", "14"]);
-        let participants = applications::participants_of(db.conn(), &[app.id]).await.unwrap();
+        let participants = views::applications::participants_of(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(participants.len(), 1);
-        let deadlines = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
+        let deadlines = views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(deadlines.iter().map(|d| d.kind).collect::<Vec<_>>(), [DeadlineKind::ProjectEnds]);
         assert_eq!(salkku_domain::deadline::local_due(deadlines[0].due_at), "2022-12-31 23:59");
     }
@@ -300,34 +301,34 @@ on_both! {
             period_end: Some(d(2021, 1, 1)),
             report_due: None,
         };
-        let refused = applications::create(&db, &by(&coordinator()), new, None).await;
+        let refused = commands::applications::create(&db, &by(&coordinator()), new, None).await;
         assert!(matches!(refused, Err(StoreError::UnknownReference { field: "participants", .. })), "{refused:?}");
         let after = (count::<entities::application::Entity>(&db).await, count::<entities::status_change::Entity>(&db).await);
         assert_eq!(before, after);
-        assert_eq!(deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().len(), 1);
+        assert_eq!(views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().len(), 1);
     }
 
     async fn a_stale_version_is_a_conflict_and_changes_nothing(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
-        let renamed = applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() }).await.unwrap();
+        let renamed = commands::applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() }).await.unwrap();
         assert_eq!((renamed.version, renamed.name.as_str()), (2, "MONNI 2020–2022"));
-        let stale = applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("Overwrite".into()), ..Default::default() }).await;
+        let stale = commands::applications::update(&db, &by(&coordinator()), app.id, 1, ApplicationChanges { name: Some("Overwrite".into()), ..Default::default() }).await;
         assert!(matches!(stale, Err(StoreError::Conflict { kind: NodeKind::Application, expected: 1, actual: 2 })), "{stale:?}");
-        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().name, "MONNI 2020–2022");
+        assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().name, "MONNI 2020–2022");
     }
 
     async fn moving_the_project_end_moves_its_deadline(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let changes = ApplicationChanges { period_end: Some(Some(d(2023, 6, 30))), report_due: Some(Some(d(2023, 10, 31))), ..Default::default() };
-        applications::update(&db, &by(&coordinator()), app.id, 1, changes).await.unwrap();
-        let deadlines = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
+        commands::applications::update(&db, &by(&coordinator()), app.id, 1, changes).await.unwrap();
+        let deadlines = views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap();
         let shown: Vec<_> = deadlines.iter().map(|d| (d.kind, salkku_domain::deadline::local_due(d.due_at))).collect();
         assert_eq!(shown, [(DeadlineKind::ProjectEnds, "2023-06-30 23:59".into()), (DeadlineKind::ReportDue, "2023-10-31 23:59".into())]);
         let cleared = ApplicationChanges { period_end: Some(None), ..Default::default() };
-        applications::update(&db, &by(&coordinator()), app.id, 2, cleared).await.unwrap();
-        let kinds: Vec<_> = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
+        commands::applications::update(&db, &by(&coordinator()), app.id, 2, cleared).await.unwrap();
+        let kinds: Vec<_> = views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
         assert_eq!(kinds, [DeadlineKind::ReportDue]);
     }
 
@@ -335,16 +336,16 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let backwards = ApplicationChanges { period_end: Some(Some(d(2019, 1, 1))), ..Default::default() };
-        let refused = applications::update(&db, &by(&coordinator()), app.id, 1, backwards).await;
+        let refused = commands::applications::update(&db, &by(&coordinator()), app.id, 1, backwards).await;
         assert!(matches!(refused, Err(StoreError::Rule { field: Some("periodEnd"), .. })), "{refused:?}");
-        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().version, 1);
+        assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().version, 1);
     }
 
     async fn a_budget_replaces_the_lines_and_keeps_the_total_exact(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let first = vec![line(CostCategory::Personnel, 2020, "100000.00")];
-        budgets::set_budget(&db, &by(&coordinator()), app.id, 1, first, m("80000.00")).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, first, m("80000.00")).await.unwrap();
         let lines = vec![
             line(CostCategory::Personnel, 2020, "60000.00"),
             line(CostCategory::Personnel, 2021, "120000.00"),
@@ -352,16 +353,16 @@ on_both! {
             line(CostCategory::PurchasedServices, 2021, "30000.10"),
             line(CostCategory::Travel, 2020, "4999.95"),
         ];
-        let updated = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, lines, m("268000.04")).await.unwrap();
+        let updated = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, lines, m("268000.04")).await.unwrap();
         assert_eq!((updated.version, updated.total_cost.to_string(), updated.state_aid_requested.to_string()), (3, "335000.05".into(), "268000.04".into()));
-        let stored = budgets::lines_of(db.conn(), &[app.id]).await.unwrap();
+        let stored = views::budgets::lines_of(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(stored.len(), 5);
         assert_eq!(stored[3].line.amount, m("30000.10"));
         // A stale budget changes nothing.
-        let stale = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![], Money::ZERO).await;
+        let stale = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![], Money::ZERO).await;
         assert!(matches!(stale, Err(StoreError::Conflict { .. })));
-        assert_eq!(budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 5);
-        assert_eq!(applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
+        assert_eq!(views::budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 5);
+        assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
     }
 
     async fn the_largest_amount_survives_the_round_trip_to_the_cent(t: TestDatabase) {
@@ -369,7 +370,7 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let max = Money::from_cents(Money::MAX_CENTS).unwrap();
         let lines = vec![BudgetLine::new(CostCategory::Other, 2021, Some("kaikki".into()), max).unwrap()];
-        let stored = budgets::set_budget(&db, &by(&coordinator()), app.id, 1, lines, m("0.01")).await.unwrap();
+        let stored = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, lines, m("0.01")).await.unwrap();
         assert_eq!(stored.total_cost.to_string(), "999999999999.99");
         assert_eq!(stored.state_aid_requested.to_string(), "0.01");
     }
@@ -379,7 +380,7 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
         let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
-        let app = budgets::set_budget(&db, &by(&coordinator()), app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
         let pledge = |organization, amount: &str, kind, status| NewCommitment {
             application: app.id,
             organization,
@@ -391,20 +392,20 @@ on_both! {
             decided_at: None,
             decision_ref: None,
         };
-        let city = commitments::add(&db, &by(&coordinator()), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None).await.unwrap();
-        commitments::add(&db, &by(&coordinator()), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None).await.unwrap();
-        let split = splits::for_application(db.conn(), &app).await.unwrap();
+        let city = commands::commitments::add(&db, &by(&coordinator()), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None).await.unwrap();
+        commands::commitments::add(&db, &by(&coordinator()), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None).await.unwrap();
+        let split = views::splits::for_application(db.conn(), &app).await.unwrap();
         assert_eq!(split.self_funding_required, m("100000.00"));
         assert_eq!(split.self_funding_gap, m("60000.00"));
         assert!(split.has(ViolationCode::SelfFundingUncovered));
 
         let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), decided_at: Some(Some(d(2020, 6, 16))), decision_ref: Some(Some("Perusturvalautakunta § 7".into())), ..Default::default() };
-        let city = commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await.unwrap();
+        let city = commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await.unwrap();
         assert_eq!((city.version, city.status), (2, CommitmentStatus::Approved));
-        let split = splits::for_application(db.conn(), &app).await.unwrap();
+        let split = views::splits::for_application(db.conn(), &app).await.unwrap();
         assert!(split.compliant(), "{:?}", split.violations);
 
-        let kinds: Vec<_> = deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
+        let kinds: Vec<_> = views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().into_iter().map(|d| d.kind).collect();
         assert_eq!(kinds, [DeadlineKind::CommitmentDue, DeadlineKind::CommitmentDue, DeadlineKind::ProjectEnds]);
     }
 
@@ -412,17 +413,17 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let to = |to| Transition { to, at: None, decision_ref: None };
-        let illegal = applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
+        let illegal = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
         assert!(matches!(illegal, Err(StoreError::Rule { field: Some("to"), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
-        let app = applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
-        let blocked = applications::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
+        let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
+        let blocked = commands::applications::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
-        let app = budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
         let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()) };
-        let app = applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
+        let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
         assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
-        let history = applications::history_of(db.conn(), &[app.id]).await.unwrap();
+        let history = views::applications::history_of(db.conn(), &[app.id]).await.unwrap();
         let moves: Vec<_> = history.iter().map(|h| (h.from, h.to)).collect();
         assert_eq!(moves, [
             (None, ApplicationStatus::Idea),
@@ -438,15 +439,15 @@ on_both! {
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;
         let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
         let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: m("225225.00"), decision_date: None, decision_ref: None };
-        let allocation = allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
+        let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
         let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: m(amount), reference: None };
-        allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
-        allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
-        let over = allocations::pay(&db, &by(&coordinator()), pay("0.01"), None).await;
+        commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
+        commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
+        let over = commands::allocations::pay(&db, &by(&coordinator()), pay("0.01"), None).await;
         assert!(matches!(over, Err(StoreError::Overpayment { .. })), "{over:?}");
-        let stored = allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        let stored = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
         assert_eq!((stored.paid_total, stored.version), (m("225225.00"), 3));
-        assert_eq!(allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 2);
+        assert_eq!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 2);
         // The database holds the line too, whatever the code does.
         let raw = format!("UPDATE state_aid_allocations SET paid_total_cents = amount_cents + 1 WHERE id = {}", allocation.id.0);
         assert!(db.conn().execute_unprepared(&raw).await.is_err());
@@ -467,17 +468,17 @@ on_both! {
             period_end: None,
             report_due: None,
         };
-        let first = applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
-        let replay = applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
+        let first = commands::applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
+        let replay = commands::applications::create(&db, &by(&coordinator()), new.clone(), Some("kk3")).await.unwrap();
         assert_eq!(first, replay);
-        let someone_else = applications::create(&db, &by(&Actor::system("someone.else")), new, Some("kk3")).await.unwrap();
+        let someone_else = commands::applications::create(&db, &by(&Actor::system("someone.else")), new, Some("kk3")).await.unwrap();
         assert_ne!(first.id, someone_else.id);
         assert_eq!(count::<entities::application::Entity>(&db).await, 3);
     }
     async fn the_portfolio_kept_summed_agrees_with_its_applications_through_every_change(t: TestDatabase) {
         let db = open(&t).await;
         let (monni, sonet, stm_call) = monni(&db).await;
-        let stm = calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
         let okm = org(&db, "Opetus- ja kulttuuriministeriö", OrganizationKind::Ministry).await.id;
         let okm_call = call(&db, okm, "50", true).await;
         let funders = [stm, okm];
@@ -487,48 +488,48 @@ on_both! {
             regions, period_start: start, period_end: end, report_due: None,
         };
         let who = coordinator();
-        let open_ended = applications::create(&db, &by(&who), new("Avoin loppu", None, vec![region("14")], Some(d(2021, 3, 1)), None), None).await.unwrap();
-        let until = applications::create(&db, &by(&who), new("Vain loppu", Some(okm_call), vec![], None, Some(d(2021, 6, 30))), None).await.unwrap();
-        let unknown = applications::create(&db, &by(&who), new("Ei aikaa", Some(okm_call), vec![region("15")], None, None), None).await.unwrap();
-        let long = applications::create(&db, &by(&who), new("Pitkä", Some(stm_call), vec![region("01"), region("14")], Some(d(2000, 1, 1)), Some(d(2050, 12, 31))), None).await.unwrap();
+        let open_ended = commands::applications::create(&db, &by(&who), new("Avoin loppu", None, vec![region("14")], Some(d(2021, 3, 1)), None), None).await.unwrap();
+        let until = commands::applications::create(&db, &by(&who), new("Vain loppu", Some(okm_call), vec![], None, Some(d(2021, 6, 30))), None).await.unwrap();
+        let unknown = commands::applications::create(&db, &by(&who), new("Ei aikaa", Some(okm_call), vec![region("15")], None, None), None).await.unwrap();
+        let long = commands::applications::create(&db, &by(&who), new("Pitkä", Some(stm_call), vec![region("01"), region("14")], Some(d(2000, 1, 1)), Some(d(2050, 12, 31))), None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "created").await;
 
-        budgets::set_budget(&db, &by(&who), monni.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
-        budgets::set_budget(&db, &by(&who), until.id, 1, vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00")).await.unwrap();
-        budgets::set_budget(&db, &by(&who), long.id, 1, vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01")).await.unwrap();
-        let monni = applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None }).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), monni.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), until.id, 1, vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00")).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), long.id, 1, vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01")).await.unwrap();
+        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None }).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
 
         let pledge = |application, organization, amount: &str, kind| NewCommitment {
             application, organization, amount: m(amount), kind, level: CommitmentLevel::Board,
             status: CommitmentStatus::Promised, due_date: None, decided_at: None, decision_ref: None,
         };
-        let city = commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
-        commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
-        commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
+        let city = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
+        commands::commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
+        commands::commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
         let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: m("123.45"), decision_date: None, decision_ref: None };
-        allocations::record(&db, &by(&who), grant, None).await.unwrap();
+        commands::allocations::record(&db, &by(&who), grant, None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
 
         let moved = ApplicationChanges { call: Some(Some(okm_call)), regions: Some(vec![region("01"), region("02")]), period_end: Some(Some(d(2023, 1, 31))), ..Default::default() };
-        applications::update(&db, &by(&who), open_ended.id, 1, moved).await.unwrap();
+        commands::applications::update(&db, &by(&who), open_ended.id, 1, moved).await.unwrap();
         let dated = ApplicationChanges { period_start: Some(Some(d(2019, 12, 1))), period_end: Some(Some(d(2020, 1, 31))), call: Some(None), ..Default::default() };
-        applications::update(&db, &by(&who), unknown.id, 1, dated).await.unwrap();
+        commands::applications::update(&db, &by(&who), unknown.id, 1, dated).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "changed calls, regions and periods").await;
 
         // The portfolio reads its cells: a change behind the storage's back shows only in a scan.
         db.conn().execute_unprepared("UPDATE applications SET total_cost_cents = total_cost_cents + 1").await.unwrap();
-        let filter = salkku_persistence::application_list::ApplicationFilter { year: Some(2021), ..Default::default() };
-        let wanted = salkku_persistence::portfolio::Wanted { totals: true, by_status: false, by_region: false, by_funder: false };
-        let kept = portfolio::summary(db.conn(), &filter, wanted).await.unwrap();
-        let scanned = portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
+        let filter = salkku_persistence::views::application_list::ApplicationFilter { year: Some(2021), ..Default::default() };
+        let wanted = salkku_persistence::views::portfolio::Wanted { totals: true, by_status: false, by_region: false, by_funder: false };
+        let kept = views::portfolio::summary(db.conn(), &filter, wanted).await.unwrap();
+        let scanned = views::portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
         assert_eq!(scanned.totals.total_cost.cents() - kept.totals.total_cost.cents(), kept.totals.application_count);
     }
     async fn an_organisations_deadlines_are_those_that_concern_it_through_every_change(t: TestDatabase) {
         let db = open(&t).await;
         let (monni, sonet, stm_call) = monni(&db).await;
-        let stm = calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
-        let pikassos = applications::participants_of(db.conn(), &[monni.id]).await.unwrap()[0].organization;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let pikassos = views::applications::participants_of(db.conn(), &[monni.id]).await.unwrap()[0].organization;
         let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await.id;
         let vaasa = org(&db, "Vaasan kaupunki", OrganizationKind::Municipality).await.id;
         let orgs = [stm, sonet.id, pikassos, seinajoki, vaasa];
@@ -539,14 +540,14 @@ on_both! {
             application: monni.id, organization, amount: m("10000.00"), kind: CommitmentKind::Cash, level: CommitmentLevel::Board,
             status: CommitmentStatus::Requested, due_date: due, decided_at: None, decision_ref: None,
         };
-        let asked = commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 6, 18))), None).await.unwrap();
-        commitments::add(&db, &by(&who), pledge(vaasa, None), None).await.unwrap();
-        let custom = |application, call| deadlines::NewDeadline {
+        let asked = commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 6, 18))), None).await.unwrap();
+        commands::commitments::add(&db, &by(&who), pledge(vaasa, None), None).await.unwrap();
+        let custom = |application, call| commands::deadlines::NewDeadline {
             kind: DeadlineKind::Custom, title: "Ohjausryhmä".into(), due_at: helsinki(2021, 2, 1, 12, 0).unwrap(),
             tentative: false, application, call,
         };
-        deadlines::add(&db, &by(&who), custom(Some(monni.id), None), None).await.unwrap();
-        deadlines::add(&db, &by(&who), custom(None, Some(stm_call)), None).await.unwrap();
+        commands::deadlines::add(&db, &by(&who), custom(Some(monni.id), None), None).await.unwrap();
+        commands::deadlines::add(&db, &by(&who), custom(None, Some(stm_call)), None).await.unwrap();
         parties_agree(&db, &orgs, "commitments and deadlines by hand").await;
 
         // Seinäjoki joins, Pikassos leaves; the project's end moves: its deadlines follow.
@@ -555,12 +556,12 @@ on_both! {
             period_end: Some(Some(d(2023, 6, 30))),
             ..Default::default()
         };
-        applications::update(&db, &by(&who), monni.id, 1, joined).await.unwrap();
+        commands::applications::update(&db, &by(&who), monni.id, 1, joined).await.unwrap();
         let declined = CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() };
-        commitments::update(&db, &by(&who), asked.id, 1, declined).await.unwrap();
+        commands::commitments::update(&db, &by(&who), asked.id, 1, declined).await.unwrap();
         parties_agree(&db, &orgs, "changed participants and period, a declined commitment").await;
         let lead = ApplicationChanges { period_end: Some(None), ..Default::default() };
-        applications::update(&db, &by(&who), monni.id, 2, lead).await.unwrap();
+        commands::applications::update(&db, &by(&who), monni.id, 2, lead).await.unwrap();
         parties_agree(&db, &orgs, "a project end removed").await;
     }
 }

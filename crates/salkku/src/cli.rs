@@ -355,11 +355,11 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
                     let file = std::fs::File::create(path)
                         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
                     let out = std::io::BufWriter::new(file);
-                    salkku_persistence::backup::export_with_progress(&db, out, Utc::now(), &progress).await
+                    salkku_persistence::commands::backup::export_with_progress(&db, out, Utc::now(), &progress).await
                 }
                 None => {
                     let out = std::io::stdout().lock();
-                    salkku_persistence::backup::export_with_progress(&db, out, Utc::now(), &progress).await
+                    salkku_persistence::commands::backup::export_with_progress(&db, out, Utc::now(), &progress).await
                 }
             };
             reporter.finish();
@@ -372,7 +372,7 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             let file = std::fs::File::open(&args.file)
                 .map_err(|e| Failure(format!("cannot read {}: {e}", args.file.display())))?;
             let reporter = Reporter::new();
-            let read = salkku_persistence::backup::import_with_progress(&db, file, &|what, done, of| {
+            let read = salkku_persistence::commands::backup::import_with_progress(&db, file, &|what, done, of| {
                 reporter.update(what, done, of)
             })
             .await;
@@ -465,7 +465,7 @@ async fn seed_if_empty(db: &Db) -> Result<(OrganizationId, OrganizationId), Fail
         tracing::info!(applications = seeded.applications, "seeded the demo portfolio");
     }
     let find = |name: &'static str| async move {
-        salkku_persistence::organizations::find_by_name(db.conn(), name)
+        salkku_persistence::views::organizations::find_by_name(db.conn(), name)
             .await
             .map_err(|e| Failure(format!("{e:?}")))?
             .map(|o| o.id)

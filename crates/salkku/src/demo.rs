@@ -22,18 +22,16 @@ use salkku_domain::{
     ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, DomainError,
     Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
 };
-use salkku_persistence::allocations::{NewAllocation, NewPayment};
-use salkku_persistence::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
-use salkku_persistence::calls::NewGrantCall;
-use salkku_persistence::commitments::NewCommitment;
-use salkku_persistence::deadlines::NewDeadline;
-use salkku_persistence::organizations::NewOrganization;
-use salkku_persistence::programmes::NewProgramme;
+use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
+use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
+use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::commitments::NewCommitment;
+use salkku_persistence::commands::deadlines::NewDeadline;
+use salkku_persistence::commands::organizations::NewOrganization;
+use salkku_persistence::commands::programmes::NewProgramme;
 use salkku_persistence::records::Application;
-use salkku_persistence::{
-    Actor, Change, Db, StoreError, allocations, applications, budgets, calls, commitments, deadlines, organizations,
-    programmes,
-};
+use salkku_persistence::{Actor, Change, Db, StoreError};
+use salkku_persistence::{commands, views};
 
 /// The demo's present: Tuesday 19 May 2020, 9.00 in Helsinki.
 pub fn demo_now() -> DateTime<Utc> {
@@ -60,7 +58,7 @@ pub enum SeedError {
 
 /// Whether the database holds no organisation yet.
 pub async fn is_empty(db: &Db) -> Result<bool, StoreError> {
-    Ok(organizations::all_by_name(db.conn()).await?.is_empty())
+    Ok(views::organizations::all_by_name(db.conn()).await?.is_empty())
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Result<DateTime<Utc>, DomainError> {
@@ -98,12 +96,12 @@ impl Seeder<'_> {
     ) -> Result<OrganizationId, SeedError> {
         let region = region.map(RegionCode::parse).transpose()?;
         let new = NewOrganization { name: name.into(), kind, business_id: None, region, population };
-        Ok(organizations::create(self.db, &self.change(demo_now()), new, None).await?.id)
+        Ok(commands::organizations::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
 
     async fn programme(&self, name: &str, funder: OrganizationId, rate: Option<u16>) -> Result<ProgrammeId, SeedError> {
         let max_aid_rate = rate.map(Rate::percent).transpose()?;
-        Ok(programmes::create(
+        Ok(commands::programmes::create(
             self.db,
             &self.change(demo_now()),
             NewProgramme { name: name.into(), funder, max_aid_rate },
@@ -135,11 +133,11 @@ impl Seeder<'_> {
             envelope: None,
             url: url.map(str::to_owned),
         };
-        Ok(calls::create(self.db, &self.change(demo_now()), new, None).await?.id)
+        Ok(commands::calls::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
 
     async fn application(&self, new: NewApplication, created: DateTime<Utc>) -> Result<Application, SeedError> {
-        Ok(applications::create(self.db, &self.change(created), new, None).await?)
+        Ok(commands::applications::create(self.db, &self.change(created), new, None).await?)
     }
 
     /// Moves the application through `moves`, each at its own time with its decision.
@@ -150,7 +148,8 @@ impl Seeder<'_> {
     ) -> Result<Application, SeedError> {
         for (to, when, decision) in moves {
             let transition = Transition { to: *to, at: Some(*when), decision_ref: Some((*decision).to_owned()) };
-            app = applications::transition(self.db, &self.change(*when), app.id, app.version, transition).await?;
+            app = commands::applications::transition(self.db, &self.change(*when), app.id, app.version, transition)
+                .await?;
         }
         Ok(app)
     }
@@ -167,7 +166,8 @@ impl Seeder<'_> {
                 BudgetLine::new(*category, *year, Some((*description).to_owned()), eur(amount)?)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, lines, state_aid).await?)
+        Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, lines, state_aid)
+            .await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -193,7 +193,7 @@ impl Seeder<'_> {
             decided_at: None,
             decision_ref: decision_ref.map(str::to_owned),
         };
-        commitments::add(self.db, &self.change(demo_now()), new, None).await?;
+        commands::commitments::add(self.db, &self.change(demo_now()), new, None).await?;
         Ok(())
     }
 
@@ -206,7 +206,7 @@ impl Seeder<'_> {
         application: Option<ApplicationId>,
     ) -> Result<(), SeedError> {
         let new = NewDeadline { kind, title: title.into(), due_at, tentative, application, call: None };
-        deadlines::add(self.db, &self.change(demo_now()), new, None).await?;
+        commands::deadlines::add(self.db, &self.change(demo_now()), new, None).await?;
         Ok(())
     }
 }
@@ -685,7 +685,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         )
         .await?;
     // The programmes were later extended to the end of 2022.
-    applications::update(
+    commands::applications::update(
         db,
         &s.change(demo_now()),
         sote.id,
@@ -697,7 +697,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         },
     )
     .await?;
-    let sote_grant = allocations::record(
+    let sote_grant = commands::allocations::record(
         db,
         &s.change(demo_now()),
         NewAllocation {
@@ -712,7 +712,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         None,
     )
     .await?;
-    allocations::pay(
+    commands::allocations::pay(
         db,
         &s.change(demo_now()),
         NewPayment {
@@ -791,7 +791,8 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         let app = match extended_to {
             Some(new_end) => {
                 let changes = ApplicationChanges { period_end: Some(Some(new_end)), ..Default::default() };
-                applications::update(db, &s.change(at(2013, 6, 1, 9, 0)?), app.id, app.version, changes).await?
+                commands::applications::update(db, &s.change(at(2013, 6, 1, 9, 0)?), app.id, app.version, changes)
+                    .await?
             }
             None => app,
         };
@@ -805,7 +806,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     // 9. Statutory funding of the centre: about 290 000 € a year in 2011–2012 (approximate, as
     // the report says "noin"), and for 2020 SONet BOTNIA's 8.19 % of 2.75 M€.
     for year in [2011, 2012] {
-        let allocation = allocations::record(
+        let allocation = commands::allocations::record(
             db,
             &s.change(demo_now()),
             NewAllocation {
@@ -820,7 +821,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             None,
         )
         .await?;
-        allocations::pay(
+        commands::allocations::pay(
             db,
             &s.change(demo_now()),
             NewPayment {
@@ -835,7 +836,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     }
     let national_2020 = eur("2750000.00")?;
     let share_2020 = Rate::parse("8.19")?.max_share_of(national_2020);
-    let statutory_2020 = allocations::record(
+    let statutory_2020 = commands::allocations::record(
         db,
         &s.change(demo_now()),
         NewAllocation {
@@ -852,7 +853,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         None,
     )
     .await?;
-    allocations::pay(
+    commands::allocations::pay(
         db,
         &s.change(demo_now()),
         NewPayment {

@@ -12,7 +12,7 @@ use salkku_domain::deadline::end_of_day;
 use salkku_domain::{
     ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind,
 };
-use salkku_persistence::bulk::BulkLoad;
+use salkku_persistence::commands::bulk::BulkLoad;
 use salkku_persistence::entities::{
     allocation, application, application_region, budget_line, commitment, deadline, grant_call, organization,
     participant, payment, programme, status_change,

@@ -7,8 +7,8 @@ use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Trigg
 use salkku_domain::calendar::{self, EventStatus as Status};
 use salkku_domain::deadline::{self, ZONE, local_due};
 use salkku_domain::labels::{self, Language};
-use salkku_persistence::calendar_feeds::CalendarFeed;
 use salkku_persistence::records::DeadlineView;
+use salkku_persistence::views::calendar_feeds::CalendarFeed;
 
 use super::REFRESH;
 

@@ -9,7 +9,8 @@ use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use salkku_persistence::{calendar_feeds, deadlines};
+use salkku_persistence::views;
+
 use sha2::{Digest, Sha256};
 
 use crate::server::AppState;
@@ -55,7 +56,7 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> HttpRe
         return not_found();
     }
     let now = state.clock.now();
-    let found = match calendar_feeds::by_token_hash(state.db.conn(), &hash(token)).await {
+    let found = match views::calendar_feeds::by_token_hash(state.db.conn(), &hash(token)).await {
         Ok(Some(feed)) => feed,
         Ok(None) => return not_found(),
         Err(e) => return unavailable(&e),
@@ -79,18 +80,20 @@ pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> HttpRe
 /// the coming ones. Earliest first.
 async fn window(
     db: &salkku_persistence::Db,
-    feed: &calendar_feeds::CalendarFeed,
+    feed: &views::calendar_feeds::CalendarFeed,
     now: DateTime<Utc>,
 ) -> Result<Vec<salkku_persistence::records::DeadlineView>, salkku_persistence::StoreError> {
     let filter = feed.filter();
     let ahead =
-        deadlines::in_window(db.conn(), now, now + Duration::days(FUTURE_DAYS), &filter, MAX_EVENTS, false).await?;
+        views::deadlines::in_window(db.conn(), now, now + Duration::days(FUTURE_DAYS), &filter, MAX_EVENTS, false)
+            .await?;
     let room = MAX_EVENTS.saturating_sub(ahead.len() as u64);
     let mut events = if room == 0 {
         Vec::new()
     } else {
         let just_before = now - Duration::seconds(1);
-        deadlines::in_window(db.conn(), now - Duration::days(PAST_DAYS), just_before, &filter, room, true).await?
+        views::deadlines::in_window(db.conn(), now - Duration::days(PAST_DAYS), just_before, &filter, room, true)
+            .await?
     };
     events.reverse();
     events.extend(ahead);

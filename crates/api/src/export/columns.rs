@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use salkku_domain::Money;
 use salkku_domain::labels::{self, Language};
-use salkku_persistence::finance_report::ReportRow;
+use salkku_persistence::views::finance_report::ReportRow;
 
 /// One cell's value.
 pub enum Cell<'a> {

@@ -4,7 +4,7 @@
 //! prefixed with `'`, as OWASP advises: names are typed by users, and finance opens CSV in Excel.
 
 use super::columns::{COLUMNS, Cell};
-use salkku_persistence::finance_report::ReportRow;
+use salkku_persistence::views::finance_report::ReportRow;
 
 fn defused(text: String) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }

@@ -11,7 +11,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::InputType;
-use salkku_persistence::finance_report;
+use salkku_persistence::views;
+
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -26,8 +27,8 @@ pub const MAX_BUDGET_SHEETS: u64 = 250;
 
 /// What the query string asks for.
 struct Request {
-    filter: salkku_persistence::application_list::ApplicationFilter,
-    order: salkku_persistence::application_list::ApplicationOrder,
+    filter: salkku_persistence::views::application_list::ApplicationFilter,
+    order: salkku_persistence::views::application_list::ApplicationOrder,
     budgets: bool,
 }
 
@@ -166,7 +167,7 @@ pub async fn applications(state: web::Data<AppState>, req: HttpRequest, file: we
     // One snapshot for every chunk: a budget saved meanwhile cannot move a row across pages.
     let read = tokio::time::timeout(state.limits.timeout, async {
         let snapshot = db.begin_snapshot().await?;
-        let rows = finance_report::rows(&*snapshot, &request.filter, request.order, budgets, limit).await;
+        let rows = views::finance_report::rows(&*snapshot, &request.filter, request.order, budgets, limit).await;
         snapshot.rollback().await?;
         rows
     })

@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
 use salkku_domain::Money;
 use salkku_domain::labels::{self, Language};
-use salkku_persistence::finance_report::ReportRow;
+use salkku_persistence::views::finance_report::ReportRow;
 
 use super::columns::{COLUMNS, Cell, total_label};
 

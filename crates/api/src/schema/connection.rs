@@ -73,7 +73,7 @@ pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
 
 /// Builds a connection from a stored page.
 pub fn connection<T, N: OutputType>(
-    page: salkku_persistence::paging::Page<T>,
+    page: salkku_persistence::store::paging::Page<T>,
     had_cursor: bool,
     mut node: impl FnMut(T) -> (String, N),
 ) -> Page<N> {

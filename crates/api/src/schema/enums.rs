@@ -124,9 +124,9 @@ pub enum ApplicationOrderField {
     TotalCost,
 }
 
-impl From<ApplicationOrderField> for salkku_persistence::application_list::OrderField {
+impl From<ApplicationOrderField> for salkku_persistence::views::application_list::OrderField {
     fn from(f: ApplicationOrderField) -> Self {
-        use salkku_persistence::application_list::OrderField;
+        use salkku_persistence::views::application_list::OrderField;
         match f {
             ApplicationOrderField::Name => OrderField::Name,
             ApplicationOrderField::CreatedAt => OrderField::CreatedAt,

@@ -6,16 +6,20 @@ use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::text::{self, MAX_DESCRIPTION, MAX_NAME, MAX_REFERENCE};
 use salkku_domain::{BusinessId, DomainError, RegionCode};
-use salkku_persistence::allocations::{AllocationFilter as StoredAllocationFilter, NewAllocation, NewPayment};
-use salkku_persistence::application_list::{
+use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
+use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant};
+use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
+use salkku_persistence::commands::deadlines::NewDeadline;
+use salkku_persistence::commands::organizations::NewOrganization;
+use salkku_persistence::commands::programmes::NewProgramme;
+use salkku_persistence::views::allocations::AllocationFilter as StoredAllocationFilter;
+use salkku_persistence::views::application_list::{
     ApplicationFilter as StoredApplicationFilter, ApplicationOrder as StoredOrder,
 };
-use salkku_persistence::applications::{ApplicationChanges, NewApplication, NewParticipant};
-use salkku_persistence::calls::{GrantCallFilter as StoredCallFilter, NewGrantCall};
-use salkku_persistence::commitments::{CommitmentChanges, NewCommitment};
-use salkku_persistence::deadlines::{DeadlineFilter as StoredDeadlineFilter, NewDeadline};
-use salkku_persistence::organizations::{NewOrganization, OrganizationFilter as StoredOrgFilter};
-use salkku_persistence::programmes::NewProgramme;
+use salkku_persistence::views::calls::GrantCallFilter as StoredCallFilter;
+use salkku_persistence::views::deadlines::DeadlineFilter as StoredDeadlineFilter;
+use salkku_persistence::views::organizations::OrganizationFilter as StoredOrgFilter;
 
 use super::enums::*;
 use super::scalars::{Date, DateTime, Decimal};

@@ -4,6 +4,7 @@
 //! A single [`Store`] loads every kind of key; async-graphql batches each key type separately, so
 //! a page of a hundred applications costs one query per nested field, not a hundred.
 
+use salkku_persistence::views;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -16,10 +17,7 @@ use salkku_persistence::records::{
     Allocation, Application, Commitment, DeadlineView, GrantCall, Organization, Participation, Payment, Programme,
     StatusChange, StoredBudgetLine,
 };
-use salkku_persistence::{
-    Db, StoreResult, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
-    splits,
-};
+use salkku_persistence::{Db, StoreResult};
 
 use crate::error::ApiError;
 
@@ -60,12 +58,12 @@ macro_rules! by_id {
     };
 }
 
-by_id!(OrganizationId, Organization, organizations::by_ids);
-by_id!(ProgrammeId, Programme, programmes::by_ids);
-by_id!(GrantCallId, GrantCall, calls::by_ids);
-by_id!(ApplicationId, Application, applications::by_ids);
-by_id!(CommitmentId, Commitment, commitments::by_ids);
-by_id!(AllocationId, Allocation, allocations::by_ids);
+by_id!(OrganizationId, Organization, views::organizations::by_ids);
+by_id!(ProgrammeId, Programme, views::programmes::by_ids);
+by_id!(GrantCallId, GrantCall, views::calls::by_ids);
+by_id!(ApplicationId, Application, views::applications::by_ids);
+by_id!(CommitmentId, Commitment, views::commitments::by_ids);
+by_id!(AllocationId, Allocation, views::allocations::by_ids);
 
 /// Declares a key for "the X of this application" and how a batch of them loads.
 macro_rules! of_application {
@@ -86,18 +84,19 @@ macro_rules! of_application {
     };
 }
 
-of_application!(ParticipantsOf, Participation, |c, ids| applications::participants_of(c, &ids), |p| p.application);
-of_application!(RegionsOf, (ApplicationId, RegionCode), |c, ids| applications::regions_of(c, &ids), |r| r.0);
-of_application!(LinesOf, StoredBudgetLine, |c, ids| budgets::lines_of(c, &ids), |l| l.application);
-of_application!(CommitmentsOf, Commitment, |c, ids| commitments::of_applications(c, &ids), |m| m.application);
-of_application!(AllocationsOf, Allocation, |c, ids| allocations::of_applications(c, &ids), |a| a
+of_application!(ParticipantsOf, Participation, |c, ids| views::applications::participants_of(c, &ids), |p| p
+    .application);
+of_application!(RegionsOf, (ApplicationId, RegionCode), |c, ids| views::applications::regions_of(c, &ids), |r| r.0);
+of_application!(LinesOf, StoredBudgetLine, |c, ids| views::budgets::lines_of(c, &ids), |l| l.application);
+of_application!(CommitmentsOf, Commitment, |c, ids| views::commitments::of_applications(c, &ids), |m| m.application);
+of_application!(AllocationsOf, Allocation, |c, ids| views::allocations::of_applications(c, &ids), |a| a
     .application
     .unwrap_or(ApplicationId(0)));
-of_application!(DeadlinesOf, DeadlineView, |c, ids| deadlines::views_for_applications(c, &ids), |d| d
+of_application!(DeadlinesOf, DeadlineView, |c, ids| views::deadlines::views_for_applications(c, &ids), |d| d
     .deadline
     .application
     .unwrap_or(ApplicationId(0)));
-of_application!(HistoryOf, StatusChange, |c, ids| applications::history_of(c, &ids), |h| h.application);
+of_application!(HistoryOf, StatusChange, |c, ids| views::applications::history_of(c, &ids), |h| h.application);
 
 /// The payments of an allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,7 +107,7 @@ impl Loader<PaymentsOf> for Store {
     type Error = ApiError;
     async fn load(&self, keys: &[PaymentsOf]) -> Result<HashMap<PaymentsOf, Vec<Payment>>, ApiError> {
         let ids: Vec<AllocationId> = keys.iter().map(|k| k.0).collect();
-        let items = done(allocations::payments_of(self.0.conn(), &ids).await)?;
+        let items = done(views::allocations::payments_of(self.0.conn(), &ids).await)?;
         Ok(grouped(keys, items, |p: &Payment| PaymentsOf(p.allocation)))
     }
 }
@@ -122,8 +121,8 @@ impl Loader<SplitOf> for Store {
     type Error = ApiError;
     async fn load(&self, keys: &[SplitOf]) -> Result<HashMap<SplitOf, FundingSplit>, ApiError> {
         let ids: Vec<ApplicationId> = keys.iter().map(|k| k.0).collect();
-        let apps = done(applications::by_ids(self.0.conn(), &ids).await)?;
-        let splits = done(splits::for_applications(self.0.conn(), &apps).await)?;
+        let apps = done(views::applications::by_ids(self.0.conn(), &ids).await)?;
+        let splits = done(views::splits::for_applications(self.0.conn(), &apps).await)?;
         Ok(splits.into_iter().map(|(id, split)| (SplitOf(id), split)).collect())
     }
 }

@@ -4,11 +4,10 @@
 use async_graphql::{Context, ID, Object};
 use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
-use salkku_persistence::applications::Transition;
-use salkku_persistence::calendar_feeds::{self, NewCalendarFeed};
-use salkku_persistence::{
-    Actor, Change, allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes,
-};
+use salkku_persistence::commands::applications::Transition;
+use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
+use salkku_persistence::{Actor, Change};
+use salkku_persistence::{commands, views};
 
 use super::inputs::*;
 use super::objects::{
@@ -34,7 +33,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "createOrganization", now(ctx));
-        Ok(Organization(organizations::create(db, &change, new, key.as_deref()).await?))
+        Ok(Organization(commands::organizations::create(db, &change, new, key.as_deref()).await?))
     }
 
     async fn create_programme(&self, ctx: &Context<'_>, input: CreateProgrammeInput) -> ApiResult<FundingProgramme> {
@@ -43,7 +42,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "createProgramme", now(ctx));
-        Ok(FundingProgramme(programmes::create(db, &change, new, key.as_deref()).await?))
+        Ok(FundingProgramme(commands::programmes::create(db, &change, new, key.as_deref()).await?))
     }
 
     /// Creates a call; its closing time appears as a CALL_CLOSES deadline.
@@ -53,7 +52,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "createGrantCall", now(ctx));
-        Ok(GrantCall(calls::create(db, &change, new, key.as_deref()).await?))
+        Ok(GrantCall(commands::calls::create(db, &change, new, key.as_deref()).await?))
     }
 
     /// Creates an application as an IDEA.
@@ -64,7 +63,7 @@ impl Mutation {
             .await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "createApplication", now(ctx));
-        Ok(Application(applications::create(db, &change, new, key.as_deref()).await?))
+        Ok(Application(commands::applications::create(db, &change, new, key.as_deref()).await?))
     }
 
     async fn update_application(&self, ctx: &Context<'_>, input: UpdateApplicationInput) -> ApiResult<Application> {
@@ -73,7 +72,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "updateApplication", now(ctx));
-        Ok(Application(applications::update(db, &change, id, expected, changes).await?))
+        Ok(Application(commands::applications::update(db, &change, id, expected, changes).await?))
     }
 
     /// Move an application through its lifecycle; illegal moves fail with BAD_USER_INPUT.
@@ -91,7 +90,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "transitionApplication", now(ctx));
-        Ok(Application(applications::transition(db, &change, id, input.expected_version, transition).await?))
+        Ok(Application(commands::applications::transition(db, &change, id, input.expected_version, transition).await?))
     }
 
     /// Replace the application's budget lines and requested state aid atomically.
@@ -101,7 +100,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "setBudget", now(ctx));
-        Ok(Application(budgets::set_budget(db, &change, id, expected, lines, aid).await?))
+        Ok(Application(commands::budgets::set_budget(db, &change, id, expected, lines, aid).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.
@@ -111,19 +110,19 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ChangeApplication(new.application)).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "addCommitment", now(ctx));
-        Ok(Commitment(commitments::add(db, &change, new, key.as_deref()).await?))
+        Ok(Commitment(commands::commitments::add(db, &change, new, key.as_deref()).await?))
     }
 
     async fn update_commitment(&self, ctx: &Context<'_>, input: UpdateCommitmentInput) -> ApiResult<Commitment> {
         let (id, expected, changes) = input.parse()?;
         let db = db(ctx)?;
-        let current = commitments::get(db.conn(), id)
+        let current = views::commitments::get(db.conn(), id)
             .await?
             .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 })?;
         authorize(db, viewer(ctx)?, Action::ChangeApplication(current.application)).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "updateCommitment", now(ctx));
-        Ok(Commitment(commitments::update(db, &change, id, expected, changes).await?))
+        Ok(Commitment(commands::commitments::update(db, &change, id, expected, changes).await?))
     }
 
     async fn record_allocation(
@@ -136,7 +135,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "recordAllocation", now(ctx));
-        Ok(StateAidAllocation(allocations::record(db, &change, new, key.as_deref()).await?))
+        Ok(StateAidAllocation(commands::allocations::record(db, &change, new, key.as_deref()).await?))
     }
 
     /// Records a payment; one that would take the allocation's payments above its amount is refused.
@@ -146,7 +145,7 @@ impl Mutation {
         authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
         let actor = actor(ctx)?;
         let change = Change::new(&actor, "recordPayment", now(ctx));
-        Ok(Payment(allocations::pay(db, &change, new, key.as_deref()).await?))
+        Ok(Payment(commands::allocations::pay(db, &change, new, key.as_deref()).await?))
     }
 
     async fn add_deadline(&self, ctx: &Context<'_>, input: AddDeadlineInput) -> ApiResult<Deadline> {
@@ -155,8 +154,9 @@ impl Mutation {
         let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
         authorize(db, viewer(ctx)?, action).await?;
         let actor = actor(ctx)?;
-        let created = deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new, key.as_deref()).await?;
-        let view = deadlines::view(db.conn(), created.id)
+        let created =
+            commands::deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new, key.as_deref()).await?;
+        let view = views::deadlines::view(db.conn(), created.id)
             .await?
             .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;
         Ok(Deadline::new(view, now(ctx)))
@@ -182,7 +182,8 @@ impl Mutation {
             language: request.language.unwrap_or_else(|| language(ctx)),
         };
         let actor = actor(ctx)?;
-        let feed = calendar_feeds::create(db, &Change::new(&actor, "createCalendarFeed", now(ctx)), new).await?;
+        let feed =
+            commands::calendar_feeds::create(db, &Change::new(&actor, "createCalendarFeed", now(ctx)), new).await?;
         Ok(CalendarFeed { feed, url: Some(format!("{}{}", base_url(ctx), crate::calendar::path(&token))) })
     }
 
@@ -192,7 +193,8 @@ impl Mutation {
         let db = db(ctx)?;
         authorize(db, viewer(ctx)?, Action::SubscribeCalendar).await?;
         let actor = actor(ctx)?;
-        let feed = calendar_feeds::revoke(db, &Change::new(&actor, "revokeCalendarFeed", now(ctx)), id).await?;
+        let feed =
+            commands::calendar_feeds::revoke(db, &Change::new(&actor, "revokeCalendarFeed", now(ctx)), id).await?;
         Ok(CalendarFeed { feed, url: None })
     }
 }

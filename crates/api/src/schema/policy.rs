@@ -11,8 +11,9 @@ use salkku_domain::ids::NodeKind;
 use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::messages::Message;
 use salkku_domain::{ParticipationRole, Role, message};
-use salkku_persistence::applications::NewParticipant;
-use salkku_persistence::{Db, StoreError, applications};
+use salkku_persistence::commands::applications::NewParticipant;
+use salkku_persistence::views;
+use salkku_persistence::{Db, StoreError};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -117,10 +118,10 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                             en: "this coordinator's token names no organisation",
                         )));
                     };
-                    let app = applications::get(db.conn(), id)
+                    let app = views::applications::get(db.conn(), id)
                         .await?
                         .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
-                    let co_implements = applications::participants_of(db.conn(), &[id])
+                    let co_implements = views::applications::participants_of(db.conn(), &[id])
                         .await?
                         .iter()
                         .any(|p| p.role == ParticipationRole::CoImplementer && p.organization == own);

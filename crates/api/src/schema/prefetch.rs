@@ -7,15 +7,13 @@
 //! named on the way — is loaded with one query per kind and fed to the request's loader, whose
 //! cache then answers the resolvers. The cost of a page is the same for 10 applications or 100.
 
+use salkku_persistence::views;
 use std::collections::BTreeSet;
 
 use async_graphql::Context;
 use async_graphql::Lookahead;
 use salkku_domain::ids::{AllocationId, ApplicationId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_persistence::records::Application;
-use salkku_persistence::{
-    allocations, applications, budgets, calls, commitments, deadlines, organizations, programmes, splits,
-};
 
 use super::loaders::{
     AllocationsOf, CommitmentsOf, DeadlinesOf, HistoryOf, LinesOf, ParticipantsOf, PaymentsOf, RegionsOf, SplitOf,
@@ -74,13 +72,13 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
         orgs.extend(apps.iter().map(|a| a.lead));
     }
     if app.any(&["participants"]) {
-        let rows = applications::participants_of(c, &ids).await?;
+        let rows = views::applications::participants_of(c, &ids).await?;
         orgs.extend(apps.iter().map(|a| a.lead));
         orgs.extend(rows.iter().map(|p| p.organization));
         l.feed_many(group(&ids, rows, |p| p.application).map(|(id, v)| (ParticipantsOf(id), v))).await;
     }
     if app.any(&["regions"]) {
-        let rows = applications::regions_of(c, &ids).await?;
+        let rows = views::applications::regions_of(c, &ids).await?;
         l.feed_many(group(&ids, rows, |r| r.0).map(|(id, v)| (RegionsOf(id), v))).await;
     }
     let call = app.field("call");
@@ -90,7 +88,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
         call_ids.extend(apps.iter().filter_map(|a| a.call));
     }
     if app.field("budget").any(&["lines", "byYear", "byCategory"]) {
-        let rows = budgets::lines_of(c, &ids).await?;
+        let rows = views::budgets::lines_of(c, &ids).await?;
         l.feed_many(group(&ids, rows, |r| r.application).map(|(id, v)| (LinesOf(id), v))).await;
     }
     // The applications' own calls load side by side with their commitments, each on a pooled
@@ -100,10 +98,11 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
     let own_calls: Vec<GrantCallId> =
         if need_calls && !deadline.any(&["call"]) { call_ids.iter().copied().collect() } else { Vec::new() };
     let wants_commitments = app.any(&["commitments", "fundingSplit"]);
-    let commitment_rows =
-        async { if wants_commitments { commitments::of_applications(c, &ids).await.map(Some) } else { Ok(None) } };
+    let commitment_rows = async {
+        if wants_commitments { views::commitments::of_applications(c, &ids).await.map(Some) } else { Ok(None) }
+    };
     let early_calls =
-        async { if own_calls.is_empty() { Ok(None) } else { calls::by_ids(c, &own_calls).await.map(Some) } };
+        async { if own_calls.is_empty() { Ok(None) } else { views::calls::by_ids(c, &own_calls).await.map(Some) } };
     let (commitment_rows, early_calls) = if db(ctx)?.pool_use().spare() >= SIDE_BY_SIDE {
         futures_util::future::try_join(commitment_rows, early_calls).await?
     } else {
@@ -121,13 +120,13 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
     }
     let allocation = app.field("allocations");
     if app.any(&["allocations", "stateAidGranted"]) {
-        let rows = allocations::of_applications(c, &ids).await?;
+        let rows = views::allocations::of_applications(c, &ids).await?;
         if allocation.any(&["funder", "recipient"]) {
             orgs.extend(rows.iter().flat_map(|a| [a.funder, a.recipient]));
         }
         if allocation.any(&["payments"]) {
             let allocation_ids: Vec<AllocationId> = rows.iter().map(|a| a.id).collect();
-            let payments = allocations::payments_of(c, &allocation_ids).await?;
+            let payments = views::allocations::payments_of(c, &allocation_ids).await?;
             l.feed_many(group(&allocation_ids, payments, |p| p.allocation).map(|(id, v)| (PaymentsOf(id), v))).await;
         }
         l.feed_many(rows.iter().map(|a| (a.id, a.clone()))).await;
@@ -139,7 +138,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
         .await;
     }
     if app.any(&["deadlines"]) {
-        let rows = deadlines::views_for_applications(c, &ids).await?;
+        let rows = views::deadlines::views_for_applications(c, &ids).await?;
         if deadline.any(&["call"]) {
             call_ids.extend(rows.iter().filter_map(|d| d.deadline.call));
         }
@@ -150,7 +149,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
         .await;
     }
     if app.any(&["history"]) {
-        let rows = applications::history_of(c, &ids).await?;
+        let rows = views::applications::history_of(c, &ids).await?;
         l.feed_many(group(&ids, rows, |h| h.application).map(|(id, v)| (HistoryOf(id), v))).await;
     }
 
@@ -158,7 +157,7 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
     let loaded_calls = match early_calls {
         Some(calls) => calls,
         None if call_list.is_empty() => Vec::new(),
-        None => calls::by_ids(c, &call_list).await?,
+        None => views::calls::by_ids(c, &call_list).await?,
     };
     let any_call = call.join(deadline.field("call"));
     if any_call.any(&["funder"]) {
@@ -166,19 +165,19 @@ async fn applications_selected(ctx: &Context<'_>, app: Wants<'_>, apps: &[Applic
     }
     if any_call.any(&["programme"]) {
         let programme_ids: Vec<ProgrammeId> = loaded_calls.iter().filter_map(|g| g.programme).collect();
-        let rows = programmes::by_ids(c, &programme_ids).await?;
+        let rows = views::programmes::by_ids(c, &programme_ids).await?;
         l.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
     }
     if app.any(&["fundingSplit"]) {
         let rows = loaded_commitments.as_deref().unwrap_or_default();
-        let computed = splits::from_parts(apps, &loaded_calls, rows)?;
+        let computed = views::splits::from_parts(apps, &loaded_calls, rows)?;
         l.feed_many(computed.into_iter().map(|(id, split)| (SplitOf(id), split))).await;
     }
     l.feed_many(loaded_calls.into_iter().map(|g| (g.id, g))).await;
 
     if !orgs.is_empty() {
         let list: Vec<OrganizationId> = orgs.into_iter().collect();
-        let rows = organizations::by_ids(c, &list).await?;
+        let rows = views::organizations::by_ids(c, &list).await?;
         l.feed_many(rows.into_iter().map(|o| (o.id, o))).await;
     }
     Ok(())

@@ -7,11 +7,12 @@ use salkku_domain::ids::{
     AllocationId, ApplicationId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId, ProgrammeId,
 };
 use salkku_domain::message;
-use salkku_persistence::allocations::{self, AllocationCursor};
-use salkku_persistence::application_list::{self, ApplicationCursor, OrderField, SortKey};
-use salkku_persistence::calls::{self, GrantCallCursor};
-use salkku_persistence::organizations::{self, OrganizationCursor};
-use salkku_persistence::{StoreError, calendar_feeds, deadlines, portfolio, programmes, regions};
+use salkku_persistence::StoreError;
+use salkku_persistence::views;
+use salkku_persistence::views::allocations::AllocationCursor;
+use salkku_persistence::views::application_list::{ApplicationCursor, OrderField, SortKey};
+use salkku_persistence::views::calls::GrantCallCursor;
+use salkku_persistence::views::organizations::OrganizationCursor;
 
 use super::connection::{self, Page};
 use super::inputs::{
@@ -68,7 +69,7 @@ impl Query {
     /// Every region, in code order.
     #[graphql(complexity = "crate::schema::limits::bounded_list_cost(19, child_complexity)")]
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        Ok(regions::all(db(ctx)?.conn()).await?.into_iter().map(Region).collect())
+        Ok(views::regions::all(db(ctx)?.conn()).await?.into_iter().map(Region).collect())
     }
 
     /// Organisations by name.
@@ -84,7 +85,8 @@ impl Query {
         let cursor: Option<OrganizationCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(OrganizationFilter::parse).transpose()?.unwrap_or_default();
         let page =
-            organizations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx)).await?;
+            views::organizations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx))
+                .await?;
         Ok(connection::connection(page, cursor.is_some(), |o| {
             (connection::encode(&OrganizationCursor::of(&o)), Organization(o))
         }))
@@ -93,7 +95,7 @@ impl Query {
     /// Every funding programme, by name.
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn programmes(&self, ctx: &Context<'_>) -> ApiResult<Vec<FundingProgramme>> {
-        Ok(programmes::all_by_name(db(ctx)?.conn()).await?.into_iter().map(FundingProgramme).collect())
+        Ok(views::programmes::all_by_name(db(ctx)?.conn()).await?.into_iter().map(FundingProgramme).collect())
     }
 
     /// Grant calls by closing time.
@@ -108,9 +110,15 @@ impl Query {
         let first = connection::page_size(first)?;
         let cursor: Option<GrantCallCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(GrantCallFilter::parse).transpose()?.unwrap_or_default();
-        let page =
-            calls::list(db(ctx)?.conn(), &filter, now(ctx), first, cursor.as_ref(), connection::wants_total(ctx))
-                .await?;
+        let page = views::calls::list(
+            db(ctx)?.conn(),
+            &filter,
+            now(ctx),
+            first,
+            cursor.as_ref(),
+            connection::wants_total(ctx),
+        )
+        .await?;
         Ok(connection::connection(page, cursor.is_some(), |c| {
             (connection::encode(&GrantCallCursor::of(&c)), GrantCall(c))
         }))
@@ -154,7 +162,7 @@ impl Query {
                 ));
             }
         }
-        let page = application_list::list(
+        let page = views::application_list::list(
             db(ctx)?.conn(),
             &filter,
             order,
@@ -188,7 +196,8 @@ impl Query {
         let cursor: Option<AllocationCursor> = connection::decode(after.as_deref())?;
         let filter = filter.map(AllocationFilter::parse).transpose()?.unwrap_or_default();
         let page =
-            allocations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx)).await?;
+            views::allocations::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx))
+                .await?;
         Ok(connection::connection(page, cursor.is_some(), |a| {
             (connection::encode(&AllocationCursor::of(&a)), StateAidAllocation(a))
         }))
@@ -228,7 +237,7 @@ impl Query {
         let now = now(ctx);
         let until = window_end(now, u32::try_from(within_days).unwrap_or(0));
         let limit = u64::try_from(first).unwrap_or(0);
-        let found = deadlines::upcoming(db(ctx)?.conn(), now, until, include_overdue, &filter, limit).await?;
+        let found = views::deadlines::upcoming(db(ctx)?.conn(), now, until, include_overdue, &filter, limit).await?;
         Ok(found.into_iter().map(|d| Deadline::new(d, now)).collect())
     }
 
@@ -236,7 +245,7 @@ impl Query {
     async fn portfolio(&self, ctx: &Context<'_>, filter: Option<ApplicationFilter>) -> ApiResult<PortfolioSummary> {
         let filter = filter.map(ApplicationFilter::parse).transpose()?.unwrap_or_default();
         let wanted = super::objects::portfolio_wanted(&ctx.look_ahead());
-        let figures = portfolio::summary(db(ctx)?.conn(), &filter, wanted).await?;
+        let figures = views::portfolio::summary(db(ctx)?.conn(), &filter, wanted).await?;
         Ok(PortfolioSummary { figures, filter, today: local_date(now(ctx)) })
     }
 
@@ -254,7 +263,7 @@ impl Query {
     /// The signed-in user's calendar feeds that still work, oldest first (their urls are not
     /// shown again).
     async fn calendar_feeds(&self, ctx: &Context<'_>) -> ApiResult<Vec<CalendarFeed>> {
-        let feeds = calendar_feeds::of_owner(db(ctx)?.conn(), &viewer(ctx)?.subject).await?;
+        let feeds = views::calendar_feeds::of_owner(db(ctx)?.conn(), &viewer(ctx)?.subject).await?;
         Ok(feeds.into_iter().map(|feed| CalendarFeed { feed, url: None }).collect())
     }
 
@@ -275,7 +284,7 @@ impl Query {
         if let Some(id) = &object_id {
             GlobalId::decode(id).map_err(|e| ApiError::invalid("objectId", e))?;
         }
-        let page = salkku_persistence::audit::list(
+        let page = salkku_persistence::views::audit_log::list(
             db.conn(),
             object_id.as_ref().map(|i| i.as_str()),
             first,
@@ -304,7 +313,7 @@ impl Query {
             orgs.push(key(&w.organization_id, &format!("weights[{i}].organizationId"), OrganizationId::from_global)?);
             values.push(w.weight.exact(&format!("weights[{i}].weight"))?);
         }
-        let existing = organizations::existing(db(ctx)?.conn(), &orgs).await?;
+        let existing = views::organizations::existing(db(ctx)?.conn(), &orgs).await?;
         if let Some(i) = orgs.iter().position(|o| !existing.contains(o)) {
             let missing = StoreError::NotFound { kind: NodeKind::Organization, key: orgs[i].0 };
             return Err(ApiError::from(missing).within_field(format!("weights[{i}].organizationId")));

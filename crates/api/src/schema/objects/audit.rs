@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Json, Object};
 use salkku_domain::ids::OrganizationId;
-use salkku_persistence::audit;
+use salkku_persistence::views;
 
 use super::Organization;
 use crate::error::ApiResult;
@@ -9,7 +9,7 @@ use crate::schema::loaders;
 use crate::schema::scalars::DateTime;
 
 /// One change, as the audit log keeps it.
-pub struct AuditEntry(pub audit::Entry);
+pub struct AuditEntry(pub views::audit_log::Entry);
 
 fn parsed(text: Option<&str>) -> Option<Json<serde_json::Value>> {
     text.and_then(|t| serde_json::from_str(t).ok()).map(Json)

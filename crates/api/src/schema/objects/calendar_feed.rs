@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use salkku_persistence::calendar_feeds::CalendarFeed as Stored;
+use salkku_persistence::views::calendar_feeds::CalendarFeed as Stored;
 
 use super::{Application, Organization};
 use crate::error::ApiResult;

@@ -1,7 +1,8 @@
 use async_graphql::{Context, ID, Object};
 use salkku_domain::call::GrantCallStatus as Status;
-use salkku_persistence::application_list::{self, ApplicationCursor, ApplicationFilter, ApplicationOrder};
 use salkku_persistence::records;
+use salkku_persistence::views;
+use salkku_persistence::views::application_list::{ApplicationCursor, ApplicationFilter, ApplicationOrder};
 
 use super::{Application, Organization};
 use crate::error::{ApiError, ApiResult};
@@ -98,7 +99,7 @@ impl GrantCall {
         let first = connection::page_size(first)?;
         let cursor: Option<ApplicationCursor> = connection::decode(after.as_deref())?;
         let filter = ApplicationFilter { call: Some(self.0.id), ..Default::default() };
-        let page = application_list::list(
+        let page = views::application_list::list(
             db(ctx)?.conn(),
             &filter,
             ApplicationOrder::default(),

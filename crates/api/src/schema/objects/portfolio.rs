@@ -2,8 +2,9 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use salkku_domain::ids::OrganizationId;
 use salkku_domain::labels;
-use salkku_persistence::application_list::ApplicationFilter;
-use salkku_persistence::portfolio::{self, Figures, Portfolio};
+use salkku_persistence::views;
+use salkku_persistence::views::application_list::ApplicationFilter;
+use salkku_persistence::views::portfolio::{Figures, Portfolio};
 
 use super::Application;
 use crate::error::{ApiError, ApiResult};
@@ -132,7 +133,7 @@ impl PortfolioSummary {
             )));
         }
         let limit = u64::try_from(first).unwrap_or(0);
-        let ids = portfolio::at_risk(db(ctx)?.conn(), &self.filter, self.today, limit).await?;
+        let ids = views::portfolio::at_risk(db(ctx)?.conn(), &self.filter, self.today, limit).await?;
         let mut found = loaders(ctx)?.load_many(ids.clone()).await?;
         let apps: Vec<_> = ids.into_iter().filter_map(|id| found.remove(&id)).collect();
         crate::schema::prefetch::list(ctx, &apps).await?;
@@ -141,7 +142,7 @@ impl PortfolioSummary {
 }
 
 /// What the selection under `portfolio` asks for, so that the database sums only that.
-pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> portfolio::Wanted {
+pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> views::portfolio::Wanted {
     const TOTALS: [&str; 6] = [
         "applicationCount",
         "totalCost",
@@ -150,7 +151,7 @@ pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> port
         "selfFundingRequired",
         "selfFundingCommitted",
     ];
-    portfolio::Wanted {
+    views::portfolio::Wanted {
         totals: TOTALS.iter().any(|name| selection.field(name).exists()),
         by_status: selection.field("byStatus").exists(),
         by_region: selection.field("byRegion").exists(),

@@ -1,0 +1,381 @@
+//! Applications (hankkeet): creation, changes, the lifecycle and its history.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::deadline::end_of_day;
+use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::period::check_project_period;
+use salkku_domain::{ApplicationStatus, ParticipationRole, RegionCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::commands::audit;
+use crate::commands::deadlines::{self, Derived, Source};
+use crate::commands::idempotency;
+use crate::derived::{self, Changed};
+use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
+use crate::records::{Application, Participation};
+use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::views::applications::{get, participants_of, regions_of};
+use crate::views::splits;
+use crate::{Actor, Change, Db, StoreError, StoreResult};
+
+/// A participant other than the lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NewParticipant {
+    pub organization: OrganizationId,
+    pub role: ParticipationRole,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub name: String,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub call: Option<GrantCallId>,
+    pub lead: OrganizationId,
+    pub participants: Vec<NewParticipant>,
+    pub regions: Vec<RegionCode>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub report_due: Option<NaiveDate>,
+}
+
+/// Changes to an application; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationChanges {
+    pub name: Option<String>,
+    pub acronym: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub call: Option<Option<GrantCallId>>,
+    pub participants: Option<Vec<NewParticipant>>,
+    pub regions: Option<Vec<RegionCode>>,
+    pub period_start: Option<Option<NaiveDate>>,
+    pub period_end: Option<Option<NaiveDate>>,
+    pub report_due: Option<Option<NaiveDate>>,
+}
+
+/// Creates an application as an idea, with its participants, regions, history and deadlines; a
+/// replay of `idempotency_key` returns the application first created with it.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewApplication,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Application> {
+    let (actor, now) = (change.actor, change.at);
+    idempotency::once(
+        db,
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
+        |a: &Application| a.id.0,
+        |tx| async move {
+            let created = insert(&*tx, actor, new, now).await?;
+            let after = snapshot(&*tx, created.id).await?;
+            audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&after)).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), ApplicationId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed application is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    new: NewApplication,
+    now: DateTime<Utc>,
+) -> StoreResult<Application> {
+    check_project_period(new.period_start, new.period_end).map_err(|e| StoreError::rule("periodEnd", e))?;
+    referenced::<organization::Entity, _>(c, "leadId", NodeKind::Organization, new.lead.0).await?;
+    if let Some(call) = new.call {
+        referenced::<grant_call::Entity, _>(c, "callId", NodeKind::GrantCall, call.0).await?;
+    }
+    check_participants(c, new.lead, &new.participants).await?;
+    let status = ApplicationStatus::Idea;
+    let row = app::ActiveModel {
+        name: Set(new.name),
+        acronym: Set(new.acronym),
+        description: Set(new.description),
+        call_id: Set(new.call.map(|c| c.0)),
+        status: Set(status.as_str().to_owned()),
+        lead_id: Set(new.lead.0),
+        period_start: Set(new.period_start),
+        period_end: Set(new.period_end),
+        report_due: Set(new.report_due),
+        submitted_at: Set(None),
+        state_aid_requested_cents: Set(0),
+        total_cost_cents: Set(0),
+        created_by: Set(actor.subject.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let created = Application::try_from(row)?;
+    write_participants(c, created.id, &new.participants).await?;
+    write_regions(c, created.id, &new.regions).await?;
+    record_status(c, created.id, None, status, now, &actor.subject, None).await?;
+    // Its participants are written by now: each new deadline's parties are complete.
+    sync_deadlines(c, &created, now).await?;
+    derived::after(c, Changed::applications(&[created.id])).await?;
+    Ok(created)
+}
+
+/// An application as the audit log shows it: with its participants and regions.
+#[derive(Debug, serde::Serialize)]
+struct Snapshot {
+    application: Application,
+    participants: Vec<Participation>,
+    regions: Vec<RegionCode>,
+}
+
+async fn snapshot<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Snapshot> {
+    let application: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
+    let participants = participants_of(c, &[id]).await?;
+    let regions = regions_of(c, &[id]).await?.into_iter().map(|(_, r)| r).collect();
+    Ok(Snapshot { application, participants, regions })
+}
+
+/// Applies changes if the application is still at `expected_version`.
+pub async fn update(
+    db: &Db,
+    change: &Change<'_>,
+    id: ApplicationId,
+    expected_version: i32,
+    changes: ApplicationChanges,
+) -> StoreResult<Application> {
+    let now = change.at;
+    let tx = db.begin_write().await?;
+    let before = snapshot(&*tx, id).await?;
+    let current = before.application.clone();
+    expect_version(NodeKind::Application, expected_version, current.version)?;
+
+    let period_start = changes.period_start.unwrap_or(current.period_start);
+    let period_end = changes.period_end.unwrap_or(current.period_end);
+    check_project_period(period_start, period_end).map_err(|e| StoreError::rule("periodEnd", e))?;
+    if let Some(Some(call)) = changes.call {
+        referenced::<grant_call::Entity, _>(&*tx, "callId", NodeKind::GrantCall, call.0).await?;
+    }
+    if let Some(participants) = &changes.participants {
+        check_participants(&*tx, current.lead, participants).await?;
+    }
+
+    let mut update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(now));
+    if let Some(name) = changes.name {
+        update = update.col_expr(app::Column::Name, Expr::value(name));
+    }
+    if let Some(acronym) = changes.acronym {
+        update = update.col_expr(app::Column::Acronym, Expr::value(acronym));
+    }
+    if let Some(description) = changes.description {
+        update = update.col_expr(app::Column::Description, Expr::value(description));
+    }
+    if let Some(call) = changes.call {
+        update = update.col_expr(app::Column::CallId, Expr::value(call.map(|c| c.0)));
+    }
+    if let Some(start) = changes.period_start {
+        update = update.col_expr(app::Column::PeriodStart, Expr::value(start));
+    }
+    if let Some(end) = changes.period_end {
+        update = update.col_expr(app::Column::PeriodEnd, Expr::value(end));
+    }
+    if let Some(report) = changes.report_due {
+        update = update.col_expr(app::Column::ReportDue, Expr::value(report));
+    }
+    versioned_update(
+        &*tx,
+        NodeKind::Application,
+        id.0,
+        expected_version,
+        app::Column::Id,
+        app::Column::Version,
+        update,
+    )
+    .await?;
+    if let Some(participants) = &changes.participants {
+        participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
+        write_participants(&*tx, id, participants).await?;
+    }
+    if let Some(regions) = &changes.regions {
+        application_region::Entity::delete_many()
+            .filter(application_region::Column::ApplicationId.eq(id.0))
+            .exec(&*tx)
+            .await?;
+        write_regions(&*tx, id, regions).await?;
+    }
+    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    sync_deadlines(&*tx, &updated, now).await?;
+    // Whether in-kind commitments count depends on the call; whom every deadline of the
+    // application concerns, on its participants.
+    let ids = [id];
+    let changed = Changed::applications(&ids).with_sums(changes.call.is_some());
+    derived::after(&*tx, changed.with_parties(changes.participants.is_some())).await?;
+    let after = snapshot(&*tx, id).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// A move through the lifecycle.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub to: ApplicationStatus,
+    /// When it happened (a decision may be recorded after the fact); defaults to now.
+    pub at: Option<DateTime<Utc>>,
+    pub decision_ref: Option<String>,
+}
+
+/// Moves the application, if the lifecycle allows it and (for submission) its funding split has
+/// nothing that blocks submitting; records the move in the history.
+pub async fn transition(
+    db: &Db,
+    change: &Change<'_>,
+    id: ApplicationId,
+    expected_version: i32,
+    transition: Transition,
+) -> StoreResult<Application> {
+    let (actor, now) = (change.actor, change.at);
+    let tx = db.begin_write().await?;
+    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    expect_version(NodeKind::Application, expected_version, current.version)?;
+    let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule("to", e))?;
+    let at = transition.at.unwrap_or(now);
+    if to == ApplicationStatus::Submitted {
+        let split = splits::for_application(&*tx, &current).await?;
+        split.check_submittable().map_err(|e| StoreError::rule("to", e))?;
+    }
+    let mut update = app::Entity::update_many()
+        .col_expr(app::Column::Status, Expr::value(to.as_str()))
+        .col_expr(app::Column::UpdatedAt, Expr::value(now));
+    if to == ApplicationStatus::Submitted {
+        update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
+    }
+    versioned_update(
+        &*tx,
+        NodeKind::Application,
+        id.0,
+        expected_version,
+        app::Column::Id,
+        app::Column::Version,
+        update,
+    )
+    .await?;
+    record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
+    let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    // Whether its deadlines still call for action follows its status.
+    derived::after(&*tx, Changed::applications(&[id]).with_parties(true)).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&moved)).await?;
+    tx.commit().await?;
+    Ok(moved)
+}
+
+async fn check_participants<C: ConnectionTrait>(
+    c: &C,
+    lead: OrganizationId,
+    participants: &[NewParticipant],
+) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for p in participants {
+        if p.role == ParticipationRole::Lead {
+            return Err(StoreError::rule(
+                "participants",
+                salkku_domain::DomainError::InvalidCode(
+                    "the lead applicant is given by leadId; list only co-implementers, funders and partners here"
+                        .into(),
+                ),
+            ));
+        }
+        if p.organization == lead && p.role == ParticipationRole::CoImplementer {
+            return Err(StoreError::rule(
+                "participants",
+                salkku_domain::DomainError::InvalidCode("the lead applicant cannot also be a co-implementer".into()),
+            ));
+        }
+        if !seen.insert(*p) {
+            return Err(StoreError::rule(
+                "participants",
+                salkku_domain::DomainError::InvalidCode(
+                    "the same organisation is listed twice in the same role".into(),
+                ),
+            ));
+        }
+        referenced::<organization::Entity, _>(c, "participants", NodeKind::Organization, p.organization.0).await?;
+    }
+    Ok(())
+}
+
+async fn write_participants<C: ConnectionTrait>(
+    c: &C,
+    id: ApplicationId,
+    participants: &[NewParticipant],
+) -> StoreResult<()> {
+    if participants.is_empty() {
+        return Ok(());
+    }
+    let rows = participants.iter().zip(0..).map(|(p, position)| participant::ActiveModel {
+        application_id: Set(id.0),
+        organization_id: Set(p.organization.0),
+        role: Set(p.role.as_str().to_owned()),
+        position: Set(position),
+    });
+    participant::Entity::insert_many(rows).exec_without_returning(c).await?;
+    Ok(())
+}
+
+async fn write_regions<C: ConnectionTrait>(c: &C, id: ApplicationId, regions: &[RegionCode]) -> StoreResult<()> {
+    let unique: BTreeSet<RegionCode> = regions.iter().copied().collect();
+    if unique.is_empty() {
+        return Ok(());
+    }
+    let rows = unique.into_iter().map(|r| application_region::ActiveModel {
+        application_id: Set(id.0),
+        region_code: Set(r.as_str().to_owned()),
+    });
+    application_region::Entity::insert_many(rows).exec_without_returning(c).await?;
+    Ok(())
+}
+
+async fn record_status<C: ConnectionTrait>(
+    c: &C,
+    id: ApplicationId,
+    from: Option<ApplicationStatus>,
+    to: ApplicationStatus,
+    at: DateTime<Utc>,
+    by: &str,
+    decision_ref: Option<String>,
+) -> StoreResult<()> {
+    status_change::ActiveModel {
+        application_id: Set(id.0),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        at: Set(at),
+        by_subject: Set(by.to_owned()),
+        decision_ref: Set(decision_ref),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// The project's end and its report fall due at the end of their local days.
+async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
+    let label = a.acronym.clone().unwrap_or_else(|| a.name.clone());
+    let derived = |date: Option<NaiveDate>| {
+        date.map(|d| Derived {
+            title: label.clone(),
+            due_at: end_of_day(d),
+            application: Some(a.id),
+            call: a.call,
+            commitment: None,
+        })
+    };
+    deadlines::sync(c, Source::ProjectEnds(a.id), derived(a.period_end), now).await?;
+    deadlines::sync(c, Source::ReportDue(a.id), derived(a.report_due), now).await?;
+    Ok(())
+}

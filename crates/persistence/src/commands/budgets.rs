@@ -1,0 +1,85 @@
+//! Budgets: an application's lines and its requested state aid, replaced together.
+
+use salkku_domain::Money;
+use salkku_domain::budget::{self, BudgetLine};
+use salkku_domain::ids::{ApplicationId, NodeKind};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::commands::audit;
+use crate::derived::{self, Changed};
+use crate::entities::{application as app, budget_line};
+use crate::records::Application;
+use crate::store::support::{expect_version, target, versioned_update};
+use crate::views::budgets::lines_of;
+use crate::{Change, Db, StoreError, StoreResult};
+
+/// A budget as the audit log shows it.
+#[derive(Debug, serde::Serialize)]
+struct Budget {
+    state_aid_requested: Money,
+    lines: Vec<BudgetLine>,
+}
+
+/// Replaces the application's budget lines and requested state aid in one transaction, if the
+/// application is still at `expected_version`. Any well-formed budget is stored, even one whose
+/// split breaks the call's rule: the split reports that.
+pub async fn set_budget(
+    db: &Db,
+    change: &Change<'_>,
+    id: ApplicationId,
+    expected_version: i32,
+    lines: Vec<BudgetLine>,
+    state_aid_requested: Money,
+) -> StoreResult<Application> {
+    let now = change.at;
+    if state_aid_requested.is_negative() {
+        return Err(StoreError::rule(
+            "stateAidRequested",
+            salkku_domain::DomainError::InvalidMoney("state aid requested is zero or more".into()),
+        ));
+    }
+    let total = budget::total(&lines).map_err(|e| StoreError::rule("lines", e))?;
+    let tx = db.begin_write().await?;
+    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    expect_version(NodeKind::Application, expected_version, current.version)?;
+    let before = Budget {
+        state_aid_requested: current.state_aid_requested,
+        lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),
+    };
+    let after = Budget { state_aid_requested, lines: lines.clone() };
+    // The version-checked update comes first: on PostgreSQL it locks the row, so two budgets
+    // for one application never interleave their lines.
+    let update = app::Entity::update_many()
+        .col_expr(app::Column::TotalCostCents, Expr::value(total.cents()))
+        .col_expr(app::Column::StateAidRequestedCents, Expr::value(state_aid_requested.cents()))
+        .col_expr(app::Column::UpdatedAt, Expr::value(now));
+    versioned_update(
+        &*tx,
+        NodeKind::Application,
+        id.0,
+        expected_version,
+        app::Column::Id,
+        app::Column::Version,
+        update,
+    )
+    .await?;
+    budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
+    if !lines.is_empty() {
+        let rows = lines.into_iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
+            application_id: Set(id.0),
+            position: Set(position),
+            category: Set(line.category.as_str().to_owned()),
+            year: Set(line.year),
+            description: Set(line.description),
+            amount_cents: Set(line.amount.cents()),
+            ..Default::default()
+        });
+        budget_line::Entity::insert_many(rows).exec_without_returning(&*tx).await?;
+    }
+    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    derived::after(&*tx, Changed::applications(&[id])).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(updated)
+}

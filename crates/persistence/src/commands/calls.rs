@@ -1,0 +1,88 @@
+//! Grant calls (valtionavustushaut): funder, application period, maximum aid rate.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::call::check_application_period;
+use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId, ProgrammeId};
+use salkku_domain::{Money, Rate};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use crate::commands::audit;
+use crate::commands::deadlines::{self, Derived, Source};
+use crate::commands::idempotency;
+use crate::entities::{grant_call, organization, programme};
+use crate::records::GrantCall;
+use crate::store::support::referenced;
+use crate::views::calls::get;
+use crate::{Change, Db, StoreError, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewGrantCall {
+    pub title: String,
+    pub funder: OrganizationId,
+    pub programme: Option<ProgrammeId>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: DateTime<Utc>,
+    pub max_aid_rate: Rate,
+    pub in_kind_counts: bool,
+    pub envelope: Option<Money>,
+    pub url: Option<String>,
+}
+
+/// Creates the call and its closing deadline; a replay of `idempotency_key` returns the first one.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewGrantCall,
+    idempotency_key: Option<&str>,
+) -> StoreResult<GrantCall> {
+    check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |x: &GrantCall| x.id.0,
+        |tx| async move {
+            let created = insert(&*tx, change, new).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), GrantCallId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed object is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
+    let now = change.at;
+    referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    if let Some(p) = new.programme {
+        referenced::<programme::Entity, _>(tx, "programmeId", NodeKind::FundingProgramme, p.0).await?;
+    }
+    let row = grant_call::ActiveModel {
+        title: Set(new.title),
+        funder_id: Set(new.funder.0),
+        programme_id: Set(new.programme.map(|p| p.0)),
+        opens_at: Set(new.opens_at),
+        closes_at: Set(new.closes_at),
+        max_aid_rate_bp: Set(i32::from(new.max_aid_rate.basis_points())),
+        in_kind_counts: Set(new.in_kind_counts),
+        envelope_cents: Set(new.envelope.map(Money::cents)),
+        url: Set(new.url),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let call = GrantCall::try_from(row)?;
+    let closing = Derived {
+        title: call.title.clone(),
+        due_at: call.closes_at,
+        application: None,
+        call: Some(call.id),
+        commitment: None,
+    };
+    deadlines::sync(tx, Source::CallCloses(call.id), Some(closing), now).await?;
+    audit::record(tx, change, &[call.id.global()], None::<&()>, Some(&call)).await?;
+    Ok(call)
+}

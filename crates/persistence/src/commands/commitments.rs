@@ -1,0 +1,159 @@
+//! Commitments (sitoumukset): organisations' pledges towards an application's self-funding.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::deadline::end_of_day;
+use salkku_domain::ids::{ApplicationId, CommitmentId, NodeKind, OrganizationId};
+use salkku_domain::{CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+
+use crate::commands::audit;
+use crate::commands::deadlines::{self, Derived, Source};
+use crate::commands::idempotency;
+use crate::derived::{self, Changed};
+use crate::entities::{application, commitment, organization};
+use crate::records::Commitment;
+use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::views::commitments::get;
+use crate::{Change, Db, StoreError, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewCommitment {
+    pub application: ApplicationId,
+    pub organization: OrganizationId,
+    pub amount: Money,
+    pub kind: CommitmentKind,
+    pub level: CommitmentLevel,
+    pub status: CommitmentStatus,
+    pub due_date: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDate>,
+    pub decision_ref: Option<String>,
+}
+
+/// Changes to a commitment; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentChanges {
+    pub amount: Option<Money>,
+    pub status: Option<CommitmentStatus>,
+    pub decided_at: Option<Option<NaiveDate>>,
+    pub decision_ref: Option<Option<String>>,
+}
+
+/// Adds a commitment, and its due date as a deadline.
+pub async fn add(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewCommitment,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Commitment> {
+    let (actor, now) = (change.actor, change.at);
+    idempotency::once(
+        db,
+        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
+        |c: &Commitment| c.id.0,
+        |tx| async move {
+            let created = insert(&*tx, new, now).await?;
+            let objects = [created.id.global(), created.application.global(), created.organization.global()];
+            audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;
+            Ok((created, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), CommitmentId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed commitment is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc>) -> StoreResult<Commitment> {
+    if new.amount.is_negative() {
+        return Err(StoreError::rule(
+            "amount",
+            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
+        ));
+    }
+    let app =
+        referenced::<application::Entity, _>(c, "applicationId", NodeKind::Application, new.application.0).await?;
+    let org =
+        referenced::<organization::Entity, _>(c, "organizationId", NodeKind::Organization, new.organization.0).await?;
+    let row = commitment::ActiveModel {
+        application_id: Set(new.application.0),
+        organization_id: Set(new.organization.0),
+        amount_cents: Set(new.amount.cents()),
+        kind: Set(new.kind.as_str().to_owned()),
+        level: Set(new.level.as_str().to_owned()),
+        status: Set(new.status.as_str().to_owned()),
+        due_date: Set(new.due_date),
+        decided_at: Set(new.decided_at),
+        decision_ref: Set(new.decision_ref),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let created = Commitment::try_from(row)?;
+    derived::after(c, Changed::applications(&[created.application]).with_sums(true)).await?;
+    let label = app.acronym.unwrap_or(app.name);
+    let due = created.due_date.map(|d| Derived {
+        title: format!("{label}, {}", org.name),
+        due_at: end_of_day(d),
+        application: Some(created.application),
+        call: app.call_id.map(salkku_domain::ids::GrantCallId),
+        commitment: Some(created.id),
+    });
+    deadlines::sync(c, Source::CommitmentDue(created.id), due, now).await?;
+    Ok(created)
+}
+
+/// Applies changes if the commitment is still at `expected_version`.
+pub async fn update(
+    db: &Db,
+    change: &Change<'_>,
+    id: CommitmentId,
+    expected_version: i32,
+    changes: CommitmentChanges,
+) -> StoreResult<Commitment> {
+    let now = change.at;
+    if changes.amount.is_some_and(Money::is_negative) {
+        return Err(StoreError::rule(
+            "amount",
+            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
+        ));
+    }
+    let tx = db.begin_write().await?;
+    let current: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    expect_version(NodeKind::Commitment, expected_version, current.version)?;
+    let mut update = commitment::Entity::update_many().col_expr(commitment::Column::UpdatedAt, Expr::value(now));
+    if let Some(amount) = changes.amount {
+        update = update.col_expr(commitment::Column::AmountCents, Expr::value(amount.cents()));
+    }
+    if let Some(status) = changes.status {
+        update = update.col_expr(commitment::Column::Status, Expr::value(status.as_str()));
+    }
+    if let Some(decided_at) = changes.decided_at {
+        update = update.col_expr(commitment::Column::DecidedAt, Expr::value(decided_at));
+    }
+    if let Some(decision_ref) = changes.decision_ref {
+        update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));
+    }
+    versioned_update(
+        &*tx,
+        NodeKind::Commitment,
+        id.0,
+        expected_version,
+        commitment::Column::Id,
+        commitment::Column::Version,
+        update,
+    )
+    .await?;
+    let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    // Whether its deadline still calls for action follows its status.
+    let ids = [updated.application];
+    let changed = Changed::applications(&ids).with_sums(true);
+    derived::after(&*tx, changed.with_parties(updated.status != current.status)).await?;
+    let objects = [id.global(), updated.application.global(), updated.organization.global()];
+    audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
+    tx.commit().await?;
+    Ok(updated)
+}

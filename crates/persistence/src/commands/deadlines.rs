@@ -1,0 +1,179 @@
+//! Deadlines: those users add, and those that follow from other facts — a call's closing time, a
+//! commitment's due date, a project's end and its report. The automatic ones are rows too, kept in
+//! step by the transaction that changes their source (keyed by `source_key`), so that every
+//! deadline question is one indexed range query.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::DeadlineKind;
+use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, NodeKind};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+
+use crate::commands::audit;
+use crate::commands::idempotency;
+use crate::derived::{self, Changed};
+use crate::entities::{application, deadline, deadline_party, grant_call};
+use crate::records::Deadline;
+use crate::store::support::referenced;
+use crate::views::deadlines::get;
+use crate::{Change, Db, StoreError, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewDeadline {
+    pub kind: DeadlineKind,
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+    pub tentative: bool,
+    pub application: Option<ApplicationId>,
+    pub call: Option<GrantCallId>,
+}
+
+/// Adds a deadline by hand.
+pub async fn add(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewDeadline,
+    idempotency_key: Option<&str>,
+) -> StoreResult<Deadline> {
+    idempotency::once(
+        db,
+        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
+        |d: &Deadline| d.id.0,
+        |tx| async move {
+            let added = insert(&*tx, change, new).await?;
+            Ok((added, tx))
+        },
+        |db, id| async move {
+            get(db.conn(), DeadlineId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed deadline is gone"))
+        },
+    )
+    .await
+}
+
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
+    let now = change.at;
+    if let Some(app) = new.application {
+        referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
+        // Its parties are read from the application's participants: hold the row, as every change
+        // to them does, so that a concurrent change cannot leave this deadline's parties behind.
+        application::Entity::find_by_id(app.0).lock_exclusive().one(tx).await?;
+    }
+    if let Some(call) = new.call {
+        referenced::<grant_call::Entity, _>(tx, "callId", NodeKind::GrantCall, call.0).await?;
+    }
+    let row = deadline::ActiveModel {
+        kind: Set(new.kind.as_str().to_owned()),
+        title: Set(new.title),
+        due_at: Set(new.due_at),
+        tentative: Set(new.tentative),
+        application_id: Set(new.application.map(|a| a.0)),
+        call_id: Set(new.call.map(|c| c.0)),
+        commitment_id: Set(None),
+        source_key: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    derived::after(tx, Changed::deadlines(&[row.id])).await?;
+    let added = Deadline::try_from(row)?;
+    let mut objects = vec![added.id.global()];
+    objects.extend(added.application.map(|a| a.global()));
+    objects.extend(added.call.map(|c| c.global()));
+    audit::record(tx, change, &objects, None::<&()>, Some(&added)).await?;
+    Ok(added)
+}
+
+/// Where an automatic deadline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    CallCloses(GrantCallId),
+    CommitmentDue(CommitmentId),
+    ProjectEnds(ApplicationId),
+    ReportDue(ApplicationId),
+}
+
+impl Source {
+    fn key(self) -> String {
+        match self {
+            Source::CallCloses(id) => format!("call:{}", id.0),
+            Source::CommitmentDue(id) => format!("commitment:{}", id.0),
+            Source::ProjectEnds(id) => format!("application-end:{}", id.0),
+            Source::ReportDue(id) => format!("application-report:{}", id.0),
+        }
+    }
+
+    fn kind(self) -> DeadlineKind {
+        match self {
+            Source::CallCloses(_) => DeadlineKind::CallCloses,
+            Source::CommitmentDue(_) => DeadlineKind::CommitmentDue,
+            Source::ProjectEnds(_) => DeadlineKind::ProjectEnds,
+            Source::ReportDue(_) => DeadlineKind::ReportDue,
+        }
+    }
+}
+
+/// What an automatic deadline says and whom it concerns.
+#[derive(Debug, Clone)]
+pub(crate) struct Derived {
+    /// What the deadline is about ("MONNI", "MONNI, Seinäjoen kaupunki"); the kind says the rest.
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+    pub application: Option<ApplicationId>,
+    pub call: Option<GrantCallId>,
+    pub commitment: Option<CommitmentId>,
+}
+
+/// Makes the automatic deadline of `source` say `derived`, or removes it when `derived` is `None`.
+pub(crate) async fn sync<C: ConnectionTrait>(
+    c: &C,
+    source: Source,
+    derived: Option<Derived>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let key = source.key();
+    let existing = deadline::Entity::find().filter(deadline::Column::SourceKey.eq(key.as_str())).one(c).await?;
+    match (existing, derived) {
+        (None, None) => {}
+        (Some(row), None) => {
+            deadline_party::Entity::delete_many().filter(deadline_party::Column::DeadlineId.eq(row.id)).exec(c).await?;
+            deadline::Entity::delete_by_id(row.id).exec(c).await?;
+        }
+        (Some(row), Some(d)) => {
+            if row.title != d.title || row.due_at != d.due_at || row.application_id != d.application.map(|a| a.0) {
+                deadline::Entity::update_many()
+                    .col_expr(deadline::Column::Title, Expr::value(d.title))
+                    .col_expr(deadline::Column::DueAt, Expr::value(d.due_at))
+                    .col_expr(deadline::Column::ApplicationId, Expr::value(d.application.map(|a| a.0)))
+                    .col_expr(deadline::Column::UpdatedAt, Expr::value(now))
+                    .col_expr(deadline::Column::Version, Expr::col(deadline::Column::Version).add(1))
+                    .filter(deadline::Column::Id.eq(row.id))
+                    .exec(c)
+                    .await?;
+                derived::after(c, Changed::deadlines(&[row.id])).await?;
+            }
+        }
+        (None, Some(d)) => {
+            let row = deadline::ActiveModel {
+                kind: Set(source.kind().as_str().to_owned()),
+                title: Set(d.title),
+                due_at: Set(d.due_at),
+                tentative: Set(false),
+                application_id: Set(d.application.map(|a| a.0)),
+                call_id: Set(d.call.map(|c| c.0)),
+                commitment_id: Set(d.commitment.map(|c| c.0)),
+                source_key: Set(Some(key)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(c)
+            .await?;
+            derived::after(c, Changed::deadlines(&[row.id])).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! The writes, one module per aggregate. Each runs in one transaction that checks what it is
+//! given, writes, records the change in the audit log and tells the derived tables what changed
+//! (`crate::derived::after`).
+
+pub mod allocations;
+pub mod applications;
+pub mod audit;
+pub mod backup;
+pub mod budgets;
+pub mod bulk;
+pub mod calendar_feeds;
+pub mod calls;
+pub mod commitments;
+pub mod deadlines;
+pub(crate) mod idempotency;
+mod migrate;
+pub mod organizations;
+pub mod programmes;

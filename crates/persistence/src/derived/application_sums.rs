@@ -1,0 +1,91 @@
+//! Each application's granted state aid and pledged self-funding, kept on its row in step with
+//! its allocations and commitments, as its total cost is with its budget: the portfolio then sums
+//! one table, where it joined every allocation and commitment of the portfolio (at 100 000
+//! applications, 360 ms a request against 60 ms).
+//!
+//! The sums are recomputed from the rows, never adjusted by differences, in the transaction that
+//! changes what they are made of.
+
+use salkku_domain::ids::ApplicationId;
+use salkku_domain::{CommitmentKind, CommitmentStatus};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr};
+
+use crate::StoreResult;
+use crate::entities::{allocation, application as app, commitment, grant_call};
+
+/// The allocations recorded for the application being updated.
+fn granted() -> SimpleExpr {
+    Query::select()
+        .expr(Func::coalesce([Expr::col((allocation::Entity, allocation::Column::AmountCents)).sum(), Expr::val(0)]))
+        .from(allocation::Entity)
+        .and_where(
+            Expr::col((allocation::Entity, allocation::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        )
+        .to_owned()
+        .into()
+}
+
+/// Its commitments that count towards self-funding: the rule of
+/// [`salkku_domain::funding::FundingSplit`] in SQL — pledged (promised or approved), cash
+/// always, in kind only where its call allows it.
+fn committed() -> SimpleExpr {
+    let pledged = [CommitmentStatus::Promised, CommitmentStatus::Approved].map(CommitmentStatus::as_str);
+    let in_kind_counts = Query::select()
+        .expr(Expr::val(1))
+        .from(grant_call::Entity)
+        .and_where(Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((app::Entity, app::Column::CallId)))
+        .and_where(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)).eq(true))
+        .to_owned();
+    Query::select()
+        .expr(Func::coalesce([Expr::col((commitment::Entity, commitment::Column::AmountCents)).sum(), Expr::val(0)]))
+        .from(commitment::Entity)
+        .and_where(
+            Expr::col((commitment::Entity, commitment::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+        )
+        .and_where(Expr::col((commitment::Entity, commitment::Column::Status)).is_in(pledged))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col((commitment::Entity, commitment::Column::Kind)).eq(CommitmentKind::Cash.as_str()))
+                .add(Expr::exists(in_kind_counts)),
+        )
+        .to_owned()
+        .into()
+}
+
+/// Recomputes the sums of these applications.
+pub(crate) async fn refresh<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut update = statement();
+    update.and_where(Expr::col((app::Entity, app::Column::Id)).is_in(ids.iter().map(|i| i.0)));
+    c.execute(&update).await?;
+    Ok(())
+}
+
+/// Recomputes the sums of every application: after a bulk load, whose rows may come from an
+/// older backup or carry any figures at all.
+pub(crate) async fn refresh_all<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
+    c.execute(&statement()).await?;
+    Ok(())
+}
+
+fn statement() -> sea_orm::sea_query::UpdateStatement {
+    Query::update()
+        .table(app::Entity)
+        .value(app::Column::StateAidGrantedCents, granted())
+        .value(app::Column::SelfFundingCommittedCents, committed())
+        .to_owned()
+}
+
+/// An application's four figures, kept on its row, as `total`, `aid`, `granted` and `committed`:
+/// what the portfolio and its cells sum.
+pub(crate) fn with_figures(query: &mut SelectStatement) {
+    let a = |c: app::Column| Expr::col((app::Entity, c));
+    query
+        .expr_as(a(app::Column::TotalCostCents), Alias::new("total"))
+        .expr_as(a(app::Column::StateAidRequestedCents), Alias::new("aid"))
+        .expr_as(a(app::Column::StateAidGrantedCents), Alias::new("granted"))
+        .expr_as(a(app::Column::SelfFundingCommittedCents), Alias::new("committed"));
+}

@@ -1,0 +1,18 @@
+//! The reads that answer queries, one module per thing read. They hand out records in the
+//! domain's types and never write.
+
+pub mod allocations;
+pub mod application_list;
+pub mod applications;
+pub mod audit_log;
+pub mod budgets;
+pub mod calendar_feeds;
+pub mod calls;
+pub mod commitments;
+pub mod deadlines;
+pub mod finance_report;
+pub mod organizations;
+pub mod portfolio;
+pub mod programmes;
+pub mod regions;
+pub mod splits;
