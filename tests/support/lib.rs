@@ -8,12 +8,12 @@ pub mod process;
 use std::net::SocketAddr;
 
 use chrono::{DateTime, Duration, Utc};
-use salkku_api::clock::Clock;
+use salkku_api::config::Clock;
 use salkku_api::config::Settings;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use salkku_api::server::{App, AppState, state_from};
+use salkku_api::{App, AppState, state_from};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
 use salkku_persistence::Db;

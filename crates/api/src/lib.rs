@@ -1,22 +1,29 @@
 //! The salkku GraphQL API: one endpoint for coordinators, finance staff and ministries.
 //!
-//! [`config`] holds the settings, [`auth`] tokens and viewers, [`error`] the mapping of every
-//! failure to the contract's codes, [`schema`] the GraphQL types and resolvers (thin: they parse
-//! input with the domain's types and call the storage layer), and [`server`] the actix-web
-//! application.
+//! - [`config`]: the settings, depending on nothing else in the crate;
+//! - [`auth`]: tokens and viewers; [`error`]: the one mapping of every failure to the contract's
+//!   codes;
+//! - [`schema`]: the GraphQL types and resolvers (thin: they parse input with the domain's types
+//!   and call the storage layer), the limits, the DataLoaders;
+//! - [`state`]: what every request shares; [`startup`]: binding, running and stopping the server;
+//! - [`routes`]: the HTTP routes, one module each (GraphQL, health, metrics, exports, calendar);
+//! - [`calendar`] and [`export`]: the iCalendar and spreadsheet formats those routes serve;
+//!   [`observe`]: request ids, spans, logs and metrics; [`replicas`]: which database a request
+//!   reads.
 
 pub mod auth;
 pub mod calendar;
-pub mod clock;
 pub mod config;
 pub mod error;
 pub mod export;
-pub mod graphiql;
 pub mod observe;
 mod remembered;
 pub mod replicas;
+pub mod routes;
 pub mod schema;
-pub mod server;
+pub mod startup;
+pub mod state;
 
 pub use config::Settings;
-pub use server::{App, build_state};
+pub use startup::App;
+pub use state::{AppState, build_state, state_from};

@@ -10,8 +10,9 @@ use async_graphql::BatchRequest;
 use async_graphql::parser::types::OperationType;
 use salkku_persistence::Db;
 
-use crate::schema::limits::{Limits, text_nesting};
-use crate::server::AppState;
+use crate::config::Limits;
+use crate::schema::limits::text_nesting;
+use crate::state::AppState;
 
 /// Sent back by clients that want to read what they wrote.
 pub const READ_AFTER: &str = "x-salkku-read-after";

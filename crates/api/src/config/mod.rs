@@ -2,9 +2,13 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use crate::clock::Clock;
-pub use crate::schema::limits::Limits;
+mod clock;
+mod limits;
+
+pub use clock::Clock;
+pub use limits::Limits;
 
 /// A secret value: printed as `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -106,7 +110,7 @@ pub struct Settings {
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
     pub limits: Limits,
-    pub shutdown: crate::server::Shutdown,
+    pub shutdown: Shutdown,
     /// Most database connections in the pool.
     pub db_max_connections: u32,
     /// Connections kept open (opened in the background at start); all of them when `None`.
@@ -135,7 +139,7 @@ impl Settings {
             clock: Clock::System,
             workers: 0,
             limits: Limits::default(),
-            shutdown: crate::server::Shutdown::default(),
+            shutdown: Shutdown::default(),
             db_max_connections: 10,
             db_min_connections: Some(1),
             db_acquire_timeout: std::time::Duration::from_secs(3),
@@ -153,5 +157,20 @@ mod tests {
     fn a_secret_never_shows_in_debug_output() {
         let jwt = JwtSettings::hs256("hunter2hunter2");
         assert!(!format!("{jwt:?}").contains("hunter2"));
+    }
+}
+
+/// How the server stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Shutdown {
+    /// How long `/readyz` reports unready before the server stops accepting connections.
+    pub drain: Duration,
+    /// How long in-flight requests may still run after that.
+    pub grace: Duration,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown { drain: Duration::from_secs(2), grace: Duration::from_secs(15) }
     }
 }

@@ -16,8 +16,6 @@ use tracing::Instrument;
 pub use metrics::Metrics;
 pub use request_id::RequestId;
 
-use crate::server::AppState;
-
 /// Wraps every request: assigns its id, runs it inside a span, logs and counts it.
 pub async fn middleware(
     req: ServiceRequest,
@@ -29,7 +27,7 @@ pub async fn middleware(
     // The pattern, not the path: a calendar URL's path is its secret.
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().as_str().to_owned();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let mut response = next.call(req).instrument(span.clone()).await?;
     let status = response.status().as_u16();
@@ -46,8 +44,8 @@ pub async fn middleware(
             tracing::info!(status, duration_ms, "request finished");
         }
     });
-    if let Some(state) = state {
-        state.metrics.http_request(&route, &method, status, elapsed);
+    if let Some(metrics) = metrics {
+        metrics.http_request(&route, &method, status, elapsed);
     }
     Ok(response)
 }

@@ -15,31 +15,31 @@ const ASSETS: [Asset; 5] = [
     Asset {
         name: "graphiql.min.css",
         content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../assets/graphiql/graphiql.min.css"),
+        body: include_bytes!("../../assets/graphiql/graphiql.min.css"),
     },
     Asset {
         name: "graphiql.min.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/graphiql/graphiql.min.js"),
+        body: include_bytes!("../../assets/graphiql/graphiql.min.js"),
     },
     Asset {
         name: "react.production.min.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/graphiql/react.production.min.js"),
+        body: include_bytes!("../../assets/graphiql/react.production.min.js"),
     },
     Asset {
         name: "react-dom.production.min.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/graphiql/react-dom.production.min.js"),
+        body: include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
     },
     Asset {
         name: "init.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/graphiql/init.js"),
+        body: include_bytes!("../../assets/graphiql/init.js"),
     },
 ];
 
-const PAGE: &str = include_str!("../assets/graphiql/index.html");
+const PAGE: &str = include_str!("../../assets/graphiql/index.html");
 
 /// Scripts and styles from this server only; GraphiQL's styles set inline style attributes and
 /// embed their fonts as data URLs.

@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
@@ -20,56 +19,11 @@ use async_graphql::{Positioned, Response, ServerError, ServerResult, ValidationR
 use salkku_domain::message;
 use salkku_domain::messages::Message;
 
+pub use crate::config::Limits;
 use crate::error::ApiError;
 
 /// Items a nested list without pagination is assumed to hold.
 pub const NESTED_LIST_ITEMS: usize = 10;
-
-/// The limits; every one is configurable, these are the defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest field nesting.
-    pub depth: usize,
-    /// Highest query cost.
-    pub complexity: usize,
-    /// Most aliases in one request.
-    pub aliases: usize,
-    /// Most fields at the root of an operation.
-    pub root_fields: usize,
-    /// Most operations in one batch.
-    pub batch: usize,
-    /// Largest request body.
-    pub body_bytes: usize,
-    /// Longest a request may run; PostgreSQL cancels statements that outlast it.
-    pub timeout: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            depth: 12,
-            complexity: 10_000,
-            aliases: 30,
-            root_fields: 30,
-            batch: 10,
-            body_bytes: 1024 * 1024,
-            timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-impl Limits {
-    /// Brackets a query's text may nest: well above any query within the depth limit (fields,
-    /// arguments and input lists), low enough that the parser's recursion stays shallow.
-    pub fn text_nesting(&self) -> usize {
-        self.depth.saturating_mul(3).saturating_add(16)
-    }
-
-    /// Fields a query may hold once every fragment is expanded.
-    pub fn expanded_fields(&self) -> usize {
-        self.complexity.saturating_mul(4).max(1_000)
-    }
-}
 
 impl Limits {
     /// Checks a query's text and parses it, once, for the whole request: its brackets' nesting

@@ -2,11 +2,12 @@
 //! writes in one transaction, its audit entry included; a mutation that fails changes nothing.
 
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
 use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
-use salkku_persistence::{Actor, Change};
+use salkku_persistence::{Actor, Change, Db};
 use salkku_persistence::{commands, views};
 
 use super::inputs::*;
@@ -20,59 +21,67 @@ use crate::error::{ApiError, ApiResult};
 
 pub struct Mutation;
 
-/// The signed-in user as the author of changes.
-fn actor(ctx: &Context<'_>) -> ApiResult<Actor> {
-    Ok(viewer(ctx)?.actor())
+/// A mutation the signed-in user may make: its database, and the change it records (who, which
+/// mutation, when). Every mutation begins here once its input has parsed, so that none forgets
+/// the policy or records its change under another name.
+struct Allowed<'a> {
+    db: &'a Db,
+    actor: Actor,
+    operation: &'static str,
+    at: DateTime<Utc>,
+}
+
+impl Allowed<'_> {
+    fn change(&self) -> Change<'_> {
+        Change::new(&self.actor, self.operation, self.at)
+    }
+}
+
+/// Asks the policy whether the signed-in user may do `action` as `operation`.
+async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<'_>) -> ApiResult<Allowed<'a>> {
+    let db = db(ctx)?;
+    let viewer = viewer(ctx)?;
+    authorize(db, viewer, action).await?;
+    Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx) })
 }
 
 #[Object]
 impl Mutation {
     async fn create_organization(&self, ctx: &Context<'_>, input: CreateOrganizationInput) -> ApiResult<Organization> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "createOrganization", now(ctx));
-        Ok(Organization(commands::organizations::create(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "createOrganization", Action::ManageReferenceData).await?;
+        Ok(Organization(commands::organizations::create(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     async fn create_programme(&self, ctx: &Context<'_>, input: CreateProgrammeInput) -> ApiResult<FundingProgramme> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "createProgramme", now(ctx));
-        Ok(FundingProgramme(commands::programmes::create(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "createProgramme", Action::ManageReferenceData).await?;
+        Ok(FundingProgramme(commands::programmes::create(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     /// Creates a call; its closing time appears as a CALL_CLOSES deadline.
     async fn create_grant_call(&self, ctx: &Context<'_>, input: CreateGrantCallInput) -> ApiResult<GrantCall> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageReferenceData).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "createGrantCall", now(ctx));
-        Ok(GrantCall(commands::calls::create(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "createGrantCall", Action::ManageReferenceData).await?;
+        Ok(GrantCall(commands::calls::create(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     /// Creates an application as an IDEA.
     async fn create_application(&self, ctx: &Context<'_>, input: CreateApplicationInput) -> ApiResult<Application> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::CreateApplication { lead: new.lead, participants: &new.participants })
-            .await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "createApplication", now(ctx));
-        Ok(Application(commands::applications::create(db, &change, new, key.as_deref()).await?))
+        let m = allowed(
+            ctx,
+            "createApplication",
+            Action::CreateApplication { lead: new.lead, participants: &new.participants },
+        )
+        .await?;
+        Ok(Application(commands::applications::create(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     async fn update_application(&self, ctx: &Context<'_>, input: UpdateApplicationInput) -> ApiResult<Application> {
         let (id, expected, changes) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "updateApplication", now(ctx));
-        Ok(Application(commands::applications::update(db, &change, id, expected, changes).await?))
+        let m = allowed(ctx, "updateApplication", Action::ChangeApplication(id)).await?;
+        Ok(Application(commands::applications::update(m.db, &m.change(), id, expected, changes).await?))
     }
 
     /// Move an application through its lifecycle; illegal moves fail with BAD_USER_INPUT.
@@ -86,31 +95,24 @@ impl Mutation {
             .map_err(|e| ApiError::invalid("decisionRef", e))?;
         let at = input.at.map(|t| t.get("at")).transpose()?;
         let transition = Transition { to: input.to.into(), at, decision_ref };
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ChangeApplication(id)).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "transitionApplication", now(ctx));
-        Ok(Application(commands::applications::transition(db, &change, id, input.expected_version, transition).await?))
+        let m = allowed(ctx, "transitionApplication", Action::ChangeApplication(id)).await?;
+        Ok(Application(
+            commands::applications::transition(m.db, &m.change(), id, input.expected_version, transition).await?,
+        ))
     }
 
     /// Replace the application's budget lines and requested state aid atomically.
     async fn set_budget(&self, ctx: &Context<'_>, input: SetBudgetInput) -> ApiResult<Application> {
         let (id, expected, lines, aid) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "setBudget", now(ctx));
-        Ok(Application(commands::budgets::set_budget(db, &change, id, expected, lines, aid).await?))
+        let m = allowed(ctx, "setBudget", Action::ManageMoney).await?;
+        Ok(Application(commands::budgets::set_budget(m.db, &m.change(), id, expected, lines, aid).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.
     async fn add_commitment(&self, ctx: &Context<'_>, input: AddCommitmentInput) -> ApiResult<Commitment> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ChangeApplication(new.application)).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "addCommitment", now(ctx));
-        Ok(Commitment(commands::commitments::add(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "addCommitment", Action::ChangeApplication(new.application)).await?;
+        Ok(Commitment(commands::commitments::add(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     async fn update_commitment(&self, ctx: &Context<'_>, input: UpdateCommitmentInput) -> ApiResult<Commitment> {
@@ -119,10 +121,8 @@ impl Mutation {
         let current = views::commitments::get(db.conn(), id)
             .await?
             .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 })?;
-        authorize(db, viewer(ctx)?, Action::ChangeApplication(current.application)).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "updateCommitment", now(ctx));
-        Ok(Commitment(commands::commitments::update(db, &change, id, expected, changes).await?))
+        let m = allowed(ctx, "updateCommitment", Action::ChangeApplication(current.application)).await?;
+        Ok(Commitment(commands::commitments::update(m.db, &m.change(), id, expected, changes).await?))
     }
 
     async fn record_allocation(
@@ -131,32 +131,23 @@ impl Mutation {
         input: RecordAllocationInput,
     ) -> ApiResult<StateAidAllocation> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "recordAllocation", now(ctx));
-        Ok(StateAidAllocation(commands::allocations::record(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "recordAllocation", Action::ManageMoney).await?;
+        Ok(StateAidAllocation(commands::allocations::record(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     /// Records a payment; one that would take the allocation's payments above its amount is refused.
     async fn record_payment(&self, ctx: &Context<'_>, input: RecordPaymentInput) -> ApiResult<Payment> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::ManageMoney).await?;
-        let actor = actor(ctx)?;
-        let change = Change::new(&actor, "recordPayment", now(ctx));
-        Ok(Payment(commands::allocations::pay(db, &change, new, key.as_deref()).await?))
+        let m = allowed(ctx, "recordPayment", Action::ManageMoney).await?;
+        Ok(Payment(commands::allocations::pay(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     async fn add_deadline(&self, ctx: &Context<'_>, input: AddDeadlineInput) -> ApiResult<Deadline> {
         let (new, key) = input.parse()?;
-        let db = db(ctx)?;
         let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
-        authorize(db, viewer(ctx)?, action).await?;
-        let actor = actor(ctx)?;
-        let created =
-            commands::deadlines::add(db, &Change::new(&actor, "addDeadline", now(ctx)), new, key.as_deref()).await?;
-        let view = views::deadlines::view(db.conn(), created.id)
+        let m = allowed(ctx, "addDeadline", action).await?;
+        let created = commands::deadlines::add(m.db, &m.change(), new, key.as_deref()).await?;
+        let view = views::deadlines::view(m.db.conn(), created.id)
             .await?
             .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;
         Ok(Deadline::new(view, now(ctx)))
@@ -170,8 +161,7 @@ impl Mutation {
         input: Option<CreateCalendarFeedInput>,
     ) -> ApiResult<CalendarFeed> {
         let request = input.unwrap_or_default().parse()?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::SubscribeCalendar).await?;
+        let m = allowed(ctx, "createCalendarFeed", Action::SubscribeCalendar).await?;
         let token = crate::calendar::new_token().map_err(|e| ApiError::internal(&e))?;
         let new = NewCalendarFeed {
             token_hash: crate::calendar::hash(&token),
@@ -181,20 +171,15 @@ impl Mutation {
             reminder_days: request.reminder_days,
             language: request.language.unwrap_or_else(|| language(ctx)),
         };
-        let actor = actor(ctx)?;
-        let feed =
-            commands::calendar_feeds::create(db, &Change::new(&actor, "createCalendarFeed", now(ctx)), new).await?;
+        let feed = commands::calendar_feeds::create(m.db, &m.change(), new).await?;
         Ok(CalendarFeed { feed, url: Some(format!("{}{}", base_url(ctx), crate::calendar::path(&token))) })
     }
 
     /// Revokes one of the signed-in user's calendar feeds: its address stops working at once.
     async fn revoke_calendar_feed(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CalendarFeed> {
         let id = key(&id, "id", CalendarFeedId::from_global)?;
-        let db = db(ctx)?;
-        authorize(db, viewer(ctx)?, Action::SubscribeCalendar).await?;
-        let actor = actor(ctx)?;
-        let feed =
-            commands::calendar_feeds::revoke(db, &Change::new(&actor, "revokeCalendarFeed", now(ctx)), id).await?;
+        let m = allowed(ctx, "revokeCalendarFeed", Action::SubscribeCalendar).await?;
+        let feed = commands::calendar_feeds::revoke(m.db, &m.change(), id).await?;
         Ok(CalendarFeed { feed, url: None })
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
-use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId, PaymentId};
+use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId};
 use salkku_domain::{DomainError, Money};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -13,7 +13,7 @@ use crate::derived::{self, Changed};
 use crate::entities::{allocation, application, organization, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::support::referenced;
-use crate::views::allocations::{get, payment_by_id};
+use crate::views::allocations::get;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -42,121 +42,99 @@ pub async fn record(
     new: NewAllocation,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
-    let (actor, now) = (change.actor, change.at);
+    let (_actor, now) = (change.actor, change.at);
     check_year(new.year).map_err(|e| StoreError::rule("year", e))?;
     if new.amount.is_negative() {
         return Err(StoreError::rule("amount", DomainError::InvalidMoney("an allocation is zero or more".into())));
     }
-    idempotency::once(
-        db,
-        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
-        |a: &Allocation| a.id.0,
-        |tx| async move {
-            referenced::<organization::Entity, _>(&*tx, "funderId", NodeKind::Organization, new.funder.0).await?;
-            referenced::<organization::Entity, _>(&*tx, "recipientId", NodeKind::Organization, new.recipient.0).await?;
-            if let Some(app) = new.application {
-                referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
-            }
-            let row = allocation::ActiveModel {
-                funder_id: Set(new.funder.0),
-                recipient_id: Set(new.recipient.0),
-                application_id: Set(new.application.map(|a| a.0)),
-                year: Set(new.year),
-                amount_cents: Set(new.amount.cents()),
-                paid_total_cents: Set(0),
-                decision_date: Set(new.decision_date),
-                decision_ref: Set(new.decision_ref),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(1),
-                ..Default::default()
-            }
-            .insert(&*tx)
-            .await?;
-            let created = Allocation::try_from(row)?;
-            if let Some(app) = created.application {
-                derived::after(&*tx, Changed::applications(&[app]).with_sums(true)).await?;
-            }
-            let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
-            objects.extend(created.application.map(|a| a.global()));
-            audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), AllocationId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed allocation is gone"))
-        },
-    )
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+        referenced::<organization::Entity, _>(tx, "recipientId", NodeKind::Organization, new.recipient.0).await?;
+        if let Some(app) = new.application {
+            referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
+        }
+        let row = allocation::ActiveModel {
+            funder_id: Set(new.funder.0),
+            recipient_id: Set(new.recipient.0),
+            application_id: Set(new.application.map(|a| a.0)),
+            year: Set(new.year),
+            amount_cents: Set(new.amount.cents()),
+            paid_total_cents: Set(0),
+            decision_date: Set(new.decision_date),
+            decision_ref: Set(new.decision_ref),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        let created = Allocation::try_from(row)?;
+        if let Some(app) = created.application {
+            derived::after(tx, Changed::applications(&[app]).with_sums(true)).await?;
+        }
+        let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
+        objects.extend(created.application.map(|a| a.global()));
+        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
+        Ok(created)
+    })
     .await
 }
 
 /// Records a payment, unless it would take the allocation's payments above its amount. The check
 /// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
 pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
-    let (actor, now) = (change.actor, change.at);
+    let (_actor, now) = (change.actor, change.at);
     if new.amount.is_negative() || new.amount.is_zero() {
         return Err(StoreError::rule("amount", DomainError::InvalidMoney("a payment is more than zero".into())));
     }
-    idempotency::once(
-        db,
-        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
-        |p: &Payment| p.id.0,
-        |tx| async move {
-            let target: Allocation = referenced::<allocation::Entity, _>(
-                &*tx,
-                "allocationId",
-                NodeKind::StateAidAllocation,
-                new.allocation.0,
-            )
-            .await?
-            .try_into()?;
-            let cents = new.amount.cents();
-            let done = allocation::Entity::update_many()
-                .col_expr(allocation::Column::PaidTotalCents, Expr::col(allocation::Column::PaidTotalCents).add(cents))
-                .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
-                .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
-                .filter(allocation::Column::Id.eq(new.allocation.0))
-                .filter(
-                    Expr::col(allocation::Column::PaidTotalCents)
-                        .add(cents)
-                        .lte(Expr::col(allocation::Column::AmountCents)),
-                )
-                .exec(&*tx)
-                .await?;
-            if done.rows_affected != 1 {
-                let now_paid = get(&*tx, new.allocation).await?.map_or(target.paid_total, |a| a.paid_total);
-                return Err(StoreError::Overpayment {
-                    amount: new.amount.to_string(),
-                    would_be: now_paid.checked_add(new.amount).map_or_else(|_| "more".into(), |m| m.to_string()),
-                    allocated: target.amount.to_string(),
-                });
-            }
-            let row = payment::ActiveModel {
-                allocation_id: Set(new.allocation.0),
-                paid_on: Set(new.paid_on),
-                amount_cents: Set(cents),
-                reference: Set(new.reference),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&*tx)
-            .await?;
-            let created = Payment::try_from(row)?;
-            let after_allocation = get(&*tx, new.allocation).await?;
-            audit::record(
-                &*tx,
-                change,
-                &[created.id.global(), new.allocation.global()],
-                Some(&target),
-                Some(&(&created, after_allocation)),
-            )
-            .await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            payment_by_id(db.conn(), PaymentId(id))
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        let target: Allocation =
+            referenced::<allocation::Entity, _>(tx, "allocationId", NodeKind::StateAidAllocation, new.allocation.0)
                 .await?
-                .ok_or_else(|| StoreError::corrupt("replayed payment is gone"))
-        },
-    )
+                .try_into()?;
+        let cents = new.amount.cents();
+        let done = allocation::Entity::update_many()
+            .col_expr(allocation::Column::PaidTotalCents, Expr::col(allocation::Column::PaidTotalCents).add(cents))
+            .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+            .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
+            .filter(allocation::Column::Id.eq(new.allocation.0))
+            .filter(
+                Expr::col(allocation::Column::PaidTotalCents)
+                    .add(cents)
+                    .lte(Expr::col(allocation::Column::AmountCents)),
+            )
+            .exec(tx)
+            .await?;
+        if done.rows_affected != 1 {
+            let now_paid = get(tx, new.allocation).await?.map_or(target.paid_total, |a| a.paid_total);
+            return Err(StoreError::Overpayment {
+                amount: new.amount.to_string(),
+                would_be: now_paid.checked_add(new.amount).map_or_else(|_| "more".into(), |m| m.to_string()),
+                allocated: target.amount.to_string(),
+            });
+        }
+        let row = payment::ActiveModel {
+            allocation_id: Set(new.allocation.0),
+            paid_on: Set(new.paid_on),
+            amount_cents: Set(cents),
+            reference: Set(new.reference),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        let created = Payment::try_from(row)?;
+        let after_allocation = get(tx, new.allocation).await?;
+        audit::record(
+            tx,
+            change,
+            &[created.id.global(), new.allocation.global()],
+            Some(&target),
+            Some(&(&created, after_allocation)),
+        )
+        .await?;
+        Ok(created)
+    })
     .await
 }

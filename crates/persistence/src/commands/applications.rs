@@ -17,7 +17,7 @@ use crate::derived::{self, Changed};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::views::applications::{get, participants_of, regions_of};
+use crate::views::applications::{participants_of, regions_of};
 use crate::views::splits;
 use crate::{Actor, Change, Db, StoreError, StoreResult};
 
@@ -65,20 +65,12 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Application> {
     let (actor, now) = (change.actor, change.at);
-    idempotency::once(
-        db,
-        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
-        |a: &Application| a.id.0,
-        |tx| async move {
-            let created = insert(&*tx, actor, new, now).await?;
-            let after = snapshot(&*tx, created.id).await?;
-            audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&after)).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), ApplicationId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed application is gone"))
-        },
-    )
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        let created = insert(tx, actor, new, now).await?;
+        let after = snapshot(tx, created.id).await?;
+        audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&after)).await?;
+        Ok(created)
+    })
     .await
 }
 

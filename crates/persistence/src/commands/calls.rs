@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use salkku_domain::call::check_application_period;
-use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId, ProgrammeId};
+use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::{Money, Rate};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
@@ -12,7 +12,6 @@ use crate::commands::idempotency;
 use crate::entities::{grant_call, organization, programme};
 use crate::records::GrantCall;
 use crate::store::support::referenced;
-use crate::views::calls::get;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -36,19 +35,7 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> StoreResult<GrantCall> {
     check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
-    idempotency::once(
-        db,
-        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
-        |x: &GrantCall| x.id.0,
-        |tx| async move {
-            let created = insert(&*tx, change, new).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), GrantCallId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed object is gone"))
-        },
-    )
-    .await
+    idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {

@@ -14,7 +14,6 @@ use crate::derived::{self, Changed};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
 use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::views::commitments::get;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -46,21 +45,13 @@ pub async fn add(
     new: NewCommitment,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Commitment> {
-    let (actor, now) = (change.actor, change.at);
-    idempotency::once(
-        db,
-        idempotency::Request { actor, operation: change.operation, key: idempotency_key, now },
-        |c: &Commitment| c.id.0,
-        |tx| async move {
-            let created = insert(&*tx, new, now).await?;
-            let objects = [created.id.global(), created.application.global(), created.organization.global()];
-            audit::record(&*tx, change, &objects, None::<&()>, Some(&created)).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), CommitmentId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed commitment is gone"))
-        },
-    )
+    let (_actor, now) = (change.actor, change.at);
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        let created = insert(tx, new, now).await?;
+        let objects = [created.id.global(), created.application.global(), created.organization.global()];
+        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
+        Ok(created)
+    })
     .await
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use salkku_domain::DeadlineKind;
-use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, NodeKind};
+use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
@@ -15,8 +15,7 @@ use crate::derived::{self, Changed};
 use crate::entities::{application, deadline, deadline_party, grant_call};
 use crate::records::Deadline;
 use crate::store::support::referenced;
-use crate::views::deadlines::get;
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
@@ -35,19 +34,7 @@ pub async fn add(
     new: NewDeadline,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Deadline> {
-    idempotency::once(
-        db,
-        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
-        |d: &Deadline| d.id.0,
-        |tx| async move {
-            let added = insert(&*tx, change, new).await?;
-            Ok((added, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), DeadlineId(id)).await?.ok_or_else(|| StoreError::corrupt("a replayed deadline is gone"))
-        },
-    )
-    .await
+    idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {

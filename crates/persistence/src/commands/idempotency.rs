@@ -5,14 +5,16 @@
 //! with one key (two replicas, say) both insert it; the database's primary key lets one commit
 //! and fails the other, which then finds the winner's result.
 
-use std::future::Future;
-
-use chrono::{DateTime, Utc};
 use salkku_domain::DomainError;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, SqlErr};
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId, ProgrammeId,
+};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set, SqlErr};
 
 use crate::entities::idempotency_key;
-use crate::{Actor, Db, StoreError, StoreResult, WriteTx};
+use crate::records::{Allocation, Application, Commitment, Deadline, GrantCall, Organization, Payment, Programme};
+use crate::views;
+use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
 
 /// Longest key accepted.
 pub const MAX_KEY: usize = 255;
@@ -33,33 +35,52 @@ async fn lookup<C: ConnectionTrait>(c: &C, actor: &Actor, operation: &str, key: 
     }
 }
 
-/// A create that may be a replay.
-pub(crate) struct Request<'a> {
-    pub actor: &'a Actor,
-    /// The mutation's name, stored with the key.
-    pub operation: &'static str,
-    pub key: Option<&'a str>,
-    pub now: DateTime<Utc>,
+/// What a create returns: an object that a replay of its key finds again.
+pub(crate) trait Replayable: Sized {
+    /// Its key, remembered with the idempotency key.
+    fn key(&self) -> i64;
+    /// The object stored under `key`.
+    fn find(c: &Conn, key: i64) -> impl Future<Output = StoreResult<Option<Self>>> + Send;
 }
 
-/// Runs `create` once per (subject, key): a replay loads the first result with `load` instead.
-/// Without a key, simply creates.
-pub(crate) async fn once<T, Create, CreateFut, Load, LoadFut>(
+macro_rules! replayable {
+    ($($record:ty: $id:ident, $find:path;)*) => {$(
+        impl Replayable for $record {
+            fn key(&self) -> i64 {
+                self.id.0
+            }
+            async fn find(c: &Conn, key: i64) -> StoreResult<Option<Self>> {
+                $find(c, $id(key)).await
+            }
+        }
+    )*};
+}
+
+replayable! {
+    Organization: OrganizationId, views::organizations::get;
+    Programme: ProgrammeId, views::programmes::get;
+    GrantCall: GrantCallId, views::calls::get;
+    Application: ApplicationId, views::applications::get;
+    Commitment: CommitmentId, views::commitments::get;
+    Allocation: AllocationId, views::allocations::get;
+    Payment: PaymentId, views::allocations::payment_by_id;
+    Deadline: DeadlineId, views::deadlines::get;
+}
+
+/// Runs `create` in a transaction once per (subject, key) for `change`'s author and mutation: a
+/// replay returns what the first run created instead. Without a key, simply creates.
+pub(crate) async fn create<T: Replayable>(
     db: &Db,
-    request: Request<'_>,
-    id_of: impl Fn(&T) -> i64,
-    create: Create,
-    load: Load,
-) -> StoreResult<T>
-where
-    Create: FnOnce(WriteTx) -> CreateFut,
-    CreateFut: Future<Output = StoreResult<(T, WriteTx)>>,
-    Load: Fn(Db, i64) -> LoadFut,
-    LoadFut: Future<Output = StoreResult<T>>,
-{
-    let Request { actor, operation, key, now } = request;
+    change: &Change<'_>,
+    key: Option<&str>,
+    create: impl AsyncFnOnce(&DatabaseTransaction) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let (actor, operation, now) = (change.actor, change.operation, change.at);
+    let load =
+        async |id: i64| T::find(db.conn(), id).await?.ok_or_else(|| StoreError::corrupt("a replayed object is gone"));
     let Some(key) = key else {
-        let (created, tx) = create(db.begin_write().await?).await?;
+        let tx = db.begin_write().await?;
+        let created = create(&tx).await?;
         tx.commit().await?;
         return Ok(created);
     };
@@ -76,14 +97,14 @@ where
     let tx = db.begin_write().await?;
     if let Some(id) = lookup(&*tx, actor, operation, key).await? {
         drop(tx);
-        return load(db.clone(), id).await;
+        return load(id).await;
     }
-    let (created, tx) = create(tx).await?;
+    let created = create(&tx).await?;
     let remembered = idempotency_key::ActiveModel {
         subject: Set(actor.subject.clone()),
         key: Set(key.to_owned()),
         operation: Set(operation.to_owned()),
-        result_id: Set(id_of(&created)),
+        result_id: Set(created.key()),
         created_at: Set(now),
     }
     .insert(&*tx)
@@ -102,5 +123,5 @@ where
     let id = lookup(db.conn(), actor, operation, key)
         .await?
         .ok_or_else(|| StoreError::corrupt("an idempotency key vanished after a conflicting insert"))?;
-    load(db.clone(), id).await
+    load(id).await
 }

@@ -1,7 +1,6 @@
 //! Organisations: funders, applicants, municipalities and the rest.
 
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::OrganizationId;
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -9,7 +8,6 @@ use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::entities::organization as org;
 use crate::records::Organization;
-use crate::views::organizations::get;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -28,21 +26,11 @@ pub async fn create(
     new: NewOrganization,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Organization> {
-    idempotency::once(
-        db,
-        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
-        |o: &Organization| o.id.0,
-        |tx| async move {
-            let created = insert(&*tx, new, change.at).await?;
-            audit::record(&*tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), OrganizationId(id))
-                .await?
-                .ok_or_else(|| StoreError::corrupt("replayed organisation is gone"))
-        },
-    )
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        let created = insert(tx, new, change.at).await?;
+        audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
+        Ok(created)
+    })
     .await
 }
 

@@ -1,7 +1,7 @@
 //! Funding programmes (ohjelmat, hankekorit) under which calls open.
 
 use salkku_domain::Rate;
-use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
+use salkku_domain::ids::{NodeKind, OrganizationId};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::commands::audit;
@@ -9,8 +9,7 @@ use crate::commands::idempotency;
 use crate::entities::{organization, programme};
 use crate::records::Programme;
 use crate::store::support::referenced;
-use crate::views::programmes::get;
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewProgramme {
@@ -26,19 +25,7 @@ pub async fn create(
     new: NewProgramme,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Programme> {
-    idempotency::once(
-        db,
-        idempotency::Request { actor: change.actor, operation: change.operation, key: idempotency_key, now: change.at },
-        |p: &Programme| p.id.0,
-        |tx| async move {
-            let created = insert(&*tx, change, new).await?;
-            Ok((created, tx))
-        },
-        |db, id| async move {
-            get(db.conn(), ProgrammeId(id)).await?.ok_or_else(|| StoreError::corrupt("replayed programme is gone"))
-        },
-    )
-    .await
+    idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
