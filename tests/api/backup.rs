@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 async fn exported(db: &Db) -> Value {
     let mut out = Vec::new();
-    commands::backup::export(db, &mut out, salkku::demo::demo_now()).await.unwrap();
+    commands::backup::export(db, &mut out, salkku_demo::demo::demo_now()).await.unwrap();
     let mut document: Value = serde_json::from_slice(&out).unwrap();
     document["exportedAt"] = Value::Null;
     document
@@ -29,7 +29,7 @@ on_both! {
         assert_eq!(original["tables"]["applications"].as_array().unwrap().len(), 14);
 
         let mut bytes = Vec::new();
-        commands::backup::export(source.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
+        commands::backup::export(source.db(), &mut bytes, salkku_demo::demo::demo_now()).await.unwrap();
         let target = Db::connect(&DbSettings::new(target_db.url.clone())).await.unwrap();
         target.migrate().await.unwrap();
         let summary = commands::backup::import(&target, bytes.as_slice()).await.unwrap();

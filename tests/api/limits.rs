@@ -1,7 +1,7 @@
 //! Every limit, crossed by one and kept: depth, cost, aliases, root fields, batch size, body
 //! size, time, and the shapes of query that would otherwise tire the parser or the validator.
 
-use salkku::demo::demo_now;
+use salkku_demo::demo::demo_now;
 use salkku_e2e::{TestApp, on_both};
 use serde_json::{Value, json};
 

@@ -2,11 +2,11 @@
 //! statements however many applications a page holds.
 
 use chrono::Duration;
-use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::deadline::helsinki;
 use salkku_domain::{
-    CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, Money, OrganizationKind, ParticipationRole, Rate,
-    RegionCode,
+    Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, Money, OrganizationKind,
+    ParticipationRole, PaymentAmount, Rate, RegionCode,
 };
 use salkku_e2e::{TestApp, on_both};
 use salkku_persistence::commands;
@@ -17,6 +17,11 @@ use salkku_persistence::commands::commitments::NewCommitment;
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::{Actor, Change};
 use serde_json::{Value, json};
+
+/// Whole euros, as a user would enter them.
+fn eur(euros: i64) -> Amount {
+    Amount::new(Money::euros(euros).unwrap()).unwrap()
+}
 
 const PAGE: &str = "query($first: Int, $after: String, $order: ApplicationOrder) { applications(first: $first, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { cursor node { name budget { total } call { closesAt } } } } }";
 
@@ -156,12 +161,12 @@ on_both! {
                 regions: vec![RegionCode::parse("14").unwrap()], period_start: None, period_end: Some(now.date_naive() + Duration::days(400)), report_due: None,
             };
             let created = commands::applications::create(db, &change, new, None).await.unwrap();
-            let lines = vec![BudgetLine::new(CostCategory::Personnel, 2021, None, Money::euros(1000).unwrap()).unwrap(), BudgetLine::new(CostCategory::Travel, 2022, None, Money::euros(10).unwrap()).unwrap()];
-            commands::budgets::set_budget(db, &change, created.id, 1, lines, Money::euros(808).unwrap()).await.unwrap();
-            let commitment = NewCommitment { application: created.id, organization: lead.id, amount: Money::euros(202).unwrap(), kind: CommitmentKind::Cash, level: CommitmentLevel::Board, status: CommitmentStatus::Promised, due_date: Some(now.date_naive()), decided_at: None, decision_ref: None };
+            let lines = vec![BudgetLine::new(CostCategory::Personnel, 2021, None, eur(1000)).unwrap(), BudgetLine::new(CostCategory::Travel, 2022, None, eur(10)).unwrap()];
+            commands::budgets::set_budget(db, &change, created.id, 1, Budget::new(lines, eur(808)).unwrap()).await.unwrap();
+            let commitment = NewCommitment { application: created.id, organization: lead.id, amount: eur(202), kind: CommitmentKind::Cash, level: CommitmentLevel::Board, status: CommitmentStatus::Promised, due_date: Some(now.date_naive()), decided_at: None, decision_ref: None };
             commands::commitments::add(db, &change, commitment, None).await.unwrap();
-            let allocation = commands::allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: Money::euros(808).unwrap(), decision_date: None, decision_ref: None }, None).await.unwrap();
-            commands::allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: Money::euros(100).unwrap(), reference: None }, None).await.unwrap();
+            let allocation = commands::allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: eur(808), decision_date: None, decision_ref: None }, None).await.unwrap();
+            commands::allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: PaymentAmount::new(eur(100)).unwrap(), reference: None }, None).await.unwrap();
         }
         let query = "query($first: Int) { applications(first: $first) { totalCount nodes { id name status version lead { name region { name } } participants { role organization { name } } regions { code name } call { title status funder { name } programme { name } } budget { total lines { amount } byYear { year amount } byCategory { category amount } } stateAidRequested stateAidGranted commitments { amount organization { name } } allocations { amount paidTotal payments { amount } funder { name } } fundingSplit { compliant violations { code } } deadlines { kind localDue overdue application { id } } history { to by } } } }";
         let token = app.admin();

@@ -108,7 +108,7 @@ on_both! {
     }
 
     async fn a_metrics_token_keeps_strangers_out(t: TestDatabase) {
-        let app = TestApp::start_configured(t, salkku::demo::demo_now(), |s| {
+        let app = TestApp::start_configured(t, salkku_demo::demo::demo_now(), |s| {
             s.metrics_token = Some(Secret::new("scrape-secret"));
         })
         .await;

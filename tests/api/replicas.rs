@@ -60,7 +60,7 @@ on_both! {
         };
         salkku_persistence::commands::organizations::create(&stand_in, &change, marker, None).await.unwrap();
         let replica_url = replica.url.clone();
-        let app = TestApp::start_configured(t, salkku::demo::demo_now(), move |s| s.database_read_url = Some(replica_url)).await;
+        let app = TestApp::start_configured(t, salkku_demo::demo::demo_now(), move |s| s.database_read_url = Some(replica_url)).await;
         let admin = app.token(Role::Admin, None);
 
         let (read, _) = post(&app, &admin, NAMES, json!({}), None).await;
@@ -94,7 +94,7 @@ on_both! {
         let url = t.url.clone();
         let first = TestApp::start_with_demo(t).await;
         // A second instance over the same database (the `_keep` guard stays with the first).
-        let second = TestApp::start_configured_on(&url, salkku::demo::demo_now()).await;
+        let second = TestApp::start_configured_on(&url, salkku_demo::demo::demo_now()).await;
         let admin = first.token(Role::Admin, None);
         let (made, _) = post(&first, &admin, MAKE_ORG, json!({ "name": "Yhteinen kunta" }), None).await;
         assert!(made["data"]["createOrganization"]["id"].is_string(), "{made:#}");

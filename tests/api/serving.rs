@@ -121,7 +121,7 @@ on_both! {
     }
 
     async fn cors_is_closed_by_default_and_open_to_configured_origins(t: TestDatabase) {
-        let app = TestApp::start_configured(t, salkku::demo::demo_now(), |s| s.cors_origins = vec!["https://salkku.example.fi".into()]).await;
+        let app = TestApp::start_configured(t, salkku_demo::demo::demo_now(), |s| s.cors_origins = vec!["https://salkku.example.fi".into()]).await;
         let preflight = |origin: &'static str| {
             app.client
                 .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.url))

@@ -8,20 +8,20 @@ use serde_json::{Value, json};
 
 async fn export(app: &TestApp) -> Value {
     let mut bytes = Vec::new();
-    salkku_persistence::commands::backup::export(app.db(), &mut bytes, salkku::demo::demo_now()).await.unwrap();
+    salkku_persistence::commands::backup::export(app.db(), &mut bytes, salkku_demo::demo::demo_now()).await.unwrap();
     let mut document: Value = serde_json::from_slice(&bytes).unwrap();
     document["tables"].as_object_mut().unwrap().remove("audit_log");
     document["tables"].clone()
 }
 
 async fn seeded(t: TestDatabase, n: u64, seed: u64) -> TestApp {
-    seeded_at(t, n, seed, salkku::demo::demo_now()).await
+    seeded_at(t, n, seed, salkku_demo::demo::demo_now()).await
 }
 
 async fn seeded_at(t: TestDatabase, n: u64, seed: u64, now: chrono::DateTime<chrono::Utc>) -> TestApp {
     let app = TestApp::start_at(t, now).await;
     let reports = std::sync::Mutex::new(Vec::new());
-    let summary = salkku::synthetic::seed(app.db(), n, seed, &|what, done, of| {
+    let summary = salkku_demo::synthetic::seed(app.db(), n, seed, &|what, done, of| {
         reports.lock().unwrap().push((what, done, of));
     })
     .await
@@ -128,6 +128,6 @@ fn t_store(app: &TestApp) -> salkku_test_db::Store {
 async fn a_synthetic_seed_refuses_a_database_that_holds_data() {
     let Some(t) = TestDatabase::new(salkku_test_db::Store::Sqlite).await else { return };
     let app = TestApp::start_with_demo(t).await;
-    let refused = salkku::synthetic::seed(app.db(), 10, 1, &|_, _, _| {}).await;
+    let refused = salkku_demo::synthetic::seed(app.db(), 10, 1, &|_, _, _| {}).await;
     assert!(refused.is_err());
 }

@@ -7,8 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use salkku::demo::demo_now;
 use salkku_api::config::{DEMO_SECRET, JwtAlgorithm, JwtSettings};
+use salkku_demo::demo::demo_now;
 use salkku_e2e::{TestApp, on_both};
 use serde_json::{Value, json};
 

@@ -118,13 +118,13 @@ impl TestApp {
 
     /// Starts salkku as of 19 May 2020, the demo's present.
     pub async fn start(database: TestDatabase) -> TestApp {
-        Self::start_at(database, salkku::demo::demo_now()).await
+        Self::start_at(database, salkku_demo::demo::demo_now()).await
     }
 
     /// Starts salkku with the demo portfolio.
     pub async fn start_with_demo(database: TestDatabase) -> TestApp {
         let app = Self::start(database).await;
-        salkku::demo::seed(app.db()).await.expect("seed the demo");
+        salkku_demo::demo::seed(app.db()).await.expect("seed the demo");
         app
     }
 

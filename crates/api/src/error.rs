@@ -6,9 +6,10 @@
 //! input). An internal failure is logged with a correlation id and shown only as that id.
 
 use async_graphql::ErrorExtensions;
+use salkku_domain::labels::{self, Language};
 use salkku_domain::messages::Message;
 use salkku_domain::{DomainError, message};
-use salkku_persistence::StoreError;
+use salkku_persistence::{Concerning, StoreError};
 
 /// The contract's error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,17 +159,51 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// The input field a storage error concerns: storage speaks of the domain's things, the
+/// contract of its input fields.
+fn field(concerning: Concerning) -> &'static str {
+    match concerning {
+        Concerning::Lead => "leadId",
+        Concerning::Participants => "participants",
+        Concerning::Call => "callId",
+        Concerning::Funder => "funderId",
+        Concerning::Programme => "programmeId",
+        Concerning::Recipient => "recipientId",
+        Concerning::Application => "applicationId",
+        Concerning::Organization => "organizationId",
+        Concerning::Allocation => "allocationId",
+        Concerning::ProjectPeriod => "periodEnd",
+        Concerning::ApplicationPeriod => "closesAt",
+        Concerning::Year => "year",
+        Concerning::Transition => "to",
+        Concerning::IdempotencyKey => "idempotencyKey",
+        Concerning::BusinessId => "businessId",
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let Some(message) = e.message() else { return ApiError::internal(&e) };
         match e {
             StoreError::NotFound { .. } => ApiError::not_found(message),
-            StoreError::UnknownReference { field, .. } => ApiError::bad_input(field, message),
-            StoreError::Conflict { .. } => ApiError::new(ErrorCode::Conflict, message),
-            StoreError::Rule { field, .. } => {
-                ApiError { field: field.map(str::to_owned), ..ApiError::new(ErrorCode::BadUserInput, message) }
+            StoreError::UnknownReference { concerning, kind, .. } => {
+                let field = field(concerning);
+                let [fi, sv, en] = Language::ALL.map(|l| labels::node_kind(kind, l));
+                ApiError::bad_input(
+                    field,
+                    message!(
+                        fi: "{field} viittaa kohteeseen, jota ei ole ({fi})",
+                        sv: "{field} hänvisar till ett objekt av typen {sv} som inte finns",
+                        en: "{field} refers to a {en} that does not exist",
+                    ),
+                )
             }
-            StoreError::Duplicate { field, .. } => ApiError::bad_input(field, message),
+            StoreError::Conflict { .. } => ApiError::new(ErrorCode::Conflict, message),
+            StoreError::Rule { concerning, .. } => ApiError {
+                field: concerning.map(|c| field(c).to_owned()),
+                ..ApiError::new(ErrorCode::BadUserInput, message)
+            },
+            StoreError::Duplicate { concerning, .. } => ApiError::bad_input(field(concerning), message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
             StoreError::TooMany { .. } | StoreError::TooManyFeeds { .. } => ApiError::limit(message),
             StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Database(_) => ApiError::internal(&e),
@@ -203,6 +238,17 @@ mod tests {
     fn a_stale_version_is_a_conflict() {
         let e = graphql(StoreError::Conflict { kind: NodeKind::Application, expected: 1, actual: 2 }.into());
         assert_eq!(extension(&e, "code").as_deref(), Some("\"CONFLICT\""));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_names_the_input_field_it_came_from() {
+        let e = graphql(
+            StoreError::UnknownReference { concerning: Concerning::Funder, kind: NodeKind::Organization, key: 9 }
+                .into(),
+        );
+        assert_eq!(extension(&e, "field").as_deref(), Some("\"funderId\""));
+        assert_eq!(extension(&e, "code").as_deref(), Some("\"BAD_USER_INPUT\""));
+        assert!(e.message.starts_with("funderId "), "{}", e.message);
     }
 
     #[test]

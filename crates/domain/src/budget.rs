@@ -2,38 +2,78 @@
 
 use std::collections::BTreeMap;
 
-use crate::{CostCategory, DomainError, Money};
+use crate::{Amount, CostCategory, DomainError, Money};
 
 /// The years a budget line may name. Wide enough for the Kaste projects of 2010 and for plans
 /// decades ahead; narrow enough to catch a typo such as 20221.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
-/// One line of a budget.
+/// One line of a budget: a cost in one category and year. Built only by [`BudgetLine::new`], so
+/// every line holds a plausible year and an amount that is not negative.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BudgetLine {
-    pub category: CostCategory,
-    pub year: i32,
-    pub description: Option<String>,
-    pub amount: Money,
+    category: CostCategory,
+    year: i32,
+    description: Option<String>,
+    amount: Amount,
 }
 
 impl BudgetLine {
-    /// A line as a user enters it: a year within [`YEARS`] and an amount that is not negative.
+    /// A line as a user enters it: a year within [`YEARS`].
     pub fn new(
         category: CostCategory,
         year: i32,
         description: Option<String>,
-        amount: Money,
+        amount: Amount,
     ) -> Result<Self, DomainError> {
         check_year(year)?;
-        if amount.is_negative() {
-            return Err(DomainError::InvalidMoney(crate::message!(
-                fi: "{amount} on negatiivinen: kustannus on nolla tai enemmän",
-                sv: "{amount} är negativt: en kostnad är noll eller mer",
-                en: "{amount} is negative: a cost is zero or more",
-            )));
-        }
         Ok(BudgetLine { category, year, description, amount })
+    }
+
+    pub fn category(&self) -> CostCategory {
+        self.category
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn amount(&self) -> Money {
+        self.amount.money()
+    }
+}
+
+/// An application's budget: its lines and the state aid it requests. Built only by
+/// [`Budget::new`], so its total is always within the range of money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    lines: Vec<BudgetLine>,
+    state_aid_requested: Amount,
+    total: Amount,
+}
+
+impl Budget {
+    /// The lines and the requested state aid, if the lines' total fits the range of money.
+    pub fn new(lines: Vec<BudgetLine>, state_aid_requested: Amount) -> Result<Budget, DomainError> {
+        let total = Amount::sum(lines.iter().map(|l| l.amount))?;
+        Ok(Budget { lines, state_aid_requested, total })
+    }
+
+    pub fn lines(&self) -> &[BudgetLine] {
+        &self.lines
+    }
+
+    pub fn state_aid_requested(&self) -> Money {
+        self.state_aid_requested.money()
+    }
+
+    /// The total cost: the sum of the lines.
+    pub fn total(&self) -> Money {
+        self.total.money()
     }
 }
 
@@ -52,7 +92,7 @@ pub fn check_year(year: i32) -> Result<i32, DomainError> {
 
 /// The total cost of the lines.
 pub fn total<'a>(lines: impl IntoIterator<Item = &'a BudgetLine>) -> Result<Money, DomainError> {
-    Money::sum(lines.into_iter().map(|l| l.amount))
+    Money::sum(lines.into_iter().map(BudgetLine::amount))
 }
 
 /// Sums by year, in year order; only years that have lines.
@@ -74,7 +114,7 @@ fn group<'a, K: Ord>(
     let mut sums: BTreeMap<K, Money> = BTreeMap::new();
     for line in lines {
         let sum = sums.entry(key(line)).or_insert(Money::ZERO);
-        *sum = sum.checked_add(line.amount)?;
+        *sum = sum.checked_add(line.amount())?;
     }
     Ok(sums.into_iter().collect())
 }
@@ -85,7 +125,7 @@ mod tests {
     use CostCategory::*;
 
     fn line(category: CostCategory, year: i32, amount: &str) -> BudgetLine {
-        BudgetLine::new(category, year, None, Money::parse(amount).unwrap()).unwrap()
+        BudgetLine::new(category, year, None, Amount::parse(amount).unwrap()).unwrap()
     }
 
     #[test]
@@ -114,9 +154,28 @@ mod tests {
     }
 
     #[test]
-    fn a_line_refuses_a_negative_cost_and_an_implausible_year() {
-        assert!(BudgetLine::new(Other, 2020, None, Money::parse("-1").unwrap()).is_err());
-        assert!(BudgetLine::new(Other, 20221, None, Money::ZERO).is_err());
-        assert!(BudgetLine::new(Other, 1989, None, Money::ZERO).is_err());
+    fn a_line_refuses_an_implausible_year() {
+        assert!(BudgetLine::new(Other, 20221, None, Amount::ZERO).is_err());
+        assert!(BudgetLine::new(Other, 1989, None, Amount::ZERO).is_err());
+        assert!(BudgetLine::new(Other, 2100, None, Amount::ZERO).is_ok());
+    }
+
+    #[test]
+    fn kansa_koulu_iii_asks_the_whole_700_000_of_its_budget() {
+        let lines = vec![line(Personnel, 2021, "500000.00"), line(PurchasedServices, 2022, "200000.00")];
+        let budget = Budget::new(lines, Amount::parse("700000.00").unwrap()).unwrap();
+        assert_eq!(budget.total().to_string(), "700000.00");
+        assert_eq!(budget.state_aid_requested(), budget.total());
+        assert_eq!(budget.lines().len(), 2);
+    }
+
+    #[test]
+    fn a_budget_whose_total_leaves_the_range_of_money_cannot_be_built() {
+        let max = Amount::new(Money::from_cents(Money::MAX_CENTS).unwrap()).unwrap();
+        let lines = vec![
+            BudgetLine::new(Personnel, 2021, None, max).unwrap(),
+            BudgetLine::new(Travel, 2021, None, Amount::parse("0.01").unwrap()).unwrap(),
+        ];
+        assert!(Budget::new(lines, Amount::ZERO).is_err());
     }
 }

@@ -1,12 +1,14 @@
 //! The rules of the salkku portfolio, free of I/O.
 //!
 //! Everything that decides a figure or a move lives here so that the API and the storage layers
-//! only parse, load and present: money and rates ([`Money`], [`Rate`]), Finnish business IDs
+//! only parse, load and present: money and rates ([`Money`], amounts that are never negative
+//! ([`Amount`]), [`Rate`]), Finnish business IDs
 //! ([`BusinessId`]), regions ([`RegionCode`]), typed IDs ([`ids`]), the application lifecycle
 //! ([`ApplicationStatus`]), budgets ([`budget`]), the funding-split rule ([`funding`]),
 //! largest-remainder apportionment ([`apportion`]), grant-call status ([`call`]) and deadlines in
 //! Europe/Helsinki ([`deadline`]).
 
+pub mod amount;
 pub mod apportion;
 pub mod budget;
 pub mod business_id;
@@ -26,6 +28,7 @@ pub mod rate;
 pub mod region;
 pub mod text;
 
+pub use amount::{Amount, PaymentAmount};
 pub use business_id::BusinessId;
 pub use codes::{
     CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind, ParticipationRole,

@@ -8,15 +8,42 @@ use salkku_domain::labels::{self, Language};
 use salkku_domain::messages::Message;
 use salkku_domain::{DomainError, message};
 
+/// What part of a command's input an error is about, in the domain's words: the API names the
+/// input field each stands for, so that storage never knows the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Concerning {
+    /// An application's lead organisation.
+    Lead,
+    /// An application's participants other than the lead.
+    Participants,
+    Call,
+    Funder,
+    Programme,
+    /// An allocation's recipient.
+    Recipient,
+    Application,
+    Organization,
+    Allocation,
+    /// A project's period, judged at its end.
+    ProjectPeriod,
+    /// A call's application period, judged at its closing.
+    ApplicationPeriod,
+    Year,
+    /// The status an application is moved to.
+    Transition,
+    IdempotencyKey,
+    BusinessId,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The object a command works on does not exist.
     #[error("no {kind} with that ID exists")]
     NotFound { kind: NodeKind, key: i64 },
 
-    /// An input field refers to an object that does not exist.
-    #[error("{field} refers to a {kind} that does not exist")]
-    UnknownReference { field: &'static str, kind: NodeKind, key: i64 },
+    /// A command's input refers to an object that does not exist.
+    #[error("the {concerning:?} given refers to a {kind} that does not exist")]
+    UnknownReference { concerning: Concerning, kind: NodeKind, key: i64 },
 
     /// `expectedVersion` did not match: someone else changed the object first.
     #[error(
@@ -27,14 +54,14 @@ pub enum StoreError {
     /// The request breaks a rule of the domain.
     #[error("{source}")]
     Rule {
-        field: Option<&'static str>,
+        concerning: Option<Concerning>,
         #[source]
         source: DomainError,
     },
 
     /// A value that must be unique is taken.
     #[error("{message}")]
-    Duplicate { field: &'static str, message: Message },
+    Duplicate { concerning: Concerning, message: Message },
 
     /// A payment would take an allocation's payments above its amount.
     #[error(
@@ -75,12 +102,12 @@ impl StoreError {
                     en: "no {en} with that ID exists",
                 )
             }
-            StoreError::UnknownReference { field, kind, .. } => {
+            StoreError::UnknownReference { kind, .. } => {
                 let [fi, sv, en] = Language::ALL.map(|l| labels::node_kind(*kind, l));
                 message!(
-                    fi: "{field} viittaa kohteeseen, jota ei ole ({fi})",
-                    sv: "{field} hänvisar till ett objekt av typen {sv} som inte finns",
-                    en: "{field} refers to a {en} that does not exist",
+                    fi: "viittaus kohteeseen, jota ei ole ({fi})",
+                    sv: "hänvisning till ett objekt av typen {sv} som inte finns",
+                    en: "refers to a {en} that does not exist",
                 )
             }
             StoreError::Conflict { kind, expected, actual } => {
@@ -112,8 +139,8 @@ impl StoreError {
         })
     }
 
-    pub fn rule(field: &'static str, source: DomainError) -> Self {
-        StoreError::Rule { field: Some(field), source }
+    pub fn rule(concerning: Concerning, source: DomainError) -> Self {
+        StoreError::Rule { concerning: Some(concerning), source }
     }
 
     pub fn corrupt(what: impl Into<String>) -> Self {
@@ -123,7 +150,7 @@ impl StoreError {
 
 impl From<DomainError> for StoreError {
     fn from(source: DomainError) -> Self {
-        StoreError::Rule { field: None, source }
+        StoreError::Rule { concerning: None, source }
     }
 }
 

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed step should stop the test loudly
 
 use chrono::{DateTime, NaiveDate, Utc};
-use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::deadline::helsinki;
 use salkku_domain::funding::ViolationCode;
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
@@ -33,6 +33,15 @@ fn now() -> DateTime<Utc> {
 
 fn m(s: &str) -> Money {
     Money::parse(s).unwrap()
+}
+
+/// An amount as a user enters it.
+fn a(s: &str) -> Amount {
+    Amount::parse(s).unwrap()
+}
+
+fn budget(lines: Vec<BudgetLine>, state_aid_requested: Money) -> budget::Budget {
+    budget::Budget::new(lines, Amount::new(state_aid_requested).unwrap()).unwrap()
 }
 
 fn d(y: i32, mo: u32, day: u32) -> NaiveDate {
@@ -94,7 +103,7 @@ async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
 }
 
 fn line(category: CostCategory, year: i32, amount: &str) -> BudgetLine {
-    BudgetLine::new(category, year, None, m(amount)).unwrap()
+    BudgetLine::new(category, year, None, a(amount)).unwrap()
 }
 
 async fn count<E: EntityTrait>(db: &Db) -> u64
@@ -217,7 +226,7 @@ on_both! {
         let created = commands::organizations::create(&db, &by(&coordinator()), new.clone(), None).await.unwrap();
         assert_eq!(views::organizations::get(db.conn(), created.id).await.unwrap(), Some(created.clone()));
         let again = commands::organizations::create(&db, &by(&coordinator()), NewOrganization { name: "Toinen".into(), ..new }, None).await;
-        assert!(matches!(again, Err(StoreError::Duplicate { field: "businessId", .. })), "{again:?}");
+        assert!(matches!(again, Err(StoreError::Duplicate { concerning: Concerning::BusinessId, .. })), "{again:?}");
         assert_eq!(count::<entities::organization::Entity>(&db).await, 1);
     }
 
@@ -247,7 +256,7 @@ on_both! {
             envelope: None,
             url: None,
         };
-        assert!(matches!(commands::calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { field: Some("closesAt"), .. })));
+        assert!(matches!(commands::calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { concerning: Some(Concerning::ApplicationPeriod), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
         assert_eq!(count::<entities::deadline::Entity>(&db).await, 0);
     }
@@ -302,7 +311,7 @@ on_both! {
             report_due: None,
         };
         let refused = commands::applications::create(&db, &by(&coordinator()), new, None).await;
-        assert!(matches!(refused, Err(StoreError::UnknownReference { field: "participants", .. })), "{refused:?}");
+        assert!(matches!(refused, Err(StoreError::UnknownReference { concerning: Concerning::Participants, .. })), "{refused:?}");
         let after = (count::<entities::application::Entity>(&db).await, count::<entities::status_change::Entity>(&db).await);
         assert_eq!(before, after);
         assert_eq!(views::deadlines::for_applications(db.conn(), &[app.id]).await.unwrap().len(), 1);
@@ -337,7 +346,7 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let backwards = ApplicationChanges { period_end: Some(Some(d(2019, 1, 1))), ..Default::default() };
         let refused = commands::applications::update(&db, &by(&coordinator()), app.id, 1, backwards).await;
-        assert!(matches!(refused, Err(StoreError::Rule { field: Some("periodEnd"), .. })), "{refused:?}");
+        assert!(matches!(refused, Err(StoreError::Rule { concerning: Some(Concerning::ProjectPeriod), .. })), "{refused:?}");
         assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().version, 1);
     }
 
@@ -345,7 +354,7 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let first = vec![line(CostCategory::Personnel, 2020, "100000.00")];
-        commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, first, m("80000.00")).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, budget(first, m("80000.00"))).await.unwrap();
         let lines = vec![
             line(CostCategory::Personnel, 2020, "60000.00"),
             line(CostCategory::Personnel, 2021, "120000.00"),
@@ -353,13 +362,13 @@ on_both! {
             line(CostCategory::PurchasedServices, 2021, "30000.10"),
             line(CostCategory::Travel, 2020, "4999.95"),
         ];
-        let updated = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, lines, m("268000.04")).await.unwrap();
+        let updated = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(lines, m("268000.04"))).await.unwrap();
         assert_eq!((updated.version, updated.total_cost.to_string(), updated.state_aid_requested.to_string()), (3, "335000.05".into(), "268000.04".into()));
         let stored = views::budgets::lines_of(db.conn(), &[app.id]).await.unwrap();
         assert_eq!(stored.len(), 5);
-        assert_eq!(stored[3].line.amount, m("30000.10"));
+        assert_eq!(stored[3].line.amount(), m("30000.10"));
         // A stale budget changes nothing.
-        let stale = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![], Money::ZERO).await;
+        let stale = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(vec![], Money::ZERO)).await;
         assert!(matches!(stale, Err(StoreError::Conflict { .. })));
         assert_eq!(views::budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 5);
         assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
@@ -369,8 +378,8 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let max = Money::from_cents(Money::MAX_CENTS).unwrap();
-        let lines = vec![BudgetLine::new(CostCategory::Other, 2021, Some("kaikki".into()), max).unwrap()];
-        let stored = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, lines, m("0.01")).await.unwrap();
+        let lines = vec![BudgetLine::new(CostCategory::Other, 2021, Some("kaikki".into()), Amount::new(max).unwrap()).unwrap()];
+        let stored = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, budget(lines, m("0.01"))).await.unwrap();
         assert_eq!(stored.total_cost.to_string(), "999999999999.99");
         assert_eq!(stored.state_aid_requested.to_string(), "0.01");
     }
@@ -380,11 +389,11 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
         let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
-        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         let pledge = |organization, amount: &str, kind, status| NewCommitment {
             application: app.id,
             organization,
-            amount: m(amount),
+            amount: a(amount),
             kind,
             level: CommitmentLevel::Board,
             status,
@@ -414,11 +423,11 @@ on_both! {
         let (app, _, _) = monni(&db).await;
         let to = |to| Transition { to, at: None, decision_ref: None };
         let illegal = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
-        assert!(matches!(illegal, Err(StoreError::Rule { field: Some("to"), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
+        assert!(matches!(illegal, Err(StoreError::Rule { concerning: Some(Concerning::Transition), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
         let blocked = commands::applications::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
-        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
+        let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
         let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()) };
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
@@ -438,9 +447,9 @@ on_both! {
         let db = open(&t).await;
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;
         let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
-        let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: m("225225.00"), decision_date: None, decision_ref: None };
+        let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: a("225225.00"), decision_date: None, decision_ref: None };
         let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
-        let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: m(amount), reference: None };
+        let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None };
         commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
         commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
         let over = commands::allocations::pay(&db, &by(&coordinator()), pay("0.01"), None).await;
@@ -494,20 +503,20 @@ on_both! {
         let long = commands::applications::create(&db, &by(&who), new("Pitkä", Some(stm_call), vec![region("01"), region("14")], Some(d(2000, 1, 1)), Some(d(2050, 12, 31))), None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "created").await;
 
-        commands::budgets::set_budget(&db, &by(&who), monni.id, 1, vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00")).await.unwrap();
-        commands::budgets::set_budget(&db, &by(&who), until.id, 1, vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00")).await.unwrap();
-        commands::budgets::set_budget(&db, &by(&who), long.id, 1, vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01")).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), until.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00"))).await.unwrap();
+        commands::budgets::set_budget(&db, &by(&who), long.id, 1, budget(vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01"))).await.unwrap();
         let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None }).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
 
         let pledge = |application, organization, amount: &str, kind| NewCommitment {
-            application, organization, amount: m(amount), kind, level: CommitmentLevel::Board,
+            application, organization, amount: a(amount), kind, level: CommitmentLevel::Board,
             status: CommitmentStatus::Promised, due_date: None, decided_at: None, decision_ref: None,
         };
         let city = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
         commands::commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
         commands::commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
-        let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: m("123.45"), decision_date: None, decision_ref: None };
+        let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("123.45"), decision_date: None, decision_ref: None };
         commands::allocations::record(&db, &by(&who), grant, None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
 
@@ -537,7 +546,7 @@ on_both! {
         parties_agree(&db, &orgs, "created with a lead, a participant and a call").await;
 
         let pledge = |organization, due: Option<NaiveDate>| NewCommitment {
-            application: monni.id, organization, amount: m("10000.00"), kind: CommitmentKind::Cash, level: CommitmentLevel::Board,
+            application: monni.id, organization, amount: a("10000.00"), kind: CommitmentKind::Cash, level: CommitmentLevel::Board,
             status: CommitmentStatus::Requested, due_date: due, decided_at: None, decision_ref: None,
         };
         let asked = commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 6, 18))), None).await.unwrap();

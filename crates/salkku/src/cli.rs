@@ -18,7 +18,8 @@ use salkku_domain::ids::OrganizationId;
 use salkku_persistence::{Db, DbSettings};
 
 use crate::progress::Reporter;
-use crate::{demo, telemetry};
+use crate::telemetry;
+use salkku_demo::{demo, synthetic};
 
 /// salkku: the funding-and-projects portfolio of a social-welfare competence centre, as a
 /// GraphQL API.
@@ -317,10 +318,9 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             if let Some(n) = args.synthetic {
                 let started = std::time::Instant::now();
                 let reporter = Reporter::new();
-                let written =
-                    crate::synthetic::seed(&db, n, args.seed, &|what, done, of| reporter.update(what, done, of))
-                        .await
-                        .map_err(store_failure);
+                let written = synthetic::seed(&db, n, args.seed, &|what, done, of| reporter.update(what, done, of))
+                    .await
+                    .map_err(store_failure);
                 reporter.finish();
                 let s = written?;
                 println!(

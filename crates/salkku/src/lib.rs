@@ -1,8 +1,6 @@
-//! The salkku service as a program: the command line ([`cli`]), logging ([`telemetry`]) and the
-//! demo portfolio ([`demo`]) read from the centre's own documents.
+//! The salkku service as a program: the command line ([`cli`]), its progress bars ([`progress`])
+//! and logging ([`telemetry`]). The demo and synthetic portfolios are the `salkku-demo` crate's.
 
 pub mod cli;
-pub mod demo;
 pub mod progress;
-pub mod synthetic;
 pub mod telemetry;

@@ -121,13 +121,13 @@ fn budget(sheet: &mut Worksheet, row: &ReportRow, language: Language, f: &Format
     let mut last = 1_u32;
     for (r, line) in (2_u32..).zip(&row.budget) {
         last = r;
-        sheet.write_number(r, 0, line.line.year)?;
-        sheet.write_string(r, 1, labels::cost_category(line.line.category, language))?;
-        sheet.write_string(r, 2, line.line.description.as_deref().unwrap_or(""))?;
-        sheet.write_number_with_format(r, 3, number(line.line.amount)?, &f.money)?;
+        sheet.write_number(r, 0, line.line.year())?;
+        sheet.write_string(r, 1, labels::cost_category(line.line.category(), language))?;
+        sheet.write_string(r, 2, line.line.description().unwrap_or(""))?;
+        sheet.write_number_with_format(r, 3, number(line.line.amount())?, &f.money)?;
     }
     let total =
-        Money::sum(row.budget.iter().map(|l| l.line.amount)).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
+        Money::sum(row.budget.iter().map(|l| l.line.amount())).map_err(|e| XlsxError::ParameterError(e.to_string()))?;
     sheet.write_string_with_format(last + 1, 2, total_label(language), &f.total)?;
     let formula = if last < 2 {
         Formula::new("=0").set_result("0")

@@ -2,10 +2,10 @@
 //! before any transaction starts; an error names the field at fault.
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
-use salkku_domain::budget::{self, BudgetLine};
+use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::text::{self, MAX_DESCRIPTION, MAX_NAME, MAX_REFERENCE};
-use salkku_domain::{BusinessId, DomainError, RegionCode};
+use salkku_domain::{BusinessId, DomainError, PaymentAmount, RegionCode};
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant};
 use salkku_persistence::commands::calls::NewGrantCall;
@@ -131,7 +131,7 @@ impl ApplicationFilter {
             lead: opt_key(&self.lead_id, "filter.leadId", OrganizationId::from_global)?,
             year: self
                 .year
-                .map(|y| budget::check_year(y).map_err(|e| ApiError::invalid("filter.year", e)))
+                .map(|y| salkku_domain::budget::check_year(y).map_err(|e| ApiError::invalid("filter.year", e)))
                 .transpose()?,
             search: optional("filter.search", self.search.as_deref(), MAX_NAME)?,
         })
@@ -409,7 +409,7 @@ pub struct SetBudgetInput {
 }
 
 impl SetBudgetInput {
-    pub fn parse(self) -> ApiResult<(ApplicationId, i32, Vec<BudgetLine>, salkku_domain::Money)> {
+    pub fn parse(self) -> ApiResult<(ApplicationId, i32, Budget)> {
         let id = key(&self.application_id, "applicationId", ApplicationId::from_global)?;
         list_size("lines", &self.lines)?;
         let lines = self
@@ -424,10 +424,10 @@ impl SetBudgetInput {
                     .map_err(|e| ApiError::invalid(at("year"), e))
             })
             .collect::<ApiResult<Vec<_>>>()?;
-        // The total must fit the range of money too.
-        budget::total(&lines).map_err(|e| ApiError::invalid("lines", e))?;
         let aid = self.state_aid_requested.amount("stateAidRequested")?;
-        Ok((id, self.expected_version, lines, aid))
+        // The lines' total must fit the range of money too.
+        let budget = Budget::new(lines, aid).map_err(|e| ApiError::invalid("lines", e))?;
+        Ok((id, self.expected_version, budget))
     }
 }
 
@@ -506,7 +506,7 @@ impl RecordAllocationInput {
             funder: key(&self.funder_id, "funderId", OrganizationId::from_global)?,
             recipient: key(&self.recipient_id, "recipientId", OrganizationId::from_global)?,
             application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
-            year: budget::check_year(self.year).map_err(|e| ApiError::invalid("year", e))?,
+            year: salkku_domain::budget::check_year(self.year).map_err(|e| ApiError::invalid("year", e))?,
             amount: self.amount.amount("amount")?,
             decision_date: self.decision_date.map(|d| d.get("decisionDate")).transpose()?,
             decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
@@ -526,17 +526,7 @@ pub struct RecordPaymentInput {
 
 impl RecordPaymentInput {
     pub fn parse(self) -> ApiResult<(NewPayment, Option<String>)> {
-        let amount = self.amount.amount("amount")?;
-        if amount.is_zero() {
-            return Err(ApiError::bad_input(
-                "amount",
-                salkku_domain::message!(
-                    fi: "maksun on oltava yli 0.00",
-                    sv: "en betalning måste vara större än 0.00",
-                    en: "a payment is more than 0.00",
-                ),
-            ));
-        }
+        let amount = PaymentAmount::new(self.amount.amount("amount")?).map_err(|e| ApiError::invalid("amount", e))?;
         let new = NewPayment {
             allocation: key(&self.allocation_id, "allocationId", AllocationId::from_global)?,
             paid_on: self.paid_on.get("paidOn")?,

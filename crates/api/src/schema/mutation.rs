@@ -103,9 +103,9 @@ impl Mutation {
 
     /// Replace the application's budget lines and requested state aid atomically.
     async fn set_budget(&self, ctx: &Context<'_>, input: SetBudgetInput) -> ApiResult<Application> {
-        let (id, expected, lines, aid) = input.parse()?;
+        let (id, expected, budget) = input.parse()?;
         let m = allowed(ctx, "setBudget", Action::ManageMoney).await?;
-        Ok(Application(commands::budgets::set_budget(m.db, &m.change(), id, expected, lines, aid).await?))
+        Ok(Application(commands::budgets::set_budget(m.db, &m.change(), id, expected, budget).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.

@@ -318,7 +318,7 @@ impl Query {
             let missing = StoreError::NotFound { kind: NodeKind::Organization, key: orgs[i].0 };
             return Err(ApiError::from(missing).within_field(format!("weights[{i}].organizationId")));
         }
-        let parts = apportion(amount, &values).map_err(|e| ApiError::invalid("weights", e))?;
+        let parts = apportion(amount.money(), &values).map_err(|e| ApiError::invalid("weights", e))?;
         Ok(orgs
             .into_iter()
             .zip(parts)

@@ -7,7 +7,7 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{DateTime as ChronoDateTime, NaiveDate, Utc};
 use salkku_domain::deadline::{ZONE, to_seconds};
-use salkku_domain::{Money, Rate};
+use salkku_domain::{Amount, Money, Rate};
 
 use crate::error::ApiError;
 
@@ -72,8 +72,8 @@ impl Decimal {
     }
 
     /// An amount of money a user enters (never negative), or bad input in `field`.
-    pub fn amount(&self, field: &str) -> Result<Money, ApiError> {
-        Money::parse_amount(&self.text()).map_err(|e| ApiError::invalid(field, e))
+    pub fn amount(&self, field: &str) -> Result<Amount, ApiError> {
+        Amount::parse(&self.text()).map_err(|e| ApiError::invalid(field, e))
     }
 
     /// A rate in percent, 0–100, or bad input in `field`.

@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId};
-use salkku_domain::{DomainError, Money};
+use salkku_domain::{Amount, PaymentAmount};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::derived::{self, Changed};
@@ -22,7 +23,7 @@ pub struct NewAllocation {
     pub recipient: OrganizationId,
     pub application: Option<ApplicationId>,
     pub year: i32,
-    pub amount: Money,
+    pub amount: Amount,
     pub decision_date: Option<NaiveDate>,
     pub decision_ref: Option<String>,
 }
@@ -31,7 +32,7 @@ pub struct NewAllocation {
 pub struct NewPayment {
     pub allocation: AllocationId,
     pub paid_on: NaiveDate,
-    pub amount: Money,
+    pub amount: PaymentAmount,
     pub reference: Option<String>,
 }
 
@@ -43,15 +44,13 @@ pub async fn record(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
     let (_actor, now) = (change.actor, change.at);
-    check_year(new.year).map_err(|e| StoreError::rule("year", e))?;
-    if new.amount.is_negative() {
-        return Err(StoreError::rule("amount", DomainError::InvalidMoney("an allocation is zero or more".into())));
-    }
+    check_year(new.year).map_err(|e| StoreError::rule(Concerning::Year, e))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
-        referenced::<organization::Entity, _>(tx, "recipientId", NodeKind::Organization, new.recipient.0).await?;
+        referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
+        referenced::<organization::Entity, _>(tx, Concerning::Recipient, NodeKind::Organization, new.recipient.0)
+            .await?;
         if let Some(app) = new.application {
-            referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
+            referenced::<application::Entity, _>(tx, Concerning::Application, NodeKind::Application, app.0).await?;
         }
         let row = allocation::ActiveModel {
             funder_id: Set(new.funder.0),
@@ -85,14 +84,15 @@ pub async fn record(
 /// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
 pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
     let (_actor, now) = (change.actor, change.at);
-    if new.amount.is_negative() || new.amount.is_zero() {
-        return Err(StoreError::rule("amount", DomainError::InvalidMoney("a payment is more than zero".into())));
-    }
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let target: Allocation =
-            referenced::<allocation::Entity, _>(tx, "allocationId", NodeKind::StateAidAllocation, new.allocation.0)
-                .await?
-                .try_into()?;
+        let target: Allocation = referenced::<allocation::Entity, _>(
+            tx,
+            Concerning::Allocation,
+            NodeKind::StateAidAllocation,
+            new.allocation.0,
+        )
+        .await?
+        .try_into()?;
         let cents = new.amount.cents();
         let done = allocation::Entity::update_many()
             .col_expr(allocation::Column::PaidTotalCents, Expr::col(allocation::Column::PaidTotalCents).add(cents))
@@ -110,7 +110,7 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
             let now_paid = get(tx, new.allocation).await?.map_or(target.paid_total, |a| a.paid_total);
             return Err(StoreError::Overpayment {
                 amount: new.amount.to_string(),
-                would_be: now_paid.checked_add(new.amount).map_or_else(|_| "more".into(), |m| m.to_string()),
+                would_be: now_paid.checked_add(new.amount.money()).map_or_else(|_| "more".into(), |m| m.to_string()),
                 allocated: target.amount.to_string(),
             });
         }

@@ -10,6 +10,7 @@ use salkku_domain::{ApplicationStatus, ParticipationRole, RegionCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::idempotency;
@@ -80,10 +81,11 @@ async fn insert<C: ConnectionTrait>(
     new: NewApplication,
     now: DateTime<Utc>,
 ) -> StoreResult<Application> {
-    check_project_period(new.period_start, new.period_end).map_err(|e| StoreError::rule("periodEnd", e))?;
-    referenced::<organization::Entity, _>(c, "leadId", NodeKind::Organization, new.lead.0).await?;
+    check_project_period(new.period_start, new.period_end)
+        .map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
+    referenced::<organization::Entity, _>(c, Concerning::Lead, NodeKind::Organization, new.lead.0).await?;
     if let Some(call) = new.call {
-        referenced::<grant_call::Entity, _>(c, "callId", NodeKind::GrantCall, call.0).await?;
+        referenced::<grant_call::Entity, _>(c, Concerning::Call, NodeKind::GrantCall, call.0).await?;
     }
     check_participants(c, new.lead, &new.participants).await?;
     let status = ApplicationStatus::Idea;
@@ -149,9 +151,9 @@ pub async fn update(
 
     let period_start = changes.period_start.unwrap_or(current.period_start);
     let period_end = changes.period_end.unwrap_or(current.period_end);
-    check_project_period(period_start, period_end).map_err(|e| StoreError::rule("periodEnd", e))?;
+    check_project_period(period_start, period_end).map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
     if let Some(Some(call)) = changes.call {
-        referenced::<grant_call::Entity, _>(&*tx, "callId", NodeKind::GrantCall, call.0).await?;
+        referenced::<grant_call::Entity, _>(&*tx, Concerning::Call, NodeKind::GrantCall, call.0).await?;
     }
     if let Some(participants) = &changes.participants {
         check_participants(&*tx, current.lead, participants).await?;
@@ -235,11 +237,11 @@ pub async fn transition(
     let tx = db.begin_write().await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
-    let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule("to", e))?;
+    let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     let at = transition.at.unwrap_or(now);
     if to == ApplicationStatus::Submitted {
         let split = splits::for_application(&*tx, &current).await?;
-        split.check_submittable().map_err(|e| StoreError::rule("to", e))?;
+        split.check_submittable().map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     }
     let mut update = app::Entity::update_many()
         .col_expr(app::Column::Status, Expr::value(to.as_str()))
@@ -275,7 +277,7 @@ async fn check_participants<C: ConnectionTrait>(
     for p in participants {
         if p.role == ParticipationRole::Lead {
             return Err(StoreError::rule(
-                "participants",
+                Concerning::Participants,
                 salkku_domain::DomainError::InvalidCode(
                     "the lead applicant is given by leadId; list only co-implementers, funders and partners here"
                         .into(),
@@ -284,19 +286,20 @@ async fn check_participants<C: ConnectionTrait>(
         }
         if p.organization == lead && p.role == ParticipationRole::CoImplementer {
             return Err(StoreError::rule(
-                "participants",
+                Concerning::Participants,
                 salkku_domain::DomainError::InvalidCode("the lead applicant cannot also be a co-implementer".into()),
             ));
         }
         if !seen.insert(*p) {
             return Err(StoreError::rule(
-                "participants",
+                Concerning::Participants,
                 salkku_domain::DomainError::InvalidCode(
                     "the same organisation is listed twice in the same role".into(),
                 ),
             ));
         }
-        referenced::<organization::Entity, _>(c, "participants", NodeKind::Organization, p.organization.0).await?;
+        referenced::<organization::Entity, _>(c, Concerning::Participants, NodeKind::Organization, p.organization.0)
+            .await?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Budgets: an application's lines and its requested state aid, replaced together.
 
 use salkku_domain::Money;
-use salkku_domain::budget::{self, BudgetLine};
+use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::ids::{ApplicationId, NodeKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -12,11 +12,11 @@ use crate::entities::{application as app, budget_line};
 use crate::records::Application;
 use crate::store::support::{expect_version, target, versioned_update};
 use crate::views::budgets::lines_of;
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreResult};
 
 /// A budget as the audit log shows it.
 #[derive(Debug, serde::Serialize)]
-struct Budget {
+struct Recorded {
     state_aid_requested: Money,
     lines: Vec<BudgetLine>,
 }
@@ -29,30 +29,22 @@ pub async fn set_budget(
     change: &Change<'_>,
     id: ApplicationId,
     expected_version: i32,
-    lines: Vec<BudgetLine>,
-    state_aid_requested: Money,
+    budget: Budget,
 ) -> StoreResult<Application> {
     let now = change.at;
-    if state_aid_requested.is_negative() {
-        return Err(StoreError::rule(
-            "stateAidRequested",
-            salkku_domain::DomainError::InvalidMoney("state aid requested is zero or more".into()),
-        ));
-    }
-    let total = budget::total(&lines).map_err(|e| StoreError::rule("lines", e))?;
     let tx = db.begin_write().await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
-    let before = Budget {
+    let before = Recorded {
         state_aid_requested: current.state_aid_requested,
         lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),
     };
-    let after = Budget { state_aid_requested, lines: lines.clone() };
+    let after = Recorded { state_aid_requested: budget.state_aid_requested(), lines: budget.lines().to_vec() };
     // The version-checked update comes first: on PostgreSQL it locks the row, so two budgets
     // for one application never interleave their lines.
     let update = app::Entity::update_many()
-        .col_expr(app::Column::TotalCostCents, Expr::value(total.cents()))
-        .col_expr(app::Column::StateAidRequestedCents, Expr::value(state_aid_requested.cents()))
+        .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
+        .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
         .col_expr(app::Column::UpdatedAt, Expr::value(now));
     versioned_update(
         &*tx,
@@ -65,14 +57,14 @@ pub async fn set_budget(
     )
     .await?;
     budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
-    if !lines.is_empty() {
-        let rows = lines.into_iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
+    if !budget.lines().is_empty() {
+        let rows = budget.lines().iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
             application_id: Set(id.0),
             position: Set(position),
-            category: Set(line.category.as_str().to_owned()),
-            year: Set(line.year),
-            description: Set(line.description),
-            amount_cents: Set(line.amount.cents()),
+            category: Set(line.category().as_str().to_owned()),
+            year: Set(line.year()),
+            description: Set(line.description().map(str::to_owned)),
+            amount_cents: Set(line.amount().cents()),
             ..Default::default()
         });
         budget_line::Entity::insert_many(rows).exec_without_returning(&*tx).await?;

@@ -9,6 +9,7 @@ use salkku_domain::{DeadlineKind, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::entities::{application, calendar_feed as feed, organization};
 use crate::store::support::referenced;
@@ -43,10 +44,10 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewCalendarFeed) -> Store
         return Err(StoreError::TooManyFeeds { limit: MAX_FEEDS_PER_OWNER });
     }
     if let Some(org) = new.organization {
-        referenced::<organization::Entity, _>(&*tx, "organizationId", NodeKind::Organization, org.0).await?;
+        referenced::<organization::Entity, _>(&*tx, Concerning::Organization, NodeKind::Organization, org.0).await?;
     }
     if let Some(app) = new.application {
-        referenced::<application::Entity, _>(&*tx, "applicationId", NodeKind::Application, app.0).await?;
+        referenced::<application::Entity, _>(&*tx, Concerning::Application, NodeKind::Application, app.0).await?;
     }
     let mut kinds = new.kinds;
     kinds.sort();

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use salkku_domain::call::check_application_period;
 use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
-use salkku_domain::{Money, Rate};
+use salkku_domain::{Amount, Rate};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::idempotency;
@@ -23,7 +24,7 @@ pub struct NewGrantCall {
     pub closes_at: DateTime<Utc>,
     pub max_aid_rate: Rate,
     pub in_kind_counts: bool,
-    pub envelope: Option<Money>,
+    pub envelope: Option<Amount>,
     pub url: Option<String>,
 }
 
@@ -34,15 +35,16 @@ pub async fn create(
     new: NewGrantCall,
     idempotency_key: Option<&str>,
 ) -> StoreResult<GrantCall> {
-    check_application_period(new.opens_at, new.closes_at).map_err(|e| StoreError::rule("closesAt", e))?;
+    check_application_period(new.opens_at, new.closes_at)
+        .map_err(|e| StoreError::rule(Concerning::ApplicationPeriod, e))?;
     idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
     let now = change.at;
-    referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
     if let Some(p) = new.programme {
-        referenced::<programme::Entity, _>(tx, "programmeId", NodeKind::FundingProgramme, p.0).await?;
+        referenced::<programme::Entity, _>(tx, Concerning::Programme, NodeKind::FundingProgramme, p.0).await?;
     }
     let row = grant_call::ActiveModel {
         title: Set(new.title),
@@ -52,7 +54,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
         closes_at: Set(new.closes_at),
         max_aid_rate_bp: Set(i32::from(new.max_aid_rate.basis_points())),
         in_kind_counts: Set(new.in_kind_counts),
-        envelope_cents: Set(new.envelope.map(Money::cents)),
+        envelope_cents: Set(new.envelope.map(Amount::cents)),
         url: Set(new.url),
         created_at: Set(now),
         updated_at: Set(now),

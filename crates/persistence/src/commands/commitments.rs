@@ -3,10 +3,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, CommitmentId, NodeKind, OrganizationId};
-use salkku_domain::{CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
+use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::idempotency;
@@ -14,13 +15,13 @@ use crate::derived::{self, Changed};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
 use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewCommitment {
     pub application: ApplicationId,
     pub organization: OrganizationId,
-    pub amount: Money,
+    pub amount: Amount,
     pub kind: CommitmentKind,
     pub level: CommitmentLevel,
     pub status: CommitmentStatus,
@@ -32,7 +33,7 @@ pub struct NewCommitment {
 /// Changes to a commitment; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct CommitmentChanges {
-    pub amount: Option<Money>,
+    pub amount: Option<Amount>,
     pub status: Option<CommitmentStatus>,
     pub decided_at: Option<Option<NaiveDate>>,
     pub decision_ref: Option<Option<String>>,
@@ -56,16 +57,12 @@ pub async fn add(
 }
 
 async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc>) -> StoreResult<Commitment> {
-    if new.amount.is_negative() {
-        return Err(StoreError::rule(
-            "amount",
-            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
-        ));
-    }
     let app =
-        referenced::<application::Entity, _>(c, "applicationId", NodeKind::Application, new.application.0).await?;
+        referenced::<application::Entity, _>(c, Concerning::Application, NodeKind::Application, new.application.0)
+            .await?;
     let org =
-        referenced::<organization::Entity, _>(c, "organizationId", NodeKind::Organization, new.organization.0).await?;
+        referenced::<organization::Entity, _>(c, Concerning::Organization, NodeKind::Organization, new.organization.0)
+            .await?;
     let row = commitment::ActiveModel {
         application_id: Set(new.application.0),
         organization_id: Set(new.organization.0),
@@ -106,12 +103,6 @@ pub async fn update(
     changes: CommitmentChanges,
 ) -> StoreResult<Commitment> {
     let now = change.at;
-    if changes.amount.is_some_and(Money::is_negative) {
-        return Err(StoreError::rule(
-            "amount",
-            salkku_domain::DomainError::InvalidMoney("a commitment is zero or more".into()),
-        ));
-    }
     let tx = db.begin_write().await?;
     let current: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
     expect_version(NodeKind::Commitment, expected_version, current.version)?;

@@ -9,6 +9,7 @@ use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::derived::{self, Changed};
@@ -40,13 +41,13 @@ pub async fn add(
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
     let now = change.at;
     if let Some(app) = new.application {
-        referenced::<application::Entity, _>(tx, "applicationId", NodeKind::Application, app.0).await?;
+        referenced::<application::Entity, _>(tx, Concerning::Application, NodeKind::Application, app.0).await?;
         // Its parties are read from the application's participants: hold the row, as every change
         // to them does, so that a concurrent change cannot leave this deadline's parties behind.
         application::Entity::find_by_id(app.0).lock_exclusive().one(tx).await?;
     }
     if let Some(call) = new.call {
-        referenced::<grant_call::Entity, _>(tx, "callId", NodeKind::GrantCall, call.0).await?;
+        referenced::<grant_call::Entity, _>(tx, Concerning::Call, NodeKind::GrantCall, call.0).await?;
     }
     let row = deadline::ActiveModel {
         kind: Set(new.kind.as_str().to_owned()),

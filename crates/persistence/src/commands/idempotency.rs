@@ -11,6 +11,7 @@ use salkku_domain::ids::{
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set, SqlErr};
 
+use crate::Concerning;
 use crate::entities::idempotency_key;
 use crate::records::{Allocation, Application, Commitment, Deadline, GrantCall, Organization, Payment, Programme};
 use crate::views;
@@ -24,7 +25,7 @@ async fn lookup<C: ConnectionTrait>(c: &C, actor: &Actor, operation: &str, key: 
     match found {
         None => Ok(None),
         Some(row) if row.operation == operation => Ok(Some(row.result_id)),
-        Some(row) => Err(StoreError::rule("idempotencyKey", {
+        Some(row) => Err(StoreError::rule(Concerning::IdempotencyKey, {
             let operation = row.operation;
             DomainError::InvalidText(salkku_domain::message!(
                 fi: "tämä idempotenssiavain on jo käytetty operaatiossa {operation}",
@@ -86,7 +87,7 @@ pub(crate) async fn create<T: Replayable>(
     };
     if key.is_empty() || key.chars().count() > MAX_KEY {
         return Err(StoreError::rule(
-            "idempotencyKey",
+            Concerning::IdempotencyKey,
             DomainError::InvalidText(salkku_domain::message!(
                 fi: "idempotenssiavaimessa on 1–{MAX_KEY} merkkiä",
                 sv: "en idempotensnyckel har 1 till {MAX_KEY} tecken",

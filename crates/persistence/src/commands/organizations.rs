@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::entities::organization as org;
@@ -43,7 +44,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         let taken = org::Entity::find().filter(org::Column::BusinessId.eq(bid.as_str())).one(c).await?;
         if let Some(holder) = taken {
             return Err(StoreError::Duplicate {
-                field: "businessId",
+                concerning: Concerning::BusinessId,
                 message: {
                     let holder = holder.name;
                     salkku_domain::message!(

@@ -4,6 +4,7 @@ use salkku_domain::Rate;
 use salkku_domain::ids::{NodeKind, OrganizationId};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
+use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::entities::{organization, programme};
@@ -30,7 +31,7 @@ pub async fn create(
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
     let now = change.at;
-    referenced::<organization::Entity, _>(tx, "funderId", NodeKind::Organization, new.funder.0).await?;
+    referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
     let row = programme::ActiveModel {
         name: Set(new.name),
         funder_id: Set(new.funder.0),

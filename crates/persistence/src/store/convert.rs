@@ -7,8 +7,8 @@ use salkku_domain::ids::{
     ProgrammeId,
 };
 use salkku_domain::{
-    ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
-    Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
+    Amount, ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory,
+    DeadlineKind, Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
 };
 
 use crate::entities as e;
@@ -123,12 +123,12 @@ impl TryFrom<e::budget_line::Model> for StoredBudgetLine {
         Ok(StoredBudgetLine {
             id: BudgetLineId(m.id),
             application: ApplicationId(m.application_id),
-            line: BudgetLine {
-                category: parsed(CostCategory::parse(&m.category))?,
-                year: m.year,
-                description: m.description,
-                amount: money(m.amount_cents)?,
-            },
+            line: parsed(BudgetLine::new(
+                parsed(CostCategory::parse(&m.category))?,
+                m.year,
+                m.description,
+                parsed(Amount::new(money(m.amount_cents)?))?,
+            ))?,
         })
     }
 }

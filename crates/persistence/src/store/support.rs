@@ -7,16 +7,16 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 
-use crate::{StoreError, StoreResult};
+use crate::{Concerning, StoreError, StoreResult};
 
-/// Loads a row that an input field refers to, or reports the field.
-pub(crate) async fn referenced<E, C>(c: &C, field: &'static str, kind: NodeKind, key: i64) -> StoreResult<E::Model>
+/// Loads a row that a command's input refers to, or reports which reference names nothing.
+pub(crate) async fn referenced<E, C>(c: &C, concerning: Concerning, kind: NodeKind, key: i64) -> StoreResult<E::Model>
 where
     E: EntityTrait,
     C: ConnectionTrait,
     i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
-    E::find_by_id(key).one(c).await?.ok_or(StoreError::UnknownReference { field, kind, key })
+    E::find_by_id(key).one(c).await?.ok_or(StoreError::UnknownReference { concerning, kind, key })
 }
 
 /// Loads the row a command works on, or reports that it does not exist.

@@ -76,18 +76,18 @@ impl BudgetLine {
     }
 
     async fn category(&self) -> CostCategory {
-        self.0.line.category.into()
+        self.0.line.category().into()
     }
 
     async fn year(&self) -> i32 {
-        self.0.line.year
+        self.0.line.year()
     }
 
     async fn description(&self) -> Option<&str> {
-        self.0.line.description.as_deref()
+        self.0.line.description()
     }
 
     async fn amount(&self) -> Decimal {
-        self.0.line.amount.into()
+        self.0.line.amount().into()
     }
 }

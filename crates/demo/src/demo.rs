@@ -15,12 +15,12 @@
 //! says otherwise.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::deadline::{end_of_day, helsinki};
 use salkku_domain::ids::{ApplicationId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::{
-    ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, DomainError,
-    Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
+    Amount, ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
+    DomainError, OrganizationKind, ParticipationRole, PaymentAmount, Rate, RegionCode,
 };
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
@@ -69,8 +69,8 @@ fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, DomainError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DomainError::InvalidTime(format!("{y}-{m}-{d}").into()))
 }
 
-fn eur(amount: &str) -> Result<Money, DomainError> {
-    Money::parse(amount)
+fn eur(amount: &str) -> Result<Amount, DomainError> {
+    Amount::parse(amount)
 }
 
 fn regions(codes: &[&str]) -> Result<Vec<RegionCode>, DomainError> {
@@ -158,7 +158,7 @@ impl Seeder<'_> {
         &self,
         app: Application,
         lines: &[(CostCategory, i32, &str, &str)],
-        state_aid: Money,
+        state_aid: Amount,
     ) -> Result<Application, SeedError> {
         let lines = lines
             .iter()
@@ -166,8 +166,8 @@ impl Seeder<'_> {
                 BudgetLine::new(*category, *year, Some((*description).to_owned()), eur(amount)?)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, lines, state_aid)
-            .await?)
+        let budget = Budget::new(lines, state_aid)?;
+        Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, budget).await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -623,7 +623,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
                 (Travel, 2021, "matkat", "5000.00"),
                 (Other, 2021, "koulutus, työnohjaus, puhelin- ja atk-kulut", "9000.00"),
             ],
-            Money::ZERO,
+            Amount::ZERO,
         )
         .await?;
     for (municipality, amount) in
@@ -718,7 +718,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         NewPayment {
             allocation: sote_grant.id,
             paid_on: day(2020, 5, 15)?,
-            amount: eur("600000.00")?,
+            amount: PaymentAmount::new(eur("600000.00")?)?,
             reference: Some("1. maksuerä".into()),
         },
         None,
@@ -827,7 +827,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             NewPayment {
                 allocation: allocation.id,
                 paid_on: day(year, 3, 31)?,
-                amount: allocation.amount,
+                amount: PaymentAmount::new(Amount::new(allocation.amount)?)?,
                 reference: None,
             },
             None,
@@ -835,7 +835,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         .await?;
     }
     let national_2020 = eur("2750000.00")?;
-    let share_2020 = Rate::parse("8.19")?.max_share_of(national_2020);
+    let share_2020 = Amount::new(Rate::parse("8.19")?.max_share_of(national_2020.money()))?;
     let statutory_2020 = commands::allocations::record(
         db,
         &s.change(demo_now()),
@@ -859,7 +859,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         NewPayment {
             allocation: statutory_2020.id,
             paid_on: day(2020, 3, 31)?,
-            amount: eur("112612.50")?,
+            amount: PaymentAmount::new(eur("112612.50")?)?,
             reference: Some("1. maksuerä (illustrative)".into()),
         },
         None,
