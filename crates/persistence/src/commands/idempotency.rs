@@ -38,20 +38,20 @@ async fn lookup<C: ConnectionTrait>(c: &C, actor: &Actor, operation: &str, key: 
 
 /// What a create returns: an object that a replay of its key finds again.
 pub(crate) trait Replayable: Sized {
-    /// Its key, remembered with the idempotency key.
-    fn key(&self) -> i64;
-    /// The object stored under `key`.
-    fn find(c: &Conn, key: i64) -> impl Future<Output = StoreResult<Option<Self>>> + Send;
+    /// Its row's ID, remembered with the idempotency key.
+    fn row_id(&self) -> i64;
+    /// The object whose row has that ID.
+    fn find(c: &Conn, id: i64) -> impl Future<Output = StoreResult<Option<Self>>> + Send;
 }
 
 macro_rules! replayable {
     ($($record:ty: $id:ident, $find:path;)*) => {$(
         impl Replayable for $record {
-            fn key(&self) -> i64 {
+            fn row_id(&self) -> i64 {
                 self.id.0
             }
-            async fn find(c: &Conn, key: i64) -> StoreResult<Option<Self>> {
-                $find(c, $id(key)).await
+            async fn find(c: &Conn, id: i64) -> StoreResult<Option<Self>> {
+                $find(c, $id(id)).await
             }
         }
     )*};
@@ -105,7 +105,7 @@ pub(crate) async fn create<T: Replayable>(
         subject: Set(actor.subject.clone()),
         key: Set(key.to_owned()),
         operation: Set(operation.to_owned()),
-        result_id: Set(created.key()),
+        result_id: Set(created.row_id()),
         created_at: Set(now),
     }
     .insert(&*tx)
