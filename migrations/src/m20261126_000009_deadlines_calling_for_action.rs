@@ -1,8 +1,9 @@
 //! Whether each deadline party's deadline still calls for action: its application (if any) not
 //! rejected, withdrawn or closed, and its commitment (if any) still requested. An organisation's
-//! upcoming deadlines then read only those from their own index range; at 100 000 applications
-//! the organisation measured had 389 parties in a year's window for 100 such deadlines, and every
-//! one of the 389 was looked up with its application and commitment to be dropped.
+//! upcoming deadlines then read only those from their own index range. Without the mark, an
+//! organisation's window held several times as many parties as deadlines that still call for
+//! action, and every one of those parties was looked up with its application and commitment,
+//! most only to be dropped.
 //!
 //! Derived like the parties themselves: the storage layer refills the table after this migration
 //! (`derived_rebuilds`) and keeps the mark in step with every change of status.

@@ -119,7 +119,7 @@ on_both! {
 
     async fn lists_count_their_rows_only_when_asked_for_total_count(t: TestDatabase) {
         // A count reads every row the filter selects, so a page that does not show totalCount
-        // must not pay for it (at 100 000 applications it was most of a page's time).
+        // must not pay for it (on a large portfolio it was most of a page's time).
         let app = TestApp::start_with_demo(t).await;
         let token = app.admin();
         for list in ["applications", "organizations", "grantCalls", "allocations", "auditLog"] {

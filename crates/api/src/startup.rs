@@ -44,9 +44,9 @@ impl App {
         // before the listener closes.
         let grace = shutdown.grace.as_secs().max(1);
         // Nagle's algorithm holds the tail of a response written in two parts until the client
-        // acknowledges the first, and clients delay that acknowledgement up to 40 ms: pages of
-        // applications showed it as a p99 of 75 ms against a p50 of 6 ms. actix-web leaves the
-        // OS default (on) unless told.
+        // acknowledges the first, and clients delay that acknowledgement: pages of applications
+        // showed it as a tail latency many times their median. actix-web leaves the OS default
+        // (on) unless told.
         let server = server
             .tcp_nodelay(true)
             .disable_signals()

@@ -100,7 +100,7 @@ pub fn title(kind: crate::DeadlineKind, stored: &str, derived: bool, language: c
         return stored.to_owned();
     }
     let label = crate::labels::deadline_kind(kind, language);
-    // Joined by hand: `format!` was a third of the cost of a deadline's title.
+    // Joined by hand: `format!` was a large part of the cost of a deadline's title.
     let mut title = String::with_capacity(stored.len() + " – ".len() + label.len());
     title.push_str(stored);
     title.push_str(" – ");

@@ -5,10 +5,11 @@
 //! and stops before anything is resolved. The execution schema carries no extension and runs the
 //! document admitted. Why two: as soon as one extension is installed, async-graphql sends every
 //! field of every object through the extension chain (a `ResolveInfo` with registry lookups and a
-//! boxed future per extension per field); a page of 50 applications resolves about 2 400 fields,
-//! and that chain cost a fifth of its time. The document is parsed once, here, after its text passed
-//! the limits; the execution schema validates it again only in async-graphql's fast mode (the
-//! admission schema ran every rule on the same document and variables).
+//! boxed future per extension per field); a page of applications resolves thousands of fields,
+//! and that chain cost a large share of its time (see docs/benchmarks.md). The document is parsed
+//! once, here, after its text passed the limits; the execution schema validates it again only in
+//! async-graphql's fast mode (the admission schema ran every rule on the same document and
+//! variables).
 //! A request admitted once is admitted again without the admission schema (see [`super::verdicts`]).
 
 use std::sync::{Arc, Mutex, PoisonError};

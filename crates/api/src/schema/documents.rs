@@ -1,7 +1,7 @@
 //! Documents already admitted, by their text. Front ends send the same few queries again and
-//! again; parsing one (async-graphql's parser is built on pest) was a fifth of salkku's CPU for
-//! the portfolio. The cache holds no data and no session, only what a text parses to under this
-//! process's limits, so replicas need not share it.
+//! again; parsing one (async-graphql's parser is built on pest) was a large share of salkku's CPU
+//! for the portfolio (see docs/benchmarks.md). The cache holds no data and no session, only what
+//! a text parses to under this process's limits, so replicas need not share it.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;

@@ -23,8 +23,8 @@ use crate::error::ApiResult;
 
 /// Spare pooled connections (idle, or still to open) a page needs to load its commitments and its
 /// calls side by side, with one left over; with fewer, it loads them in turn. Loading three kinds
-/// at once (the organisations too, through the commitments' table) made pages 10–15 % slower at
-/// concurrency 32.
+/// at once (the organisations too, through the commitments' table) cost PostgreSQL more work and
+/// made pages slower under heavy concurrency (see docs/benchmarks.md).
 const SIDE_BY_SIDE: u32 = 3;
 
 /// Several places in a query that select the same type.

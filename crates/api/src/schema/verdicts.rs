@@ -1,9 +1,10 @@
 //! Requests already admitted. Admission (see [`super::admission`]) runs every validation rule,
-//! measures the query's depth and cost and checks sign-in: for the portfolio that was a quarter of
-//! salkku's instructions, spent again on every request of a front end that sends the same few
-//! operations. What admission answers depends only on the text, the operation, the variables,
-//! whether the caller is signed in and whether the request may only read (the schema and the
-//! limits are fixed for the process), so an admission, once given, is kept under exactly those.
+//! measures the query's depth and cost and checks sign-in: for the portfolio that was a large
+//! share of salkku's instructions (see docs/benchmarks.md), spent again on every request of a
+//! front end that sends the same few operations. What admission answers depends only on the
+//! text, the operation, the variables, whether the caller is signed in and whether the request
+//! may only read (the schema and the limits are fixed for the process), so an admission, once
+//! given, is kept under exactly those.
 //! Only queries are kept (mutations differ in their variables each time), never refusals, and
 //! nothing a request asks of a persisted-query cache or of introspection, since admission's
 //! extensions act on those.

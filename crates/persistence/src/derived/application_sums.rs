@@ -1,7 +1,7 @@
 //! Each application's granted state aid and pledged self-funding, kept on its row in step with
 //! its allocations and commitments, as its total cost is with its budget: the portfolio then sums
-//! one table, where it joined every allocation and commitment of the portfolio (at 100 000
-//! applications, 360 ms a request against 60 ms).
+//! one table, where it joined every allocation and commitment of the portfolio, a cost that grew
+//! with the portfolio and dominated the request on a large one (see docs/benchmarks.md).
 //!
 //! The sums are recomputed from the rows, never adjusted by differences, in the transaction that
 //! changes what they are made of.

@@ -21,8 +21,9 @@ struct Pending {
 pub(crate) async fn fill_pending(db: &Db) -> StoreResult<()> {
     let tx = db.begin_write().await?;
     if db.backend() == Backend::Postgres {
-        // A fill runs once, after a migration, and may take long: at 100 000 applications the
-        // deadline parties took 40 s. The server's limit per statement is for requests.
+        // A fill runs once, after a migration, and may take long: on a large portfolio, filling
+        // the deadline parties takes far longer than any request should. The server's limit per
+        // statement is for requests.
         tx.execute_unprepared("SET LOCAL statement_timeout = 0").await?;
     }
     let asked = Query::select()

@@ -1,5 +1,6 @@
 //! The portfolio kept summed, so that what a portfolio costs does not grow with the portfolio: a
-//! ministry's year of 34 000 applications is a sum over a few hundred cells, not a scan.
+//! ministry's year of tens of thousands of applications is a sum over a few hundred cells, not a
+//! scan.
 //!
 //! A cell sums the applications of one status and funder that count in one year span, once as
 //! themselves (region `""`) and once in every region they name. A year span reads: every

@@ -28,8 +28,8 @@ pub struct DbSettings {
     pub max_connections: u32,
     /// Connections the pool keeps open. Beyond the first, they are opened in the background
     /// after connecting, so that no request waits for one: a new PostgreSQL connection costs a
-    /// TLS handshake (about 90 ms here with rustls), which showed as a p99 of 75–100 ms while
-    /// the pool grew under load.
+    /// TLS handshake that takes many times as long as a usual request, which showed in the tail
+    /// latency while the pool grew under load (see docs/benchmarks.md).
     pub min_connections: u32,
     pub acquire_timeout: Duration,
     /// PostgreSQL cancels a statement that runs longer (none when `None`).
@@ -140,10 +140,10 @@ impl std::ops::Deref for Snapshot {
 
 /// A pooled connection idle this long is pinged before a request gets it. sqlx already pings
 /// every connection as it goes back to the pool and closes it when that fails; pinging again on
-/// every acquire put a second round trip before every statement, 13–15 % of the throughput of
-/// one request at a time. A connection idle this long may have been broken by an outage that the
-/// pool did not see; one used more recently that a very short outage broke fails one request
-/// and is closed as it goes back.
+/// every acquire put a second round trip before every statement, which cost a noticeable part of
+/// the throughput of one request at a time (see docs/benchmarks.md). A connection idle this long
+/// may have been broken by an outage that the pool did not see; one used more recently that a
+/// very short outage broke fails one request and is closed as it goes back.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(5);
 
 impl Db {
@@ -302,9 +302,9 @@ fn options(settings: &DbSettings, backend: Backend, max: u32, min: u32, lazy: bo
     }
     if backend == Backend::Postgres && !settings.url.contains(PARALLEL_WORKERS) {
         // Parallel workers help one big query on an idle server; an API runs many small ones
-        // at once on shared cores, and lost by them: at 100 000 applications, an
-        // organisation's deadlines under 8 concurrent requests went from 66 to 126 a second
-        // without. A URL that sets it (`options=-c max_parallel_workers_per_gather=2`) wins.
+        // at once on shared cores, and lost by them: under concurrent requests an organisation's
+        // deadlines answered far fewer a second with them than without (see docs/benchmarks.md).
+        // A URL that sets it (`options=-c max_parallel_workers_per_gather=2`) wins.
         options.map_sqlx_postgres_opts(|o| o.options([(PARALLEL_WORKERS, "0")]));
     }
     if backend == Backend::Sqlite {

@@ -1,11 +1,11 @@
 //! The connections a process keeps to PostgreSQL, the most recently used handed out first.
 //!
-//! sqlx's pool hands out its idle connections oldest first. Once a burst has opened 20, even one
+//! sqlx's pool hands out its idle connections oldest first. Once a burst has opened many, even one
 //! request at a time then goes to a different PostgreSQL backend each time, one whose caches have
-//! gone cold since its last turn. At 100 000 applications an organisation's upcoming deadlines
-//! cost PostgreSQL 1.8 ms of CPU a request that way and 1.4 ms on one connection, where one
-//! request at a time was a fifth faster. PgBouncer (`server_round_robin = 0`, its default) and
-//! node-postgres's pool reuse the most recently returned connection for the same reason.
+//! gone cold since its last turn: the same request cost PostgreSQL clearly more CPU that way than
+//! on one warm connection, and one request at a time was slower for it (see docs/benchmarks.md).
+//! PgBouncer (`server_round_robin = 0`, its default) and node-postgres's pool reuse the most
+//! recently returned connection for the same reason.
 //!
 //! Each connection here is a sqlx pool of one, which opens it when first needed, pings it after
 //! an idle spell, reopens it when it broke and closes it when idle for long; a statement or a
@@ -161,7 +161,8 @@ impl Lanes {
     /// Whether a lane's connection is in its pool, or not yet opened. sqlx pings a connection
     /// as it goes back to its pool, after the statement's caller has its rows: the lane given back
     /// last may still be on its way, and the next statement would wait for that round trip (a
-    /// page of applications, four statements in a row, lost a tenth at concurrency 8).
+    /// page of applications, four statements in a row, waited for it each time and was
+    /// noticeably slower under concurrent load).
     fn ready(&self, lane: usize) -> bool {
         let lane = use_of(&self.lanes[lane]);
         lane.open == 0 || lane.idle > 0

@@ -1,11 +1,11 @@
 //! Reading the rows of hot reads by position.
 //!
 //! sea-orm's derived decoding looks every column up by name and, for every NULL in an optional
-//! column, formats an error message that it then throws away. A page of 50 applications reads
-//! about 350 such rows (the applications, their commitments, calls and organisations), and that
-//! decoding was two fifths of the instructions salkku spent on the page (measured with
-//! callgrind). The entities read on that path decode their model by position instead, straight
-//! from the driver's row; the columns are selected in the entity's own order.
+//! column, formats an error message that it then throws away. A page of applications reads
+//! hundreds of such rows (the applications, their commitments, calls and organisations), and that
+//! decoding was a large share of the instructions salkku spent on the page (see
+//! docs/benchmarks.md). The entities read on that path decode their model by position instead,
+//! straight from the driver's row; the columns are selected in the entity's own order.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind};
@@ -36,9 +36,9 @@ where
 }
 
 /// The first `limit` records a select finds, in its order. The limit is written into the
-/// statement: bound as a parameter, it kept PostgreSQL planning a page afresh on every run
-/// (0.2 ms), since a generic plan cannot know how much of the order it will read. `select` must
-/// end with its ORDER BY: no limit, offset or lock of its own.
+/// statement: bound as a parameter, it kept PostgreSQL planning a page afresh on every run, since
+/// a generic plan cannot know how much of the order it will read. `select` must end with its
+/// ORDER BY: no limit, offset or lock of its own.
 pub(crate) async fn first_records<E, R, C>(select: Select<E>, limit: u64, c: &C) -> StoreResult<Vec<R>>
 where
     E: EntityTrait,
@@ -153,8 +153,8 @@ fields!(i64, i32, bool, String, NaiveDate);
 /// Instants: on PostgreSQL, read as they come, microseconds since 2000-01-01 UTC, big-endian
 /// (the first row of a result checks the column's type first). sqlx's decoding goes through a
 /// fixed offset and adds a duration to an epoch it builds for every value, and panics on
-/// PostgreSQL's infinities; read this way, a page of 50 applications took 11.05 → 10.75 M
-/// instructions.
+/// PostgreSQL's infinities; read this way, a page of applications costs fewer instructions (see
+/// docs/benchmarks.md).
 impl Field for Option<DateTime<Utc>> {
     fn read(row: &Driver<'_>, at: usize, checked: bool) -> Result<Self, sqlx::Error> {
         match row {

@@ -1,7 +1,8 @@
 //! Statements kept by what they are built from. The portfolio's statement is the same text and
 //! values for the same filter, and building it (sea-query assembling and writing a union of
-//! three or four grouped selects) was a fifth of salkku's work on a portfolio request. Only
-//! statements are kept, never rows: nothing here can go stale, and replicas need not share it.
+//! three or four grouped selects) was a large share of salkku's work on a portfolio request (see
+//! docs/benchmarks.md). Only statements are kept, never rows: nothing here can go stale, and
+//! replicas need not share it.
 
 use std::hash::Hash;
 use std::num::NonZeroUsize;

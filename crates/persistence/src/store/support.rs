@@ -68,7 +68,7 @@ pub(crate) fn expect_version(kind: NodeKind, expected: i32, actual: i32) -> Stor
 /// `column` is one of `keys`. PostgreSQL gets `= ANY($1)` with the keys as one array, so a
 /// loader's batch is one prepared statement whatever its size, planned once and then run from
 /// its generic plan. `IN ($1, …, $n)` would be a new statement for every n and planned again on
-/// every run: at 50 applications a page, about a third of PostgreSQL's time for the page.
+/// every run, and that planning was a large part of PostgreSQL's time for a page.
 pub(crate) fn one_of<C: ConnectionTrait>(c: &C, column: impl ColumnTrait, keys: Vec<i64>) -> Expr {
     key_in(c.get_database_backend(), Expr::col(column.as_column_ref()), keys)
 }
@@ -84,8 +84,8 @@ pub(crate) fn key_in(backend: DbBackend, column: Expr, keys: Vec<i64>) -> Expr {
 
 /// [`one_of`] for a table small enough that PostgreSQL's generic plan reads all of it (the
 /// organisations, the programmes): `IN (SELECT unnest($1))`, so that the keys are hashed once.
-/// With `= ANY($1)` the plan compared every row with every key, 0.35 ms for a page's 100
-/// organisations instead of 0.12; on tables read through an index `= ANY` is the faster.
+/// With `= ANY($1)` the plan compared every row with every key, which made loading a page's
+/// organisations several times slower; on tables read through an index `= ANY` is the faster.
 pub(crate) fn one_of_few<C: ConnectionTrait>(c: &C, column: impl ColumnTrait, keys: Vec<i64>) -> Expr {
     key_among(c.get_database_backend(), Expr::col(column.as_column_ref()), keys)
 }
@@ -102,7 +102,7 @@ fn key_among(backend: DbBackend, column: Expr, keys: Vec<i64>) -> Expr {
 /// A value written into the SQL text rather than bound: for the constants of a statement (codes,
 /// zeros, labels), never for input. PostgreSQL plans a prepared statement for its parameters, and
 /// with the constants among them kept planning it afresh on every run (custom plans) instead of
-/// once (a generic plan): 0.4 ms of the portfolio's 1.2 ms.
+/// once (a generic plan), and that planning was a large part of the portfolio's time.
 pub(crate) fn constant(value: impl Into<sea_orm::Value>) -> Expr {
     Expr::Constant(value.into())
 }

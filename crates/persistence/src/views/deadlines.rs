@@ -22,9 +22,9 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: DeadlineId) -> StoreResult<Optio
 
 /// A deadline row with the statuses of its application and commitment, its fields in the order
 /// [`views`] selects them: read by position, since most deadlines lack some of the optional
-/// columns, and sea-orm formats an error message for every NULL it reads by name (a quarter of
-/// salkku's work on a hundred upcoming deadlines). Whether a deadline is derived is all that its
-/// source key tells here, so the statement says just that.
+/// columns, and sea-orm formats an error message for every NULL it reads by name, which was a
+/// large part of salkku's work on a list of upcoming deadlines (see docs/benchmarks.md). Whether
+/// a deadline is derived is all that its source key tells here, so the statement says just that.
 #[derive(Debug)]
 struct ViewRow {
     id: i64,
@@ -206,7 +206,8 @@ struct Window {
 /// Narrows `query` to what `filter` selects. An organisation's deadlines are read through
 /// `deadline_parties`, whose due times bound and order the query: PostgreSQL then reads the
 /// organisation's range of that index in order and stops when the page is full (bounded on the
-/// deadlines' own due time, it hashed every deadline of the window instead, four times slower).
+/// deadlines' own due time, it hashed every deadline of the window instead, which was much
+/// slower).
 fn narrow(query: &mut SelectStatement, filter: &DeadlineFilter, window: Window) {
     if !filter.kinds.is_empty() {
         query.and_where(d(deadline::Column::Kind).is_in(filter.kinds.iter().map(|k| k.as_str())));

@@ -11,9 +11,10 @@ use crate::schema::scalars::{Date, Decimal};
 pub struct Commitment(pub records::Commitment);
 
 // `serial`: a page of applications holds hundreds of commitments, and resolving an object's fields
-// side by side costs a task set per object (a tenth of the page). Under a page the organisations
-// are already loaded; elsewhere, asking for both `application` and `organization` loads them in
-// two batches one after the other instead of side by side.
+// side by side costs a task set per object, a noticeable part of the page (see
+// docs/benchmarks.md). Under a page the organisations are already loaded; elsewhere, asking for
+// both `application` and `organization` loads them in two batches one after the other instead of
+// side by side.
 #[Object(serial)]
 impl Commitment {
     pub async fn id(&self) -> ID {

@@ -27,7 +27,7 @@ impl Region {
 pub struct Organization(pub records::Organization);
 
 // `serial`: its fields are plain values, resolved one after another without a task set per
-// object (hundreds of these on a page; see README › Performance).
+// object (hundreds of these on a page; see docs/benchmarks.md).
 #[Object(serial)]
 impl Organization {
     pub async fn id(&self) -> ID {

@@ -16,7 +16,7 @@ pub struct SplitViolation {
 }
 
 // `serial`: its fields are plain values, resolved one after another without a task set per
-// object (hundreds of these on a page; see README › Performance).
+// object (hundreds of these on a page; see docs/benchmarks.md).
 #[Object(serial)]
 impl FundingSplit {
     async fn total_cost(&self) -> Decimal {

@@ -175,8 +175,8 @@ fn ordered(mut rows: Vec<BucketRow>) -> Vec<BucketRow> {
 /// The parts wanted (totals, by status, by region, by funder, in that order) summed over the
 /// filtered applications themselves. Each part reads them in a subquery of its own rather than a
 /// common table expression shared by all: PostgreSQL cannot estimate the rows of a materialised
-/// CTE, and hashed the 180 000 regions of the portfolio to join them instead of the 34 000
-/// applications of a year (three times slower).
+/// CTE, and hashed every region of the portfolio to join them instead of the far fewer
+/// applications of a year, which made the portfolio much slower (see docs/benchmarks.md).
 fn scanned(filter: &ApplicationFilter, wanted: Wanted) -> Vec<SelectStatement> {
     let region = Expr::col((application_region::Entity, application_region::Column::RegionCode));
     let mut by_region = sums(filter, "region", Some(region));
