@@ -2,7 +2,8 @@
 //! each application's sums (`application_sums`), whom each deadline concerns (`deadline_parties`)
 //! and the portfolio summed in cells (`portfolio_cells`).
 //!
-//! Every command calls [`after`] once its own rows are written, saying what it changed; this is
+//! Every command whose change a derived table follows calls [`after`] once its own rows are
+//! written, saying what it changed; this is
 //! the one place that knows which derived table follows which change, so a new command cannot
 //! forget one, and moving their upkeep elsewhere (into the database, say) is a change here alone.
 
