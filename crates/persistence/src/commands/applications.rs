@@ -181,16 +181,7 @@ pub async fn update(
     if let Some(report) = changes.report_due {
         update = update.col_expr(app::Column::ReportDue, Expr::value(report));
     }
-    versioned_update(
-        &*tx,
-        NodeKind::Application,
-        id.0,
-        expected_version,
-        app::Column::Id,
-        app::Column::Version,
-        update,
-    )
-    .await?;
+    versioned_update(&*tx, id.0, expected_version, update).await?;
     if let Some(participants) = &changes.participants {
         participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
         write_participants(&*tx, id, participants).await?;
@@ -249,16 +240,7 @@ pub async fn transition(
     if to == ApplicationStatus::Submitted {
         update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
     }
-    versioned_update(
-        &*tx,
-        NodeKind::Application,
-        id.0,
-        expected_version,
-        app::Column::Id,
-        app::Column::Version,
-        update,
-    )
-    .await?;
+    versioned_update(&*tx, id.0, expected_version, update).await?;
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     // Whether its deadlines still call for action follows its status.

@@ -46,16 +46,7 @@ pub async fn set_budget(
         .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
         .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
         .col_expr(app::Column::UpdatedAt, Expr::value(now));
-    versioned_update(
-        &*tx,
-        NodeKind::Application,
-        id.0,
-        expected_version,
-        app::Column::Id,
-        app::Column::Version,
-        update,
-    )
-    .await?;
+    versioned_update(&*tx, id.0, expected_version, update).await?;
     budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
     if !budget.lines().is_empty() {
         let rows = budget.lines().iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {

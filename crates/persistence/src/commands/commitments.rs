@@ -119,16 +119,7 @@ pub async fn update(
     if let Some(decision_ref) = changes.decision_ref {
         update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));
     }
-    versioned_update(
-        &*tx,
-        NodeKind::Commitment,
-        id.0,
-        expected_version,
-        commitment::Column::Id,
-        commitment::Column::Version,
-        update,
-    )
-    .await?;
+    versioned_update(&*tx, id.0, expected_version, update).await?;
     let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
     // Whether its deadline still calls for action follows its status.
     let ids = [updated.application];

@@ -7,6 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 
+use crate::entities::{application, commitment};
 use crate::{Concerning, StoreError, StoreResult};
 
 /// Loads a row that a command's input refers to, or reports which reference names nothing.
@@ -29,21 +30,34 @@ where
     E::find_by_id(key).one(c).await?.ok_or(StoreError::NotFound { kind, key })
 }
 
+/// A table whose rows carry a version for optimistic concurrency: what it is called in errors,
+/// and its key and version columns.
+pub(crate) trait Versioned: EntityTrait {
+    const KIND: NodeKind;
+    const ID: Self::Column;
+    const VERSION: Self::Column;
+}
+
+impl Versioned for application::Entity {
+    const KIND: NodeKind = NodeKind::Application;
+    const ID: application::Column = application::Column::Id;
+    const VERSION: application::Column = application::Column::Version;
+}
+
+impl Versioned for commitment::Entity {
+    const KIND: NodeKind = NodeKind::Commitment;
+    const ID: commitment::Column = commitment::Column::Id;
+    const VERSION: commitment::Column = commitment::Column::Version;
+}
+
 /// Runs `update` on the row only if it is still at `expected`, raising its version by one. The
 /// check and the write are one statement, so the rule holds across processes and replicas.
-pub(crate) async fn versioned_update<E, C>(
-    c: &C,
-    kind: NodeKind,
-    key: i64,
-    expected: i32,
-    id: E::Column,
-    version: E::Column,
-    update: UpdateMany<E>,
-) -> StoreResult<()>
+pub(crate) async fn versioned_update<E, C>(c: &C, key: i64, expected: i32, update: UpdateMany<E>) -> StoreResult<()>
 where
-    E: EntityTrait,
+    E: Versioned,
     C: ConnectionTrait,
 {
+    let (id, version) = (E::ID, E::VERSION);
     let done = update
         .col_expr(version, Expr::col(version).add(1))
         .filter(id.eq(key))
@@ -54,6 +68,7 @@ where
         return Ok(());
     }
     let actual: Option<i32> = E::find().select_only().column(version).filter(id.eq(key)).into_tuple().one(c).await?;
+    let kind = E::KIND;
     Err(match actual {
         None => StoreError::NotFound { kind, key },
         Some(actual) => StoreError::Conflict { kind, expected, actual },
