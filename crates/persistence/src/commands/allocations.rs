@@ -43,7 +43,7 @@ pub async fn record(
     new: NewAllocation,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
-    let (_actor, now) = (change.actor, change.at);
+    let now = change.at;
     check_year(new.year).map_err(|e| StoreError::rule(Concerning::Year, e))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
         referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
@@ -83,7 +83,7 @@ pub async fn record(
 /// Records a payment, unless it would take the allocation's payments above its amount. The check
 /// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
 pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
-    let (_actor, now) = (change.actor, change.at);
+    let now = change.at;
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let target: Allocation = referenced::<allocation::Entity, _>(
             tx,

@@ -46,7 +46,7 @@ pub async fn add(
     new: NewCommitment,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Commitment> {
-    let (_actor, now) = (change.actor, change.at);
+    let now = change.at;
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let created = insert(tx, new, now).await?;
         let objects = [created.id.global(), created.application.global(), created.organization.global()];
