@@ -58,7 +58,7 @@ on_both! {
         let ministry = app.token(salkku_domain::Role::Ministry, None);
         let p = app.graphql_in(None, Some(&ministry), PORTFOLIO_2020, json!({})).await.data()["portfolio"].clone();
         assert_eq!(p["applicationCount"], 3);
-        assert_eq!((p["totalCost"].as_str(), p["stateAidRequested"].as_str(), p["stateAidGranted"].as_str()), (Some("4000000.00"), Some("3820000.00"), Some("1200000.00")));
+        assert_eq!((p["totalCost"].as_str(), p["stateAidRequested"].as_str(), p["stateAidGranted"].as_str()), (Some("3800000.00"), Some("3620000.00"), Some("1200000.00")));
         assert_eq!((p["selfFundingRequired"].as_str(), p["selfFundingCommitted"].as_str()), (Some("180000.00"), Some("110000.00")));
         let by_status = &p["byStatus"];
         assert_eq!(sum(by_status, "totalCost"), money(&p["totalCost"]));

@@ -152,7 +152,7 @@ on_both! {
         let change = Change::new(&actor, "seed", now);
         let new_org = |name: String| NewOrganization { name, kind: OrganizationKind::Municipality, business_id: None, region: Some(RegionCode::parse("14").unwrap()), population: None };
         let stm = commands::organizations::create(db, &change, new_org("STM".into()), None).await.unwrap();
-        let call = commands::calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None }, None).await.unwrap();
+        let call = commands::calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None, reallocation_tolerance: Rate::ZERO }, None).await.unwrap();
         for i in 0..100 {
             let lead = commands::organizations::create(db, &change, new_org(format!("Kunta {i:03}")), None).await.unwrap();
             let new = NewApplication {

@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod backup;
+mod budget_versions;
 mod calendar;
 mod deadlines;
 mod demo;

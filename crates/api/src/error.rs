@@ -178,6 +178,10 @@ fn field(concerning: Concerning) -> &'static str {
         Concerning::Transition => "to",
         Concerning::IdempotencyKey => "idempotencyKey",
         Concerning::BusinessId => "businessId",
+        Concerning::BudgetVersion => "toVersionId",
+        Concerning::GrantedBudget => "grantedBudget",
+        Concerning::Revision => "lines",
+        Concerning::AllocationAmount => "amount",
     }
 }
 

@@ -61,6 +61,16 @@ pub async fn is_empty(db: &Db) -> Result<bool, StoreError> {
     Ok(views::organizations::all_by_name(db.conn()).await?.is_empty())
 }
 
+fn demo_budget(lines: &[(CostCategory, i32, &str, &str)], state_aid: Amount) -> Result<Budget, SeedError> {
+    let lines = lines
+        .iter()
+        .map(|(category, year, description, amount)| {
+            BudgetLine::new(*category, *year, Some((*description).to_owned()), eur(amount)?)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Budget::new(lines, state_aid)?)
+}
+
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Result<DateTime<Utc>, DomainError> {
     helsinki(y, m, d, h, min)
 }
@@ -132,6 +142,7 @@ impl Seeder<'_> {
             in_kind_counts: false,
             envelope: None,
             url: url.map(str::to_owned),
+            reallocation_tolerance: Rate::ZERO,
         };
         Ok(commands::calls::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
@@ -147,7 +158,8 @@ impl Seeder<'_> {
         moves: &[(ApplicationStatus, DateTime<Utc>, &str)],
     ) -> Result<Application, SeedError> {
         for (to, when, decision) in moves {
-            let transition = Transition { to: *to, at: Some(*when), decision_ref: Some((*decision).to_owned()) };
+            let transition =
+                Transition { to: *to, at: Some(*when), decision_ref: Some((*decision).to_owned()), granted: None };
             app = commands::applications::transition(self.db, &self.change(*when), app.id, app.version, transition)
                 .await?;
         }
@@ -160,14 +172,26 @@ impl Seeder<'_> {
         lines: &[(CostCategory, i32, &str, &str)],
         state_aid: Amount,
     ) -> Result<Application, SeedError> {
-        let lines = lines
-            .iter()
-            .map(|(category, year, description, amount)| {
-                BudgetLine::new(*category, *year, Some((*description).to_owned()), eur(amount)?)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let budget = Budget::new(lines, state_aid)?;
+        let budget = demo_budget(lines, state_aid)?;
         Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, budget).await?)
+    }
+
+    /// The grant decision, approving a budget other than the one applied for.
+    async fn grant(
+        &self,
+        app: Application,
+        when: DateTime<Utc>,
+        decision: &str,
+        lines: &[(CostCategory, i32, &str, &str)],
+        state_aid: Amount,
+    ) -> Result<Application, SeedError> {
+        let transition = Transition {
+            to: ApplicationStatus::Granted,
+            at: Some(when),
+            decision_ref: Some(decision.to_owned()),
+            granted: Some(demo_budget(lines, state_aid)?),
+        };
+        Ok(commands::applications::transition(self.db, &self.change(when), app.id, app.version, transition).await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -679,11 +703,26 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             &[
                 (ApplicationStatus::InPreparation, at(2020, 1, 15, 9, 0)?, "maakunnan sote-johto"),
                 (ApplicationStatus::Submitted, at(2020, 2, 27, 14, 0)?, "hakemus jätetty STM:lle"),
-                (ApplicationStatus::Granted, at(2020, 4, 20, 12, 0)?, "STM:n valtionavustuspäätös"),
-                (ApplicationStatus::Active, at(2020, 5, 1, 8, 0)?, "hanke käynnistyy"),
             ],
         )
         .await?;
+    // STM granted less than applied for: 2021's personnel and purchased services cut by
+    // 100 000 € each, 2 200 000 € of costs at 100 %.
+    let sote = s
+        .grant(
+            sote,
+            at(2020, 4, 20, 12, 0)?,
+            "STM:n valtionavustuspäätös",
+            &[
+                (Personnel, 2020, "hankehenkilöstö", "800000.00"),
+                (Personnel, 2021, "hankehenkilöstö", "900000.00"),
+                (PurchasedServices, 2020, "kehittämisen ostopalvelut", "200000.00"),
+                (PurchasedServices, 2021, "kehittämisen ostopalvelut", "300000.00"),
+            ],
+            eur("2200000.00")?,
+        )
+        .await?;
+    let sote = s.advance(sote, &[(ApplicationStatus::Active, at(2020, 5, 1, 8, 0)?, "hanke käynnistyy")]).await?;
     // The programmes were later extended to the end of 2022.
     commands::applications::update(
         db,

@@ -270,6 +270,7 @@ pub async fn seed(db: &Db, n: u64, seed: u64, progress: Progress<'_>) -> Result<
                 created_at: created,
                 updated_at: created,
                 version: 1,
+                reallocation_tolerance_bp: 0,
             });
             let mut d = derived(&mut keys.deadline, DeadlineKind::CallCloses, title, closes_at, format!("call:{id}"));
             d.call_id = Some(id);

@@ -25,10 +25,11 @@ pub enum NodeKind {
     Payment,
     Deadline,
     CalendarFeed,
+    BudgetVersion,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 10] = [
+    const ALL: [NodeKind; 11] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -39,6 +40,7 @@ impl NodeKind {
         NodeKind::Payment,
         NodeKind::Deadline,
         NodeKind::CalendarFeed,
+        NodeKind::BudgetVersion,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +55,7 @@ impl NodeKind {
             NodeKind::Payment => "Payment",
             NodeKind::Deadline => "Deadline",
             NodeKind::CalendarFeed => "CalendarFeed",
+            NodeKind::BudgetVersion => "BudgetVersion",
         }
     }
 }
@@ -169,6 +172,7 @@ typed_id!(
     PaymentId => Payment,
     DeadlineId => Deadline,
     CalendarFeedId => CalendarFeed,
+    BudgetVersionId => BudgetVersion,
 );
 
 #[cfg(test)]

@@ -232,6 +232,7 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
         Payment => ("maksu", "betalning", "Payment"),
         Deadline => ("määräaika", "tidsfrist", "Deadline"),
         CalendarFeed => ("kalenterisyöte", "kalenderflöde", "CalendarFeed"),
+        BudgetVersion => ("talousarvion versio", "budgetversion", "BudgetVersion"),
     };
     match language {
         Language::Fi => fi,

@@ -3,15 +3,17 @@
 //! Everything that decides a figure or a move lives here so that the API and the storage layers
 //! only parse, load and present: money and rates ([`Money`], amounts that are never negative
 //! ([`Amount`]), [`Rate`]), Finnish business IDs ([`BusinessId`]), regions ([`RegionCode`]), typed
-//! IDs ([`ids`]), the application lifecycle ([`ApplicationStatus`]), budgets ([`budget`]) and what
-//! changes between two of them ([`budget_diff`]), change requests ([`change_request`]), the
-//! funding-split rule ([`funding`]), largest-remainder apportionment ([`apportion`]), grant-call
-//! status ([`call`]) and deadlines in Europe/Helsinki ([`deadline`]).
+//! IDs ([`ids`]), the application lifecycle ([`ApplicationStatus`]), budgets ([`budget`]), their
+//! versions ([`budget_version`]) and what changes between two of them ([`budget_diff`]), change
+//! requests ([`change_request`]), the funding-split rule ([`funding`]), largest-remainder
+//! apportionment ([`apportion`]), grant-call status ([`call`]) and deadlines in Europe/Helsinki
+//! ([`deadline`]).
 
 pub mod amount;
 pub mod apportion;
 pub mod budget;
 pub mod budget_diff;
+pub mod budget_version;
 pub mod business_id;
 pub mod calendar;
 pub mod call;

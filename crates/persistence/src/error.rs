@@ -33,6 +33,14 @@ pub enum Concerning {
     Transition,
     IdempotencyKey,
     BusinessId,
+    /// A budget version named by its ID.
+    BudgetVersion,
+    /// The budget a grant decision approves.
+    GrantedBudget,
+    /// A budget revised without a change request.
+    Revision,
+    /// An allocation's amount, judged against the project's granted aid.
+    AllocationAmount,
 }
 
 #[derive(Debug, thiserror::Error)]

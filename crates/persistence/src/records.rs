@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetLineId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
-    ProgrammeId,
+    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, GrantCallId, OrganizationId,
+    PaymentId, ProgrammeId,
 };
 use salkku_domain::{
     ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
@@ -42,6 +43,8 @@ pub struct GrantCall {
     pub in_kind_counts: bool,
     pub envelope: Option<Money>,
     pub url: Option<String>,
+    /// How much of the approved total may move between cost categories without a change request.
+    pub reallocation_tolerance: Rate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -78,6 +81,24 @@ pub struct StoredBudgetLine {
     pub id: BudgetLineId,
     pub application: ApplicationId,
     pub line: BudgetLine,
+}
+
+/// One version of an application's budget: its figures; its lines are read on their own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BudgetVersion {
+    pub id: BudgetVersionId,
+    pub application: ApplicationId,
+    /// 1 for the draft (which becomes the applied version at submission), then one up for each.
+    pub number: i32,
+    pub kind: BudgetVersionKind,
+    pub in_force: bool,
+    pub total_cost: Money,
+    pub state_aid: Money,
+    /// A revision recorded directly, within the call's tolerance, without a change request.
+    pub within_tolerance: bool,
+    pub decision_ref: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

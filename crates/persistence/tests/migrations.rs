@@ -93,7 +93,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 3);
+        assert_eq!(db.migrate().await.unwrap(), 4);
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -154,7 +154,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 1);
+        assert_eq!(db.migrate().await.unwrap(), 2);
         let day = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
         let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };
@@ -164,5 +164,68 @@ on_both! {
         // A calendar still shows all four.
         let shown = views::deadlines::in_window(db.conn(), day(2021), day(2030), &filter, 100, false).await.unwrap();
         assert_eq!(ids(shown), [3, 4, 1, 2]);
+    }
+    async fn applications_already_stored_get_the_budget_versions_their_status_implies(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(9)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'Seinäjoki', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, submitted_at, total_cost_cents, state_aid_requested_cents, created_by, created_at, updated_at) VALUES \
+                 (1, 'Idea', 'IDEA', 1, NULL, 1000, 800, 'x', {at}, {at}), \
+                 (2, 'Jätetty', 'SUBMITTED', 1, '2020-04-30 12:15:00+00:00', 2000, 1600, 'x', {at}, {at}), \
+                 (3, 'MONNI', 'ACTIVE', 1, '2020-04-30 12:15:00+00:00', 90000000, 72000000, 'x', {at}, {at}), \
+                 (4, 'Luovuttu', 'WITHDRAWN', 1, NULL, 0, 0, 'x', {at}, {at})"),
+            "INSERT INTO status_changes (application_id, from_status, to_status, at, by_subject, decision_ref) VALUES \
+                 (3, 'SUBMITTED', 'GRANTED', '2020-06-12 09:00:00+00:00', 'stm', 'STM 12.6.2020')".to_owned(),
+            "INSERT INTO budget_lines (application_id, position, category, year, amount_cents) VALUES \
+                 (1, 0, 'TRAVEL', 2020, 1000), (2, 0, 'PERSONNEL', 2020, 2000), \
+                 (3, 0, 'PERSONNEL', 2021, 60000000), (3, 1, 'PURCHASED_SERVICES', 2022, 30000000)".to_owned(),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        Migrator::up(&conn, None).await.unwrap();
+        let backend = conn.get_database_backend();
+        let versions: Vec<(i64, i32, String, bool, i64, Option<String>)> = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT application_id, number, kind, in_force, state_aid_cents, decision_ref FROM budget_versions ORDER BY application_id, number",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get("", "application_id").unwrap(),
+                    r.try_get("", "number").unwrap(),
+                    r.try_get("", "kind").unwrap(),
+                    r.try_get("", "in_force").unwrap(),
+                    r.try_get("", "state_aid_cents").unwrap(),
+                    r.try_get("", "decision_ref").unwrap(),
+                )
+            })
+            .collect();
+        let v = |app, n, kind: &str, in_force, aid, decision: Option<&str>| (app, n, kind.to_owned(), in_force, aid, decision.map(str::to_owned));
+        assert_eq!(versions, [
+            v(1, 1, "DRAFT", true, 800, None),
+            v(2, 1, "APPLIED", true, 1600, None),
+            v(3, 1, "APPLIED", false, 72_000_000, None),
+            v(3, 2, "GRANTED", true, 72_000_000, Some("STM 12.6.2020")),
+            v(4, 1, "DRAFT", true, 0, None),
+        ]);
+        // Frozen versions hold their own lines; a draft's are its application's.
+        let copied: Vec<(i32, i64)> = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT v.number, COUNT(*) AS n FROM budget_version_lines l JOIN budget_versions v ON v.id = l.version_id \
+                 GROUP BY v.application_id, v.number ORDER BY v.application_id, v.number",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.try_get("", "number").unwrap(), r.try_get("", "n").unwrap()))
+            .collect();
+        assert_eq!(copied, [(1, 1), (1, 2), (2, 2)]);
     }
 }

@@ -73,6 +73,7 @@ async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> Gra
         in_kind_counts: in_kind,
         envelope: None,
         url: None,
+        reallocation_tolerance: Rate::ZERO,
     };
     commands::calls::create(db, &by(&coordinator()), new, None).await.unwrap().id
 }
@@ -255,6 +256,7 @@ on_both! {
             in_kind_counts: false,
             envelope: None,
             url: None,
+            reallocation_tolerance: Rate::ZERO,
         };
         assert!(matches!(commands::calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { concerning: Some(Concerning::ApplicationPeriod), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
@@ -421,7 +423,7 @@ on_both! {
     async fn the_lifecycle_refuses_illegal_moves_and_submission_without_a_budget(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
-        let to = |to| Transition { to, at: None, decision_ref: None };
+        let to = |to| Transition { to, at: None, decision_ref: None, granted: None };
         let illegal = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
         assert!(matches!(illegal, Err(StoreError::Rule { concerning: Some(Concerning::Transition), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
@@ -429,7 +431,7 @@ on_both! {
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
         let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
-        let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()) };
+        let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()), granted: None };
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
         assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
         let history = views::applications::history_of(db.conn(), &[app.id]).await.unwrap();
@@ -506,7 +508,7 @@ on_both! {
         commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), until.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), long.id, 1, budget(vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01"))).await.unwrap();
-        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None }).await.unwrap();
+        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, granted: None }).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
 
         let pledge = |application, organization, amount: &str, kind| NewCommitment {

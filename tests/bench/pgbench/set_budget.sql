@@ -9,4 +9,6 @@ INSERT INTO budget_lines (application_id, position, category, year, description,
 VALUES (:app, 0, 'PERSONNEL', 2022, NULL, 50000000), (:app, 1, 'TRAVEL', 2022, NULL, 25000000),
        (:app, 2, 'PURCHASED_SERVICES', 2022, NULL, 25000000), (:app, 3, 'MATERIALS', 2022, NULL, 25000000),
        (:app, 4, 'OVERHEAD', 2022, NULL, 25000000);
+UPDATE budget_versions SET total_cost_cents = 150000000, state_aid_cents = 120000000
+ WHERE application_id = :app AND kind = 'DRAFT';
 COMMIT;

@@ -154,3 +154,14 @@ pub enum Language {
     /// English.
     En,
 }
+
+/// What a budget version is: the draft edited before submission, the budget as applied for, as
+/// the grant decision approved it, or as an approved change revised it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::budget_version::BudgetVersionKind")]
+pub enum BudgetVersionKind {
+    Draft,
+    Applied,
+    Granted,
+    Revised,
+}

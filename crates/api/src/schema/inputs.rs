@@ -259,6 +259,9 @@ pub struct CreateGrantCallInput {
     pub in_kind_counts_as_self_funding: bool,
     pub envelope: Option<Decimal>,
     pub url: Option<String>,
+    /// The share of a granted project's approved total (per cent) that may move between cost
+    /// categories without a change request; 0 (the default) lets nothing through.
+    pub reallocation_tolerance: Option<Decimal>,
     /// Replays with the same key return the first result instead of creating a duplicate.
     pub idempotency_key: Option<String>,
 }
@@ -279,6 +282,10 @@ impl CreateGrantCallInput {
             in_kind_counts: self.in_kind_counts_as_self_funding,
             envelope: self.envelope.map(|e| e.amount("envelope")).transpose()?,
             url: optional("url", self.url.as_deref(), MAX_REFERENCE)?,
+            reallocation_tolerance: match self.reallocation_tolerance {
+                Some(t) => t.rate("reallocationTolerance")?,
+                None => salkku_domain::Rate::ZERO,
+            },
         };
         Ok((new, self.idempotency_key))
     }
@@ -390,6 +397,9 @@ pub struct TransitionApplicationInput {
     pub at: Option<DateTime>,
     /// The decision behind the move, e.g. "johtoryhmä 15.5.2020 § 7".
     pub decision_ref: Option<String>,
+    /// With GRANTED: the costs and state aid the decision approves, when it does not grant the
+    /// budget as applied for unchanged (finance staff and admins only).
+    pub granted_budget: Option<BudgetInput>,
 }
 
 #[derive(InputObject)]
@@ -411,23 +421,59 @@ pub struct SetBudgetInput {
 impl SetBudgetInput {
     pub fn parse(self) -> ApiResult<(ApplicationId, i32, Budget)> {
         let id = key(&self.application_id, "applicationId", ApplicationId::from_global)?;
-        list_size("lines", &self.lines)?;
-        let lines = self
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let at = |f: &str| format!("lines[{i}].{f}");
-                let amount = l.amount.amount(&at("amount"))?;
-                let description = optional(&at("description"), l.description.as_deref(), MAX_REFERENCE)?;
-                BudgetLine::new(l.category.into(), l.year, description, amount)
-                    .map_err(|e| ApiError::invalid(at("year"), e))
-            })
-            .collect::<ApiResult<Vec<_>>>()?;
+        let lines = budget_lines("lines", &self.lines)?;
         let aid = self.state_aid_requested.amount("stateAidRequested")?;
         // The lines' total must fit the range of money too.
         let budget = Budget::new(lines, aid).map_err(|e| ApiError::invalid("lines", e))?;
         Ok((id, self.expected_version, budget))
+    }
+}
+
+/// Budget lines as entered, each error naming the line and field at fault (`field[i].amount`).
+fn budget_lines(field: &str, lines: &[BudgetLineInput]) -> ApiResult<Vec<BudgetLine>> {
+    list_size(field, lines)?;
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let at = |f: &str| format!("{field}[{i}].{f}");
+            let amount = l.amount.amount(&at("amount"))?;
+            let description = optional(&at("description"), l.description.as_deref(), MAX_REFERENCE)?;
+            BudgetLine::new(l.category.into(), l.year, description, amount)
+                .map_err(|e| ApiError::invalid(at("year"), e))
+        })
+        .collect()
+}
+
+/// A budget a decision approves: its lines and its state aid.
+#[derive(InputObject)]
+pub struct BudgetInput {
+    pub lines: Vec<BudgetLineInput>,
+    pub state_aid: Decimal,
+}
+
+impl BudgetInput {
+    /// Reads the budget, errors naming `field`'s parts (e.g. `grantedBudget.lines[0].amount`).
+    pub fn parse(&self, field: &str) -> ApiResult<Budget> {
+        let lines = budget_lines(&format!("{field}.lines"), &self.lines)?;
+        let aid = self.state_aid.amount(&format!("{field}.stateAid"))?;
+        Budget::new(lines, aid).map_err(|e| ApiError::invalid(format!("{field}.lines"), e))
+    }
+}
+
+/// A revision of a granted project's budget within its call's tolerance: new lines, the same
+/// total and state aid.
+#[derive(InputObject)]
+pub struct ReviseBudgetInput {
+    pub application_id: ID,
+    pub expected_version: i32,
+    pub lines: Vec<BudgetLineInput>,
+}
+
+impl ReviseBudgetInput {
+    pub fn parse(self) -> ApiResult<(ApplicationId, i32, Vec<BudgetLine>)> {
+        let id = key(&self.application_id, "applicationId", ApplicationId::from_global)?;
+        Ok((id, self.expected_version, budget_lines("lines", &self.lines)?))
     }
 }
 

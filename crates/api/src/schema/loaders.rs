@@ -11,11 +11,15 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use salkku_domain::RegionCode;
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::funding::FundingSplit;
-use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, BudgetVersionId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId,
+};
 use salkku_persistence::records::{
-    Allocation, Application, Commitment, DeadlineView, GrantCall, Organization, Participation, Payment, Programme,
-    StatusChange, StoredBudgetLine,
+    Allocation, Application, BudgetVersion, Commitment, DeadlineView, GrantCall, Organization, Participation, Payment,
+    Programme, StatusChange, StoredBudgetLine,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -96,7 +100,37 @@ of_application!(DeadlinesOf, DeadlineView, |c, ids| views::deadlines::views_for_
     .deadline
     .application
     .unwrap_or(ApplicationId(0)));
+of_application!(BudgetVersionsOf, BudgetVersion, |c, ids| views::budget_versions::of_applications(c, &ids), |v| v
+    .application);
 of_application!(HistoryOf, StatusChange, |c, ids| views::applications::history_of(c, &ids), |h| h.application);
+
+/// The lines of a budget version (a draft's are its application's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VersionLinesOf {
+    id: BudgetVersionId,
+    application: ApplicationId,
+    draft: bool,
+}
+
+impl VersionLinesOf {
+    pub fn of(version: &BudgetVersion) -> Self {
+        VersionLinesOf {
+            id: version.id,
+            application: version.application,
+            draft: version.kind == BudgetVersionKind::Draft,
+        }
+    }
+}
+
+impl Loader<VersionLinesOf> for Store {
+    type Value = Vec<BudgetLine>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[VersionLinesOf]) -> Result<HashMap<VersionLinesOf, Vec<BudgetLine>>, ApiError> {
+        let versions: Vec<_> = keys.iter().map(|k| (k.id, k.application, k.draft)).collect();
+        let mut lines = done(views::budget_versions::lines_of_versions(self.0.conn(), &versions).await)?;
+        Ok(keys.iter().map(|k| (*k, lines.remove(&k.id).unwrap_or_default())).collect())
+    }
+}
 
 /// The payments of an allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,7 +12,7 @@ use salkku_persistence::{commands, views};
 
 use super::inputs::*;
 use super::objects::{
-    Application, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Organization, Payment,
+    Application, BudgetVersion, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Organization, Payment,
     StateAidAllocation,
 };
 use super::policy::{Action, authorize};
@@ -94,18 +94,34 @@ impl Mutation {
         let decision_ref = salkku_domain::text::optional("decisionRef", input.decision_ref.as_deref(), MAX_REFERENCE)
             .map_err(|e| ApiError::invalid("decisionRef", e))?;
         let at = input.at.map(|t| t.get("at")).transpose()?;
-        let transition = Transition { to: input.to.into(), at, decision_ref };
-        let m = allowed(ctx, "transitionApplication", Action::ChangeApplication(id)).await?;
+        let granted = input.granted_budget.as_ref().map(|b| b.parse("grantedBudget")).transpose()?;
+        // A granted budget is money: finance staff's (and admins') to record.
+        let action = if granted.is_some() { Action::ManageMoney } else { Action::ChangeApplication(id) };
+        let transition = Transition { to: input.to.into(), at, decision_ref, granted };
+        let m = allowed(ctx, "transitionApplication", action).await?;
         Ok(Application(
             commands::applications::transition(m.db, &m.change(), id, input.expected_version, transition).await?,
         ))
     }
 
-    /// Replace the application's budget lines and requested state aid atomically.
+    /// Replace the application's budget lines and requested state aid atomically: the draft,
+    /// until the application is submitted. After that the budget changes only by a decision.
     async fn set_budget(&self, ctx: &Context<'_>, input: SetBudgetInput) -> ApiResult<Application> {
         let (id, expected, budget) = input.parse()?;
         let m = allowed(ctx, "setBudget", Action::ManageMoney).await?;
         Ok(Application(commands::budgets::set_budget(m.db, &m.change(), id, expected, budget).await?))
+    }
+
+    /// Records a revision of a granted or active project's budget without a change request,
+    /// when its call's tolerance allows it: the total and the state aid stay, and what moves
+    /// between cost categories is within the tolerance's share of the approved total. The new
+    /// version is in force at once and flagged withinTolerance.
+    async fn revise_budget(&self, ctx: &Context<'_>, input: ReviseBudgetInput) -> ApiResult<BudgetVersion> {
+        let (id, expected, lines) = input.parse()?;
+        let m = allowed(ctx, "reviseBudget", Action::ManageMoney).await?;
+        Ok(BudgetVersion(
+            commands::budget_versions::revise_within_tolerance(m.db, &m.change(), id, expected, lines).await?,
+        ))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.

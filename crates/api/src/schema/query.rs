@@ -4,7 +4,8 @@ use async_graphql::{Context, ID, Object};
 use salkku_domain::apportion::apportion;
 use salkku_domain::deadline::{local_date, window_end};
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetVersionId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId,
+    ProgrammeId,
 };
 use salkku_domain::message;
 use salkku_persistence::StoreError;
@@ -20,8 +21,8 @@ use super::inputs::{
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, AuditEntry, CalendarFeed, CodeLabel, Commitment, Deadline, FundingProgramme, GrantCall, Node,
-    Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
+    Application, AuditEntry, BudgetDiff, CalendarFeed, CodeLabel, Commitment, Deadline, FundingProgramme, GrantCall,
+    Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
@@ -57,7 +58,11 @@ impl Query {
             NodeKind::StateAidAllocation => {
                 l.load_one(AllocationId(global.key)).await?.map(|a| Node::StateAidAllocation(StateAidAllocation(a)))
             }
-            NodeKind::BudgetLine | NodeKind::Payment | NodeKind::Deadline | NodeKind::CalendarFeed => None,
+            NodeKind::BudgetLine
+            | NodeKind::Payment
+            | NodeKind::Deadline
+            | NodeKind::CalendarFeed
+            | NodeKind::BudgetVersion => None,
         })
     }
 
@@ -181,6 +186,21 @@ impl Query {
     async fn application(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Application>> {
         let id = key(&id, "id", ApplicationId::from_global)?;
         Ok(loaders(ctx)?.load_one(id).await?.map(Application))
+    }
+
+    /// Two budget versions of one application side by side (e.g. the applied and the granted one):
+    /// per cost category and year before, after and change, the totals, the state aid and the
+    /// funding split each gives. Null if either version does not exist.
+    async fn budget_diff(
+        &self,
+        ctx: &Context<'_>,
+        from_version_id: ID,
+        to_version_id: ID,
+    ) -> ApiResult<Option<BudgetDiff>> {
+        let from = key(&from_version_id, "fromVersionId", BudgetVersionId::from_global)?;
+        let to = key(&to_version_id, "toVersionId", BudgetVersionId::from_global)?;
+        let compared = views::budget_versions::compare_versions(db(ctx)?.conn(), from, to).await?;
+        Ok(compared.map(|(from, to, comparison)| BudgetDiff { from, to, comparison }))
     }
 
     /// State-aid allocations by year.

@@ -2,10 +2,11 @@
 
 use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
+use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId};
-use salkku_domain::{Amount, PaymentAmount};
+use salkku_domain::{Amount, ApplicationStatus, PaymentAmount};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -14,7 +15,8 @@ use crate::derived::{self, Changed};
 use crate::entities::{allocation, application, organization, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::support::referenced;
-use crate::views::allocations::get;
+use crate::views::allocations::{self, get};
+use crate::views::budget_versions;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,27 @@ pub struct NewPayment {
     pub reference: Option<String>,
 }
 
+/// A granted project's allocations share out its granted state aid and may not exceed it. The
+/// application's row is locked first (on PostgreSQL), so two allocations at once cannot both fit
+/// into the same remainder. Before the grant decision there is no granted aid to hold them to;
+/// the decision itself checks the allocations recorded by then.
+async fn check_within_granted_aid_of<C: ConnectionTrait>(c: &C, id: ApplicationId, amount: Amount) -> StoreResult<()> {
+    let row =
+        application::Entity::find_by_id(id.0).lock_exclusive().one(c).await?.ok_or(StoreError::UnknownReference {
+            concerning: Concerning::Application,
+            kind: NodeKind::Application,
+            key: id.0,
+        })?;
+    let status = ApplicationStatus::parse(&row.status).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    if !is_granted(status) {
+        return Ok(());
+    }
+    let granted = budget_versions::in_force(c, id).await?.state_aid;
+    let allocated = allocations::total_of(c, id).await?;
+    check_within_granted_aid(granted, allocated, amount.money())
+        .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))
+}
+
 /// Records a state-aid decision.
 pub async fn record(
     db: &Db,
@@ -50,7 +73,7 @@ pub async fn record(
         referenced::<organization::Entity, _>(tx, Concerning::Recipient, NodeKind::Organization, new.recipient.0)
             .await?;
         if let Some(app) = new.application {
-            referenced::<application::Entity, _>(tx, Concerning::Application, NodeKind::Application, app.0).await?;
+            check_within_granted_aid_of(tx, app, new.amount).await?;
         }
         let row = allocation::ActiveModel {
             funder_id: Set(new.funder.0),

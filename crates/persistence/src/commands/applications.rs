@@ -3,15 +3,18 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::budget::Budget;
+use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
-use salkku_domain::{ApplicationStatus, ParticipationRole, RegionCode};
+use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::Concerning;
 use crate::commands::audit;
+use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::idempotency;
 use crate::derived::{self, Changed};
@@ -19,7 +22,8 @@ use crate::entities::{application as app, application_region, grant_call, organi
 use crate::records::{Application, Participation};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
 use crate::views::applications::{participants_of, regions_of};
-use crate::views::splits;
+use crate::views::budget_versions as views_versions;
+use crate::views::{allocations, splits};
 use crate::{Actor, Change, Db, StoreError, StoreResult};
 
 /// A participant other than the lead.
@@ -114,6 +118,7 @@ async fn insert<C: ConnectionTrait>(
     write_participants(c, created.id, &new.participants).await?;
     write_regions(c, created.id, &new.regions).await?;
     record_status(c, created.id, None, status, now, &actor.subject, None).await?;
+    budget_versions::open_draft(c, &created, &actor.subject).await?;
     // Its participants are written by now: each new deadline's parties are complete.
     sync_deadlines(c, &created, now).await?;
     derived::after(c, Changed::applications(&[created.id])).await?;
@@ -213,10 +218,15 @@ pub struct Transition {
     /// When it happened (a decision may be recorded after the fact); defaults to now.
     pub at: Option<DateTime<Utc>>,
     pub decision_ref: Option<String>,
+    /// With a grant decision: the budget and state aid it approves, when it does not grant the
+    /// budget as applied for unchanged.
+    pub granted: Option<Budget>,
 }
 
 /// Moves the application, if the lifecycle allows it and (for submission) its funding split has
-/// nothing that blocks submitting; records the move in the history.
+/// nothing that blocks submitting; records the move in the history. Submission freezes the draft
+/// budget as applied; the grant decision puts the granted budget in force (the applied one, if the
+/// decision names none), which must hold the allocations already recorded for the project.
 pub async fn transition(
     db: &Db,
     change: &Change<'_>,
@@ -229,6 +239,9 @@ pub async fn transition(
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
+    if transition.granted.is_some() && to != ApplicationStatus::Granted {
+        return Err(StoreError::rule(Concerning::GrantedBudget, only_with_a_grant(to)));
+    }
     let at = transition.at.unwrap_or(now);
     if to == ApplicationStatus::Submitted {
         let split = splits::for_application(&*tx, &current).await?;
@@ -241,13 +254,42 @@ pub async fn transition(
         update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
     }
     versioned_update(&*tx, id.0, expected_version, update).await?;
+    let mut granted = None;
+    match to {
+        ApplicationStatus::Submitted => budget_versions::freeze_applied(&*tx, id, at).await?,
+        ApplicationStatus::Granted => {
+            let budget = match transition.granted {
+                Some(budget) => budget,
+                None => views_versions::budget(&*tx, &views_versions::in_force(&*tx, id).await?).await?,
+            };
+            let allocated = allocations::total_of(&*tx, id).await?;
+            check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
+                .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
+            let new = NewVersion {
+                kind: BudgetVersionKind::Granted,
+                budget: &budget,
+                decision_ref: transition.decision_ref.clone(),
+                within_tolerance: false,
+            };
+            granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
+        }
+        _ => {}
+    }
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     // Whether its deadlines still call for action follows its status.
     derived::after(&*tx, Changed::applications(&[id]).with_parties(true)).await?;
-    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&moved)).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&(&moved, granted))).await?;
     tx.commit().await?;
     Ok(moved)
+}
+
+fn only_with_a_grant(to: ApplicationStatus) -> salkku_domain::DomainError {
+    salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
+        fi: "myönnetty talousarvio annetaan vain myöntöpäätöksen (GRANTED) kanssa, ei siirrossa tilaan {to}",
+        sv: "en beviljad budget ges bara med beviljandebeslutet (GRANTED), inte vid övergången till {to}",
+        en: "a granted budget goes only with the grant decision (GRANTED), not with a move to {to}",
+    ))
 }
 
 async fn check_participants<C: ConnectionTrait>(

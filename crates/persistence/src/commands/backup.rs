@@ -15,8 +15,9 @@ use serde::de::DeserializeOwned;
 
 use crate::derived::{self, Changed};
 use crate::entities::{
-    allocation, application, application_region, audit, budget_line, calendar_feed, commitment, deadline, grant_call,
-    idempotency_key, organization, participant, payment, programme, status_change,
+    allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
+    calendar_feed, commitment, deadline, grant_call, idempotency_key, organization, participant, payment, programme,
+    status_change,
 };
 use crate::{Db, Progress, StoreError, StoreResult};
 
@@ -53,6 +54,8 @@ macro_rules! each_table {
         $visit!($($args)* "application_participants", participant::Entity, participant::Column::ApplicationId, participant::Column::OrganizationId, participant::Column::Role);
         $visit!($($args)* "application_regions", application_region::Entity, application_region::Column::ApplicationId, application_region::Column::RegionCode);
         $visit!($($args)* "budget_lines", budget_line::Entity, budget_line::Column::Id);
+        $visit!($($args)* "budget_versions", budget_version::Entity, budget_version::Column::Id);
+        $visit!($($args)* "budget_version_lines", budget_version_line::Entity, budget_version_line::Column::Id);
         $visit!($($args)* "commitments", commitment::Entity, commitment::Column::Id);
         $visit!($($args)* "state_aid_allocations", allocation::Entity, allocation::Column::Id);
         $visit!($($args)* "payments", payment::Entity, payment::Column::Id);
@@ -192,6 +195,9 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     if let Some(unknown) = tables.keys().next() {
         return Err(StoreError::Backup(format!("the file holds a table this salkku does not know: {unknown}")));
     }
+    // An export from before budget versions holds none: its applications get theirs as the
+    // migration gave them.
+    crate::commands::budget_versions::derive_for_loaded(&*tx).await?;
     // Keys were inserted as they were: move each sequence past the largest.
     crate::store::bulk::move_sequences(&*tx, db.backend()).await?;
     derived::after(&*tx, Changed::everything()).await?;

@@ -1,18 +1,20 @@
-//! Budgets: an application's lines and its requested state aid, replaced together.
+//! Budgets: the draft's lines and its requested state aid, replaced together until the application
+//! is submitted.
 
 use salkku_domain::Money;
 use salkku_domain::budget::{Budget, BudgetLine};
+use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
+use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::commands::audit;
+use crate::commands::{audit, budget_versions};
 use crate::derived::{self, Changed};
-use crate::entities::{application as app, budget_line};
+use crate::entities::application as app;
 use crate::records::Application;
 use crate::store::support::{expect_version, target, versioned_update};
 use crate::views::budgets::lines_of;
-use crate::{Change, Db, StoreResult};
+use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A budget as the audit log shows it.
 #[derive(Debug, serde::Serialize)]
@@ -22,8 +24,9 @@ struct Recorded {
 }
 
 /// Replaces the application's budget lines and requested state aid in one transaction, if the
-/// application is still at `expected_version`. Any well-formed budget is stored, even one whose
-/// split breaks the call's rule: the split reports that.
+/// application is still at `expected_version` and not yet submitted (after that the budget as
+/// applied for is frozen). Any well-formed budget is stored, even one whose split breaks the
+/// call's rule: the split reports that.
 pub async fn set_budget(
     db: &Db,
     change: &Change<'_>,
@@ -35,6 +38,7 @@ pub async fn set_budget(
     let tx = db.begin_write().await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
+    check_budget_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
     let before = Recorded {
         state_aid_requested: current.state_aid_requested,
         lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),
@@ -47,19 +51,8 @@ pub async fn set_budget(
         .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
         .col_expr(app::Column::UpdatedAt, Expr::value(now));
     versioned_update(&*tx, id.0, expected_version, update).await?;
-    budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
-    if !budget.lines().is_empty() {
-        let rows = budget.lines().iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
-            application_id: Set(id.0),
-            position: Set(position),
-            category: Set(line.category().as_str().to_owned()),
-            year: Set(line.year()),
-            description: Set(line.description().map(str::to_owned)),
-            amount_cents: Set(line.amount().cents()),
-            ..Default::default()
-        });
-        budget_line::Entity::insert_many(rows).exec_without_returning(&*tx).await?;
-    }
+    budget_versions::replace_lines(&*tx, id, &budget).await?;
+    budget_versions::update_draft(&*tx, id, &budget).await?;
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     derived::after(&*tx, Changed::applications(&[id])).await?;
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;

@@ -4,6 +4,7 @@
 
 use sea_orm::{EntityTrait, IntoActiveModel};
 
+use crate::commands::budget_versions;
 use crate::derived::{self, Changed};
 use crate::store::bulk::{ensure_empty, insert_models, move_sequences};
 use crate::{Backend, Db, StoreResult, WriteTx};
@@ -31,8 +32,10 @@ impl BulkLoad {
         insert_models::<_, E, _>(&*self.tx, rows, &|_| {}).await
     }
 
-    /// Makes the load visible, with sequences past its keys.
+    /// Makes the load visible, with each application's budget versions as its status implies and
+    /// sequences past its keys.
     pub async fn finish(self) -> StoreResult<()> {
+        budget_versions::derive_for_loaded(&*self.tx).await?;
         move_sequences(&*self.tx, self.backend).await?;
         derived::after(&*self.tx, Changed::everything()).await?;
         self.tx.commit().await

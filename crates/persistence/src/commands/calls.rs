@@ -26,6 +26,8 @@ pub struct NewGrantCall {
     pub in_kind_counts: bool,
     pub envelope: Option<Amount>,
     pub url: Option<String>,
+    /// Small reallocations a granted project may record without a change request (0: none).
+    pub reallocation_tolerance: Rate,
 }
 
 /// Creates the call and its closing deadline; a replay of `idempotency_key` returns the first one.
@@ -59,6 +61,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        reallocation_tolerance_bp: Set(i32::from(new.reallocation_tolerance.basis_points())),
         ..Default::default()
     }
     .insert(tx)

@@ -6,6 +6,7 @@ pub mod allocations;
 pub mod applications;
 pub mod audit;
 pub mod backup;
+pub mod budget_versions;
 pub mod budgets;
 pub mod bulk;
 pub mod calendar_feeds;

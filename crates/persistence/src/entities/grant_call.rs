@@ -19,6 +19,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// Absent from exports made before calls had a tolerance: none.
+    #[serde(default)]
+    pub reallocation_tolerance_bp: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

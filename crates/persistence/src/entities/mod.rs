@@ -6,6 +6,8 @@ pub mod application;
 pub mod application_region;
 pub mod audit;
 pub mod budget_line;
+pub mod budget_version;
+pub mod budget_version_line;
 pub mod calendar_feed;
 pub mod commitment;
 pub mod deadline;

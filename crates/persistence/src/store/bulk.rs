@@ -12,12 +12,14 @@ const PARAMETERS: usize = 30_000;
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after rows were
 /// inserted with their keys.
-pub(crate) const SERIAL_TABLES: [&str; 12] = [
+pub(crate) const SERIAL_TABLES: [&str; 14] = [
     "organizations",
     "funding_programmes",
     "grant_calls",
     "applications",
     "budget_lines",
+    "budget_versions",
+    "budget_version_lines",
     "commitments",
     "state_aid_allocations",
     "payments",

@@ -2,9 +2,10 @@
 //! (a hand edit), it is reported as corrupt data rather than passed on.
 
 use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetLineId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
-    ProgrammeId,
+    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, GrantCallId, OrganizationId,
+    PaymentId, ProgrammeId,
 };
 use salkku_domain::{
     Amount, ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory,
@@ -78,6 +79,7 @@ impl TryFrom<e::grant_call::Model> for GrantCall {
             in_kind_counts: m.in_kind_counts,
             envelope: m.envelope_cents.map(money).transpose()?,
             url: m.url,
+            reallocation_tolerance: rate(m.reallocation_tolerance_bp)?,
         })
     }
 }
@@ -167,6 +169,33 @@ impl TryFrom<e::allocation::Model> for Allocation {
             decision_ref: m.decision_ref,
             version: m.version,
         })
+    }
+}
+
+impl TryFrom<e::budget_version::Model> for BudgetVersion {
+    type Error = StoreError;
+    fn try_from(m: e::budget_version::Model) -> StoreResult<Self> {
+        Ok(BudgetVersion {
+            id: BudgetVersionId(m.id),
+            application: ApplicationId(m.application_id),
+            number: m.number,
+            kind: parsed(BudgetVersionKind::parse(&m.kind))?,
+            in_force: m.in_force,
+            total_cost: money(m.total_cost_cents)?,
+            state_aid: money(m.state_aid_cents)?,
+            within_tolerance: m.within_tolerance,
+            decision_ref: m.decision_ref,
+            created_at: m.created_at,
+            created_by: m.created_by,
+        })
+    }
+}
+
+impl TryFrom<e::budget_version_line::Model> for BudgetLine {
+    type Error = StoreError;
+    fn try_from(m: e::budget_version_line::Model) -> StoreResult<Self> {
+        let amount = parsed(Amount::new(money(m.amount_cents)?))?;
+        parsed(BudgetLine::new(parsed(CostCategory::parse(&m.category))?, m.year, m.description, amount))
     }
 }
 

@@ -2,7 +2,7 @@
 //! by ID, by application, and in pages by year.
 
 use salkku_domain::ids::{AllocationId, ApplicationId, OrganizationId, PaymentId};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::StoreResult;
@@ -10,7 +10,7 @@ use crate::entities::{allocation, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::convert::all;
 use crate::store::paging::{Page, after, cut};
-use crate::store::support::one_of;
+use crate::store::support::{constant, one_of};
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<Option<Allocation>> {
     allocation::Entity::find_by_id(id.0).one(c).await?.map(Allocation::try_from).transpose()
@@ -30,6 +30,21 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
         .order_by_asc(allocation::Column::Id)
         .all(c)
         .await?)
+}
+
+/// What the allocations of one application add up to.
+pub async fn total_of<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<salkku_domain::Money> {
+    // PostgreSQL sums BIGINT as NUMERIC: cast back, as the portfolio's sums do.
+    let sum =
+        Func::coalesce([Expr::col(allocation::Column::AmountCents).sum(), constant(0)]).cast_as(Alias::new("BIGINT"));
+    let cents: Option<i64> = allocation::Entity::find()
+        .select_only()
+        .expr_as(sum, "total")
+        .filter(allocation::Column::ApplicationId.eq(id.0))
+        .into_tuple::<i64>()
+        .one(c)
+        .await?;
+    crate::store::convert::money(cents.unwrap_or(0))
 }
 
 /// Every allocation, by year.

@@ -5,6 +5,7 @@ pub mod allocations;
 pub mod application_list;
 pub mod applications;
 pub mod audit_log;
+pub mod budget_versions;
 pub mod budgets;
 pub mod calendar_feeds;
 pub mod calls;

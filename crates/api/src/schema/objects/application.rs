@@ -2,11 +2,13 @@ use async_graphql::{Context, ID, Object};
 use salkku_domain::{Money, ParticipationRole as Role};
 use salkku_persistence::records;
 
-use super::{Budget, Commitment, Deadline, FundingSplit, GrantCall, Organization, Region, StateAidAllocation};
+use super::{
+    Budget, BudgetVersion, Commitment, Deadline, FundingSplit, GrantCall, Organization, Region, StateAidAllocation,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::enums::{ApplicationStatus, ParticipationRole};
 use crate::schema::loaders::{
-    AllocationsOf, CommitmentsOf, DeadlinesOf, HistoryOf, ParticipantsOf, RegionsOf, SplitOf,
+    AllocationsOf, BudgetVersionsOf, CommitmentsOf, DeadlinesOf, HistoryOf, ParticipantsOf, RegionsOf, SplitOf,
 };
 use crate::schema::scalars::{Date, DateTime, Decimal};
 use crate::schema::{loaders, now};
@@ -89,6 +91,14 @@ impl Application {
 
     async fn budget(&self) -> Budget {
         Budget { application: self.0.id, total: self.0.total_cost }
+    }
+
+    /// Every version of the budget, oldest first: the draft or the applied one, the granted one
+    /// and each revision. `budget` is the one in force.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn budget_versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersion>> {
+        let versions = loaders(ctx)?.load_one(BudgetVersionsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(versions.into_iter().map(BudgetVersion).collect())
     }
 
     async fn state_aid_requested(&self) -> Decimal {

@@ -75,6 +75,12 @@ impl GrantCall {
         self.0.in_kind_counts
     }
 
+    /// The share of a granted project's approved total (per cent) that may move between cost
+    /// categories without a change request: "0.00" lets nothing through.
+    async fn reallocation_tolerance(&self) -> Decimal {
+        self.0.reallocation_tolerance.into()
+    }
+
     async fn envelope(&self) -> Option<Decimal> {
         self.0.envelope.map(Decimal::from)
     }

@@ -1,0 +1,260 @@
+//! Budget versions: the draft opened with the application, frozen as applied at submission, the
+//! granted version the decision puts in force, and revisions. Putting a version in force copies
+//! its lines and figures to where every sum reads them (`budget_lines` and the application's
+//! totals), so the portfolio, the exports and the splits never see a superseded version.
+
+use chrono::{DateTime, Utc};
+use salkku_domain::budget::Budget;
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget_diff::{BudgetDiff, within_tolerance};
+use salkku_domain::budget_version::{BudgetVersionKind, check_revision_within_tolerance};
+use salkku_domain::change_request::check_may_request_changes;
+use salkku_domain::ids::{ApplicationId, NodeKind};
+use salkku_domain::{Amount, Rate};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+
+use crate::commands::audit;
+use crate::derived::{self, Changed};
+use crate::entities::{application as app, budget_line, budget_version, budget_version_line};
+use crate::records::{Application, BudgetVersion};
+use crate::store::support::{expect_version, target, versioned_update};
+use crate::views::{budget_versions, calls};
+use crate::{Change, Concerning, Db, StoreError, StoreResult};
+
+/// Opens a new application's draft, empty and in force.
+pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by: &str) -> StoreResult<()> {
+    budget_version::ActiveModel {
+        application_id: Set(app.id.0),
+        number: Set(1),
+        kind: Set(BudgetVersionKind::Draft.as_str().to_owned()),
+        in_force: Set(true),
+        total_cost_cents: Set(app.total_cost.cents()),
+        state_aid_cents: Set(app.state_aid_requested.cents()),
+        within_tolerance: Set(false),
+        decision_ref: Set(None),
+        created_at: Set(app.created_at),
+        created_by: Set(by.to_owned()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Keeps the draft's figures in step with the lines `setBudget` wrote.
+pub(crate) async fn update_draft<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget) -> StoreResult<()> {
+    budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::TotalCostCents, Expr::value(budget.total().cents()))
+        .col_expr(budget_version::Column::StateAidCents, Expr::value(budget.state_aid_requested().cents()))
+        .filter(budget_version::Column::ApplicationId.eq(id.0))
+        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Freezes the draft as the budget applied for: it keeps its number and gets its own copy of the
+/// lines, which from now on only a decision changes.
+pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId, at: DateTime<Utc>) -> StoreResult<()> {
+    let draft = budget_version::Entity::find()
+        .filter(budget_version::Column::ApplicationId.eq(id.0))
+        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
+        .one(c)
+        .await?
+        .ok_or_else(|| StoreError::corrupt(format!("application {} has no draft budget to submit", id.0)))?;
+    budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::Kind, Expr::value(BudgetVersionKind::Applied.as_str()))
+        .col_expr(budget_version::Column::CreatedAt, Expr::value(at))
+        .filter(budget_version::Column::Id.eq(draft.id))
+        .exec(c)
+        .await?;
+    let copy = Query::insert()
+        .into_table(budget_version_line::Entity)
+        .columns([
+            budget_version_line::Column::VersionId,
+            budget_version_line::Column::Position,
+            budget_version_line::Column::Category,
+            budget_version_line::Column::Year,
+            budget_version_line::Column::Description,
+            budget_version_line::Column::AmountCents,
+        ])
+        .select_from(
+            Query::select()
+                .expr(Expr::val(draft.id))
+                .columns([
+                    budget_line::Column::Position,
+                    budget_line::Column::Category,
+                    budget_line::Column::Year,
+                    budget_line::Column::Description,
+                    budget_line::Column::AmountCents,
+                ])
+                .from(budget_line::Entity)
+                .and_where(budget_line::Column::ApplicationId.eq(id.0))
+                .to_owned(),
+        )
+        .map_err(|e| StoreError::corrupt(e.to_string()))?
+        .to_owned();
+    c.execute(&copy).await?;
+    Ok(())
+}
+
+/// What a new version in force is.
+pub(crate) struct NewVersion<'a> {
+    pub kind: BudgetVersionKind,
+    pub budget: &'a Budget,
+    pub decision_ref: Option<String>,
+    pub within_tolerance: bool,
+}
+
+/// Puts a new version in force: the one before stays as history. The caller has checked the
+/// application's version (and so holds its row).
+pub(crate) async fn put_in_force<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    id: ApplicationId,
+    new: NewVersion<'_>,
+) -> StoreResult<BudgetVersion> {
+    let last: Option<i32> = budget_version::Entity::find()
+        .select_only()
+        .column_as(budget_version::Column::Number.max(), "last")
+        .filter(budget_version::Column::ApplicationId.eq(id.0))
+        .into_tuple::<Option<i32>>()
+        .one(c)
+        .await?
+        .flatten();
+    budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::InForce, Expr::value(false))
+        .filter(budget_version::Column::ApplicationId.eq(id.0))
+        .filter(budget_version::Column::InForce.eq(true))
+        .exec(c)
+        .await?;
+    let row = budget_version::ActiveModel {
+        application_id: Set(id.0),
+        number: Set(last.unwrap_or(0) + 1),
+        kind: Set(new.kind.as_str().to_owned()),
+        in_force: Set(true),
+        total_cost_cents: Set(new.budget.total().cents()),
+        state_aid_cents: Set(new.budget.state_aid_requested().cents()),
+        within_tolerance: Set(new.within_tolerance),
+        decision_ref: Set(new.decision_ref),
+        created_at: Set(change.at),
+        created_by: Set(change.actor.subject.clone()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let version = BudgetVersion::try_from(row)?;
+    if !new.budget.lines().is_empty() {
+        let rows =
+            new.budget.lines().iter().zip(0..).map(|(line, position)| version_line(version.id.0, position, line));
+        budget_version_line::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    replace_lines(c, id, new.budget).await?;
+    app::Entity::update_many()
+        .col_expr(app::Column::TotalCostCents, Expr::value(new.budget.total().cents()))
+        .col_expr(app::Column::StateAidRequestedCents, Expr::value(new.budget.state_aid_requested().cents()))
+        .filter(app::Column::Id.eq(id.0))
+        .exec(c)
+        .await?;
+    Ok(version)
+}
+
+fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_version_line::ActiveModel {
+    budget_version_line::ActiveModel {
+        version_id: Set(version),
+        position: Set(position),
+        category: Set(line.category().as_str().to_owned()),
+        year: Set(line.year()),
+        description: Set(line.description().map(str::to_owned)),
+        amount_cents: Set(line.amount().cents()),
+        ..Default::default()
+    }
+}
+
+/// Replaces the lines in force, the ones every sum reads.
+pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget) -> StoreResult<()> {
+    budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(c).await?;
+    if !budget.lines().is_empty() {
+        let rows = budget.lines().iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
+            application_id: Set(id.0),
+            position: Set(position),
+            category: Set(line.category().as_str().to_owned()),
+            year: Set(line.year()),
+            description: Set(line.description().map(str::to_owned)),
+            amount_cents: Set(line.amount().cents()),
+            ..Default::default()
+        });
+        budget_line::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    Ok(())
+}
+
+/// Records a revision of a granted project's budget without a change request, if it is within
+/// its call's tolerance: the total and the state aid stay, and what moves between cost categories
+/// is at most the tolerance's share of the approved total. The revision is flagged as such.
+pub async fn revise_within_tolerance(
+    db: &Db,
+    change: &Change<'_>,
+    id: ApplicationId,
+    expected_version: i32,
+    lines: Vec<BudgetLine>,
+) -> StoreResult<BudgetVersion> {
+    let tx = db.begin_write().await?;
+    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    expect_version(NodeKind::Application, expected_version, current.version)?;
+    check_may_request_changes(current.status).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    let tolerance = match current.call {
+        Some(call) => calls::by_ids(&*tx, &[call]).await?.first().map_or(Rate::ZERO, |c| c.reallocation_tolerance),
+        None => Rate::ZERO,
+    };
+    let before = budget_versions::in_force(&*tx, id).await?;
+    // A revision keeps the state aid; only the lines move.
+    let aid = Amount::new(before.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let budget = Budget::new(lines, aid).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    let diff = BudgetDiff::between(&budget_versions::budget(&*tx, &before).await?, &budget)
+        .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    let within = within_tolerance(&diff, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    check_revision_within_tolerance(within, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
+    versioned_update(&*tx, id.0, expected_version, update).await?;
+    let new =
+        NewVersion { kind: BudgetVersionKind::Revised, budget: &budget, decision_ref: None, within_tolerance: true };
+    let revised = put_in_force(&*tx, change, id, new).await?;
+    derived::after(&*tx, Changed::applications(&[id])).await?;
+    audit::record(&*tx, change, &[id.global(), revised.id.global()], Some(&before), Some(&revised)).await?;
+    tx.commit().await?;
+    Ok(revised)
+}
+
+/// Gives every application loaded in bulk (the synthetic portfolio) the versions its status
+/// implies, as the migration that introduced versions did for the rows it found: a draft before
+/// submission, the budget as applied for after it, and for a granted project a granted version
+/// equal to it.
+pub async fn derive_for_loaded<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
+    const STATEMENTS: [&str; 3] = [
+        "INSERT INTO budget_versions (application_id, number, kind, in_force, total_cost_cents, state_aid_cents, \
+           within_tolerance, decision_ref, created_at, created_by) \
+         SELECT a.id, 1, \
+           CASE WHEN a.status IN ('IDEA', 'IN_PREPARATION') OR (a.status = 'WITHDRAWN' AND a.submitted_at IS NULL) \
+             THEN 'DRAFT' ELSE 'APPLIED' END, \
+           a.status NOT IN ('GRANTED', 'ACTIVE', 'CLOSED'), \
+           a.total_cost_cents, a.state_aid_requested_cents, FALSE, NULL, COALESCE(a.submitted_at, a.created_at), \
+           a.created_by \
+         FROM applications a WHERE NOT EXISTS (SELECT 1 FROM budget_versions v WHERE v.application_id = a.id)",
+        "INSERT INTO budget_versions (application_id, number, kind, in_force, total_cost_cents, state_aid_cents, \
+           within_tolerance, decision_ref, created_at, created_by) \
+         SELECT v.application_id, 2, 'GRANTED', TRUE, v.total_cost_cents, v.state_aid_cents, FALSE, NULL, \
+           v.created_at, v.created_by \
+         FROM budget_versions v WHERE v.number = 1 AND v.kind = 'APPLIED' AND v.in_force = FALSE \
+           AND NOT EXISTS (SELECT 1 FROM budget_versions w WHERE w.application_id = v.application_id AND w.number = 2)",
+        "INSERT INTO budget_version_lines (version_id, position, category, year, description, amount_cents) \
+         SELECT v.id, l.position, l.category, l.year, l.description, l.amount_cents \
+         FROM budget_versions v JOIN budget_lines l ON l.application_id = v.application_id \
+         WHERE v.kind <> 'DRAFT' AND NOT EXISTS (SELECT 1 FROM budget_version_lines x WHERE x.version_id = v.id)",
+    ];
+    for statement in STATEMENTS {
+        c.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
