@@ -18,6 +18,7 @@ mod m20261123_000007_portfolio_cells;
 mod m20261126_000008_deadline_parties;
 mod m20261126_000009_deadlines_calling_for_action;
 mod m20261203_000010_budget_versions;
+mod m20261203_000011_change_requests;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_deadline_parties::Migration),
             Box::new(m20261126_000009_deadlines_calling_for_action::Migration),
             Box::new(m20261203_000010_budget_versions::Migration),
+            Box::new(m20261203_000011_change_requests::Migration),
         ]
     }
 }

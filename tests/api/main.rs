@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod budget_versions;
 mod calendar;
+mod change_requests;
 mod deadlines;
 mod demo;
 mod errors;

@@ -182,6 +182,12 @@ fn field(concerning: Concerning) -> &'static str {
         Concerning::GrantedBudget => "grantedBudget",
         Concerning::Revision => "lines",
         Concerning::AllocationAmount => "amount",
+        Concerning::RequestedChanges => "input",
+        Concerning::NewEnd => "newEnd",
+        Concerning::Lines => "lines",
+        Concerning::Partners => "partners",
+        Concerning::ChangeRequest => "id",
+        Concerning::Parts => "parts",
     }
 }
 

@@ -16,6 +16,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use salkku_domain::budget::{Budget, BudgetLine};
+use salkku_domain::change_request::{ChangeKind, PartDecision};
 use salkku_domain::deadline::{end_of_day, helsinki};
 use salkku_domain::ids::{ApplicationId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::{
@@ -25,6 +26,7 @@ use salkku_domain::{
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
 use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::change_requests::{Decision, NewChangeRequest, PartDecisionInput};
 use salkku_persistence::commands::commitments::NewCommitment;
 use salkku_persistence::commands::deadlines::NewDeadline;
 use salkku_persistence::commands::organizations::NewOrganization;
@@ -174,6 +176,41 @@ impl Seeder<'_> {
     ) -> Result<Application, SeedError> {
         let budget = demo_budget(lines, state_aid)?;
         Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, budget).await?)
+    }
+
+    /// An extension asked for on `asked` and approved by the funder on `decided`.
+    async fn extend(
+        &self,
+        app: Application,
+        new_end: NaiveDate,
+        asked: DateTime<Utc>,
+        decided: DateTime<Utc>,
+    ) -> Result<Application, SeedError> {
+        let new = NewChangeRequest {
+            application: app.id,
+            justification: Some("käyttöajan pidennys: hankkeen toimenpiteet jatkuvat".into()),
+            new_end: Some(new_end),
+            lines: None,
+            state_aid: None,
+            content_change: None,
+            partners: vec![],
+            submit: true,
+        };
+        let request = commands::change_requests::create(self.db, &self.change(asked), new, None).await?;
+        let decision = Decision {
+            decision_ref: Some("STM:n päätös käyttöajan pidennyksestä".into()),
+            parts: vec![PartDecisionInput {
+                kind: ChangeKind::Extension,
+                decision: PartDecision::Approved,
+                approved_end: None,
+                approved_budget: None,
+                note: None,
+            }],
+        };
+        commands::change_requests::decide(self.db, &self.change(decided), request.id, request.version, decision)
+            .await?;
+        let extended = views::applications::get(self.db.conn(), app.id).await?;
+        extended.ok_or_else(|| SeedError::Store(StoreError::corrupt("an extended project vanished")))
     }
 
     /// The grant decision, approving a budget other than the one applied for.
@@ -828,11 +865,8 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             )
             .await?;
         let app = match extended_to {
-            Some(new_end) => {
-                let changes = ApplicationChanges { period_end: Some(Some(new_end)), ..Default::default() };
-                commands::applications::update(db, &s.change(at(2013, 6, 1, 9, 0)?), app.id, app.version, changes)
-                    .await?
-            }
+            // The extension went through a change request, decided by STM.
+            Some(new_end) => s.extend(app, new_end, at(2013, 5, 2, 9, 0)?, at(2013, 6, 1, 9, 0)?).await?,
             None => app,
         };
         let closed_at = match extended_to {

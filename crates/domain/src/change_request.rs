@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::codes::code_list;
+use crate::funding::{FundingSplit, ViolationCode};
 use crate::{ApplicationStatus, DomainError};
 
 code_list!(
@@ -61,6 +62,35 @@ pub fn check_extension(current_end: Option<NaiveDate>, new_end: NaiveDate) -> Re
     }
 }
 
+/// Where an extension leaves a date tied to the project's end, such as the final report's due
+/// date: as far after the new end as it was after the old one. "Four months after the end" stays
+/// four months, to the end of the month where both fell on a month's last day; otherwise the
+/// days between them are kept.
+pub fn follow_the_end(old_end: NaiveDate, new_end: NaiveDate, date: NaiveDate) -> Option<NaiveDate> {
+    use chrono::{Datelike, Months};
+    let last_of_month = |d: NaiveDate| d.succ_opt().is_some_and(|next| next.month() != d.month());
+    if last_of_month(old_end) && last_of_month(date) && date > old_end {
+        let months = (date.year() - old_end.year()) * 12 + date.month() as i32 - old_end.month() as i32;
+        let first_after = new_end.with_day(1)?.checked_add_months(Months::new(u32::try_from(months).ok()? + 1))?;
+        return first_after.pred_opt();
+    }
+    new_end.checked_add_signed(date.signed_duration_since(old_end))
+}
+
+/// A change may not leave the state aid above the call's rate: refused at submission, with the
+/// euros by which it would be exceeded.
+pub fn check_changed_split(split: &FundingSplit) -> Result<(), DomainError> {
+    let Some(over) = split.violations.iter().find(|v| v.code == ViolationCode::AidRateExceeded) else {
+        return Ok(());
+    };
+    let (amount, rate) = (over.amount, split.max_aid_rate);
+    Err(DomainError::InvalidMoney(crate::message!(
+        fi: "muutoksen jälkeen valtionavustus ylittäisi haun enimmäisosuuden ({rate} %) {amount} eurolla",
+        sv: "efter ändringen skulle statsunderstödet överskrida utlysningens högsta andel ({rate} %) med {amount} euro",
+        en: "after the change the state aid would exceed the call's maximum rate ({rate} %) by {amount}",
+    )))
+}
+
 /// A request's parts and what has been decided on each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parts(BTreeMap<ChangeKind, Option<PartDecision>>);
@@ -85,6 +115,15 @@ impl Parts {
 
     pub fn decision(&self, kind: ChangeKind) -> Option<PartDecision> {
         self.0.get(&kind).copied().flatten()
+    }
+
+    /// The parts as stored, with what was decided on each.
+    pub fn restore(parts: impl IntoIterator<Item = (ChangeKind, Option<PartDecision>)>) -> Result<Parts, DomainError> {
+        let parts = Parts(parts.into_iter().collect());
+        if parts.0.is_empty() {
+            return Parts::new([]);
+        }
+        Ok(parts)
     }
 
     /// Records the decision on one part: a part the request asks for, decided once.
@@ -209,5 +248,28 @@ mod tests {
         assert_eq!(Submitted.move_to(Withdrawn, &parts), Ok(Withdrawn));
         assert!(Draft.move_to(Closed, &parts).is_err(), "a draft is submitted first");
         assert!(Withdrawn.move_to(Submitted, &parts).is_err());
+    }
+
+    #[test]
+    fn the_final_report_follows_an_extended_end() {
+        // Four months after the end of December is the end of April; after the end of June, the
+        // end of October.
+        assert_eq!(follow_the_end(d(2022, 12, 31), d(2023, 6, 30), d(2023, 4, 30)), Some(d(2023, 10, 31)));
+        assert_eq!(follow_the_end(d(2022, 12, 31), d(2023, 2, 28), d(2023, 4, 30)), Some(d(2023, 6, 30)));
+        // Otherwise the days between them stay.
+        assert_eq!(follow_the_end(d(2022, 12, 15), d(2023, 1, 15), d(2023, 3, 1)), Some(d(2023, 4, 1)));
+    }
+
+    #[test]
+    fn a_changed_budget_above_the_calls_rate_is_refused_with_the_amount() {
+        use crate::funding::CallTerms;
+        use crate::{Money, Rate};
+        let m = |s: &str| Money::parse(s).unwrap();
+        let terms = Some(CallTerms { max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false });
+        let within = FundingSplit::compute(terms, m("820000.00"), m("656000.00"), &[]).unwrap();
+        assert_eq!(check_changed_split(&within), Ok(()));
+        let above = FundingSplit::compute(terms, m("800000.00"), m("656000.00"), &[]).unwrap();
+        let refused = check_changed_split(&above).unwrap_err().to_string();
+        assert!(refused.contains("maximum rate (80.00 %) by 16000.00"), "{refused}");
     }
 }

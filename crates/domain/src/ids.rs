@@ -26,10 +26,11 @@ pub enum NodeKind {
     Deadline,
     CalendarFeed,
     BudgetVersion,
+    ChangeRequest,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 11] = [
+    const ALL: [NodeKind; 12] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -41,6 +42,7 @@ impl NodeKind {
         NodeKind::Deadline,
         NodeKind::CalendarFeed,
         NodeKind::BudgetVersion,
+        NodeKind::ChangeRequest,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +58,7 @@ impl NodeKind {
             NodeKind::Deadline => "Deadline",
             NodeKind::CalendarFeed => "CalendarFeed",
             NodeKind::BudgetVersion => "BudgetVersion",
+            NodeKind::ChangeRequest => "ChangeRequest",
         }
     }
 }
@@ -173,6 +176,7 @@ typed_id!(
     DeadlineId => Deadline,
     CalendarFeedId => CalendarFeed,
     BudgetVersionId => BudgetVersion,
+    ChangeRequestId => ChangeRequest,
 );
 
 #[cfg(test)]

@@ -233,6 +233,7 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
         Deadline => ("määräaika", "tidsfrist", "Deadline"),
         CalendarFeed => ("kalenterisyöte", "kalenderflöde", "CalendarFeed"),
         BudgetVersion => ("talousarvion versio", "budgetversion", "BudgetVersion"),
+        ChangeRequest => ("muutoshakemus", "ändringsansökan", "ChangeRequest"),
     };
     match language {
         Language::Fi => fi,

@@ -41,6 +41,18 @@ pub enum Concerning {
     Revision,
     /// An allocation's amount, judged against the project's granted aid.
     AllocationAmount,
+    /// What a change request asks for, as a whole.
+    RequestedChanges,
+    /// The end an extension asks for.
+    NewEnd,
+    /// The budget lines a change request proposes.
+    Lines,
+    /// The partners a change request would add or remove.
+    Partners,
+    /// A change request's move through its lifecycle.
+    ChangeRequest,
+    /// The decisions on a change request's parts.
+    Parts,
 }
 
 #[derive(Debug, thiserror::Error)]

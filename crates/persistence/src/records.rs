@@ -3,9 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
+use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecision};
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, GrantCallId, OrganizationId,
-    PaymentId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, ChangeRequestId, CommitmentId, DeadlineId, GrantCallId,
+    OrganizationId, PaymentId, ProgrammeId,
 };
 use salkku_domain::{
     ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
@@ -99,6 +100,53 @@ pub struct BudgetVersion {
     pub decision_ref: Option<String>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
+}
+
+/// A change request with what it proposes and what was decided on each part.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeRequest {
+    pub id: ChangeRequestId,
+    pub application: ApplicationId,
+    pub status: ChangeRequestStatus,
+    pub justification: Option<String>,
+    /// The end an extension asks for.
+    pub new_end: Option<NaiveDate>,
+    /// The budget lines a reallocation proposes (empty when it asks for none).
+    pub lines: Vec<BudgetLine>,
+    /// The state aid a state-aid change asks for.
+    pub state_aid: Option<Money>,
+    pub content_change: Option<String>,
+    pub partners: Vec<PartnerChange>,
+    pub parts: Vec<ChangeRequestPart>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// One part of a change request and its decision.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeRequestPart {
+    pub kind: ChangeKind,
+    pub decision: Option<PartDecision>,
+    /// The end the funder approved, when it approved an extension with changes.
+    pub approved_end: Option<NaiveDate>,
+    /// The budget version an approved budget part put in force.
+    pub revised_version: Option<BudgetVersionId>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    pub decision_ref: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An organisation a change request would add to the project (with its commitment) or remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PartnerChange {
+    pub organization: OrganizationId,
+    pub joins: bool,
+    pub role: ParticipationRole,
+    pub commitment: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

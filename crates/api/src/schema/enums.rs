@@ -165,3 +165,34 @@ pub enum BudgetVersionKind {
     Granted,
     Revised,
 }
+
+/// What a change request asks for; one request may ask for several.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::change_request::ChangeKind")]
+pub enum ChangeKind {
+    Extension,
+    BudgetReallocation,
+    StateAidChange,
+    ContentChange,
+    PartnerChange,
+}
+
+/// Where a change request stands: drafted, submitted, closed once every part is decided, or
+/// withdrawn before any was.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::change_request::ChangeRequestStatus")]
+pub enum ChangeRequestStatus {
+    Draft,
+    Submitted,
+    Closed,
+    Withdrawn,
+}
+
+/// The funder's decision on one part of a change request.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::change_request::PartDecision")]
+pub enum PartDecision {
+    Approved,
+    ApprovedWithChanges,
+    Rejected,
+}

@@ -41,7 +41,7 @@ fn required(field: &str, value: &str, max: usize) -> ApiResult<String> {
     text::required(field, value, max).map_err(|e| ApiError::invalid(field, e))
 }
 
-fn optional(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> ApiResult<Option<String>> {
     text::optional(field, value, max).map_err(|e| ApiError::invalid(field, e))
 }
 
@@ -49,7 +49,7 @@ fn region(field: &str, code: &str) -> ApiResult<RegionCode> {
     RegionCode::parse(code).map_err(|e| ApiError::invalid(field, e))
 }
 
-fn list_size<T>(field: &str, items: &[T]) -> ApiResult<()> {
+pub(crate) fn list_size<T>(field: &str, items: &[T]) -> ApiResult<()> {
     if items.len() > MAX_LIST {
         let got = items.len();
         return Err(ApiError::limit(salkku_domain::message!(
@@ -430,7 +430,7 @@ impl SetBudgetInput {
 }
 
 /// Budget lines as entered, each error naming the line and field at fault (`field[i].amount`).
-fn budget_lines(field: &str, lines: &[BudgetLineInput]) -> ApiResult<Vec<BudgetLine>> {
+pub(crate) fn budget_lines(field: &str, lines: &[BudgetLineInput]) -> ApiResult<Vec<BudgetLine>> {
     list_size(field, lines)?;
     lines
         .iter()

@@ -18,8 +18,8 @@ use salkku_domain::ids::{
     AllocationId, ApplicationId, BudgetVersionId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId,
 };
 use salkku_persistence::records::{
-    Allocation, Application, BudgetVersion, Commitment, DeadlineView, GrantCall, Organization, Participation, Payment,
-    Programme, StatusChange, StoredBudgetLine,
+    Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, GrantCall, Organization,
+    Participation, Payment, Programme, StatusChange, StoredBudgetLine,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -101,6 +101,8 @@ of_application!(DeadlinesOf, DeadlineView, |c, ids| views::deadlines::views_for_
     .application
     .unwrap_or(ApplicationId(0)));
 of_application!(BudgetVersionsOf, BudgetVersion, |c, ids| views::budget_versions::of_applications(c, &ids), |v| v
+    .application);
+of_application!(ChangeRequestsOf, ChangeRequest, |c, ids| views::change_requests::of_applications(c, &ids), |r| r
     .application);
 of_application!(HistoryOf, StatusChange, |c, ids| views::applications::history_of(c, &ids), |h| h.application);
 

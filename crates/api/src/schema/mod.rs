@@ -15,6 +15,7 @@ use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
 
 pub mod admission;
+pub mod change_inputs;
 pub mod connection;
 mod documents;
 pub mod enums;

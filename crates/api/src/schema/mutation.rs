@@ -3,17 +3,18 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind};
+use salkku_domain::ids::{ApplicationId, CalendarFeedId, ChangeRequestId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
 use salkku_persistence::{Actor, Change, Db};
 use salkku_persistence::{commands, views};
 
+use super::change_inputs::{ChangeRequestMoveInput, CreateChangeRequestInput, DecideChangeRequestInput};
 use super::inputs::*;
 use super::objects::{
-    Application, BudgetVersion, CalendarFeed, Commitment, Deadline, FundingProgramme, GrantCall, Organization, Payment,
-    StateAidAllocation,
+    Application, BudgetVersion, CalendarFeed, ChangeRequest, Commitment, Deadline, FundingProgramme, GrantCall,
+    Organization, Payment, StateAidAllocation,
 };
 use super::policy::{Action, authorize};
 use super::{base_url, db, language, now, viewer};
@@ -43,6 +44,12 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
     let viewer = viewer(ctx)?;
     authorize(db, viewer, action).await?;
     Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx) })
+}
+
+/// The project a change request belongs to, for the policy; not found if there is no such request.
+async fn change_request_project(ctx: &Context<'_>, id: ChangeRequestId) -> ApiResult<ApplicationId> {
+    let found = views::change_requests::get(db(ctx)?.conn(), id).await?;
+    Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?.application)
 }
 
 #[Object]
@@ -122,6 +129,56 @@ impl Mutation {
         Ok(BudgetVersion(
             commands::budget_versions::revise_within_tolerance(m.db, &m.change(), id, expected, lines).await?,
         ))
+    }
+
+    /// Drafts a change request for a granted or active project (or submits it at once).
+    async fn create_change_request(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateChangeRequestInput,
+    ) -> ApiResult<ChangeRequest> {
+        let (new, key) = input.parse()?;
+        let m = allowed(ctx, "createChangeRequest", Action::ChangeApplication(new.application)).await?;
+        Ok(ChangeRequest(commands::change_requests::create(m.db, &m.change(), new, key.as_deref()).await?))
+    }
+
+    /// Submits a drafted change request: a budget that would raise the total of a reallocation or
+    /// break the call's aid rate is refused, with the amount.
+    async fn submit_change_request(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeRequestMoveInput,
+    ) -> ApiResult<ChangeRequest> {
+        let (id, expected) = input.parse()?;
+        let project = change_request_project(ctx, id).await?;
+        let m = allowed(ctx, "submitChangeRequest", Action::ChangeApplication(project)).await?;
+        Ok(ChangeRequest(commands::change_requests::submit(m.db, &m.change(), id, expected).await?))
+    }
+
+    /// Withdraws a change request before any part of it is decided.
+    async fn withdraw_change_request(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeRequestMoveInput,
+    ) -> ApiResult<ChangeRequest> {
+        let (id, expected) = input.parse()?;
+        let project = change_request_project(ctx, id).await?;
+        let m = allowed(ctx, "withdrawChangeRequest", Action::ChangeApplication(project)).await?;
+        Ok(ChangeRequest(commands::change_requests::withdraw(m.db, &m.change(), id, expected).await?))
+    }
+
+    /// Records the funder's decision on parts of a submitted change request (finance staff and
+    /// admins) and applies what it approves at once: the new end with the report deadline, a
+    /// revised budget version, partners joining or leaving. The request closes when every part
+    /// is decided.
+    async fn decide_change_request(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideChangeRequestInput,
+    ) -> ApiResult<ChangeRequest> {
+        let (id, expected, decision) = input.parse()?;
+        let m = allowed(ctx, "decideChangeRequest", Action::ManageMoney).await?;
+        Ok(ChangeRequest(commands::change_requests::decide(m.db, &m.change(), id, expected, decision).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object};
 use salkku_domain::apportion::apportion;
 use salkku_domain::deadline::{local_date, window_end};
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetVersionId, CommitmentId, GlobalId, GrantCallId, NodeKind, OrganizationId,
-    ProgrammeId,
+    AllocationId, ApplicationId, BudgetVersionId, ChangeRequestId, CommitmentId, GlobalId, GrantCallId, NodeKind,
+    OrganizationId, ProgrammeId,
 };
 use salkku_domain::message;
 use salkku_persistence::StoreError;
@@ -21,8 +21,8 @@ use super::inputs::{
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, AuditEntry, BudgetDiff, CalendarFeed, CodeLabel, Commitment, Deadline, FundingProgramme, GrantCall,
-    Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
+    Application, AuditEntry, BudgetDiff, CalendarFeed, ChangeRequest, CodeLabel, Commitment, Deadline,
+    FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
 use super::{db, loaders, now, viewer};
@@ -62,7 +62,8 @@ impl Query {
             | NodeKind::Payment
             | NodeKind::Deadline
             | NodeKind::CalendarFeed
-            | NodeKind::BudgetVersion => None,
+            | NodeKind::BudgetVersion
+            | NodeKind::ChangeRequest => None,
         })
     }
 
@@ -200,7 +201,13 @@ impl Query {
         let from = key(&from_version_id, "fromVersionId", BudgetVersionId::from_global)?;
         let to = key(&to_version_id, "toVersionId", BudgetVersionId::from_global)?;
         let compared = views::budget_versions::compare_versions(db(ctx)?.conn(), from, to).await?;
-        Ok(compared.map(|(from, to, comparison)| BudgetDiff { from, to, comparison }))
+        Ok(compared.map(|(from, to, comparison)| BudgetDiff { from: Some(from), to: Some(to), comparison }))
+    }
+
+    /// A change request by its ID.
+    async fn change_request(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ChangeRequest>> {
+        let id = key(&id, "id", ChangeRequestId::from_global)?;
+        Ok(views::change_requests::get(db(ctx)?.conn(), id).await?.map(ChangeRequest))
     }
 
     /// State-aid allocations by year.

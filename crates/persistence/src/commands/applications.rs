@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
+use salkku_domain::change_request::follow_the_end;
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::Concerning;
@@ -396,5 +397,55 @@ async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTim
     };
     deadlines::sync(c, Source::ProjectEnds(a.id), derived(a.period_end), now).await?;
     deadlines::sync(c, Source::ReportDue(a.id), derived(a.report_due), now).await?;
+    Ok(())
+}
+
+/// Moves a granted project's end later, as an approved extension does: the final report's due
+/// date follows the end, and both deadlines move with them in this transaction. The application's
+/// version goes up, so an editor holding the old one gets a conflict.
+pub(crate) async fn extend<C: ConnectionTrait>(
+    c: &C,
+    current: &Application,
+    new_end: NaiveDate,
+    now: DateTime<Utc>,
+) -> StoreResult<Application> {
+    let report_due = match (current.period_end, current.report_due) {
+        (Some(old_end), Some(due)) => follow_the_end(old_end, new_end, due).or(Some(due)),
+        (_, due) => due,
+    };
+    app::Entity::update_many()
+        .col_expr(app::Column::PeriodEnd, Expr::value(Some(new_end)))
+        .col_expr(app::Column::ReportDue, Expr::value(report_due))
+        .col_expr(app::Column::UpdatedAt, Expr::value(now))
+        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
+        .filter(app::Column::Id.eq(current.id.0))
+        .exec(c)
+        .await?;
+    let extended: Application = target::<app::Entity, _>(c, NodeKind::Application, current.id.0).await?.try_into()?;
+    sync_deadlines(c, &extended, now).await?;
+    Ok(extended)
+}
+
+/// Adds an organisation to a project as an approved partner change does.
+pub(crate) async fn join<C: ConnectionTrait>(c: &C, id: ApplicationId, joining: NewParticipant) -> StoreResult<()> {
+    let position = participants_of(c, &[id]).await?.len();
+    participant::ActiveModel {
+        application_id: Set(id.0),
+        organization_id: Set(joining.organization.0),
+        role: Set(joining.role.as_str().to_owned()),
+        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Removes an organisation (never the lead) from a project, as an approved partner change does.
+pub(crate) async fn leave<C: ConnectionTrait>(c: &C, id: ApplicationId, leaving: OrganizationId) -> StoreResult<()> {
+    participant::Entity::delete_many()
+        .filter(participant::Column::ApplicationId.eq(id.0))
+        .filter(participant::Column::OrganizationId.eq(leaving.0))
+        .exec(c)
+        .await?;
     Ok(())
 }

@@ -56,7 +56,11 @@ pub async fn add(
     .await
 }
 
-async fn insert<C: ConnectionTrait>(c: &C, new: NewCommitment, now: DateTime<Utc>) -> StoreResult<Commitment> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    c: &C,
+    new: NewCommitment,
+    now: DateTime<Utc>,
+) -> StoreResult<Commitment> {
     let app =
         referenced::<application::Entity, _>(c, Concerning::Application, NodeKind::Application, new.application.0)
             .await?;
@@ -129,4 +133,26 @@ pub async fn update(
     audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
     tx.commit().await?;
     Ok(updated)
+}
+
+/// Declines what an organisation leaving a project still pledged or was asked for: its
+/// commitments stop counting towards the self-funding.
+pub(crate) async fn decline_all_of<C: ConnectionTrait>(
+    c: &C,
+    application: ApplicationId,
+    organization: OrganizationId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    use sea_orm::sea_query::ExprTrait;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    commitment::Entity::update_many()
+        .col_expr(commitment::Column::Status, Expr::value(CommitmentStatus::Declined.as_str()))
+        .col_expr(commitment::Column::UpdatedAt, Expr::value(now))
+        .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
+        .filter(commitment::Column::ApplicationId.eq(application.0))
+        .filter(commitment::Column::OrganizationId.eq(organization.0))
+        .filter(commitment::Column::Status.ne(CommitmentStatus::Declined.as_str()))
+        .exec(c)
+        .await?;
+    Ok(())
 }

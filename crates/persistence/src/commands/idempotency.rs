@@ -7,13 +7,16 @@
 
 use salkku_domain::DomainError;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId, ProgrammeId,
+    AllocationId, ApplicationId, ChangeRequestId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
+    ProgrammeId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set, SqlErr};
 
 use crate::Concerning;
 use crate::entities::idempotency_key;
-use crate::records::{Allocation, Application, Commitment, Deadline, GrantCall, Organization, Payment, Programme};
+use crate::records::{
+    Allocation, Application, ChangeRequest, Commitment, Deadline, GrantCall, Organization, Payment, Programme,
+};
 use crate::views;
 use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
 
@@ -66,6 +69,7 @@ replayable! {
     Allocation: AllocationId, views::allocations::get;
     Payment: PaymentId, views::allocations::payment_by_id;
     Deadline: DeadlineId, views::deadlines::get;
+    ChangeRequest: ChangeRequestId, views::change_requests::get;
 }
 
 /// Runs `create` in a transaction once per (subject, key) for `change`'s author and mutation: a

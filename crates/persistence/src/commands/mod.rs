@@ -11,6 +11,7 @@ pub mod budgets;
 pub mod bulk;
 pub mod calendar_feeds;
 pub mod calls;
+pub mod change_requests;
 pub mod commitments;
 pub mod deadlines;
 pub(crate) mod idempotency;

@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 
-use crate::entities::{application, commitment};
+use crate::entities::{application, change_request, commitment};
 use crate::{Concerning, StoreError, StoreResult};
 
 /// Loads a row that a command's input refers to, or reports which reference names nothing.
@@ -42,6 +42,12 @@ impl Versioned for application::Entity {
     const KIND: NodeKind = NodeKind::Application;
     const ID: application::Column = application::Column::Id;
     const VERSION: application::Column = application::Column::Version;
+}
+
+impl Versioned for change_request::Entity {
+    const KIND: NodeKind = NodeKind::ChangeRequest;
+    const ID: change_request::Column = change_request::Column::Id;
+    const VERSION: change_request::Column = change_request::Column::Version;
 }
 
 impl Versioned for commitment::Entity {

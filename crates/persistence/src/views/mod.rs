@@ -9,6 +9,7 @@ pub mod budget_versions;
 pub mod budgets;
 pub mod calendar_feeds;
 pub mod calls;
+pub mod change_requests;
 pub mod commitments;
 pub mod deadlines;
 pub mod finance_report;

@@ -3,12 +3,14 @@ use salkku_domain::{Money, ParticipationRole as Role};
 use salkku_persistence::records;
 
 use super::{
-    Budget, BudgetVersion, Commitment, Deadline, FundingSplit, GrantCall, Organization, Region, StateAidAllocation,
+    Budget, BudgetVersion, ChangeRequest, Commitment, Deadline, FundingSplit, GrantCall, Organization, Region,
+    StateAidAllocation,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::schema::enums::{ApplicationStatus, ParticipationRole};
 use crate::schema::loaders::{
-    AllocationsOf, BudgetVersionsOf, CommitmentsOf, DeadlinesOf, HistoryOf, ParticipantsOf, RegionsOf, SplitOf,
+    AllocationsOf, BudgetVersionsOf, ChangeRequestsOf, CommitmentsOf, DeadlinesOf, HistoryOf, ParticipantsOf,
+    RegionsOf, SplitOf,
 };
 use crate::schema::scalars::{Date, DateTime, Decimal};
 use crate::schema::{loaders, now};
@@ -99,6 +101,13 @@ impl Application {
     async fn budget_versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersion>> {
         let versions = loaders(ctx)?.load_one(BudgetVersionsOf(self.0.id)).await?.unwrap_or_default();
         Ok(versions.into_iter().map(BudgetVersion).collect())
+    }
+
+    /// The change requests made for the project, oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn change_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<ChangeRequest>> {
+        let requests = loaders(ctx)?.load_one(ChangeRequestsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(requests.into_iter().map(ChangeRequest).collect())
     }
 
     async fn state_aid_requested(&self) -> Decimal {

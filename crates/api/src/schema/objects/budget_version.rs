@@ -105,22 +105,26 @@ pub struct BudgetDiffLine {
     change: Decimal,
 }
 
-/// Two budget versions of one application side by side: per cost category and year, the totals,
+/// Two budgets of one application side by side (two versions, or the version in force and a
+/// change request's proposal): per cost category and year, the totals,
 /// the state aid, and the funding split each gives with the commitments the application has now.
 pub struct BudgetDiff {
-    pub(crate) from: records::BudgetVersion,
-    pub(crate) to: records::BudgetVersion,
+    pub(crate) from: Option<records::BudgetVersion>,
+    /// None for a change request's proposal, which is no version yet.
+    pub(crate) to: Option<records::BudgetVersion>,
     pub(crate) comparison: Comparison,
 }
 
 #[Object]
 impl BudgetDiff {
-    async fn from(&self) -> BudgetVersion {
-        BudgetVersion(self.from.clone())
+    /// The version compared from.
+    async fn from(&self) -> Option<BudgetVersion> {
+        self.from.clone().map(BudgetVersion)
     }
 
-    async fn to(&self) -> BudgetVersion {
-        BudgetVersion(self.to.clone())
+    /// The version compared to; null in a change request's preview, whose budget is proposed.
+    async fn to(&self) -> Option<BudgetVersion> {
+        self.to.clone().map(BudgetVersion)
     }
 
     /// Every category and year either version names, in category order, then by year.

@@ -1,0 +1,529 @@
+//! Change requests (muutoshakemukset): drafted and submitted by a granted project, decided part by
+//! part by its funder. A decision applies what it approves in its own transaction: the project's
+//! new end with its report deadline, a revised budget version, partners joining or leaving.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use salkku_domain::budget::{Budget, BudgetLine};
+use salkku_domain::budget_diff::{BudgetDiff, check_reallocation};
+use salkku_domain::budget_version::BudgetVersionKind;
+use salkku_domain::change_request::{
+    ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_changed_split, check_extension,
+    check_may_request_changes,
+};
+use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, NodeKind, OrganizationId};
+use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::commands::applications::{self, NewParticipant};
+use crate::commands::budget_versions::{self, NewVersion};
+use crate::commands::commitments::{self, NewCommitment};
+use crate::commands::{audit, idempotency};
+use crate::derived::{self, Changed};
+use crate::entities::{
+    application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
+    organization,
+};
+use crate::records::{Application, ChangeRequest};
+use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::views::{applications as application_views, budget_versions as versions, change_requests, splits};
+use crate::{Change, Concerning, Db, StoreError, StoreResult};
+
+/// An organisation a request would add (with its commitment, pledged at board level in cash) or
+/// remove.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPartnerChange {
+    pub organization: OrganizationId,
+    pub joins: bool,
+    pub role: ParticipationRole,
+    pub commitment: Option<Amount>,
+}
+
+/// What a request asks for; each thing given is one part.
+#[derive(Debug, Clone)]
+pub struct NewChangeRequest {
+    pub application: ApplicationId,
+    pub justification: Option<String>,
+    pub new_end: Option<NaiveDate>,
+    /// Budget lines for a reallocation; `None` asks for none.
+    pub lines: Option<Vec<BudgetLine>>,
+    pub state_aid: Option<Amount>,
+    pub content_change: Option<String>,
+    pub partners: Vec<NewPartnerChange>,
+    /// Submit at once instead of keeping a draft.
+    pub submit: bool,
+}
+
+impl NewChangeRequest {
+    fn kinds(&self) -> Vec<ChangeKind> {
+        let mut kinds = Vec::new();
+        if self.new_end.is_some() {
+            kinds.push(ChangeKind::Extension);
+        }
+        if self.lines.is_some() {
+            kinds.push(ChangeKind::BudgetReallocation);
+        }
+        if self.state_aid.is_some() {
+            kinds.push(ChangeKind::StateAidChange);
+        }
+        if self.content_change.is_some() {
+            kinds.push(ChangeKind::ContentChange);
+        }
+        if !self.partners.is_empty() {
+            kinds.push(ChangeKind::PartnerChange);
+        }
+        kinds
+    }
+}
+
+/// The decision on one part.
+#[derive(Debug, Clone)]
+pub struct PartDecisionInput {
+    pub kind: ChangeKind,
+    pub decision: PartDecision,
+    /// With an extension approved with changes: the end the funder approved.
+    pub approved_end: Option<NaiveDate>,
+    /// With a budget part approved with changes: the budget the funder approved.
+    pub approved_budget: Option<Budget>,
+    pub note: Option<String>,
+}
+
+/// A funder's decision on one or more parts of a request.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub decision_ref: Option<String>,
+    pub parts: Vec<PartDecisionInput>,
+}
+
+fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
+    move |e| StoreError::rule(concerning, e)
+}
+
+fn invalid(concerning: Concerning, message: salkku_domain::messages::Message) -> StoreError {
+    StoreError::rule(concerning, DomainError::InvalidCode(message))
+}
+
+/// Drafts a request (or submits it at once) for a granted or active project.
+pub async fn create(
+    db: &Db,
+    change: &Change<'_>,
+    new: NewChangeRequest,
+    idempotency_key: Option<&str>,
+) -> StoreResult<ChangeRequest> {
+    let application = new.application;
+    let parts = Parts::new(new.kinds()).map_err(rule(Concerning::RequestedChanges))?;
+    idempotency::create(db, change, idempotency_key, async move |tx| {
+        let current: Application =
+            referenced::<app::Entity, _>(tx, Concerning::Application, NodeKind::Application, application.0)
+                .await?
+                .try_into()?;
+        check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
+        if let Some(end) = new.new_end {
+            check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
+        }
+        check_partners(tx, &current, &new.partners).await?;
+        let row = request::ActiveModel {
+            application_id: Set(application.0),
+            status: Set(ChangeRequestStatus::Draft.as_str().to_owned()),
+            justification: Set(new.justification.clone()),
+            new_end: Set(new.new_end),
+            state_aid_cents: Set(new.state_aid.map(Amount::cents)),
+            content_change: Set(new.content_change.clone()),
+            submitted_at: Set(None),
+            closed_at: Set(None),
+            created_by: Set(change.actor.subject.clone()),
+            created_at: Set(change.at),
+            updated_at: Set(change.at),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        let lines = new.lines.clone().unwrap_or_default();
+        if !lines.is_empty() {
+            let rows = lines.iter().zip(0..).map(|(line, position)| change_request_line::ActiveModel {
+                request_id: Set(row.id),
+                position: Set(position),
+                category: Set(line.category().as_str().to_owned()),
+                year: Set(line.year()),
+                description: Set(line.description().map(str::to_owned)),
+                amount_cents: Set(line.amount().cents()),
+                ..Default::default()
+            });
+            change_request_line::Entity::insert_many(rows).exec_without_returning(tx).await?;
+        }
+        let part_rows = parts.kinds().map(|kind| change_request_part::ActiveModel {
+            request_id: Set(row.id),
+            kind: Set(kind.as_str().to_owned()),
+            ..Default::default()
+        });
+        change_request_part::Entity::insert_many(part_rows).exec_without_returning(tx).await?;
+        if !new.partners.is_empty() {
+            let rows = new.partners.iter().map(|p| change_request_partner::ActiveModel {
+                request_id: Set(row.id),
+                organization_id: Set(p.organization.0),
+                joins: Set(p.joins),
+                role: Set(p.role.as_str().to_owned()),
+                commitment_cents: Set(p.commitment.map(Amount::cents)),
+            });
+            change_request_partner::Entity::insert_many(rows).exec_without_returning(tx).await?;
+        }
+        let id = ChangeRequestId(row.id);
+        let drafted = load(tx, id).await?;
+        // A reallocation that raises the total is refused even in a draft: it cannot be mended
+        // by submitting later.
+        let budget = proposed(tx, &drafted).await?;
+        if let (Some((_, diff)), true) = (&budget, new.lines.is_some()) {
+            check_reallocation(diff).map_err(rule(Concerning::Lines))?;
+        }
+        let created = if new.submit { submit_in(tx, change, drafted).await? } else { drafted };
+        audit::record(tx, change, &[id.global(), application.global()], None::<&()>, Some(&created)).await?;
+        Ok(created)
+    })
+    .await
+}
+
+async fn check_partners<C: ConnectionTrait>(
+    c: &C,
+    current: &Application,
+    partners: &[NewPartnerChange],
+) -> StoreResult<()> {
+    let taking_part: BTreeSet<OrganizationId> =
+        application_views::participants_of(c, &[current.id]).await?.into_iter().map(|p| p.organization).collect();
+    let mut seen = BTreeSet::new();
+    for p in partners {
+        referenced::<organization::Entity, _>(c, Concerning::Partners, NodeKind::Organization, p.organization.0)
+            .await?;
+        let named = p.organization;
+        if !seen.insert(named) {
+            return Err(invalid(
+                Concerning::Partners,
+                salkku_domain::message!(
+                    fi: "sama organisaatio on muutoksessa kahdesti",
+                    sv: "samma organisation finns två gånger i ändringen",
+                    en: "the same organisation is named twice in the change",
+                ),
+            ));
+        }
+        if p.role == ParticipationRole::Lead || named == current.lead {
+            return Err(invalid(
+                Concerning::Partners,
+                salkku_domain::message!(
+                    fi: "päähakijaa ei vaihdeta kumppanimuutoksella",
+                    sv: "den huvudsökande byts inte med en partnerändring",
+                    en: "the lead applicant is not changed by a partner change",
+                ),
+            ));
+        }
+        if p.joins == taking_part.contains(&named) {
+            return Err(invalid(
+                Concerning::Partners,
+                if p.joins {
+                    salkku_domain::message!(
+                        fi: "organisaatio on jo mukana hankkeessa",
+                        sv: "organisationen deltar redan i projektet",
+                        en: "the organisation already takes part in the project",
+                    )
+                } else {
+                    salkku_domain::message!(
+                        fi: "organisaatio ei ole mukana hankkeessa, joten se ei voi lähteä",
+                        sv: "organisationen deltar inte i projektet och kan därför inte lämna det",
+                        en: "the organisation does not take part in the project, so it cannot leave",
+                    )
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn load<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<ChangeRequest> {
+    change_requests::get(c, id).await?.ok_or(StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })
+}
+
+fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
+    Parts::restore(request.parts.iter().map(|p| (p.kind, p.decision))).map_err(|e| StoreError::corrupt(e.to_string()))
+}
+
+/// The budget a request proposes and its diff with the version in force, if it asks for one.
+async fn proposed<C: ConnectionTrait>(c: &C, r: &ChangeRequest) -> StoreResult<Option<(Budget, BudgetDiff)>> {
+    let in_force = versions::budget(c, &versions::in_force(c, r.application).await?).await?;
+    let Some(budget) = change_requests::proposed_budget(r, &in_force)? else { return Ok(None) };
+    let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Lines))?;
+    Ok(Some((budget, diff)))
+}
+
+/// The split a budget would give the application, with its commitments now.
+async fn check_split<C: ConnectionTrait>(c: &C, application: ApplicationId, budget: &Budget) -> StoreResult<()> {
+    let current: Application = target::<app::Entity, _>(c, NodeKind::Application, application.0).await?.try_into()?;
+    let supposed =
+        Application { total_cost: budget.total(), state_aid_requested: budget.state_aid_requested(), ..current };
+    check_changed_split(&splits::for_application(c, &supposed).await?).map_err(rule(Concerning::Lines))
+}
+
+/// Submits a draft, checking it again against the project as it is now.
+pub async fn submit(
+    db: &Db,
+    change: &Change<'_>,
+    id: ChangeRequestId,
+    expected_version: i32,
+) -> StoreResult<ChangeRequest> {
+    let tx = db.begin_write().await?;
+    let current = load(&*tx, id).await?;
+    expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
+    let submitted = submit_in(&*tx, change, current.clone()).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&submitted)).await?;
+    tx.commit().await?;
+    Ok(submitted)
+}
+
+async fn submit_in<C: ConnectionTrait>(c: &C, change: &Change<'_>, r: ChangeRequest) -> StoreResult<ChangeRequest> {
+    r.status.move_to(ChangeRequestStatus::Submitted, &parts_of(&r)?).map_err(rule(Concerning::ChangeRequest))?;
+    let project: Application = target::<app::Entity, _>(c, NodeKind::Application, r.application.0).await?.try_into()?;
+    check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
+    if let Some(end) = r.new_end {
+        check_extension(project.period_end, end).map_err(rule(Concerning::NewEnd))?;
+    }
+    if let Some((budget, diff)) = proposed(c, &r).await? {
+        if !r.lines.is_empty() {
+            check_reallocation(&diff).map_err(rule(Concerning::Lines))?;
+        }
+        check_split(c, r.application, &budget).await?;
+    }
+    let update = request::Entity::update_many()
+        .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Submitted.as_str()))
+        .col_expr(request::Column::SubmittedAt, Expr::value(Some(change.at)))
+        .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
+    versioned_update(c, r.id.0, r.version, update).await?;
+    load(c, r.id).await
+}
+
+/// Withdraws a request before any part of it is decided.
+pub async fn withdraw(
+    db: &Db,
+    change: &Change<'_>,
+    id: ChangeRequestId,
+    expected_version: i32,
+) -> StoreResult<ChangeRequest> {
+    let tx = db.begin_write().await?;
+    let current = load(&*tx, id).await?;
+    expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
+    current
+        .status
+        .move_to(ChangeRequestStatus::Withdrawn, &parts_of(&current)?)
+        .map_err(rule(Concerning::ChangeRequest))?;
+    let update = request::Entity::update_many()
+        .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Withdrawn.as_str()))
+        .col_expr(request::Column::ClosedAt, Expr::value(Some(change.at)))
+        .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
+    versioned_update(&*tx, id.0, expected_version, update).await?;
+    let withdrawn = load(&*tx, id).await?;
+    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&withdrawn)).await?;
+    tx.commit().await?;
+    Ok(withdrawn)
+}
+
+/// Records the funder's decision on one or more parts of a submitted request and applies what it
+/// approves, all in one transaction; the request closes once every part is decided.
+pub async fn decide(
+    db: &Db,
+    change: &Change<'_>,
+    id: ChangeRequestId,
+    expected_version: i32,
+    decision: Decision,
+) -> StoreResult<ChangeRequest> {
+    let tx = db.begin_write().await?;
+    let c = &*tx;
+    let current = load(c, id).await?;
+    expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
+    if current.status != ChangeRequestStatus::Submitted {
+        let status = current.status;
+        return Err(invalid(
+            Concerning::ChangeRequest,
+            salkku_domain::message!(
+                fi: "vain jätetystä muutoshakemuksesta päätetään (tämä on {status})",
+                sv: "bara en inlämnad ändringsansökan kan beslutas (denna är {status})",
+                en: "only a submitted change request is decided (this one is {status})",
+            ),
+        ));
+    }
+    let mut parts = parts_of(&current)?;
+    for p in &decision.parts {
+        parts.decide(p.kind, p.decision).map_err(rule(Concerning::Parts))?;
+        check_decision_values(p)?;
+    }
+    // The project row is locked first, by a write, so nothing else changes it meanwhile.
+    let locked = app::Entity::update_many()
+        .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
+        .filter(app::Column::Id.eq(current.application.0))
+        .exec(c)
+        .await?;
+    if locked.rows_affected != 1 {
+        return Err(StoreError::corrupt("a change request's project is missing"));
+    }
+    let project: Application =
+        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
+    check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
+    let approved = |kind: ChangeKind| decision.parts.iter().find(|p| p.kind == kind && p.decision.approves());
+
+    // The extension: the project's end, its report and both deadlines move.
+    let mut changed_parties = false;
+    if let Some(part) = approved(ChangeKind::Extension) {
+        let end =
+            part.approved_end.or(current.new_end).ok_or_else(|| StoreError::corrupt("an extension without an end"))?;
+        check_extension(project.period_end, end).map_err(rule(Concerning::Parts))?;
+        applications::extend(c, &project, end, change.at).await?;
+    }
+    // The budget parts decided now: one revised version with what they approve.
+    let reallocation = approved(ChangeKind::BudgetReallocation);
+    let aid_change = approved(ChangeKind::StateAidChange);
+    let mut revised: Option<BudgetVersionId> = None;
+    if reallocation.is_some() || aid_change.is_some() {
+        let in_force = versions::budget(c, &versions::in_force(c, current.application).await?).await?;
+        let given = reallocation
+            .and_then(|p| p.approved_budget.clone())
+            .or_else(|| aid_change.and_then(|p| p.approved_budget.clone()));
+        let budget = match given {
+            Some(budget) => budget,
+            None => {
+                let lines = if reallocation.is_some() { current.lines.clone() } else { in_force.lines().to_vec() };
+                let aid = match (aid_change, current.state_aid) {
+                    (Some(_), Some(aid)) => aid,
+                    _ => in_force.state_aid_requested(),
+                };
+                let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+                Budget::new(lines, aid).map_err(rule(Concerning::Parts))?
+            }
+        };
+        if reallocation.is_some() {
+            let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
+            check_reallocation(&diff).map_err(rule(Concerning::Parts))?;
+        }
+        check_split(c, current.application, &budget).await.map_err(|e| match e {
+            StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
+            other => other,
+        })?;
+        let new = NewVersion {
+            kind: BudgetVersionKind::Revised,
+            budget: &budget,
+            decision_ref: decision.decision_ref.clone(),
+            within_tolerance: false,
+        };
+        revised = Some(budget_versions::put_in_force(c, change, current.application, new).await?.id);
+    }
+    // Partners join with their commitment, or leave and their commitments are declined.
+    if approved(ChangeKind::PartnerChange).is_some() {
+        check_partners(c, &project, &partner_changes(&current)).await.map_err(|e| match e {
+            StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
+            other => other,
+        })?;
+        for p in &current.partners {
+            if p.joins {
+                applications::join(
+                    c,
+                    current.application,
+                    NewParticipant { organization: p.organization, role: p.role },
+                )
+                .await?;
+                if let Some(amount) = p.commitment {
+                    let pledge = NewCommitment {
+                        application: current.application,
+                        organization: p.organization,
+                        amount: Amount::new(amount).map_err(|e| StoreError::corrupt(e.to_string()))?,
+                        kind: CommitmentKind::Cash,
+                        level: CommitmentLevel::Board,
+                        status: CommitmentStatus::Promised,
+                        due_date: None,
+                        decided_at: None,
+                        decision_ref: decision.decision_ref.clone(),
+                    };
+                    commitments::insert(c, pledge, change.at).await?;
+                }
+            } else {
+                applications::leave(c, current.application, p.organization).await?;
+                commitments::decline_all_of(c, current.application, p.organization, change.at).await?;
+            }
+        }
+        changed_parties = true;
+    }
+
+    for p in &decision.parts {
+        let is_budget = matches!(p.kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange);
+        change_request_part::Entity::update_many()
+            .col_expr(change_request_part::Column::Decision, Expr::value(p.decision.as_str()))
+            .col_expr(change_request_part::Column::ApprovedEnd, Expr::value(p.approved_end))
+            .col_expr(
+                change_request_part::Column::RevisedVersionId,
+                Expr::value(if is_budget && p.decision.approves() { revised.map(|v| v.0) } else { None }),
+            )
+            .col_expr(change_request_part::Column::DecidedAt, Expr::value(Some(change.at)))
+            .col_expr(change_request_part::Column::DecidedBy, Expr::value(Some(change.actor.subject.clone())))
+            .col_expr(change_request_part::Column::DecisionRef, Expr::value(decision.decision_ref.clone()))
+            .col_expr(change_request_part::Column::Note, Expr::value(p.note.clone()))
+            .filter(change_request_part::Column::RequestId.eq(id.0))
+            .filter(change_request_part::Column::Kind.eq(p.kind.as_str()))
+            .exec(c)
+            .await?;
+    }
+    let mut update = request::Entity::update_many().col_expr(request::Column::UpdatedAt, Expr::value(change.at));
+    if parts.all_decided() {
+        update = update
+            .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Closed.as_str()))
+            .col_expr(request::Column::ClosedAt, Expr::value(Some(change.at)));
+    }
+    versioned_update(c, id.0, expected_version, update).await?;
+    let ids = [current.application];
+    derived::after(c, Changed::applications(&ids).with_sums(changed_parties).with_parties(true)).await?;
+    let decided = load(c, id).await?;
+    audit::record(c, change, &[id.global(), current.application.global()], Some(&current), Some(&decided)).await?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
+fn partner_changes(r: &ChangeRequest) -> Vec<NewPartnerChange> {
+    r.partners
+        .iter()
+        .map(|p| NewPartnerChange {
+            organization: p.organization,
+            joins: p.joins,
+            role: p.role,
+            commitment: p.commitment.and_then(|m| Amount::new(m).ok()),
+        })
+        .collect()
+}
+
+/// A changed value goes only with "approved with changes", and only for the part it belongs to.
+fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
+    let with_changes = p.decision == PartDecision::ApprovedWithChanges;
+    let kind = p.kind;
+    let end_fits = p.approved_end.is_none() || (with_changes && kind == ChangeKind::Extension);
+    let budget_fits = p.approved_budget.is_none()
+        || (with_changes && matches!(kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange));
+    if !end_fits || !budget_fits {
+        return Err(invalid(
+            Concerning::Parts,
+            salkku_domain::message!(
+                fi: "muutettu arvo annetaan vain, kun osa {kind} hyväksytään muutettuna, ja vain sen omalle osalle",
+                sv: "ett ändrat värde ges bara när delen {kind} godkänns med ändringar, och bara för den egna delen",
+                en: "a changed value is given only when {kind} is approved with changes, and only for its own part",
+            ),
+        ));
+    }
+    let needs_value = with_changes && matches!(kind, ChangeKind::Extension) && p.approved_end.is_none()
+        || with_changes
+            && matches!(kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange)
+            && p.approved_budget.is_none();
+    if needs_value {
+        return Err(invalid(
+            Concerning::Parts,
+            salkku_domain::message!(
+                fi: "osan {kind} hyväksyminen muutettuna vaatii hyväksytyn arvon (approvedEnd tai approvedBudget)",
+                sv: "att godkänna delen {kind} med ändringar kräver det godkända värdet (approvedEnd eller approvedBudget)",
+                en: "approving {kind} with changes needs the approved value (approvedEnd or approvedBudget)",
+            ),
+        ));
+    }
+    Ok(())
+}
