@@ -10,6 +10,7 @@ mod budget_versions;
 mod calendar;
 mod change_requests;
 mod deadlines;
+mod decisions;
 mod demo;
 mod errors;
 mod export;

@@ -21,6 +21,17 @@ use salkku_persistence::DbSettings;
 pub use salkku_test_db::{Store, TestDatabase, on_both};
 use serde_json::{Value, json};
 
+/// Sends a request, with a bearer token when one is given, and reads the answer.
+async fn send(mut request: reqwest::RequestBuilder, token: Option<&str>) -> Answer {
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("send the request");
+    let status = response.status().as_u16();
+    let body = response.json::<Value>().await.expect("a JSON body");
+    Answer { status, body }
+}
+
 /// A running salkku and its database.
 pub struct TestApp {
     pub url: String,
@@ -154,15 +165,23 @@ impl TestApp {
 
     /// Sends a GraphQL request with POST and JSON, as a front end does.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
-        let mut request =
+        let request =
             self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.expect("send the request");
-        let status = response.status().as_u16();
-        let body = response.json::<Value>().await.expect("a JSON body");
-        Answer { status, body }
+        send(request, token).await
+    }
+
+    /// Attaches a file to `owner` by the GraphQL multipart request specification, as a browser's
+    /// upload does.
+    pub async fn upload(&self, token: Option<&str>, owner: &str, file_name: &str, bytes: Vec<u8>) -> Answer {
+        let operations = json!({
+            "query": "mutation($input: AttachDocumentInput!) { attachDocument(input: $input) { id fileName mediaType sizeBytes sha256 url } }",
+            "variables": { "input": { "ownerId": owner, "file": null } },
+        });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
+        send(self.client.post(format!("{}/graphql", self.url)).multipart(form), token).await
     }
 
     /// Sends a GraphQL request in `language` (an Accept-Language value), or with no

@@ -188,6 +188,8 @@ fn field(concerning: Concerning) -> &'static str {
         Concerning::Partners => "partners",
         Concerning::ChangeRequest => "id",
         Concerning::Parts => "parts",
+        Concerning::Decision => "decisionId",
+        Concerning::File => "file",
     }
 }
 
@@ -216,7 +218,9 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate { concerning, .. } => ApiError::bad_input(field(concerning), message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
             StoreError::TooMany { .. } | StoreError::TooManyFeeds { .. } => ApiError::limit(message),
-            StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Database(_) => ApiError::internal(&e),
+            StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Files(_) | StoreError::Database(_) => {
+                ApiError::internal(&e)
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use salkku_persistence::{Db, DbSettings, StoreError};
 
 use crate::auth::{KeyError, Tokens};
-use crate::config::{Clock, Limits, Secret, Settings};
+use crate::config::{Clock, FileSettings, Limits, Secret, Settings};
 use crate::observe::metrics::{Metrics, MetricsError};
 use crate::schema::{self, Schemas};
 
@@ -32,6 +32,7 @@ pub struct AppState {
     pub metrics_token: Option<Secret>,
     /// The configured public address, without a trailing slash.
     pub public_url: Option<String>,
+    pub files: FileSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +77,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
     }
-    let schema = schema::build(Some(db.clone()), settings.introspection, settings.limits);
+    let schema = schema::build(Some(db.clone()), settings.introspection, settings.limits, &settings.files);
     let read_db = match &settings.database_read_url {
         Some(url) => Some(Db::connect(&pool_settings(settings, url)).await.map_err(StartError::Database)?),
         None => None,
@@ -93,6 +94,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         metrics: Arc::new(Metrics::new()?),
         metrics_token: settings.metrics_token.clone(),
         public_url,
+        files: settings.files.clone(),
     })
 }
 

@@ -18,7 +18,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::change_request::{ChangeKind, PartDecision};
 use salkku_domain::deadline::{end_of_day, helsinki};
-use salkku_domain::ids::{ApplicationId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::document::DocumentOwner;
+use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::{
     Amount, ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
     DomainError, OrganizationKind, ParticipationRole, PaymentAmount, Rate, RegionCode,
@@ -27,12 +28,14 @@ use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
 use salkku_persistence::commands::calls::NewGrantCall;
 use salkku_persistence::commands::change_requests::{Decision, NewChangeRequest, PartDecisionInput};
-use salkku_persistence::commands::commitments::NewCommitment;
+use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
 use salkku_persistence::commands::deadlines::NewDeadline;
+use salkku_persistence::commands::decisions::NewDecision;
+use salkku_persistence::commands::documents::NewDocument;
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::programmes::NewProgramme;
 use salkku_persistence::records::Application;
-use salkku_persistence::{Actor, Change, Db, StoreError};
+use salkku_persistence::{Actor, Change, ContentStore, Db, StoreError};
 use salkku_persistence::{commands, views};
 
 /// The demo's present: Tuesday 19 May 2020, 9.00 in Helsinki.
@@ -62,6 +65,17 @@ pub enum SeedError {
 pub async fn is_empty(db: &Db) -> Result<bool, StoreError> {
     Ok(views::organizations::all_by_name(db.conn()).await?.is_empty())
 }
+
+/// The extract of the regional steering group's minutes 4/2020 on MONNI, as the seed documents
+/// give it.
+const MONNI_MINUTES: &str = "ETELÄ-POHJANMAAN SONet BOTNIAn ALUEELLINEN OHJAUSRYHMÄ\n\
+Kokousmuistio 4/2020, maanantaina 11.5.2020 klo 10.00-12.00, Teams-kokous\n\n\
+7 § MONNI-hanke\n\n\
+Käsittely: Kunnilta ja kuntayhtymiltä on pyydetty lautakuntatasoiset sitoumukset 18.6.2020 mennessä. \
+Toiveena omarahoitusosuudessa (=20 %) on, että se olisi riihikuivaa rahaa. Etelä-Pohjanmaalle palkataan \
+yksi lastensuojelun koordinaattori ja lisäresurssia on mahdollista ostaa ostopalveluna alueiden tarpeisiin.\n\n\
+Päätös: Hyväksytään MONNI-hankesuunnitelmaluonnos Etelä-Pohjanmaan SONet BOTNIAn alueellisessa \
+ohjausryhmässä. Merkitään tiedoksi.\n";
 
 fn demo_budget(lines: &[(CostCategory, i32, &str, &str)], state_aid: Amount) -> Result<Budget, SeedError> {
     let lines = lines
@@ -160,8 +174,13 @@ impl Seeder<'_> {
         moves: &[(ApplicationStatus, DateTime<Utc>, &str)],
     ) -> Result<Application, SeedError> {
         for (to, when, decision) in moves {
-            let transition =
-                Transition { to: *to, at: Some(*when), decision_ref: Some((*decision).to_owned()), granted: None };
+            let transition = Transition {
+                to: *to,
+                at: Some(*when),
+                decision_ref: Some((*decision).to_owned()),
+                decision: None,
+                granted: None,
+            };
             app = commands::applications::transition(self.db, &self.change(*when), app.id, app.version, transition)
                 .await?;
         }
@@ -176,6 +195,73 @@ impl Seeder<'_> {
     ) -> Result<Application, SeedError> {
         let budget = demo_budget(lines, state_aid)?;
         Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, budget).await?)
+    }
+
+    /// A decision on record.
+    async fn decision(
+        &self,
+        organization: OrganizationId,
+        body: &str,
+        on: NaiveDate,
+        reference: &str,
+        summary: &str,
+        application: Option<ApplicationId>,
+    ) -> Result<DecisionId, SeedError> {
+        let new = NewDecision {
+            organization,
+            body: Some(body.to_owned()),
+            decided_on: on,
+            reference: Some(reference.to_owned()),
+            summary: Some(summary.to_owned()),
+            application,
+        };
+        Ok(commands::decisions::record(self.db, &self.change(demo_now()), new, None).await?.id)
+    }
+
+    /// A municipal board's decision on its commitment to `application`, on record and pointed to
+    /// by the commitment.
+    async fn board_decision(
+        &self,
+        application: ApplicationId,
+        organization: OrganizationId,
+        body: &str,
+        on: NaiveDate,
+        reference: &str,
+        summary: &str,
+    ) -> Result<(), SeedError> {
+        let decision = self.decision(organization, body, on, reference, summary, Some(application)).await?;
+        let commitments = views::commitments::of_applications(self.db.conn(), &[application]).await?;
+        for c in commitments.into_iter().filter(|c| c.organization == organization) {
+            let changes = CommitmentChanges {
+                decided_at: Some(Some(on)),
+                decision_ref: Some(Some(format!("{body} {} {reference}", on.format("%-d.%-m.%Y")))),
+                decision: Some(Some(decision)),
+                ..Default::default()
+            };
+            commands::commitments::update(self.db, &self.change(demo_now()), c.id, c.version, changes).await?;
+        }
+        Ok(())
+    }
+
+    /// A document kept in the database.
+    async fn document(
+        &self,
+        owner: DocumentOwner,
+        owner_key: i64,
+        application: Option<ApplicationId>,
+        file_name: &str,
+        text: &str,
+    ) -> Result<(), SeedError> {
+        let new = NewDocument {
+            owner,
+            owner_key,
+            application,
+            file_name: file_name.to_owned(),
+            content: text.as_bytes().to_vec(),
+            max_bytes: salkku_domain::document::DEFAULT_MAX_BYTES,
+        };
+        commands::documents::attach(self.db, &ContentStore::Database, &self.change(demo_now()), new, None).await?;
+        Ok(())
     }
 
     /// An extension asked for on `asked` and approved by the funder on `decided`.
@@ -199,6 +285,7 @@ impl Seeder<'_> {
         let request = commands::change_requests::create(self.db, &self.change(asked), new, None).await?;
         let decision = Decision {
             decision_ref: Some("STM:n päätös käyttöajan pidennyksestä".into()),
+            decision: None,
             parts: vec![PartDecisionInput {
                 kind: ChangeKind::Extension,
                 decision: PartDecision::Approved,
@@ -226,6 +313,7 @@ impl Seeder<'_> {
             to: ApplicationStatus::Granted,
             at: Some(when),
             decision_ref: Some(decision.to_owned()),
+            decision: None,
             granted: Some(demo_budget(lines, state_aid)?),
         };
         Ok(commands::applications::transition(self.db, &self.change(when), app.id, app.version, transition).await?)
@@ -253,6 +341,7 @@ impl Seeder<'_> {
             due_date,
             decided_at: None,
             decision_ref: decision_ref.map(str::to_owned),
+            decision: None,
         };
         commands::commitments::add(self.db, &self.change(demo_now()), new, None).await?;
         Ok(())
@@ -546,15 +635,43 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     ] {
         s.commitment(monni.id, organization, amount, kind, Board, status, by_18_june, None).await?;
     }
-    s.advance(
-        monni,
-        &[(
-            ApplicationStatus::InPreparation,
-            at(2020, 5, 11, 11, 0)?,
-            "Etelä-Pohjanmaan alueellinen ohjausryhmä 11.5.2020 § 7",
-        )],
-    )
-    .await?;
+    // The boards' decisions on record so far (illustrative dates and sections; the rest were
+    // asked for by 18.6.2020): Seinäjoki approved its share, JIK declined.
+    for (organization, body, on, section, summary) in [
+        (
+            seinajoki,
+            "kaupunginhallitus",
+            day(2020, 5, 18)?,
+            "§ 201",
+            "Seinäjoen kaupunki osallistuu MONNI-hankkeeseen 40 000 euron omarahoitusosuudella 2020–2022.",
+        ),
+        (jik, "yhtymähallitus", day(2020, 5, 14)?, "§ 58", "JIK ei osallistu MONNI-hankkeen rahoitukseen."),
+    ] {
+        s.board_decision(monni.id, organization, body, on, section, summary).await?;
+    }
+    // The regional steering group approved the project plan (minutes 4/2020, § 7); its extract
+    // is on record as a document.
+    let approval = s
+        .decision(
+            sonet,
+            "Etelä-Pohjanmaan alueellinen ohjausryhmä",
+            day(2020, 5, 11)?,
+            "§ 7",
+            "Hyväksytään MONNI-hankesuunnitelmaluonnos Etelä-Pohjanmaan SONet BOTNIAn alueellisessa ohjausryhmässä.",
+            Some(monni.id),
+        )
+        .await?;
+    s.document(DocumentOwner::Decision, approval.0, Some(monni.id), "kokousmuistio-4-2020-7.txt", MONNI_MINUTES)
+        .await?;
+    let to_preparation = Transition {
+        to: ApplicationStatus::InPreparation,
+        at: Some(at(2020, 5, 11, 11, 0)?),
+        decision_ref: Some("Etelä-Pohjanmaan alueellinen ohjausryhmä 11.5.2020 § 7".into()),
+        decision: Some(approval),
+        granted: None,
+    };
+    commands::applications::transition(db, &s.change(at(2020, 5, 11, 11, 0)?), monni.id, monni.version, to_preparation)
+        .await?;
 
     // 3. TIESA: an idea of 14.3.2019 for the ESR call closing 29.3.2019; two of the three regions
     // declined, so it never became an application.
@@ -784,6 +901,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             amount: eur("1200000.00")?,
             decision_date: Some(day(2020, 4, 20)?),
             decision_ref: Some("STM:n valtionavustuspäätös (illustrative)".into()),
+            decision: None,
         },
         None,
     )
@@ -890,6 +1008,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
                 amount: eur("290000.00")?,
                 decision_date: None,
                 decision_ref: Some(format!("STM:n valtionosuus osaamiskeskustoimintaan {year} (noin)")),
+                decision: None,
             },
             None,
         )
@@ -922,6 +1041,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             decision_ref: Some(
                 "STM: osaamiskeskusten valtakunnallinen rahoitus 2020, SONet BOTNIAn osuus 8,19 % × 2 750 000 €".into(),
             ),
+            decision: None,
         },
         None,
     )

@@ -481,6 +481,7 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             created_at: created,
             updated_at: created,
             version: 1,
+            decision_id: None,
         });
         let org_name = &cx.orgs[usize::try_from(*org - 1).unwrap_or(0)];
         let mut d = derived(
@@ -533,6 +534,7 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             created_at: created,
             updated_at: created,
             version: 1,
+            decision_id: None,
         });
     }
 
@@ -560,6 +562,7 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             at: created + Duration::days(30 * i64::try_from(step).unwrap_or(0)),
             by_subject: BY.to_owned(),
             decision_ref: None,
+            decision_id: None,
         });
         from = Some(to);
     }

@@ -27,10 +27,12 @@ pub enum NodeKind {
     CalendarFeed,
     BudgetVersion,
     ChangeRequest,
+    Decision,
+    Document,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 12] = [
+    const ALL: [NodeKind; 14] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -43,6 +45,8 @@ impl NodeKind {
         NodeKind::CalendarFeed,
         NodeKind::BudgetVersion,
         NodeKind::ChangeRequest,
+        NodeKind::Decision,
+        NodeKind::Document,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +63,8 @@ impl NodeKind {
             NodeKind::CalendarFeed => "CalendarFeed",
             NodeKind::BudgetVersion => "BudgetVersion",
             NodeKind::ChangeRequest => "ChangeRequest",
+            NodeKind::Decision => "Decision",
+            NodeKind::Document => "Document",
         }
     }
 }
@@ -177,6 +183,8 @@ typed_id!(
     CalendarFeedId => CalendarFeed,
     BudgetVersionId => BudgetVersion,
     ChangeRequestId => ChangeRequest,
+    DecisionId => Decision,
+    DocumentId => Document,
 );
 
 #[cfg(test)]

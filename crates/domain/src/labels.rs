@@ -234,6 +234,8 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
         CalendarFeed => ("kalenterisyöte", "kalenderflöde", "CalendarFeed"),
         BudgetVersion => ("talousarvion versio", "budgetversion", "BudgetVersion"),
         ChangeRequest => ("muutoshakemus", "ändringsansökan", "ChangeRequest"),
+        Decision => ("päätös", "beslut", "Decision"),
+        Document => ("asiakirja", "dokument", "Document"),
     };
     match language {
         Language::Fi => fi,

@@ -20,6 +20,7 @@ pub mod call;
 pub mod change_request;
 pub mod codes;
 pub mod deadline;
+pub mod document;
 pub mod error;
 pub mod funding;
 pub mod ids;

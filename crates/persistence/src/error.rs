@@ -53,6 +53,10 @@ pub enum Concerning {
     ChangeRequest,
     /// The decisions on a change request's parts.
     Parts,
+    /// A decision on record a command points to.
+    Decision,
+    /// An uploaded file.
+    File,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +104,10 @@ pub enum StoreError {
     /// An export or import could not be read or written.
     #[error("{0}")]
     Backup(String),
+
+    /// A document's bytes could not be written or read where they are kept; never shown to users.
+    #[error("document storage failed: {0}")]
+    Files(String),
 
     /// The database holds a value the domain does not accept: a bug or a hand edit.
     #[error("stored data is inconsistent")]
@@ -155,7 +163,9 @@ impl StoreError {
                 sv: "man kan ha högst {limit} kalenderflöden: återkalla ett först",
                 en: "one may hold at most {limit} calendar feeds: revoke one first",
             ),
-            StoreError::Backup(_) | StoreError::Corrupt(_) | StoreError::Database(_) => return None,
+            StoreError::Backup(_) | StoreError::Corrupt(_) | StoreError::Files(_) | StoreError::Database(_) => {
+                return None;
+            }
         })
     }
 

@@ -5,8 +5,8 @@ use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecision};
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, ChangeRequestId, CommitmentId, DeadlineId, GrantCallId,
-    OrganizationId, PaymentId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, ChangeRequestId, CommitmentId, DeadlineId, DecisionId,
+    DocumentId, GrantCallId, OrganizationId, PaymentId, ProgrammeId,
 };
 use salkku_domain::{
     ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
@@ -98,6 +98,8 @@ pub struct BudgetVersion {
     /// A revision recorded directly, within the call's tolerance, without a change request.
     pub within_tolerance: bool,
     pub decision_ref: Option<String>,
+    /// The decision on record that put it in force.
+    pub decision: Option<DecisionId>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
@@ -137,6 +139,8 @@ pub struct ChangeRequestPart {
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
     pub decision_ref: Option<String>,
+    /// The decision on record behind it.
+    pub decision_on_record: Option<DecisionId>,
     pub note: Option<String>,
 }
 
@@ -161,6 +165,8 @@ pub struct Commitment {
     pub due_date: Option<NaiveDate>,
     pub decided_at: Option<NaiveDate>,
     pub decision_ref: Option<String>,
+    /// The decision on record behind its approval (or refusal).
+    pub decision: Option<DecisionId>,
     pub version: i32,
 }
 
@@ -175,6 +181,7 @@ pub struct Allocation {
     pub paid_total: Money,
     pub decision_date: Option<NaiveDate>,
     pub decision_ref: Option<String>,
+    pub decision: Option<DecisionId>,
     pub version: i32,
 }
 
@@ -210,6 +217,7 @@ pub struct StatusChange {
     pub at: DateTime<Utc>,
     pub by: String,
     pub decision_ref: Option<String>,
+    pub decision: Option<DecisionId>,
 }
 
 /// A deadline with what decides whether it still calls for action.
@@ -220,4 +228,38 @@ pub struct DeadlineView {
     pub application_status: Option<ApplicationStatus>,
     /// The status of the deadline's commitment, if it has one.
     pub commitment_status: Option<CommitmentStatus>,
+}
+
+/// A decision on record: who decided, when, under what reference, and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Decision {
+    pub id: DecisionId,
+    /// The organisation that decided.
+    pub organization: OrganizationId,
+    /// Its body that decided, e.g. "kaupunginhallitus".
+    pub body: Option<String>,
+    pub decided_on: NaiveDate,
+    /// E.g. "§ 7" or "VN/1234/2020".
+    pub reference: Option<String>,
+    pub summary: Option<String>,
+    /// The project it concerns, if one.
+    pub application: Option<ApplicationId>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A file on record: its facts; its bytes are read on their own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Document {
+    pub id: DocumentId,
+    pub owner: salkku_domain::document::DocumentOwner,
+    pub owner_key: i64,
+    /// The project the owner belongs to, if one: whose rules govern the file.
+    pub application: Option<ApplicationId>,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
 }

@@ -93,7 +93,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 5);
+        assert_eq!(db.migrate().await.unwrap(), 6);
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -154,7 +154,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 3);
+        assert_eq!(db.migrate().await.unwrap(), 4);
         let day = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
         let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };

@@ -402,6 +402,7 @@ on_both! {
             due_date: Some(d(2020, 6, 18)),
             decided_at: None,
             decision_ref: None,
+            decision: None,
         };
         let city = commands::commitments::add(&db, &by(&coordinator()), pledge(seinajoki.id, "60000.00", CommitmentKind::Cash, CommitmentStatus::Requested), None).await.unwrap();
         commands::commitments::add(&db, &by(&coordinator()), pledge(epshp.id, "40000.00", CommitmentKind::Cash, CommitmentStatus::Promised), None).await.unwrap();
@@ -423,7 +424,7 @@ on_both! {
     async fn the_lifecycle_refuses_illegal_moves_and_submission_without_a_budget(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
-        let to = |to| Transition { to, at: None, decision_ref: None, granted: None };
+        let to = |to| Transition { to, at: None, decision_ref: None, decision: None, granted: None };
         let illegal = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
         assert!(matches!(illegal, Err(StoreError::Rule { concerning: Some(Concerning::Transition), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
@@ -431,7 +432,7 @@ on_both! {
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
         let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
-        let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()), granted: None };
+        let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()), decision: None, granted: None };
         let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
         assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
         let history = views::applications::history_of(db.conn(), &[app.id]).await.unwrap();
@@ -449,7 +450,7 @@ on_both! {
         let db = open(&t).await;
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;
         let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
-        let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: a("225225.00"), decision_date: None, decision_ref: None };
+        let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: a("225225.00"), decision_date: None, decision_ref: None, decision: None };
         let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
         let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None };
         commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
@@ -508,17 +509,17 @@ on_both! {
         commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), until.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), long.id, 1, budget(vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01"))).await.unwrap();
-        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, granted: None }).await.unwrap();
+        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None }).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
 
         let pledge = |application, organization, amount: &str, kind| NewCommitment {
             application, organization, amount: a(amount), kind, level: CommitmentLevel::Board,
-            status: CommitmentStatus::Promised, due_date: None, decided_at: None, decision_ref: None,
+            status: CommitmentStatus::Promised, due_date: None, decided_at: None, decision_ref: None, decision: None,
         };
         let city = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
         commands::commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
         commands::commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
-        let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("123.45"), decision_date: None, decision_ref: None };
+        let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("123.45"), decision_date: None, decision_ref: None, decision: None };
         commands::allocations::record(&db, &by(&who), grant, None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
 
@@ -549,7 +550,7 @@ on_both! {
 
         let pledge = |organization, due: Option<NaiveDate>| NewCommitment {
             application: monni.id, organization, amount: a("10000.00"), kind: CommitmentKind::Cash, level: CommitmentLevel::Board,
-            status: CommitmentStatus::Requested, due_date: due, decided_at: None, decision_ref: None,
+            status: CommitmentStatus::Requested, due_date: due, decided_at: None, decision_ref: None, decision: None,
         };
         let asked = commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 6, 18))), None).await.unwrap();
         commands::commitments::add(&db, &by(&who), pledge(vaasa, None), None).await.unwrap();

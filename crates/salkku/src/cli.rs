@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use salkku_api::auth::Tokens;
 use salkku_api::config::Clock;
 use salkku_api::config::Shutdown;
-use salkku_api::config::{DEMO_SECRET, JwtAlgorithm, JwtSettings, Limits, Secret, Settings};
+use salkku_api::config::{DEMO_SECRET, FileSettings, JwtAlgorithm, JwtSettings, Limits, Secret, Settings};
 use salkku_api::{App, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (applies pending migrations first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations.
     Migrate,
     /// Fill an empty database.
@@ -136,6 +136,12 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
     /// On SIGTERM: how long /readyz reports unready before the listener closes, in milliseconds.
+    /// The largest document (a decision's PDF, minutes) one may upload, in bytes.
+    #[arg(long, env = "SALKKU_DOCUMENT_MAX_BYTES", default_value_t = salkku_domain::document::DEFAULT_MAX_BYTES)]
+    pub document_max_bytes: usize,
+    /// Keep documents' bytes in this directory (named by their SHA-256) instead of the database.
+    #[arg(long, env = "SALKKU_DOCUMENTS_DIR")]
+    pub documents_dir: Option<std::path::PathBuf>,
     #[arg(long, env = "SALKKU_SHUTDOWN_DRAIN_MS", default_value_t = 2_000)]
     pub shutdown_drain_ms: u64,
     /// On SIGTERM: how long in-flight requests may still run, in milliseconds.
@@ -305,7 +311,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 async fn run_command(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, *args).await,
         Command::Migrate => {
             let db =
                 Db::connect(&DbSettings::new(cli.database_url.clone())).await.map_err(|e| Failure(format!("{e:?}")))?;
@@ -447,6 +453,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret::new),
         public_url: args.public_url.filter(|u| !u.is_empty()),
         database_read_url: args.database_read_url.filter(|u| !u.is_empty()),
+        files: FileSettings { max_bytes: args.document_max_bytes, directory: args.documents_dir },
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };

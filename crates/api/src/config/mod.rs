@@ -124,6 +124,32 @@ pub struct Settings {
     /// The address users reach the service at (`https://salkku.example.fi`), for the links it
     /// hands out (calendar feeds); taken from the request when unset.
     pub public_url: Option<String>,
+    /// Uploaded documents: how large one may be and where they are kept.
+    pub files: FileSettings,
+}
+
+/// Where uploaded documents are kept, and the largest one taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSettings {
+    pub max_bytes: usize,
+    /// A directory for the files' bytes (large installations); in the database when `None`.
+    pub directory: Option<std::path::PathBuf>,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        FileSettings { max_bytes: salkku_domain::document::DEFAULT_MAX_BYTES, directory: None }
+    }
+}
+
+impl FileSettings {
+    /// The store new documents go to.
+    pub fn store(&self) -> salkku_persistence::ContentStore {
+        match &self.directory {
+            Some(dir) => salkku_persistence::ContentStore::Directory(dir.clone()),
+            None => salkku_persistence::ContentStore::Database,
+        }
+    }
 }
 
 impl Settings {
@@ -145,6 +171,7 @@ impl Settings {
             db_acquire_timeout: std::time::Duration::from_secs(3),
             metrics_token: None,
             public_url: None,
+            files: FileSettings::default(),
         }
     }
 }

@@ -29,7 +29,14 @@ pub(super) async fn get(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
 pub(super) async fn post(state: web::Data<AppState>, req: HttpRequest, mut payload: web::Payload) -> HttpResponse {
     use futures_util::StreamExt;
     let reply = Reply::of(&state, &req);
-    let limit = state.limits.body_bytes;
+    // A multipart request (GraphQL multipart request specification) carries a file besides the
+    // operation: it may be as much larger as a document may be, and the multipart reader holds
+    // each file to that limit.
+    let limit = if is_multipart(&req) {
+        state.limits.body_bytes.saturating_add(state.files.max_bytes).saturating_add(64 * 1024)
+    } else {
+        state.limits.body_bytes
+    };
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
@@ -67,7 +74,12 @@ async fn run(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> 
         Ok(viewer) => viewer,
         Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
     };
-    let batch = match read_request(&req, &body, &state.limits) {
+    let read = if is_multipart(&req) {
+        read_multipart(&req, body.clone(), state.files.max_bytes).await
+    } else {
+        read_request(&req, &body, &state.limits)
+    };
+    let batch = match read {
         Ok(batch) => batch,
         Err((status, e)) => return reply.error(status, e),
     };
@@ -163,6 +175,51 @@ async fn written_at(state: &AppState, response: &mut HttpResponse) {
         Ok(None) => {}
         Err(e) => tracing::warn!(error = ?e, "reading the primary's log position failed"),
     }
+}
+
+fn is_multipart(req: &HttpRequest) -> bool {
+    req.method() == actix_web::http::Method::POST
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+/// Reads a multipart request: the operations, the map and the files, none larger than a document
+/// may be.
+async fn read_multipart(
+    req: &HttpRequest,
+    body: web::Bytes,
+    max_file: usize,
+) -> Result<BatchRequest, (StatusCode, ApiError)> {
+    use async_graphql::ParseRequestError;
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    // Only the size of each part is limited here: async-graphql would count the operations and
+    // the map against a limit on the number of files too. The body's limit bounds the whole.
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(max_file);
+    let reader = futures_util::io::Cursor::new(body);
+    async_graphql::http::receive_batch_body(content_type, reader, options).await.map_err(|e| match e {
+        ParseRequestError::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::limit(message!(
+                fi: "tiedosto on liian suuri: enintään {max_file} tavua",
+                sv: "filen är för stor: högst {max_file} byte",
+                en: "the file is too large: at most {max_file} bytes",
+            )),
+        ),
+        other => (
+            StatusCode::BAD_REQUEST,
+            ApiError::bad_input(
+                "request",
+                message!(
+                    fi: "moniosainen pyyntö ei noudata GraphQL:n multipart-määrittelyä: {other}",
+                    sv: "den flerdelade begäran följer inte GraphQL:s multipart-specifikation: {other}",
+                    en: "the multipart request does not follow the GraphQL multipart request specification: {other}",
+                ),
+            ),
+        ),
+    })
 }
 
 /// Reads a GraphQL request: `GET` with the query string (queries only), or `POST` with a JSON

@@ -1,8 +1,9 @@
 //! The HTTP routes, one module each: GraphQL, health and readiness, metrics, the spreadsheet
-//! exports, the calendar feeds and GraphiQL's assets, with what they share (who is signed in,
+//! exports, the calendar feeds, documents' downloads and GraphiQL's assets, with what they share (who is signed in,
 //! the address clients reach us at, and GraphQL-shaped error replies).
 
 mod calendar;
+mod documents;
 mod exports;
 pub mod graphiql;
 mod graphql;
@@ -29,7 +30,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/calendar/{file}", web::get().to(calendar::feed))
-        .route("/export/{file}", web::get().to(exports::applications));
+        .route("/export/{file}", web::get().to(exports::applications))
+        .route("/documents/{id}", web::get().to(documents::download));
 }
 
 /// The signed-in user of a request: none without a bearer token, an error for a bad one.

@@ -1,14 +1,14 @@
 //! The inputs of change requests: what a project asks for, and the funder's decision on it.
 
 use async_graphql::{ID, InputObject};
-use salkku_domain::ids::{ChangeRequestId, OrganizationId};
+use salkku_domain::ids::{ChangeRequestId, DecisionId, OrganizationId};
 use salkku_domain::text::{MAX_DESCRIPTION, MAX_REFERENCE};
 use salkku_persistence::commands::change_requests::{
     Decision, NewChangeRequest, NewPartnerChange, PartDecisionInput as StoredPart,
 };
 
 use super::enums::{ChangeKind, PartDecision, ParticipationRole};
-use super::inputs::{BudgetInput, BudgetLineInput, budget_lines, key, list_size, optional};
+use super::inputs::{BudgetInput, BudgetLineInput, budget_lines, key, list_size, opt_key, optional};
 use super::scalars::{Date, Decimal};
 use crate::error::ApiResult;
 
@@ -118,6 +118,8 @@ pub struct DecideChangeRequestInput {
     pub expected_version: i32,
     /// The decision's reference, e.g. "STM 15.11.2022 VN/5678/2022".
     pub decision_ref: Option<String>,
+    /// The decision on record.
+    pub decision_id: Option<ID>,
     pub parts: Vec<PartDecisionInput>,
 }
 
@@ -141,6 +143,7 @@ impl DecideChangeRequestInput {
             })
             .collect::<ApiResult<Vec<_>>>()?;
         let decision_ref = optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?;
-        Ok((id, self.expected_version, Decision { decision_ref, parts }))
+        let decision = opt_key(&self.decision_id, "decisionId", DecisionId::from_global)?;
+        Ok((id, self.expected_version, Decision { decision_ref, decision, parts }))
     }
 }

@@ -3,7 +3,9 @@
 
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use salkku_domain::budget::{Budget, BudgetLine};
-use salkku_domain::ids::{AllocationId, ApplicationId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::ids::{
+    AllocationId, ApplicationId, CommitmentId, DecisionId, GrantCallId, OrganizationId, ProgrammeId,
+};
 use salkku_domain::text::{self, MAX_DESCRIPTION, MAX_NAME, MAX_REFERENCE};
 use salkku_domain::{BusinessId, DomainError, PaymentAmount, RegionCode};
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
@@ -33,7 +35,11 @@ pub fn key<T>(raw: &ID, field: &str, parse: fn(&str) -> Result<T, DomainError>) 
     parse(raw.as_str()).map_err(|e| ApiError::invalid(field, e))
 }
 
-fn opt_key<T>(raw: &Option<ID>, field: &str, parse: fn(&str) -> Result<T, DomainError>) -> ApiResult<Option<T>> {
+pub(crate) fn opt_key<T>(
+    raw: &Option<ID>,
+    field: &str,
+    parse: fn(&str) -> Result<T, DomainError>,
+) -> ApiResult<Option<T>> {
     raw.as_ref().map(|r| key(r, field, parse)).transpose()
 }
 
@@ -397,6 +403,8 @@ pub struct TransitionApplicationInput {
     pub at: Option<DateTime>,
     /// The decision behind the move, e.g. "johtoryhmä 15.5.2020 § 7".
     pub decision_ref: Option<String>,
+    /// The decision on record behind the move.
+    pub decision_id: Option<ID>,
     /// With GRANTED: the costs and state aid the decision approves, when it does not grant the
     /// budget as applied for unchanged (finance staff and admins only).
     pub granted_budget: Option<BudgetInput>,
@@ -490,6 +498,8 @@ pub struct AddCommitmentInput {
     pub status: CommitmentStatus,
     pub due_date: Option<Date>,
     pub decision_ref: Option<String>,
+    /// The board's decision on record behind it.
+    pub decision_id: Option<ID>,
     pub idempotency_key: Option<String>,
 }
 
@@ -505,6 +515,7 @@ impl AddCommitmentInput {
             due_date: self.due_date.map(|d| d.get("dueDate")).transpose()?,
             decided_at: None,
             decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
+            decision: opt_key(&self.decision_id, "decisionId", DecisionId::from_global)?,
         };
         Ok((new, self.idempotency_key))
     }
@@ -518,6 +529,8 @@ pub struct UpdateCommitmentInput {
     pub status: Option<CommitmentStatus>,
     pub decided_at: MaybeUndefined<Date>,
     pub decision_ref: MaybeUndefined<String>,
+    /// The board's decision on record behind the change (e.g. its approval); null clears it.
+    pub decision_id: MaybeUndefined<ID>,
 }
 
 impl UpdateCommitmentInput {
@@ -529,6 +542,7 @@ impl UpdateCommitmentInput {
             decided_at: change(self.decided_at, |d| d.get("decidedAt"))?,
             decision_ref: change(self.decision_ref, |r| optional("decisionRef", Some(&r), MAX_REFERENCE))?
                 .map(Option::flatten),
+            decision: change(self.decision_id, |d| key(&d, "decisionId", DecisionId::from_global))?,
         };
         Ok((id, self.expected_version, changes))
     }
@@ -543,6 +557,8 @@ pub struct RecordAllocationInput {
     pub amount: Decimal,
     pub decision_date: Option<Date>,
     pub decision_ref: Option<String>,
+    /// The state-aid decision on record.
+    pub decision_id: Option<ID>,
     pub idempotency_key: Option<String>,
 }
 
@@ -556,6 +572,7 @@ impl RecordAllocationInput {
             amount: self.amount.amount("amount")?,
             decision_date: self.decision_date.map(|d| d.get("decisionDate")).transpose()?,
             decision_ref: optional("decisionRef", self.decision_ref.as_deref(), MAX_REFERENCE)?,
+            decision: opt_key(&self.decision_id, "decisionId", DecisionId::from_global)?,
         };
         Ok((new, self.idempotency_key))
     }

@@ -13,13 +13,14 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use salkku_domain::RegionCode;
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
+use salkku_domain::document::DocumentOwner;
 use salkku_domain::funding::FundingSplit;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetVersionId, CommitmentId, GrantCallId, OrganizationId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetVersionId, CommitmentId, DecisionId, GrantCallId, OrganizationId, ProgrammeId,
 };
 use salkku_persistence::records::{
-    Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, GrantCall, Organization,
-    Participation, Payment, Programme, StatusChange, StoredBudgetLine,
+    Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall,
+    Organization, Participation, Payment, Programme, StatusChange, StoredBudgetLine,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -68,6 +69,7 @@ by_id!(GrantCallId, GrantCall, views::calls::by_ids);
 by_id!(ApplicationId, Application, views::applications::by_ids);
 by_id!(CommitmentId, Commitment, views::commitments::by_ids);
 by_id!(AllocationId, Allocation, views::allocations::by_ids);
+by_id!(DecisionId, Decision, views::decisions::by_ids);
 
 /// Declares a key for "the X of this application" and how a batch of them loads.
 macro_rules! of_application {
@@ -131,6 +133,28 @@ impl Loader<VersionLinesOf> for Store {
         let versions: Vec<_> = keys.iter().map(|k| (k.id, k.application, k.draft)).collect();
         let mut lines = done(views::budget_versions::lines_of_versions(self.0.conn(), &versions).await)?;
         Ok(keys.iter().map(|k| (*k, lines.remove(&k.id).unwrap_or_default())).collect())
+    }
+}
+
+/// The documents of one owner (a kind of object and its key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DocumentsOf(pub DocumentOwner, pub i64);
+
+impl Loader<DocumentsOf> for Store {
+    type Value = Vec<Document>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[DocumentsOf]) -> Result<HashMap<DocumentsOf, Vec<Document>>, ApiError> {
+        let mut out: HashMap<DocumentsOf, Vec<Document>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for owner in DocumentOwner::all() {
+            let owned: Vec<i64> = keys.iter().filter(|k| k.0 == owner).map(|k| k.1).collect();
+            if owned.is_empty() {
+                continue;
+            }
+            for document in done(views::documents::of_owners(self.0.conn(), owner, &owned).await)? {
+                out.entry(DocumentsOf(owner, document.owner_key)).or_default().push(document);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -12,11 +12,13 @@ use salkku_domain::labels::Language;
 use salkku_persistence::Db;
 
 use crate::auth::Viewer;
+use crate::config::FileSettings;
 use crate::error::{ApiError, ApiResult};
 
 pub mod admission;
 pub mod change_inputs;
 pub mod connection;
+pub mod decision_inputs;
 mod documents;
 pub mod enums;
 mod gate;
@@ -53,7 +55,7 @@ pub struct RequestInfo {
 
 /// Builds the admission and the execution schema (see [`admission`]); `db` is `None` only for
 /// exporting the SDL.
-pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Schemas {
+pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files: &FileSettings) -> Schemas {
     let admission = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         // Automatic persisted queries: a client sends a query's SHA-256 instead of its text once
         // the server has seen it (Apollo's protocol); the cache is per process and bounded.
@@ -64,7 +66,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
         Schema::build(query::Query, mutation::Mutation, EmptySubscription).validation_mode(ValidationMode::Fast);
     let [admission, execution] = [admission, execution].map(|mut builder| {
         if let Some(db) = &db {
-            builder = builder.data(db.clone());
+            builder = builder.data(db.clone()).data(files.clone());
         }
         if !introspection {
             builder = builder.disable_introspection();
@@ -76,11 +78,15 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits) -> Sch
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None, true, limits::Limits::default()).execution.sdl()
+    build(None, true, limits::Limits::default(), &FileSettings::default()).execution.sdl()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> ApiResult<&'a Db> {
     ctx.data::<Db>().map_err(|_| ApiError::internal(&"the schema was built without a database"))
+}
+
+pub(crate) fn files<'a>(ctx: &Context<'a>) -> ApiResult<&'a FileSettings> {
+    ctx.data::<FileSettings>().map_err(|_| ApiError::internal(&"the schema was built without file settings"))
 }
 
 pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> ApiResult<&'a Viewer> {

@@ -3,21 +3,26 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::{ApplicationId, CalendarFeedId, ChangeRequestId, NodeKind};
+use salkku_domain::document::DocumentOwner;
+use salkku_domain::ids::{
+    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, NodeKind,
+};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
+use salkku_persistence::commands::documents::NewDocument;
 use salkku_persistence::{Actor, Change, Db};
 use salkku_persistence::{commands, views};
 
 use super::change_inputs::{ChangeRequestMoveInput, CreateChangeRequestInput, DecideChangeRequestInput};
+use super::decision_inputs::{AttachDocumentInput, RecordDecisionInput};
 use super::inputs::*;
 use super::objects::{
-    Application, BudgetVersion, CalendarFeed, ChangeRequest, Commitment, Deadline, FundingProgramme, GrantCall,
-    Organization, Payment, StateAidAllocation,
+    Application, BudgetVersion, CalendarFeed, ChangeRequest, Commitment, Deadline, Decision, Document,
+    FundingProgramme, GrantCall, Organization, Payment, StateAidAllocation,
 };
 use super::policy::{Action, authorize};
-use super::{base_url, db, language, now, viewer};
+use super::{base_url, db, files, language, now, viewer};
 use crate::error::{ApiError, ApiResult};
 
 pub struct Mutation;
@@ -50,6 +55,43 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
 async fn change_request_project(ctx: &Context<'_>, id: ChangeRequestId) -> ApiResult<ApplicationId> {
     let found = views::change_requests::get(db(ctx)?.conn(), id).await?;
     Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?.application)
+}
+
+/// What a document's owner is, the project it belongs to, and who may attach to it.
+async fn document_owner(
+    ctx: &Context<'_>,
+    owner: GlobalId,
+) -> ApiResult<(DocumentOwner, Option<ApplicationId>, Action<'static>)> {
+    let conn = db(ctx)?.conn();
+    let missing = || salkku_persistence::StoreError::NotFound { kind: owner.kind, key: owner.key };
+    Ok(match owner.kind {
+        NodeKind::Application => {
+            let app = views::applications::get(conn, ApplicationId(owner.key)).await?.ok_or_else(missing)?;
+            (DocumentOwner::Application, Some(app.id), Action::ChangeApplication(app.id))
+        }
+        NodeKind::Commitment => {
+            let c = views::commitments::get(conn, CommitmentId(owner.key)).await?.ok_or_else(missing)?;
+            (DocumentOwner::Commitment, Some(c.application), Action::ChangeApplication(c.application))
+        }
+        NodeKind::ChangeRequest => {
+            let r = views::change_requests::get(conn, ChangeRequestId(owner.key)).await?.ok_or_else(missing)?;
+            (DocumentOwner::ChangeRequest, Some(r.application), Action::ChangeApplication(r.application))
+        }
+        NodeKind::Decision => {
+            let d = views::decisions::get(conn, DecisionId(owner.key)).await?.ok_or_else(missing)?;
+            (DocumentOwner::Decision, d.application, Action::RecordDecision(d.organization))
+        }
+        _ => {
+            return Err(ApiError::bad_input(
+                "ownerId",
+                salkku_domain::message!(
+                    fi: "asiakirja liitetään hakemukseen, sitoumukseen, päätökseen tai muutoshakemukseen",
+                    sv: "ett dokument bifogas till en ansökan, ett åtagande, ett beslut eller en ändringsansökan",
+                    en: "a document belongs to an application, a commitment, a decision or a change request",
+                ),
+            ));
+        }
+    })
 }
 
 #[Object]
@@ -104,7 +146,8 @@ impl Mutation {
         let granted = input.granted_budget.as_ref().map(|b| b.parse("grantedBudget")).transpose()?;
         // A granted budget is money: finance staff's (and admins') to record.
         let action = if granted.is_some() { Action::ManageMoney } else { Action::ChangeApplication(id) };
-        let transition = Transition { to: input.to.into(), at, decision_ref, granted };
+        let decision = opt_key(&input.decision_id, "decisionId", DecisionId::from_global)?;
+        let transition = Transition { to: input.to.into(), at, decision_ref, decision, granted };
         let m = allowed(ctx, "transitionApplication", action).await?;
         Ok(Application(
             commands::applications::transition(m.db, &m.change(), id, input.expected_version, transition).await?,
@@ -179,6 +222,36 @@ impl Mutation {
         let (id, expected, decision) = input.parse()?;
         let m = allowed(ctx, "decideChangeRequest", Action::ManageMoney).await?;
         Ok(ChangeRequest(commands::change_requests::decide(m.db, &m.change(), id, expected, decision).await?))
+    }
+
+    /// Puts a decision on record: who decided, when, its reference and summary. Coordinators
+    /// record their own organisation's decisions; finance staff and admins any.
+    async fn record_decision(&self, ctx: &Context<'_>, input: RecordDecisionInput) -> ApiResult<Decision> {
+        let (new, key) = input.parse()?;
+        let m = allowed(ctx, "recordDecision", Action::RecordDecision(new.organization)).await?;
+        Ok(Decision(commands::decisions::record(m.db, &m.change(), new, key.as_deref()).await?))
+    }
+
+    /// Attaches a file (GraphQL multipart request) to an application, a commitment, a decision or
+    /// a change request, for whoever may change it. PDF, Office documents, images and plain text
+    /// are taken, by their content; the size limit is SALKKU_DOCUMENT_MAX_BYTES (20 MiB).
+    async fn attach_document(&self, ctx: &Context<'_>, input: AttachDocumentInput) -> ApiResult<Document> {
+        let owner = GlobalId::decode(input.owner_id.as_str()).map_err(|e| ApiError::invalid("ownerId", e))?;
+        let upload = input.file.value(ctx).map_err(|e| ApiError::internal(&e))?;
+        let (kind, application, action) = document_owner(ctx, owner).await?;
+        let m = allowed(ctx, "attachDocument", action).await?;
+        let settings = files(ctx)?;
+        let new = NewDocument {
+            owner: kind,
+            owner_key: owner.key,
+            application,
+            file_name: upload.filename,
+            content: upload.content.to_vec(),
+            max_bytes: settings.max_bytes,
+        };
+        let store = settings.store();
+        let key = input.idempotency_key.as_deref();
+        Ok(Document(commands::documents::attach(m.db, &store, &m.change(), new, key).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.

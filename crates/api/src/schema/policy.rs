@@ -5,6 +5,7 @@
 //!   commitments — only of applications its organisation leads or co-implements;
 //! - `finance` does what a coordinator does for every organisation, plus budgets, allocations and
 //!   payments;
+//! - decisions on record: coordinators their own organisation's, finance staff and admins any;
 //! - `admin` does everything, including organisations, programmes and calls.
 
 use salkku_domain::ids::NodeKind;
@@ -35,6 +36,8 @@ pub enum Action<'a> {
     ManageMoney,
     /// Reading the audit log: admins and finance staff.
     ReadAuditLog,
+    /// Putting on record a decision of an organisation (and attaching its documents).
+    RecordDecision(OrganizationId),
     /// Creating and revoking one's own calendar feeds: everyone signed in, ministries included
     /// (a feed reads deadlines; it changes nothing in the portfolio).
     SubscribeCalendar,
@@ -107,6 +110,17 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                             fi: "koordinaattorit luovat hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
                             sv: "koordinatorer skapar ansökningar som deras organisation leder eller genomför tillsammans med andra",
                             en: "coordinators create applications that their organisation leads or co-implements",
+                        )))
+                    }
+                }
+                Action::RecordDecision(organization) => {
+                    if own == Some(organization) {
+                        Ok(())
+                    } else {
+                        Err(forbidden(message!(
+                            fi: "koordinaattorit kirjaavat vain oman organisaationsa päätöksiä",
+                            sv: "koordinatorer registrerar bara sin egen organisations beslut",
+                            en: "coordinators record only their own organisation's decisions",
                         )))
                     }
                 }

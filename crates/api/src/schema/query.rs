@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object};
 use salkku_domain::apportion::apportion;
 use salkku_domain::deadline::{local_date, window_end};
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetVersionId, ChangeRequestId, CommitmentId, GlobalId, GrantCallId, NodeKind,
-    OrganizationId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetVersionId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, GrantCallId,
+    NodeKind, OrganizationId, ProgrammeId,
 };
 use salkku_domain::message;
 use salkku_persistence::StoreError;
@@ -13,15 +13,17 @@ use salkku_persistence::views;
 use salkku_persistence::views::allocations::AllocationCursor;
 use salkku_persistence::views::application_list::{ApplicationCursor, OrderField, SortKey};
 use salkku_persistence::views::calls::GrantCallCursor;
+use salkku_persistence::views::decisions::DecisionCursor;
 use salkku_persistence::views::organizations::OrganizationCursor;
 
 use super::connection::{self, Page};
+use super::decision_inputs::DecisionFilter;
 use super::inputs::{
     AllocationFilter, ApplicationFilter, ApplicationOrder, DeadlineFilter, GrantCallFilter, MAX_LIST,
     OrganizationFilter, WeightInput, key,
 };
 use super::objects::{
-    Application, AuditEntry, BudgetDiff, CalendarFeed, ChangeRequest, CodeLabel, Commitment, Deadline,
+    Application, AuditEntry, BudgetDiff, CalendarFeed, ChangeRequest, CodeLabel, Commitment, Deadline, Decision,
     FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
 use super::scalars::Decimal;
@@ -63,7 +65,9 @@ impl Query {
             | NodeKind::Deadline
             | NodeKind::CalendarFeed
             | NodeKind::BudgetVersion
-            | NodeKind::ChangeRequest => None,
+            | NodeKind::ChangeRequest
+            | NodeKind::Decision
+            | NodeKind::Document => None,
         })
     }
 
@@ -202,6 +206,32 @@ impl Query {
         let to = key(&to_version_id, "toVersionId", BudgetVersionId::from_global)?;
         let compared = views::budget_versions::compare_versions(db(ctx)?.conn(), from, to).await?;
         Ok(compared.map(|(from, to, comparison)| BudgetDiff { from: Some(from), to: Some(to), comparison }))
+    }
+
+    /// Decisions on record, newest first: by organisation, project and date.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<DecisionFilter>,
+    ) -> ApiResult<Page<Decision>> {
+        let first = connection::page_size(first)?;
+        let cursor: Option<DecisionCursor> = connection::decode(after.as_deref())?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let page =
+            views::decisions::list(db(ctx)?.conn(), &filter, first, cursor.as_ref(), connection::wants_total(ctx))
+                .await?;
+        Ok(connection::connection(page, cursor.is_some(), |d| {
+            (connection::encode(&DecisionCursor::of(&d)), Decision(d))
+        }))
+    }
+
+    /// A decision on record by its ID.
+    async fn decision(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Decision>> {
+        let id = key(&id, "id", DecisionId::from_global)?;
+        Ok(loaders(ctx)?.load_one(id).await?.map(Decision))
     }
 
     /// A change request by its ID.

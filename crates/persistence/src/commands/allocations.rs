@@ -3,14 +3,14 @@
 use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
 use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
-use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind, OrganizationId};
+use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, ApplicationStatus, PaymentAmount};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::Concerning;
 use crate::commands::audit;
-use crate::commands::idempotency;
+use crate::commands::{decisions, idempotency};
 use crate::derived::{self, Changed};
 use crate::entities::{allocation, application, organization, payment};
 use crate::records::{Allocation, Payment};
@@ -28,6 +28,8 @@ pub struct NewAllocation {
     pub amount: Amount,
     pub decision_date: Option<NaiveDate>,
     pub decision_ref: Option<String>,
+    /// The state-aid decision on record.
+    pub decision: Option<DecisionId>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +77,7 @@ pub async fn record(
         if let Some(app) = new.application {
             check_within_granted_aid_of(tx, app, new.amount).await?;
         }
+        decisions::check_exists(tx, new.decision).await?;
         let row = allocation::ActiveModel {
             funder_id: Set(new.funder.0),
             recipient_id: Set(new.recipient.0),
@@ -84,6 +87,7 @@ pub async fn record(
             paid_total_cents: Set(0),
             decision_date: Set(new.decision_date),
             decision_ref: Set(new.decision_ref),
+            decision_id: Set(new.decision.map(|d| d.0)),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

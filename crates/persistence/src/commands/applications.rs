@@ -7,7 +7,7 @@ use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::change_request::follow_the_end;
 use salkku_domain::deadline::end_of_day;
-use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -17,7 +17,7 @@ use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::idempotency;
+use crate::commands::{decisions, idempotency};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
@@ -118,7 +118,7 @@ async fn insert<C: ConnectionTrait>(
     let created = Application::try_from(row)?;
     write_participants(c, created.id, &new.participants).await?;
     write_regions(c, created.id, &new.regions).await?;
-    record_status(c, created.id, None, status, now, &actor.subject, None).await?;
+    record_status(c, created.id, None, status, now, &actor.subject, (None, None)).await?;
     budget_versions::open_draft(c, &created, &actor.subject).await?;
     // Its participants are written by now: each new deadline's parties are complete.
     sync_deadlines(c, &created, now).await?;
@@ -219,6 +219,8 @@ pub struct Transition {
     /// When it happened (a decision may be recorded after the fact); defaults to now.
     pub at: Option<DateTime<Utc>>,
     pub decision_ref: Option<String>,
+    /// The decision on record behind the move.
+    pub decision: Option<DecisionId>,
     /// With a grant decision: the budget and state aid it approves, when it does not grant the
     /// budget as applied for unchanged.
     pub granted: Option<Budget>,
@@ -240,6 +242,7 @@ pub async fn transition(
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
+    decisions::check_exists(&*tx, transition.decision).await?;
     if transition.granted.is_some() && to != ApplicationStatus::Granted {
         return Err(StoreError::rule(Concerning::GrantedBudget, only_with_a_grant(to)));
     }
@@ -270,13 +273,15 @@ pub async fn transition(
                 kind: BudgetVersionKind::Granted,
                 budget: &budget,
                 decision_ref: transition.decision_ref.clone(),
+                decision: transition.decision,
                 within_tolerance: false,
             };
             granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
         }
         _ => {}
     }
-    record_status(&*tx, id, Some(current.status), to, at, &actor.subject, transition.decision_ref).await?;
+    let on_record = (transition.decision_ref, transition.decision);
+    record_status(&*tx, id, Some(current.status), to, at, &actor.subject, on_record).await?;
     let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     // Whether its deadlines still call for action follows its status.
     derived::after(&*tx, Changed::applications(&[id]).with_parties(true)).await?;
@@ -367,7 +372,7 @@ async fn record_status<C: ConnectionTrait>(
     to: ApplicationStatus,
     at: DateTime<Utc>,
     by: &str,
-    decision_ref: Option<String>,
+    (decision_ref, decision): (Option<String>, Option<DecisionId>),
 ) -> StoreResult<()> {
     status_change::ActiveModel {
         application_id: Set(id.0),
@@ -376,6 +381,7 @@ async fn record_status<C: ConnectionTrait>(
         at: Set(at),
         by_subject: Set(by.to_owned()),
         decision_ref: Set(decision_ref),
+        decision_id: Set(decision.map(|d| d.0)),
         ..Default::default()
     }
     .insert(c)

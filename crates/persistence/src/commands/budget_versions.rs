@@ -9,7 +9,7 @@ use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_diff::{BudgetDiff, within_tolerance};
 use salkku_domain::budget_version::{BudgetVersionKind, check_revision_within_tolerance};
 use salkku_domain::change_request::check_may_request_changes;
-use salkku_domain::ids::{ApplicationId, NodeKind};
+use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
@@ -33,6 +33,7 @@ pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by:
         state_aid_cents: Set(app.state_aid_requested.cents()),
         within_tolerance: Set(false),
         decision_ref: Set(None),
+        decision_id: Set(None),
         created_at: Set(app.created_at),
         created_by: Set(by.to_owned()),
         ..Default::default()
@@ -104,6 +105,7 @@ pub(crate) struct NewVersion<'a> {
     pub kind: BudgetVersionKind,
     pub budget: &'a Budget,
     pub decision_ref: Option<String>,
+    pub decision: Option<DecisionId>,
     pub within_tolerance: bool,
 }
 
@@ -138,6 +140,7 @@ pub(crate) async fn put_in_force<C: ConnectionTrait>(
         state_aid_cents: Set(new.budget.state_aid_requested().cents()),
         within_tolerance: Set(new.within_tolerance),
         decision_ref: Set(new.decision_ref),
+        decision_id: Set(new.decision.map(|d| d.0)),
         created_at: Set(change.at),
         created_by: Set(change.actor.subject.clone()),
         ..Default::default()
@@ -218,8 +221,13 @@ pub async fn revise_within_tolerance(
     check_revision_within_tolerance(within, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
     versioned_update(&*tx, id.0, expected_version, update).await?;
-    let new =
-        NewVersion { kind: BudgetVersionKind::Revised, budget: &budget, decision_ref: None, within_tolerance: true };
+    let new = NewVersion {
+        kind: BudgetVersionKind::Revised,
+        budget: &budget,
+        decision_ref: None,
+        decision: None,
+        within_tolerance: true,
+    };
     let revised = put_in_force(&*tx, change, id, new).await?;
     derived::after(&*tx, Changed::applications(&[id])).await?;
     audit::record(&*tx, change, &[id.global(), revised.id.global()], Some(&before), Some(&revised)).await?;

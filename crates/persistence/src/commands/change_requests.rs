@@ -12,7 +12,7 @@ use salkku_domain::change_request::{
     ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_changed_split, check_extension,
     check_may_request_changes,
 };
-use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, NodeKind, OrganizationId};
+use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::commands::applications::{self, NewParticipant};
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::commitments::{self, NewCommitment};
-use crate::commands::{audit, idempotency};
+use crate::commands::{audit, decisions, idempotency};
 use crate::derived::{self, Changed};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
@@ -94,6 +94,8 @@ pub struct PartDecisionInput {
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub decision_ref: Option<String>,
+    /// The decision on record.
+    pub decision: Option<DecisionId>,
     pub parts: Vec<PartDecisionInput>,
 }
 
@@ -349,6 +351,7 @@ pub async fn decide(
             ),
         ));
     }
+    decisions::check_exists(c, decision.decision).await?;
     let mut parts = parts_of(&current)?;
     for p in &decision.parts {
         parts.decide(p.kind, p.decision).map_err(rule(Concerning::Parts))?;
@@ -409,6 +412,7 @@ pub async fn decide(
             kind: BudgetVersionKind::Revised,
             budget: &budget,
             decision_ref: decision.decision_ref.clone(),
+            decision: decision.decision,
             within_tolerance: false,
         };
         revised = Some(budget_versions::put_in_force(c, change, current.application, new).await?.id);
@@ -438,6 +442,7 @@ pub async fn decide(
                         due_date: None,
                         decided_at: None,
                         decision_ref: decision.decision_ref.clone(),
+                        decision: decision.decision,
                     };
                     commitments::insert(c, pledge, change.at).await?;
                 }
@@ -461,6 +466,7 @@ pub async fn decide(
             .col_expr(change_request_part::Column::DecidedAt, Expr::value(Some(change.at)))
             .col_expr(change_request_part::Column::DecidedBy, Expr::value(Some(change.actor.subject.clone())))
             .col_expr(change_request_part::Column::DecisionRef, Expr::value(decision.decision_ref.clone()))
+            .col_expr(change_request_part::Column::DecisionId, Expr::value(decision.decision.map(|d| d.0)))
             .col_expr(change_request_part::Column::Note, Expr::value(p.note.clone()))
             .filter(change_request_part::Column::RequestId.eq(id.0))
             .filter(change_request_part::Column::Kind.eq(p.kind.as_str()))

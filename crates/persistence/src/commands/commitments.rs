@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::deadline::end_of_day;
-use salkku_domain::ids::{ApplicationId, CommitmentId, NodeKind, OrganizationId};
+use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::idempotency;
+use crate::commands::{decisions, idempotency};
 use crate::derived::{self, Changed};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
@@ -28,6 +28,8 @@ pub struct NewCommitment {
     pub due_date: Option<NaiveDate>,
     pub decided_at: Option<NaiveDate>,
     pub decision_ref: Option<String>,
+    /// The decision on record behind it (a board's approval).
+    pub decision: Option<DecisionId>,
 }
 
 /// Changes to a commitment; `None` leaves a field as it is.
@@ -37,6 +39,7 @@ pub struct CommitmentChanges {
     pub status: Option<CommitmentStatus>,
     pub decided_at: Option<Option<NaiveDate>>,
     pub decision_ref: Option<Option<String>>,
+    pub decision: Option<Option<DecisionId>>,
 }
 
 /// Adds a commitment, and its due date as a deadline.
@@ -67,6 +70,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     let org =
         referenced::<organization::Entity, _>(c, Concerning::Organization, NodeKind::Organization, new.organization.0)
             .await?;
+    decisions::check_exists(c, new.decision).await?;
     let row = commitment::ActiveModel {
         application_id: Set(new.application.0),
         organization_id: Set(new.organization.0),
@@ -77,6 +81,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         due_date: Set(new.due_date),
         decided_at: Set(new.decided_at),
         decision_ref: Set(new.decision_ref),
+        decision_id: Set(new.decision.map(|d| d.0)),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -119,6 +124,10 @@ pub async fn update(
     }
     if let Some(decided_at) = changes.decided_at {
         update = update.col_expr(commitment::Column::DecidedAt, Expr::value(decided_at));
+    }
+    if let Some(decision) = changes.decision {
+        decisions::check_exists(&*tx, decision).await?;
+        update = update.col_expr(commitment::Column::DecisionId, Expr::value(decision.map(|d| d.0)));
     }
     if let Some(decision_ref) = changes.decision_ref {
         update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));

@@ -7,15 +7,16 @@
 
 use salkku_domain::DomainError;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, ChangeRequestId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, PaymentId,
-    ProgrammeId,
+    AllocationId, ApplicationId, ChangeRequestId, CommitmentId, DeadlineId, DecisionId, DocumentId, GrantCallId,
+    OrganizationId, PaymentId, ProgrammeId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set, SqlErr};
 
 use crate::Concerning;
 use crate::entities::idempotency_key;
 use crate::records::{
-    Allocation, Application, ChangeRequest, Commitment, Deadline, GrantCall, Organization, Payment, Programme,
+    Allocation, Application, ChangeRequest, Commitment, Deadline, Decision, Document, GrantCall, Organization, Payment,
+    Programme,
 };
 use crate::views;
 use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
@@ -70,6 +71,8 @@ replayable! {
     Payment: PaymentId, views::allocations::payment_by_id;
     Deadline: DeadlineId, views::deadlines::get;
     ChangeRequest: ChangeRequestId, views::change_requests::get;
+    Decision: DecisionId, views::decisions::get;
+    Document: DocumentId, views::documents::get;
 }
 
 /// Runs `create` in a transaction once per (subject, key) for `change`'s author and mutation: a

@@ -14,6 +14,8 @@ pub mod calls;
 pub mod change_requests;
 pub mod commitments;
 pub mod deadlines;
+pub mod decisions;
+pub mod documents;
 pub(crate) mod idempotency;
 mod migrate;
 pub mod organizations;

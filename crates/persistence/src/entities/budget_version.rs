@@ -18,6 +18,9 @@ pub struct Model {
     pub decision_ref: Option<String>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
+    /// The decision on record behind this row; absent from exports made before decisions.
+    #[serde(default)]
+    pub decision_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

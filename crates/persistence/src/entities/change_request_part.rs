@@ -17,6 +17,9 @@ pub struct Model {
     pub decided_by: Option<String>,
     pub decision_ref: Option<String>,
     pub note: Option<String>,
+    /// The decision on record behind this row; absent from exports made before decisions.
+    #[serde(default)]
+    pub decision_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// The decision on record behind this row; absent from exports made before decisions.
+    #[serde(default)]
+    pub decision_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

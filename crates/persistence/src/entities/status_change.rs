@@ -13,6 +13,9 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub by_subject: String,
     pub decision_ref: Option<String>,
+    /// The decision on record behind this row; absent from exports made before decisions.
+    #[serde(default)]
+    pub decision_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

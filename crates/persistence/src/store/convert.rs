@@ -4,8 +4,8 @@
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{
-    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, GrantCallId, OrganizationId,
-    PaymentId, ProgrammeId,
+    AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, DecisionId, DocumentId,
+    GrantCallId, OrganizationId, PaymentId, ProgrammeId,
 };
 use salkku_domain::{
     Amount, ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory,
@@ -149,6 +149,7 @@ impl TryFrom<e::commitment::Model> for Commitment {
             due_date: m.due_date,
             decided_at: m.decided_at,
             decision_ref: m.decision_ref,
+            decision: m.decision_id.map(DecisionId),
             version: m.version,
         })
     }
@@ -167,6 +168,7 @@ impl TryFrom<e::allocation::Model> for Allocation {
             paid_total: money(m.paid_total_cents)?,
             decision_date: m.decision_date,
             decision_ref: m.decision_ref,
+            decision: m.decision_id.map(DecisionId),
             version: m.version,
         })
     }
@@ -185,6 +187,7 @@ impl TryFrom<e::budget_version::Model> for BudgetVersion {
             state_aid: money(m.state_aid_cents)?,
             within_tolerance: m.within_tolerance,
             decision_ref: m.decision_ref,
+            decision: m.decision_id.map(DecisionId),
             created_at: m.created_at,
             created_by: m.created_by,
         })
@@ -244,6 +247,42 @@ impl TryFrom<e::status_change::Model> for StatusChange {
             at: m.at,
             by: m.by_subject,
             decision_ref: m.decision_ref,
+            decision: m.decision_id.map(DecisionId),
+        })
+    }
+}
+
+impl TryFrom<e::decision::Model> for Decision {
+    type Error = StoreError;
+    fn try_from(m: e::decision::Model) -> StoreResult<Self> {
+        Ok(Decision {
+            id: DecisionId(m.id),
+            organization: OrganizationId(m.organization_id),
+            body: m.body,
+            decided_on: m.decided_on,
+            reference: m.reference,
+            summary: m.summary,
+            application: m.application_id.map(ApplicationId),
+            created_by: m.created_by,
+            created_at: m.created_at,
+        })
+    }
+}
+
+impl TryFrom<e::document::Model> for Document {
+    type Error = StoreError;
+    fn try_from(m: e::document::Model) -> StoreResult<Self> {
+        Ok(Document {
+            id: DocumentId(m.id),
+            owner: parsed(salkku_domain::document::DocumentOwner::parse(&m.owner_kind))?,
+            owner_key: m.owner_id,
+            application: m.application_id.map(ApplicationId),
+            file_name: m.file_name,
+            media_type: m.media_type,
+            size_bytes: m.size_bytes,
+            sha256: m.sha256,
+            created_by: m.created_by,
+            created_at: m.created_at,
         })
     }
 }

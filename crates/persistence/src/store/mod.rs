@@ -3,6 +3,7 @@
 //! conversions from rows to records.
 
 pub(crate) mod bulk;
+pub mod contents;
 pub(crate) mod convert;
 pub mod db;
 pub mod paging;

@@ -234,7 +234,7 @@ by_position!(application: id, name, acronym, description, call_id, status, lead_
     submitted_at, state_aid_requested_cents, total_cost_cents, state_aid_granted_cents, self_funding_committed_cents,
     created_by, created_at, updated_at, version);
 by_position!(commitment: id, application_id, organization_id, amount_cents, kind, level, status, due_date, decided_at,
-    decision_ref, created_at, updated_at, version);
+    decision_ref, created_at, updated_at, version, decision_id);
 by_position!(grant_call: id, title, funder_id, programme_id, opens_at, closes_at, max_aid_rate_bp, in_kind_counts,
     envelope_cents, url, created_at, updated_at, version, reallocation_tolerance_bp);
 by_position!(organization: id, name, kind, business_id, region_code, population, created_at, updated_at, version);

@@ -78,6 +78,7 @@ async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -
             decided_at: p.decided_at,
             decided_by: p.decided_by,
             decision_ref: p.decision_ref,
+            decision_on_record: p.decision_id.map(salkku_domain::ids::DecisionId),
             note: p.note,
         };
         parts.entry(p.request_id).or_default().push(part);

@@ -12,6 +12,8 @@ pub mod calls;
 pub mod change_requests;
 pub mod commitments;
 pub mod deadlines;
+pub mod decisions;
+pub mod documents;
 pub mod finance_report;
 pub mod organizations;
 pub mod portfolio;

@@ -46,6 +46,11 @@ impl StateAidAllocation {
         self.0.decision_ref.as_deref()
     }
 
+    /// The state-aid decision on record.
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Decision>> {
+        super::decision_of(ctx, self.0.decision).await
+    }
+
     /// Payments, by date.
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {

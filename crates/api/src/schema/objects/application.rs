@@ -103,6 +103,12 @@ impl Application {
         Ok(versions.into_iter().map(BudgetVersion).collect())
     }
 
+    /// The project's documents (the application, its plan, letters), oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
+        super::documents_of(ctx, salkku_domain::document::DocumentOwner::Application, self.0.id.0).await
+    }
+
     /// The change requests made for the project, oldest first.
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn change_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<ChangeRequest>> {
@@ -195,5 +201,10 @@ impl StatusChange {
 
     async fn decision_ref(&self) -> Option<&str> {
         self.0.decision_ref.as_deref()
+    }
+
+    /// The decision on record behind the move.
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Decision>> {
+        super::decision_of(ctx, self.0.decision).await
     }
 }

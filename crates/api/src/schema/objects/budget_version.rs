@@ -54,6 +54,11 @@ impl BudgetVersion {
         self.0.decision_ref.as_deref()
     }
 
+    /// The decision on record that put it in force.
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Decision>> {
+        super::decision_of(ctx, self.0.decision).await
+    }
+
     /// When the version was made: the draft's creation, the submission, the decision.
     async fn created_at(&self) -> DateTime {
         DateTime::from(self.0.created_at)

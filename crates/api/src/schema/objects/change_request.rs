@@ -79,6 +79,12 @@ impl ChangeRequest {
         Ok(previewed.map(|(from, comparison)| BudgetDiff { from: Some(from), to: None, comparison }))
     }
 
+    /// The request's documents (the application form, the funder's letter), oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
+        super::documents_of(ctx, salkku_domain::document::DocumentOwner::ChangeRequest, self.0.id.0).await
+    }
+
     async fn submitted_at(&self) -> Option<DateTime> {
         self.0.submitted_at.map(DateTime::from)
     }
@@ -137,6 +143,11 @@ impl ChangeRequestPart {
 
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+
+    /// The decision on record behind it.
+    async fn decision_on_record(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Decision>> {
+        super::decision_of(ctx, self.0.decision_on_record).await
     }
 }
 

@@ -59,6 +59,17 @@ impl Commitment {
         self.0.decision_ref.as_deref()
     }
 
+    /// The board's decision on record behind it.
+    async fn decision(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Decision>> {
+        super::decision_of(ctx, self.0.decision).await
+    }
+
+    /// The commitment's documents (the minutes' extract), oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
+        super::documents_of(ctx, salkku_domain::document::DocumentOwner::Commitment, self.0.id.0).await
+    }
+
     async fn version(&self) -> i32 {
         self.0.version
     }
