@@ -27,6 +27,11 @@ on_both! {
         let original = exported(source.db()).await;
         assert_eq!(original["format"], "salkku-export");
         assert_eq!(original["tables"]["applications"].as_array().unwrap().len(), 14);
+        // The second half of a grant's life moves too: versions, change requests, decisions and
+        // their documents, bytes included.
+        for (table, rows) in [("budget_versions", 22), ("change_requests", 1), ("change_request_parts", 1), ("decisions", 3), ("documents", 1), ("document_contents", 1)] {
+            assert_eq!(original["tables"][table].as_array().map(Vec::len), Some(rows), "{table}");
+        }
 
         let mut bytes = Vec::new();
         commands::backup::export(source.db(), &mut bytes, salkku_demo::demo::demo_now()).await.unwrap();

@@ -16,6 +16,7 @@ mod errors;
 mod export;
 mod fixtures;
 mod fuzz;
+mod grant_life;
 mod graphiql;
 mod languages;
 mod lifecycle;

@@ -16,8 +16,9 @@ use serde::de::DeserializeOwned;
 use crate::derived::{self, Changed};
 use crate::entities::{
     allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
-    calendar_feed, commitment, deadline, grant_call, idempotency_key, organization, participant, payment, programme,
-    status_change,
+    calendar_feed, change_request, change_request_line, change_request_part, change_request_partner, commitment,
+    deadline, decision, document, document_content, grant_call, idempotency_key, organization, participant, payment,
+    programme, status_change,
 };
 use crate::{Db, Progress, StoreError, StoreResult};
 
@@ -56,11 +57,18 @@ macro_rules! each_table {
         $visit!($($args)* "budget_lines", budget_line::Entity, budget_line::Column::Id);
         $visit!($($args)* "budget_versions", budget_version::Entity, budget_version::Column::Id);
         $visit!($($args)* "budget_version_lines", budget_version_line::Entity, budget_version_line::Column::Id);
+        $visit!($($args)* "decisions", decision::Entity, decision::Column::Id);
         $visit!($($args)* "commitments", commitment::Entity, commitment::Column::Id);
         $visit!($($args)* "state_aid_allocations", allocation::Entity, allocation::Column::Id);
         $visit!($($args)* "payments", payment::Entity, payment::Column::Id);
         $visit!($($args)* "deadlines", deadline::Entity, deadline::Column::Id);
         $visit!($($args)* "status_changes", status_change::Entity, status_change::Column::Id);
+        $visit!($($args)* "change_requests", change_request::Entity, change_request::Column::Id);
+        $visit!($($args)* "change_request_lines", change_request_line::Entity, change_request_line::Column::Id);
+        $visit!($($args)* "change_request_parts", change_request_part::Entity, change_request_part::Column::RequestId, change_request_part::Column::Kind);
+        $visit!($($args)* "change_request_partners", change_request_partner::Entity, change_request_partner::Column::RequestId, change_request_partner::Column::OrganizationId);
+        $visit!($($args)* "documents", document::Entity, document::Column::Id);
+        $visit!($($args)* "document_contents", document_content::Entity, document_content::Column::DocumentId);
         $visit!($($args)* "calendar_feeds", calendar_feed::Entity, calendar_feed::Column::Id);
         $visit!($($args)* "idempotency_keys", idempotency_key::Entity, idempotency_key::Column::Subject, idempotency_key::Column::Key);
         $visit!($($args)* "audit_log", audit::entry::Entity, audit::entry::Column::Id);

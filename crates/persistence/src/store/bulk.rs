@@ -12,7 +12,7 @@ const PARAMETERS: usize = 30_000;
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after rows were
 /// inserted with their keys.
-pub(crate) const SERIAL_TABLES: [&str; 14] = [
+pub(crate) const SERIAL_TABLES: [&str; 18] = [
     "organizations",
     "funding_programmes",
     "grant_calls",
@@ -20,6 +20,10 @@ pub(crate) const SERIAL_TABLES: [&str; 14] = [
     "budget_lines",
     "budget_versions",
     "budget_version_lines",
+    "decisions",
+    "change_requests",
+    "change_request_lines",
+    "documents",
     "commitments",
     "state_aid_allocations",
     "payments",
