@@ -166,6 +166,15 @@ on_both! {
         let still = app.ok(&g.admin, VERSIONS, json!({ "id": monni })).await;
         assert_eq!(still["application"]["status"], "SUBMITTED");
         assert_eq!(versions(&still), [(1, "APPLIED", true, "720000.00")]);
+        // A grant above the call's rate is refused, and a coordinator records no grant at all.
+        let above = json!({ "lines": monni_lines(), "stateAid": "720000.01" });
+        let input = json!({ "id": monni, "expectedVersion": version, "to": "GRANTED", "grantedBudget": above });
+        let refused = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": input })).await;
+        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("by 0.01"), "{:?}", refused.body);
+        let sonet = salkku_domain::ids::OrganizationId::from_global(&g.sonet).unwrap();
+        let coordinator = app.token(Role::Coordinator, Some(sonet));
+        let input = json!({ "id": monni, "expectedVersion": version, "to": "GRANTED" });
+        app.graphql(Some(&coordinator), TRANSITION, json!({ "input": input })).await.error("FORBIDDEN");
         // A granted budget goes only with the grant decision.
         let input = json!({ "id": monni, "expectedVersion": version, "to": "REJECTED", "grantedBudget": granted });
         let refused = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": input })).await;
@@ -202,6 +211,12 @@ on_both! {
         assert_eq!(now["application"]["budget"]["lines"][2]["amount"], "245000.00");
         // A stale version is a conflict, as everywhere.
         app.graphql(Some(&g.admin), REVISE, revise(granted, "55000.00", "245000.00")).await.error("CONFLICT");
+        // The tolerance holds for the revisions together: one more cent moved from the granted
+        // budget is refused, however small the step from the last revision.
+        let version = app.ok(&g.admin, VERSIONS, json!({ "id": monni })).await["application"]["version"].as_i64().unwrap();
+        let again = app.graphql(Some(&g.admin), REVISE, revise(version, "54999.99", "245000.01")).await;
+        assert!(again.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("make a change request"));
+        app.ok(&g.admin, REVISE, revise(version, "60000.00", "240000.00")).await;
     }
     async fn the_demo_shows_a_grant_below_the_application(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;

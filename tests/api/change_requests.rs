@@ -157,6 +157,28 @@ on_both! {
         assert_eq!(project["application"]["changeRequests"], json!([]));
     }
 
+    async fn an_aid_cut_below_the_allocations_already_recorded_is_not_approved(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let (monni, _) = granted_monni(&app, &g).await;
+        let allocation = json!({ "input": { "funderId": g.stm, "recipientId": g.sonet, "applicationId": monni, "year": 2021, "amount": "700000.00" } });
+        app.ok(&g.admin, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", allocation).await;
+        let input = json!({ "applicationId": monni, "stateAid": "600000.00", "submit": true });
+        let request = app.ok(&g.admin, CREATE, json!({ "input": input })).await["createChangeRequest"].clone();
+        let decide = json!({ "input": { "id": request["id"], "expectedVersion": 2, "parts": [{ "kind": "STATE_AID_CHANGE", "decision": "APPROVED" }] } });
+        let refused = app.graphql(Some(&g.admin), DECIDE, decide).await;
+        let error = refused.error("BAD_USER_INPUT");
+        assert_eq!(error["extensions"]["field"], "parts");
+        assert!(error["message"].as_str().unwrap().contains("above its granted state aid (600000.00)"), "{error}");
+        // Approved with changes instead: 700 000 € holds them.
+        let with_changes = json!({ "input": { "id": request["id"], "expectedVersion": 2, "parts": [{ "kind": "STATE_AID_CHANGE", "decision": "APPROVED_WITH_CHANGES", "approvedStateAid": "700000.00" }] } });
+        app.ok(&g.admin, DECIDE, with_changes).await;
+        let project = app.ok(&g.admin, PROJECT, json!({ "id": monni })).await;
+        assert_eq!(project["application"]["budget"]["total"], "900000.00");
+        let aid = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { stateAidRequested } }", json!({ "id": monni })).await;
+        assert_eq!(aid["application"]["stateAidRequested"], "700000.00");
+    }
+
     async fn the_funder_may_approve_with_changes_and_a_partner_joins_with_its_commitment(t: TestDatabase) {
         let app = TestApp::start(t).await;
         let g = ground(&app).await;

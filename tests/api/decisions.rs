@@ -69,6 +69,13 @@ on_both! {
         let input = json!({ "applicationId": monni, "organizationId": seinajoki, "amount": "40000.00", "status": "APPROVED", "decisionRef": "kaupunginhallitus 8.6.2020 § 201", "decisionId": recorded["id"] });
         let pledged = app.ok(&g.admin, "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { decision { reference body } } }", json!({ "input": input })).await;
         assert_eq!(pledged["addCommitment"]["decision"], json!({ "reference": "§ 201", "body": "kaupunginhallitus" }));
+        // A decision about another project, or another organisation's, does not approve it.
+        let other = id(&application(&app, &g.admin, json!({ "name": "Toinen", "leadId": g.sonet })).await);
+        let input = json!({ "applicationId": other, "organizationId": seinajoki, "amount": "1.00", "decisionId": recorded["id"] });
+        let refused = app.graphql(Some(&g.admin), ADD_COMMITMENT, json!({ "input": input })).await;
+        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("another project"));
+        let input = json!({ "applicationId": monni, "organizationId": vaasa, "amount": "1.00", "decisionId": recorded["id"] });
+        app.graphql(Some(&g.admin), ADD_COMMITMENT, json!({ "input": input })).await.error("BAD_USER_INPUT");
         // A decision that does not exist is refused.
         let input = json!({ "applicationId": monni, "organizationId": seinajoki, "amount": "1.00", "decisionId": salkku_domain::ids::DecisionId(999).global() });
         let refused = app.graphql(Some(&g.admin), ADD_COMMITMENT, json!({ "input": input })).await;

@@ -290,7 +290,8 @@ impl Seeder<'_> {
                 kind: ChangeKind::Extension,
                 decision: PartDecision::Approved,
                 approved_end: None,
-                approved_budget: None,
+                approved_lines: None,
+                approved_state_aid: None,
                 note: None,
             }],
         };

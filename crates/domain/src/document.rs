@@ -78,14 +78,55 @@ pub fn check_size(size: usize, max: usize) -> Result<(), DomainError> {
     )))
 }
 
+/// The extensions a file of each accepted type may carry; the first is given to one that has none
+/// of them.
+fn extensions(media_type: &str) -> &'static [&'static str] {
+    match media_type {
+        "application/pdf" => &["pdf"],
+        "application/msword" => &["doc"],
+        "application/vnd.ms-excel" => &["xls"],
+        "application/vnd.ms-powerpoint" => &["ppt"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => &["docx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => &["xlsx"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => &["pptx"],
+        "application/vnd.oasis.opendocument.text" => &["odt"],
+        "application/vnd.oasis.opendocument.spreadsheet" => &["ods"],
+        "application/vnd.oasis.opendocument.presentation" => &["odp"],
+        "application/rtf" => &["rtf"],
+        "image/png" => &["png"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/gif" => &["gif"],
+        "image/webp" => &["webp"],
+        "image/tiff" => &["tif", "tiff"],
+        "image/heif" => &["heic", "heif"],
+        _ => &["txt", "csv", "md"],
+    }
+}
+
+/// Characters that change how a name reads without showing: bidirectional overrides and
+/// isolates, zero-width ones, the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// A file's name as shown and offered for download: the last part of what the client sent (no
-/// folders), without control characters, at most 255 characters; "asiakirja" when nothing is
-/// left.
-pub fn file_name(sent: &str) -> String {
+/// folders), without control or invisible characters, ending in an extension of the type its
+/// content is (so that "ohje.bat" holding text is saved as "ohje.bat.txt"), at most 255
+/// characters; "asiakirja" when nothing is left.
+pub fn file_name(sent: &str, media_type: &str) -> String {
     let last = sent.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
-    let clean = clean.trim().trim_start_matches('.').to_owned();
-    if clean.is_empty() { "asiakirja".to_owned() } else { clean }
+    let clean: String = last.chars().filter(|c| !c.is_control() && !invisible(*c)).collect();
+    let clean = clean.trim().trim_start_matches('.').trim();
+    let stem = if clean.is_empty() { "asiakirja" } else { clean };
+    let allowed = extensions(media_type);
+    let extension = stem.rsplit_once('.').map(|(_, e)| e.to_lowercase());
+    let suffix = match extension {
+        Some(e) if allowed.contains(&e.as_str()) => String::new(),
+        _ => format!(".{}", allowed[0]),
+    };
+    let room = 255 - suffix.chars().count();
+    let kept: String = stem.chars().take(room).collect();
+    format!("{kept}{suffix}")
 }
 
 #[cfg(test)]
@@ -123,11 +164,22 @@ mod tests {
 
     #[test]
     fn a_file_name_keeps_no_folders_and_no_control_characters() {
-        assert_eq!(file_name("../../etc/passwd"), "passwd");
-        assert_eq!(file_name("C:\\Users\\arto\\pöytäkirja § 7.pdf"), "pöytäkirja § 7.pdf");
-        assert_eq!(file_name("a\u{0}b\nc.pdf"), "abc.pdf");
-        assert_eq!(file_name("../"), "asiakirja");
-        assert_eq!(file_name(".htaccess"), "htaccess");
-        assert_eq!(file_name(&"x".repeat(300)).len(), 255);
+        const PDF_TYPE: &str = "application/pdf";
+        assert_eq!(file_name("../../etc/passwd", "text/plain"), "passwd.txt");
+        assert_eq!(file_name("C:\\Users\\arto\\pöytäkirja § 7.pdf", PDF_TYPE), "pöytäkirja § 7.pdf");
+        assert_eq!(file_name("a\u{0}b\nc.PDF", PDF_TYPE), "abc.PDF");
+        assert_eq!(file_name("../", PDF_TYPE), "asiakirja.pdf");
+        assert_eq!(file_name(".htaccess", "text/plain"), "htaccess.txt");
+        let long = file_name(&"x".repeat(300), PDF_TYPE);
+        assert!(long.chars().count() == 255 && long.ends_with(".pdf"), "{long}");
+    }
+
+    #[test]
+    fn a_file_name_ends_as_its_content_is_and_hides_nothing() {
+        assert_eq!(file_name("maksatusohje.hta", "text/plain"), "maksatusohje.hta.txt");
+        assert_eq!(file_name("kuva.jpeg", "image/jpeg"), "kuva.jpeg");
+        assert_eq!(file_name("kuva.png", "image/jpeg"), "kuva.png.jpg");
+        // A right-to-left override would show "päätösjs.pdf" for a script.
+        assert_eq!(file_name("päätös\u{202E}fdp.js", "text/plain"), "päätösfdp.js.txt");
     }
 }

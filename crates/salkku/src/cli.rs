@@ -135,13 +135,13 @@ pub struct ServeArgs {
     pub now: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// On SIGTERM: how long /readyz reports unready before the listener closes, in milliseconds.
     /// The largest document (a decision's PDF, minutes) one may upload, in bytes.
     #[arg(long, env = "SALKKU_DOCUMENT_MAX_BYTES", default_value_t = salkku_domain::document::DEFAULT_MAX_BYTES)]
     pub document_max_bytes: usize,
     /// Keep documents' bytes in this directory (named by their SHA-256) instead of the database.
     #[arg(long, env = "SALKKU_DOCUMENTS_DIR")]
     pub documents_dir: Option<std::path::PathBuf>,
+    /// On SIGTERM: how long /readyz reports unready before the listener closes, in milliseconds.
     #[arg(long, env = "SALKKU_SHUTDOWN_DRAIN_MS", default_value_t = 2_000)]
     pub shutdown_drain_ms: u64,
     /// On SIGTERM: how long in-flight requests may still run, in milliseconds.

@@ -33,6 +33,13 @@ pub(super) async fn post(state: web::Data<AppState>, req: HttpRequest, mut paylo
     // operation: it may be as much larger as a document may be, and the multipart reader holds
     // each file to that limit.
     let limit = if is_multipart(&req) {
+        // Only a signed-in user may make the server read that much: a file is checked for its
+        // sender before its bytes are.
+        match authenticate(&state, &req) {
+            Ok(Some(_)) => {}
+            Ok(None) => return reply.error(StatusCode::UNAUTHORIZED, ApiError::sign_in()),
+            Err(e) => return reply.error(StatusCode::UNAUTHORIZED, e),
+        }
         state.limits.body_bytes.saturating_add(state.files.max_bytes).saturating_add(64 * 1024)
     } else {
         state.limits.body_bytes

@@ -8,7 +8,7 @@ use salkku_persistence::commands::change_requests::{
 };
 
 use super::enums::{ChangeKind, PartDecision, ParticipationRole};
-use super::inputs::{BudgetInput, BudgetLineInput, budget_lines, key, list_size, opt_key, optional};
+use super::inputs::{BudgetLineInput, budget_lines, key, list_size, opt_key, optional};
 use super::scalars::{Date, Decimal};
 use crate::error::ApiResult;
 
@@ -106,8 +106,10 @@ pub struct PartDecisionInput {
     pub decision: PartDecision,
     /// With EXTENSION approved with changes: the end the funder approved.
     pub approved_end: Option<Date>,
-    /// With a budget part approved with changes: the budget the funder approved.
-    pub approved_budget: Option<BudgetInput>,
+    /// With BUDGET_REALLOCATION approved with changes: the lines the funder approved.
+    pub approved_lines: Option<Vec<BudgetLineInput>>,
+    /// With STATE_AID_CHANGE approved with changes: the state aid the funder approved.
+    pub approved_state_aid: Option<Decimal>,
     pub note: Option<String>,
 }
 
@@ -137,7 +139,16 @@ impl DecideChangeRequestInput {
                     kind: p.kind.into(),
                     decision: p.decision.into(),
                     approved_end: p.approved_end.as_ref().map(|d| d.get(&at("approvedEnd"))).transpose()?,
-                    approved_budget: p.approved_budget.as_ref().map(|b| b.parse(&at("approvedBudget"))).transpose()?,
+                    approved_lines: p
+                        .approved_lines
+                        .as_deref()
+                        .map(|l| budget_lines(&at("approvedLines"), l))
+                        .transpose()?,
+                    approved_state_aid: p
+                        .approved_state_aid
+                        .as_ref()
+                        .map(|a| a.amount(&at("approvedStateAid")))
+                        .transpose()?,
                     note: optional(&at("note"), p.note.as_deref(), MAX_DESCRIPTION)?,
                 })
             })

@@ -144,8 +144,11 @@ impl Mutation {
             .map_err(|e| ApiError::invalid("decisionRef", e))?;
         let at = input.at.map(|t| t.get("at")).transpose()?;
         let granted = input.granted_budget.as_ref().map(|b| b.parse("grantedBudget")).transpose()?;
-        // A granted budget is money: finance staff's (and admins') to record.
-        let action = if granted.is_some() { Action::ManageMoney } else { Action::ChangeApplication(id) };
+        // A grant decision (with the budget it approves, or the one applied for) is money: finance
+        // staff's and admins' to record.
+        let to: salkku_domain::ApplicationStatus = input.to.into();
+        let grants = granted.is_some() || to == salkku_domain::ApplicationStatus::Granted;
+        let action = if grants { Action::ManageMoney } else { Action::ChangeApplication(id) };
         let decision = opt_key(&input.decision_id, "decisionId", DecisionId::from_global)?;
         let transition = Transition { to: input.to.into(), at, decision_ref, decision, granted };
         let m = allowed(ctx, "transitionApplication", action).await?;
@@ -237,7 +240,18 @@ impl Mutation {
     /// are taken, by their content; the size limit is SALKKU_DOCUMENT_MAX_BYTES (20 MiB).
     async fn attach_document(&self, ctx: &Context<'_>, input: AttachDocumentInput) -> ApiResult<Document> {
         let owner = GlobalId::decode(input.owner_id.as_str()).map_err(|e| ApiError::invalid("ownerId", e))?;
-        let upload = input.file.value(ctx).map_err(|e| ApiError::internal(&e))?;
+        let upload = input.file.value(ctx).map_err(|_| {
+            ApiError::bad_input(
+                "file",
+                salkku_domain::message!(
+                    fi: "tiedosto puuttuu: lähetä se GraphQL:n multipart-pyynnön osana",
+                    sv: "filen saknas: skicka den som en del av en GraphQL multipart-begäran",
+                    en: "the file is missing: send it as a part of a GraphQL multipart request",
+                ),
+            )
+        })?;
+        // Who asks is known before anything about the owner is told.
+        viewer(ctx)?;
         let (kind, application, action) = document_owner(ctx, owner).await?;
         let m = allowed(ctx, "attachDocument", action).await?;
         let settings = files(ctx)?;

@@ -77,7 +77,7 @@ pub async fn record(
         if let Some(app) = new.application {
             check_within_granted_aid_of(tx, app, new.amount).await?;
         }
-        decisions::check_exists(tx, new.decision).await?;
+        decisions::check_fits(tx, new.decision, new.application, None).await?;
         let row = allocation::ActiveModel {
             funder_id: Set(new.funder.0),
             recipient_id: Set(new.recipient.0),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
-use salkku_domain::change_request::follow_the_end;
+use salkku_domain::change_request::{check_changed_split, follow_the_end};
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
@@ -242,7 +242,7 @@ pub async fn transition(
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
-    decisions::check_exists(&*tx, transition.decision).await?;
+    decisions::check_fits(&*tx, transition.decision, Some(id), None).await?;
     if transition.granted.is_some() && to != ApplicationStatus::Granted {
         return Err(StoreError::rule(Concerning::GrantedBudget, only_with_a_grant(to)));
     }
@@ -266,6 +266,9 @@ pub async fn transition(
                 Some(budget) => budget,
                 None => views_versions::budget(&*tx, &views_versions::in_force(&*tx, id).await?).await?,
             };
+            // The funder grants within its call's rate, as every budget must keep.
+            let split = splits::with_budget(&*tx, &current, budget.total(), budget.state_aid_requested()).await?;
+            check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
             let allocated = allocations::total_of(&*tx, id).await?;
             check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
                 .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;

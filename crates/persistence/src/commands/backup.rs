@@ -93,19 +93,21 @@ where
     write!(out, "{}\n  {}: [", if *first { "" } else { "," }, serde_json::to_string(name).map_err(io)?).map_err(io)?;
     *first = false;
     let mut written = 0_u64;
+    // A document's bytes may be megabytes: those rows are read one at a time.
+    let chunk = if name == "document_contents" { 1 } else { CHUNK };
     loop {
         let mut query = E::find();
         for column in &order {
             query = query.order_by_asc(*column);
         }
-        let rows = query.offset(written).limit(CHUNK).all(c).await?;
+        let rows = query.offset(written).limit(chunk).all(c).await?;
         for row in &rows {
             write!(out, "{}\n    ", if written == 0 { "" } else { "," }).map_err(io)?;
             serde_json::to_writer(&mut *out, row).map_err(io)?;
             written += 1;
         }
         progress(name, written, None);
-        if (rows.len() as u64) < CHUNK {
+        if (rows.len() as u64) < chunk {
             break;
         }
     }

@@ -215,7 +215,16 @@ pub async fn revise_within_tolerance(
     // A revision keeps the state aid; only the lines move.
     let aid = Amount::new(before.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
     let budget = Budget::new(lines, aid).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
-    let diff = BudgetDiff::between(&budget_versions::budget(&*tx, &before).await?, &budget)
+    // The tolerance holds for all the revisions made under it together: what moved is measured
+    // from the last version a decision approved (the granted one, or one a change request
+    // revised), so that ten small revisions cannot move ten times the tolerance.
+    let approved = budget_versions::of_applications(&*tx, &[id])
+        .await?
+        .into_iter()
+        .rev()
+        .find(|v| !v.within_tolerance)
+        .unwrap_or_else(|| before.clone());
+    let diff = BudgetDiff::between(&budget_versions::budget(&*tx, &approved).await?, &budget)
         .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     let within = within_tolerance(&diff, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     check_revision_within_tolerance(within, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
@@ -240,6 +249,11 @@ pub async fn revise_within_tolerance(
 /// submission, the budget as applied for after it, and for a granted project a granted version
 /// equal to it.
 pub async fn derive_for_loaded<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
+    // A load that brought versions of its own (an export made since versions exist) keeps them
+    // as they are: a frozen version may rightly have no lines.
+    if budget_version::Entity::find().one(c).await?.is_some() {
+        return Ok(());
+    }
     const STATEMENTS: [&str; 3] = [
         "INSERT INTO budget_versions (application_id, number, kind, in_force, total_cost_cents, state_aid_cents, \
            within_tolerance, decision_ref, created_at, created_by) \

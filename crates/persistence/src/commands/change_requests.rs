@@ -7,14 +7,14 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_diff::{BudgetDiff, check_reallocation};
-use salkku_domain::budget_version::BudgetVersionKind;
+use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::change_request::{
     ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_changed_split, check_extension,
     check_may_request_changes,
 };
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::commands::applications::{self, NewParticipant};
@@ -28,7 +28,10 @@ use crate::entities::{
 };
 use crate::records::{Application, ChangeRequest};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::views::{applications as application_views, budget_versions as versions, change_requests, splits};
+use crate::views::{
+    allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
+    splits,
+};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// An organisation a request would add (with its commitment, pledged at board level in cash) or
@@ -85,8 +88,10 @@ pub struct PartDecisionInput {
     pub decision: PartDecision,
     /// With an extension approved with changes: the end the funder approved.
     pub approved_end: Option<NaiveDate>,
-    /// With a budget part approved with changes: the budget the funder approved.
-    pub approved_budget: Option<Budget>,
+    /// With a reallocation approved with changes: the lines the funder approved.
+    pub approved_lines: Option<Vec<BudgetLine>>,
+    /// With a state-aid change approved with changes: the state aid the funder approved.
+    pub approved_state_aid: Option<Amount>,
     pub note: Option<String>,
 }
 
@@ -260,9 +265,8 @@ async fn proposed<C: ConnectionTrait>(c: &C, r: &ChangeRequest) -> StoreResult<O
 /// The split a budget would give the application, with its commitments now.
 async fn check_split<C: ConnectionTrait>(c: &C, application: ApplicationId, budget: &Budget) -> StoreResult<()> {
     let current: Application = target::<app::Entity, _>(c, NodeKind::Application, application.0).await?.try_into()?;
-    let supposed =
-        Application { total_cost: budget.total(), state_aid_requested: budget.state_aid_requested(), ..current };
-    check_changed_split(&splits::for_application(c, &supposed).await?).map_err(rule(Concerning::Lines))
+    let split = splits::with_budget(c, &current, budget.total(), budget.state_aid_requested()).await?;
+    check_changed_split(&split).map_err(rule(Concerning::Lines))
 }
 
 /// Submits a draft, checking it again against the project as it is now.
@@ -351,15 +355,17 @@ pub async fn decide(
             ),
         ));
     }
-    decisions::check_exists(c, decision.decision).await?;
+    decisions::check_fits(c, decision.decision, Some(current.application), None).await?;
     let mut parts = parts_of(&current)?;
     for p in &decision.parts {
         parts.decide(p.kind, p.decision).map_err(rule(Concerning::Parts))?;
         check_decision_values(p)?;
     }
-    // The project row is locked first, by a write, so nothing else changes it meanwhile.
+    // The project row is locked first, by a write, so nothing else changes it meanwhile; its
+    // version goes up, as whatever the decision approves changes the project.
     let locked = app::Entity::update_many()
         .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
+        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
         .filter(app::Column::Id.eq(current.application.0))
         .exec(c)
         .await?;
@@ -385,21 +391,20 @@ pub async fn decide(
     let mut revised: Option<BudgetVersionId> = None;
     if reallocation.is_some() || aid_change.is_some() {
         let in_force = versions::budget(c, &versions::in_force(c, current.application).await?).await?;
-        let given = reallocation
-            .and_then(|p| p.approved_budget.clone())
-            .or_else(|| aid_change.and_then(|p| p.approved_budget.clone()));
-        let budget = match given {
-            Some(budget) => budget,
-            None => {
-                let lines = if reallocation.is_some() { current.lines.clone() } else { in_force.lines().to_vec() };
-                let aid = match (aid_change, current.state_aid) {
-                    (Some(_), Some(aid)) => aid,
-                    _ => in_force.state_aid_requested(),
-                };
-                let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
-                Budget::new(lines, aid).map_err(rule(Concerning::Parts))?
-            }
+        // The lines come from the reallocation part alone, the aid from the state-aid part alone:
+        // as asked, or as the funder changed them; what a part does not approve stays as it is.
+        let lines = match reallocation {
+            Some(part) => part.approved_lines.clone().unwrap_or_else(|| current.lines.clone()),
+            None => in_force.lines().to_vec(),
         };
+        let aid = match (aid_change, current.state_aid) {
+            (Some(part), asked) => {
+                part.approved_state_aid.map(|a| a.money()).or(asked).unwrap_or(in_force.state_aid_requested())
+            }
+            (None, _) => in_force.state_aid_requested(),
+        };
+        let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        let budget = Budget::new(lines, aid).map_err(rule(Concerning::Parts))?;
         if reallocation.is_some() {
             let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
             check_reallocation(&diff).map_err(rule(Concerning::Parts))?;
@@ -408,6 +413,10 @@ pub async fn decide(
             StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
             other => other,
         })?;
+        // A smaller aid must still hold the allocations already recorded.
+        let allocated = allocation_views::total_of(c, current.application).await?;
+        check_within_granted_aid(budget.state_aid_requested(), allocated, salkku_domain::Money::ZERO)
+            .map_err(rule(Concerning::Parts))?;
         let new = NewVersion {
             kind: BudgetVersionKind::Revised,
             budget: &budget,
@@ -483,7 +492,11 @@ pub async fn decide(
     let ids = [current.application];
     derived::after(c, Changed::applications(&ids).with_sums(changed_parties).with_parties(true)).await?;
     let decided = load(c, id).await?;
-    audit::record(c, change, &[id.global(), current.application.global()], Some(&current), Some(&decided)).await?;
+    // The log shows what the decision did to the project too: its end, report, budget, version.
+    let project_after: Application =
+        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
+    let objects = [id.global(), current.application.global()];
+    audit::record(c, change, &objects, Some(&(&current, &project)), Some(&(&decided, &project_after))).await?;
     tx.commit().await?;
     Ok(decided)
 }
@@ -505,9 +518,9 @@ fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
     let with_changes = p.decision == PartDecision::ApprovedWithChanges;
     let kind = p.kind;
     let end_fits = p.approved_end.is_none() || (with_changes && kind == ChangeKind::Extension);
-    let budget_fits = p.approved_budget.is_none()
-        || (with_changes && matches!(kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange));
-    if !end_fits || !budget_fits {
+    let lines_fit = p.approved_lines.is_none() || (with_changes && kind == ChangeKind::BudgetReallocation);
+    let aid_fits = p.approved_state_aid.is_none() || (with_changes && kind == ChangeKind::StateAidChange);
+    if !end_fits || !lines_fit || !aid_fits {
         return Err(invalid(
             Concerning::Parts,
             salkku_domain::message!(
@@ -517,17 +530,20 @@ fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
             ),
         ));
     }
-    let needs_value = with_changes && matches!(kind, ChangeKind::Extension) && p.approved_end.is_none()
-        || with_changes
-            && matches!(kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange)
-            && p.approved_budget.is_none();
+    let needs_value = with_changes
+        && match kind {
+            ChangeKind::Extension => p.approved_end.is_none(),
+            ChangeKind::BudgetReallocation => p.approved_lines.is_none(),
+            ChangeKind::StateAidChange => p.approved_state_aid.is_none(),
+            ChangeKind::ContentChange | ChangeKind::PartnerChange => false,
+        };
     if needs_value {
         return Err(invalid(
             Concerning::Parts,
             salkku_domain::message!(
-                fi: "osan {kind} hyväksyminen muutettuna vaatii hyväksytyn arvon (approvedEnd tai approvedBudget)",
-                sv: "att godkänna delen {kind} med ändringar kräver det godkända värdet (approvedEnd eller approvedBudget)",
-                en: "approving {kind} with changes needs the approved value (approvedEnd or approvedBudget)",
+                fi: "osan {kind} hyväksyminen muutettuna vaatii hyväksytyn arvon (approvedEnd, approvedLines tai approvedStateAid)",
+                sv: "att godkänna delen {kind} med ändringar kräver det godkända värdet (approvedEnd, approvedLines eller approvedStateAid)",
+                en: "approving {kind} with changes needs the approved value (approvedEnd, approvedLines or approvedStateAid)",
             ),
         ));
     }

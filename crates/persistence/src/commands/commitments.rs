@@ -70,7 +70,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     let org =
         referenced::<organization::Entity, _>(c, Concerning::Organization, NodeKind::Organization, new.organization.0)
             .await?;
-    decisions::check_exists(c, new.decision).await?;
+    decisions::check_fits(c, new.decision, Some(new.application), Some(new.organization)).await?;
     let row = commitment::ActiveModel {
         application_id: Set(new.application.0),
         organization_id: Set(new.organization.0),
@@ -126,7 +126,7 @@ pub async fn update(
         update = update.col_expr(commitment::Column::DecidedAt, Expr::value(decided_at));
     }
     if let Some(decision) = changes.decision {
-        decisions::check_exists(&*tx, decision).await?;
+        decisions::check_fits(&*tx, decision, Some(current.application), Some(current.organization)).await?;
         update = update.col_expr(commitment::Column::DecisionId, Expr::value(decision.map(|d| d.0)));
     }
     if let Some(decision_ref) = changes.decision_ref {

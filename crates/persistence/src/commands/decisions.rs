@@ -8,7 +8,7 @@ use crate::commands::{audit, idempotency};
 use crate::entities::{application, decision, organization};
 use crate::records::Decision;
 use crate::store::support::referenced;
-use crate::{Change, Concerning, Db, StoreResult};
+use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewDecision {
@@ -55,10 +55,38 @@ pub async fn record(
     .await
 }
 
-/// Checks that a decision a command points to exists.
-pub(crate) async fn check_exists<C: ConnectionTrait>(c: &C, id: Option<DecisionId>) -> StoreResult<()> {
-    if let Some(id) = id {
-        referenced::<decision::Entity, _>(c, Concerning::Decision, NodeKind::Decision, id.0).await?;
+/// Checks that a decision a row points to exists and fits it: one about another project does not,
+/// and a commitment's approval is its own organisation's.
+pub(crate) async fn check_fits<C: ConnectionTrait>(
+    c: &C,
+    id: Option<DecisionId>,
+    application: Option<ApplicationId>,
+    organization: Option<OrganizationId>,
+) -> StoreResult<()> {
+    let Some(id) = id else { return Ok(()) };
+    let found: Decision =
+        referenced::<decision::Entity, _>(c, Concerning::Decision, NodeKind::Decision, id.0).await?.try_into()?;
+    if let (Some(about), Some(here)) = (found.application, application)
+        && about != here
+    {
+        return Err(StoreError::rule(
+            Concerning::Decision,
+            salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
+                fi: "päätös koskee toista hanketta",
+                sv: "beslutet gäller ett annat projekt",
+                en: "the decision is about another project",
+            )),
+        ));
+    }
+    if organization.is_some_and(|org| org != found.organization) {
+        return Err(StoreError::rule(
+            Concerning::Decision,
+            salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
+                fi: "sitoumuksen päätös on sitoutuvan organisaation oma",
+                sv: "beslutet om ett åtagande fattas av den organisation som åtar sig",
+                en: "a commitment's decision is made by the organisation that commits",
+            )),
+        ));
     }
     Ok(())
 }

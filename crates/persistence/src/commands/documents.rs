@@ -42,7 +42,7 @@ pub async fn attach(
             owner_kind: Set(new.owner.as_str().to_owned()),
             owner_id: Set(new.owner_key),
             application_id: Set(new.application.map(|a| a.0)),
-            file_name: Set(document::file_name(&new.file_name)),
+            file_name: Set(document::file_name(&new.file_name, media_type)),
             media_type: Set(media_type.to_owned()),
             size_bytes: Set(size),
             sha256: Set(sha256.clone()),

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
+use salkku_domain::Amount;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_diff::BudgetDiff;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::funding::FundingSplit;
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, NodeKind};
-use salkku_domain::{Amount, Money};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{application as app, budget_version, budget_version_line};
@@ -115,19 +115,9 @@ pub async fn compare<C: ConnectionTrait>(
 ) -> StoreResult<Comparison> {
     let current: Application = target::<app::Entity, _>(c, NodeKind::Application, application.0).await?.try_into()?;
     let diff = BudgetDiff::between(before, after).map_err(|e| StoreError::corrupt(e.to_string()))?;
-    let split_before = split_with(c, &current, before.total(), before.state_aid_requested()).await?;
-    let split_after = split_with(c, &current, after.total(), after.state_aid_requested()).await?;
+    let split_before = splits::with_budget(c, &current, before.total(), before.state_aid_requested()).await?;
+    let split_after = splits::with_budget(c, &current, after.total(), after.state_aid_requested()).await?;
     Ok(Comparison { diff, split_before, split_after })
-}
-
-async fn split_with<C: ConnectionTrait>(
-    c: &C,
-    app: &Application,
-    total: Money,
-    state_aid: Money,
-) -> StoreResult<FundingSplit> {
-    let supposed = Application { total_cost: total, state_aid_requested: state_aid, ..app.clone() };
-    splits::for_application(c, &supposed).await
 }
 
 /// Compares two stored versions of one application; `None` if either does not exist.

@@ -134,11 +134,15 @@ pub fn proposed_budget(request: &ChangeRequest, in_force: &Budget) -> StoreResul
 }
 
 /// What a request's budget part would do, compared with the version in force now: the diff and
-/// the funding split before and after, its violations included.
+/// the funding split before and after, its violations included. Only while the request is open
+/// (a draft or submitted): once decided, the versions it made say what it did.
 pub async fn preview<C: ConnectionTrait>(
     c: &C,
     request: &ChangeRequest,
 ) -> StoreResult<Option<(BudgetVersion, Comparison)>> {
+    if !matches!(request.status, ChangeRequestStatus::Draft | ChangeRequestStatus::Submitted) {
+        return Ok(None);
+    }
     let current = budget_versions::in_force(c, request.application).await?;
     let in_force = budget_versions::budget(c, &current).await?;
     let Some(proposed) = proposed_budget(request, &in_force)? else {

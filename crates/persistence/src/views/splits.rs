@@ -57,3 +57,15 @@ pub async fn for_application<C: ConnectionTrait>(c: &C, app: &Application) -> St
     let mut splits = for_applications(c, std::slice::from_ref(app)).await?;
     splits.remove(&app.id).ok_or_else(|| crate::StoreError::corrupt("the split of an application was not computed"))
 }
+
+/// The split an application would have with another budget: its total and its state aid, with
+/// the commitments it has now.
+pub async fn with_budget<C: ConnectionTrait>(
+    c: &C,
+    app: &Application,
+    total: salkku_domain::Money,
+    state_aid: salkku_domain::Money,
+) -> StoreResult<FundingSplit> {
+    let supposed = Application { total_cost: total, state_aid_requested: state_aid, ..app.clone() };
+    for_application(c, &supposed).await
+}
