@@ -22,8 +22,10 @@ pub mod codes;
 pub mod deadline;
 pub mod document;
 pub mod error;
+pub mod final_account;
 pub mod funding;
 pub mod ids;
+pub mod instalment;
 pub mod labels;
 pub mod lifecycle;
 pub mod messages;
@@ -31,6 +33,7 @@ pub mod money;
 pub mod period;
 pub mod rate;
 pub mod region;
+pub mod report;
 pub mod text;
 
 pub use amount::{Amount, PaymentAmount};
