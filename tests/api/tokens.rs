@@ -99,6 +99,9 @@ on_both! {
             ("eyJhbGciOiJub25lIn0.e30.".to_owned(), "token algorithm is not accepted: this service accepts HS256"),
             (hs256(&{ let mut c = good.clone(); c.as_object_mut().unwrap().remove("exp"); c }), "token lacks the required claim \"exp\""),
             ("a.b.c".to_owned(), "token is malformed: send a JWT as Authorization: Bearer <token>"),
+            // RFC 7515 §4.1.11: a critical extension the recipient does not understand fails it.
+            (hand_made(&json!({ "alg": "HS256", "typ": "JWT", "crit": ["exp"] }), &good, DEMO_SECRET.as_bytes()), "token header lists critical extensions (crit) this service does not understand"),
+            (hs256(&with(good.clone(), "exp", json!(1e30))), "token claim \"exp\" is out of range: whole seconds since 1970"),
         ];
         for (token, expected) in cases {
             assert_eq!(refusal(&app, &token).await, expected);

@@ -81,6 +81,11 @@ impl Answer {
 fn english_client() -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::ACCEPT_LANGUAGE, reqwest::header::HeaderValue::from_static("en"));
+    // As a GraphQL over HTTP client asks: the statuses tell request errors apart.
+    headers.insert(
+        reqwest::header::ACCEPT,
+        reqwest::header::HeaderValue::from_static("application/graphql-response+json"),
+    );
     reqwest::Client::builder().default_headers(headers).build().expect("an HTTP client")
 }
 
@@ -194,7 +199,10 @@ impl TestApp {
         variables: Value,
     ) -> Answer {
         let body = json!({ "query": query, "variables": variables });
-        let mut request = reqwest::Client::new().post(format!("{}/graphql", self.url)).json(&body);
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", self.url))
+            .header(reqwest::header::ACCEPT, "application/graphql-response+json")
+            .json(&body);
         if let Some(language) = language {
             request = request.header(reqwest::header::ACCEPT_LANGUAGE, language);
         }

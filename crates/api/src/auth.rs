@@ -267,6 +267,15 @@ impl Tokens {
         if header.alg != jwt_algorithm(self.algorithm) {
             return Err(refused());
         }
+        // RFC 7515 §4.1.11: a critical extension the recipient does not understand fails the
+        // token, and salkku understands none.
+        if segment(token, 0).is_some_and(|h| h.get("crit").is_some()) {
+            return Err(ApiError::unauthenticated(message!(
+                fi: "pääsytunnisteen otsake vaatii laajennuksia (crit), joita tämä palvelu ei tunne",
+                sv: "tokenets huvud kräver tillägg (crit) som den här tjänsten inte känner till",
+                en: "token header lists critical extensions (crit) this service does not understand",
+            )));
+        }
         match &self.keys {
             Keys::Secret(key) => Ok(key),
             Keys::Public { default, by_kid } => {
@@ -335,6 +344,16 @@ impl Tokens {
                 ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm | ErrorKind::InvalidAlgorithmName => {
                     algorithm_refused(self.algorithm.name())
                 }
+                // A claim that is there but cannot be read as seconds is out of range, not missing.
+                ErrorKind::MissingRequiredClaim(claim)
+                    if segment(token, 1).is_some_and(|c| c.get(claim.as_str()).is_some()) =>
+                {
+                    message!(
+                        fi: "pääsytunnisteen väite {claim:?} on sallitun alueen ulkopuolella: kokonaisia sekunteja vuodesta 1970",
+                        sv: "tokenets anspråk {claim:?} ligger utanför det tillåtna intervallet: hela sekunder sedan 1970",
+                        en: "token claim {claim:?} is out of range: whole seconds since 1970",
+                    )
+                }
                 ErrorKind::MissingRequiredClaim(claim) => message!(
                     fi: "pääsytunnisteesta puuttuu pakollinen väite {claim:?}",
                     sv: "tokenet saknar det obligatoriska anspråket {claim:?}",
@@ -395,11 +414,15 @@ impl Tokens {
 
 /// The `alg` a token's header names, read without trusting anything else in it.
 fn named_algorithm(token: &str) -> Option<String> {
+    segment(token, 0)?.get("alg")?.as_str().map(str::to_owned)
+}
+
+/// One of a token's first two parts (header, claims) as JSON, if it is JSON.
+fn segment(token: &str, index: usize) -> Option<serde_json::Value> {
     use base64::Engine;
-    let header = token.split('.').next()?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')).ok()?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    json.get("alg")?.as_str().map(str::to_owned)
+    let part = token.split('.').nth(index)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Why a token could not be made.

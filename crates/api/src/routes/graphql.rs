@@ -242,7 +242,9 @@ fn read_request(req: &HttpRequest, body: &[u8], limits: &Limits) -> Result<Batch
             ))
         })?;
         refuse_mutation_over_get(&request, limits)?;
-        return Ok(BatchRequest::Single(request));
+        let batch = BatchRequest::Single(request);
+        refuse_missing_query(&batch)?;
+        return Ok(batch);
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -259,13 +261,56 @@ fn read_request(req: &HttpRequest, body: &[u8], limits: &Limits) -> Result<Batch
             ),
         ));
     }
-    serde_json::from_slice::<BatchRequest>(body).map_err(|e| {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         bad(message!(
-            fi: "runko ei ole JSON-muotoinen GraphQL-pyyntö: {e}",
-            sv: "innehållet är ingen GraphQL-begäran i JSON: {e}",
-            en: "the body is not a GraphQL request in JSON: {e}",
+            fi: "runko ei ole JSONia: {e}",
+            sv: "innehållet är inte JSON: {e}",
+            en: "the body is not JSON: {e}",
         ))
-    })
+    })?;
+    // An array is a batch, whatever serde would make of an empty one.
+    if json.as_array().is_some_and(Vec::is_empty) {
+        return Err(empty_batch());
+    }
+    // What serde would say names a Rust type; say what a body must be instead.
+    let batch = serde_json::from_value::<BatchRequest>(json).map_err(|_| {
+        bad(message!(
+            fi: "pyynnön runko on JSON-olio, jossa on \"query\" (merkkijono) ja valinnaisesti \"variables\" (olio), \"operationName\" (merkkijono) ja \"extensions\" (olio), tai luettelo tällaisista",
+            sv: "begärans innehåll är ett JSON-objekt med \"query\" (en sträng) och valfritt \"variables\" (ett objekt), \"operationName\" (en sträng) och \"extensions\" (ett objekt), eller en lista av sådana",
+            en: "a request body is a JSON object with \"query\" (a string) and optionally \"variables\" (an object), \"operationName\" (a string) and \"extensions\" (an object), or a list of such objects",
+        ))
+    })?;
+    refuse_missing_query(&batch)?;
+    Ok(batch)
+}
+
+fn empty_batch() -> (StatusCode, ApiError) {
+    let message = message!(
+        fi: "erä on tyhjä: lähetä ainakin yksi operaatio",
+        sv: "satsen är tom: skicka minst en operation",
+        en: "the batch is empty: send at least one operation",
+    );
+    (StatusCode::BAD_REQUEST, ApiError::bad_input("query", message))
+}
+
+/// A request without a query (and without a persisted query's hash in its place), or a batch
+/// without requests, says so rather than passing the parser's output on.
+fn refuse_missing_query(batch: &BatchRequest) -> Result<(), (StatusCode, ApiError)> {
+    let missing = |message: Message| (StatusCode::BAD_REQUEST, ApiError::bad_input("query", message));
+    let requests: &[Request] = match batch {
+        BatchRequest::Single(request) => std::slice::from_ref(request),
+        BatchRequest::Batch(requests) if requests.is_empty() => return Err(empty_batch()),
+        BatchRequest::Batch(requests) => requests,
+    };
+    let persisted = |r: &Request| r.extensions.contains_key("persistedQuery");
+    if requests.iter().any(|r| r.query.trim().is_empty() && !persisted(r)) {
+        return Err(missing(message!(
+            fi: "kysely puuttuu: lähetä GraphQL-dokumentti kentässä query",
+            sv: "frågan saknas: skicka ett GraphQL-dokument i fältet query",
+            en: "the query is missing: send a GraphQL document as query",
+        )));
+    }
+    Ok(())
 }
 
 /// GraphQL over HTTP: `GET` may only read.
@@ -291,9 +336,18 @@ enum MediaType {
 }
 
 impl MediaType {
+    /// What the client accepts: the newer media type when it names it, `application/json` when
+    /// it names that, anything (`*/*`, `application/*`) or nothing at all, as the specification
+    /// says a server should for clients that predate it.
     fn accepted(req: &HttpRequest) -> MediaType {
-        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if accept.contains("application/json") && !accept.contains(GRAPHQL_RESPONSE) {
+        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+        if accept.contains(GRAPHQL_RESPONSE) {
+            MediaType::GraphqlResponse
+        } else if accept.is_empty()
+            || accept.contains("application/json")
+            || accept.contains("*/*")
+            || accept.contains("application/*")
+        {
             MediaType::Json
         } else {
             MediaType::GraphqlResponse
@@ -336,7 +390,18 @@ fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> Http
         MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
         MediaType::Json => "application/json",
     };
-    match serde_json::to_vec(&response) {
+    // A request that could not run at all has no `data` entry in the newer media type (it did not
+    // start executing): the specification tells it apart from one whose fields failed.
+    let body = serde_json::to_value(&response).and_then(|mut value| {
+        if media == MediaType::GraphqlResponse
+            && request_failed
+            && let Some(object) = value.as_object_mut()
+        {
+            object.remove("data");
+        }
+        serde_json::to_vec(&value)
+    });
+    match body {
         Ok(body) => HttpResponse::build(status)
             .content_type(content_type)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

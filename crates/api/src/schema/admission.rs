@@ -46,6 +46,8 @@ pub struct Schemas {
     pub(super) limits: Limits,
     pub(super) documents: Arc<Documents>,
     pub(super) verdicts: Arc<Verdicts>,
+    /// Whether the schema answers introspection: when it does not, no error suggests names either.
+    pub(super) introspection: bool,
 }
 
 impl Schemas {
@@ -59,8 +61,15 @@ impl Schemas {
         }
     }
 
-    /// Admits `request`, then runs it; a request not admitted answers with why.
-    pub async fn execute(&self, mut request: Request, data: &RequestData) -> Response {
+    /// Admits `request`, then runs it; a request not admitted answers with why. Without
+    /// introspection, and for anyone not signed in, errors suggest no names ("Did you mean …"):
+    /// from suggestions alone a stranger could recover most of the schema.
+    pub async fn execute(&self, request: Request, data: &RequestData) -> Response {
+        let response = self.admit_and_run(request, data).await;
+        if self.introspection && data.viewer.is_some() { response } else { without_suggestions(response) }
+    }
+
+    async fn admit_and_run(&self, mut request: Request, data: &RequestData) -> Response {
         let key = Key::of(&request, data.viewer.is_some(), data.info.read_only);
         // A text admitted before parses again; should it not, admission says why.
         let known = key.as_ref().and_then(|k| self.verdicts.get(k)).and_then(|admitted| {
@@ -160,12 +169,16 @@ impl Slot {
 }
 
 /// The last extension of the admission schema: keeps the document, refuses an operation that needs
-/// a viewer without one, and never executes.
-pub struct Admit;
+/// a viewer without one (and one that asks for the schema when introspection is off), and never
+/// executes.
+#[derive(Clone, Copy)]
+pub struct Admit {
+    pub introspection: bool,
+}
 
 impl ExtensionFactory for Admit {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Admit)
+        Arc::new(*self)
     }
 }
 
@@ -196,7 +209,10 @@ impl Extension for Admit {
         slot.with(|kept| {
             let Some(doc) = &kept.doc else { return lost() };
             let operation = Operation::of(doc, operation_name);
-            let refusal = gate::refusal(doc, operation_name, signed_in);
+            let mut refusal = gate::refusal(doc, operation_name, signed_in);
+            if !self.introspection {
+                refusal.extend(gate::introspection_refusal(doc, operation_name));
+            }
             if refusal.is_empty() {
                 kept.verdict = Some(Verdict::Admitted(operation));
                 Response::new(Value::Null)
@@ -208,8 +224,19 @@ impl Extension for Admit {
     }
 }
 
+/// The errors of `response` without the names async-graphql suggests.
+fn without_suggestions(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        if let Some(at) = error.message.find(" Did you mean") {
+            error.message.truncate(at);
+        }
+    }
+    response
+}
+
 /// Admission ran without its slot or its document: a fault of this module, never of the request.
 fn lost() -> Response {
-    let error: async_graphql::Error = ApiError::internal(&"admission kept no document").into();
-    Response::from_errors(vec![error.into_server_error(async_graphql::Pos::default())])
+    Response::from_errors(vec![super::limits::without_location(
+        ApiError::internal(&"admission kept no document").into(),
+    )])
 }

@@ -38,6 +38,30 @@ pub fn refusal(doc: &ExecutableDocument, operation_name: Option<&str>, signed_in
         .collect()
 }
 
+/// With introspection off, one error per root `__schema` or `__type` field: they would answer
+/// null in a non-null field, silently.
+pub fn introspection_refusal(doc: &ExecutableDocument, operation_name: Option<&str>) -> Vec<ServerError> {
+    let mut fields = Vec::new();
+    if let Some(operation) = operation(doc, operation_name) {
+        root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+    }
+    fields
+        .into_iter()
+        .filter(|f| matches!(f.node.name.node.as_str(), "__schema" | "__type"))
+        .map(|f| {
+            let error: async_graphql::Error = ApiError::forbidden(salkku_domain::message!(
+                fi: "introspektio on tällä palvelimella pois päältä: skeema on julkaistu tiedostona schema.graphql",
+                sv: "introspektion är avstängd på den här servern: schemat är publicerat som schema.graphql",
+                en: "introspection is off on this server: the schema is published as schema.graphql",
+            ))
+            .into();
+            let mut error = error.into_server_error(f.node.name.pos);
+            error.path = vec![PathSegment::Field(f.node.response_key().node.to_string())];
+            error
+        })
+        .collect()
+}
+
 /// The operation a request runs: the one named, or the only one.
 pub fn operation<'a>(doc: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a Positioned<OperationDefinition>> {
     match (&doc.operations, name) {

@@ -93,7 +93,15 @@ pub fn bounded_list_cost(items: usize, child: usize) -> usize {
 
 fn exceeded(message: Message) -> ServerError {
     let error: async_graphql::Error = ApiError::limit(message).into();
-    error.into_server_error(async_graphql::Pos::default())
+    without_location(error)
+}
+
+/// An error about the whole request: it has no place in the document (lines and columns start at
+/// 1, so none is better than 0:0).
+pub(crate) fn without_location(error: async_graphql::Error) -> ServerError {
+    let mut error = error.into_server_error(async_graphql::Pos::default());
+    error.locations.clear();
+    error
 }
 
 /// How deeply brackets nest in a query's text, outside strings and comments.
@@ -305,8 +313,7 @@ impl Extension for GuardExtension {
         // GET may only read, whether the document came as text or by its hash.
         let read_only = ctx.data_opt::<super::RequestInfo>().is_some_and(|r| r.read_only);
         if read_only && doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation) {
-            let error: async_graphql::Error = ApiError::post_only().into();
-            return Err(error.into_server_error(async_graphql::Pos::default()));
+            return Err(without_location(ApiError::post_only().into()));
         }
         Ok(doc)
     }

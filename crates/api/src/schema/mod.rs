@@ -61,7 +61,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files:
         // the server has seen it (Apollo's protocol); the cache is per process and bounded.
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
         .extension(limits::Guard(limits))
-        .extension(admission::Admit);
+        .extension(admission::Admit { introspection });
     let execution =
         Schema::build(query::Query, mutation::Mutation, EmptySubscription).validation_mode(ValidationMode::Fast);
     let [admission, execution] = [admission, execution].map(|mut builder| {
@@ -73,7 +73,14 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files:
         }
         builder.finish()
     });
-    Schemas { admission, execution, limits, documents: std::sync::Arc::default(), verdicts: std::sync::Arc::default() }
+    Schemas {
+        admission,
+        execution,
+        limits,
+        documents: std::sync::Arc::default(),
+        verdicts: std::sync::Arc::default(),
+        introspection,
+    }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

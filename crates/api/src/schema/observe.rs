@@ -25,8 +25,22 @@ impl Operation {
             Some(OperationType::Subscription) => "subscription",
             None => "unknown",
         };
-        Operation { name: requested.map(str::to_owned), kind }
+        Operation { name: requested.map(logged_name), kind }
     }
+}
+
+/// Longest operation name a span or log line carries: a client's name for its operation, not a
+/// place to write a hundred thousand characters into every log line.
+pub const MAX_LOGGED_NAME: usize = 100;
+
+/// An operation name as logs and traces show it: at most [`MAX_LOGGED_NAME`] characters, marked
+/// when cut.
+fn logged_name(name: &str) -> String {
+    if name.chars().count() <= MAX_LOGGED_NAME {
+        return name.to_owned();
+    }
+    let kept: String = name.chars().take(MAX_LOGGED_NAME).collect();
+    format!("{kept}…")
 }
 
 /// Runs `execution` in a span named after the operation, then logs and counts it.
@@ -47,4 +61,15 @@ pub async fn observed(op: &Operation, metrics: &Metrics, execution: impl Future<
     });
     metrics.operation(op.name.as_deref(), op.kind, errors > 0, elapsed);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_operation_name_is_cut_for_the_log() {
+        assert_eq!(super::logged_name("MonniPage"), "MonniPage");
+        let long = super::logged_name(&"x".repeat(100_000));
+        assert_eq!(long.chars().count(), super::MAX_LOGGED_NAME + 1);
+        assert!(long.ends_with('…'));
+    }
 }

@@ -125,7 +125,11 @@ impl PortfolioSummary {
     /// commitment, by name.
     #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 500, child_complexity)")]
     async fn at_risk(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> ApiResult<Vec<Application>> {
-        if !(0..=MAX_AT_RISK).contains(&first) {
+        // One rule for every list: a negative count is bad input, too many a limit.
+        if first < 0 {
+            return Err(ApiError::bad_input("first", crate::error::at_least_zero("first", first)));
+        }
+        if first > MAX_AT_RISK {
             return Err(ApiError::limit(salkku_domain::message!(
                 fi: "atRisk luettelee enintään {MAX_AT_RISK} hakemusta (pyydetty {first})",
                 sv: "atRisk listar högst {MAX_AT_RISK} ansökningar (begärt {first})",
