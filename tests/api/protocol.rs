@@ -108,4 +108,22 @@ on_both! {
             .unwrap();
         assert!(first_message(&missing).contains("the query is missing"), "{missing}");
     }
+    async fn the_answer_keeps_the_order_of_the_request_at_every_level(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        let order = |text: &str, keys: &[&str]| {
+            let at: Vec<usize> = keys.iter().map(|k| text.find(&format!("\"{k}\"")).unwrap_or_else(|| panic!("{k} in {text}"))).collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} out of order in {text}");
+        };
+        // The same document, many times: a concurrent gather must not decide the order.
+        for _ in 0..20 {
+            let body = json!({ "query": "{ regions { name code } me { subject role } codeLabels(list: \"ApplicationStatus\") { label code } }" }).to_string();
+            let response = reqwest::Client::new().post(format!("{}/graphql", app.url)).bearer_auth(&token).header("content-type", "application/json").body(body).send().await.unwrap();
+            let text = response.text().await.unwrap();
+            order(&text, &["regions", "me", "codeLabels"]);
+            order(&text, &["subject", "role"]);
+            // Within the first region: name, then code.
+            order(&text, &["name\":\"Uusimaa", "code\":\"01"]);
+        }
+    }
 }

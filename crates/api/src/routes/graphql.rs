@@ -355,6 +355,14 @@ impl MediaType {
     }
 }
 
+/// A response to a request that never ran: its errors, no `data`.
+#[derive(serde::Serialize)]
+struct NeverRan<'a> {
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
 /// Serialises the response; every error gets a contract code, and a request that could not run
 /// at all (a syntax or validation error) is a 400.
 fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> HttpResponse {
@@ -391,16 +399,14 @@ fn respond(mut response: BatchResponse, media: MediaType, reply: &Reply) -> Http
         MediaType::Json => "application/json",
     };
     // A request that could not run at all has no `data` entry in the newer media type (it did not
-    // start executing): the specification tells it apart from one whose fields failed.
-    let body = serde_json::to_value(&response).and_then(|mut value| {
-        if media == MediaType::GraphqlResponse
-            && request_failed
-            && let Some(object) = value.as_object_mut()
-        {
-            object.remove("data");
+    // start executing): the specification tells it apart from one whose fields failed. Written
+    // straight from the response, never through a JSON map, which would sort its keys.
+    let body = match (&response, media == MediaType::GraphqlResponse && request_failed) {
+        (BatchResponse::Single(single), true) => {
+            serde_json::to_vec(&NeverRan { errors: &single.errors, extensions: &single.extensions })
         }
-        serde_json::to_vec(&value)
-    });
+        _ => serde_json::to_vec(&response),
+    };
     match body {
         Ok(body) => HttpResponse::build(status)
             .content_type(content_type)

@@ -82,6 +82,8 @@ impl Schemas {
                 Err(refusal) => return refusal,
             },
         };
+        // Kept to put the answer back in the order asked (see `order`).
+        let asked = doc.clone();
         request.set_parsed_query(doc);
         let mut request = request
             .data(data.info.clone())
@@ -91,7 +93,11 @@ impl Schemas {
         if let Some(viewer) = &data.viewer {
             request = request.data(viewer.clone());
         }
+        let operation_name = request.operation_name.clone();
         let mut response = observed(&admitted.operation, &data.metrics, self.execution.execute(request)).await;
+        if let Some(operation) = gate::operation(&asked, operation_name.as_deref()) {
+            super::order::reorder(&mut response.data, &[&operation.node.selection_set.node], &asked);
+        }
         // The limits measured the query's cost in admission; the client sees it with the answer.
         if let Some(cost) = admitted.cost {
             response.extensions.insert("cost".to_owned(), cost);

@@ -28,6 +28,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod objects;
 mod observe;
+mod order;
 pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;
