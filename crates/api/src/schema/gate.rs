@@ -17,12 +17,12 @@ pub fn refusal(doc: &ExecutableDocument, operation_name: Option<&str>, signed_in
     }
     let mut fields = Vec::new();
     match operation(doc, operation_name) {
-        Some(operation) => root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new()),
+        Some(operation) => fields_of(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new()),
         // async-graphql chose the operation before this runs; should it ever not be found, the
         // whole document is refused rather than let through.
         None => {
             for (_, operation) in doc.operations.iter() {
-                root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+                fields_of(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
             }
         }
     }
@@ -43,7 +43,7 @@ pub fn refusal(doc: &ExecutableDocument, operation_name: Option<&str>, signed_in
 pub fn introspection_refusal(doc: &ExecutableDocument, operation_name: Option<&str>) -> Vec<ServerError> {
     let mut fields = Vec::new();
     if let Some(operation) = operation(doc, operation_name) {
-        root_fields(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
+        fields_of(doc, &operation.node.selection_set.node, &mut fields, &mut Vec::new());
     }
     fields
         .into_iter()
@@ -74,7 +74,8 @@ pub fn operation<'a>(doc: &'a ExecutableDocument, name: Option<&str>) -> Option<
     }
 }
 
-fn root_fields<'a>(
+/// The fields of `set` in document order, fragments expanded in place (each fragment once).
+pub(crate) fn fields_of<'a>(
     doc: &'a ExecutableDocument,
     set: &'a SelectionSet,
     out: &mut Vec<&'a Positioned<Field>>,
@@ -83,7 +84,7 @@ fn root_fields<'a>(
     for item in &set.items {
         match &item.node {
             Selection::Field(f) => out.push(f),
-            Selection::InlineFragment(i) => root_fields(doc, &i.node.selection_set.node, out, spread),
+            Selection::InlineFragment(i) => fields_of(doc, &i.node.selection_set.node, out, spread),
             Selection::FragmentSpread(s) => {
                 let name = s.node.fragment_name.node.as_str();
                 if spread.contains(&name) {
@@ -91,7 +92,7 @@ fn root_fields<'a>(
                 }
                 spread.push(name);
                 if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
-                    root_fields(doc, &fragment.node.selection_set.node, out, spread);
+                    fields_of(doc, &fragment.node.selection_set.node, out, spread);
                 }
             }
         }

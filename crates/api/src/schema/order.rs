@@ -6,7 +6,7 @@
 //! as it is.
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, SelectionSet};
 use async_graphql::{Name, Value};
 
 /// Puts `value`, the answer to `sets` (one or more selection sets merged), in their order.
@@ -20,7 +20,7 @@ pub fn reorder(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDocume
         Value::Object(object) => {
             let mut keys: Vec<(&str, Vec<&SelectionSet>)> = Vec::new();
             for set in sets {
-                collect(set, doc, &mut keys, &mut Vec::new());
+                collect(set, doc, &mut keys);
             }
             let in_order =
                 object.keys().map(Name::as_str).eq(keys.iter().map(|(k, _)| *k).filter(|k| object.contains_key(*k)));
@@ -48,33 +48,15 @@ pub fn reorder(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDocume
 }
 
 /// The response keys of `set` in order, each with the selection sets under it.
-fn collect<'a>(
-    set: &'a SelectionSet,
-    doc: &'a ExecutableDocument,
-    keys: &mut Vec<(&'a str, Vec<&'a SelectionSet>)>,
-    spread: &mut Vec<&'a str>,
-) {
-    for item in &set.items {
-        match &item.node {
-            Selection::Field(field) => {
-                let key = field.node.response_key().node.as_str();
-                let sub = &field.node.selection_set.node;
-                match keys.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, subsets)) => subsets.push(sub),
-                    None => keys.push((key, vec![sub])),
-                }
-            }
-            Selection::InlineFragment(inline) => collect(&inline.node.selection_set.node, doc, keys, spread),
-            Selection::FragmentSpread(s) => {
-                let name = s.node.fragment_name.node.as_str();
-                if spread.contains(&name) {
-                    continue;
-                }
-                spread.push(name);
-                if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
-                    collect(&fragment.node.selection_set.node, doc, keys, spread);
-                }
-            }
+fn collect<'a>(set: &'a SelectionSet, doc: &'a ExecutableDocument, keys: &mut Vec<(&'a str, Vec<&'a SelectionSet>)>) {
+    let mut fields = Vec::new();
+    super::gate::fields_of(doc, set, &mut fields, &mut Vec::new());
+    for field in fields {
+        let key = field.node.response_key().node.as_str();
+        let sub = &field.node.selection_set.node;
+        match keys.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, subsets)) => subsets.push(sub),
+            None => keys.push((key, vec![sub])),
         }
     }
 }

@@ -125,12 +125,7 @@ impl TryFrom<e::budget_line::Model> for StoredBudgetLine {
         Ok(StoredBudgetLine {
             id: BudgetLineId(m.id),
             application: ApplicationId(m.application_id),
-            line: parsed(BudgetLine::new(
-                parsed(CostCategory::parse(&m.category))?,
-                m.year,
-                m.description,
-                parsed(Amount::new(money(m.amount_cents)?))?,
-            ))?,
+            line: line(&m.category, m.year, m.description, m.amount_cents)?,
         })
     }
 }
@@ -194,11 +189,17 @@ impl TryFrom<e::budget_version::Model> for BudgetVersion {
     }
 }
 
+/// A budget line as every table of lines stores it (the lines in force, a version's, a change
+/// request's).
+pub(crate) fn line(category: &str, year: i32, description: Option<String>, cents: i64) -> StoreResult<BudgetLine> {
+    let amount = parsed(Amount::new(money(cents)?))?;
+    parsed(BudgetLine::new(parsed(CostCategory::parse(category))?, year, description, amount))
+}
+
 impl TryFrom<e::budget_version_line::Model> for BudgetLine {
     type Error = StoreError;
     fn try_from(m: e::budget_version_line::Model) -> StoreResult<Self> {
-        let amount = parsed(Amount::new(money(m.amount_cents)?))?;
-        parsed(BudgetLine::new(parsed(CostCategory::parse(&m.category))?, m.year, m.description, amount))
+        line(&m.category, m.year, m.description, m.amount_cents)
     }
 }
 

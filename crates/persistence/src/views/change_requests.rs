@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecision};
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, OrganizationId};
-use salkku_domain::{Amount, CostCategory, ParticipationRole};
+use salkku_domain::{Amount, ParticipationRole};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{change_request, change_request_line, change_request_part, change_request_partner};
 use crate::records::{BudgetVersion, ChangeRequest, ChangeRequestPart, PartnerChange};
-use crate::store::convert::money;
+use crate::store::convert::{line, money};
 use crate::store::support::one_of;
 use crate::views::budget_versions::{self, Comparison};
 use crate::{StoreError, StoreResult};
@@ -59,10 +59,8 @@ async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -
         .all(c)
         .await?
     {
-        let amount = Amount::new(money(l.amount_cents)?).map_err(corrupt)?;
-        let category = CostCategory::parse(&l.category).map_err(corrupt)?;
-        let line = BudgetLine::new(category, l.year, l.description, amount).map_err(corrupt)?;
-        lines.entry(l.request_id).or_default().push(line);
+        let parsed = line(&l.category, l.year, l.description, l.amount_cents)?;
+        lines.entry(l.request_id).or_default().push(parsed);
     }
     let mut parts: HashMap<i64, Vec<ChangeRequestPart>> = HashMap::new();
     for p in change_request_part::Entity::find()
