@@ -20,6 +20,7 @@ mod m20261126_000009_deadlines_calling_for_action;
 mod m20261203_000010_budget_versions;
 mod m20261203_000011_change_requests;
 mod m20261203_000012_decisions_and_documents;
+mod m20261203_000013_reports_and_instalments;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_budget_versions::Migration),
             Box::new(m20261203_000011_change_requests::Migration),
             Box::new(m20261203_000012_decisions_and_documents::Migration),
+            Box::new(m20261203_000013_reports_and_instalments::Migration),
         ]
     }
 }

@@ -28,8 +28,8 @@ on_both! {
         assert_eq!(original["format"], "salkku-export");
         assert_eq!(original["tables"]["applications"].as_array().unwrap().len(), 14);
         // The second half of a grant's life moves too: versions, change requests, decisions and
-        // their documents, bytes included.
-        for (table, rows) in [("budget_versions", 22), ("change_requests", 1), ("change_request_parts", 1), ("decisions", 3), ("documents", 1), ("document_contents", 1)] {
+        // their documents, bytes included, reports with their actual costs, and instalments.
+        for (table, rows) in [("budget_versions", 22), ("change_requests", 1), ("change_request_parts", 1), ("decisions", 3), ("documents", 1), ("document_contents", 1), ("report_obligations", 9), ("report_cost_lines", 7), ("instalments", 2), ("state_aid_allocations", 11)] {
             assert_eq!(original["tables"][table].as_array().map(Vec::len), Some(rows), "{table}");
         }
 

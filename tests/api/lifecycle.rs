@@ -50,6 +50,9 @@ on_both! {
                     refused.error("BAD_USER_INPUT");
                 }
             }
+            if to == "CLOSED" {
+                settle(&app, &g, &id).await;
+            }
             version = transition(&app, &g.admin, &id, version, to).await["version"].as_i64().unwrap();
         }
         let closed = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { status version history { from to decisionRef } } }", json!({ "id": id })).await;
@@ -65,6 +68,23 @@ on_both! {
         assert_eq!(closed["application"]["version"], version);
     }
 
+    async fn a_project_closes_only_with_its_final_report_accepted_and_its_account_settled(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let created = application(&app, &g.admin, json!({ "name": "Potku IV", "callId": g.call80, "leadId": g.sonet })).await;
+        let id = id(&created);
+        let lines = json!([{ "category": "PERSONNEL", "year": 2021, "amount": "100000.00" }]);
+        let mut version = budget(&app, &g.admin, &id, 1, lines, "80000.00").await["version"].as_i64().unwrap();
+        for to in ["IN_PREPARATION", "SUBMITTED", "GRANTED", "ACTIVE"] {
+            version = transition(&app, &g.admin, &id, version, to).await["version"].as_i64().unwrap();
+        }
+        let close = json!({ "input": { "id": id, "expectedVersion": version, "to": "CLOSED" } });
+        let refused = app.graphql(Some(&g.admin), TRANSITION, close.clone()).await;
+        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("no final report"));
+        settle(&app, &g, &id).await;
+        assert_eq!(app.ok(&g.admin, TRANSITION, close).await["transitionApplication"]["status"], "CLOSED");
+    }
+
     async fn aid_above_the_call_rate_blocks_submission(t: TestDatabase) {
         let app = TestApp::start(t).await;
         let g = ground(&app).await;
@@ -75,4 +95,37 @@ on_both! {
         let refused = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": id(&created), "expectedVersion": 3, "to": "SUBMITTED" } })).await;
         assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("exceeds 80.00 %"));
     }
+}
+
+/// Gives a granted project of 100 000 € at 80 % what closing asks: its final report with the
+/// actual costs, accepted, and its 80 000 € of aid paid.
+async fn settle(app: &TestApp, g: &Ground, project: &str) {
+    let add = "mutation($input: AddReportObligationInput!) { addReportObligation(input: $input) { id version } }";
+    let report = app
+        .ok(&g.admin, add, json!({ "input": { "applicationId": project, "kind": "FINAL", "dueOn": "2022-04-30" } }))
+        .await["addReportObligation"]
+        .clone();
+    let costs = json!([{ "category": "PERSONNEL", "year": 2021, "amount": "100000.00" }]);
+    let submit = "mutation($input: SubmitReportInput!) { submitReport(input: $input) { version } }";
+    let submitted = app
+        .ok(
+            &g.admin,
+            submit,
+            json!({ "input": { "id": report["id"], "expectedVersion": report["version"], "actualCosts": costs } }),
+        )
+        .await;
+    let accept = "mutation($input: AcceptReportInput!) { acceptReport(input: $input) { status } }";
+    app.ok(
+        &g.admin,
+        accept,
+        json!({ "input": { "id": report["id"], "expectedVersion": submitted["submitReport"]["version"] } }),
+    )
+    .await;
+    let allocate = json!({ "input": { "funderId": g.stm, "recipientId": g.sonet, "applicationId": project, "year": 2021, "amount": "80000.00" } });
+    let allocation = app
+        .ok(&g.admin, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", allocate)
+        .await["recordAllocation"]["id"]
+        .clone();
+    let pay = json!({ "input": { "allocationId": allocation, "paidOn": "2022-06-01", "amount": "80000.00" } });
+    app.ok(&g.admin, "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { id } }", pay).await;
 }

@@ -152,7 +152,7 @@ on_both! {
         let change = Change::new(&actor, "seed", now);
         let new_org = |name: String| NewOrganization { name, kind: OrganizationKind::Municipality, business_id: None, region: Some(RegionCode::parse("14").unwrap()), population: None };
         let stm = commands::organizations::create(db, &change, new_org("STM".into()), None).await.unwrap();
-        let call = commands::calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None, reallocation_tolerance: Rate::ZERO }, None).await.unwrap();
+        let call = commands::calls::create(db, &change, NewGrantCall { title: "Haku".into(), funder: stm.id, programme: None, opens_at: None, closes_at: now + Duration::days(10), max_aid_rate: Rate::percent(80).unwrap(), in_kind_counts: false, envelope: None, url: None, reallocation_tolerance: Rate::ZERO, report_schedule: None }, None).await.unwrap();
         for i in 0..100 {
             let lead = commands::organizations::create(db, &change, new_org(format!("Kunta {i:03}")), None).await.unwrap();
             let new = NewApplication {
@@ -166,7 +166,7 @@ on_both! {
             let commitment = NewCommitment { application: created.id, organization: lead.id, amount: eur(202), kind: CommitmentKind::Cash, level: CommitmentLevel::Board, status: CommitmentStatus::Promised, due_date: Some(now.date_naive()), decided_at: None, decision_ref: None, decision: None };
             commands::commitments::add(db, &change, commitment, None).await.unwrap();
             let allocation = commands::allocations::record(db, &change, NewAllocation { funder: stm.id, recipient: lead.id, application: Some(created.id), year: 2021, amount: eur(808), decision_date: None, decision_ref: None, decision: None }, None).await.unwrap();
-            commands::allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: PaymentAmount::new(eur(100)).unwrap(), reference: None }, None).await.unwrap();
+            commands::allocations::pay(db, &change, NewPayment { allocation: allocation.id, paid_on: now.date_naive(), amount: PaymentAmount::new(eur(100)).unwrap(), reference: None, instalment: None }, None).await.unwrap();
         }
         let query = "query($first: Int) { applications(first: $first) { totalCount nodes { id name status version lead { name region { name } } participants { role organization { name } } regions { code name } call { title status funder { name } programme { name } } budget { total lines { amount } byYear { year amount } byCategory { category amount } } stateAidRequested stateAidGranted commitments { amount organization { name } } allocations { amount paidTotal payments { amount } funder { name } } fundingSplit { compliant violations { code } } deadlines { kind localDue overdue application { id } } history { to by } } } }";
         let token = app.admin();

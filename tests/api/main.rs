@@ -9,6 +9,7 @@ mod backup;
 mod budget_versions;
 mod calendar;
 mod change_requests;
+mod closing;
 mod deadlines;
 mod decisions;
 mod demo;

@@ -190,6 +190,15 @@ fn field(concerning: Concerning) -> &'static str {
         Concerning::Parts => "parts",
         Concerning::Decision => "decisionId",
         Concerning::File => "file",
+        Concerning::Report => "id",
+        Concerning::ActualCosts => "actualCosts",
+        Concerning::Documents => "documentIds",
+        Concerning::NewDueOn => "newDueOn",
+        Concerning::ReportDue => "reportDue",
+        Concerning::Instalment => "instalmentId",
+        Concerning::Amount => "amount",
+        Concerning::Condition => "conditionReportId",
+        Concerning::ReportSchedule => "reportSchedule",
     }
 }
 

@@ -20,6 +20,7 @@ use salkku_domain::change_request::{ChangeKind, PartDecision};
 use salkku_domain::deadline::{end_of_day, helsinki};
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::report::ReportKind;
 use salkku_domain::{
     Amount, ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
     DomainError, OrganizationKind, ParticipationRole, PaymentAmount, Rate, RegionCode,
@@ -32,8 +33,10 @@ use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment
 use salkku_persistence::commands::deadlines::NewDeadline;
 use salkku_persistence::commands::decisions::NewDecision;
 use salkku_persistence::commands::documents::NewDocument;
+use salkku_persistence::commands::instalments::{NewInstalment, Plan};
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::programmes::NewProgramme;
+use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
 use salkku_persistence::records::Application;
 use salkku_persistence::{Actor, Change, ContentStore, Db, StoreError};
 use salkku_persistence::{commands, views};
@@ -159,6 +162,7 @@ impl Seeder<'_> {
             envelope: None,
             url: url.map(str::to_owned),
             reallocation_tolerance: Rate::ZERO,
+            report_schedule: None,
         };
         Ok(commands::calls::create(self.db, &self.change(demo_now()), new, None).await?.id)
     }
@@ -185,6 +189,47 @@ impl Seeder<'_> {
                 .await?;
         }
         Ok(app)
+    }
+
+    /// What closing a project asks, as the Kaste projects' accounts stood: the final report with
+    /// the actual costs as budgeted, accepted by STM, and the aid allocated and paid in full.
+    async fn close_out(
+        &self,
+        app: &Application,
+        funder: OrganizationId,
+        actual: &[(CostCategory, i32, &str, &str)],
+        aid: Amount,
+        at: DateTime<Utc>,
+    ) -> Result<(), SeedError> {
+        let change = self.change(at);
+        let due_on = at.date_naive();
+        let new = NewReport { application: app.id, kind: ReportKind::Final, due_on, title: None, states_costs: None };
+        let report = commands::reports::add(self.db, &change, new, None).await?;
+        let costs = demo_budget(actual, aid)?.lines().to_vec();
+        let submission = Submission { actual_costs: costs, documents: Vec::new() };
+        let report = commands::reports::submit(self.db, &change, report.id, report.version, submission).await?;
+        let verdict = Verdict::Accept { decision_ref: Some("loppuselvitys hyväksytty".into()), decision: None };
+        commands::reports::decide(self.db, &change, report.id, report.version, verdict).await?;
+        let grant = NewAllocation {
+            funder,
+            recipient: app.lead,
+            application: Some(app.id),
+            year: app.period_start.map_or(2011, |d| d.year()),
+            amount: aid,
+            decision_date: app.period_start,
+            decision_ref: Some("STM:n valtionavustuspäätös (illustrative)".into()),
+            decision: None,
+        };
+        let allocation = commands::allocations::record(self.db, &change, grant, None).await?;
+        let payment = NewPayment {
+            allocation: allocation.id,
+            paid_on: due_on,
+            amount: PaymentAmount::new(aid)?,
+            reference: Some("maksettu kokonaan (illustrative)".into()),
+            instalment: None,
+        };
+        commands::allocations::pay(self.db, &change, payment, None).await?;
+        Ok(())
     }
 
     async fn budget(
@@ -907,14 +952,47 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         None,
     )
     .await?;
+    // Its reports: an interim report by 28.2.2021 besides the final one, and the aid paid in two
+    // instalments, the second held until the final report is accepted.
+    let interim = NewReport {
+        application: sote.id,
+        kind: ReportKind::Interim,
+        due_on: day(2021, 2, 28)?,
+        title: None,
+        states_costs: Some(false),
+    };
+    commands::reports::add(db, &s.change(demo_now()), interim, None).await?;
+    let final_report = views::reports::of_applications(db.conn(), &[sote.id])
+        .await?
+        .into_iter()
+        .find(|r| r.kind == ReportKind::Final)
+        .map(|r| r.id);
+    let half = PaymentAmount::new(eur("600000.00")?)?;
+    let plan = Plan::These(vec![
+        NewInstalment { due_on: day(2020, 5, 15)?, amount: half, condition: None, label: Some("1. maksuerä".into()) },
+        NewInstalment {
+            due_on: day(2023, 4, 30)?,
+            amount: half,
+            condition: final_report,
+            label: Some("2. maksuerä".into()),
+        },
+    ]);
+    commands::instalments::plan(db, &s.change(demo_now()), sote_grant.id, plan, None).await?;
+    let first = views::instalments::of_allocations(db.conn(), &[sote_grant.id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::corrupt("the demo's first instalment is missing"))?;
+    let first = commands::instalments::request(db, &s.change(demo_now()), first.id, first.version).await?;
     commands::allocations::pay(
         db,
         &s.change(demo_now()),
         NewPayment {
             allocation: sote_grant.id,
             paid_on: day(2020, 5, 15)?,
-            amount: PaymentAmount::new(eur("600000.00")?)?,
+            amount: half,
             reference: Some("1. maksuerä".into()),
+            instalment: Some(first.id),
         },
         None,
     )
@@ -992,6 +1070,14 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             Some(new_end) => at(new_end.year(), 11, 30, 12, 0)?,
             None => closed_at,
         };
+        s.close_out(
+            &app,
+            stm,
+            &[(Personnel, 2011, "hankehenkilöstö (illustrative)", "400000.00")],
+            eur("300000.00")?,
+            closed_at,
+        )
+        .await?;
         s.advance(app, &[(ApplicationStatus::Closed, closed_at, "loppuselvitys hyväksytty")]).await?;
     }
 
@@ -1022,6 +1108,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
                 paid_on: day(year, 3, 31)?,
                 amount: PaymentAmount::new(Amount::new(allocation.amount)?)?,
                 reference: None,
+                instalment: None,
             },
             None,
         )
@@ -1055,6 +1142,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             paid_on: day(2020, 3, 31)?,
             amount: PaymentAmount::new(eur("112612.50")?)?,
             reference: Some("1. maksuerä (illustrative)".into()),
+            instalment: None,
         },
         None,
     )

@@ -9,13 +9,15 @@ use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use salkku_domain::deadline::end_of_day;
+use salkku_domain::instalment::InstalmentStatus;
+use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{
     ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind,
 };
 use salkku_persistence::commands::bulk::BulkLoad;
 use salkku_persistence::entities::{
-    allocation, application, application_region, budget_line, commitment, deadline, grant_call, organization,
-    participant, payment, programme, status_change,
+    allocation, application, application_region, budget_line, commitment, deadline, grant_call, instalment,
+    organization, participant, payment, programme, report_obligation, status_change,
 };
 use salkku_persistence::{Db, Progress, StoreError};
 
@@ -114,6 +116,8 @@ struct Keys {
     payment: i64,
     deadline: i64,
     status_change: i64,
+    report: i64,
+    instalment: i64,
 }
 
 fn next(key: &mut i64) -> i64 {
@@ -130,6 +134,8 @@ struct Rows {
     lines: Vec<budget_line::Model>,
     commitments: Vec<commitment::Model>,
     allocations: Vec<allocation::Model>,
+    reports: Vec<report_obligation::Model>,
+    instalments: Vec<instalment::Model>,
     payments: Vec<payment::Model>,
     deadlines: Vec<deadline::Model>,
     history: Vec<status_change::Model>,
@@ -149,6 +155,7 @@ fn derived(key: &mut i64, kind: DeadlineKind, title: String, due_at: DateTime<Ut
         created_at: due_at,
         updated_at: due_at,
         version: 1,
+        report_id: None,
     }
 }
 
@@ -271,6 +278,9 @@ pub async fn seed(db: &Db, n: u64, seed: u64, progress: Progress<'_>) -> Result<
                 updated_at: created,
                 version: 1,
                 reallocation_tolerance_bp: 0,
+                interim_report_month: None,
+                interim_report_day: None,
+                final_report_months: None,
             });
             let mut d = derived(&mut keys.deadline, DeadlineKind::CallCloses, title, closes_at, format!("call:{id}"));
             d.call_id = Some(id);
@@ -321,7 +331,9 @@ pub async fn seed(db: &Db, n: u64, seed: u64, progress: Progress<'_>) -> Result<
         load.insert::<application_region::Entity>(rows.regions).await?;
         load.insert::<budget_line::Entity>(rows.lines).await?;
         load.insert::<commitment::Entity>(rows.commitments).await?;
+        load.insert::<report_obligation::Entity>(rows.reports).await?;
         load.insert::<allocation::Entity>(rows.allocations).await?;
+        load.insert::<instalment::Entity>(rows.instalments).await?;
         load.insert::<payment::Entity>(rows.payments).await?;
         load.insert::<deadline::Entity>(rows.deadlines).await?;
         load.insert::<status_change::Entity>(rows.history).await?;
@@ -497,29 +509,80 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
         rows.deadlines.push(d);
     }
 
-    // Granted work: the aid allocated, and paid in instalments as the project runs.
-    if let (Some(call), true) = (call, report_due.is_some()) {
+    // The final report a granted project owes: accepted once the project has closed.
+    let report = report_due.map(|due_on| {
+        let report_id = next(&mut keys.report);
+        let accepted = status == ApplicationStatus::Closed;
+        rows.reports.push(report_obligation::Model {
+            id: report_id,
+            application_id: id,
+            kind: ReportKind::Final.as_str().to_owned(),
+            title: None,
+            due_on,
+            months_after_end: None,
+            from_schedule: false,
+            states_costs: true,
+            status: if accepted { ReportStatus::Accepted } else { ReportStatus::Due }.as_str().to_owned(),
+            submitted_at: accepted.then(|| end_of_day(due_on)),
+            submitted_by: accepted.then(|| "synthetic".to_owned()),
+            decided_at: accepted.then(|| end_of_day(due_on)),
+            decided_by: accepted.then(|| "synthetic".to_owned()),
+            return_reasons: None,
+            times_returned: 0,
+            decision_id: None,
+            created_at: created,
+            updated_at: created,
+            version: 1,
+        });
+        (report_id, due_on)
+    });
+
+    // Granted work: the aid allocated in three instalments, the last held by the final report,
+    // and paid as the project runs.
+    if let (Some(call), Some((report_id, report_on))) = (call, report) {
         let allocation_id = next(&mut keys.allocation);
-        let instalments: i64 = match status {
+        let paid_count: i64 = match status {
             ApplicationStatus::Closed => 3,
             ApplicationStatus::Active => rng.random_range(0..3),
             _ => 0,
         };
         let mut paid = 0;
-        for k in 0..instalments {
-            let amount = if status == ApplicationStatus::Closed && k == instalments - 1 { aid - paid } else { aid / 3 };
+        for k in 0..3 {
+            let amount = if k == 2 { aid - 2 * (aid / 3) } else { aid / 3 };
             if amount <= 0 {
                 continue;
             }
-            paid += amount;
-            rows.payments.push(payment::Model {
-                id: next(&mut keys.payment),
+            let instalment_id = next(&mut keys.instalment);
+            let last = k == 2;
+            let paid_on = (k < paid_count).then(|| period_start + Duration::days(120 * k));
+            rows.instalments.push(instalment::Model {
+                id: instalment_id,
                 allocation_id,
-                paid_on: period_start + Duration::days(120 * k),
+                due_on: if last { report_on } else { period_start + Duration::days(120 * k) },
                 amount_cents: amount,
-                reference: None,
+                condition_report_id: last.then_some(report_id),
+                status: if paid_on.is_some() { InstalmentStatus::Paid } else { InstalmentStatus::Planned }
+                    .as_str()
+                    .to_owned(),
+                label: Some(format!("{}", k + 1)),
+                requested_at: paid_on.map(|_| created),
+                paid_on,
                 created_at: created,
+                updated_at: created,
+                version: 1,
             });
+            if let Some(paid_on) = paid_on {
+                paid += amount;
+                rows.payments.push(payment::Model {
+                    id: next(&mut keys.payment),
+                    allocation_id,
+                    paid_on,
+                    amount_cents: amount,
+                    reference: None,
+                    created_at: created,
+                    instalment_id: Some(instalment_id),
+                });
+            }
         }
         rows.allocations.push(allocation::Model {
             id: allocation_id,
@@ -538,17 +601,29 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
         });
     }
 
-    // The automatic deadlines of the application itself.
-    for (kind, at, source) in [
-        (DeadlineKind::ProjectEnds, Some(period_end), "application-end"),
-        (DeadlineKind::ReportDue, report_due, "application-report"),
-    ] {
-        if let Some(at) = at {
-            let mut d = derived(&mut keys.deadline, kind, acronym.clone(), end_of_day(at), format!("{source}:{id}"));
-            d.application_id = Some(id);
-            d.call_id = call.map(|c| c.id);
-            rows.deadlines.push(d);
-        }
+    // The automatic deadlines of the application itself: its end, and its final report.
+    let mut ends = derived(
+        &mut keys.deadline,
+        DeadlineKind::ProjectEnds,
+        acronym.clone(),
+        end_of_day(period_end),
+        format!("application-end:{id}"),
+    );
+    ends.application_id = Some(id);
+    ends.call_id = call.map(|c| c.id);
+    rows.deadlines.push(ends);
+    if let Some((report_id, due_on)) = report {
+        let mut d = derived(
+            &mut keys.deadline,
+            DeadlineKind::ReportDue,
+            acronym.clone(),
+            end_of_day(due_on),
+            format!("report:{report_id}"),
+        );
+        d.application_id = Some(id);
+        d.call_id = call.map(|c| c.id);
+        d.report_id = Some(report_id);
+        rows.deadlines.push(d);
     }
 
     // How it got where it is.

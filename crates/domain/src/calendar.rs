@@ -1,7 +1,7 @@
 //! Deadlines as calendar events: how a deadline shows in a subscribed calendar (Outlook, Google),
 //! and when it reminds.
 
-use crate::deadline::is_relevant;
+use crate::deadline::Standing;
 use crate::{ApplicationStatus, CommitmentStatus, DomainError};
 
 /// Most days before a deadline that a reminder may come.
@@ -54,9 +54,9 @@ pub struct Event {
     pub reminds: bool,
 }
 
-pub fn event(tentative: bool, application: Option<ApplicationStatus>, commitment: Option<CommitmentStatus>) -> Event {
-    let called_off = matches!(application, Some(ApplicationStatus::Rejected | ApplicationStatus::Withdrawn))
-        || commitment == Some(CommitmentStatus::Declined);
+pub fn event(tentative: bool, standing: Standing) -> Event {
+    let called_off = matches!(standing.application, Some(ApplicationStatus::Rejected | ApplicationStatus::Withdrawn))
+        || standing.commitment == Some(CommitmentStatus::Declined);
     let status = if called_off {
         EventStatus::Cancelled
     } else if tentative {
@@ -64,7 +64,7 @@ pub fn event(tentative: bool, application: Option<ApplicationStatus>, commitment
     } else {
         EventStatus::Confirmed
     };
-    Event { status, reminds: !called_off && is_relevant(application, commitment) }
+    Event { status, reminds: !called_off && standing.is_relevant() }
 }
 
 #[cfg(test)]
@@ -82,31 +82,50 @@ mod tests {
 
     #[test]
     fn an_expected_decision_is_tentative_and_reminds() {
-        let e = event(true, Some(ApplicationStatus::Submitted), None);
+        let e =
+            event(true, Standing { application: Some(ApplicationStatus::Submitted), commitment: None, report: None });
         assert_eq!(e, Event { status: EventStatus::Tentative, reminds: true });
     }
 
     #[test]
     fn a_declined_commitment_cancels_its_due_date() {
-        let e = event(false, Some(ApplicationStatus::InPreparation), Some(CommitmentStatus::Declined));
+        let e = event(
+            false,
+            Standing {
+                application: Some(ApplicationStatus::InPreparation),
+                commitment: Some(CommitmentStatus::Declined),
+                report: None,
+            },
+        );
         assert_eq!(e, Event { status: EventStatus::Cancelled, reminds: false });
     }
 
     #[test]
     fn a_promised_commitment_stays_in_the_calendar_without_a_reminder() {
-        let e = event(false, Some(ApplicationStatus::InPreparation), Some(CommitmentStatus::Promised));
+        let e = event(
+            false,
+            Standing {
+                application: Some(ApplicationStatus::InPreparation),
+                commitment: Some(CommitmentStatus::Promised),
+                report: None,
+            },
+        );
         assert_eq!(e, Event { status: EventStatus::Confirmed, reminds: false });
     }
 
     #[test]
     fn a_withdrawn_application_cancels_its_deadlines() {
-        let e = event(true, Some(ApplicationStatus::Withdrawn), None);
+        let e =
+            event(true, Standing { application: Some(ApplicationStatus::Withdrawn), commitment: None, report: None });
         assert_eq!(e.status, EventStatus::Cancelled);
         assert!(!e.reminds);
     }
 
     #[test]
     fn a_call_closing_is_a_confirmed_reminding_event() {
-        assert_eq!(event(false, None, None), Event { status: EventStatus::Confirmed, reminds: true });
+        assert_eq!(
+            event(false, Standing { application: None, commitment: None, report: None }),
+            Event { status: EventStatus::Confirmed, reminds: true }
+        );
     }
 }

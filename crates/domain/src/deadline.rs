@@ -75,31 +75,49 @@ pub fn window_end(now: DateTime<Utc>, within_days: u32) -> DateTime<Utc> {
     end_of_day(local_date(now) + Duration::days(i64::from(within_days)))
 }
 
-/// Whether a deadline still calls for action: not when its application has reached a final
-/// status, nor when its commitment has been decided (promised, approved or declined).
-pub fn is_relevant(application: Option<ApplicationStatus>, commitment: Option<CommitmentStatus>) -> bool {
-    application.is_none_or(ApplicationStatus::is_open) && commitment.is_none_or(|c| c == CommitmentStatus::Requested)
+/// What a deadline's sources say now: its application's status, its commitment's, and the status
+/// of the report it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    pub application: Option<ApplicationStatus>,
+    pub commitment: Option<CommitmentStatus>,
+    pub report: Option<crate::report::ReportStatus>,
+}
+
+impl Standing {
+    /// Whether the deadline still calls for action: not when its application has reached a final
+    /// status, nor when its commitment has been decided (promised, approved or declined), nor when
+    /// its report has been submitted or accepted (a returned one is owed again).
+    pub fn is_relevant(self) -> bool {
+        self.application.is_none_or(ApplicationStatus::is_open)
+            && self.commitment.is_none_or(|c| c == CommitmentStatus::Requested)
+            && self.report.is_none_or(crate::report::ReportStatus::owed)
+    }
 }
 
 /// Whether a deadline has passed without what it asked for. Only deadlines of an application can
 /// be overdue: a call simply closes, and a deadline tied to nothing has no one to chase.
-pub fn is_overdue(
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-    application: Option<ApplicationStatus>,
-    commitment: Option<CommitmentStatus>,
-) -> bool {
-    overdue(due, now) && application.is_some() && is_relevant(application, commitment)
+pub fn is_overdue(due: DateTime<Utc>, now: DateTime<Utc>, standing: Standing) -> bool {
+    overdue(due, now) && standing.application.is_some() && standing.is_relevant()
 }
 
 /// A deadline's title in `language`: as written for one added by hand; for one kept in step
-/// with its source, its subject ("MONNI") and what falls due ("MONNI – Hanke päättyy"). A call's
-/// closing is its title alone.
-pub fn title(kind: crate::DeadlineKind, stored: &str, derived: bool, language: crate::labels::Language) -> String {
+/// with its source, its subject ("MONNI") and what falls due ("MONNI – Hanke päättyy", "MONNI –
+/// Väliselvitys"). A call's closing is its title alone.
+pub fn title(
+    kind: crate::DeadlineKind,
+    stored: &str,
+    derived: bool,
+    report: Option<crate::report::ReportKind>,
+    language: crate::labels::Language,
+) -> String {
     if !derived || kind == crate::DeadlineKind::CallCloses {
         return stored.to_owned();
     }
-    let label = crate::labels::deadline_kind(kind, language);
+    let label = match report {
+        Some(report) => crate::labels::report_kind(report, language),
+        None => crate::labels::deadline_kind(kind, language),
+    };
     // Joined by hand: `format!` was a large part of the cost of a deadline's title.
     let mut title = String::with_capacity(stored.len() + " – ".len() + label.len());
     title.push_str(stored);
@@ -121,14 +139,21 @@ mod tests {
     fn an_automatic_deadline_says_what_falls_due_in_each_language() {
         use crate::DeadlineKind::*;
         use crate::labels::Language::*;
-        assert_eq!(title(ProjectEnds, "MONNI", true, Fi), "MONNI – Hanke päättyy");
+        use crate::report::ReportKind;
+        assert_eq!(title(ProjectEnds, "MONNI", true, None, Fi), "MONNI – Hanke päättyy");
         assert_eq!(
-            title(CommitmentDue, "MONNI, Vaasan kaupunki", true, Sv),
+            title(CommitmentDue, "MONNI, Vaasan kaupunki", true, None, Sv),
             "MONNI, Vaasan kaupunki – Sista dag för åtagande"
         );
-        assert_eq!(title(ReportDue, "MONNI", true, En), "MONNI – Report due");
-        assert_eq!(title(CallCloses, "Kansa-koulu III", true, Fi), "Kansa-koulu III");
-        assert_eq!(title(ReportDue, "Väliraportti", false, En), "Väliraportti", "one added by hand stays as written");
+        assert_eq!(title(ReportDue, "MONNI", true, None, En), "MONNI – Report due");
+        assert_eq!(title(ReportDue, "MONNI", true, Some(ReportKind::Interim), Fi), "MONNI – Väliselvitys");
+        assert_eq!(title(ReportDue, "MONNI", true, Some(ReportKind::Final), En), "MONNI – Final report");
+        assert_eq!(title(CallCloses, "Kansa-koulu III", true, None, Fi), "Kansa-koulu III");
+        assert_eq!(
+            title(ReportDue, "Väliraportti", false, None, En),
+            "Väliraportti",
+            "one added by hand stays as written"
+        );
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -213,15 +238,27 @@ mod tests {
     fn only_open_business_can_be_overdue() {
         let due = helsinki(2020, 6, 18, 23, 59).unwrap();
         let later = helsinki(2020, 6, 20, 9, 0).unwrap();
-        let prep = Some(ApplicationStatus::InPreparation);
-        assert!(is_overdue(due, later, prep, Some(CommitmentStatus::Requested)));
-        assert!(!is_overdue(due, later, prep, Some(CommitmentStatus::Approved)), "a decided commitment is done");
-        assert!(
-            !is_overdue(due, later, Some(ApplicationStatus::Withdrawn), None),
-            "a withdrawn application has no duties"
-        );
-        assert!(!is_overdue(due, later, None, None), "a call simply closes");
-        assert!(!is_overdue(due, helsinki(2020, 6, 18, 12, 0).unwrap(), prep, None), "not yet due");
+        let prep = Standing { application: Some(ApplicationStatus::InPreparation), ..Standing::default() };
+        let owing = |c| Standing { commitment: Some(c), ..prep };
+        assert!(is_overdue(due, later, owing(CommitmentStatus::Requested)));
+        assert!(!is_overdue(due, later, owing(CommitmentStatus::Approved)), "a decided commitment is done");
+        let withdrawn = Standing { application: Some(ApplicationStatus::Withdrawn), ..Standing::default() };
+        assert!(!is_overdue(due, later, withdrawn), "a withdrawn application has no duties");
+        assert!(!is_overdue(due, later, Standing::default()), "a call simply closes");
+        assert!(!is_overdue(due, helsinki(2020, 6, 18, 12, 0).unwrap(), prep), "not yet due");
+    }
+
+    #[test]
+    fn a_report_deadline_is_overdue_until_the_report_is_submitted_and_again_when_returned() {
+        use crate::report::ReportStatus;
+        let due = helsinki(2021, 2, 28, 23, 59).unwrap();
+        let later = helsinki(2021, 3, 2, 9, 0).unwrap();
+        let active = Some(ApplicationStatus::Active);
+        let report = |r| Standing { application: active, commitment: None, report: Some(r) };
+        assert!(is_overdue(due, later, report(ReportStatus::Due)));
+        assert!(!is_overdue(due, later, report(ReportStatus::Submitted)), "the funder has it now");
+        assert!(is_overdue(due, later, report(ReportStatus::Returned)));
+        assert!(!is_overdue(due, later, report(ReportStatus::Accepted)));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::apportion::apportion;
 use crate::budget::BudgetLine;
+use crate::report::{ReportKind, ReportStatus};
 use crate::{CostCategory, DomainError, Money, Rate};
 
 /// What the account is computed from.
@@ -30,6 +31,8 @@ pub struct AccountInput<'a> {
     pub granted_aid: Money,
     /// What has been paid so far.
     pub paid: Money,
+    /// What the project has already returned (recorded repayments).
+    pub returned: Money,
     /// Each committing organisation's pledged amount, in a fixed order (the shares follow it).
     pub commitments: &'a [Money],
 }
@@ -44,7 +47,9 @@ pub struct FinalAccount {
     pub lines: Vec<(CostCategory, i32, Money, Money, Money)>,
     pub aid_earned: Money,
     pub paid: Money,
-    /// `aid_earned − paid`: above zero still to pay, below zero to be returned.
+    pub returned: Money,
+    /// `aid_earned − (paid − returned)`: above zero still to pay, below zero to be returned,
+    /// zero when settled.
     pub balance: Money,
     pub self_funding: Money,
     /// Each committing organisation's realised share, in the order given.
@@ -61,6 +66,64 @@ impl FinalAccount {
     pub fn to_return(&self) -> Money {
         Money::ZERO.checked_sub(self.balance).map_or(Money::ZERO, Money::at_least_zero)
     }
+
+    pub fn settled(&self) -> bool {
+        self.balance == Money::ZERO
+    }
+
+    /// A repayment returns at most what is still to be returned.
+    pub fn check_repayment(&self, amount: Money) -> Result<(), DomainError> {
+        let owed = self.to_return();
+        if amount <= owed {
+            return Ok(());
+        }
+        Err(DomainError::InvalidMoney(crate::message!(
+            fi: "palautus {amount} on enemmän kuin palautettavaa on ({owed})",
+            sv: "återbetalningen {amount} är mer än det som ska återbetalas ({owed})",
+            en: "a repayment of {amount} is more than is to be returned ({owed})",
+        )))
+    }
+}
+
+/// A project closes when every report it owes is accepted, the final one among them, and its
+/// final account is settled: the last payment made, or what was paid above the aid earned
+/// returned. `reports` are the project's reports by kind and status; `account` is the final
+/// account of its accepted financial report, if there is one.
+pub fn check_closing(
+    reports: &[(ReportKind, ReportStatus)],
+    account: Option<&FinalAccount>,
+) -> Result<(), DomainError> {
+    if !reports.iter().any(|(kind, _)| *kind == ReportKind::Final) {
+        return Err(DomainError::InvalidCode(crate::message!(
+            fi: "hanke suljetaan vasta, kun sen loppuselvitys on hyväksytty: loppuselvitystä ei ole",
+            sv: "projektet stängs först när dess slutredovisning är godkänd: det finns ingen slutredovisning",
+            en: "a project closes only once its final report is accepted: it has no final report",
+        )));
+    }
+    let open = reports.iter().filter(|(_, status)| *status != ReportStatus::Accepted).count();
+    if open > 0 {
+        return Err(DomainError::InvalidCode(crate::message!(
+            fi: "hanke suljetaan vasta, kun sen selvitykset on hyväksytty: {open} on hyväksymättä",
+            sv: "projektet stängs först när dess redovisningar är godkända: {open} är inte godkända",
+            en: "a project closes only once its reports are accepted: {open} not accepted yet",
+        )));
+    }
+    let Some(account) = account else {
+        return Err(DomainError::InvalidMoney(crate::message!(
+            fi: "hanke suljetaan vasta loppulaskelman jälkeen: hyväksytyssä selvityksessä ei ole toteutuneita kustannuksia",
+            sv: "projektet stängs först efter slutredovisningen av kostnaderna: ingen godkänd redovisning anger faktiska kostnader",
+            en: "a project closes only after its final account: no accepted report states the actual costs",
+        )));
+    };
+    if !account.settled() {
+        let (to_pay, to_return) = (account.to_pay(), account.to_return());
+        return Err(DomainError::InvalidMoney(crate::message!(
+            fi: "loppulaskelma ei ole tasan: maksettavaa {to_pay}, palautettavaa {to_return}",
+            sv: "slutredovisningen är inte reglerad: {to_pay} återstår att betala, {to_return} att återbetala",
+            en: "the final account is not settled: {to_pay} still to pay, {to_return} to be returned",
+        )));
+    }
+    Ok(())
 }
 
 fn sums(lines: &[BudgetLine]) -> Result<BTreeMap<(CostCategory, i32), Money>, DomainError> {
@@ -88,7 +151,7 @@ pub fn compute(input: &AccountInput<'_>) -> Result<FinalAccount, DomainError> {
     let actual_cost = Money::sum(lines.iter().map(|l| l.3))?;
     let eligible_cost = Money::sum(lines.iter().map(|l| l.4))?;
     let aid_earned = input.rate.max_share_of(eligible_cost).min(input.granted_aid);
-    let balance = aid_earned.checked_sub(input.paid)?;
+    let balance = aid_earned.checked_sub(input.paid.checked_sub(input.returned)?)?;
     let self_funding = eligible_cost.checked_sub(aid_earned)?.at_least_zero();
     let weights: Vec<Decimal> = input.commitments.iter().map(|m| m.to_decimal()).collect();
     let shares = if weights.iter().any(|w| !w.is_zero()) {
@@ -103,6 +166,7 @@ pub fn compute(input: &AccountInput<'_>) -> Result<FinalAccount, DomainError> {
         lines,
         aid_earned,
         paid: input.paid,
+        returned: input.returned,
         balance,
         self_funding,
         shares,
@@ -148,6 +212,7 @@ mod tests {
             rate: Rate::percent(80).unwrap(),
             granted_aid: m("656000.00"),
             paid: m("656000.00"),
+            returned: Money::ZERO,
             commitments: &commitments,
         };
         let account = compute(&input).unwrap();
@@ -165,6 +230,37 @@ mod tests {
         // In proportion to 80 000 : 50 000 : 34 000, and adding up to the cent.
         assert_eq!(account.shares, [m("74634.15"), m("46646.35"), m("31719.51")]);
         assert_eq!(Money::sum(account.shares.iter().copied()).unwrap(), account.self_funding);
+        assert!(account.check_repayment(m("44000.01")).is_err(), "not a cent more than was overpaid");
+        assert_eq!(account.check_repayment(m("44000.00")), Ok(()));
+        let repaid = compute(&AccountInput { returned: m("44000.00"), ..input }).unwrap();
+        assert!(repaid.settled() && repaid.to_return() == Money::ZERO);
+    }
+
+    #[test]
+    fn a_project_closes_with_its_reports_accepted_and_its_account_settled() {
+        use ReportKind::*;
+        use ReportStatus::*;
+        let approved = lines(&[(Personnel, 2021, "100000.00")]);
+        let input = AccountInput {
+            approved: &approved,
+            actual: &approved,
+            rate: Rate::percent(80).unwrap(),
+            granted_aid: m("80000.00"),
+            paid: m("48000.00"),
+            returned: Money::ZERO,
+            commitments: &[],
+        };
+        let unpaid = compute(&input).unwrap();
+        let paid = compute(&AccountInput { paid: m("80000.00"), ..input }).unwrap();
+        let reports = [(Interim, Accepted), (Final, Accepted)];
+        assert_eq!(check_closing(&reports, Some(&paid)), Ok(()));
+        let missing = check_closing(&[(Interim, Accepted)], Some(&paid)).unwrap_err().to_string();
+        assert!(missing.contains("no final report"), "{missing}");
+        let open = check_closing(&[(Interim, Returned), (Final, Accepted)], Some(&paid)).unwrap_err().to_string();
+        assert!(open.contains("1 not accepted"), "{open}");
+        assert!(check_closing(&reports, None).is_err(), "no final account");
+        let owed = check_closing(&reports, Some(&unpaid)).unwrap_err().to_string();
+        assert!(owed.contains("32000.00 still to pay"), "{owed}");
     }
 
     #[test]
@@ -181,6 +277,7 @@ mod tests {
             rate: Rate::percent(80).unwrap(),
             granted_aid: m("656000.00"),
             paid: m("400000.00"),
+            returned: Money::ZERO,
             commitments: &[],
         };
         let account = compute(&input).unwrap();
@@ -201,6 +298,7 @@ mod tests {
             rate: Rate::percent(80).unwrap(),
             granted_aid: m("70000.00"),
             paid: m("70000.00"),
+            returned: Money::ZERO,
             commitments: &[m("0.00")],
         };
         let account = compute(&input).unwrap();

@@ -28,6 +28,14 @@ pub struct CommitmentFigure {
     pub status: CommitmentStatus,
 }
 
+impl CommitmentFigure {
+    /// Whether the commitment counts towards the self-funding: a pledge (promised or approved),
+    /// in cash, or in kind where the call allows it.
+    pub fn counts(&self, in_kind_counts: bool) -> bool {
+        self.status.is_pledged() && (self.kind == CommitmentKind::Cash || in_kind_counts)
+    }
+}
+
 /// The rules a split can break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ViolationCode {
@@ -91,13 +99,8 @@ impl FundingSplit {
         let in_kind_counts = call.is_some_and(|c| c.in_kind_counts);
         let max_state_aid = max_aid_rate.max_share_of(total_cost);
         let self_funding_required = total_cost.checked_sub(state_aid)?;
-        let self_funding_committed = Money::sum(
-            commitments
-                .iter()
-                .filter(|c| c.status.is_pledged())
-                .filter(|c| c.kind == CommitmentKind::Cash || in_kind_counts)
-                .map(|c| c.amount),
-        )?;
+        let self_funding_committed =
+            Money::sum(commitments.iter().filter(|c| c.counts(in_kind_counts)).map(|c| c.amount))?;
         let self_funding_gap = self_funding_required.checked_sub(self_funding_committed)?.at_least_zero();
 
         let mut violations = Vec::new();

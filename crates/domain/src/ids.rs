@@ -29,10 +29,13 @@ pub enum NodeKind {
     ChangeRequest,
     Decision,
     Document,
+    ReportObligation,
+    Instalment,
+    Repayment,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 14] = [
+    const ALL: [NodeKind; 17] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -47,6 +50,9 @@ impl NodeKind {
         NodeKind::ChangeRequest,
         NodeKind::Decision,
         NodeKind::Document,
+        NodeKind::ReportObligation,
+        NodeKind::Instalment,
+        NodeKind::Repayment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +71,9 @@ impl NodeKind {
             NodeKind::ChangeRequest => "ChangeRequest",
             NodeKind::Decision => "Decision",
             NodeKind::Document => "Document",
+            NodeKind::ReportObligation => "ReportObligation",
+            NodeKind::Instalment => "Instalment",
+            NodeKind::Repayment => "Repayment",
         }
     }
 }
@@ -185,6 +194,9 @@ typed_id!(
     ChangeRequestId => ChangeRequest,
     DecisionId => Decision,
     DocumentId => Document,
+    ReportId => ReportObligation,
+    InstalmentId => Instalment,
+    RepaymentId => Repayment,
 );
 
 #[cfg(test)]

@@ -63,6 +63,18 @@ pub fn check_condition(report: Option<ReportStatus>) -> Result<(), DomainError> 
     }
 }
 
+/// A payment that settles an instalment pays exactly its amount.
+pub fn check_settles(instalment: Money, payment: Money) -> Result<(), DomainError> {
+    if instalment == payment {
+        return Ok(());
+    }
+    Err(DomainError::InvalidMoney(crate::message!(
+        fi: "maksuerän {instalment} maksu on sen suuruinen, ei {payment}",
+        sv: "betalningen av posten {instalment} är på samma belopp, inte {payment}",
+        en: "a payment settling an instalment of {instalment} pays that amount, not {payment}",
+    )))
+}
+
 /// The default plan of one Finnish state-grant system: a first instalment of 60 % (rounded down
 /// to the cent) and the rest after the final report.
 pub fn default_split(amount: Money) -> (Money, Money) {
@@ -102,6 +114,12 @@ mod tests {
         assert!(Planned.move_to(Paid).is_err(), "paid only once requested");
         assert!(Paid.move_to(Cancelled).is_err());
         assert!(!Cancelled.counts() && Paid.counts());
+    }
+
+    #[test]
+    fn a_payment_settles_an_instalment_to_the_cent() {
+        assert_eq!(check_settles(m("393600.00"), m("393600.00")), Ok(()));
+        assert!(check_settles(m("393600.00"), m("393599.99")).is_err());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! with the language; labels do.
 
 use crate::call::GrantCallStatus;
+use crate::instalment::InstalmentStatus;
+use crate::report::{ReportKind, ReportStatus};
 use crate::{
     ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind,
     ParticipationRole, RegionCode,
@@ -147,6 +149,38 @@ label_table!(
 );
 
 label_table!(
+    report_kind,
+    ReportKind,
+    [
+        (Interim, "Väliselvitys", "Mellanredovisning", "Interim report"),
+        (Final, "Loppuselvitys", "Slutredovisning", "Final report"),
+        (Financial, "Taloudellinen selvitys", "Ekonomisk redovisning", "Financial report"),
+    ]
+);
+
+label_table!(
+    report_status,
+    ReportStatus,
+    [
+        (Due, "Odottaa", "Väntar", "Due"),
+        (Submitted, "Jätetty", "Inlämnad", "Submitted"),
+        (Accepted, "Hyväksytty", "Godkänd", "Accepted"),
+        (Returned, "Palautettu täydennettäväksi", "Återsänd för komplettering", "Returned"),
+    ]
+);
+
+label_table!(
+    instalment_status,
+    InstalmentStatus,
+    [
+        (Planned, "Suunniteltu", "Planerad", "Planned"),
+        (Requested, "Haettu", "Begärd", "Requested"),
+        (Paid, "Maksettu", "Betald", "Paid"),
+        (Cancelled, "Peruttu", "Annullerad", "Cancelled"),
+    ]
+);
+
+label_table!(
     commitment_status,
     CommitmentStatus,
     [
@@ -236,6 +270,9 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
         ChangeRequest => ("muutoshakemus", "ändringsansökan", "ChangeRequest"),
         Decision => ("päätös", "beslut", "Decision"),
         Document => ("asiakirja", "dokument", "Document"),
+        ReportObligation => ("selvitys", "redovisning", "ReportObligation"),
+        Instalment => ("maksuerä", "betalningspost", "Instalment"),
+        Repayment => ("palautus", "återbetalning", "Repayment"),
     };
     match language {
         Language::Fi => fi,
@@ -258,6 +295,9 @@ pub fn every(language: Language) -> Vec<(&'static str, &'static str, &'static st
     out.extend(CommitmentStatus::all().map(|c| ("CommitmentStatus", c.as_str(), commitment_status(c, language))));
     out.extend(DeadlineKind::all().map(|c| ("DeadlineKind", c.as_str(), deadline_kind(c, language))));
     out.extend(RegionCode::all().map(|c| ("RegionCode", c.as_str(), region(c, language))));
+    out.extend(ReportKind::all().map(|c| ("ReportKind", c.as_str(), report_kind(c, language))));
+    out.extend(ReportStatus::all().map(|c| ("ReportStatus", c.as_str(), report_status(c, language))));
+    out.extend(InstalmentStatus::all().map(|c| ("InstalmentStatus", c.as_str(), instalment_status(c, language))));
     out
 }
 

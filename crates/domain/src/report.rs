@@ -76,7 +76,47 @@ pub fn check_return(reasons: &str, new_due: NaiveDate, returned_on: NaiveDate) -
 
 /// A call's reporting schedule: an interim report every year by a day of the year, and the
 /// final report a number of months after the project's end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl ReportKind {
+    /// Whether a report of this kind states the actual costs unless told otherwise: a financial
+    /// report always does, a final report by default has a financial part, an interim one not.
+    pub fn states_costs_by_default(self) -> bool {
+        !matches!(self, ReportKind::Interim)
+    }
+}
+
+/// A financial report always states the actual costs; the others may.
+pub fn check_states_costs(kind: ReportKind, states_costs: bool) -> Result<(), DomainError> {
+    if kind == ReportKind::Financial && !states_costs {
+        return Err(DomainError::InvalidCode(crate::message!(
+            fi: "taloudellinen selvitys sisältää aina toteutuneet kustannukset",
+            sv: "en ekonomisk redovisning anger alltid de faktiska kostnaderna",
+            en: "a financial report always states the actual costs",
+        )));
+    }
+    Ok(())
+}
+
+/// A report with a financial part is submitted with its actual costs, one without it with none.
+pub fn check_submission(states_costs: bool, cost_lines: usize) -> Result<(), DomainError> {
+    match (states_costs, cost_lines) {
+        (true, 0) => Err(DomainError::InvalidMoney(crate::message!(
+            fi: "selvityksen taloudellinen osa ilmoittaa toteutuneet kustannukset kustannuslajeittain ja vuosittain",
+            sv: "redovisningens ekonomiska del anger de faktiska kostnaderna per kostnadsslag och år",
+            en: "the report's financial part states the actual costs by category and year",
+        ))),
+        (false, n) if n > 0 => Err(DomainError::InvalidMoney(crate::message!(
+            fi: "tällä selvityksellä ei ole taloudellista osaa: toteutuneita kustannuksia ei ilmoiteta",
+            sv: "den här redovisningen har ingen ekonomisk del: inga faktiska kostnader anges",
+            en: "this report has no financial part: it states no actual costs",
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The longest a call may set between a project's end and its final report.
+pub const MAX_MONTHS_AFTER_END: u32 = 36;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Schedule {
     /// (month, day) of each year's interim report; none when the call asks for none.
     pub interim_on: Option<(u32, u32)>,
@@ -87,6 +127,30 @@ pub struct Schedule {
 /// The reports a project owes by `schedule`: an interim report on the day each year strictly
 /// between its start and its end, and the final report `final_after_months` after the end (to
 /// the end of the month when the project ends on a month's last day).
+impl Schedule {
+    /// A call's schedule: an interim report every year by a day of the year (one that every year
+    /// has, so not 29 February), and the final report a number of months after the project's end.
+    pub fn new(interim_on: Option<(u32, u32)>, final_after_months: u32) -> Result<Schedule, DomainError> {
+        if let Some((month, day)) = interim_on
+            && NaiveDate::from_ymd_opt(2021, month, day).is_none()
+        {
+            return Err(DomainError::InvalidPeriod(crate::message!(
+                fi: "väliselvitysten päivä {day}.{month}. ei ole joka vuoden päivä",
+                sv: "dagen {day}.{month}. för mellanredovisningar finns inte varje år",
+                en: "the interim reports' day {day}.{month}. is not a day of every year",
+            )));
+        }
+        if final_after_months > MAX_MONTHS_AFTER_END {
+            return Err(DomainError::InvalidPeriod(crate::message!(
+                fi: "loppuselvitys on jätettävä viimeistään {MAX_MONTHS_AFTER_END} kuukautta hankkeen päättymisestä",
+                sv: "slutredovisningen lämnas senast {MAX_MONTHS_AFTER_END} månader efter projektets slut",
+                en: "the final report falls due at most {MAX_MONTHS_AFTER_END} months after the project's end",
+            )));
+        }
+        Ok(Schedule { interim_on, final_after_months })
+    }
+}
+
 pub fn plan(schedule: Schedule, start: NaiveDate, end: NaiveDate) -> Vec<(ReportKind, NaiveDate)> {
     let mut owed = Vec::new();
     if let Some((month, day)) = schedule.interim_on {
@@ -147,6 +211,24 @@ mod tests {
         assert_eq!(check_return("Kululiitteet puuttuvat", d(2021, 4, 15), d(2021, 3, 15)), Ok(()));
         assert!(check_return("  ", d(2021, 4, 15), d(2021, 3, 15)).is_err());
         assert!(check_return("Kululiitteet puuttuvat", d(2021, 3, 15), d(2021, 3, 15)).is_err());
+    }
+
+    #[test]
+    fn a_schedule_keeps_to_days_of_every_year_and_a_final_report_within_three_years() {
+        assert!(Schedule::new(Some((2, 28)), 4).is_ok());
+        assert!(Schedule::new(Some((2, 29)), 4).is_err(), "not every year has 29 February");
+        assert!(Schedule::new(Some((13, 1)), 4).is_err());
+        assert!(Schedule::new(None, 37).is_err());
+    }
+
+    #[test]
+    fn a_financial_report_states_actual_costs_and_an_interim_one_need_not() {
+        assert!(check_states_costs(ReportKind::Financial, false).is_err());
+        assert!(check_states_costs(ReportKind::Final, false).is_ok());
+        assert!(ReportKind::Final.states_costs_by_default() && !ReportKind::Interim.states_costs_by_default());
+        assert!(check_submission(true, 0).is_err(), "a financial part without costs");
+        assert!(check_submission(false, 2).is_err(), "costs without a financial part");
+        assert!(check_submission(true, 4).is_ok() && check_submission(false, 0).is_ok());
     }
 
     #[test]

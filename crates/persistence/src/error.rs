@@ -57,6 +57,24 @@ pub enum Concerning {
     Decision,
     /// An uploaded file.
     File,
+    /// A report obligation's move through its lifecycle, or the report as a whole.
+    Report,
+    /// The actual costs a report states.
+    ActualCosts,
+    /// The documents a report is submitted with.
+    Documents,
+    /// The new due date of a returned report.
+    NewDueOn,
+    /// An application's final report date.
+    ReportDue,
+    /// An instalment's move, or the instalment as a whole.
+    Instalment,
+    /// The amount of an instalment, a repayment or a payment settling an instalment.
+    Amount,
+    /// The report an instalment waits for.
+    Condition,
+    /// The call's report schedule.
+    ReportSchedule,
 }
 
 #[derive(Debug, thiserror::Error)]

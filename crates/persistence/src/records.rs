@@ -4,10 +4,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecision};
+use salkku_domain::deadline::Standing;
 use salkku_domain::ids::{
     AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, ChangeRequestId, CommitmentId, DeadlineId, DecisionId,
-    DocumentId, GrantCallId, OrganizationId, PaymentId, ProgrammeId,
+    DocumentId, GrantCallId, InstalmentId, OrganizationId, PaymentId, ProgrammeId, RepaymentId, ReportId,
 };
+use salkku_domain::instalment::InstalmentStatus;
+use salkku_domain::report::{ReportKind, ReportStatus, Schedule};
 use salkku_domain::{
     ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
     OrganizationKind, ParticipationRole, Rate, RegionCode,
@@ -46,6 +49,8 @@ pub struct GrantCall {
     pub url: Option<String>,
     /// How much of the approved total may move between cost categories without a change request.
     pub reallocation_tolerance: Rate,
+    /// The reports a project granted under the call owes, if the call sets them.
+    pub report_schedule: Option<Schedule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -192,6 +197,8 @@ pub struct Payment {
     pub paid_on: NaiveDate,
     pub amount: Money,
     pub reference: Option<String>,
+    /// The instalment the payment settles.
+    pub instalment: Option<InstalmentId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -204,6 +211,8 @@ pub struct Deadline {
     pub application: Option<ApplicationId>,
     pub call: Option<GrantCallId>,
     pub commitment: Option<CommitmentId>,
+    /// The report it asks for.
+    pub report: Option<ReportId>,
     /// Kept in step with its source (a call, a commitment, an application's dates); its title
     /// is then only the subject, which the kind completes in the reader's language.
     pub derived: bool,
@@ -228,6 +237,75 @@ pub struct DeadlineView {
     pub application_status: Option<ApplicationStatus>,
     /// The status of the deadline's commitment, if it has one.
     pub commitment_status: Option<CommitmentStatus>,
+    /// The kind and status of the report it asks for, if it asks for one.
+    pub report: Option<(ReportKind, ReportStatus)>,
+}
+
+impl DeadlineView {
+    /// What decides whether the deadline still calls for action.
+    pub fn standing(&self) -> Standing {
+        Standing {
+            application: self.application_status,
+            commitment: self.commitment_status,
+            report: self.report.map(|(_, status)| status),
+        }
+    }
+}
+
+/// A report a granted project owes its funder (väliselvitys, loppuselvitys, taloudellinen
+/// selvitys).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Report {
+    pub id: ReportId,
+    pub application: ApplicationId,
+    pub kind: ReportKind,
+    pub title: Option<String>,
+    pub due_on: NaiveDate,
+    /// Made from the call's schedule this many months after the project's end: it moves with
+    /// an extension.
+    pub months_after_end: Option<u32>,
+    pub from_schedule: bool,
+    /// Whether the report states the actual costs (a financial report, or a final one with a
+    /// financial part).
+    pub states_costs: bool,
+    pub status: ReportStatus,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    pub return_reasons: Option<String>,
+    pub times_returned: i32,
+    pub decision: Option<DecisionId>,
+    pub version: i32,
+}
+
+/// A planned payment of an allocation (maksuerä).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Instalment {
+    pub id: InstalmentId,
+    pub allocation: AllocationId,
+    pub due_on: NaiveDate,
+    pub amount: Money,
+    /// The report whose acceptance the instalment waits for.
+    pub condition: Option<ReportId>,
+    pub status: InstalmentStatus,
+    pub label: Option<String>,
+    pub requested_at: Option<DateTime<Utc>>,
+    pub paid_on: Option<NaiveDate>,
+    pub version: i32,
+}
+
+/// State aid a project returned after its final account (palautus).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Repayment {
+    pub id: RepaymentId,
+    pub application: ApplicationId,
+    pub returned_on: NaiveDate,
+    pub amount: Money,
+    pub reference: Option<String>,
+    pub decision: Option<DecisionId>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A decision on record: who decided, when, under what reference, and what.

@@ -93,7 +93,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 6);
+        assert_eq!(db.migrate().await.unwrap(), 7);
         let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -154,7 +154,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 4);
+        assert_eq!(db.migrate().await.unwrap(), 5);
         let day = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
         let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };
@@ -227,5 +227,35 @@ on_both! {
             .map(|r| (r.try_get("", "number").unwrap(), r.try_get("", "n").unwrap()))
             .collect();
         assert_eq!(copied, [(1, 1), (1, 2), (2, 2)]);
+    }
+}
+
+on_both! {
+    async fn an_applications_report_date_becomes_its_final_report_with_its_deadline(t: TestDatabase) {
+        let conn = Database::connect(t.url.as_str()).await.unwrap();
+        Migrator::up(&conn, Some(12)).await.unwrap();
+        let at = "'2020-05-01 00:00:00+00:00'";
+        let rows = [
+            format!("INSERT INTO organizations (id, name, kind, created_at, updated_at) VALUES (1, 'STM', 'MINISTRY', {at}, {at}), (2, 'Seinäjoki', 'MUNICIPALITY', {at}, {at})"),
+            format!("INSERT INTO applications (id, name, status, lead_id, period_end, report_due, total_cost_cents, state_aid_requested_cents, state_aid_granted_cents, created_by, created_at, updated_at) VALUES \
+                 (1, 'MONNI', 'ACTIVE', 2, '2022-12-31', '2023-04-30', 0, 0, 0, 'x', {at}, {at}), (2, 'Vanha', 'CLOSED', 2, '2013-10-31', '2014-02-28', 0, 0, 0, 'x', {at}, {at}), \
+                 (3, 'Idea', 'IDEA', 2, NULL, NULL, 0, 0, 0, 'x', {at}, {at})"),
+            format!("INSERT INTO deadlines (id, kind, title, due_at, tentative, application_id, source_key, created_at, updated_at, version) VALUES \
+                 (1, 'REPORT_DUE', 'MONNI', '2023-04-30 20:59:59+00:00', false, 1, 'application-report:1', {at}, {at}, 1), \
+                 (2, 'REPORT_DUE', 'Vanha', '2014-02-28 21:59:59+00:00', false, 2, 'application-report:2', {at}, {at}, 1)"),
+        ];
+        for sql in rows {
+            conn.execute_unprepared(&sql).await.unwrap();
+        }
+        let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
+        assert_eq!(db.migrate().await.unwrap(), 1);
+        let ids = [salkku_domain::ids::ApplicationId(1), salkku_domain::ids::ApplicationId(2), salkku_domain::ids::ApplicationId(3)];
+        let reports = views::reports::of_applications(db.conn(), &ids).await.unwrap();
+        let found: Vec<(i64, &str, String, &str)> = reports.iter().map(|r| (r.application.0, r.kind.as_str(), r.due_on.to_string(), r.status.as_str())).collect();
+        assert_eq!(found, [(1, "FINAL", "2023-04-30".to_owned(), "DUE"), (2, "FINAL", "2014-02-28".to_owned(), "ACCEPTED")]);
+        let deadlines = views::deadlines::views_for_applications(db.conn(), &ids).await.unwrap();
+        let linked: Vec<Option<i64>> = deadlines.iter().map(|d| d.deadline.report.map(|r| r.0)).collect();
+        assert_eq!(linked, [Some(reports[1].id.0), Some(reports[0].id.0)], "each deadline is its report's now");
+        assert!(deadlines[1].standing().is_relevant() && !deadlines[0].standing().is_relevant());
     }
 }

@@ -74,6 +74,7 @@ async fn call(db: &Db, funder: OrganizationId, rate: &str, in_kind: bool) -> Gra
         envelope: None,
         url: None,
         reallocation_tolerance: Rate::ZERO,
+        report_schedule: None,
     };
     commands::calls::create(db, &by(&coordinator()), new, None).await.unwrap().id
 }
@@ -257,6 +258,7 @@ on_both! {
             envelope: None,
             url: None,
             reallocation_tolerance: Rate::ZERO,
+            report_schedule: None,
         };
         assert!(matches!(commands::calls::create(&db, &by(&coordinator()), new, None).await, Err(StoreError::Rule { concerning: Some(Concerning::ApplicationPeriod), .. })));
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
@@ -452,7 +454,7 @@ on_both! {
         let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
         let new = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2020, amount: a("225225.00"), decision_date: None, decision_ref: None, decision: None };
         let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
-        let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None };
+        let pay = |amount: &str| NewPayment { allocation: allocation.id, paid_on: d(2020, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None, instalment: None };
         commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
         commands::allocations::pay(&db, &by(&coordinator()), pay("112612.50"), None).await.unwrap();
         let over = commands::allocations::pay(&db, &by(&coordinator()), pay("0.01"), None).await;

@@ -61,9 +61,9 @@ pub fn render(feed: &CalendarFeed, events: &[DeadlineView], now: DateTime<Utc>) 
 fn event(view: &DeadlineView, feed: &CalendarFeed, now: DateTime<Utc>) -> Event {
     let language = feed.language;
     let d = &view.deadline;
-    let shown = calendar::event(d.tentative, view.application_status, view.commitment_status);
+    let shown = calendar::event(d.tentative, view.standing());
     let kind = labels::deadline_kind(d.kind, language);
-    let title = deadline::title(d.kind, &d.title, d.derived, language);
+    let title = deadline::title(d.kind, &d.title, d.derived, view.report.map(|(kind, _)| kind), language);
     let mut e = Event::new();
     e.uid(&uid(view))
         .timestamp(now)

@@ -196,3 +196,40 @@ pub enum PartDecision {
     ApprovedWithChanges,
     Rejected,
 }
+
+/// Interim (väliselvitys), final (loppuselvitys) or financial (taloudellinen selvitys).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::report::ReportKind")]
+pub enum ReportKind {
+    Interim,
+    Final,
+    Financial,
+}
+
+/// DUE → SUBMITTED → ACCEPTED, or RETURNED (owed again by a new due date) → SUBMITTED.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::report::ReportStatus")]
+pub enum ReportStatus {
+    Due,
+    Submitted,
+    Accepted,
+    Returned,
+}
+
+/// PLANNED → REQUESTED → PAID, or CANCELLED before it is paid.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::instalment::InstalmentStatus")]
+pub enum InstalmentStatus {
+    Planned,
+    Requested,
+    Paid,
+    Cancelled,
+}
+
+/// The periods a cash flow is summed by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum CashFlowInterval {
+    Month,
+    Quarter,
+    Year,
+}

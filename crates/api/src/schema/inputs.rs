@@ -6,6 +6,7 @@ use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::ids::{
     AllocationId, ApplicationId, CommitmentId, DecisionId, GrantCallId, OrganizationId, ProgrammeId,
 };
+use salkku_domain::report::Schedule;
 use salkku_domain::text::{self, MAX_DESCRIPTION, MAX_NAME, MAX_REFERENCE};
 use salkku_domain::{BusinessId, DomainError, PaymentAmount, RegionCode};
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
@@ -43,7 +44,7 @@ pub(crate) fn opt_key<T>(
     raw.as_ref().map(|r| key(r, field, parse)).transpose()
 }
 
-fn required(field: &str, value: &str, max: usize) -> ApiResult<String> {
+pub(crate) fn required(field: &str, value: &str, max: usize) -> ApiResult<String> {
     text::required(field, value, max).map_err(|e| ApiError::invalid(field, e))
 }
 
@@ -51,7 +52,7 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> ApiResul
     text::optional(field, value, max).map_err(|e| ApiError::invalid(field, e))
 }
 
-fn region(field: &str, code: &str) -> ApiResult<RegionCode> {
+pub(crate) fn region(field: &str, code: &str) -> ApiResult<RegionCode> {
     RegionCode::parse(code).map_err(|e| ApiError::invalid(field, e))
 }
 
@@ -253,6 +254,35 @@ impl CreateProgrammeInput {
     }
 }
 
+/// The reports a call's projects owe: an interim report every year by a day (interimMonth and
+/// interimDay), and the final report some months after the project's end.
+#[derive(InputObject)]
+pub struct ReportScheduleInput {
+    pub interim_month: Option<u32>,
+    pub interim_day: Option<u32>,
+    pub final_after_months: u32,
+}
+
+impl ReportScheduleInput {
+    pub fn parse(&self) -> ApiResult<Schedule> {
+        let interim = match (self.interim_month, self.interim_day) {
+            (Some(month), Some(day)) => Some((month, day)),
+            (None, None) => None,
+            _ => {
+                return Err(ApiError::bad_input(
+                    "reportSchedule",
+                    salkku_domain::message!(
+                        fi: "väliselvitysten päivä annetaan kuukautena ja päivänä (interimMonth, interimDay)",
+                        sv: "mellanredovisningarnas dag anges som månad och dag (interimMonth, interimDay)",
+                        en: "the interim reports' day is given as a month and a day (interimMonth, interimDay)",
+                    ),
+                ));
+            }
+        };
+        Schedule::new(interim, self.final_after_months).map_err(|e| ApiError::invalid("reportSchedule", e))
+    }
+}
+
 #[derive(InputObject)]
 pub struct CreateGrantCallInput {
     pub title: String,
@@ -268,6 +298,8 @@ pub struct CreateGrantCallInput {
     /// The share of a granted project's approved total (per cent) that may move between cost
     /// categories without a change request; 0 (the default) lets nothing through.
     pub reallocation_tolerance: Option<Decimal>,
+    /// The reports a project granted under the call owes; they are made when it is granted.
+    pub report_schedule: Option<ReportScheduleInput>,
     /// Replays with the same key return the first result instead of creating a duplicate.
     pub idempotency_key: Option<String>,
 }
@@ -292,6 +324,7 @@ impl CreateGrantCallInput {
                 Some(t) => t.rate("reallocationTolerance")?,
                 None => salkku_domain::Rate::ZERO,
             },
+            report_schedule: self.report_schedule.map(|s| s.parse()).transpose()?,
         };
         Ok((new, self.idempotency_key))
     }
@@ -584,6 +617,9 @@ pub struct RecordPaymentInput {
     pub paid_on: Date,
     pub amount: Decimal,
     pub reference: Option<String>,
+    /// The instalment the payment settles: requested, no longer held by its report, and of
+    /// this amount. It is then PAID.
+    pub instalment_id: Option<ID>,
     pub idempotency_key: Option<String>,
 }
 
@@ -595,6 +631,7 @@ impl RecordPaymentInput {
             paid_on: self.paid_on.get("paidOn")?,
             amount,
             reference: optional("reference", self.reference.as_deref(), MAX_REFERENCE)?,
+            instalment: opt_key(&self.instalment_id, "instalmentId", salkku_domain::ids::InstalmentId::from_global)?,
         };
         Ok((new, self.idempotency_key))
     }

@@ -17,10 +17,11 @@ use salkku_domain::document::DocumentOwner;
 use salkku_domain::funding::FundingSplit;
 use salkku_domain::ids::{
     AllocationId, ApplicationId, BudgetVersionId, CommitmentId, DecisionId, GrantCallId, OrganizationId, ProgrammeId,
+    ReportId,
 };
 use salkku_persistence::records::{
     Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall,
-    Organization, Participation, Payment, Programme, StatusChange, StoredBudgetLine,
+    Instalment, Organization, Participation, Payment, Programme, Report, StatusChange, StoredBudgetLine,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -106,6 +107,7 @@ of_application!(BudgetVersionsOf, BudgetVersion, |c, ids| views::budget_versions
     .application);
 of_application!(ChangeRequestsOf, ChangeRequest, |c, ids| views::change_requests::of_applications(c, &ids), |r| r
     .application);
+of_application!(ReportsOf, Report, |c, ids| views::reports::of_applications(c, &ids), |r| r.application);
 of_application!(HistoryOf, StatusChange, |c, ids| views::applications::history_of(c, &ids), |h| h.application);
 
 /// The lines of a budget version (a draft's are its application's own).
@@ -169,6 +171,56 @@ impl Loader<PaymentsOf> for Store {
         let ids: Vec<AllocationId> = keys.iter().map(|k| k.0).collect();
         let items = done(views::allocations::payments_of(self.0.conn(), &ids).await)?;
         Ok(grouped(keys, items, |p: &Payment| PaymentsOf(p.allocation)))
+    }
+}
+
+/// The instalments of an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InstalmentsOf(pub AllocationId);
+
+impl Loader<InstalmentsOf> for Store {
+    type Value = Vec<Instalment>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[InstalmentsOf]) -> Result<HashMap<InstalmentsOf, Vec<Instalment>>, ApiError> {
+        let ids: Vec<AllocationId> = keys.iter().map(|k| k.0).collect();
+        let items = done(views::instalments::of_allocations(self.0.conn(), &ids).await)?;
+        Ok(grouped(keys, items, |i: &Instalment| InstalmentsOf(i.allocation)))
+    }
+}
+
+by_id!(ReportId, Report, views::reports::by_ids);
+
+/// The actual costs a report was submitted with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CostsOf(pub ReportId);
+
+impl Loader<CostsOf> for Store {
+    type Value = Vec<BudgetLine>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[CostsOf]) -> Result<HashMap<CostsOf, Vec<BudgetLine>>, ApiError> {
+        let ids: Vec<ReportId> = keys.iter().map(|k| k.0).collect();
+        let mut out: HashMap<CostsOf, Vec<BudgetLine>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (report, line) in done(views::reports::cost_lines_of(self.0.conn(), &ids).await)? {
+            out.entry(CostsOf(report)).or_default().push(line);
+        }
+        Ok(out)
+    }
+}
+
+/// The documents a report was submitted with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportDocumentsOf(pub ReportId);
+
+impl Loader<ReportDocumentsOf> for Store {
+    type Value = Vec<Document>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[ReportDocumentsOf]) -> Result<HashMap<ReportDocumentsOf, Vec<Document>>, ApiError> {
+        let ids: Vec<ReportId> = keys.iter().map(|k| k.0).collect();
+        let mut out: HashMap<ReportDocumentsOf, Vec<Document>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (report, document) in done(views::reports::documents_of(self.0.conn(), &ids).await)? {
+            out.entry(ReportDocumentsOf(report)).or_default().push(document);
+        }
+        Ok(out)
     }
 }
 

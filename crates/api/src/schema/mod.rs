@@ -32,6 +32,7 @@ mod order;
 pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;
+pub mod report_inputs;
 pub mod scalars;
 mod verdicts;
 

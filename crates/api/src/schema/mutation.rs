@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{
-    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, NodeKind,
+    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, InstalmentId, NodeKind,
+    ReportId,
 };
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
@@ -19,11 +20,16 @@ use super::decision_inputs::{AttachDocumentInput, RecordDecisionInput};
 use super::inputs::*;
 use super::objects::{
     Application, BudgetVersion, CalendarFeed, ChangeRequest, Commitment, Deadline, Decision, Document,
-    FundingProgramme, GrantCall, Organization, Payment, StateAidAllocation,
+    FundingProgramme, GrantCall, Instalment, Organization, Payment, Repayment, ReportObligation, StateAidAllocation,
 };
 use super::policy::{Action, authorize};
+use super::report_inputs::{
+    AcceptReportInput, AddReportObligationInput, InstalmentMoveInput, PlanInstalmentsInput, RecordRepaymentInput,
+    ReturnReportInput, SubmitReportInput,
+};
 use super::{base_url, db, files, language, now, viewer};
 use crate::error::{ApiError, ApiResult};
+use salkku_persistence::commands::instalments::Plan;
 
 pub struct Mutation;
 
@@ -55,6 +61,24 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
 async fn change_request_project(ctx: &Context<'_>, id: ChangeRequestId) -> ApiResult<ApplicationId> {
     let found = views::change_requests::get(db(ctx)?.conn(), id).await?;
     Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?.application)
+}
+
+/// The project a report belongs to, for the policy; not found if there is no such report.
+async fn report_project(ctx: &Context<'_>, id: ReportId) -> ApiResult<ApplicationId> {
+    let found = views::reports::get(db(ctx)?.conn(), id).await?;
+    Ok(found
+        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ReportObligation, key: id.0 })?
+        .application)
+}
+
+/// The project an instalment's allocation funds, if any; not found if there is no such
+/// instalment.
+async fn instalment_project(ctx: &Context<'_>, id: InstalmentId) -> ApiResult<Option<ApplicationId>> {
+    let conn = db(ctx)?.conn();
+    let found = views::instalments::get(conn, id)
+        .await?
+        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?;
+    Ok(views::allocations::get(conn, found.allocation).await?.and_then(|a| a.application))
 }
 
 /// What a document's owner is, the project it belongs to, and who may attach to it.
@@ -266,6 +290,78 @@ impl Mutation {
         let store = settings.store();
         let key = input.idempotency_key.as_deref();
         Ok(Document(commands::documents::attach(m.db, &store, &m.change(), new, key).await?))
+    }
+
+    /// Adds a report the project owes by hand (an ad-hoc report the funder asks for, say); it
+    /// appears as a REPORT_DUE deadline. Reports in the call's schedule are made at the grant.
+    async fn add_report_obligation(
+        &self,
+        ctx: &Context<'_>,
+        input: AddReportObligationInput,
+    ) -> ApiResult<ReportObligation> {
+        let (new, key) = input.parse()?;
+        let m = allowed(ctx, "addReportObligation", Action::ChangeApplication(new.application)).await?;
+        Ok(ReportObligation(commands::reports::add(m.db, &m.change(), new, key.as_deref()).await?))
+    }
+
+    /// Submits a report that is due or was returned, with its actual costs when it states them
+    /// and the project's documents that go with it.
+    async fn submit_report(&self, ctx: &Context<'_>, input: SubmitReportInput) -> ApiResult<ReportObligation> {
+        let (id, expected, submission) = input.parse()?;
+        let project = report_project(ctx, id).await?;
+        let m = allowed(ctx, "submitReport", Action::ChangeApplication(project)).await?;
+        Ok(ReportObligation(commands::reports::submit(m.db, &m.change(), id, expected, submission).await?))
+    }
+
+    /// The funder accepts a submitted report (finance staff and admins).
+    async fn accept_report(&self, ctx: &Context<'_>, input: AcceptReportInput) -> ApiResult<ReportObligation> {
+        let (id, expected, verdict) = input.parse()?;
+        let m = allowed(ctx, "acceptReport", Action::ManageMoney).await?;
+        Ok(ReportObligation(commands::reports::decide(m.db, &m.change(), id, expected, verdict).await?))
+    }
+
+    /// The funder returns a submitted report with its reasons and a new due date; the report is
+    /// owed again, and its deadline moves (finance staff and admins).
+    async fn return_report(&self, ctx: &Context<'_>, input: ReturnReportInput) -> ApiResult<ReportObligation> {
+        let (id, expected, verdict) = input.parse()?;
+        let m = allowed(ctx, "returnReport", Action::ManageMoney).await?;
+        Ok(ReportObligation(commands::reports::decide(m.db, &m.change(), id, expected, verdict).await?))
+    }
+
+    /// Adds instalments to an allocation's plan (or, with none given, the default plan: 60 % at
+    /// once, the rest held by the final report). The plan never sums above the allocation.
+    async fn plan_instalments(&self, ctx: &Context<'_>, input: PlanInstalmentsInput) -> ApiResult<StateAidAllocation> {
+        let (allocation, instalments, key) = input.parse()?;
+        let plan = match instalments {
+            Some(list) => Plan::These(list),
+            None => Plan::Default { today: salkku_domain::deadline::local_date(now(ctx)) },
+        };
+        let m = allowed(ctx, "planInstalments", Action::ManageMoney).await?;
+        Ok(StateAidAllocation(commands::instalments::plan(m.db, &m.change(), allocation, plan, key.as_deref()).await?))
+    }
+
+    /// The project requests an instalment's payment; one held by a report not yet accepted is
+    /// refused.
+    async fn request_instalment(&self, ctx: &Context<'_>, input: InstalmentMoveInput) -> ApiResult<Instalment> {
+        let (id, expected) = input.parse()?;
+        let action = instalment_project(ctx, id).await?.map_or(Action::ManageMoney, Action::ChangeApplication);
+        let m = allowed(ctx, "requestInstalment", action).await?;
+        Ok(Instalment(commands::instalments::request(m.db, &m.change(), id, expected).await?))
+    }
+
+    /// Cancels an instalment not yet paid: it no longer counts in the plan.
+    async fn cancel_instalment(&self, ctx: &Context<'_>, input: InstalmentMoveInput) -> ApiResult<Instalment> {
+        let (id, expected) = input.parse()?;
+        let m = allowed(ctx, "cancelInstalment", Action::ManageMoney).await?;
+        Ok(Instalment(commands::instalments::cancel(m.db, &m.change(), id, expected).await?))
+    }
+
+    /// Records state aid the project returned: at most what its final account says is to be
+    /// returned.
+    async fn record_repayment(&self, ctx: &Context<'_>, input: RecordRepaymentInput) -> ApiResult<Repayment> {
+        let (new, key) = input.parse()?;
+        let m = allowed(ctx, "recordRepayment", Action::ManageMoney).await?;
+        Ok(Repayment(commands::repayments::record(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.

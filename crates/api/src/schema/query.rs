@@ -18,6 +18,7 @@ use salkku_persistence::views::organizations::OrganizationCursor;
 
 use super::connection::{self, Page};
 use super::decision_inputs::DecisionFilter;
+use super::enums::CashFlowInterval;
 use super::inputs::{
     AllocationFilter, ApplicationFilter, ApplicationOrder, DeadlineFilter, GrantCallFilter, MAX_LIST,
     OrganizationFilter, WeightInput, key,
@@ -26,9 +27,11 @@ use super::objects::{
     Application, AuditEntry, BudgetDiff, CalendarFeed, ChangeRequest, CodeLabel, Commitment, Deadline, Decision,
     FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
 };
-use super::scalars::Decimal;
+use super::report_inputs::CashFlowFilter;
+use super::scalars::{Date, Decimal};
 use super::{db, loaders, now, viewer};
 use crate::error::{ApiError, ApiResult, at_least_zero};
+use salkku_persistence::views::cash_flow::Interval;
 
 /// Most days `upcomingDeadlines` looks ahead.
 pub const MAX_WITHIN_DAYS: i32 = 3660;
@@ -67,7 +70,10 @@ impl Query {
             | NodeKind::BudgetVersion
             | NodeKind::ChangeRequest
             | NodeKind::Decision
-            | NodeKind::Document => None,
+            | NodeKind::Document
+            | NodeKind::ReportObligation
+            | NodeKind::Instalment
+            | NodeKind::Repayment => None,
         })
     }
 
@@ -260,6 +266,31 @@ impl Query {
         }))
     }
 
+    /// State aid planned (instalments not cancelled, by due date), requested (instalments
+    /// requested and not yet paid), paid (payments, by payment date) and returned (repayments)
+    /// per month, quarter or year from the period holding `from` to the one holding `to`, empty
+    /// periods included, summed by the database to the cent.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn cash_flow(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        #[graphql(default_with = "CashFlowInterval::Quarter")] interval: CashFlowInterval,
+        filter: Option<CashFlowFilter>,
+    ) -> ApiResult<Vec<CashFlowPeriod>> {
+        let (from, to) = (from.get("from")?, to.get("to")?);
+        let filter = filter.map(CashFlowFilter::parse).transpose()?.unwrap_or_default();
+        let interval = match interval {
+            CashFlowInterval::Month => Interval::Month,
+            CashFlowInterval::Quarter => Interval::Quarter,
+            CashFlowInterval::Year => Interval::Year,
+        };
+        salkku_persistence::views::cash_flow::periods(from, to, interval).map_err(|e| ApiError::invalid("to", e))?;
+        let periods = views::cash_flow::cash_flow(db(ctx)?.conn(), from, to, interval, &filter).await?;
+        Ok(periods.into_iter().map(CashFlowPeriod::from).collect())
+    }
+
     /// Deadlines due from now until now + withinDays (overdue open ones too when includeOverdue), soonest first.
     #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 1000, child_complexity)")]
     async fn upcoming_deadlines(
@@ -381,5 +412,32 @@ impl Query {
             .zip(parts)
             .map(|(org, part)| Share { organization_id: ID(org.global()), amount: part.into() })
             .collect())
+    }
+}
+
+/// One period of a cash flow.
+#[derive(async_graphql::SimpleObject)]
+pub struct CashFlowPeriod {
+    /// "2021-03", "2021-Q1" or "2021".
+    period: String,
+    starts: Date,
+    ends: Date,
+    planned: crate::schema::scalars::Decimal,
+    requested: crate::schema::scalars::Decimal,
+    paid: crate::schema::scalars::Decimal,
+    returned: crate::schema::scalars::Decimal,
+}
+
+impl From<views::cash_flow::Period> for CashFlowPeriod {
+    fn from(p: views::cash_flow::Period) -> Self {
+        CashFlowPeriod {
+            period: p.key,
+            starts: Date::from(p.starts),
+            ends: Date::from(p.ends),
+            planned: p.planned.into(),
+            requested: p.requested.into(),
+            paid: p.paid.into(),
+            returned: p.returned.into(),
+        }
     }
 }

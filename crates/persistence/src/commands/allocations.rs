@@ -3,14 +3,14 @@
 use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
 use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
-use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, NodeKind, OrganizationId};
+use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, InstalmentId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, ApplicationStatus, PaymentAmount};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::Concerning;
 use crate::commands::audit;
-use crate::commands::{decisions, idempotency};
+use crate::commands::{decisions, idempotency, instalments};
 use crate::derived::{self, Changed};
 use crate::entities::{allocation, application, organization, payment};
 use crate::records::{Allocation, Payment};
@@ -38,6 +38,8 @@ pub struct NewPayment {
     pub paid_on: NaiveDate,
     pub amount: PaymentAmount,
     pub reference: Option<String>,
+    /// The instalment the payment settles: requested, not held by its report, of this amount.
+    pub instalment: Option<InstalmentId>,
 }
 
 /// A granted project's allocations share out its granted state aid and may not exceed it. The
@@ -107,6 +109,14 @@ pub async fn record(
     .await
 }
 
+fn another_allocations_instalment() -> salkku_domain::DomainError {
+    salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
+        fi: "maksuerä kuuluu toiseen myöntöön",
+        sv: "betalningsposten hör till en annan tilldelning",
+        en: "the instalment belongs to another allocation",
+    ))
+}
+
 /// Records a payment, unless it would take the allocation's payments above its amount. The check
 /// and the new paid total are one conditional `UPDATE`, so concurrent payments cannot overpay.
 pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
@@ -120,6 +130,13 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
         )
         .await?
         .try_into()?;
+        if let Some(id) = new.instalment {
+            let settled = instalments::load(tx, id).await?;
+            if settled.allocation != new.allocation {
+                return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
+            }
+            instalments::settle(tx, &settled, new.amount.money(), new.paid_on, now).await?;
+        }
         let cents = new.amount.cents();
         let done = allocation::Entity::update_many()
             .col_expr(allocation::Column::PaidTotalCents, Expr::col(allocation::Column::PaidTotalCents).add(cents))
@@ -147,6 +164,7 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
             amount_cents: Set(cents),
             reference: Set(new.reference),
             created_at: Set(now),
+            instalment_id: Set(new.instalment.map(|i| i.0)),
             ..Default::default()
         }
         .insert(tx)

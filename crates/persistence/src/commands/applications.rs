@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
-use salkku_domain::change_request::{check_changed_split, follow_the_end};
+use salkku_domain::change_request::check_changed_split;
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
@@ -17,14 +17,14 @@ use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::{decisions, idempotency};
+use crate::commands::{decisions, idempotency, instalments, reports};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
 use crate::views::applications::{participants_of, regions_of};
 use crate::views::budget_versions as views_versions;
-use crate::views::{allocations, splits};
+use crate::views::{allocations, final_accounts, splits};
 use crate::{Actor, Change, Db, StoreError, StoreResult};
 
 /// A participant other than the lead.
@@ -251,6 +251,9 @@ pub async fn transition(
         let split = splits::for_application(&*tx, &current).await?;
         split.check_submittable().map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     }
+    if to == ApplicationStatus::Closed {
+        check_closing(&*tx, &current).await?;
+    }
     let mut update = app::Entity::update_many()
         .col_expr(app::Column::Status, Expr::value(to.as_str()))
         .col_expr(app::Column::UpdatedAt, Expr::value(now));
@@ -280,6 +283,11 @@ pub async fn transition(
                 within_tolerance: false,
             };
             granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
+            reports::plan_from_schedule(&*tx, &current, now).await?;
+        }
+        ApplicationStatus::Closed => {
+            let funded: Vec<_> = allocations::of_applications(&*tx, &[id]).await?.iter().map(|a| a.id).collect();
+            instalments::cancel_unpaid(&*tx, &funded, now).await?;
         }
         _ => {}
     }
@@ -291,6 +299,16 @@ pub async fn transition(
     audit::record(&*tx, change, &[id.global()], Some(&current), Some(&(&moved, granted))).await?;
     tx.commit().await?;
     Ok(moved)
+}
+
+/// A project closes once every report it owes is accepted, the final one among them, and its
+/// final account is settled.
+async fn check_closing<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<()> {
+    let owed: Vec<_> =
+        crate::views::reports::of_applications(c, &[project.id]).await?.iter().map(|r| (r.kind, r.status)).collect();
+    let account = final_accounts::of_application(c, project).await?.filter(|a| !a.provisional);
+    salkku_domain::final_account::check_closing(&owed, account.as_ref().map(|a| &a.account))
+        .map_err(|e| StoreError::rule(Concerning::Transition, e))
 }
 
 fn only_with_a_grant(to: ApplicationStatus) -> salkku_domain::DomainError {
@@ -392,21 +410,19 @@ async fn record_status<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The project's end and its report fall due at the end of their local days.
+/// The project's end falls due at the end of its local day; its reports follow its `report_due`
+/// and its name (see `reports::follow_report_due`).
 async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
-    let label = a.acronym.clone().unwrap_or_else(|| a.name.clone());
-    let derived = |date: Option<NaiveDate>| {
-        date.map(|d| Derived {
-            title: label.clone(),
-            due_at: end_of_day(d),
-            application: Some(a.id),
-            call: a.call,
-            commitment: None,
-        })
-    };
-    deadlines::sync(c, Source::ProjectEnds(a.id), derived(a.period_end), now).await?;
-    deadlines::sync(c, Source::ReportDue(a.id), derived(a.report_due), now).await?;
-    Ok(())
+    let ends = a.period_end.map(|d| Derived {
+        title: a.acronym.clone().unwrap_or_else(|| a.name.clone()),
+        due_at: end_of_day(d),
+        application: Some(a.id),
+        call: a.call,
+        commitment: None,
+        report: None,
+    });
+    deadlines::sync(c, Source::ProjectEnds(a.id), ends, now).await?;
+    reports::follow_report_due(c, a, now).await
 }
 
 /// Moves a granted project's end later, as an approved extension does: the final report's due
@@ -418,18 +434,15 @@ pub(crate) async fn extend<C: ConnectionTrait>(
     new_end: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<Application> {
-    let report_due = match (current.period_end, current.report_due) {
-        (Some(old_end), Some(due)) => follow_the_end(old_end, new_end, due).or(Some(due)),
-        (_, due) => due,
-    };
     app::Entity::update_many()
         .col_expr(app::Column::PeriodEnd, Expr::value(Some(new_end)))
-        .col_expr(app::Column::ReportDue, Expr::value(report_due))
         .col_expr(app::Column::UpdatedAt, Expr::value(now))
         .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
         .filter(app::Column::Id.eq(current.id.0))
         .exec(c)
         .await?;
+    let extended: Application = target::<app::Entity, _>(c, NodeKind::Application, current.id.0).await?.try_into()?;
+    reports::follow_extension(c, current, &extended, now).await?;
     let extended: Application = target::<app::Entity, _>(c, NodeKind::Application, current.id.0).await?.try_into()?;
     sync_deadlines(c, &extended, now).await?;
     Ok(extended)

@@ -17,8 +17,8 @@ use crate::derived::{self, Changed};
 use crate::entities::{
     allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
     calendar_feed, change_request, change_request_line, change_request_part, change_request_partner, commitment,
-    deadline, decision, document, document_content, grant_call, idempotency_key, organization, participant, payment,
-    programme, status_change,
+    deadline, decision, document, document_content, grant_call, idempotency_key, instalment, organization, participant,
+    payment, programme, repayment, report_cost_line, report_document, report_obligation, status_change,
 };
 use crate::{Db, Progress, StoreError, StoreResult};
 
@@ -59,8 +59,12 @@ macro_rules! each_table {
         $visit!($($args)* "budget_version_lines", budget_version_line::Entity, budget_version_line::Column::Id);
         $visit!($($args)* "decisions", decision::Entity, decision::Column::Id);
         $visit!($($args)* "commitments", commitment::Entity, commitment::Column::Id);
+        $visit!($($args)* "report_obligations", report_obligation::Entity, report_obligation::Column::Id);
+        $visit!($($args)* "report_cost_lines", report_cost_line::Entity, report_cost_line::Column::Id);
         $visit!($($args)* "state_aid_allocations", allocation::Entity, allocation::Column::Id);
+        $visit!($($args)* "instalments", instalment::Entity, instalment::Column::Id);
         $visit!($($args)* "payments", payment::Entity, payment::Column::Id);
+        $visit!($($args)* "repayments", repayment::Entity, repayment::Column::Id);
         $visit!($($args)* "deadlines", deadline::Entity, deadline::Column::Id);
         $visit!($($args)* "status_changes", status_change::Entity, status_change::Column::Id);
         $visit!($($args)* "change_requests", change_request::Entity, change_request::Column::Id);
@@ -69,6 +73,7 @@ macro_rules! each_table {
         $visit!($($args)* "change_request_partners", change_request_partner::Entity, change_request_partner::Column::RequestId, change_request_partner::Column::OrganizationId);
         $visit!($($args)* "documents", document::Entity, document::Column::Id);
         $visit!($($args)* "document_contents", document_content::Entity, document_content::Column::DocumentId);
+        $visit!($($args)* "report_documents", report_document::Entity, report_document::Column::ReportId, report_document::Column::DocumentId);
         $visit!($($args)* "calendar_feeds", calendar_feed::Entity, calendar_feed::Column::Id);
         $visit!($($args)* "idempotency_keys", idempotency_key::Entity, idempotency_key::Column::Subject, idempotency_key::Column::Key);
         $visit!($($args)* "audit_log", audit::entry::Entity, audit::entry::Column::Id);

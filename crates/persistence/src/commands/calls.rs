@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use salkku_domain::call::check_application_period;
 use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
+use salkku_domain::report::Schedule;
 use salkku_domain::{Amount, Rate};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
@@ -28,6 +29,8 @@ pub struct NewGrantCall {
     pub url: Option<String>,
     /// Small reallocations a granted project may record without a change request (0: none).
     pub reallocation_tolerance: Rate,
+    /// The reports a project granted under the call owes.
+    pub report_schedule: Option<Schedule>,
 }
 
 /// Creates the call and its closing deadline; a replay of `idempotency_key` returns the first one.
@@ -48,6 +51,10 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
     if let Some(p) = new.programme {
         referenced::<programme::Entity, _>(tx, Concerning::Programme, NodeKind::FundingProgramme, p.0).await?;
     }
+    // A schedule's numbers are small (months, days), checked by the domain.
+    let small = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let interim = new.report_schedule.and_then(|s| s.interim_on).map(|(m, d)| (small(m), small(d)));
+    let final_months = new.report_schedule.map(|s| small(s.final_after_months));
     let row = grant_call::ActiveModel {
         title: Set(new.title),
         funder_id: Set(new.funder.0),
@@ -62,6 +69,9 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
         updated_at: Set(now),
         version: Set(1),
         reallocation_tolerance_bp: Set(i32::from(new.reallocation_tolerance.basis_points())),
+        interim_report_month: Set(interim.map(|(m, _)| m)),
+        interim_report_day: Set(interim.map(|(_, d)| d)),
+        final_report_months: Set(final_months),
         ..Default::default()
     }
     .insert(tx)
@@ -73,6 +83,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
         application: None,
         call: Some(call.id),
         commitment: None,
+        report: None,
     };
     deadlines::sync(tx, Source::CallCloses(call.id), Some(closing), now).await?;
     audit::record(tx, change, &[call.id.global()], None::<&()>, Some(&call)).await?;

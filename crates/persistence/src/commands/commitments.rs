@@ -98,6 +98,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         application: Some(created.application),
         call: app.call_id.map(salkku_domain::ids::GrantCallId),
         commitment: Some(created.id),
+        report: None,
     });
     deadlines::sync(c, Source::CommitmentDue(created.id), due, now).await?;
     Ok(created)

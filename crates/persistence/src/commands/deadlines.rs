@@ -1,11 +1,11 @@
 //! Deadlines: those users add, and those that follow from other facts — a call's closing time, a
-//! commitment's due date, a project's end and its report. The automatic ones are rows too, kept in
+//! commitment's due date, a project's end and its reports. The automatic ones are rows too, kept in
 //! step by the transaction that changes their source (keyed by `source_key`), so that every
 //! deadline question is one indexed range query.
 
 use chrono::{DateTime, Utc};
 use salkku_domain::DeadlineKind;
-use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind};
+use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, ReportId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
@@ -57,6 +57,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
         application_id: Set(new.application.map(|a| a.0)),
         call_id: Set(new.call.map(|c| c.0)),
         commitment_id: Set(None),
+        report_id: Set(None),
         source_key: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -80,7 +81,8 @@ pub(crate) enum Source {
     CallCloses(GrantCallId),
     CommitmentDue(CommitmentId),
     ProjectEnds(ApplicationId),
-    ReportDue(ApplicationId),
+    /// A report obligation of a project.
+    Report(ReportId),
 }
 
 impl Source {
@@ -89,7 +91,7 @@ impl Source {
             Source::CallCloses(id) => format!("call:{}", id.0),
             Source::CommitmentDue(id) => format!("commitment:{}", id.0),
             Source::ProjectEnds(id) => format!("application-end:{}", id.0),
-            Source::ReportDue(id) => format!("application-report:{}", id.0),
+            Source::Report(id) => format!("report:{}", id.0),
         }
     }
 
@@ -98,7 +100,7 @@ impl Source {
             Source::CallCloses(_) => DeadlineKind::CallCloses,
             Source::CommitmentDue(_) => DeadlineKind::CommitmentDue,
             Source::ProjectEnds(_) => DeadlineKind::ProjectEnds,
-            Source::ReportDue(_) => DeadlineKind::ReportDue,
+            Source::Report(_) => DeadlineKind::ReportDue,
         }
     }
 }
@@ -112,6 +114,7 @@ pub(crate) struct Derived {
     pub application: Option<ApplicationId>,
     pub call: Option<GrantCallId>,
     pub commitment: Option<CommitmentId>,
+    pub report: Option<ReportId>,
 }
 
 /// Makes the automatic deadline of `source` say `derived`, or removes it when `derived` is `None`.
@@ -152,6 +155,7 @@ pub(crate) async fn sync<C: ConnectionTrait>(
                 application_id: Set(d.application.map(|a| a.0)),
                 call_id: Set(d.call.map(|c| c.0)),
                 commitment_id: Set(d.commitment.map(|c| c.0)),
+                report_id: Set(d.report.map(|r| r.0)),
                 source_key: Set(Some(key)),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -8,7 +8,7 @@
 use salkku_domain::DomainError;
 use salkku_domain::ids::{
     AllocationId, ApplicationId, ChangeRequestId, CommitmentId, DeadlineId, DecisionId, DocumentId, GrantCallId,
-    OrganizationId, PaymentId, ProgrammeId,
+    OrganizationId, PaymentId, ProgrammeId, RepaymentId, ReportId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set, SqlErr};
 
@@ -16,7 +16,7 @@ use crate::Concerning;
 use crate::entities::idempotency_key;
 use crate::records::{
     Allocation, Application, ChangeRequest, Commitment, Deadline, Decision, Document, GrantCall, Organization, Payment,
-    Programme,
+    Programme, Repayment, Report,
 };
 use crate::views;
 use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
@@ -73,6 +73,8 @@ replayable! {
     ChangeRequest: ChangeRequestId, views::change_requests::get;
     Decision: DecisionId, views::decisions::get;
     Document: DocumentId, views::documents::get;
+    Report: ReportId, views::reports::get;
+    Repayment: RepaymentId, views::final_accounts::repayment;
 }
 
 /// Runs `create` in a transaction once per (subject, key) for `change`'s author and mutation: a

@@ -6,16 +6,19 @@
 //! commitment, and, for a call's own deadline (no application), the call's funder. Each row also
 //! says whether the deadline still calls for action, so that upcoming deadlines read only those.
 //! The rows are recomputed from those relations in the transaction of every change to a deadline,
-//! to an application's parties or status, or to a commitment's status, and rebuilt after bulk
+//! to an application's parties or status, to a commitment's or a report's status, and rebuilt after bulk
 //! loads and on migration.
 
 use salkku_domain::ids::ApplicationId;
+use salkku_domain::report::ReportStatus;
 use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Iden, Query, SelectStatement, UnionType};
 
 use crate::StoreResult;
-use crate::entities::{application, commitment, deadline, deadline_party as party, grant_call, participant};
+use crate::entities::{
+    application, commitment, deadline, deadline_party as party, grant_call, participant, report_obligation as report,
+};
 
 /// Whose parties to recompute.
 #[derive(Debug, Clone, Copy)]
@@ -121,7 +124,8 @@ fn involving(which: Which<'_>, who: Expr, join: impl FnOnce(&mut SelectStatement
 }
 
 /// Whether a deadline still calls for action: no application of it rejected, withdrawn or closed,
-/// no commitment of it other than requested (the rule `deadlines::upcoming` reads the statuses by).
+/// no commitment of it other than requested, no report of it submitted or accepted (the rule
+/// `deadlines::upcoming` reads the statuses by).
 fn calls_for_action() -> Expr {
     let finals = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str);
     let ended = of_the_deadline(
@@ -136,7 +140,14 @@ fn calls_for_action() -> Expr {
         deadline::Column::CommitmentId,
         |status| status.ne(CommitmentStatus::Requested.as_str()),
     );
-    Expr::exists(ended).not().and(Expr::exists(settled).not())
+    let owed = ReportStatus::all().filter(|s| s.owed()).map(ReportStatus::as_str);
+    let reported = of_the_deadline(
+        report::Entity,
+        (report::Column::Id, report::Column::Status),
+        deadline::Column::ReportId,
+        |status| status.is_not_in(owed),
+    );
+    Expr::exists(ended).not().and(Expr::exists(settled).not()).and(Expr::exists(reported).not())
 }
 
 /// The row of `table` that the deadline's `reference` names, if its status `is` so.

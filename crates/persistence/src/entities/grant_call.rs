@@ -22,6 +22,14 @@ pub struct Model {
     /// Absent from exports made before calls had a tolerance: none.
     #[serde(default)]
     pub reallocation_tolerance_bp: i32,
+    /// The report schedule: the interim reports' day of the year and how many months after the
+    /// project's end the final report falls due. Absent from older exports: no schedule.
+    #[serde(default)]
+    pub interim_report_month: Option<i32>,
+    #[serde(default)]
+    pub interim_report_day: Option<i32>,
+    #[serde(default)]
+    pub final_report_months: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

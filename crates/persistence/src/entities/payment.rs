@@ -12,6 +12,9 @@ pub struct Model {
     pub amount_cents: i64,
     pub reference: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The instalment the payment settles; absent from exports made before instalments.
+    #[serde(default)]
+    pub instalment_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

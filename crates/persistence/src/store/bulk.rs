@@ -12,7 +12,11 @@ const PARAMETERS: usize = 30_000;
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after rows were
 /// inserted with their keys.
-pub(crate) const SERIAL_TABLES: [&str; 18] = [
+pub(crate) const SERIAL_TABLES: [&str; 22] = [
+    "report_obligations",
+    "report_cost_lines",
+    "instalments",
+    "repayments",
     "organizations",
     "funding_programmes",
     "grant_calls",

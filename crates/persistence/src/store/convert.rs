@@ -5,8 +5,10 @@ use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{
     AllocationId, ApplicationId, BudgetLineId, BudgetVersionId, CommitmentId, DeadlineId, DecisionId, DocumentId,
-    GrantCallId, OrganizationId, PaymentId, ProgrammeId,
+    GrantCallId, InstalmentId, OrganizationId, PaymentId, ProgrammeId, RepaymentId, ReportId,
 };
+use salkku_domain::instalment::InstalmentStatus;
+use salkku_domain::report::{ReportKind, ReportStatus, Schedule};
 use salkku_domain::{
     Amount, ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory,
     DeadlineKind, Money, OrganizationKind, ParticipationRole, Rate, RegionCode,
@@ -80,6 +82,7 @@ impl TryFrom<e::grant_call::Model> for GrantCall {
             envelope: m.envelope_cents.map(money).transpose()?,
             url: m.url,
             reallocation_tolerance: rate(m.reallocation_tolerance_bp)?,
+            report_schedule: schedule(m.interim_report_month, m.interim_report_day, m.final_report_months)?,
         })
     }
 }
@@ -212,6 +215,91 @@ impl TryFrom<e::payment::Model> for Payment {
             paid_on: m.paid_on,
             amount: money(m.amount_cents)?,
             reference: m.reference,
+            instalment: m.instalment_id.map(InstalmentId),
+        })
+    }
+}
+
+/// A call's report schedule from its three columns: none without the final report's months.
+pub(crate) fn schedule(
+    month: Option<i32>,
+    day: Option<i32>,
+    final_months: Option<i32>,
+) -> StoreResult<Option<Schedule>> {
+    let Some(months) = final_months else { return Ok(None) };
+    let unsigned = |v: i32| u32::try_from(v).map_err(|_| StoreError::corrupt(format!("{v} in a report schedule")));
+    let interim = match (month, day) {
+        (Some(m), Some(d)) => Some((unsigned(m)?, unsigned(d)?)),
+        _ => None,
+    };
+    Ok(Some(parsed(Schedule::new(interim, unsigned(months)?))?))
+}
+
+impl TryFrom<e::report_obligation::Model> for Report {
+    type Error = StoreError;
+    fn try_from(m: e::report_obligation::Model) -> StoreResult<Self> {
+        Ok(Report {
+            id: ReportId(m.id),
+            application: ApplicationId(m.application_id),
+            kind: parsed(ReportKind::parse(&m.kind))?,
+            title: m.title,
+            due_on: m.due_on,
+            months_after_end: m
+                .months_after_end
+                .map(|n| u32::try_from(n).map_err(|_| StoreError::corrupt("negative months after the end")))
+                .transpose()?,
+            from_schedule: m.from_schedule,
+            states_costs: m.states_costs,
+            status: parsed(ReportStatus::parse(&m.status))?,
+            submitted_at: m.submitted_at,
+            submitted_by: m.submitted_by,
+            decided_at: m.decided_at,
+            decided_by: m.decided_by,
+            return_reasons: m.return_reasons,
+            times_returned: m.times_returned,
+            decision: m.decision_id.map(DecisionId),
+            version: m.version,
+        })
+    }
+}
+
+impl TryFrom<e::report_cost_line::Model> for BudgetLine {
+    type Error = StoreError;
+    fn try_from(m: e::report_cost_line::Model) -> StoreResult<Self> {
+        line(&m.category, m.year, m.description, m.amount_cents)
+    }
+}
+
+impl TryFrom<e::instalment::Model> for Instalment {
+    type Error = StoreError;
+    fn try_from(m: e::instalment::Model) -> StoreResult<Self> {
+        Ok(Instalment {
+            id: InstalmentId(m.id),
+            allocation: AllocationId(m.allocation_id),
+            due_on: m.due_on,
+            amount: money(m.amount_cents)?,
+            condition: m.condition_report_id.map(ReportId),
+            status: parsed(InstalmentStatus::parse(&m.status))?,
+            label: m.label,
+            requested_at: m.requested_at,
+            paid_on: m.paid_on,
+            version: m.version,
+        })
+    }
+}
+
+impl TryFrom<e::repayment::Model> for Repayment {
+    type Error = StoreError;
+    fn try_from(m: e::repayment::Model) -> StoreResult<Self> {
+        Ok(Repayment {
+            id: RepaymentId(m.id),
+            application: ApplicationId(m.application_id),
+            returned_on: m.returned_on,
+            amount: money(m.amount_cents)?,
+            reference: m.reference,
+            decision: m.decision_id.map(DecisionId),
+            created_by: m.created_by,
+            created_at: m.created_at,
         })
     }
 }
@@ -228,6 +316,7 @@ impl TryFrom<e::deadline::Model> for Deadline {
             application: m.application_id.map(ApplicationId),
             call: m.call_id.map(GrantCallId),
             commitment: m.commitment_id.map(CommitmentId),
+            report: m.report_id.map(ReportId),
             derived: m.source_key.is_some(),
         })
     }

@@ -8,6 +8,7 @@
 //! straight from the driver's row; the columns are selected in the entity's own order.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Iterable, QueryResult, QuerySelect, QueryTrait, Select, Statement};
 use sqlx::postgres::{PgRow, PgValueFormat, Postgres};
@@ -208,7 +209,7 @@ macro_rules! codes {
     )+};
 }
 
-codes!(ApplicationStatus, CommitmentStatus, DeadlineKind);
+codes!(ApplicationStatus, CommitmentStatus, DeadlineKind, ReportKind, ReportStatus);
 
 /// Declares that a row type (an entity's model, or a row of a statement of its own) is read by
 /// position; list every field, in the order of the columns.
@@ -236,7 +237,8 @@ by_position!(application: id, name, acronym, description, call_id, status, lead_
 by_position!(commitment: id, application_id, organization_id, amount_cents, kind, level, status, due_date, decided_at,
     decision_ref, created_at, updated_at, version, decision_id);
 by_position!(grant_call: id, title, funder_id, programme_id, opens_at, closes_at, max_aid_rate_bp, in_kind_counts,
-    envelope_cents, url, created_at, updated_at, version, reallocation_tolerance_bp);
+    envelope_cents, url, created_at, updated_at, version, reallocation_tolerance_bp, interim_report_month,
+    interim_report_day, final_report_months);
 by_position!(organization: id, name, kind, business_id, region_code, population, created_at, updated_at, version);
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 
-use crate::entities::{application, change_request, commitment};
+use crate::entities::{application, change_request, commitment, instalment, report_obligation};
 use crate::{Concerning, StoreError, StoreResult};
 
 /// Loads a row that a command's input refers to, or reports which reference names nothing.
@@ -48,6 +48,18 @@ impl Versioned for change_request::Entity {
     const KIND: NodeKind = NodeKind::ChangeRequest;
     const ID: change_request::Column = change_request::Column::Id;
     const VERSION: change_request::Column = change_request::Column::Version;
+}
+
+impl Versioned for report_obligation::Entity {
+    const KIND: NodeKind = NodeKind::ReportObligation;
+    const ID: report_obligation::Column = report_obligation::Column::Id;
+    const VERSION: report_obligation::Column = report_obligation::Column::Version;
+}
+
+impl Versioned for instalment::Entity {
+    const KIND: NodeKind = NodeKind::Instalment;
+    const ID: instalment::Column = instalment::Column::Id;
+    const VERSION: instalment::Column = instalment::Column::Version;
 }
 
 impl Versioned for commitment::Entity {

@@ -3,13 +3,14 @@
 //! are rows too (see `commands::deadlines`).
 
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, OrganizationId};
+use salkku_domain::ids::{ApplicationId, CommitmentId, DeadlineId, GrantCallId, OrganizationId, ReportId};
+use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{ApplicationStatus, CommitmentStatus, DeadlineKind, RegionCode};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::StoreResult;
-use crate::entities::{application, commitment, deadline, deadline_party};
+use crate::entities::{application, commitment, deadline, deadline_party, report_obligation as report};
 use crate::records::{Deadline, DeadlineView};
 use crate::store::convert::all;
 use crate::store::rows::{self, by_position};
@@ -35,13 +36,16 @@ struct ViewRow {
     application_id: Option<i64>,
     call_id: Option<i64>,
     commitment_id: Option<i64>,
+    report_id: Option<i64>,
     derived: bool,
     application_status: Option<ApplicationStatus>,
     commitment_status: Option<CommitmentStatus>,
+    report_kind: Option<ReportKind>,
+    report_status: Option<ReportStatus>,
 }
 
-by_position!(type ViewRow: id, kind, title, due_at, tentative, application_id, call_id, commitment_id, derived,
-    application_status, commitment_status);
+by_position!(type ViewRow: id, kind, title, due_at, tentative, application_id, call_id, commitment_id, report_id,
+    derived, application_status, commitment_status, report_kind, report_status);
 
 impl From<ViewRow> for DeadlineView {
     fn from(r: ViewRow) -> Self {
@@ -55,10 +59,12 @@ impl From<ViewRow> for DeadlineView {
                 application: r.application_id.map(ApplicationId),
                 call: r.call_id.map(GrantCallId),
                 commitment: r.commitment_id.map(CommitmentId),
+                report: r.report_id.map(ReportId),
                 derived: r.derived,
             },
             application_status: r.application_status,
             commitment_status: r.commitment_status,
+            report: r.report_kind.zip(r.report_status),
         }
     }
 }
@@ -79,10 +85,13 @@ fn views() -> SelectStatement {
             (deadline::Entity, deadline::Column::ApplicationId),
             (deadline::Entity, deadline::Column::CallId),
             (deadline::Entity, deadline::Column::CommitmentId),
+            (deadline::Entity, deadline::Column::ReportId),
         ])
         .expr_as(d(deadline::Column::SourceKey).is_not_null(), Alias::new("derived"))
         .expr_as(Expr::col((application::Entity, application::Column::Status)), Alias::new("application_status"))
         .expr_as(Expr::col((commitment::Entity, commitment::Column::Status)), Alias::new("commitment_status"))
+        .expr_as(Expr::col((report::Entity, report::Column::Kind)), Alias::new("report_kind"))
+        .expr_as(Expr::col((report::Entity, report::Column::Status)), Alias::new("report_status"))
         .from(deadline::Entity)
         .left_join(
             application::Entity,
@@ -93,6 +102,10 @@ fn views() -> SelectStatement {
             commitment::Entity,
             Expr::col((commitment::Entity, commitment::Column::Id))
                 .equals((deadline::Entity, deadline::Column::CommitmentId)),
+        )
+        .left_join(
+            report::Entity,
+            Expr::col((report::Entity, report::Column::Id)).equals((deadline::Entity, deadline::Column::ReportId)),
         )
         .order_by((deadline::Entity, deadline::Column::DueAt), Order::Asc)
         .order_by((deadline::Entity, deadline::Column::Id), Order::Asc)
@@ -154,6 +167,8 @@ pub async fn upcoming<C: ConnectionTrait>(
     let finals = ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str);
     let app_status = || Expr::col((application::Entity, application::Column::Status));
     let commitment_status = || Expr::col((commitment::Entity, commitment::Column::Status));
+    let report_status = || Expr::col((report::Entity, report::Column::Status));
+    let owed = ReportStatus::all().filter(|s| s.owed()).map(|s| constant(s.as_str()));
     query
         .cond_where(when)
         .cond_where(Condition::any().add(app_status().is_null()).add(app_status().is_not_in(finals.map(constant))))
@@ -161,7 +176,8 @@ pub async fn upcoming<C: ConnectionTrait>(
             Condition::any()
                 .add(commitment_status().is_null())
                 .add(commitment_status().eq(constant(CommitmentStatus::Requested.as_str()))),
-        );
+        )
+        .cond_where(Condition::any().add(report_status().is_null()).add(report_status().is_in(owed)));
     narrow(&mut query, filter, Window { from: (!include_overdue).then_some(now), until, order: Order::Asc });
     if filter.organization.is_some() {
         // The parties say which still call for action (the statuses above, kept on each party):

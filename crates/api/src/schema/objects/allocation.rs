@@ -9,6 +9,13 @@ use crate::schema::scalars::{Date, Decimal};
 /// A state-aid decision (valtionavustuspäätös): who pays whom how much, for which year.
 pub struct StateAidAllocation(pub records::Allocation);
 
+impl StateAidAllocation {
+    async fn plan(&self, ctx: &Context<'_>) -> ApiResult<Vec<records::Instalment>> {
+        let key = crate::schema::loaders::InstalmentsOf(self.0.id);
+        Ok(crate::schema::loaders(ctx)?.load_one(key).await?.unwrap_or_default())
+    }
+}
+
 #[Object]
 impl StateAidAllocation {
     pub async fn id(&self) -> ID {
@@ -63,6 +70,23 @@ impl StateAidAllocation {
         self.0.paid_total.into()
     }
 
+    /// The planned instalments, soonest due first (cancelled ones included).
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn instalments(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Instalment>> {
+        Ok(self.plan(ctx).await?.into_iter().map(super::Instalment).collect())
+    }
+
+    /// What the plan holds: every instalment but the cancelled ones.
+    async fn planned_total(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
+        Ok(salkku_persistence::views::instalments::planned(&self.plan(ctx).await?)?.into())
+    }
+
+    /// What no instalment plans yet: the amount less the planned total.
+    async fn unplanned(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
+        let planned = salkku_persistence::views::instalments::planned(&self.plan(ctx).await?)?;
+        Ok(self.0.amount.checked_sub(planned).map_err(salkku_persistence::StoreError::from)?.into())
+    }
+
     /// Increases by one on every change, payments included.
     async fn version(&self) -> i32 {
         self.0.version
@@ -88,5 +112,13 @@ impl Payment {
 
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref()
+    }
+
+    /// The instalment it settled.
+    async fn instalment(&self, ctx: &Context<'_>) -> ApiResult<Option<super::Instalment>> {
+        let Some(id) = self.0.instalment else { return Ok(None) };
+        let plan =
+            crate::schema::loaders(ctx)?.load_one(crate::schema::loaders::InstalmentsOf(self.0.allocation)).await?;
+        Ok(plan.unwrap_or_default().into_iter().find(|i| i.id == id).map(super::Instalment))
     }
 }

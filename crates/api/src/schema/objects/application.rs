@@ -109,6 +109,29 @@ impl Application {
         super::documents_of(ctx, salkku_domain::document::DocumentOwner::Application, self.0.id.0).await
     }
 
+    /// The reports the project owes, soonest due first: made from the call's schedule when it
+    /// was granted, or added by hand.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn reports(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::ReportObligation>> {
+        super::reports_of(ctx, self.0.id).await
+    }
+
+    /// The final account, from the last accepted report that states the actual costs (or,
+    /// provisional, the last submitted one); null before there is one.
+    async fn final_account(&self, ctx: &Context<'_>) -> ApiResult<Option<super::FinalAccount>> {
+        let db = crate::schema::db(ctx)?;
+        let account = salkku_persistence::views::final_accounts::of_application(db.conn(), &self.0).await?;
+        Ok(account.map(super::FinalAccount))
+    }
+
+    /// What the project returned after its final account, oldest first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn repayments(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Repayment>> {
+        let db = crate::schema::db(ctx)?;
+        let found = salkku_persistence::views::final_accounts::repayments_of(db.conn(), self.0.id).await?;
+        Ok(found.into_iter().map(super::Repayment).collect())
+    }
+
     /// The change requests made for the project, oldest first.
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn change_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<ChangeRequest>> {

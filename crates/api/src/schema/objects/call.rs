@@ -85,6 +85,15 @@ impl GrantCall {
         self.0.envelope.map(Decimal::from)
     }
 
+    /// The reports a project granted under the call owes; null when the call sets none.
+    async fn report_schedule(&self) -> Option<ReportSchedule> {
+        self.0.report_schedule.map(|s| ReportSchedule {
+            interim_month: s.interim_on.and_then(|(m, _)| i32::try_from(m).ok()),
+            interim_day: s.interim_on.and_then(|(_, d)| i32::try_from(d).ok()),
+            final_after_months: i32::try_from(s.final_after_months).unwrap_or(i32::MAX),
+        })
+    }
+
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
@@ -120,4 +129,13 @@ impl GrantCall {
             (connection::encode(&cursor), Application(app))
         }))
     }
+}
+
+/// The reports a call's projects owe: an interim report every year by interimDay.interimMonth.
+/// of the years the project runs through, and the final report finalAfterMonths after its end.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReportSchedule {
+    interim_month: Option<i32>,
+    interim_day: Option<i32>,
+    final_after_months: i32,
 }

@@ -38,7 +38,8 @@ impl Deadline {
     /// päättyy"); as written when added by hand.
     async fn title(&self, ctx: &Context<'_>) -> String {
         let d = &self.view.deadline;
-        deadline::title(d.kind, &d.title, d.derived, crate::schema::language(ctx))
+        let report = self.view.report.map(|(kind, _)| kind);
+        deadline::title(d.kind, &d.title, d.derived, report, crate::schema::language(ctx))
     }
 
     async fn due_at(&self) -> DateTime {
@@ -59,14 +60,10 @@ impl Deadline {
         i32::try_from(deadline::days_left(self.view.deadline.due_at, self.now)).unwrap_or(i32::MIN)
     }
 
-    /// Past due while its application still runs and its commitment (if any) is still requested.
+    /// Past due while its application still runs, its commitment (if any) is still requested and
+    /// its report (if any) is still owed.
     async fn overdue(&self) -> bool {
-        deadline::is_overdue(
-            self.view.deadline.due_at,
-            self.now,
-            self.view.application_status,
-            self.view.commitment_status,
-        )
+        deadline::is_overdue(self.view.deadline.due_at, self.now, self.view.standing())
     }
 
     async fn application(&self, ctx: &Context<'_>) -> ApiResult<Option<Application>> {
@@ -77,5 +74,11 @@ impl Deadline {
     async fn call(&self, ctx: &Context<'_>) -> ApiResult<Option<GrantCall>> {
         let Some(id) = self.view.deadline.call else { return Ok(None) };
         Ok(loaders(ctx)?.load_one(id).await?.map(GrantCall))
+    }
+
+    /// The report the deadline asks for.
+    async fn report(&self, ctx: &Context<'_>) -> ApiResult<Option<super::ReportObligation>> {
+        let Some(id) = self.view.deadline.report else { return Ok(None) };
+        Ok(loaders(ctx)?.load_one(id).await?.map(super::ReportObligation))
     }
 }

@@ -1,0 +1,31 @@
+//! Instalments as read: an allocation's plan by due date.
+
+use salkku_domain::Money;
+use salkku_domain::ids::{AllocationId, InstalmentId};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::StoreResult;
+use crate::entities::instalment;
+use crate::records::Instalment;
+use crate::store::convert::all;
+use crate::store::support::one_of;
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: InstalmentId) -> StoreResult<Option<Instalment>> {
+    instalment::Entity::find_by_id(id.0).one(c).await?.map(Instalment::try_from).transpose()
+}
+
+/// The instalments of each allocation, soonest due first.
+pub async fn of_allocations<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> StoreResult<Vec<Instalment>> {
+    all(instalment::Entity::find()
+        .filter(one_of(c, instalment::Column::AllocationId, ids.iter().map(|a| a.0).collect()))
+        .order_by_asc(instalment::Column::AllocationId)
+        .order_by_asc(instalment::Column::DueOn)
+        .order_by_asc(instalment::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// What an allocation's plan holds: its instalments that count (all but the cancelled).
+pub fn planned(instalments: &[Instalment]) -> StoreResult<Money> {
+    Ok(Money::sum(instalments.iter().filter(|i| i.status.counts()).map(|i| i.amount))?)
+}
