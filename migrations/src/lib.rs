@@ -22,6 +22,9 @@ mod m20261203_000011_change_requests;
 mod m20261203_000012_decisions_and_documents;
 mod m20261203_000013_reports_and_instalments;
 
+/// What migration 013 does to the data of its time: an import of an older export does it too.
+pub use m20261203_000013_reports_and_instalments::BACKFILL as REPORTS_BACKFILL;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -13,7 +13,8 @@
 //!   months after the end), and on each deadline the report it asks for.
 //!
 //! Every application's old `report_due` becomes its final report, still due: its deadline is kept,
-//! now the report's (and an accepted one for a closed application, whose duties are over).
+//! now the report's (and an accepted one without costs on record for a closed application, whose
+//! duties are over).
 
 use sea_orm_migration::prelude::*;
 
@@ -137,11 +138,13 @@ const INSTALMENT_STATUSES: [&str; 4] = ["PLANNED", "REQUESTED", "PAID", "CANCELL
 const CATEGORIES: [&str; 7] =
     ["PERSONNEL", "TRAVEL", "PURCHASED_SERVICES", "MATERIALS", "PREMISES", "OVERHEAD", "OTHER"];
 
-/// The same SQL runs on SQLite and PostgreSQL.
-const BACKFILL: [&str; 2] = [
+/// The same SQL runs on SQLite and PostgreSQL; an import of an export made before this migration
+/// runs it too. A closed project's final report was accepted without its costs on record: it
+/// states none, so no final account is made up from nothing.
+pub const BACKFILL: [&str; 2] = [
     "INSERT INTO report_obligations (application_id, kind, title, due_on, months_after_end, from_schedule, \
        states_costs, status, times_returned, created_at, updated_at, version) \
-     SELECT id, 'FINAL', NULL, report_due, NULL, FALSE, TRUE, \
+     SELECT id, 'FINAL', NULL, report_due, NULL, FALSE, status <> 'CLOSED', \
        CASE WHEN status = 'CLOSED' THEN 'ACCEPTED' ELSE 'DUE' END, 0, updated_at, updated_at, 1 \
      FROM applications WHERE report_due IS NOT NULL",
     "UPDATE deadlines SET \

@@ -144,12 +144,22 @@ on_both! {
         assert_eq!(state["application"]["allocations"][0]["paidTotal"], "300000.00", "nothing was paid on the held instalment");
 
         // The interim report: submitted without costs (it has no financial part), returned with
-        // reasons and a new due date, resubmitted and accepted.
+        // reasons and a new due date, resubmitted and accepted. While it is with the funder it
+        // calls for no action from the project; returned, it does again.
+        let upcoming = "{ upcomingDeadlines(withinDays: 400) { kind localDue } }";
+        let reports_due = |v: Value| -> Vec<String> { v["upcomingDeadlines"].as_array().unwrap().iter().filter(|d| d["kind"] == "REPORT_DUE").map(|d| d["localDue"].as_str().unwrap().to_owned()).collect() };
+        assert_eq!(reports_due(app.ok(&coordinator, upcoming, json!({})).await), ["2021-02-28 23:59"]);
         let submit = mutation("submitReport", "SubmitReportInput", REPORT);
         let with_costs = json!({ "input": { "id": interim["id"], "expectedVersion": 1, "actualCosts": [{ "category": "TRAVEL", "year": 2021, "amount": "1.00" }] } });
         assert_eq!(app.graphql(Some(&coordinator), &submit, with_costs).await.error("BAD_USER_INPUT")["extensions"]["field"], "actualCosts");
-        let submitted = app.ok(&coordinator, &submit, json!({ "input": { "id": interim["id"], "expectedVersion": 1 } })).await["submitReport"].clone();
+        // Its document is attached to the project and submitted with it (named twice, kept once).
+        let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+        let document = app.upload(Some(&coordinator), &monni, "valiselvitys.pdf", pdf).await.data()["attachDocument"]["id"].clone();
+        let with_document = json!({ "input": { "id": interim["id"], "expectedVersion": 1, "documentIds": [document, document] } });
+        let submitted = app.ok(&coordinator, &mutation("submitReport", "SubmitReportInput", "id status version documents { fileName }"), with_document).await["submitReport"].clone();
         assert_eq!(submitted["status"], "SUBMITTED");
+        assert_eq!(submitted["documents"], json!([{ "fileName": "valiselvitys.pdf" }]));
+        assert!(reports_due(app.ok(&coordinator, upcoming, json!({})).await).is_empty());
         let give_back = mutation("returnReport", "ReturnReportInput", REPORT);
         let returning = json!({ "input": { "id": interim["id"], "expectedVersion": submitted["version"], "reasons": "Kuntakohtaiset tulokset puuttuvat", "newDueOn": "2021-04-15" } });
         app.graphql(Some(&coordinator), &give_back, returning.clone()).await.error("FORBIDDEN");
@@ -158,13 +168,17 @@ on_both! {
         let project = app.ok(&coordinator, PROJECT, json!({ "id": monni })).await["application"].clone();
         assert_eq!(project["reports"][0]["returnReasons"], "Kuntakohtaiset tulokset puuttuvat");
         assert!(project["deadlines"].as_array().unwrap().iter().any(|d| d["localDue"] == "2021-04-15 23:59"), "the deadline moved");
+        assert_eq!(reports_due(app.ok(&coordinator, upcoming, json!({})).await), ["2021-04-15 23:59"]);
         let resubmitted = app.ok(&coordinator, &submit, json!({ "input": { "id": interim["id"], "expectedVersion": returned["version"] } })).await["submitReport"].clone();
         let accept = mutation("acceptReport", "AcceptReportInput", REPORT);
         let accepted = app.ok(&finance, &accept, json!({ "input": { "id": interim["id"], "expectedVersion": resubmitted["version"] } })).await;
         assert_eq!(accepted["acceptReport"]["status"], "ACCEPTED");
 
-        // Now the second instalment is requested and paid.
-        app.ok(&coordinator, &request, json!({ "input": { "id": listed[1]["id"], "expectedVersion": 1 } })).await;
+        // The instalment waiting for it moved as many days as the report did (28.2. → 15.4.), and
+        // is requested and paid now.
+        let second = instalments(&app.ok(&finance, ALLOCATION, json!({ "id": monni })).await)[1].clone();
+        assert_eq!((&second["dueOn"], &second["held"]), (&json!("2021-06-15"), &json!(false)));
+        app.ok(&coordinator, &request, json!({ "input": { "id": second["id"], "expectedVersion": second["version"] } })).await;
         app.ok(&finance, pay, payment(&listed[1]["id"], "2021-05-10", "200000.00")).await;
 
         // An extension to 30.6.2023 moves the final report four months after the new end and
@@ -232,8 +246,14 @@ on_both! {
         app.ok(&finance, &repay, repayment("44000.00")).await;
         let account = app.ok(&finance, ACCOUNT, json!({ "id": monni })).await["application"]["finalAccount"].clone();
         assert_eq!((&account["returned"], &account["settled"]), (&json!("44000.00"), &json!(true)));
-        let closed = transition(&app, &finance, &monni, version + 1, "CLOSED").await;
+        let version = app.ok(&finance, PROJECT, json!({ "id": monni })).await["application"]["version"].as_i64().unwrap();
+        let closed = transition(&app, &finance, &monni, version, "CLOSED").await;
         assert_eq!(closed["status"], "CLOSED");
+        // Closed and settled: nothing more is planned or paid.
+        let more = json!({ "input": { "allocationId": allocation, "instalments": [{ "dueOn": "2024-01-31", "amount": "1.00" }] } });
+        app.graphql(Some(&finance), &plan, more).await.error("BAD_USER_INPUT");
+        let late = json!({ "input": { "allocationId": allocation, "paidOn": "2024-01-31", "amount": "1.00" } });
+        app.graphql(Some(&finance), pay, late).await.error("BAD_USER_INPUT");
 
         // The cash flow by quarter now shows what was paid when, and what came back.
         let cash_after = moving(&app.ok(&finance, CASH_FLOW, json!({})).await);

@@ -19,6 +19,31 @@ fn sum(buckets: &Value, field: &str) -> Money {
 }
 
 on_both! {
+    async fn the_demo_shows_reports_owed_instalments_held_and_kaste_projects_closed_settled(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let finance = app.token(salkku_domain::Role::Finance, None);
+        let sote = app.ok(&finance, "{ applications(first: 1, filter: { search: \"sosiaali- ja terveyskeskus -hanke\" }) { nodes { reportDue reports { kind dueOn status } allocations { paidTotal plannedTotal instalments { label amount status held condition { kind } } } } } }", json!({})).await;
+        let project = &sote["applications"]["nodes"][0];
+        assert_eq!(project["reports"], json!([
+            { "kind": "INTERIM", "dueOn": "2021-02-28", "status": "DUE" },
+            { "kind": "FINAL", "dueOn": "2023-04-30", "status": "DUE" },
+        ]));
+        assert_eq!(project["reportDue"], "2023-04-30");
+        let allocation = &project["allocations"][0];
+        assert_eq!((&allocation["paidTotal"], &allocation["plannedTotal"]), (&json!("600000.00"), &json!("1200000.00")));
+        assert_eq!(allocation["instalments"], json!([
+            { "label": "1. maksuerä", "amount": "600000.00", "status": "PAID", "held": false, "condition": null },
+            { "label": "2. maksuerä", "amount": "600000.00", "status": "PLANNED", "held": true, "condition": { "kind": "FINAL" } },
+        ]));
+        let kaste = app.ok(&finance, "{ applications(first: 10, filter: { status: [CLOSED] }) { nodes { reports { status } finalAccount { settled aidEarned } } } }", json!({})).await;
+        let closed = kaste["applications"]["nodes"].as_array().unwrap();
+        assert_eq!(closed.len(), 7);
+        for project in closed {
+            assert_eq!(project["reports"], json!([{ "status": "ACCEPTED" }]));
+            assert_eq!(project["finalAccount"], json!({ "settled": true, "aidEarned": "300000.00" }));
+        }
+    }
+
     async fn a_coordinator_sees_what_is_due_in_the_next_30_days(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let due = app.ok(&app.admin(), DUE_IN_30_DAYS, json!({})).await;

@@ -51,7 +51,7 @@ on_both! {
                 }
             }
             if to == "CLOSED" {
-                settle(&app, &g, &id).await;
+                version = settle(&app, &g, &id).await;
             }
             version = transition(&app, &g.admin, &id, version, to).await["version"].as_i64().unwrap();
         }
@@ -79,9 +79,10 @@ on_both! {
             version = transition(&app, &g.admin, &id, version, to).await["version"].as_i64().unwrap();
         }
         let close = json!({ "input": { "id": id, "expectedVersion": version, "to": "CLOSED" } });
-        let refused = app.graphql(Some(&g.admin), TRANSITION, close.clone()).await;
+        let refused = app.graphql(Some(&g.admin), TRANSITION, close).await;
         assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("no final report"));
-        settle(&app, &g, &id).await;
+        let version = settle(&app, &g, &id).await;
+        let close = json!({ "input": { "id": id, "expectedVersion": version, "to": "CLOSED" } });
         assert_eq!(app.ok(&g.admin, TRANSITION, close).await["transitionApplication"]["status"], "CLOSED");
     }
 
@@ -98,8 +99,9 @@ on_both! {
 }
 
 /// Gives a granted project of 100 000 € at 80 % what closing asks: its final report with the
-/// actual costs, accepted, and its 80 000 € of aid paid.
-async fn settle(app: &TestApp, g: &Ground, project: &str) {
+/// actual costs, accepted, and its 80 000 € of aid paid. Answers the project's version, which its
+/// new final report (its reportDue) raised.
+async fn settle(app: &TestApp, g: &Ground, project: &str) -> i64 {
     let add = "mutation($input: AddReportObligationInput!) { addReportObligation(input: $input) { id version } }";
     let report = app
         .ok(&g.admin, add, json!({ "input": { "applicationId": project, "kind": "FINAL", "dueOn": "2022-04-30" } }))
@@ -128,4 +130,6 @@ async fn settle(app: &TestApp, g: &Ground, project: &str) {
         .clone();
     let pay = json!({ "input": { "allocationId": allocation, "paidOn": "2022-06-01", "amount": "80000.00" } });
     app.ok(&g.admin, "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { id } }", pay).await;
+    let now = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { version } }", json!({ "id": project })).await;
+    now["application"]["version"].as_i64().unwrap()
 }

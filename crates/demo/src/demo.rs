@@ -200,7 +200,7 @@ impl Seeder<'_> {
         actual: &[(CostCategory, i32, &str, &str)],
         aid: Amount,
         at: DateTime<Utc>,
-    ) -> Result<(), SeedError> {
+    ) -> Result<Application, SeedError> {
         let change = self.change(at);
         let due_on = at.date_naive();
         let new = NewReport { application: app.id, kind: ReportKind::Final, due_on, title: None, states_costs: None };
@@ -229,7 +229,9 @@ impl Seeder<'_> {
             instalment: None,
         };
         commands::allocations::pay(self.db, &change, payment, None).await?;
-        Ok(())
+        // Its final report set its reportDue, and its version with it.
+        let missing = StoreError::NotFound { kind: salkku_domain::ids::NodeKind::Application, key: app.id.0 };
+        Ok(views::applications::get(self.db.conn(), app.id).await?.ok_or(missing)?)
     }
 
     async fn budget(
@@ -1070,14 +1072,15 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             Some(new_end) => at(new_end.year(), 11, 30, 12, 0)?,
             None => closed_at,
         };
-        s.close_out(
-            &app,
-            stm,
-            &[(Personnel, 2011, "hankehenkilöstö (illustrative)", "400000.00")],
-            eur("300000.00")?,
-            closed_at,
-        )
-        .await?;
+        let app = s
+            .close_out(
+                &app,
+                stm,
+                &[(Personnel, 2011, "hankehenkilöstö (illustrative)", "400000.00")],
+                eur("300000.00")?,
+                closed_at,
+            )
+            .await?;
         s.advance(app, &[(ApplicationStatus::Closed, closed_at, "loppuselvitys hyväksytty")]).await?;
     }
 

@@ -521,7 +521,8 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             due_on,
             months_after_end: None,
             from_schedule: false,
-            states_costs: true,
+            // A closed project's report was accepted long ago, without its costs on record.
+            states_costs: !accepted,
             status: if accepted { ReportStatus::Accepted } else { ReportStatus::Due }.as_str().to_owned(),
             submitted_at: accepted.then(|| end_of_day(due_on)),
             submitted_by: accepted.then(|| "synthetic".to_owned()),

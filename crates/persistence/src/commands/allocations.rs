@@ -130,8 +130,16 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
         )
         .await?
         .try_into()?;
+        instalments::check_still_paying(tx, target.application).await?;
         if let Some(id) = new.instalment {
-            let settled = instalments::load(tx, id).await?;
+            let settled: crate::records::Instalment = referenced::<crate::entities::instalment::Entity, _>(
+                tx,
+                Concerning::Instalment,
+                NodeKind::Instalment,
+                id.0,
+            )
+            .await?
+            .try_into()?;
             if settled.allocation != new.allocation {
                 return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
             }

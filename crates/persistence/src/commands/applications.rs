@@ -11,7 +11,7 @@ use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, Organ
 use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -201,6 +201,8 @@ pub async fn update(
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     sync_deadlines(&*tx, &updated, now).await?;
+    // Its reports may have moved its reportDue (and version) on.
+    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     // Whether in-kind commitments count depends on the call; whom every deadline of the
     // application concerns, on its participants.
     let ids = [id];
@@ -239,6 +241,9 @@ pub async fn transition(
 ) -> StoreResult<Application> {
     let (actor, now) = (change.actor, change.at);
     let tx = db.begin_write().await?;
+    // Held (on PostgreSQL) from the start: closing checks the project's reports and money, and no
+    // payment or report may slip in between the check and the move.
+    app::Entity::find_by_id(id.0).lock_exclusive().one(&*tx).await?;
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;

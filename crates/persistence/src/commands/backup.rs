@@ -198,6 +198,7 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     }
     crate::store::bulk::ensure_empty(db).await?;
     let mut tables = document.tables;
+    let had_reports = tables.contains_key("report_obligations");
     let tx = db.begin_write().await?;
     let mut summary = Summary::default();
     macro_rules! import_table {
@@ -213,6 +214,13 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     // An export from before budget versions holds none: its applications get theirs as the
     // migration gave them.
     crate::commands::budget_versions::derive_for_loaded(&*tx).await?;
+    // One from before report obligations: its applications' report dates become their final
+    // reports, with their deadlines, as the migration made them.
+    if !had_reports {
+        for statement in salkku_migrations::REPORTS_BACKFILL {
+            tx.execute_unprepared(statement).await?;
+        }
+    }
     // Keys were inserted as they were: move each sequence past the largest.
     crate::store::bulk::move_sequences(&*tx, db.backend()).await?;
     derived::after(&*tx, Changed::everything()).await?;

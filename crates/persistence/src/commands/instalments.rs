@@ -3,18 +3,18 @@
 //! recorded payment (see `allocations::pay`), or cancelled.
 
 use chrono::NaiveDate;
-use salkku_domain::ids::{AllocationId, InstalmentId, NodeKind, ReportId};
+use salkku_domain::ids::{AllocationId, ApplicationId, InstalmentId, NodeKind, ReportId};
 use salkku_domain::instalment::{self, InstalmentStatus};
 use salkku_domain::report::ReportKind;
-use salkku_domain::{Amount, DomainError, Money, PaymentAmount};
+use salkku_domain::{Amount, ApplicationStatus, DomainError, Money, PaymentAmount};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::commands::{audit, idempotency};
-use crate::entities::{allocation, instalment as row};
+use crate::entities::{allocation, application, instalment as row};
 use crate::records::{Allocation, Instalment, Report};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::views::{instalments as views, reports};
+use crate::views::{allocations, instalments as views, reports};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// One instalment of a plan.
@@ -52,16 +52,21 @@ pub async fn plan(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let held = allocation::Entity::find_by_id(allocation_id.0).lock_exclusive().one(tx).await?.ok_or(
-            StoreError::UnknownReference {
-                concerning: Concerning::Allocation,
-                kind: NodeKind::StateAidAllocation,
-                key: allocation_id.0,
-            },
-        )?;
+        let unknown = || StoreError::UnknownReference {
+            concerning: Concerning::Allocation,
+            kind: NodeKind::StateAidAllocation,
+            key: allocation_id.0,
+        };
+        // The project first, then the allocation: the order every command holds them in.
+        let funding = allocations::get(tx, allocation_id).await?.ok_or_else(unknown)?.application;
+        check_still_paying(tx, funding).await?;
+        let held =
+            allocation::Entity::find_by_id(allocation_id.0).lock_exclusive().one(tx).await?.ok_or_else(unknown)?;
         let target_allocation = Allocation::try_from(held)?;
         let existing = views::of_allocations(tx, &[allocation_id]).await?;
-        let mut planned = views::planned(&existing)?;
+        let paid_outside = views::paid_outside(&allocations::payments_of(tx, &[allocation_id]).await?)?;
+        // Payments made without an instalment took their share of the allocation already.
+        let mut planned = views::planned(&existing)?.checked_add(paid_outside)?;
         let instalments = match plan {
             Plan::These(list) => list,
             Plan::Default { today } => default_plan(tx, &target_allocation, planned, today).await?,
@@ -100,10 +105,17 @@ pub async fn plan(
             .await?;
             created.push(Instalment::try_from(saved)?);
         }
+        // The allocation's plan changed: its version goes up, as on every change to it.
+        allocation::Entity::update_many()
+            .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+            .col_expr(allocation::Column::UpdatedAt, Expr::value(change.at))
+            .filter(allocation::Column::Id.eq(allocation_id.0))
+            .exec(tx)
+            .await?;
         let mut objects: Vec<String> = created.iter().map(|i| i.id.global()).collect();
         objects.push(allocation_id.global());
         audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
-        Ok(target_allocation)
+        allocations::get(tx, allocation_id).await?.ok_or_else(|| StoreError::corrupt("a planned allocation vanished"))
     })
     .await
 }
@@ -132,6 +144,16 @@ async fn default_plan<C: ConnectionTrait>(
         }
         None => None,
     };
+    let Some(last_report) = last_report else {
+        return Err(StoreError::rule(
+            Concerning::Allocation,
+            DomainError::InvalidCode(salkku_domain::message!(
+                fi: "oletusmaksusuunnitelma pidättää viimeisen erän loppuselvitykseen: hankkeella ei ole loppuselvitystä",
+                sv: "standardplanen håller inne den sista posten till slutredovisningen: projektet har ingen slutredovisning",
+                en: "the default plan holds its last instalment for the final report: the project has no final report",
+            )),
+        ));
+    };
     let mut out = Vec::new();
     if first > Money::ZERO {
         out.push(NewInstalment {
@@ -143,9 +165,9 @@ async fn default_plan<C: ConnectionTrait>(
     }
     if rest > Money::ZERO {
         out.push(NewInstalment {
-            due_on: last_report.as_ref().map_or(today, |r| r.due_on),
+            due_on: last_report.due_on,
             amount: PaymentAmount::new(Amount::new(rest)?)?,
-            condition: last_report.map(|r| r.id),
+            condition: Some(last_report.id),
             label: Some("2".into()),
         });
     }
@@ -175,6 +197,8 @@ async fn move_to(
     expect_version(NodeKind::Instalment, expected_version, current.version)?;
     current.status.move_to(to).map_err(rule(Concerning::Instalment))?;
     if to == InstalmentStatus::Requested {
+        let funding = allocations::get(c, current.allocation).await?.and_then(|a| a.application);
+        check_still_paying(c, funding).await?;
         check_condition(c, &current).await?;
     }
     let mut update = row::Entity::update_many()
@@ -229,7 +253,6 @@ pub(crate) async fn cancel_unpaid<C: ConnectionTrait>(
     allocations: &[AllocationId],
     now: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<()> {
-    use sea_orm::{ColumnTrait, QueryFilter};
     let open = [InstalmentStatus::Planned.as_str(), InstalmentStatus::Requested.as_str()];
     row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(InstalmentStatus::Cancelled.as_str()))
@@ -239,5 +262,54 @@ pub(crate) async fn cancel_unpaid<C: ConnectionTrait>(
         .filter(row::Column::Status.is_in(open))
         .exec(c)
         .await?;
+    Ok(())
+}
+
+/// Nothing more is planned, requested or paid for a closed project: its account is settled. The
+/// project's row is held (on PostgreSQL) so that closing it waits for this change, or this for it.
+pub(crate) async fn check_still_paying<C: ConnectionTrait>(c: &C, project: Option<ApplicationId>) -> StoreResult<()> {
+    let Some(project) = project else { return Ok(()) };
+    let row = application::Entity::find_by_id(project.0).lock_exclusive().one(c).await?;
+    let closed = row.is_some_and(|r| r.status == ApplicationStatus::Closed.as_str());
+    if closed {
+        return Err(StoreError::rule(
+            Concerning::Allocation,
+            DomainError::InvalidCode(salkku_domain::message!(
+                fi: "hanke on suljettu ja sen loppulaskelma tasattu: sille ei enää suunnitella, haeta eikä makseta mitään",
+                sv: "projektet är stängt och dess slutredovisning reglerad: inget mer planeras, begärs eller betalas",
+                en: "the project is closed and its account settled: nothing more is planned, requested or paid",
+            )),
+        ));
+    }
+    Ok(())
+}
+
+/// When a report's due date moves, the instalments still planned that wait for it move by as
+/// many days, so that the cash flow shows them where they will fall.
+pub(crate) async fn follow_report<C: ConnectionTrait>(
+    c: &C,
+    report: &Report,
+    new_due: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
+    let moved_by = new_due - report.due_on;
+    if moved_by.is_zero() {
+        return Ok(());
+    }
+    let waiting = row::Entity::find()
+        .filter(row::Column::ConditionReportId.eq(report.id.0))
+        .filter(row::Column::Status.eq(InstalmentStatus::Planned.as_str()))
+        .all(c)
+        .await?;
+    for held in waiting {
+        let due_on = held.due_on.checked_add_signed(moved_by).unwrap_or(held.due_on);
+        row::Entity::update_many()
+            .col_expr(row::Column::DueOn, Expr::value(due_on))
+            .col_expr(row::Column::UpdatedAt, Expr::value(now))
+            .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
+            .filter(row::Column::Id.eq(held.id))
+            .exec(c)
+            .await?;
+    }
     Ok(())
 }

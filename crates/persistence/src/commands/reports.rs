@@ -15,7 +15,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::{audit, decisions, idempotency};
+use crate::commands::{audit, decisions, idempotency, instalments};
 use crate::derived::{self, Changed};
 use crate::entities::{
     application as app, document, instalment, report_cost_line, report_document, report_obligation as row,
@@ -124,7 +124,12 @@ pub async fn submit(
     versioned_update(c, id.0, expected_version, update).await?;
     replace_costs(c, id, &submission.actual_costs).await?;
     let mut linked = views::document_ids(c, id).await?;
-    let new_links: Vec<DocumentId> = submission.documents.into_iter().filter(|d| !linked.contains(d)).collect();
+    let mut new_links: Vec<DocumentId> = Vec::new();
+    for document_id in submission.documents {
+        if !linked.contains(&document_id) && !new_links.contains(&document_id) {
+            new_links.push(document_id);
+        }
+    }
     for document_id in &new_links {
         report_document::ActiveModel { report_id: Set(id.0), document_id: Set(document_id.0) }.insert(c).await?;
     }
@@ -202,6 +207,7 @@ pub async fn decide(
     }
     versioned_update(c, id.0, expected_version, update).await?;
     let decided = load(c, id).await?;
+    instalments::follow_report(c, &current, decided.due_on, change.at).await?;
     let project: Application =
         target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
     sync_deadline(c, &project, &decided, change.at).await?;
@@ -348,6 +354,7 @@ pub(crate) async fn follow_extension<C: ConnectionTrait>(
                 .filter(row::Column::Id.eq(r.id.0))
                 .exec(c)
                 .await?;
+            instalments::follow_report(c, r, due_on, now).await?;
             sync_deadline(c, extended, &Report { due_on, ..r.clone() }, now).await?;
         }
     }
@@ -358,7 +365,7 @@ pub(crate) async fn follow_extension<C: ConnectionTrait>(
         let interim: Vec<NaiveDate> =
             reports.iter().filter(|r| r.from_schedule && r.kind == ReportKind::Interim).map(|r| r.due_on).collect();
         for (kind, due_on) in report::plan(schedule, start, new_end) {
-            if kind == ReportKind::Interim && due_on > old_end && !interim.contains(&due_on) {
+            if kind == ReportKind::Interim && due_on >= old_end && !interim.contains(&due_on) {
                 let planned = Planned {
                     kind,
                     due_on,
@@ -392,6 +399,10 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
     let first_final = first_final(&reports);
     match (first_final, project.report_due) {
         (Some(r), Some(due_on)) if r.due_on != due_on => {
+            // A report with the funder, or returned with a date the funder set, is not moved here.
+            if r.status != ReportStatus::Due {
+                return Err(StoreError::rule(Concerning::ReportDue, not_yours_to_move()));
+            }
             row::Entity::update_many()
                 .col_expr(row::Column::DueOn, Expr::value(due_on))
                 .col_expr(row::Column::MonthsAfterEnd, Expr::value(None::<i32>))
@@ -400,6 +411,7 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
                 .filter(row::Column::Id.eq(r.id.0))
                 .exec(c)
                 .await?;
+            instalments::follow_report(c, r, due_on, now).await?;
         }
         (None, Some(due_on)) => {
             let planned = Planned {
@@ -418,7 +430,15 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
     for r in views::of_applications(c, &[project.id]).await? {
         sync_deadline(c, project, &r, now).await?;
     }
-    Ok(())
+    mirror_report_due(c, project.id, now).await
+}
+
+fn not_yours_to_move() -> DomainError {
+    DomainError::InvalidCode(salkku_domain::message!(
+        fi: "loppuselvitys on jo jätetty tai palautettu uudella määräpäivällä: sen määräpäivää ei muuteta hankkeen tiedoista",
+        sv: "slutredovisningen är redan inlämnad eller återsänd med en ny förfallodag: dess förfallodag ändras inte via projektets uppgifter",
+        en: "the final report is already submitted, or returned with a new due date: its due date is not changed from the project's fields",
+    ))
 }
 
 fn first_final(reports: &[Report]) -> Option<&Report> {
@@ -451,9 +471,12 @@ async fn mirror_report_due<C: ConnectionTrait>(c: &C, id: ApplicationId, now: Da
     let due = first_final(&reports).map(|r| r.due_on);
     let project = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?;
     if project.report_due != due {
+        // The application's version goes up, so an editor holding the old reportDue gets a
+        // conflict instead of moving the report back.
         app::Entity::update_many()
             .col_expr(app::Column::ReportDue, Expr::value(due))
             .col_expr(app::Column::UpdatedAt, Expr::value(now))
+            .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
             .filter(app::Column::Id.eq(id.0))
             .exec(c)
             .await?;

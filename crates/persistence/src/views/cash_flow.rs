@@ -131,16 +131,35 @@ async fn sums<C: ConnectionTrait>(c: &C, sql: Sql) -> StoreResult<Vec<Row>> {
     Ok(Row::find_by_statement(statement).all(c).await?)
 }
 
+/// Where a funder or a recipient is read: the allocation `a` of the row, or any allocation of the
+/// project `p`.
+#[derive(Clone, Copy)]
+enum Party {
+    Allocation(&'static str),
+    OfProject(&'static str),
+}
+
+impl Party {
+    fn is(self, at: &str) -> String {
+        match self {
+            Party::Allocation(column) => format!(" AND a.{column} = {at}"),
+            Party::OfProject(column) => format!(
+                " AND EXISTS (SELECT 1 FROM state_aid_allocations a WHERE a.application_id = p.id AND a.{column} = {at})"
+            ),
+        }
+    }
+}
+
 /// The conditions of `filter` on the allocation `a` and the project `p`.
-fn narrow(sql: &mut Sql, filter: &CashFlowFilter, funder: &str, recipient: &str) -> String {
+fn narrow(sql: &mut Sql, filter: &CashFlowFilter, funder: Party, recipient: Party) -> String {
     let mut out = String::new();
     if let Some(f) = filter.funder {
         let at = sql.bind(f.0);
-        out.push_str(&format!(" AND {funder} = {at}"));
+        out.push_str(&funder.is(&at));
     }
     if let Some(o) = filter.organization {
         let at = sql.bind(o.0);
-        out.push_str(&format!(" AND {recipient} = {at}"));
+        out.push_str(&recipient.is(&at));
     }
     if let Some(region) = filter.region {
         let at = sql.bind(region.as_str());
@@ -173,7 +192,7 @@ pub async fn cash_flow<C: ConnectionTrait>(
     let (s, e) = (sql.bind(start), sql.bind(end));
     let cancelled = InstalmentStatus::Cancelled.as_str();
     let requested = InstalmentStatus::Requested.as_str();
-    let where_ = narrow(&mut sql, filter, "a.funder_id", "a.recipient_id");
+    let where_ = narrow(&mut sql, filter, Party::Allocation("funder_id"), Party::Allocation("recipient_id"));
     sql.text = format!(
         "SELECT {period} AS period, {planned} AS a, {requested_sum} AS b FROM instalments i \
          JOIN state_aid_allocations a ON a.id = i.allocation_id LEFT JOIN applications p ON p.id = a.application_id \
@@ -186,7 +205,7 @@ pub async fn cash_flow<C: ConnectionTrait>(
 
     let mut sql = Sql { backend, text: String::new(), values: Vec::new() };
     let (s, e) = (sql.bind(start), sql.bind(end));
-    let where_ = narrow(&mut sql, filter, "a.funder_id", "a.recipient_id");
+    let where_ = narrow(&mut sql, filter, Party::Allocation("funder_id"), Party::Allocation("recipient_id"));
     sql.text = format!(
         "SELECT {period} AS period, {paid} AS a, CAST(0 AS BIGINT) AS b FROM payments x \
          JOIN state_aid_allocations a ON a.id = x.allocation_id LEFT JOIN applications p ON p.id = a.application_id \
@@ -196,15 +215,10 @@ pub async fn cash_flow<C: ConnectionTrait>(
     );
     let paid = sums(c, sql).await?;
 
-    // A repayment belongs to its project: the funder and recipient are its allocations'.
+    // A repayment belongs to its project: it counts for any funder or recipient of its allocations.
     let mut sql = Sql { backend, text: String::new(), values: Vec::new() };
     let (s, e) = (sql.bind(start), sql.bind(end));
-    let where_ = narrow(
-        &mut sql,
-        filter,
-        "(SELECT MIN(a.funder_id) FROM state_aid_allocations a WHERE a.application_id = p.id)",
-        "(SELECT MIN(a.recipient_id) FROM state_aid_allocations a WHERE a.application_id = p.id)",
-    );
+    let where_ = narrow(&mut sql, filter, Party::OfProject("funder_id"), Party::OfProject("recipient_id"));
     sql.text = format!(
         "SELECT {period} AS period, {returned} AS a, CAST(0 AS BIGINT) AS b FROM repayments x \
          JOIN applications p ON p.id = x.application_id \

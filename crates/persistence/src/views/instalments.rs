@@ -29,3 +29,8 @@ pub async fn of_allocations<C: ConnectionTrait>(c: &C, ids: &[AllocationId]) -> 
 pub fn planned(instalments: &[Instalment]) -> StoreResult<Money> {
     Ok(Money::sum(instalments.iter().filter(|i| i.status.counts()).map(|i| i.amount))?)
 }
+
+/// What payments made without an instalment took of an allocation.
+pub fn paid_outside(payments: &[crate::records::Payment]) -> StoreResult<Money> {
+    Ok(Money::sum(payments.iter().filter(|p| p.instalment.is_none()).map(|p| p.amount))?)
+}

@@ -81,10 +81,14 @@ impl StateAidAllocation {
         Ok(salkku_persistence::views::instalments::planned(&self.plan(ctx).await?)?.into())
     }
 
-    /// What no instalment plans yet: the amount less the planned total.
+    /// What neither an instalment nor a payment made without one has taken yet: the amount less
+    /// the planned total and those payments.
     async fn unplanned(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
-        let planned = salkku_persistence::views::instalments::planned(&self.plan(ctx).await?)?;
-        Ok(self.0.amount.checked_sub(planned).map_err(salkku_persistence::StoreError::from)?.into())
+        use salkku_persistence::views::instalments::{paid_outside, planned};
+        let payments = crate::schema::loaders(ctx)?.load_one(PaymentsOf(self.0.id)).await?.unwrap_or_default();
+        let taken = planned(&self.plan(ctx).await?)?.checked_add(paid_outside(&payments)?);
+        let left = taken.and_then(|t| self.0.amount.checked_sub(t)).map_err(salkku_persistence::StoreError::from)?;
+        Ok(left.into())
     }
 
     /// Increases by one on every change, payments included.

@@ -117,7 +117,9 @@ impl Application {
     }
 
     /// The final account, from the last accepted report that states the actual costs (or,
-    /// provisional, the last submitted one); null before there is one.
+    /// provisional, the last submitted one); null before there is one. Computed per project (a
+    /// handful of queries), so it costs more than a plain field in a list.
+    #[graphql(complexity = "10 + child_complexity")]
     async fn final_account(&self, ctx: &Context<'_>) -> ApiResult<Option<super::FinalAccount>> {
         let db = crate::schema::db(ctx)?;
         let account = salkku_persistence::views::final_accounts::of_application(db.conn(), &self.0).await?;
