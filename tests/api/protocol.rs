@@ -83,6 +83,25 @@ on_both! {
         assert!(error.get("locations").is_none_or(|l| l.as_array().is_some_and(|a| a.iter().all(|p| p["line"].as_u64() >= Some(1)))), "{error}");
     }
 
+    async fn a_failed_field_answers_null_up_to_its_nearest_nullable_parent(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let token = app.admin();
+        // application(id:) may be null: it answers null, and regions answer beside it.
+        let answer = app.graphql(Some(&token), "{ regions { code } application(id: \"nonsense\") { id } }", json!({})).await;
+        answer.error("BAD_USER_INPUT");
+        let data = &answer.body["data"];
+        assert_eq!(data["application"], json!(null), "{data}");
+        assert!(data["regions"].is_array(), "{data}");
+        // atRisk and portfolio may not be null: the whole answer is.
+        let answer = app.graphql(Some(&token), "{ portfolio { applicationCount atRisk(first: 501) { name } } }", json!({})).await;
+        answer.error("LIMIT_EXCEEDED");
+        assert_eq!(answer.body["data"], json!(null));
+        // A nullable object above a failed non-null field stops the null there.
+        let answer = app.graphql(Some(&token), "{ me { role } c: grantCall(id: \"nonsense\") { title } }", json!({})).await;
+        assert_eq!(answer.body["data"]["c"], json!(null));
+        assert!(answer.body["data"]["me"]["role"].is_string());
+    }
+
     async fn a_body_that_is_no_request_says_what_a_request_is(t: TestDatabase) {
         let app = TestApp::start(t).await;
         for body in ["null", r#""hello""#, r#"{"query":null}"#, r#"{"query":"{ __typename }","variables":"x"}"#] {

@@ -15,7 +15,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery};
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerResult, Value, Variables};
 use salkku_persistence::Db;
 
@@ -48,6 +48,8 @@ pub struct Schemas {
     pub(super) verdicts: Arc<Verdicts>,
     /// Whether the schema answers introspection: when it does not, no error suggests names either.
     pub(super) introspection: bool,
+    /// The declared type of every field, for the nulls a failed field leaves (see `nulls`).
+    pub(super) field_types: Arc<super::nulls::FieldTypes>,
 }
 
 impl Schemas {
@@ -96,7 +98,13 @@ impl Schemas {
         let operation_name = request.operation_name.clone();
         let mut response = observed(&admitted.operation, &data.metrics, self.execution.execute(request)).await;
         if let Some(operation) = gate::operation(&asked, operation_name.as_deref()) {
-            super::order::reorder(&mut response.data, &[&operation.node.selection_set.node], &asked);
+            let root = match operation.node.ty {
+                OperationType::Mutation => "Mutation",
+                _ => "Query",
+            };
+            let selection = &operation.node.selection_set.node;
+            super::nulls::propagate(&mut response, &self.field_types, root, selection, &asked);
+            super::order::reorder(&mut response.data, &[selection], &asked);
         }
         // The limits measured the query's cost in admission; the client sees it with the answer.
         if let Some(cost) = admitted.cost {

@@ -26,6 +26,7 @@ pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+mod nulls;
 pub mod objects;
 mod observe;
 mod order;
@@ -75,6 +76,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files:
         }
         builder.finish()
     });
+    let field_types = std::sync::Arc::new(nulls::FieldTypes::from_sdl(&execution.sdl()));
     Schemas {
         admission,
         execution,
@@ -82,6 +84,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files:
         documents: std::sync::Arc::default(),
         verdicts: std::sync::Arc::default(),
         introspection,
+        field_types,
     }
 }
 

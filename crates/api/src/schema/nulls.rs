@@ -1,0 +1,251 @@
+//! The specification's rule for a field that fails: its key answers null, or, where the field is
+//! non-null, the nearest nullable position above it does (up to `data` itself). async-graphql 7
+//! leaves a failed field's key out of its object instead, so `portfolio { atRisk(first: 501) }`
+//! answered `portfolio` without `atRisk`. After execution, each error's path is walked through
+//! the answer with the field types of the schema, and the null put where the rule puts it.
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{BaseType, ExecutableDocument, SelectionSet, Type, TypeKind, TypeSystemDefinition};
+use async_graphql::{Name, PathSegment, Response, Value};
+
+/// The declared type of every field of every object and interface type, from the schema's SDL.
+#[derive(Debug, Default)]
+pub struct FieldTypes {
+    fields: HashMap<String, HashMap<String, Type>>,
+}
+
+impl FieldTypes {
+    pub fn from_sdl(sdl: &str) -> FieldTypes {
+        let mut fields: HashMap<String, HashMap<String, Type>> = HashMap::new();
+        let Ok(document) = async_graphql::parser::parse_schema(sdl) else { return FieldTypes::default() };
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(ty) = definition else { continue };
+            let declared = match &ty.node.kind {
+                TypeKind::Object(object) => &object.fields,
+                TypeKind::Interface(interface) => &interface.fields,
+                _ => continue,
+            };
+            let of_type = fields.entry(ty.node.name.node.to_string()).or_default();
+            for field in declared {
+                of_type.insert(field.node.name.node.to_string(), field.node.ty.node.clone());
+            }
+        }
+        FieldTypes { fields }
+    }
+
+    /// The type of `field` on `parent`; when the parent is not known exactly (a fragment on an
+    /// interface's implementation), the field's type wherever it is declared, if it is the same.
+    fn of(&self, parent: Option<&str>, field: &str) -> Option<Type> {
+        if let Some(ty) = parent.and_then(|p| self.fields.get(p)).and_then(|f| f.get(field)) {
+            return Some(ty.clone());
+        }
+        let mut found = self.fields.values().filter_map(|f| f.get(field));
+        let first = found.next()?;
+        found.all(|other| other == first).then(|| first.clone())
+    }
+}
+
+/// One step from `data` to a value: an object's key or a list's index.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Name),
+    Index(usize),
+}
+
+/// A position on an error's path: how to reach it, and whether it may hold null.
+#[derive(Debug)]
+struct Position {
+    steps: Vec<Step>,
+    nullable: bool,
+}
+
+/// Puts the nulls the errors of `response` call for, for the operation whose selection is `root`
+/// on the type `root_type` ("Query" or "Mutation").
+pub fn propagate(
+    response: &mut Response,
+    types: &FieldTypes,
+    root_type: &str,
+    root: &SelectionSet,
+    doc: &ExecutableDocument,
+) {
+    let paths: Vec<Vec<PathSegment>> = response.errors.iter().map(|e| e.path.clone()).collect();
+    for path in paths.iter().filter(|p| !p.is_empty()) {
+        if matches!(response.data, Value::Null) {
+            return;
+        }
+        let Some(positions) = positions(&response.data, path, types, root_type, root, doc) else { continue };
+        null_out(&mut response.data, &positions);
+    }
+}
+
+/// The positions along `path`, as far as the answer goes; `None` when the path does not fit it.
+fn positions(
+    data: &Value,
+    path: &[PathSegment],
+    types: &FieldTypes,
+    root_type: &str,
+    root: &SelectionSet,
+    doc: &ExecutableDocument,
+) -> Option<Vec<Position>> {
+    let mut out: Vec<Position> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut value = Some(data);
+    let mut parent: Option<String> = Some(root_type.to_owned());
+    let mut sets: Vec<&SelectionSet> = vec![root];
+    // The type still to unwrap at a list's items.
+    let mut pending: Option<Type> = None;
+    for segment in path {
+        match segment {
+            PathSegment::Field(key) => {
+                let object = match value? {
+                    Value::Object(o) => o,
+                    _ => return None,
+                };
+                let (field_name, subsets) = field_at(&sets, doc, key)?;
+                let ty = types.of(parent.as_deref(), &field_name);
+                let nullable = ty.as_ref().is_none_or(|t| t.nullable);
+                steps.push(Step::Key(Name::new(key)));
+                out.push(Position { steps: steps.clone(), nullable });
+                value = object.get(key.as_str());
+                sets = subsets;
+                parent = ty.as_ref().map(named);
+                pending = ty;
+            }
+            PathSegment::Index(i) => {
+                let items = match value? {
+                    Value::List(items) => items,
+                    _ => return None,
+                };
+                let item_type = match pending.as_ref().map(|t| &t.base) {
+                    Some(BaseType::List(inner)) => Some((**inner).clone()),
+                    _ => None,
+                };
+                steps.push(Step::Index(*i));
+                out.push(Position { steps: steps.clone(), nullable: item_type.as_ref().is_none_or(|t| t.nullable) });
+                value = items.get(*i);
+                pending = item_type;
+            }
+        }
+        // A value missing on the way: the failure is here, whatever follows in the path.
+        if value.is_none() {
+            return Some(out);
+        }
+    }
+    // The failed field answered a value after all (null where it may): nothing to do.
+    match value {
+        Some(Value::Null) if out.last().is_some_and(|p| !p.nullable) => Some(out),
+        Some(_) => None,
+        None => Some(out),
+    }
+}
+
+/// The name of the type a field's type wraps.
+fn named(ty: &Type) -> String {
+    match &ty.base {
+        BaseType::Named(name) => name.to_string(),
+        BaseType::List(inner) => named(inner),
+    }
+}
+
+/// The field name behind response key `key` in `sets`, and the selection sets under it.
+fn field_at<'a>(
+    sets: &[&'a SelectionSet],
+    doc: &'a ExecutableDocument,
+    key: &str,
+) -> Option<(String, Vec<&'a SelectionSet>)> {
+    let mut name = None;
+    let mut subsets = Vec::new();
+    for set in sets {
+        let mut fields = Vec::new();
+        super::gate::fields_of(doc, set, &mut fields, &mut Vec::new());
+        for field in fields.into_iter().filter(|f| f.node.response_key().node.as_str() == key) {
+            name.get_or_insert_with(|| field.node.name.node.to_string());
+            subsets.push(&field.node.selection_set.node);
+        }
+    }
+    name.map(|n| (n, subsets))
+}
+
+/// Nulls the last nullable position of `positions` (the failed one, or the nearest above it), or
+/// `data` when none may be null.
+fn null_out(data: &mut Value, positions: &[Position]) {
+    let Some(at) = positions.iter().rposition(|p| p.nullable) else {
+        *data = Value::Null;
+        return;
+    };
+    let steps = &positions[at].steps;
+    let Some((last, above)) = steps.split_last() else { return };
+    let mut container = data;
+    for step in above {
+        let next = match (step, container) {
+            (Step::Key(k), Value::Object(o)) => o.get_mut(k),
+            (Step::Index(i), Value::List(items)) => items.get_mut(*i),
+            _ => None,
+        };
+        let Some(next) = next else { return };
+        container = next;
+    }
+    match (last, container) {
+        (Step::Key(k), Value::Object(o)) => {
+            // Inserted where it was asked; `order` puts it in its place afterwards.
+            o.insert(k.clone(), Value::Null);
+        }
+        (Step::Index(i), Value::List(items)) => {
+            if let Some(item) = items.get_mut(*i) {
+                *item = Value::Null;
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::ServerError;
+    use async_graphql::parser::parse_query;
+
+    const SDL: &str = "type Query { portfolio: Portfolio! regions: [Region!]! me: Viewer }
+        type Portfolio { applicationCount: Int! atRisk: [Application!]! byStatus: [Bucket!] }
+        type Bucket { key: String! top: Application! }
+        type Application { name: String! }
+        type Region { code: String! }
+        type Viewer { role: String }";
+
+    fn failing(query: &str, data: serde_json::Value, path: &[&str]) -> serde_json::Value {
+        let doc = parse_query(query).unwrap();
+        let op = super::super::gate::operation(&doc, None).unwrap();
+        let mut response = Response::new(Value::from_json(data).unwrap());
+        let mut error = ServerError::new("failed", None);
+        error.path = path
+            .iter()
+            .map(|p| p.parse::<usize>().map_or_else(|_| PathSegment::Field((*p).to_owned()), PathSegment::Index))
+            .collect();
+        response.errors.push(error);
+        propagate(&mut response, &FieldTypes::from_sdl(SDL), "Query", &op.node.selection_set.node, &doc);
+        response.data.into_json().unwrap()
+    }
+
+    #[test]
+    fn a_failed_non_null_field_nulls_its_nearest_nullable_ancestor() {
+        use serde_json::json;
+        // portfolio is non-null too: the whole answer is null.
+        let data = failing(
+            "{ portfolio { applicationCount atRisk { name } } }",
+            json!({ "portfolio": { "applicationCount": 14 } }),
+            &["portfolio", "atRisk"],
+        );
+        assert_eq!(data, json!(null));
+        // A nullable field that failed answers null under its own key.
+        let data = failing("{ regions { code } me { role } }", json!({ "regions": [] }), &["me"]);
+        assert_eq!(data, json!({ "regions": [], "me": null }));
+        // byStatus may be null: it is where the failure of a non-null field under it stops.
+        let data = failing(
+            "{ portfolio { applicationCount s: byStatus { key top { name } } } }",
+            json!({ "portfolio": { "applicationCount": 1, "s": [{ "key": "IDEA" }] } }),
+            &["portfolio", "s", "0", "top"],
+        );
+        assert_eq!(data, json!({ "portfolio": { "applicationCount": 1, "s": null } }));
+    }
+}
