@@ -255,6 +255,10 @@ on_both! {
         let late = json!({ "input": { "allocationId": allocation, "paidOn": "2024-01-31", "amount": "1.00" } });
         app.graphql(Some(&finance), pay, late).await.error("BAD_USER_INPUT");
 
+        // Seinäjoki's exposure now holds its realised share of MONNI.
+        let realised = app.ok(&finance, "query($id: ID!) { exposure(organizationId: $id) { realised { amount application { acronym } } realisedTotal } }", json!({ "id": seinajoki })).await;
+        assert_eq!(realised["exposure"], json!({ "realised": [{ "amount": "74634.15", "application": { "acronym": "MONNI" } }], "realisedTotal": "74634.15" }));
+
         // The cash flow by quarter now shows what was paid when, and what came back.
         let cash_after = moving(&app.ok(&finance, CASH_FLOW, json!({})).await);
         assert_eq!(cash_after, [

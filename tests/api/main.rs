@@ -15,6 +15,7 @@ mod decisions;
 mod demo;
 mod errors;
 mod export;
+mod exposure;
 mod fixtures;
 mod fuzz;
 mod grant_life;

@@ -22,6 +22,7 @@ pub mod codes;
 pub mod deadline;
 pub mod document;
 pub mod error;
+pub mod exposure;
 pub mod final_account;
 pub mod funding;
 pub mod ids;

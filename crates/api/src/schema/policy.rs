@@ -36,6 +36,9 @@ pub enum Action<'a> {
     ManageMoney,
     /// Reading the audit log: admins and finance staff.
     ReadAuditLog,
+    /// Reading an organisation's exposure: coordinators their own organisation's, everyone else
+    /// any (ministries included: it is a read).
+    ReadExposure(OrganizationId),
     /// Putting on record a decision of an organisation (and attaching its documents).
     RecordDecision(OrganizationId),
     /// Creating and revoking one's own calendar feeds: everyone signed in, ministries included
@@ -68,6 +71,16 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
     if matches!(action, Action::SubscribeCalendar) {
         return Ok(());
     }
+    if let Action::ReadExposure(organization) = action {
+        return match viewer.role {
+            Role::Coordinator if viewer.organization != Some(organization) => Err(forbidden(message!(
+                fi: "koordinaattorit näkevät vain oman organisaationsa sitoumukset",
+                sv: "koordinatorer ser bara sin egen organisations åtaganden",
+                en: "coordinators see only their own organisation's commitments",
+            ))),
+            _ => Ok(()),
+        };
+    }
     match viewer.role {
         Role::Admin => Ok(()),
         Role::Ministry => Err(match action {
@@ -92,7 +105,7 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                     en: "budgets, allocations and payments are for finance staff",
                 ))),
                 Action::ReadAuditLog => Err(audit_log_is_not_yours()),
-                Action::SubscribeCalendar => Ok(()),
+                Action::SubscribeCalendar | Action::ReadExposure(_) => Ok(()),
                 Action::AddFreeDeadline => Err(forbidden(message!(
                     fi: "koordinaattorit lisäävät määräaikoja oman organisaationsa hakemuksiin",
                     sv: "koordinatorer lägger till tidsfrister för sin organisations ansökningar",

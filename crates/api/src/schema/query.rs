@@ -23,6 +23,7 @@ use super::inputs::{
     AllocationFilter, ApplicationFilter, ApplicationOrder, DeadlineFilter, GrantCallFilter, MAX_LIST,
     OrganizationFilter, WeightInput, key,
 };
+use super::objects::Exposure;
 use super::objects::{
     Application, AuditEntry, BudgetDiff, CalendarFeed, ChangeRequest, CodeLabel, Commitment, Deadline, Decision,
     FundingProgramme, GrantCall, Node, Organization, PortfolioSummary, Region, Share, StateAidAllocation, Viewer,
@@ -264,6 +265,28 @@ impl Query {
         Ok(connection::connection(page, cursor.is_some(), |a| {
             (connection::encode(&AllocationCursor::of(&a)), StateAidAllocation(a))
         }))
+    }
+
+    /// What an organisation (a municipality, typically) has committed to across every project
+    /// whose period meets [from, to] (all, without them): by status and kind, per inhabitant,
+    /// what its bodies must decide next, and its realised shares in closed projects' final
+    /// accounts. Coordinators see their own organisation's; everyone else any.
+    async fn exposure(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> ApiResult<Exposure> {
+        let id = key(&organization_id, "organizationId", OrganizationId::from_global)?;
+        let (from, to) = (from.map(|d| d.get("from")).transpose()?, to.map(|d| d.get("to")).transpose()?);
+        let db = db(ctx)?;
+        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadExposure(id)).await?;
+        let organization = views::organizations::get(db.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound { kind: salkku_domain::ids::NodeKind::Organization, key: id.0 })?;
+        let view = views::exposure::of_organization(db.conn(), &organization, from, to).await?;
+        Ok(Exposure { organization, view })
     }
 
     /// State aid planned (instalments not cancelled, by due date), requested (instalments

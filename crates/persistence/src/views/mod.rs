@@ -15,6 +15,7 @@ pub mod commitments;
 pub mod deadlines;
 pub mod decisions;
 pub mod documents;
+pub mod exposure;
 pub mod final_accounts;
 pub mod finance_report;
 pub mod instalments;

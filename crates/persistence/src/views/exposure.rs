@@ -1,0 +1,80 @@
+//! An organisation's exposure (a municipality's, typically): its commitments across every
+//! project, summed by status and kind, what its bodies must decide next, and its realised shares
+//! in the final accounts of closed projects.
+
+use chrono::NaiveDate;
+use salkku_domain::exposure::{Exposure, Pledge, summarise};
+use salkku_domain::ids::ApplicationId;
+use salkku_domain::{ApplicationStatus, CommitmentLevel, CommitmentStatus, Money};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::StoreResult;
+use crate::entities::commitment;
+use crate::records::{Commitment, Organization};
+use crate::store::rows;
+use crate::views::{applications, final_accounts};
+
+/// What an organisation has at stake.
+#[derive(Debug, Clone)]
+pub struct OrganizationExposure {
+    /// Its commitments, soonest due first (those without a due date last).
+    pub commitments: Vec<Commitment>,
+    pub exposure: Exposure,
+    /// The requested commitments its bodies must still decide, by the level that decides them
+    /// (office holder, board, council), each soonest due first.
+    pub agenda: Vec<(CommitmentLevel, Vec<Commitment>)>,
+    /// Its realised shares of the self-funding in the settled final accounts of closed projects.
+    pub realised: Vec<(ApplicationId, Money)>,
+}
+
+/// The exposure of `org`, of the projects whose period meets `[from, to]` when given (a project
+/// without a period always does).
+pub async fn of_organization<C: ConnectionTrait>(
+    c: &C,
+    org: &Organization,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> StoreResult<OrganizationExposure> {
+    let select = commitment::Entity::find()
+        .filter(commitment::Column::OrganizationId.eq(org.id.0))
+        .order_by_asc(commitment::Column::ApplicationId)
+        .order_by_asc(commitment::Column::Id);
+    let all: Vec<Commitment> = rows::records(select, c).await?;
+    let mut ids: Vec<ApplicationId> = all.iter().map(|m| m.application).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let projects = applications::by_ids(c, &ids).await?;
+    let meets = |id: ApplicationId| {
+        projects.iter().find(|p| p.id == id).is_some_and(|p| {
+            from.is_none_or(|f| p.period_end.is_none_or(|end| end >= f))
+                && to.is_none_or(|t| p.period_start.is_none_or(|start| start <= t))
+        })
+    };
+    let mut commitments: Vec<Commitment> = all.into_iter().filter(|m| meets(m.application)).collect();
+    commitments.sort_by_key(|m| (m.due_date.is_none(), m.due_date, m.id));
+    let pledges: Vec<Pledge> =
+        commitments.iter().map(|m| Pledge { status: m.status, kind: m.kind, amount: m.amount }).collect();
+    let exposure = summarise(&pledges, org.population)?;
+    let agenda = CommitmentLevel::all()
+        .map(|level| {
+            let due: Vec<Commitment> = commitments
+                .iter()
+                .filter(|m| m.level == level && m.status == CommitmentStatus::Requested)
+                .cloned()
+                .collect();
+            (level, due)
+        })
+        .filter(|(_, due)| !due.is_empty())
+        .collect();
+    let mut realised = Vec::new();
+    for project in projects.iter().filter(|p| p.status == ApplicationStatus::Closed && meets(p.id)) {
+        let Some(account) = final_accounts::of_application(c, project).await?.filter(|a| !a.provisional) else {
+            continue;
+        };
+        let share = account.committed.iter().zip(&account.account.shares).find(|((who, _), _)| *who == org.id);
+        if let Some((_, share)) = share {
+            realised.push((project.id, *share));
+        }
+    }
+    Ok(OrganizationExposure { commitments, exposure, agenda, realised })
+}

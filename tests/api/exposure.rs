@@ -1,0 +1,54 @@
+//! A municipality's exposure: what Seinäjoki has committed to across the demo's projects, to the
+//! cent, what its board must decide next, and who may see it.
+
+use salkku_domain::Role;
+use salkku_domain::ids::OrganizationId;
+use salkku_e2e::{TestApp, on_both};
+use serde_json::{Value, json};
+
+const EXPOSURE: &str = "query($id: ID!) { exposure(organizationId: $id) { organization { name } pledged requested \
+    pledgedPerInhabitant requestedPerInhabitant byStatus { status kind amount count } \
+    commitments { amount status dueDate application { acronym name } } \
+    agenda { level commitments { amount dueDate } } realisedTotal } }";
+
+async fn organization(app: &TestApp, token: &str, name: &str) -> String {
+    let all = app.ok(token, "{ organizations(first: 100) { nodes { id name } } }", json!({})).await;
+    let nodes = all["organizations"]["nodes"].as_array().unwrap();
+    nodes.iter().find(|o| o["name"] == name).unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+on_both! {
+    async fn seinajoki_sees_what_it_has_committed_to_and_what_its_board_must_decide(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let finance = app.token(Role::Finance, None);
+        let seinajoki = organization(&app, &finance, "Seinäjoen kaupunki").await;
+        let answer = app.ok(&finance, EXPOSURE, json!({ "id": seinajoki })).await;
+        let exposure = &answer["exposure"];
+        // MONNI's 40 000 € approved, Kansa-koulu III's pledge without money, and the ombudsman
+        // service's 45 000 € asked for by 30.9.2020; 64 000 inhabitants.
+        assert_eq!((&exposure["pledged"], &exposure["requested"]), (&json!("40000.00"), &json!("45000.00")));
+        assert_eq!((&exposure["pledgedPerInhabitant"], &exposure["requestedPerInhabitant"]), (&json!("0.63"), &json!("0.70")));
+        assert_eq!(exposure["byStatus"], json!([
+            { "status": "REQUESTED", "kind": "CASH", "amount": "45000.00", "count": 1 },
+            { "status": "PROMISED", "kind": "CASH", "amount": "0.00", "count": 1 },
+            { "status": "APPROVED", "kind": "CASH", "amount": "40000.00", "count": 1 },
+        ]));
+        let listed: Vec<(&str, &Value)> = exposure["commitments"].as_array().unwrap().iter().map(|c| (c["amount"].as_str().unwrap(), &c["dueDate"])).collect();
+        assert_eq!(listed, [("40000.00", &json!("2020-06-18")), ("45000.00", &json!("2020-09-30")), ("0.00", &json!(null))]);
+        assert_eq!(exposure["agenda"], json!([{ "level": "BOARD", "commitments": [{ "amount": "45000.00", "dueDate": "2020-09-30" }] }]));
+        assert_eq!(exposure["realisedTotal"], "0.00");
+
+        // Seinäjoki's coordinator and the ministry see it; Vaasa's coordinator does not.
+        let own = app.token(Role::Coordinator, Some(OrganizationId::from_global(&seinajoki).unwrap()));
+        app.ok(&own, EXPOSURE, json!({ "id": seinajoki })).await;
+        app.ok(&app.token(Role::Ministry, None), EXPOSURE, json!({ "id": seinajoki })).await;
+        let vaasa = organization(&app, &finance, "Vaasan kaupunki").await;
+        let other = app.token(Role::Coordinator, Some(OrganizationId::from_global(&vaasa).unwrap()));
+        app.graphql(Some(&other), EXPOSURE, json!({ "id": seinajoki })).await.error("FORBIDDEN");
+
+        // A period the projects do not reach holds none of their commitments.
+        let later = app.ok(&finance, "query($id: ID!) { exposure(organizationId: $id, from: \"2040-01-01\") { pledged commitments { amount } } }", json!({ "id": seinajoki })).await;
+        let left: Vec<&str> = later["exposure"]["commitments"].as_array().unwrap().iter().map(|c| c["amount"].as_str().unwrap()).collect();
+        assert!(!left.contains(&"40000.00"), "MONNI ended in 2022: {left:?}");
+    }
+}
