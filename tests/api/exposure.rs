@@ -46,6 +46,19 @@ on_both! {
         let other = app.token(Role::Coordinator, Some(OrganizationId::from_global(&vaasa).unwrap()));
         app.graphql(Some(&other), EXPOSURE, json!({ "id": seinajoki })).await.error("FORBIDDEN");
 
+        // The applications it leads or takes part in, in any role; and the portfolio of them.
+        let all = app.ok(&finance, "{ applications(first: 100) { nodes { name lead { id } participants { organization { id } } } } }", json!({})).await;
+        let mut expected: Vec<&str> = all["applications"]["nodes"].as_array().unwrap().iter()
+            .filter(|a| a["lead"]["id"] == seinajoki.as_str() || a["participants"].as_array().unwrap().iter().any(|p| p["organization"]["id"] == seinajoki.as_str()))
+            .map(|a| a["name"].as_str().unwrap()).collect();
+        expected.sort_unstable();
+        let taking_part = app.ok(&finance, "query($id: ID!) { applications(first: 100, filter: { participantId: $id }) { nodes { name } } portfolio(filter: { participantId: $id }) { applicationCount } }", json!({ "id": seinajoki })).await;
+        let mut found: Vec<&str> = taking_part["applications"]["nodes"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+        found.sort_unstable();
+        assert!(!found.is_empty());
+        assert_eq!(found, expected);
+        assert_eq!(taking_part["portfolio"]["applicationCount"], json!(expected.len()));
+
         // A period the projects do not reach holds none of their commitments.
         let later = app.ok(&finance, "query($id: ID!) { exposure(organizationId: $id, from: \"2040-01-01\") { pledged commitments { amount } } }", json!({ "id": seinajoki })).await;
         let left: Vec<&str> = later["exposure"]["commitments"].as_array().unwrap().iter().map(|c| c["amount"].as_str().unwrap()).collect();

@@ -39,7 +39,7 @@ fn parse(query: &str) -> Result<Request, ApiError> {
                     list.extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Value::String(s.to_owned())));
                 }
             }
-            "regionCode" | "funderId" | "callId" | "leadId" | "search" => {
+            "regionCode" | "funderId" | "callId" | "leadId" | "participantId" | "search" => {
                 filter.insert(key.into_owned(), Value::String(value));
             }
             "year" => {
@@ -72,9 +72,9 @@ fn parse(query: &str) -> Result<Request, ApiError> {
                 return Err(ApiError::bad_input(
                     other,
                     message!(
-                        fi: "{other:?} ei ole tämän viennin parametri; käytä parametreja status, regionCode, funderId, callId, leadId, year, search, orderBy, direction tai budgets",
-                        sv: "{other:?} är ingen parameter för den här exporten; använd status, regionCode, funderId, callId, leadId, year, search, orderBy, direction eller budgets",
-                        en: "{other:?} is not a parameter of this export; use status, regionCode, funderId, callId, leadId, year, search, orderBy, direction or budgets",
+                        fi: "{other:?} ei ole tämän viennin parametri; käytä parametreja status, regionCode, funderId, callId, leadId, participantId, year, search, orderBy, direction tai budgets",
+                        sv: "{other:?} är ingen parameter för den här exporten; använd status, regionCode, funderId, callId, leadId, participantId, year, search, orderBy, direction eller budgets",
+                        en: "{other:?} is not a parameter of this export; use status, regionCode, funderId, callId, leadId, participantId, year, search, orderBy, direction or budgets",
                     ),
                 ));
             }

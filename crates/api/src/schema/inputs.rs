@@ -123,6 +123,8 @@ pub struct ApplicationFilter {
     pub funder_id: Option<ID>,
     pub call_id: Option<ID>,
     pub lead_id: Option<ID>,
+    /// Applications this organisation leads or takes part in, in any role.
+    pub participant_id: Option<ID>,
     /// Applications whose period overlaps this calendar year.
     pub year: Option<i32>,
     pub search: Option<String>,
@@ -136,6 +138,7 @@ impl ApplicationFilter {
             funder: opt_key(&self.funder_id, "filter.funderId", OrganizationId::from_global)?,
             call: opt_key(&self.call_id, "filter.callId", GrantCallId::from_global)?,
             lead: opt_key(&self.lead_id, "filter.leadId", OrganizationId::from_global)?,
+            participant: opt_key(&self.participant_id, "filter.participantId", OrganizationId::from_global)?,
             year: self
                 .year
                 .map(|y| salkku_domain::budget::check_year(y).map_err(|e| ApiError::invalid("filter.year", e)))

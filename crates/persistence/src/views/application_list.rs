@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::StoreResult;
-use crate::entities::{application as app, application_region, grant_call};
+use crate::entities::{application as app, application_region, grant_call, participant};
 use crate::records::Application;
 use crate::store::paging::{Page, after, contains, cut};
 use crate::store::rows;
@@ -24,6 +24,8 @@ pub struct ApplicationFilter {
     pub funder: Option<OrganizationId>,
     pub call: Option<GrantCallId>,
     pub lead: Option<OrganizationId>,
+    /// Applications this organisation leads or takes part in, in any role.
+    pub participant: Option<OrganizationId>,
     /// Applications whose period overlaps this calendar year (see
     /// [`salkku_domain::period::overlaps_year`]).
     pub year: Option<i32>,
@@ -66,6 +68,18 @@ pub(crate) fn condition(filter: &ApplicationFilter) -> Condition {
     }
     if let Some(lead) = filter.lead {
         cond = cond.add(col(app::Column::LeadId).eq(lead.0));
+    }
+    if let Some(organization) = filter.participant {
+        let taking_part = Query::select()
+            .column(participant::Column::ApplicationId)
+            .from(participant::Entity)
+            .and_where(Expr::col(participant::Column::OrganizationId).eq(organization.0))
+            .to_owned();
+        cond = cond.add(
+            Condition::any()
+                .add(col(app::Column::LeadId).eq(organization.0))
+                .add(col(app::Column::Id).in_subquery(taking_part)),
+        );
     }
     if let Some(year) = filter.year {
         // The SQL form of overlaps_year: some end is known, and neither end excludes the year.

@@ -15,7 +15,11 @@ use crate::views::application_list::ApplicationFilter;
 /// applications naming one region need the applications themselves.
 pub(crate) fn answer(filter: &ApplicationFilter, wanted: Wanted) -> bool {
     let searching = filter.search.as_deref().is_some_and(|s| !s.trim().is_empty());
-    filter.call.is_none() && filter.lead.is_none() && !searching && !(filter.region.is_some() && wanted.by_region)
+    filter.call.is_none()
+        && filter.lead.is_none()
+        && filter.participant.is_none()
+        && !searching
+        && !(filter.region.is_some() && wanted.by_region)
 }
 
 fn c(column: cell::Column) -> SimpleExpr {
