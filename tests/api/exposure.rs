@@ -63,5 +63,7 @@ on_both! {
         let later = app.ok(&finance, "query($id: ID!) { exposure(organizationId: $id, from: \"2040-01-01\") { pledged commitments { amount } } }", json!({ "id": seinajoki })).await;
         let left: Vec<&str> = later["exposure"]["commitments"].as_array().unwrap().iter().map(|c| c["amount"].as_str().unwrap()).collect();
         assert!(!left.contains(&"40000.00"), "MONNI ended in 2022: {left:?}");
+        let backwards = app.graphql(Some(&finance), "query($id: ID!) { exposure(organizationId: $id, from: \"2022-01-01\", to: \"2021-01-01\") { pledged } }", json!({ "id": seinajoki })).await;
+        assert_eq!(backwards.error("BAD_USER_INPUT")["extensions"]["field"], "to");
     }
 }

@@ -62,6 +62,11 @@ struct Position {
 
 /// Puts the nulls the errors of `response` call for, for the operation whose selection is `root`
 /// on the type `root_type` ("Query" or "Mutation").
+///
+/// async-graphql answers an object whose selected fields all failed as null, and `data` as null
+/// when every root field failed: such a null is taken apart again to put the failed keys in it.
+/// A mutation's root fields count as nullable here: async-graphql runs every one of them, and a
+/// change already made must not disappear from the answer because a later one failed.
 pub fn propagate(
     response: &mut Response,
     types: &FieldTypes,
@@ -69,19 +74,68 @@ pub fn propagate(
     root: &SelectionSet,
     doc: &ExecutableDocument,
 ) {
-    let paths: Vec<Vec<PathSegment>> = response.errors.iter().map(|e| e.path.clone()).collect();
-    for path in paths.iter().filter(|p| !p.is_empty()) {
-        if matches!(response.data, Value::Null) {
-            return;
+    let paths: Vec<Vec<PathSegment>> =
+        response.errors.iter().map(|e| e.path.clone()).filter(|p| !p.is_empty()).collect();
+    if paths.is_empty() {
+        return;
+    }
+    if matches!(response.data, Value::Null) {
+        response.data = Value::Object(Default::default());
+    }
+    let mutation = root_type == "Mutation";
+    let mut nulled: Vec<Vec<Step>> = Vec::new();
+    for path in &paths {
+        let Some(mut positions) = positions(path, types, root_type, root, doc) else { continue };
+        if let Some(first) = positions.first_mut() {
+            first.nullable |= mutation;
         }
-        let Some(positions) = positions(&response.data, path, types, root_type, root, doc) else { continue };
-        null_out(&mut response.data, &positions);
+        let steps = positions.last().map(|p| p.steps.clone()).unwrap_or_default();
+        if nulled.iter().any(|done| steps.len() >= done.len() && same(&steps[..done.len()], done)) {
+            continue;
+        }
+        // The failed field answered after all (a value, or null where it may): nothing to do.
+        match value_at(&response.data, &steps) {
+            Some(Value::Null) if positions.last().is_some_and(|p| p.nullable) => continue,
+            Some(Value::Null) | None => {}
+            Some(_) => continue,
+        }
+        match positions.iter().rposition(|p| p.nullable) {
+            Some(at) => {
+                put_null(&mut response.data, &positions[at].steps);
+                nulled.push(positions[at].steps.clone());
+            }
+            None => {
+                response.data = Value::Null;
+                return;
+            }
+        }
     }
 }
 
-/// The positions along `path`, as far as the answer goes; `None` when the path does not fit it.
+fn same(a: &[Step], b: &[Step]) -> bool {
+    a.iter().zip(b).all(|(x, y)| match (x, y) {
+        (Step::Key(x), Step::Key(y)) => x == y,
+        (Step::Index(x), Step::Index(y)) => x == y,
+        _ => false,
+    })
+}
+
+/// The value at `steps`, if the answer reaches it.
+fn value_at<'a>(data: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+    let mut value = data;
+    for step in steps {
+        value = match (step, value) {
+            (Step::Key(k), Value::Object(o)) => o.get(k)?,
+            (Step::Index(i), Value::List(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// The positions along `path` with whether each may hold null, from the selection and the field
+/// types alone; `None` when the path does not fit the selection.
 fn positions(
-    data: &Value,
     path: &[PathSegment],
     types: &FieldTypes,
     root_type: &str,
@@ -90,7 +144,6 @@ fn positions(
 ) -> Option<Vec<Position>> {
     let mut out: Vec<Position> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
-    let mut value = Some(data);
     let mut parent: Option<String> = Some(root_type.to_owned());
     let mut sets: Vec<&SelectionSet> = vec![root];
     // The type still to unwrap at a list's items.
@@ -98,46 +151,26 @@ fn positions(
     for segment in path {
         match segment {
             PathSegment::Field(key) => {
-                let object = match value? {
-                    Value::Object(o) => o,
-                    _ => return None,
-                };
                 let (field_name, subsets) = field_at(&sets, doc, key)?;
                 let ty = types.of(parent.as_deref(), &field_name);
-                let nullable = ty.as_ref().is_none_or(|t| t.nullable);
                 steps.push(Step::Key(Name::new(key)));
-                out.push(Position { steps: steps.clone(), nullable });
-                value = object.get(key.as_str());
+                out.push(Position { steps: steps.clone(), nullable: ty.as_ref().is_none_or(|t| t.nullable) });
                 sets = subsets;
                 parent = ty.as_ref().map(named);
                 pending = ty;
             }
             PathSegment::Index(i) => {
-                let items = match value? {
-                    Value::List(items) => items,
-                    _ => return None,
-                };
                 let item_type = match pending.as_ref().map(|t| &t.base) {
                     Some(BaseType::List(inner)) => Some((**inner).clone()),
                     _ => None,
                 };
                 steps.push(Step::Index(*i));
                 out.push(Position { steps: steps.clone(), nullable: item_type.as_ref().is_none_or(|t| t.nullable) });
-                value = items.get(*i);
                 pending = item_type;
             }
         }
-        // A value missing on the way: the failure is here, whatever follows in the path.
-        if value.is_none() {
-            return Some(out);
-        }
     }
-    // The failed field answered a value after all (null where it may): nothing to do.
-    match value {
-        Some(Value::Null) if out.last().is_some_and(|p| !p.nullable) => Some(out),
-        Some(_) => None,
-        None => Some(out),
-    }
+    Some(out)
 }
 
 /// The name of the type a field's type wraps.
@@ -167,23 +200,22 @@ fn field_at<'a>(
     name.map(|n| (n, subsets))
 }
 
-/// Nulls the last nullable position of `positions` (the failed one, or the nearest above it), or
-/// `data` when none may be null.
-fn null_out(data: &mut Value, positions: &[Position]) {
-    let Some(at) = positions.iter().rposition(|p| p.nullable) else {
-        *data = Value::Null;
-        return;
-    };
-    let steps = &positions[at].steps;
+/// Writes null at `steps`. An object on the way that async-graphql answered as null because all
+/// its fields failed is made an object again, to hold the failed key.
+fn put_null(data: &mut Value, steps: &[Step]) {
     let Some((last, above)) = steps.split_last() else { return };
     let mut container = data;
-    for step in above {
+    for (n, step) in above.iter().enumerate() {
+        let next_is_key = matches!(steps.get(n + 1), Some(Step::Key(_)));
         let next = match (step, container) {
             (Step::Key(k), Value::Object(o)) => o.get_mut(k),
             (Step::Index(i), Value::List(items)) => items.get_mut(*i),
             _ => None,
         };
         let Some(next) = next else { return };
+        if matches!(next, Value::Null) && next_is_key {
+            *next = Value::Object(Default::default());
+        }
         container = next;
     }
     match (last, container) {
@@ -206,7 +238,8 @@ mod tests {
     use async_graphql::ServerError;
     use async_graphql::parser::parse_query;
 
-    const SDL: &str = "type Query { portfolio: Portfolio! regions: [Region!]! me: Viewer }
+    const SDL: &str = "type Mutation { portfolio: Portfolio! }
+        type Query { portfolio: Portfolio! regions: [Region!]! me: Viewer }
         type Portfolio { applicationCount: Int! atRisk: [Application!]! byStatus: [Bucket!] }
         type Bucket { key: String! top: Application! }
         type Application { name: String! }
@@ -214,6 +247,10 @@ mod tests {
         type Viewer { role: String }";
 
     fn failing(query: &str, data: serde_json::Value, path: &[&str]) -> serde_json::Value {
+        failing_on("Query", query, data, path)
+    }
+
+    fn failing_on(root: &str, query: &str, data: serde_json::Value, path: &[&str]) -> serde_json::Value {
         let doc = parse_query(query).unwrap();
         let op = super::super::gate::operation(&doc, None).unwrap();
         let mut response = Response::new(Value::from_json(data).unwrap());
@@ -223,7 +260,7 @@ mod tests {
             .map(|p| p.parse::<usize>().map_or_else(|_| PathSegment::Field((*p).to_owned()), PathSegment::Index))
             .collect();
         response.errors.push(error);
-        propagate(&mut response, &FieldTypes::from_sdl(SDL), "Query", &op.node.selection_set.node, &doc);
+        propagate(&mut response, &FieldTypes::from_sdl(SDL), root, &op.node.selection_set.node, &doc);
         response.data.into_json().unwrap()
     }
 
@@ -247,5 +284,24 @@ mod tests {
             &["portfolio", "s", "0", "top"],
         );
         assert_eq!(data, json!({ "portfolio": { "applicationCount": 1, "s": null } }));
+        // async-graphql answers an object whose fields all failed as null: the rule still holds.
+        let data = failing("{ portfolio { atRisk { name } } }", json!({ "portfolio": null }), &["portfolio", "atRisk"]);
+        assert_eq!(data, json!(null));
+        let data = failing("{ me { role } }", json!(null), &["me"]);
+        assert_eq!(data, json!({ "me": null }));
+        let data = failing("{ me { role } }", json!({ "me": null }), &["me", "role"]);
+        assert_eq!(data, json!({ "me": { "role": null } }));
+    }
+
+    #[test]
+    fn a_failed_mutation_field_leaves_the_changes_made_before_it_in_the_answer() {
+        use serde_json::json;
+        let data = failing_on(
+            "Mutation",
+            "mutation { a: portfolio { applicationCount } b: portfolio { applicationCount } }",
+            json!({ "a": { "applicationCount": 1 } }),
+            &["b"],
+        );
+        assert_eq!(data, json!({ "a": { "applicationCount": 1 }, "b": null }));
     }
 }

@@ -280,6 +280,18 @@ impl Query {
     ) -> ApiResult<Exposure> {
         let id = key(&organization_id, "organizationId", OrganizationId::from_global)?;
         let (from, to) = (from.map(|d| d.get("from")).transpose()?, to.map(|d| d.get("to")).transpose()?);
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(ApiError::bad_input(
+                "to",
+                message!(
+                    fi: "jakson loppu ({to}) on ennen sen alkua ({from})",
+                    sv: "periodens slut ({to}) är före dess början ({from})",
+                    en: "the period's end ({to}) comes before its start ({from})",
+                ),
+            ));
+        }
         let db = db(ctx)?;
         super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadExposure(id)).await?;
         let organization = views::organizations::get(db.conn(), id)

@@ -38,6 +38,7 @@ impl AgendaItem {
     }
 
     /// Soonest due first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn commitments(&self) -> Vec<Commitment> {
         self.commitments.iter().cloned().map(Commitment).collect()
     }
@@ -61,6 +62,16 @@ impl RealisedShareOf {
     }
 }
 
+impl Exposure {
+    async fn realised_shares(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Vec<(salkku_domain::ids::ApplicationId, salkku_domain::Money)>> {
+        let db = crate::schema::db(ctx)?;
+        Ok(salkku_persistence::views::exposure::realised(db.conn(), self.organization.id, &self.view.projects).await?)
+    }
+}
+
 #[Object]
 impl Exposure {
     async fn organization(&self) -> Organization {
@@ -68,11 +79,13 @@ impl Exposure {
     }
 
     /// Its commitments across every project, soonest due first.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn commitments(&self) -> Vec<Commitment> {
         self.view.commitments.iter().cloned().map(Commitment).collect()
     }
 
     /// By status, then kind.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn by_status(&self) -> Vec<ExposureBucket> {
         self.view
             .exposure
@@ -107,6 +120,7 @@ impl Exposure {
     }
 
     /// What its bodies must decide next: the requested commitments by the level that decides them.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn agenda(&self) -> Vec<AgendaItem> {
         self.view
             .agenda
@@ -116,17 +130,16 @@ impl Exposure {
     }
 
     /// Its realised shares of the self-funding in the final accounts of closed projects.
-    async fn realised(&self) -> Vec<RealisedShareOf> {
-        self.view
-            .realised
-            .iter()
-            .map(|(application, amount)| RealisedShareOf { application: *application, amount: *amount })
-            .collect()
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn realised(&self, ctx: &Context<'_>) -> ApiResult<Vec<RealisedShareOf>> {
+        let found = self.realised_shares(ctx).await?;
+        Ok(found.into_iter().map(|(application, amount)| RealisedShareOf { application, amount }).collect())
     }
 
-    async fn realised_total(&self) -> ApiResult<Decimal> {
-        let total = salkku_domain::Money::sum(self.view.realised.iter().map(|(_, m)| *m))
-            .map_err(salkku_persistence::StoreError::from)?;
+    async fn realised_total(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
+        let found = self.realised_shares(ctx).await?;
+        let total =
+            salkku_domain::Money::sum(found.iter().map(|(_, m)| *m)).map_err(salkku_persistence::StoreError::from)?;
         Ok(total.into())
     }
 }
