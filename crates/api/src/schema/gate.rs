@@ -81,10 +81,28 @@ pub(crate) fn fields_of<'a>(
     out: &mut Vec<&'a Positioned<Field>>,
     spread: &mut Vec<&'a str>,
 ) {
+    let mut typed = Vec::new();
+    typed_fields(doc, set, None, &mut typed, spread);
+    out.extend(typed.into_iter().map(|(field, _)| field));
+}
+
+/// The fields of `set` in document order, fragments expanded in place (each once), each with the
+/// type condition of the innermost fragment around it: under an interface, the type a field is
+/// declared on.
+pub(crate) fn typed_fields<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    condition: Option<&'a str>,
+    out: &mut Vec<(&'a Positioned<Field>, Option<&'a str>)>,
+    spread: &mut Vec<&'a str>,
+) {
     for item in &set.items {
         match &item.node {
-            Selection::Field(f) => out.push(f),
-            Selection::InlineFragment(i) => fields_of(doc, &i.node.selection_set.node, out, spread),
+            Selection::Field(f) => out.push((f, condition)),
+            Selection::InlineFragment(i) => {
+                let inner = i.node.type_condition.as_ref().map(|c| c.node.on.node.as_str()).or(condition);
+                typed_fields(doc, &i.node.selection_set.node, inner, out, spread);
+            }
             Selection::FragmentSpread(s) => {
                 let name = s.node.fragment_name.node.as_str();
                 if spread.contains(&name) {
@@ -92,7 +110,8 @@ pub(crate) fn fields_of<'a>(
                 }
                 spread.push(name);
                 if let Some(fragment) = doc.fragments.get(&s.node.fragment_name.node) {
-                    fields_of(doc, &fragment.node.selection_set.node, out, spread);
+                    let inner = fragment.node.type_condition.node.on.node.as_str();
+                    typed_fields(doc, &fragment.node.selection_set.node, Some(inner), out, spread);
                 }
             }
         }

@@ -151,8 +151,8 @@ fn positions(
     for segment in path {
         match segment {
             PathSegment::Field(key) => {
-                let (field_name, subsets) = field_at(&sets, doc, key)?;
-                let ty = types.of(parent.as_deref(), &field_name);
+                let (field_name, condition, subsets) = field_at(&sets, doc, key)?;
+                let ty = types.of(condition.as_deref().or(parent.as_deref()), &field_name);
                 steps.push(Step::Key(Name::new(key)));
                 out.push(Position { steps: steps.clone(), nullable: ty.as_ref().is_none_or(|t| t.nullable) });
                 sets = subsets;
@@ -181,23 +181,24 @@ fn named(ty: &Type) -> String {
     }
 }
 
-/// The field name behind response key `key` in `sets`, and the selection sets under it.
+/// The field behind response key `key` in `sets`: its name, the type condition of the innermost
+/// fragment it stands in (if any), and the selection sets under it.
 fn field_at<'a>(
     sets: &[&'a SelectionSet],
     doc: &'a ExecutableDocument,
     key: &str,
-) -> Option<(String, Vec<&'a SelectionSet>)> {
-    let mut name = None;
+) -> Option<(String, Option<String>, Vec<&'a SelectionSet>)> {
+    let mut found: Option<(String, Option<String>)> = None;
     let mut subsets = Vec::new();
     for set in sets {
         let mut fields = Vec::new();
-        super::gate::fields_of(doc, set, &mut fields, &mut Vec::new());
-        for field in fields.into_iter().filter(|f| f.node.response_key().node.as_str() == key) {
-            name.get_or_insert_with(|| field.node.name.node.to_string());
+        super::gate::typed_fields(doc, set, None, &mut fields, &mut Vec::new());
+        for (field, condition) in fields.into_iter().filter(|(f, _)| f.node.response_key().node.as_str() == key) {
+            found.get_or_insert_with(|| (field.node.name.node.to_string(), condition.map(str::to_owned)));
             subsets.push(&field.node.selection_set.node);
         }
     }
-    name.map(|n| (n, subsets))
+    found.map(|(name, condition)| (name, condition, subsets))
 }
 
 /// Writes null at `steps`. An object on the way that async-graphql answered as null because all
@@ -239,9 +240,11 @@ mod tests {
     use async_graphql::parser::parse_query;
 
     const SDL: &str = "type Mutation { portfolio: Portfolio! }
-        type Query { portfolio: Portfolio! regions: [Region!]! me: Viewer }
+        interface Node { key: String! }
+        type Other implements Node { key: String! top: Application }
+        type Query { portfolio: Portfolio! regions: [Region!]! me: Viewer node: Node }
         type Portfolio { applicationCount: Int! atRisk: [Application!]! byStatus: [Bucket!] }
-        type Bucket { key: String! top: Application! }
+        type Bucket implements Node { key: String! top: Application! }
         type Application { name: String! }
         type Region { code: String! }
         type Viewer { role: String }";
@@ -291,6 +294,13 @@ mod tests {
         assert_eq!(data, json!({ "me": null }));
         let data = failing("{ me { role } }", json!({ "me": null }), &["me", "role"]);
         assert_eq!(data, json!({ "me": { "role": null } }));
+        // Under an interface, a fragment's type condition says which declaration a field has.
+        let data = failing(
+            "{ node { ... on Bucket { top { name } } } regions { code } }",
+            json!({ "node": { }, "regions": [] }),
+            &["node", "top"],
+        );
+        assert_eq!(data, json!({ "node": null, "regions": [] }));
     }
 
     #[test]
