@@ -64,9 +64,9 @@ pub async fn plan(
             allocation::Entity::find_by_id(allocation_id.0).lock_exclusive().one(tx).await?.ok_or_else(unknown)?;
         let target_allocation = Allocation::try_from(held)?;
         let existing = views::of_allocations(tx, &[allocation_id]).await?;
-        let paid_outside = views::paid_outside(&allocations::payments_of(tx, &[allocation_id]).await?)?;
         // Payments made without an instalment took their share of the allocation already.
-        let mut planned = views::planned(&existing)?.checked_add(paid_outside)?;
+        let paid = allocations::payments_of(tx, &[allocation_id]).await?;
+        let mut planned = views::taken(&existing, &paid)?;
         let instalments = match plan {
             Plan::These(list) => list,
             Plan::Default { today } => default_plan(tx, &target_allocation, planned, today).await?,

@@ -347,14 +347,7 @@ pub(crate) async fn follow_extension<C: ConnectionTrait>(
             (None, _) => None,
         };
         if let Some(due_on) = moved.filter(|d| *d != r.due_on) {
-            row::Entity::update_many()
-                .col_expr(row::Column::DueOn, Expr::value(due_on))
-                .col_expr(row::Column::UpdatedAt, Expr::value(now))
-                .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
-                .filter(row::Column::Id.eq(r.id.0))
-                .exec(c)
-                .await?;
-            instalments::follow_report(c, r, due_on, now).await?;
+            move_due(c, r, due_on, Anchor::Kept, now).await?;
             sync_deadline(c, extended, &Report { due_on, ..r.clone() }, now).await?;
         }
     }
@@ -403,15 +396,7 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
             if r.status != ReportStatus::Due {
                 return Err(StoreError::rule(Concerning::ReportDue, not_yours_to_move()));
             }
-            row::Entity::update_many()
-                .col_expr(row::Column::DueOn, Expr::value(due_on))
-                .col_expr(row::Column::MonthsAfterEnd, Expr::value(None::<i32>))
-                .col_expr(row::Column::UpdatedAt, Expr::value(now))
-                .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
-                .filter(row::Column::Id.eq(r.id.0))
-                .exec(c)
-                .await?;
-            instalments::follow_report(c, r, due_on, now).await?;
+            move_due(c, r, due_on, Anchor::Dropped, now).await?;
         }
         (None, Some(due_on)) => {
             let planned = Planned {
@@ -439,6 +424,33 @@ fn not_yours_to_move() -> DomainError {
         sv: "slutredovisningen är redan inlämnad eller återsänd med en ny förfallodag: dess förfallodag ändras inte via projektets uppgifter",
         en: "the final report is already submitted, or returned with a new due date: its due date is not changed from the project's fields",
     ))
+}
+
+/// Whether a moved report keeps its distance from the project's end (an extension moved it) or
+/// has a date of its own now (set by hand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Kept,
+    Dropped,
+}
+
+/// Moves a report still due to `due_on`, and the planned instalments waiting for it with it.
+async fn move_due<C: ConnectionTrait>(
+    c: &C,
+    report: &Report,
+    due_on: NaiveDate,
+    anchor: Anchor,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut update = row::Entity::update_many()
+        .col_expr(row::Column::DueOn, Expr::value(due_on))
+        .col_expr(row::Column::UpdatedAt, Expr::value(now))
+        .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1));
+    if anchor == Anchor::Dropped {
+        update = update.col_expr(row::Column::MonthsAfterEnd, Expr::value(None::<i32>));
+    }
+    update.filter(row::Column::Id.eq(report.id.0)).exec(c).await?;
+    instalments::follow_report(c, report, due_on, now).await
 }
 
 fn first_final(reports: &[Report]) -> Option<&Report> {

@@ -34,3 +34,17 @@ pub fn planned(instalments: &[Instalment]) -> StoreResult<Money> {
 pub fn paid_outside(payments: &[crate::records::Payment]) -> StoreResult<Money> {
     Ok(Money::sum(payments.iter().filter(|p| p.instalment.is_none()).map(|p| p.amount))?)
 }
+
+/// What an allocation's plan and the payments made without an instalment have taken of it.
+pub fn taken(instalments: &[Instalment], payments: &[crate::records::Payment]) -> StoreResult<Money> {
+    Ok(planned(instalments)?.checked_add(paid_outside(payments)?)?)
+}
+
+/// What neither an instalment nor a payment made without one has taken of an allocation yet.
+pub fn unplanned(
+    allocation: Money,
+    instalments: &[Instalment],
+    payments: &[crate::records::Payment],
+) -> StoreResult<Money> {
+    Ok(allocation.checked_sub(taken(instalments, payments)?)?)
+}

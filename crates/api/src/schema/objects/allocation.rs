@@ -84,11 +84,9 @@ impl StateAidAllocation {
     /// What neither an instalment nor a payment made without one has taken yet: the amount less
     /// the planned total and those payments.
     async fn unplanned(&self, ctx: &Context<'_>) -> ApiResult<Decimal> {
-        use salkku_persistence::views::instalments::{paid_outside, planned};
         let payments = crate::schema::loaders(ctx)?.load_one(PaymentsOf(self.0.id)).await?.unwrap_or_default();
-        let taken = planned(&self.plan(ctx).await?)?.checked_add(paid_outside(&payments)?);
-        let left = taken.and_then(|t| self.0.amount.checked_sub(t)).map_err(salkku_persistence::StoreError::from)?;
-        Ok(left.into())
+        let plan = self.plan(ctx).await?;
+        Ok(salkku_persistence::views::instalments::unplanned(self.0.amount, &plan, &payments)?.into())
     }
 
     /// Increases by one on every change, payments included.
