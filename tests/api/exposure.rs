@@ -66,4 +66,27 @@ on_both! {
         let backwards = app.graphql(Some(&finance), "query($id: ID!) { exposure(organizationId: $id, from: \"2022-01-01\", to: \"2021-01-01\") { pledged } }", json!({ "id": seinajoki })).await;
         assert_eq!(backwards.error("BAD_USER_INPUT")["extensions"]["field"], "to");
     }
+
+    async fn the_portfolio_by_organisation_counts_each_project_under_everyone_taking_part(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let ministry = app.token(Role::Ministry, None);
+        let seinajoki = organization(&app, &ministry, "Seinäjoen kaupunki").await;
+        let answer = app.ok(&ministry, "query($id: ID!) { portfolio { applicationCount byOrganization { key label applicationCount totalCost stateAidRequested } } \
+            mine: portfolio(filter: { participantId: $id }) { applicationCount totalCost stateAidRequested } }", json!({ "id": seinajoki })).await;
+        let buckets = answer["portfolio"]["byOrganization"].as_array().unwrap();
+        // Seinäjoki's bucket is the portfolio of the applications it takes part in, to the cent.
+        let own = buckets.iter().find(|b| b["key"] == seinajoki.as_str()).unwrap();
+        assert_eq!(own["label"], "Seinäjoen kaupunki");
+        let mine = &answer["mine"];
+        assert_eq!((&own["applicationCount"], &own["totalCost"], &own["stateAidRequested"]), (&mine["applicationCount"], &mine["totalCost"], &mine["stateAidRequested"]));
+        assert!(mine["applicationCount"].as_i64().unwrap() >= 1, "{mine}");
+        // Every application has a lead, so each counts at least once; by name.
+        let counted: i64 = buckets.iter().map(|b| b["applicationCount"].as_i64().unwrap()).sum();
+        assert!(counted > answer["portfolio"]["applicationCount"].as_i64().unwrap());
+        let labels: Vec<&str> = buckets.iter().map(|b| b["label"].as_str().unwrap()).collect();
+        assert!(labels.windows(2).all(|w| w[0] <= w[1]), "{labels:?}");
+        // Filtered like any portfolio: by a year before any project, nobody.
+        let none = app.ok(&ministry, "{ portfolio(filter: { year: 1990 }) { byOrganization { key } } }", json!({})).await;
+        assert_eq!(none["portfolio"]["byOrganization"], json!([]));
+    }
 }

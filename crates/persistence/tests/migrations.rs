@@ -94,7 +94,7 @@ on_both! {
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
         assert_eq!(db.migrate().await.unwrap(), 7);
-        let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
+        let all = Wanted::ALL;
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
             let kept = views::portfolio::summary(db.conn(), &filter, all).await.unwrap();

@@ -157,7 +157,7 @@ async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
 async fn cells_agree_with_the_applications(db: &Db, funders: [OrganizationId; 2], step: &str) {
     use salkku_persistence::views::application_list::ApplicationFilter;
     use salkku_persistence::views::portfolio::{Wanted, summary, summary_scanning};
-    let all = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
+    let all = Wanted::ALL;
     let without_regions = Wanted { by_region: false, ..all };
     let statuses =
         [vec![], vec![ApplicationStatus::Idea], vec![ApplicationStatus::Idea, ApplicationStatus::InPreparation]];
@@ -166,11 +166,7 @@ async fn cells_agree_with_the_applications(db: &Db, funders: [OrganizationId; 2]
         for statuses in &statuses {
             for funder in [None, Some(funders[0]), Some(funders[1])] {
                 for region in [None, Some(RegionCode::parse("14").unwrap())] {
-                    for wanted in [
-                        all,
-                        without_regions,
-                        Wanted { totals: true, by_status: false, by_region: false, by_funder: false },
-                    ] {
+                    for wanted in [all, without_regions, Wanted::TOTALS] {
                         let filter = ApplicationFilter {
                             statuses: statuses.clone(),
                             region,
@@ -534,7 +530,7 @@ on_both! {
         // The portfolio reads its cells: a change behind the storage's back shows only in a scan.
         db.conn().execute_unprepared("UPDATE applications SET total_cost_cents = total_cost_cents + 1").await.unwrap();
         let filter = salkku_persistence::views::application_list::ApplicationFilter { year: Some(2021), ..Default::default() };
-        let wanted = salkku_persistence::views::portfolio::Wanted { totals: true, by_status: false, by_region: false, by_funder: false };
+        let wanted = salkku_persistence::views::portfolio::Wanted::TOTALS;
         let kept = views::portfolio::summary(db.conn(), &filter, wanted).await.unwrap();
         let scanned = views::portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
         assert_eq!(scanned.totals.total_cost.cents() - kept.totals.total_cost.cents(), kept.totals.application_count);

@@ -121,6 +121,26 @@ impl PortfolioSummary {
             .collect()
     }
 
+    /// By the organisations that lead or take part in the applications, in any role, by name: an
+    /// application counts under each of them once, with its whole figures (an organisation's own
+    /// commitments are in `exposure`).
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn by_organization(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
+        let ids: Vec<OrganizationId> = self.figures.by_organization.iter().map(|(id, _)| *id).collect();
+        let names = loaders(ctx)?.load_many(ids).await?;
+        let mut buckets = self
+            .figures
+            .by_organization
+            .iter()
+            .map(|(id, f)| {
+                let label = names.get(id).map_or_else(String::new, |o| o.name.clone());
+                bucket(id.global(), label, f)
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        buckets.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.key.cmp(&b.key)));
+        Ok(buckets)
+    }
+
     /// Applications still under way whose split is not compliant or that have an overdue
     /// commitment, by name.
     #[graphql(complexity = "crate::schema::limits::page_cost(Some(first), 100, 500, child_complexity)")]
@@ -160,6 +180,7 @@ pub(crate) fn portfolio_wanted(selection: &async_graphql::Lookahead<'_>) -> view
         by_status: selection.field("byStatus").exists(),
         by_region: selection.field("byRegion").exists(),
         by_funder: selection.field("byFunder").exists(),
+        by_organization: selection.field("byOrganization").exists(),
     }
 }
 

@@ -103,7 +103,7 @@ mod tests {
     /// The statement of a year's portfolio, every part wanted, as PostgreSQL receives it.
     fn portfolio_of(year: i32) -> sea_orm::Statement {
         let filter = ApplicationFilter { year: Some(year), ..ApplicationFilter::default() };
-        let wanted = Wanted { totals: true, by_status: true, by_region: true, by_funder: true };
+        let wanted = Wanted::ALL;
         let mut parts = parts(&filter, wanted).into_iter();
         let mut all = parts.next().unwrap_or_else(Query::select);
         for part in parts {

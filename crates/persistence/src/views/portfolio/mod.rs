@@ -1,5 +1,5 @@
-//! The portfolio in figures: totals and buckets by status, region and funder, computed by the
-//! database, never by loading every row.
+//! The portfolio in figures: totals and buckets by status, region, funder and organisation,
+//! computed by the database, never by loading every row.
 //!
 //! Each application contributes its total cost, its requested state aid, the allocations
 //! recorded for it, and the commitments that count towards its self-funding, all kept on its row
@@ -20,7 +20,7 @@ use std::num::NonZeroUsize;
 use std::sync::LazyLock;
 
 use crate::derived::with_figures;
-use crate::entities::{application as app, application_region, commitment, grant_call};
+use crate::entities::{application as app, application_region, commitment, grant_call, participant};
 use crate::store::convert::money;
 use crate::store::rows::{self, by_position};
 use crate::store::statements::Built;
@@ -64,6 +64,9 @@ pub struct Portfolio {
     pub by_region: Vec<(RegionCode, Figures)>,
     /// By the funder of the application's call; `None` for applications without a call.
     pub by_funder: Vec<(Option<OrganizationId>, Figures)>,
+    /// An application counts under every organisation that leads it or takes part in it, in any
+    /// role, once.
+    pub by_organization: Vec<(OrganizationId, Figures)>,
 }
 
 /// What a request asks of the portfolio: the parts not wanted are not computed, since each reads
@@ -74,6 +77,16 @@ pub struct Wanted {
     pub by_status: bool,
     pub by_region: bool,
     pub by_funder: bool,
+    pub by_organization: bool,
+}
+
+impl Wanted {
+    /// Every part.
+    pub const ALL: Wanted =
+        Wanted { totals: true, by_status: true, by_region: true, by_funder: true, by_organization: true };
+    /// The totals alone.
+    pub const TOTALS: Wanted =
+        Wanted { totals: true, by_status: false, by_region: false, by_funder: false, by_organization: false };
 }
 
 fn f(column: &str) -> SimpleExpr {
@@ -202,6 +215,39 @@ fn scanned(filter: &ApplicationFilter, wanted: Wanted) -> Vec<SelectStatement> {
     .collect()
 }
 
+/// The organisations of every application, each once: its lead, and whoever takes part in it in
+/// any role.
+fn taking_part() -> SelectStatement {
+    let mut parties = Query::select()
+        .expr_as(a(app::Column::Id), Alias::new("application_id"))
+        .expr_as(a(app::Column::LeadId), Alias::new("organization_id"))
+        .from(app::Entity)
+        .to_owned();
+    parties.union(
+        UnionType::Distinct,
+        Query::select()
+            .column(participant::Column::ApplicationId)
+            .column(participant::Column::OrganizationId)
+            .from(participant::Entity)
+            .to_owned(),
+    );
+    parties
+}
+
+/// Sums by organisation, over the filtered applications themselves: the cells do not know who
+/// takes part.
+fn by_organization(filter: &ApplicationFilter) -> SelectStatement {
+    let key = Expr::col((Alias::new("p"), Alias::new("organization_id")));
+    let mut query = sums(filter, "organization", Some(key));
+    query.join_subquery(
+        sea_orm::sea_query::JoinType::InnerJoin,
+        taking_part(),
+        Alias::new("p"),
+        Expr::col((Alias::new("p"), Alias::new("application_id"))).equals((Alias::new("f"), Alias::new("id"))),
+    );
+    query
+}
+
 /// The figures of the applications `filter` covers: every bucket `wanted` in one statement, from
 /// the portfolio's cells where they can answer (see `portfolio_cells`), else from the
 /// applications. Parts not wanted are empty.
@@ -225,13 +271,22 @@ async fn summary_from<C: ConnectionTrait>(
     wanted: Wanted,
     from_cells: bool,
 ) -> StoreResult<Portfolio> {
-    let empty = Portfolio { totals: Figures::default(), by_status: vec![], by_region: vec![], by_funder: vec![] };
+    let empty = Portfolio {
+        totals: Figures::default(),
+        by_status: vec![],
+        by_region: vec![],
+        by_funder: vec![],
+        by_organization: vec![],
+    };
     // Every application has exactly one status, so the status buckets add up to the totals
     // exactly: one sum fewer.
     let totals_from_statuses = wanted.totals && wanted.by_status;
     let asked = Wanted { totals: wanted.totals && !totals_from_statuses, ..wanted };
     let build = || {
-        let parts = if from_cells { cells::parts(filter, asked) } else { scanned(filter, asked) };
+        let mut parts = if from_cells { cells::parts(filter, asked) } else { scanned(filter, asked) };
+        if asked.by_organization {
+            parts.push(by_organization(filter));
+        }
         let mut selected = parts.into_iter();
         let mut all = selected.next()?;
         for part in selected {
@@ -247,17 +302,18 @@ async fn summary_from<C: ConnectionTrait>(
 
     let (mut totals, mut by_status, mut by_region, mut by_funder) =
         (Figures::default(), Vec::new(), Vec::new(), Vec::new());
-    let mut parts: [Vec<BucketRow>; 3] = Default::default();
+    let mut parts: [Vec<BucketRow>; 4] = Default::default();
     for row in rows {
         match row.part.as_str() {
             "totals" => totals = row.figures()?,
             "status" => parts[0].push(row),
             "region" => parts[1].push(row),
             "funder" => parts[2].push(row),
+            "organization" => parts[3].push(row),
             other => return Err(StoreError::corrupt(format!("an unknown bucket list {other:?}"))),
         }
     }
-    let [statuses, regions, funders] = parts;
+    let [statuses, regions, funders, organizations] = parts;
     for row in ordered(statuses) {
         let status = ApplicationStatus::parse(row.key.as_deref().unwrap_or(""))
             .map_err(|e| StoreError::corrupt(e.to_string()))?;
@@ -280,7 +336,14 @@ async fn summary_from<C: ConnectionTrait>(
             .transpose()?;
         by_funder.push((funder, row.figures()?));
     }
-    Ok(Portfolio { totals, by_status, by_region, by_funder })
+    let mut by_organization = Vec::with_capacity(organizations.len());
+    for row in organizations {
+        let id = row.key.as_deref().and_then(|k| k.parse::<i64>().ok()).map(OrganizationId);
+        let id = id.ok_or_else(|| StoreError::corrupt("organisation id is not a number"))?;
+        by_organization.push((id, row.figures()?));
+    }
+    by_organization.sort_by_key(|(id, _)| *id);
+    Ok(Portfolio { totals, by_status, by_region, by_funder, by_organization })
 }
 
 /// Applications still under way whose split is not compliant (no call, no budget, aid above the
