@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pub const DUE_IN_30_DAYS: &str =
     "{ upcomingDeadlines(withinDays: 30) { localDue daysLeft kind title tentative application { acronym name } } }";
 pub const MONNI_SPLIT: &str = "{ applications(filter: { search: \"MONNI\" }) { nodes { name status fundingSplit { compliant stateAidRate selfFundingRequired selfFundingCommitted selfFundingGap violations { code message amount } } commitments { organization { name } amount kind status dueDate } } } }";
+pub const EXPOSURE: &str = "query($org: ID!) { exposure(organizationId: $org, from: \"2020-01-01\", to: \"2022-12-31\") { pledged requested pledgedPerInhabitant byStatus { status kind amount count } agenda { level commitments { amount dueDate application { acronym } } } realisedTotal } portfolio { byOrganization { label applicationCount totalCost stateAidGranted } } }";
 pub const PORTFOLIO_2020: &str = "{ portfolio(filter: { year: 2020 }) { applicationCount totalCost stateAidRequested stateAidGranted selfFundingRequired selfFundingCommitted byStatus { key label applicationCount totalCost stateAidRequested stateAidGranted } byRegion { key label applicationCount totalCost } byFunder { label applicationCount } atRisk { name } } }";
 
 fn money(v: &Value) -> Money {
@@ -202,6 +203,19 @@ on_both! {
         assert_eq!(at_risk, open_and_not_compliant, "SQL and the domain agree on which splits fail");
     }
 
+    async fn the_readmes_exposure_query_shows_seinajokis_pledges_and_its_boards_agenda(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let finance = app.token(salkku_domain::Role::Finance, None);
+        let orgs = app.ok(&finance, "{ organizations(first: 100) { nodes { id name } } }", json!({})).await;
+        let seinajoki = orgs["organizations"]["nodes"].as_array().unwrap().iter().find(|o| o["name"] == "Seinäjoen kaupunki").unwrap()["id"].clone();
+        let answer = app.ok(&finance, EXPOSURE, json!({ "org": seinajoki })).await;
+        let exposure = &answer["exposure"];
+        assert_eq!((&exposure["pledged"], &exposure["pledgedPerInhabitant"]), (&json!("40000.00"), &json!("0.63")));
+        assert_eq!(exposure["agenda"], json!([{ "level": "BOARD", "commitments": [{ "amount": "45000.00", "dueDate": "2020-09-30", "application": exposure["agenda"][0]["commitments"][0]["application"] }] }]));
+        let buckets = answer["portfolio"]["byOrganization"].as_array().unwrap();
+        assert!(buckets.iter().any(|b| b["label"] == "Seinäjoen kaupunki"));
+    }
+
     async fn the_demo_figures_are_the_documents_figures(t: TestDatabase) {
         let app = TestApp::start_with_demo(t).await;
         let token = app.admin();
@@ -222,7 +236,7 @@ on_both! {
 #[test]
 fn the_readme_shows_the_ready_queries_the_tests_run() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    for query in [DUE_IN_30_DAYS, MONNI_SPLIT, PORTFOLIO_2020] {
+    for query in [DUE_IN_30_DAYS, MONNI_SPLIT, PORTFOLIO_2020, EXPOSURE] {
         let shown = query.replace("\\\"", "\"");
         assert!(readme.contains(&shown), "README.md lacks the query {shown}");
     }

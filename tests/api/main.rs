@@ -28,6 +28,7 @@ mod lists;
 mod money;
 mod monni;
 mod observability;
+mod open_data;
 mod protocol;
 mod replicas;
 mod serving;

@@ -33,6 +33,7 @@ pub struct AppState {
     /// The configured public address, without a trailing slash.
     pub public_url: Option<String>,
     pub files: FileSettings,
+    pub open_data: crate::config::OpenDataSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +96,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         metrics_token: settings.metrics_token.clone(),
         public_url,
         files: settings.files.clone(),
+        open_data: settings.open_data.clone(),
     })
 }
 

@@ -12,7 +12,8 @@ use salkku_domain::deadline::end_of_day;
 use salkku_domain::instalment::InstalmentStatus;
 use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{
-    ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind, OrganizationKind,
+    ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
+    OrganizationKind,
 };
 use salkku_persistence::commands::bulk::BulkLoad;
 use salkku_persistence::entities::{
@@ -179,7 +180,11 @@ pub async fn seed(db: &Db, n: u64, seed: u64, progress: Progress<'_>) -> Result<
             id,
             name: name.clone(),
             kind: kind.as_str().to_owned(),
-            business_id: None,
+            // Synthetic business IDs, well formed, from a block of numbers of their own.
+            business_id: u32::try_from(id)
+                .ok()
+                .and_then(|n| BusinessId::with_check_digit(9_000_000 + n))
+                .map(|b| b.as_str().to_owned()),
             region_code: region.map(str::to_owned),
             population,
             created_at: created,

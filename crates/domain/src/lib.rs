@@ -31,6 +31,7 @@ pub mod labels;
 pub mod lifecycle;
 pub mod messages;
 pub mod money;
+pub mod open_data;
 pub mod period;
 pub mod rate;
 pub mod region;

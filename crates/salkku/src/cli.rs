@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `seed --demo`, `schema`, `token`.
+//! The command line: `serve`, `migrate`, `seed --demo`, `schema`, `token`, `export`, `import`.
 //!
 //! Every option can also come from the environment (`SALKKU_…`), so the same binary serves a
 //! laptop, a container and a Kubernetes pod.
@@ -11,10 +11,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use salkku_api::auth::Tokens;
 use salkku_api::config::Clock;
 use salkku_api::config::Shutdown;
-use salkku_api::config::{DEMO_SECRET, FileSettings, JwtAlgorithm, JwtSettings, Limits, Secret, Settings};
+use salkku_api::config::{
+    DEMO_SECRET, FileSettings, JwtAlgorithm, JwtSettings, Limits, OpenDataSettings, Secret, Settings,
+};
+use salkku_api::export::open_data;
 use salkku_api::{App, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
+use salkku_domain::{BusinessId, OrganizationKind};
 use salkku_persistence::{Db, DbSettings};
 
 use crate::progress::Reporter;
@@ -57,6 +61,65 @@ pub struct ExportArgs {
     /// Where to write; standard output when not given.
     #[arg(long, short)]
     pub output: Option<std::path::PathBuf>,
+    /// What to write: the whole portfolio as salkku's own document (a backup), or the granted
+    /// projects as open data.
+    #[arg(long, value_enum, default_value = "salkku")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub open_data: OpenDataArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Every table, for `salkku import`.
+    Salkku,
+    /// A 360Giving data package (JSON) of the granted projects.
+    #[value(name = "360giving")]
+    Giving360,
+    /// An IATI 2.03 activities file (XML) of the granted projects.
+    Iati,
+}
+
+/// Who publishes the open-data exports.
+#[derive(Debug, Args)]
+pub struct OpenDataArgs {
+    /// The prefix of the open-data identifiers (360Giving assigns publishers one: "360G-…").
+    #[arg(long, env = "SALKKU_OPEN_DATA_PREFIX", default_value = "360G-salkku")]
+    pub open_data_prefix: String,
+    /// The publisher's name in the open-data exports.
+    #[arg(long, env = "SALKKU_OPEN_DATA_PUBLISHER", default_value = "salkku")]
+    pub open_data_publisher: String,
+    /// The publisher's business ID (Y-tunnus): its identifier in the open-data exports.
+    #[arg(long, env = "SALKKU_OPEN_DATA_PUBLISHER_ID")]
+    pub open_data_publisher_id: Option<String>,
+    /// What kind of body the publisher is, as an organisation kind (MINISTRY, COMPETENCE_CENTRE, …).
+    #[arg(long, env = "SALKKU_OPEN_DATA_PUBLISHER_KIND", default_value = "COMPETENCE_CENTRE")]
+    pub open_data_publisher_kind: String,
+}
+
+impl OpenDataArgs {
+    fn settings(&self) -> Result<OpenDataSettings, Failure> {
+        let prefix = self.open_data_prefix.trim();
+        if prefix.is_empty() || prefix.chars().any(|c| c.is_whitespace() || c == '/') {
+            return Err(Failure(format!(
+                "SALKKU_OPEN_DATA_PREFIX: {prefix:?} is not an identifier prefix such as 360G-salkku"
+            )));
+        }
+        let publisher_id = self
+            .open_data_publisher_id
+            .as_deref()
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| BusinessId::parse(id.trim()).map_err(|e| Failure(format!("SALKKU_OPEN_DATA_PUBLISHER_ID: {e}"))))
+            .transpose()?;
+        let publisher_kind = OrganizationKind::parse(self.open_data_publisher_kind.trim())
+            .map_err(|e| Failure(format!("SALKKU_OPEN_DATA_PUBLISHER_KIND: {e}")))?;
+        Ok(OpenDataSettings {
+            prefix: prefix.to_owned(),
+            publisher: self.open_data_publisher.trim().to_owned(),
+            publisher_id,
+            publisher_kind,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +229,8 @@ pub struct ServeArgs {
     /// A PostgreSQL read replica for queries (postgres://…); mutations use --database-url.
     #[arg(long, env = "SALKKU_DATABASE_READ_URL", hide_env_values = true)]
     pub database_read_url: Option<String>,
+    #[command(flatten)]
+    pub open_data: OpenDataArgs,
 }
 
 /// The request limits (defaults as in the README).
@@ -353,6 +418,30 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Token(args) => token(args),
+        Command::Export(args) if args.format != ExportFormat::Salkku => {
+            let db = open_database(&cli.database_url).await?;
+            let standard = if args.format == ExportFormat::Iati {
+                open_data::Standard::Iati
+            } else {
+                open_data::Standard::Giving360
+            };
+            let publication = open_data::Publication {
+                standard,
+                filter: Default::default(),
+                settings: args.open_data.settings()?,
+                now: Utc::now(),
+            };
+            let written = match &args.output {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                    publish(&db, &publication, std::io::BufWriter::new(file)).await?
+                }
+                None => publish(&db, &publication, std::io::stdout().lock()).await?,
+            };
+            eprintln!("published {written} granted projects");
+            Ok(())
+        }
         Command::Export(args) => {
             let db = open_database(&cli.database_url).await?;
             let reporter = Reporter::new();
@@ -454,6 +543,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         public_url: args.public_url.filter(|u| !u.is_empty()),
         database_read_url: args.database_read_url.filter(|u| !u.is_empty()),
         files: FileSettings { max_bytes: args.document_max_bytes, directory: args.documents_dir },
+        open_data: args.open_data.settings()?,
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };
@@ -465,6 +555,23 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
     }
     app.serve_until_signalled(settings.shutdown.drain).await?;
     Ok(())
+}
+
+/// Writes an open-data file of every granted project into `out`, a page at a time.
+async fn publish(db: &Db, publication: &open_data::Publication, mut out: impl std::io::Write) -> Result<u64, Failure> {
+    let snapshot = db.begin_snapshot().await.map_err(store_failure)?;
+    let first = open_data::first_page(&snapshot, publication).await.map_err(store_failure)?;
+    let Some(first) = first else {
+        return Err(Failure("no granted project to publish: an empty file is not valid 360Giving or IATI".into()));
+    };
+    let mut pieces = open_data::Pieces::new(&snapshot, publication, first);
+    while let Some(piece) = pieces.next().await.map_err(store_failure)? {
+        out.write_all(&piece).map_err(|e| Failure(format!("cannot write the export: {e}")))?;
+    }
+    out.flush().map_err(|e| Failure(format!("cannot write the export: {e}")))?;
+    let written = pieces.written();
+    snapshot.rollback().await.map_err(store_failure)?;
+    Ok(written)
 }
 
 async fn seed_if_empty(db: &Db) -> Result<(OrganizationId, OrganizationId), Failure> {

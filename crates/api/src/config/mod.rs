@@ -126,6 +126,44 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Uploaded documents: how large one may be and where they are kept.
     pub files: FileSettings,
+    /// Who publishes the open-data exports, and the prefix of their identifiers.
+    pub open_data: OpenDataSettings,
+}
+
+/// The publisher of the open-data exports (360Giving, IATI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDataSettings {
+    /// The prefix of grant identifiers (360Giving assigns one: `360G-…`); also the publisher's
+    /// own identifier for organisations without a business ID.
+    pub prefix: String,
+    /// The publisher's name, as the packages and the IATI reporting organisation give it.
+    pub publisher: String,
+    /// The publisher's business ID: its identifier in the Finnish trade register, and the IATI
+    /// reporting organisation's reference (the prefix stands in when unset).
+    pub publisher_id: Option<salkku_domain::BusinessId>,
+    /// What kind of body the publisher is (for IATI's organisation type).
+    pub publisher_kind: salkku_domain::OrganizationKind,
+}
+
+impl Default for OpenDataSettings {
+    fn default() -> Self {
+        OpenDataSettings {
+            prefix: "360G-salkku".into(),
+            publisher: "salkku".into(),
+            publisher_id: None,
+            publisher_kind: salkku_domain::OrganizationKind::CompetenceCentre,
+        }
+    }
+}
+
+impl OpenDataSettings {
+    /// The publisher's organisation identifier.
+    pub fn publisher_ref(&self) -> String {
+        match &self.publisher_id {
+            Some(id) => salkku_domain::open_data::organisation_identifier(Some(id), &self.prefix, 0),
+            None => self.prefix.clone(),
+        }
+    }
 }
 
 /// Where uploaded documents are kept, and the largest one taken.
@@ -172,6 +210,7 @@ impl Settings {
             metrics_token: None,
             public_url: None,
             files: FileSettings::default(),
+            open_data: OpenDataSettings::default(),
         }
     }
 }

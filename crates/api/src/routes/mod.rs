@@ -1,14 +1,16 @@
 //! The HTTP routes, one module each: GraphQL, health and readiness, metrics, the spreadsheet
-//! exports, the calendar feeds, documents' downloads and GraphiQL's assets, with what they share (who is signed in,
+//! and open-data exports, the calendar feeds, documents' downloads and GraphiQL's assets, with what they share (who is signed in,
 //! the address clients reach us at, and GraphQL-shaped error replies).
 
 mod calendar;
 mod documents;
+mod export_params;
 mod exports;
 pub mod graphiql;
 mod graphql;
 mod health;
 mod metrics;
+mod open_data;
 pub(crate) mod reply;
 
 use actix_web::http::header;
@@ -30,8 +32,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/calendar/{file}", web::get().to(calendar::feed))
-        .route("/export/{file}", web::get().to(exports::applications))
+        .route("/export/{file}", web::get().to(export))
         .route("/documents/{id}", web::get().to(documents::download));
+}
+
+/// `GET /export/{file}`: a spreadsheet (`applications.xlsx`, `applications.csv`) or an open-data
+/// file (`360giving.json`, `iati-activities.xml`).
+async fn export(state: web::Data<AppState>, req: HttpRequest, file: web::Path<String>) -> actix_web::HttpResponse {
+    if let Some(format) = exports::Format::by_file_name(&file) {
+        return exports::spreadsheet(state, req, format).await;
+    }
+    if let Some(standard) = crate::export::open_data::Standard::by_file_name(&file) {
+        return open_data::publish(state, req, standard).await;
+    }
+    reply::Reply::of(&state, &req).error(
+        actix_web::http::StatusCode::NOT_FOUND,
+        ApiError::not_found(salkku_domain::message!(
+            fi: "viennit ovat /export/applications.xlsx, /export/applications.csv, /export/360giving.json ja /export/iati-activities.xml",
+            sv: "exporterna är /export/applications.xlsx, /export/applications.csv, /export/360giving.json och /export/iati-activities.xml",
+            en: "exports are /export/applications.xlsx, /export/applications.csv, /export/360giving.json and /export/iati-activities.xml",
+        )),
+    )
 }
 
 /// The signed-in user of a request: none without a bearer token, an error for a bad one.

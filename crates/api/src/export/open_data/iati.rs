@@ -1,0 +1,265 @@
+//! An IATI 2.03 activities file: one `iati-activity` per granted project, its elements in the
+//! order the schema's sequence requires, written with quick-xml (which escapes text and
+//! attributes). Codes come from `salkku_domain::open_data`.
+
+use chrono::{NaiveDate, SecondsFormat};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use salkku_domain::ids::OrganizationId;
+use salkku_domain::{Money, open_data};
+use salkku_persistence::StoreResult;
+use salkku_persistence::views::open_data::{Grant, Page};
+
+use super::{Publication, failed};
+
+type Xml<'a> = Writer<&'a mut Vec<u8>>;
+
+pub(super) fn head(publication: &Publication, out: &mut Vec<u8>) -> StoreResult<()> {
+    let mut xml = Writer::new(out);
+    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(failed)?;
+    let generated = publication.now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let start = quick_xml::events::BytesStart::new("iati-activities")
+        .with_attributes([("version", "2.03"), ("generated-datetime", generated.as_str())]);
+    xml.get_mut().push(b'\n');
+    xml.write_event(Event::Start(start)).map_err(failed)?;
+    xml.get_mut().push(b'\n');
+    Ok(())
+}
+
+pub(super) fn tail(out: &mut Vec<u8>) -> StoreResult<()> {
+    out.extend_from_slice(b"</iati-activities>\n");
+    Ok(())
+}
+
+/// `<name><narrative>text</narrative></name>` with the attributes given.
+fn narrated(xml: &mut Xml<'_>, name: &str, attributes: &[(&str, &str)], text: &str) -> std::io::Result<()> {
+    xml.create_element(name)
+        .with_attributes(attributes.iter().copied())
+        .write_inner_content(|w| w.create_element("narrative").write_text_content(BytesText::new(text)).map(|_| ()))?;
+    Ok(())
+}
+
+fn dated(xml: &mut Xml<'_>, name: &str, day: NaiveDate) -> std::io::Result<()> {
+    xml.create_element(name).with_attribute(("iso-date", day.to_string().as_str())).write_empty()?;
+    Ok(())
+}
+
+fn value(xml: &mut Xml<'_>, amount: Money, on: NaiveDate) -> std::io::Result<()> {
+    xml.create_element("value")
+        .with_attributes([("currency", open_data::CURRENCY), ("value-date", on.to_string().as_str())])
+        .write_text_content(BytesText::new(&amount.to_string()))?;
+    Ok(())
+}
+
+/// An organisation's reference, type and name, as IATI names them.
+struct Party<'a> {
+    reference: String,
+    kind: &'static str,
+    name: &'a str,
+}
+
+fn party<'a>(publication: &Publication, page: &'a Page, id: OrganizationId) -> Option<Party<'a>> {
+    let org = page.organizations.get(&id)?;
+    Some(Party {
+        reference: open_data::organisation_identifier(org.business_id.as_ref(), &publication.settings.prefix, org.id.0),
+        kind: open_data::iati_organisation_type(org.kind),
+        name: &org.name,
+    })
+}
+
+/// `provider-org` or `receiver-org` of a transaction.
+fn end(xml: &mut Xml<'_>, name: &str, party: Option<&Party<'_>>) -> std::io::Result<()> {
+    if let Some(p) = party {
+        narrated(xml, name, &[("ref", &p.reference), ("type", p.kind)], p.name)?;
+    }
+    Ok(())
+}
+
+struct Transaction<'p, 'a> {
+    code: &'static str,
+    on: NaiveDate,
+    amount: Money,
+    description: Option<&'static str>,
+    provider: Option<&'p Party<'a>>,
+    receiver: Option<&'p Party<'a>>,
+}
+
+fn transaction(xml: &mut Xml<'_>, t: &Transaction<'_, '_>) -> std::io::Result<()> {
+    xml.create_element("transaction").write_inner_content(|w| {
+        w.create_element("transaction-type").with_attribute(("code", t.code)).write_empty()?;
+        dated(w, "transaction-date", t.on)?;
+        value(w, t.amount, t.on)?;
+        if let Some(text) = t.description {
+            narrated(w, "description", &[], text)?;
+        }
+        end(w, "provider-org", t.provider)?;
+        end(w, "receiver-org", t.receiver)
+    })?;
+    Ok(())
+}
+
+pub(super) fn activity(publication: &Publication, grant: &Grant, page: &Page, out: &mut Vec<u8>) -> StoreResult<()> {
+    write_activity(publication, grant, page, out).map_err(failed)
+}
+
+fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let settings = &publication.settings;
+    let project = &grant.project;
+    let today = publication.today();
+    let award = super::giving360::award_date(grant);
+    let funder = grant.funder(&page.calls).and_then(|f| party(publication, page, f));
+    let lead = party(publication, page, project.lead);
+    let reporting_ref = settings.publisher_ref();
+    let updated = grant.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+
+    let mut xml = Writer::new_with_indent(out, b' ', 2);
+    xml.create_element("iati-activity")
+        .with_attributes([
+            ("last-updated-datetime", updated.as_str()),
+            ("xml:lang", "fi"),
+            ("default-currency", open_data::CURRENCY),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("iati-identifier")
+                .write_text_content(BytesText::new(&open_data::grant_identifier(&reporting_ref, project.id.0)))?;
+            let publisher_kind = open_data::iati_organisation_type(settings.publisher_kind);
+            narrated(w, "reporting-org", &[("ref", &reporting_ref), ("type", publisher_kind)], &settings.publisher)?;
+            narrated(w, "title", &[], &project.name)?;
+            let description = project.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&project.name);
+            narrated(w, "description", &[("type", "1")], description)?;
+
+            if let Some(f) = &funder {
+                narrated(
+                    w,
+                    "participating-org",
+                    &[("ref", &f.reference), ("type", f.kind), ("role", open_data::IATI_FUNDING)],
+                    f.name,
+                )?;
+            }
+            if let Some(l) = &lead {
+                for role in open_data::iati_roles(salkku_domain::ParticipationRole::Lead) {
+                    narrated(
+                        w,
+                        "participating-org",
+                        &[("ref", &l.reference), ("type", l.kind), ("role", role)],
+                        l.name,
+                    )?;
+                }
+            }
+            for taking_part in &grant.participants {
+                if let Some(p) = party(publication, page, taking_part.organization) {
+                    for role in open_data::iati_roles(taking_part.role) {
+                        narrated(
+                            w,
+                            "participating-org",
+                            &[("ref", &p.reference), ("type", p.kind), ("role", role)],
+                            p.name,
+                        )?;
+                    }
+                }
+            }
+
+            let status = open_data::iati_activity_status(project.status, project.period_end, today);
+            w.create_element("activity-status").with_attribute(("code", status)).write_empty()?;
+            // A project without a period starts, as planned, on the day it was awarded.
+            let planned_start = project.period_start.unwrap_or(award);
+            w.create_element("activity-date")
+                .with_attributes([("type", "1"), ("iso-date", planned_start.to_string().as_str())])
+                .write_empty()?;
+            let (began, ended) =
+                open_data::actual_dates(project.status, project.period_start, project.period_end, today);
+            if let Some(day) = began {
+                w.create_element("activity-date")
+                    .with_attributes([("type", "2"), ("iso-date", day.to_string().as_str())])
+                    .write_empty()?;
+            }
+            if let Some(day) = project.period_end {
+                w.create_element("activity-date")
+                    .with_attributes([("type", "3"), ("iso-date", day.to_string().as_str())])
+                    .write_empty()?;
+            }
+            if let Some(day) = ended {
+                w.create_element("activity-date")
+                    .with_attributes([("type", "4"), ("iso-date", day.to_string().as_str())])
+                    .write_empty()?;
+            }
+            w.create_element("recipient-country")
+                .with_attributes([("code", "FI"), ("percentage", "100")])
+                .write_empty()?;
+
+            // The decided budget, and the latest revision beside it: a revision replaces the
+            // budget before it for the same years, so the two are never added together.
+            let original = grant.budgets.iter().find(|b| open_data::iati_budget_type(b.version.kind) == Some("1"));
+            let revised = grant.budgets.iter().rev().find(|b| open_data::iati_budget_type(b.version.kind) == Some("2"));
+            for (budget, kind) in [(original, "1"), (revised, "2")] {
+                let Some(budget) = budget else { continue };
+                for (year, amount) in &budget.by_year {
+                    let (from, to) = open_data::year_span(*year, project.period_start, project.period_end);
+                    w.create_element("budget").with_attributes([("type", kind), ("status", "2")]).write_inner_content(
+                        |b| {
+                            dated(b, "period-start", from)?;
+                            dated(b, "period-end", to)?;
+                            value(b, *amount, from)
+                        },
+                    )?;
+                }
+            }
+
+            for instalment in &grant.planned {
+                w.create_element("planned-disbursement").with_attribute(("type", "1")).write_inner_content(|p| {
+                    dated(p, "period-start", instalment.due_on)?;
+                    dated(p, "period-end", instalment.due_on)?;
+                    value(p, instalment.amount, instalment.due_on)?;
+                    end(p, "provider-org", funder.as_ref())?;
+                    end(p, "receiver-org", lead.as_ref())
+                })?;
+            }
+
+            for commitment in &grant.commitments {
+                let Some(code) = open_data::iati_commitment_transaction(commitment.status) else { continue };
+                let from = party(publication, page, commitment.organization);
+                let on = commitment.decided_at.or(commitment.due_date).unwrap_or(award);
+                transaction(
+                    w,
+                    &Transaction {
+                        code,
+                        on,
+                        amount: commitment.amount,
+                        description: None,
+                        provider: from.as_ref(),
+                        receiver: lead.as_ref(),
+                    },
+                )?;
+            }
+            for payment in &grant.payments {
+                transaction(
+                    w,
+                    &Transaction {
+                        code: open_data::IATI_DISBURSEMENT,
+                        on: payment.paid_on,
+                        amount: payment.amount,
+                        description: None,
+                        provider: funder.as_ref(),
+                        receiver: lead.as_ref(),
+                    },
+                )?;
+            }
+            for repayment in &grant.repayments {
+                let returned = Money::ZERO.checked_sub(repayment.amount).map_err(std::io::Error::other)?;
+                transaction(
+                    w,
+                    &Transaction {
+                        code: open_data::IATI_DISBURSEMENT,
+                        on: repayment.returned_on,
+                        amount: returned,
+                        description: Some("Aid returned to the funder"),
+                        provider: funder.as_ref(),
+                        receiver: lead.as_ref(),
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+    xml.get_mut().push(b'\n');
+    Ok(())
+}
