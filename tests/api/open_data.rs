@@ -92,7 +92,7 @@ fn cents(v: &Value) -> String {
     format!("{:.2}", v.as_f64().unwrap())
 }
 
-const GRANTED: &str = "{ applications(first: 100, filter: { status: [GRANTED, ACTIVE, CLOSED] }) { nodes { id name stateAidRequested stateAidGranted periodStart periodEnd allocations { paidTotal } repayments { amount } } } }";
+const GRANTED: &str = "{ applications(first: 100, filter: { status: [GRANTED, ACTIVE, CLOSED] }) { nodes { id name stateAidRequested stateAidGranted periodStart periodEnd budgetVersions { kind stateAid } allocations { paidTotal } repayments { amount } } } }";
 
 fn to_cents(amount: &Value) -> i64 {
     let (euros, c) = amount.as_str().unwrap().split_once('.').unwrap();
@@ -125,8 +125,13 @@ on_both! {
             let id = format!("360G-salkku-{}", key(project["id"].as_str().unwrap()));
             let grant = grants.iter().find(|g| g["id"] == id.as_str()).unwrap_or_else(|| panic!("{id} is published"));
             assert_eq!(grant["title"], project["name"]);
-            assert_eq!(cents(&grant["amountAppliedFor"]), project["stateAidRequested"].as_str().unwrap());
-            assert_eq!(cents(&grant["amountAwarded"]), project["stateAidGranted"].as_str().unwrap());
+            // Applied for: the budget frozen at submission; awarded: the decided budget in force.
+            let versions = project["budgetVersions"].as_array().unwrap();
+            let applied = versions.iter().find(|v| v["kind"] == "APPLIED").map_or(&project["stateAidRequested"], |v| &v["stateAid"]);
+            let decided = versions.iter().rev().find(|v| v["kind"] == "GRANTED" || v["kind"] == "REVISED");
+            assert_eq!(cents(&grant["amountAppliedFor"]), applied.as_str().unwrap(), "{id}");
+            let awarded = decided.map_or(&project["stateAidGranted"], |v| &v["stateAid"]);
+            assert_eq!(cents(&grant["amountAwarded"]), awarded.as_str().unwrap(), "{id}");
             let paid: i64 = project["allocations"].as_array().unwrap().iter().map(|a| to_cents(&a["paidTotal"])).sum();
             let returned: i64 = project["repayments"].as_array().unwrap().iter().map(|r| to_cents(&r["amount"])).sum();
             assert_eq!(cents(&grant["amountDisbursed"]), euros(paid - returned), "{id}");
@@ -135,7 +140,7 @@ on_both! {
         }
         // Amounts are exact decimals in the file itself, never a float's digits.
         let text = String::from_utf8(raw).unwrap();
-        assert!(text.contains("\"amountAwarded\":1200000.00"), "{}", &text[..400]);
+        assert!(text.contains("\"amountAppliedFor\":2400000.00"), "{}", &text[..400]);
         // The sote centre of Etelä-Pohjanmaa: STM funds it, Seinäjoki leads it, 600 000 € paid.
         let sote = grants.iter().find(|g| g["title"].as_str().unwrap().starts_with("Etelä-Pohjanmaan Tulevaisuuden")).unwrap();
         assert_eq!(sote["fundingOrganization"][0]["name"], "Sosiaali- ja terveysministeriö");
@@ -217,8 +222,8 @@ on_both! {
             { "category": "TRAVEL", "year": 2021, "amount": travel },
         ]);
         budget(&app, admin, &monni, 1, lines("100000.00", "200000.00"), "720000.00").await;
-        for (status, amount) in [("APPROVED", "100000.00"), ("PROMISED", "80000.00"), ("REQUESTED", "1.00")] {
-            let input = json!({ "applicationId": monni, "organizationId": city, "amount": amount, "status": status });
+        for (status, amount, kind) in [("APPROVED", "100000.00", "CASH"), ("PROMISED", "80000.00", "CASH"), ("REQUESTED", "1.00", "CASH"), ("APPROVED", "5000.00", "IN_KIND")] {
+            let input = json!({ "applicationId": monni, "organizationId": city, "amount": amount, "status": status, "kind": kind });
             app.ok(admin, ADD_COMMITMENT, json!({ "input": input })).await;
         }
         let version = app.ok(admin, "query($id: ID!) { application(id: $id) { version } }", json!({ "id": monni })).await["application"]["version"].as_i64().unwrap();
@@ -239,8 +244,8 @@ on_both! {
         assert!(xml.contains("<period-start iso-date=\"2021-01-01\"/>") && xml.contains("<period-end iso-date=\"2022-12-31\"/>"));
         assert!(xml.contains("<value currency=\"EUR\" value-date=\"2021-01-01\">600000.00</value>"));
         assert!(xml.contains("ref=\"FI-PRO-0116297-6\" type=\"11\""), "the city, local government, by its business ID");
-        // The approved commitment is an incoming commitment, the promise an incoming pledge, the
-        // request nothing yet.
+        // The approved commitment is an incoming commitment, the promise an incoming pledge; the
+        // request and the pledge in kind move no money.
         assert!(xml.contains("<transaction-type code=\"11\"/>") && xml.contains("<transaction-type code=\"13\"/>"));
         assert_eq!(xml.matches("<transaction>").count(), 2);
         assert!(xml.contains(">100000.00</value>") && xml.contains(">80000.00</value>"));
@@ -249,7 +254,9 @@ on_both! {
         let grant = &package["grants"][0];
         assert_eq!(grant["recipientOrganization"][0]["id"], "FI-PRO-0116297-6");
         assert_eq!(grant["plannedDates"][0], json!({ "startDate": "2021-01-01", "endDate": "2022-12-31", "duration": 24 }));
-        assert_eq!(cents(&grant["amountAwarded"]), "0.00", "no allocation recorded yet");
+        // Awarded: the decided budget in force, the latest revision's aid; applied for: the budget
+        // frozen at submission.
+        assert_eq!((cents(&grant["amountAwarded"]), cents(&grant["amountAppliedFor"])), ("720000.00".to_owned(), "720000.00".to_owned()));
     }
 
     async fn a_synthetic_portfolio_streams_out_page_after_page_and_stays_valid(t: TestDatabase) {

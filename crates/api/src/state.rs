@@ -34,6 +34,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     pub files: FileSettings,
     pub open_data: crate::config::OpenDataSettings,
+    /// Open-data exports running now: each holds a snapshot (a database connection) while it
+    /// streams, so only a few at a time.
+    pub open_data_exports: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +100,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         public_url,
         files: settings.files.clone(),
         open_data: settings.open_data.clone(),
+        open_data_exports: Arc::new(tokio::sync::Semaphore::new(crate::export::open_data::AT_ONCE)),
     })
 }
 

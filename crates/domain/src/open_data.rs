@@ -5,7 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::budget_version::BudgetVersionKind;
-use crate::{ApplicationStatus, BusinessId, CommitmentStatus, OrganizationKind, ParticipationRole};
+use crate::{
+    ApplicationStatus, BusinessId, CommitmentKind, CommitmentStatus, DomainError, Money, OrganizationKind,
+    ParticipationRole,
+};
 
 /// The org-id.guide list of the Finnish trade register (Patentti- ja rekisterihallitus, the
 /// Business Information System that issues business IDs).
@@ -39,6 +42,40 @@ pub fn organisation_identifier(business_id: Option<&BusinessId>, prefix: &str, k
 /// A grant's or an activity's identifier: the prefix and the application's key.
 pub fn grant_identifier(prefix: &str, key: i64) -> String {
     format!("{prefix}-{key}")
+}
+
+/// What was awarded: the state aid of the decided budget in force (the grant decision, or its
+/// latest revision); where no decided budget is kept (projects stored before budget versions),
+/// the allocations recorded for it.
+pub fn awarded(decided_aid: Option<Money>, allocated: Money) -> Money {
+    decided_aid.unwrap_or(allocated)
+}
+
+/// What was disbursed: the payments, less the aid returned.
+pub fn disbursed(paid: Money, returned: Money) -> Result<Money, DomainError> {
+    paid.checked_sub(returned)
+}
+
+/// The day the grant was awarded: the funder's earliest decision on its allocations, else the day
+/// it was marked granted, else the day its record last changed.
+pub fn award_date(decided_on: Option<NaiveDate>, marked_granted: Option<NaiveDate>, modified: NaiveDate) -> NaiveDate {
+    decided_on.or(marked_granted).unwrap_or(modified)
+}
+
+/// Whether a commitment moves money: a pledge in kind (work, premises) is no transaction.
+pub fn moves_money(kind: CommitmentKind) -> bool {
+    kind == CommitmentKind::Cash
+}
+
+/// The date of a commitment's transaction: its decision, else its due date once come, else the
+/// award (never a day still to come: a transaction has happened).
+pub fn commitment_date(
+    decided_at: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    award: NaiveDate,
+    today: NaiveDate,
+) -> NaiveDate {
+    decided_at.or(due_date.filter(|d| *d <= today)).unwrap_or(award).min(today)
 }
 
 /// When a project actually began and ended, as far as it has: it began on its period's start once
@@ -195,6 +232,26 @@ mod tests {
         assert_eq!(actual_dates(ApplicationStatus::Active, start, end, day(2020, 8, 1)), (None, None));
         assert_eq!(actual_dates(ApplicationStatus::Active, start, end, day(2021, 1, 1)), (start, None));
         assert_eq!(actual_dates(ApplicationStatus::Closed, start, end, day(2023, 3, 1)), (start, end));
+    }
+
+    #[test]
+    fn the_award_is_the_decided_budgets_aid_and_disbursements_are_net_of_returns() {
+        let euros = |n: i64| Money::euros(n).unwrap_or(Money::ZERO);
+        assert_eq!(awarded(Some(euros(720_000)), euros(300_000)), euros(720_000));
+        assert_eq!(awarded(None, euros(300_000)), euros(300_000));
+        assert_eq!(disbursed(euros(656_000), euros(44_000)), Ok(euros(612_000)));
+        assert_eq!(award_date(None, Some(day(2020, 9, 1)), day(2021, 1, 1)), day(2020, 9, 1));
+        assert_eq!(award_date(Some(day(2020, 8, 20)), Some(day(2020, 9, 1)), day(2021, 1, 1)), day(2020, 8, 20));
+    }
+
+    #[test]
+    fn a_commitment_is_dated_by_its_decision_and_never_in_the_future() {
+        let (award, today) = (day(2020, 9, 1), day(2020, 10, 1));
+        assert_eq!(commitment_date(Some(day(2020, 6, 18)), None, award, today), day(2020, 6, 18));
+        assert_eq!(commitment_date(None, Some(day(2020, 9, 30)), award, today), day(2020, 9, 30));
+        assert_eq!(commitment_date(None, Some(day(2020, 12, 31)), award, today), award);
+        assert_eq!(commitment_date(None, None, day(2021, 1, 1), today), today);
+        assert!(moves_money(CommitmentKind::Cash) && !moves_money(CommitmentKind::InKind));
     }
 
     #[test]

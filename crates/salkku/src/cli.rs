@@ -99,12 +99,7 @@ pub struct OpenDataArgs {
 
 impl OpenDataArgs {
     fn settings(&self) -> Result<OpenDataSettings, Failure> {
-        let prefix = self.open_data_prefix.trim();
-        if prefix.is_empty() || prefix.chars().any(|c| c.is_whitespace() || c == '/') {
-            return Err(Failure(format!(
-                "SALKKU_OPEN_DATA_PREFIX: {prefix:?} is not an identifier prefix such as 360G-salkku"
-            )));
-        }
+        let prefix = &self.open_data_prefix;
         let publisher_id = self
             .open_data_publisher_id
             .as_deref()
@@ -113,12 +108,7 @@ impl OpenDataArgs {
             .transpose()?;
         let publisher_kind = OrganizationKind::parse(self.open_data_publisher_kind.trim())
             .map_err(|e| Failure(format!("SALKKU_OPEN_DATA_PUBLISHER_KIND: {e}")))?;
-        Ok(OpenDataSettings {
-            prefix: prefix.to_owned(),
-            publisher: self.open_data_publisher.trim().to_owned(),
-            publisher_id,
-            publisher_kind,
-        })
+        OpenDataSettings::new(prefix, &self.open_data_publisher, publisher_id, publisher_kind).map_err(Failure)
     }
 }
 
@@ -431,14 +421,7 @@ async fn run_command(cli: Cli) -> Result<(), Failure> {
                 settings: args.open_data.settings()?,
                 now: Utc::now(),
             };
-            let written = match &args.output {
-                Some(path) => {
-                    let file = std::fs::File::create(path)
-                        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
-                    publish(&db, &publication, std::io::BufWriter::new(file)).await?
-                }
-                None => publish(&db, &publication, std::io::stdout().lock()).await?,
-            };
+            let written = publish(&db, &publication, args.output.as_deref()).await?;
             eprintln!("published {written} granted projects");
             Ok(())
         }
@@ -557,18 +540,52 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes an open-data file of every granted project into `out`, a page at a time.
-async fn publish(db: &Db, publication: &open_data::Publication, mut out: impl std::io::Write) -> Result<u64, Failure> {
+/// Writes an open-data file of every granted project, a page at a time, to `output` (standard
+/// output when `None`). A file is written under a temporary name and renamed when whole, so a
+/// failure never leaves a file that looks complete.
+async fn publish(
+    db: &Db,
+    publication: &open_data::Publication,
+    output: Option<&std::path::Path>,
+) -> Result<u64, Failure> {
+    use std::io::Write;
     let snapshot = db.begin_snapshot().await.map_err(store_failure)?;
     let first = open_data::first_page(&snapshot, publication).await.map_err(store_failure)?;
     let Some(first) = first else {
-        return Err(Failure("no granted project to publish: an empty file is not valid 360Giving or IATI".into()));
+        return Err(Failure("nothing to publish: no granted project (360Giving: none naming its funder)".into()));
     };
     let mut pieces = open_data::Pieces::new(&snapshot, publication, first);
-    while let Some(piece) = pieces.next().await.map_err(store_failure)? {
-        out.write_all(&piece).map_err(|e| Failure(format!("cannot write the export: {e}")))?;
+    let failed = |e: std::io::Error| Failure(format!("cannot write the export: {e}"));
+    match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            while let Some(piece) = pieces.next().await.map_err(store_failure)? {
+                out.write_all(&piece).map_err(failed)?;
+            }
+            out.flush().map_err(failed)?;
+        }
+        Some(path) => {
+            let mut partial = path.as_os_str().to_owned();
+            partial.push(".partial");
+            let partial = std::path::PathBuf::from(partial);
+            let written = async {
+                let file = std::fs::File::create(&partial)
+                    .map_err(|e| Failure(format!("cannot write {}: {e}", partial.display())))?;
+                let mut out = std::io::BufWriter::new(file);
+                while let Some(piece) = pieces.next().await.map_err(store_failure)? {
+                    out.write_all(&piece).map_err(failed)?;
+                }
+                out.into_inner().map_err(|e| failed(e.into_error()))?.sync_all().map_err(failed)?;
+                std::fs::rename(&partial, path).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))
+            }
+            .await;
+            if written.is_err() {
+                // What was written is no file to publish.
+                let _ = std::fs::remove_file(&partial);
+            }
+            written?;
+        }
     }
-    out.flush().map_err(|e| Failure(format!("cannot write the export: {e}")))?;
     let written = pieces.written();
     snapshot.rollback().await.map_err(store_failure)?;
     Ok(written)

@@ -157,6 +157,32 @@ impl Default for OpenDataSettings {
 }
 
 impl OpenDataSettings {
+    /// Checked settings: a prefix of letters, digits and `-._` (it begins every identifier), and
+    /// a publisher's name.
+    pub fn new(
+        prefix: &str,
+        publisher: &str,
+        publisher_id: Option<salkku_domain::BusinessId>,
+        publisher_kind: salkku_domain::OrganizationKind,
+    ) -> Result<OpenDataSettings, String> {
+        let prefix = prefix.trim();
+        if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+            return Err(format!(
+                "SALKKU_OPEN_DATA_PREFIX: {prefix:?} is not an identifier prefix such as 360G-salkku (letters, digits, - . _)"
+            ));
+        }
+        let publisher = publisher.trim();
+        if publisher.is_empty() {
+            return Err("SALKKU_OPEN_DATA_PUBLISHER: the publisher needs a name".into());
+        }
+        Ok(OpenDataSettings {
+            prefix: prefix.to_owned(),
+            publisher: publisher.to_owned(),
+            publisher_id,
+            publisher_kind,
+        })
+    }
+
     /// The publisher's organisation identifier.
     pub fn publisher_ref(&self) -> String {
         match &self.publisher_id {

@@ -86,6 +86,16 @@ pub(super) fn parse(query: &str, export: Export) -> Result<Request, ApiError> {
                     }
                 };
             }
+            other if export == Export::OpenData => {
+                return Err(ApiError::bad_input(
+                    other,
+                    message!(
+                        fi: "{other:?} ei ole tämän viennin parametri; käytä parametreja status, regionCode, funderId, callId, leadId, participantId, year tai search",
+                        sv: "{other:?} är ingen parameter för den här exporten; använd status, regionCode, funderId, callId, leadId, participantId, year eller search",
+                        en: "{other:?} is not a parameter of this export; use status, regionCode, funderId, callId, leadId, participantId, year or search",
+                    ),
+                ));
+            }
             other => {
                 return Err(ApiError::bad_input(
                     other,

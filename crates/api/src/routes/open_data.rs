@@ -4,8 +4,8 @@
 //! The file streams: the first page is read before the answer starts, so that bad input, an
 //! empty selection or a database failure still get a proper error; then a task writes page after
 //! page from one snapshot into a small channel the response reads, so memory stays bounded
-//! whatever the portfolio's size. A failure after the start breaks the connection rather than end
-//! a file that looks whole.
+//! whatever the portfolio's size. A few run at once, and one whose reader stalls is ended. A
+//! failure after the start breaks the connection rather than end a file that looks whole.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -44,6 +44,17 @@ pub(super) async fn publish(state: web::Data<AppState>, req: HttpRequest, standa
             ),
         );
     }
+    // Each export holds a connection while it streams: only a few at once.
+    let Ok(permit) = state.open_data_exports.clone().try_acquire_owned() else {
+        return reply.error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::limit(message!(
+                fi: "liian monta avoimen datan vientiä on jo käynnissä; yritä hetken päästä uudelleen",
+                sv: "för många exporter av öppna data pågår redan; försök igen om en stund",
+                en: "too many open-data exports are running; try again shortly",
+            )),
+        );
+    };
     let publication =
         Publication { standard, filter: request.filter, settings: state.open_data.clone(), now: state.clock.now() };
     // An export is a read: from the replica when there is one (see crate::replicas).
@@ -62,9 +73,9 @@ pub(super) async fn publish(state: web::Data<AppState>, req: HttpRequest, standa
             return reply.error(
                 StatusCode::NOT_FOUND,
                 ApiError::not_found(message!(
-                    fi: "yksikään myönnetty hanke ei vastaa hakua: tyhjää tiedostoa ei julkaista",
-                    sv: "inget beviljat projekt motsvarar filtret: en tom fil publiceras inte",
-                    en: "no granted project matches the filter: an empty file is not published",
+                    fi: "ei julkaistavaa: yksikään myönnetty hanke ei vastaa hakua (360Giving-avustukselle on myös tiedettävä rahoittaja); tyhjää tiedostoa ei julkaista",
+                    sv: "inget att publicera: inget beviljat projekt motsvarar filtret (ett 360Giving-bidrag behöver också sin finansiär); en tom fil publiceras inte",
+                    en: "nothing to publish: no granted project matches the filter (a 360Giving grant must also name its funder); an empty file is not published",
                 )),
             );
         }
@@ -83,12 +94,17 @@ pub(super) async fn publish(state: web::Data<AppState>, req: HttpRequest, standa
     };
 
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(BUFFERED_PAGES);
+    // A reader that takes nothing for as long as a request may run has gone: its snapshot and
+    // connection are released rather than held for it.
+    let patience = state.limits.timeout;
     tokio::spawn(async move {
+        let _permit = permit;
         let mut pieces = Pieces::new(&snapshot, &publication, first);
         let outcome = loop {
             match pieces.next().await {
                 Ok(Some(piece)) => {
-                    if tx.send(Ok(Bytes::from(piece))).await.is_err() {
+                    let sent = tokio::time::timeout(patience, tx.send(Ok(Bytes::from(piece)))).await;
+                    if !matches!(sent, Ok(Ok(()))) {
                         break Ok(false);
                     }
                 }
@@ -99,7 +115,9 @@ pub(super) async fn publish(state: web::Data<AppState>, req: HttpRequest, standa
         let written = pieces.written();
         match outcome {
             Ok(true) => tracing::info!(written, file = standard.file_name(), "open-data export written"),
-            Ok(false) => tracing::info!(written, file = standard.file_name(), "open-data export left by its reader"),
+            Ok(false) => {
+                tracing::info!(written, file = standard.file_name(), "open-data export left or stalled by its reader")
+            }
             Err(e) => {
                 tracing::error!(error = ?e, file = standard.file_name(), "open-data export stopped");
                 // The reader sees a broken transfer, never a file that looks complete.

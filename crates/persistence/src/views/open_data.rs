@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{AllocationId, ApplicationId, GrantCallId, OrganizationId, ProgrammeId};
 use salkku_domain::instalment::InstalmentStatus;
 use salkku_domain::{Money, ParticipationRole, RegionCode, open_data};
@@ -44,6 +45,8 @@ pub struct Grant {
     pub participants: Vec<Participation>,
     pub regions: Vec<RegionCode>,
     pub history: Vec<StatusChange>,
+    /// The state aid applied for: of the budget frozen at submission.
+    pub applied_aid: Option<Money>,
     /// The granted budget and its revisions, oldest first.
     pub budgets: Vec<DecidedBudget>,
     pub allocations: Vec<Allocation>,
@@ -56,21 +59,30 @@ pub struct Grant {
 }
 
 impl Grant {
-    /// The state aid awarded: its allocations.
+    /// The state aid awarded (see [`open_data::awarded`]): of the latest decided budget.
     pub fn awarded(&self) -> StoreResult<Money> {
-        sum(self.allocations.iter().map(|a| a.amount))
+        let decided = self.budgets.last().map(|b| b.version.state_aid);
+        Ok(open_data::awarded(decided, sum(self.allocations.iter().map(|a| a.amount))?))
     }
 
     /// The state aid paid, less what was returned.
     pub fn disbursed(&self) -> StoreResult<Money> {
         let paid = sum(self.payments.iter().map(|p| p.amount))?;
         let returned = sum(self.repayments.iter().map(|r| r.amount))?;
-        paid.checked_sub(returned).map_err(|e| StoreError::corrupt(e.to_string()))
+        open_data::disbursed(paid, returned).map_err(|e| StoreError::corrupt(e.to_string()))
     }
 
-    /// The first time the project became granted: the award.
-    pub fn awarded_at(&self) -> Option<DateTime<Utc>> {
-        self.entered(salkku_domain::ApplicationStatus::Granted)
+    /// The day it was awarded (see [`open_data::award_date`]), in Helsinki.
+    pub fn award_date(&self) -> chrono::NaiveDate {
+        let local = salkku_domain::deadline::local_date;
+        let decided = self.allocations.iter().filter_map(|a| a.decision_date).min();
+        let marked = self.entered(salkku_domain::ApplicationStatus::Granted).map(local);
+        open_data::award_date(decided, marked, local(self.updated_at))
+    }
+
+    /// The allocation a payment or an instalment was made under.
+    pub fn allocation(&self, id: AllocationId) -> Option<&Allocation> {
+        self.allocations.iter().find(|a| a.id == id)
     }
 
     /// When the project first entered `status`.
@@ -181,11 +193,14 @@ pub async fn page<C: ConnectionTrait>(
         }
     }
 
-    let decided: Vec<BudgetVersion> = budget_versions::of_applications(c, &ids)
-        .await?
-        .into_iter()
-        .filter(|v| open_data::iati_budget_type(v.kind).is_some())
+    let versions = budget_versions::of_applications(c, &ids).await?;
+    let mut applied_aid: HashMap<ApplicationId, Money> = versions
+        .iter()
+        .filter(|v| v.kind == BudgetVersionKind::Applied)
+        .map(|v| (v.application, v.state_aid))
         .collect();
+    let decided: Vec<BudgetVersion> =
+        versions.into_iter().filter(|v| open_data::iati_budget_type(v.kind).is_some()).collect();
     // Decided versions are frozen: their lines are their own.
     let frozen: Vec<_> = decided.iter().map(|v| (v.id, v.application, false)).collect();
     let mut lines = budget_versions::lines_of_versions(c, &frozen).await?;
@@ -207,6 +222,7 @@ pub async fn page<C: ConnectionTrait>(
             participants: participants.remove(&id).unwrap_or_default(),
             regions: regions.remove(&id).unwrap_or_default().into_iter().map(|r| r.1).collect(),
             history: history.remove(&id).unwrap_or_default(),
+            applied_aid: applied_aid.remove(&id),
             budgets: budgets.remove(&id).unwrap_or_default(),
             allocations: allocations_of.remove(&id).unwrap_or_default(),
             payments: payments.remove(&id).unwrap_or_default(),

@@ -137,21 +137,14 @@ struct GrantJson<'a> {
     date_modified: String,
 }
 
-/// The day the grant was awarded: the funder's decision on its allocation, else the day it was
-/// marked granted (in Helsinki), else the day its record last changed.
-pub(super) fn award_date(grant: &Grant) -> NaiveDate {
-    let decided = grant.allocations.iter().filter_map(|a| a.decision_date).min();
-    let marked = grant.awarded_at().map(salkku_domain::deadline::local_date);
-    decided.or(marked).unwrap_or_else(|| salkku_domain::deadline::local_date(grant.updated_at))
-}
-
 fn organization<'a>(publication: &Publication, page: &'a Page, id: OrganizationId) -> Option<Organization<'a>> {
     let org = page.organizations.get(&id)?;
-    Some(Organization {
-        id: open_data::organisation_identifier(org.business_id.as_ref(), &publication.settings.prefix, org.id.0),
-        name: &org.name,
-        address_country: "FI",
-    })
+    Some(Organization { id: identifier(publication, page, id)?, name: &org.name, address_country: "FI" })
+}
+
+fn identifier(publication: &Publication, page: &Page, id: OrganizationId) -> Option<String> {
+    let org = page.organizations.get(&id)?;
+    Some(open_data::organisation_identifier(org.business_id.as_ref(), &publication.settings.prefix, org.id.0))
 }
 
 pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: &mut Vec<u8>) -> StoreResult<()> {
@@ -174,16 +167,22 @@ pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: 
         open_data::actual_dates(project.status, project.period_start, project.period_end, publication.today());
     let mut transactions = Vec::with_capacity(grant.payments.len() + grant.repayments.len());
     for payment in &grant.payments {
+        // Paid under an allocation: from its funder to its recipient (a co-implementer's share
+        // goes to the co-implementer).
+        let allocation = grant.allocation(payment.allocation);
         transactions.push(Transaction {
             id: format!("{id}-PAY-{}", payment.id.0),
             transaction_date: payment.paid_on,
             currency: open_data::CURRENCY,
             value: number(payment.amount)?,
             description: None,
-            provider: funder_ref.clone(),
-            recipient: lead_ref.clone(),
+            provider: allocation.and_then(|a| identifier(publication, page, a.funder)).or_else(|| funder_ref.clone()),
+            recipient: allocation
+                .and_then(|a| identifier(publication, page, a.recipient))
+                .unwrap_or_else(|| lead_ref.clone()),
         });
     }
+    // Aid returned is the project's, to its funder.
     for repayment in &grant.repayments {
         let returned = Money::ZERO.checked_sub(repayment.amount).map_err(failed)?;
         transactions.push(Transaction {
@@ -200,10 +199,10 @@ pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: 
         title: &project.name,
         description: project.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&project.name),
         currency: open_data::CURRENCY,
-        amount_applied_for: number(project.state_aid_requested)?,
+        amount_applied_for: number(grant.applied_aid.unwrap_or(project.state_aid_requested))?,
         amount_awarded: number(grant.awarded()?)?,
         amount_disbursed: number(grant.disbursed()?)?,
-        award_date: award_date(grant),
+        award_date: grant.award_date(),
         planned_dates: Dates::of(project.period_start, project.period_end).into_iter().collect(),
         actual_dates: Dates::of(began, ended).into_iter().collect(),
         recipient_organization: lead.into_iter().collect(),

@@ -2,6 +2,9 @@
 //! order the schema's sequence requires, written with quick-xml (which escapes text and
 //! attributes). Codes come from `salkku_domain::open_data`.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use chrono::{NaiveDate, SecondsFormat};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -31,11 +34,26 @@ pub(super) fn tail(out: &mut Vec<u8>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Text as XML 1.0 may hold it: a character outside its `Char` range (control characters, the
+/// non-characters U+FFFE and U+FFFF) would make the file ill-formed, whatever a stored name
+/// holds, so it becomes U+FFFD.
+fn xml_text(text: &str) -> Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if text.chars().all(allowed) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect())
+    }
+}
+
 /// `<name><narrative>text</narrative></name>` with the attributes given.
 fn narrated(xml: &mut Xml<'_>, name: &str, attributes: &[(&str, &str)], text: &str) -> std::io::Result<()> {
+    let text = xml_text(text);
+    let attributes: Vec<(&str, Cow<'_, str>)> = attributes.iter().map(|(k, v)| (*k, xml_text(v))).collect();
     xml.create_element(name)
-        .with_attributes(attributes.iter().copied())
-        .write_inner_content(|w| w.create_element("narrative").write_text_content(BytesText::new(text)).map(|_| ()))?;
+        .with_attributes(attributes.iter().map(|(k, v)| (*k, v.as_ref())))
+        .write_inner_content(|w| w.create_element("narrative").write_text_content(BytesText::new(&text)).map(|_| ()))?;
     Ok(())
 }
 
@@ -106,7 +124,7 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
     let settings = &publication.settings;
     let project = &grant.project;
     let today = publication.today();
-    let award = super::giving360::award_date(grant);
+    let award = grant.award_date();
     let funder = grant.funder(&page.calls).and_then(|f| party(publication, page, f));
     let lead = party(publication, page, project.lead);
     let reporting_ref = settings.publisher_ref();
@@ -120,42 +138,37 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
             ("default-currency", open_data::CURRENCY),
         ])
         .write_inner_content(|w| {
-            w.create_element("iati-identifier")
-                .write_text_content(BytesText::new(&open_data::grant_identifier(&reporting_ref, project.id.0)))?;
+            let identifier = open_data::grant_identifier(&reporting_ref, project.id.0);
+            w.create_element("iati-identifier").write_text_content(BytesText::new(&xml_text(&identifier)))?;
             let publisher_kind = open_data::iati_organisation_type(settings.publisher_kind);
             narrated(w, "reporting-org", &[("ref", &reporting_ref), ("type", publisher_kind)], &settings.publisher)?;
             narrated(w, "title", &[], &project.name)?;
             let description = project.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&project.name);
             narrated(w, "description", &[("type", "1")], description)?;
 
+            // Each organisation once in each role: the call's funder may also take part as a
+            // funder, the lead also as a partner.
+            let mut taking_part: Vec<(&Party<'_>, &str)> = Vec::new();
             if let Some(f) = &funder {
-                narrated(
-                    w,
-                    "participating-org",
-                    &[("ref", &f.reference), ("type", f.kind), ("role", open_data::IATI_FUNDING)],
-                    f.name,
-                )?;
+                taking_part.push((f, open_data::IATI_FUNDING));
             }
             if let Some(l) = &lead {
-                for role in open_data::iati_roles(salkku_domain::ParticipationRole::Lead) {
-                    narrated(
-                        w,
-                        "participating-org",
-                        &[("ref", &l.reference), ("type", l.kind), ("role", role)],
-                        l.name,
-                    )?;
-                }
+                let roles = open_data::iati_roles(salkku_domain::ParticipationRole::Lead);
+                taking_part.extend(roles.iter().map(|r| (l, *r)));
             }
-            for taking_part in &grant.participants {
-                if let Some(p) = party(publication, page, taking_part.organization) {
-                    for role in open_data::iati_roles(taking_part.role) {
-                        narrated(
-                            w,
-                            "participating-org",
-                            &[("ref", &p.reference), ("type", p.kind), ("role", role)],
-                            p.name,
-                        )?;
-                    }
+            let partners: Vec<(Party<'_>, salkku_domain::ParticipationRole)> = grant
+                .participants
+                .iter()
+                .filter_map(|p| party(publication, page, p.organization).map(|party| (party, p.role)))
+                .collect();
+            for (partner, role) in &partners {
+                taking_part.extend(open_data::iati_roles(*role).iter().map(|r| (partner, *r)));
+            }
+            let mut named: HashSet<(&str, &str)> = HashSet::new();
+            for (p, role) in taking_part {
+                if named.insert((p.reference.as_str(), role)) {
+                    let attributes = [("ref", p.reference.as_str()), ("type", p.kind), ("role", role)];
+                    narrated(w, "participating-org", &attributes, p.name)?;
                 }
             }
 
@@ -205,44 +218,49 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
                 }
             }
 
+            // Paid (and planned) under an allocation: from its funder to its recipient.
+            let parties_of = |allocation| {
+                let found = grant.allocation(allocation);
+                let from = found.and_then(|a| party(publication, page, a.funder));
+                let to = found.and_then(|a| party(publication, page, a.recipient));
+                (from, to)
+            };
             for instalment in &grant.planned {
+                let (from, to) = parties_of(instalment.allocation);
                 w.create_element("planned-disbursement").with_attribute(("type", "1")).write_inner_content(|p| {
                     dated(p, "period-start", instalment.due_on)?;
                     dated(p, "period-end", instalment.due_on)?;
                     value(p, instalment.amount, instalment.due_on)?;
-                    end(p, "provider-org", funder.as_ref())?;
-                    end(p, "receiver-org", lead.as_ref())
+                    end(p, "provider-org", from.as_ref().or(funder.as_ref()))?;
+                    end(p, "receiver-org", to.as_ref().or(lead.as_ref()))
                 })?;
             }
 
-            for commitment in &grant.commitments {
+            for commitment in grant.commitments.iter().filter(|c| open_data::moves_money(c.kind)) {
                 let Some(code) = open_data::iati_commitment_transaction(commitment.status) else { continue };
                 let from = party(publication, page, commitment.organization);
-                let on = commitment.decided_at.or(commitment.due_date).unwrap_or(award);
-                transaction(
-                    w,
-                    &Transaction {
-                        code,
-                        on,
-                        amount: commitment.amount,
-                        description: None,
-                        provider: from.as_ref(),
-                        receiver: lead.as_ref(),
-                    },
-                )?;
+                let on = open_data::commitment_date(commitment.decided_at, commitment.due_date, award, today);
+                let pledged = Transaction {
+                    code,
+                    on,
+                    amount: commitment.amount,
+                    description: None,
+                    provider: from.as_ref(),
+                    receiver: lead.as_ref(),
+                };
+                transaction(w, &pledged)?;
             }
             for payment in &grant.payments {
-                transaction(
-                    w,
-                    &Transaction {
-                        code: open_data::IATI_DISBURSEMENT,
-                        on: payment.paid_on,
-                        amount: payment.amount,
-                        description: None,
-                        provider: funder.as_ref(),
-                        receiver: lead.as_ref(),
-                    },
-                )?;
+                let (from, to) = parties_of(payment.allocation);
+                let paid = Transaction {
+                    code: open_data::IATI_DISBURSEMENT,
+                    on: payment.paid_on,
+                    amount: payment.amount,
+                    description: None,
+                    provider: from.as_ref().or(funder.as_ref()),
+                    receiver: to.as_ref().or(lead.as_ref()),
+                };
+                transaction(w, &paid)?;
             }
             for repayment in &grant.repayments {
                 let returned = Money::ZERO.checked_sub(repayment.amount).map_err(std::io::Error::other)?;
@@ -262,4 +280,15 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
         })?;
     xml.get_mut().push(b'\n');
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_text;
+
+    #[test]
+    fn characters_xml_cannot_hold_become_replacement_characters() {
+        assert_eq!(xml_text("Seinäjoen kaupunki & <SONet>"), "Seinäjoen kaupunki & <SONet>");
+        assert_eq!(xml_text("a\u{1}b\u{FFFE}c\td"), "a\u{FFFD}b\u{FFFD}c\td");
+    }
 }

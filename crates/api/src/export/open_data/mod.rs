@@ -17,6 +17,9 @@ use crate::config::OpenDataSettings;
 /// Projects read per page: a few dozen queries per thousand projects, a few megabytes held.
 pub const PAGE: u64 = 500;
 
+/// Open-data exports one process streams at once; more wait for a retry (`LIMIT_EXCEEDED`).
+pub const AT_ONCE: usize = 2;
+
 /// The two standards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standard {

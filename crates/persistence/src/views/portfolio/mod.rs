@@ -215,13 +215,16 @@ fn scanned(filter: &ApplicationFilter, wanted: Wanted) -> Vec<SelectStatement> {
     .collect()
 }
 
-/// The organisations of every application, each once: its lead, and whoever takes part in it in
-/// any role.
-fn taking_part() -> SelectStatement {
+/// The organisations of the filtered applications, each once per application: its lead, and
+/// whoever takes part in it in any role. Both halves are narrowed by the filter before the union
+/// removes repeats, so a year's portfolio reads that year's parties, not everyone's.
+fn taking_part(filter: &ApplicationFilter) -> SelectStatement {
+    let filtered = Query::select().expr(a(app::Column::Id)).from(app::Entity).cond_where(condition(filter)).to_owned();
     let mut parties = Query::select()
         .expr_as(a(app::Column::Id), Alias::new("application_id"))
         .expr_as(a(app::Column::LeadId), Alias::new("organization_id"))
         .from(app::Entity)
+        .cond_where(condition(filter))
         .to_owned();
     parties.union(
         UnionType::Distinct,
@@ -229,6 +232,7 @@ fn taking_part() -> SelectStatement {
             .column(participant::Column::ApplicationId)
             .column(participant::Column::OrganizationId)
             .from(participant::Entity)
+            .and_where(Expr::col(participant::Column::ApplicationId).in_subquery(filtered))
             .to_owned(),
     );
     parties
@@ -241,7 +245,7 @@ fn by_organization(filter: &ApplicationFilter) -> SelectStatement {
     let mut query = sums(filter, "organization", Some(key));
     query.join_subquery(
         sea_orm::sea_query::JoinType::InnerJoin,
-        taking_part(),
+        taking_part(filter),
         Alias::new("p"),
         Expr::col((Alias::new("p"), Alias::new("application_id"))).equals((Alias::new("f"), Alias::new("id"))),
     );
