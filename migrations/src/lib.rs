@@ -21,6 +21,7 @@ mod m20261203_000010_budget_versions;
 mod m20261203_000011_change_requests;
 mod m20261203_000012_decisions_and_documents;
 mod m20261203_000013_reports_and_instalments;
+mod m20261203_000014_reminders;
 
 /// What migration 013 does to the data of its time: an import of an older export does it too.
 pub use m20261203_000013_reports_and_instalments::BACKFILL as REPORTS_BACKFILL;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_change_requests::Migration),
             Box::new(m20261203_000012_decisions_and_documents::Migration),
             Box::new(m20261203_000013_reports_and_instalments::Migration),
+            Box::new(m20261203_000014_reminders::Migration),
         ]
     }
 }

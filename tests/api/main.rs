@@ -30,6 +30,7 @@ mod monni;
 mod observability;
 mod open_data;
 mod protocol;
+mod reminders;
 mod replicas;
 mod serving;
 mod synthetic;

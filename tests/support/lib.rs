@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a broken harness should stop the test loudly
 
 pub mod process;
+pub mod smtp;
 
 use std::net::SocketAddr;
 
@@ -109,6 +110,12 @@ impl TestApp {
     /// A further instance over a database another app holds: the two serve one portfolio.
     pub async fn start_configured_on(database_url: &str, now: DateTime<Utc>) -> TestApp {
         Self::launch(database_url, now, |_| {}).await
+    }
+
+    /// A further instance over a database another app holds, with settings adjusted by
+    /// `configure` (a later clock, a mail server).
+    pub async fn start_on(database_url: &str, now: DateTime<Utc>, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::launch(database_url, now, configure).await
     }
 
     async fn launch(database_url: &str, now: DateTime<Utc>, configure: impl FnOnce(&mut Settings)) -> TestApp {

@@ -9,7 +9,8 @@
 //! - [`routes`]: the HTTP routes, one module each (GraphQL, health, metrics, exports, calendar);
 //! - [`calendar`] and [`export`]: the iCalendar and spreadsheet formats those routes serve;
 //!   [`observe`]: request ids, spans, logs and metrics; [`replicas`]: which database a request
-//!   reads.
+//!   reads;
+//! - [`reminders`]: the worker that queues reminders in the outbox and sends them by email.
 
 pub mod auth;
 pub mod calendar;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod observe;
 mod remembered;
+pub mod reminders;
 pub mod replicas;
 pub mod routes;
 pub mod schema;

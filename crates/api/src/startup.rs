@@ -60,6 +60,7 @@ impl App {
     /// Runs until SIGTERM or Ctrl-C: then reports unready for `drain`, stops accepting, lets
     /// in-flight requests finish within the grace period, and closes the database pool.
     pub async fn serve_until_signalled(self, drain: Duration) -> std::io::Result<()> {
+        let reminders = crate::reminders::start(&self.state);
         let handle = self.server.handle();
         let ready = self.state.ready.clone();
         tokio::spawn(async move {
@@ -70,6 +71,9 @@ impl App {
             handle.stop(true).await;
         });
         self.server.await?;
+        if let Some(worker) = reminders {
+            worker.abort();
+        }
         tracing::info!("stopped: in-flight requests finished");
         if let Err(e) = self.state.db.close().await {
             tracing::warn!(error = ?e, "closing the database pool failed");
@@ -81,8 +85,14 @@ impl App {
         self.addr
     }
 
+    /// Runs until stopped (tests stop it with the runtime), the reminder worker beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let reminders = crate::reminders::start(&self.state);
+        let served = self.server.await;
+        if let Some(worker) = reminders {
+            worker.abort();
+        }
+        served
     }
 }
 

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Open-data exports running now: each holds a snapshot (a database connection) while it
     /// streams, so only a few at a time.
     pub open_data_exports: Arc<tokio::sync::Semaphore>,
+    /// The mail server reminders go through; none, and reminders are off.
+    pub mail: Option<crate::config::MailSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +103,7 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         files: settings.files.clone(),
         open_data: settings.open_data.clone(),
         open_data_exports: Arc::new(tokio::sync::Semaphore::new(crate::export::open_data::AT_ONCE)),
+        mail: settings.mail.clone(),
     })
 }
 

@@ -35,6 +35,7 @@ pub mod open_data;
 pub mod period;
 pub mod rate;
 pub mod region;
+pub mod reminder;
 pub mod report;
 pub mod text;
 

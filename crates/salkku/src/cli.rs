@@ -12,12 +12,14 @@ use salkku_api::auth::Tokens;
 use salkku_api::config::Clock;
 use salkku_api::config::Shutdown;
 use salkku_api::config::{
-    DEMO_SECRET, FileSettings, JwtAlgorithm, JwtSettings, Limits, OpenDataSettings, Secret, Settings,
+    DEMO_SECRET, FileSettings, JwtAlgorithm, JwtSettings, Limits, MailSettings, OpenDataSettings, Secret, Settings,
+    SmtpTls,
 };
 use salkku_api::export::open_data;
 use salkku_api::{App, build_state};
 use salkku_domain::Role;
 use salkku_domain::ids::OrganizationId;
+use salkku_domain::reminder::EmailAddress;
 use salkku_domain::{BusinessId, OrganizationKind};
 use salkku_persistence::{Db, DbSettings};
 
@@ -221,6 +223,74 @@ pub struct ServeArgs {
     pub database_read_url: Option<String>,
     #[command(flatten)]
     pub open_data: OpenDataArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// The mail server reminders go through; reminders are off without a host.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// The mail server (SMTP) reminders are sent through; reminders are off when unset.
+    #[arg(long, env = "SALKKU_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Its port; by default 587 for starttls, 465 for tls, 25 for none.
+    #[arg(long, env = "SALKKU_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// starttls (required), tls, or none (a relay on a trusted network only).
+    #[arg(long, env = "SALKKU_SMTP_TLS", default_value = "starttls", value_parser = parse_tls)]
+    pub smtp_tls: SmtpTls,
+    /// The user to sign in to the mail server as.
+    #[arg(long, env = "SALKKU_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// Its password (or SALKKU_SMTP_PASSWORD_FILE); never logged.
+    #[arg(long, env = "SALKKU_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// A file holding the password (a Kubernetes Secret mounted as a file).
+    #[arg(long, env = "SALKKU_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+    /// The sender of reminders, e.g. salkku@example.fi.
+    #[arg(long, env = "SALKKU_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// How long one exchange with the mail server may take, in milliseconds.
+    #[arg(long, env = "SALKKU_SMTP_TIMEOUT_MS", default_value_t = 10_000)]
+    pub smtp_timeout_ms: u64,
+    /// How often the reminder worker looks for reminders due and messages to send, in milliseconds.
+    #[arg(long, env = "SALKKU_REMINDER_INTERVAL_MS", default_value_t = 60_000)]
+    pub reminder_interval_ms: u64,
+}
+
+fn parse_tls(name: &str) -> Result<SmtpTls, String> {
+    SmtpTls::parse(name).ok_or_else(|| format!("{name:?} is not starttls, tls or none"))
+}
+
+impl MailArgs {
+    fn settings(&self) -> Result<Option<MailSettings>, Failure> {
+        let Some(host) = self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { return Ok(None) };
+        let from = self.smtp_from.as_deref().ok_or_else(|| {
+            Failure("SALKKU_SMTP_FROM is not set: reminders need a sender address, e.g. salkku@example.fi".into())
+        })?;
+        let from = EmailAddress::parse(from).map_err(|e| Failure(format!("SALKKU_SMTP_FROM: {e}")))?;
+        let password = match (&self.smtp_password, &self.smtp_password_file) {
+            (Some(p), _) => Some(Secret::new(p.clone())),
+            (None, Some(file)) => {
+                Some(Secret::new(read_key_file(file, "SALKKU_SMTP_PASSWORD_FILE")?.trim_end().to_owned()))
+            }
+            (None, None) => None,
+        };
+        if self.reminder_interval_ms < 100 {
+            return Err(Failure("SALKKU_REMINDER_INTERVAL_MS: at least 100".into()));
+        }
+        Ok(Some(MailSettings {
+            host: host.to_owned(),
+            port: self.smtp_port.unwrap_or_else(|| self.smtp_tls.default_port()),
+            tls: self.smtp_tls,
+            user: self.smtp_user.clone().filter(|u| !u.is_empty()),
+            password,
+            from,
+            interval: std::time::Duration::from_millis(self.reminder_interval_ms),
+            timeout: std::time::Duration::from_millis(self.smtp_timeout_ms.max(100)),
+        }))
+    }
 }
 
 /// The request limits (defaults as in the README).
@@ -527,6 +597,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
         database_read_url: args.database_read_url.filter(|u| !u.is_empty()),
         files: FileSettings { max_bytes: args.document_max_bytes, directory: args.documents_dir },
         open_data: args.open_data.settings()?,
+        mail: args.mail.settings()?,
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };

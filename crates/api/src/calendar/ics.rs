@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Trigger};
-use salkku_domain::calendar::{self, EventStatus as Status};
+use salkku_domain::calendar::{self, EventStatus as Status, ReminderDays};
 use salkku_domain::deadline::{self, ZONE, local_due};
 use salkku_domain::labels::{self, Language};
 use salkku_persistence::records::DeadlineView;
@@ -47,9 +47,24 @@ pub fn render(feed: &CalendarFeed, events: &[DeadlineView], now: DateTime<Utc>) 
     let mut cal = Calendar::new();
     cal.name(calendar_name(language)).timezone(ZONE.name()).ttl(&REFRESH);
     for view in events {
-        cal.push(event(view, feed, now));
+        cal.push(event(view, language, Some(feed.reminder_days), now));
     }
-    let mut text = cal.done().to_string();
+    ours(cal.done().to_string())
+}
+
+/// The deadlines of a reminder by email, as an attachment a calendar imports (`METHOD:PUBLISH`;
+/// the same UIDs as the feeds, so importing updates an event already there).
+pub fn attachment(events: &[DeadlineView], language: Language, now: DateTime<Utc>) -> String {
+    let mut cal = Calendar::new();
+    cal.name(calendar_name(language)).timezone(ZONE.name()).append_property(("METHOD", "PUBLISH"));
+    for view in events {
+        cal.push(event(view, language, None, now));
+    }
+    ours(cal.done().to_string())
+}
+
+/// The calendar with salkku as its producer.
+fn ours(mut text: String) -> String {
     // The crate names itself as the producer; the calendar is ours.
     if let Some(start) = text.find("PRODID:") {
         let end = text[start..].find("\r\n").map_or(text.len(), |n| start + n);
@@ -58,8 +73,7 @@ pub fn render(feed: &CalendarFeed, events: &[DeadlineView], now: DateTime<Utc>) 
     text
 }
 
-fn event(view: &DeadlineView, feed: &CalendarFeed, now: DateTime<Utc>) -> Event {
-    let language = feed.language;
+fn event(view: &DeadlineView, language: Language, alarm: Option<ReminderDays>, now: DateTime<Utc>) -> Event {
     let d = &view.deadline;
     let shown = calendar::event(d.tentative, view.standing());
     let kind = labels::deadline_kind(d.kind, language);
@@ -78,8 +92,8 @@ fn event(view: &DeadlineView, feed: &CalendarFeed, now: DateTime<Utc>) -> Event 
             Status::Confirmed => EventStatus::Confirmed,
             Status::Cancelled => EventStatus::Cancelled,
         });
-    if shown.reminds {
-        let before = Duration::days(i64::from(feed.reminder_days.days()));
+    if let Some(days) = alarm.filter(|_| shown.reminds) {
+        let before = Duration::days(i64::from(days.days()));
         e.alarm(Alarm::display(&format!("{}: {title}", reminder_text(language)), Trigger::before_start(before)));
     }
     e.done()

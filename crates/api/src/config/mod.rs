@@ -128,6 +128,55 @@ pub struct Settings {
     pub files: FileSettings,
     /// Who publishes the open-data exports, and the prefix of their identifiers.
     pub open_data: OpenDataSettings,
+    /// The mail server reminders go through; reminders are off without one.
+    pub mail: Option<MailSettings>,
+}
+
+/// How the connection to the mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain, upgraded with STARTTLS, which is required (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain throughout: a relay on the same host or network only.
+    None,
+}
+
+impl SmtpTls {
+    pub fn parse(name: &str) -> Option<SmtpTls> {
+        match name.to_ascii_lowercase().as_str() {
+            "starttls" => Some(SmtpTls::StartTls),
+            "tls" => Some(SmtpTls::Tls),
+            "none" => Some(SmtpTls::None),
+            _ => None,
+        }
+    }
+
+    /// The port this security usually has.
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+            SmtpTls::None => 25,
+        }
+    }
+}
+
+/// The mail server reminders are sent through, and how often the reminder worker looks.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// The sender, e.g. `salkku@example.fi`.
+    pub from: salkku_domain::reminder::EmailAddress,
+    /// How often the worker looks for reminders due and messages to send.
+    pub interval: Duration,
+    /// How long one exchange with the server may take.
+    pub timeout: Duration,
 }
 
 /// The publisher of the open-data exports (360Giving, IATI).
@@ -237,6 +286,7 @@ impl Settings {
             public_url: None,
             files: FileSettings::default(),
             open_data: OpenDataSettings::default(),
+            mail: None,
         }
     }
 }

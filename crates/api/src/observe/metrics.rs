@@ -32,6 +32,9 @@ pub struct Metrics {
     errors: IntCounterVec,
     pool_connections: IntGaugeVec,
     pool_max: IntGauge,
+    outbox_queued: IntGauge,
+    outbox_oldest: IntGauge,
+    reminders: IntCounterVec,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -71,6 +74,15 @@ impl Metrics {
             &["state"],
         )?;
         let pool_max = IntGauge::new("db_pool_max_connections", "The database pool's size limit")?;
+        let outbox_queued = IntGauge::new("reminder_outbox_queued", "Reminder messages waiting to be sent")?;
+        let outbox_oldest = IntGauge::new(
+            "reminder_outbox_oldest_queued_seconds",
+            "How long the oldest reminder message still queued has waited",
+        )?;
+        let reminders = IntCounterVec::new(
+            Opts::new("reminder_messages_total", "Reminder messages by outcome (sent, retried, failed, cancelled)"),
+            &["outcome"],
+        )?;
         let build = IntGaugeVec::new(Opts::new("build_info", "The running salkku version"), &["version"])?;
         build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
         registry.register(Box::new(http_requests.clone()))?;
@@ -80,6 +92,9 @@ impl Metrics {
         registry.register(Box::new(errors.clone()))?;
         registry.register(Box::new(pool_connections.clone()))?;
         registry.register(Box::new(pool_max.clone()))?;
+        registry.register(Box::new(outbox_queued.clone()))?;
+        registry.register(Box::new(outbox_oldest.clone()))?;
+        registry.register(Box::new(reminders.clone()))?;
         registry.register(Box::new(build))?;
         #[cfg(target_os = "linux")]
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
@@ -92,6 +107,9 @@ impl Metrics {
             errors,
             pool_connections,
             pool_max,
+            outbox_queued,
+            outbox_oldest,
+            reminders,
             operation_names: Mutex::new(HashSet::new()),
         })
     }
@@ -107,6 +125,17 @@ impl Metrics {
         let outcome = if failed { "error" } else { "ok" };
         self.operations.with_label_values(&[name.as_str(), kind, outcome]).inc();
         self.operation_duration.with_label_values(&[name.as_str(), kind]).observe(elapsed.as_secs_f64());
+    }
+
+    /// The outbox now: messages queued, and how many seconds the oldest has waited.
+    pub fn outbox(&self, queued: u64, oldest_seconds: i64) {
+        self.outbox_queued.set(i64::try_from(queued).unwrap_or(i64::MAX));
+        self.outbox_oldest.set(oldest_seconds.max(0));
+    }
+
+    /// A reminder message settled: `sent`, `retried`, `failed` or `cancelled`.
+    pub fn reminder(&self, outcome: &str) {
+        self.reminders.with_label_values(&[outcome]).inc();
     }
 
     pub fn error(&self, code: &str) {

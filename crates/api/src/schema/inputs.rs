@@ -692,20 +692,25 @@ pub struct CalendarFeedRequest {
     pub language: Option<salkku_domain::labels::Language>,
 }
 
+/// The deadline kinds a subscription (a calendar feed, reminders) asks for; every kind when none.
+pub(crate) fn deadline_kinds(kinds: Option<Vec<DeadlineKind>>) -> ApiResult<Vec<salkku_domain::DeadlineKind>> {
+    let kinds = kinds.unwrap_or_default();
+    if kinds.len() > MAX_LIST {
+        return Err(ApiError::limit(salkku_domain::message!(
+            fi: "kinds-luettelossa saa olla enintään {MAX_LIST} kohtaa",
+            sv: "kinds får innehålla högst {MAX_LIST} poster",
+            en: "kinds may hold at most {MAX_LIST} items",
+        )));
+    }
+    Ok(kinds.into_iter().map(Into::into).collect())
+}
+
 impl CreateCalendarFeedInput {
     pub fn parse(self) -> ApiResult<CalendarFeedRequest> {
-        let kinds = self.kinds.unwrap_or_default();
-        if kinds.len() > MAX_LIST {
-            return Err(ApiError::limit(salkku_domain::message!(
-                fi: "kinds-luettelossa saa olla enintään {MAX_LIST} kohtaa",
-                sv: "kinds får innehålla högst {MAX_LIST} poster",
-                en: "kinds may hold at most {MAX_LIST} items",
-            )));
-        }
         Ok(CalendarFeedRequest {
             organization: opt_key(&self.organization_id, "organizationId", OrganizationId::from_global)?,
             application: opt_key(&self.application_id, "applicationId", ApplicationId::from_global)?,
-            kinds: kinds.into_iter().map(Into::into).collect(),
+            kinds: deadline_kinds(self.kinds)?,
             reminder_days: match self.reminder_days {
                 None => Default::default(),
                 Some(days) => salkku_domain::calendar::ReminderDays::new(i64::from(days))

@@ -33,6 +33,7 @@ mod order;
 pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;
+pub mod reminder_inputs;
 pub mod report_inputs;
 pub mod scalars;
 mod verdicts;

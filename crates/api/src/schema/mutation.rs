@@ -431,6 +431,26 @@ impl Mutation {
         Ok(CalendarFeed { feed, url: Some(format!("{}{}", base_url(ctx), crate::calendar::path(&token))) })
     }
 
+    /// Sets how the signed-in user is reminded of deadlines by email (replacing what they had):
+    /// the deadlines of the organisation they act for (every deadline without one).
+    async fn set_reminder_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: super::reminder_inputs::SetReminderSettingsInput,
+    ) -> ApiResult<super::objects::ReminderSettings> {
+        let organization = viewer(ctx)?.organization;
+        let new = input.parse(organization, language(ctx))?;
+        let m = allowed(ctx, "setReminderSettings", Action::SubscribeCalendar).await?;
+        Ok(super::objects::ReminderSettings(commands::reminders::set(m.db, &m.change(), new).await?))
+    }
+
+    /// Stops the signed-in user's reminders by email; what was queued for them is cancelled.
+    /// Answers whether there were any.
+    async fn remove_reminder_settings(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let m = allowed(ctx, "removeReminderSettings", Action::SubscribeCalendar).await?;
+        Ok(commands::reminders::remove(m.db, &m.change()).await?)
+    }
+
     /// Revokes one of the signed-in user's calendar feeds: its address stops working at once.
     async fn revoke_calendar_feed(&self, ctx: &Context<'_>, id: ID) -> ApiResult<CalendarFeed> {
         let id = key(&id, "id", CalendarFeedId::from_global)?;

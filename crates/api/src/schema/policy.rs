@@ -41,9 +41,20 @@ pub enum Action<'a> {
     ReadExposure(OrganizationId),
     /// Putting on record a decision of an organisation (and attaching its documents).
     RecordDecision(OrganizationId),
-    /// Creating and revoking one's own calendar feeds: everyone signed in, ministries included
-    /// (a feed reads deadlines; it changes nothing in the portfolio).
+    /// Creating and revoking one's own calendar feeds, and setting one's own reminders by email:
+    /// everyone signed in, ministries included (they read deadlines; they change nothing in the
+    /// portfolio).
     SubscribeCalendar,
+    /// Reading the reminders' outbox: admins, who run the service.
+    ReadOutbox,
+}
+
+fn outbox_is_for_admins() -> ApiError {
+    forbidden(message!(
+        fi: "muistutusten lähtevää postia lukevat vain pääkäyttäjät",
+        sv: "påminnelsernas utkorg är för administratörer",
+        en: "the reminders' outbox is for admins",
+    ))
 }
 
 fn forbidden(message: Message) -> ApiError {
@@ -81,6 +92,9 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
             _ => Ok(()),
         };
     }
+    if matches!(action, Action::ReadOutbox) && viewer.role != Role::Admin {
+        return Err(outbox_is_for_admins());
+    }
     match viewer.role {
         Role::Admin => Ok(()),
         Role::Ministry => Err(match action {
@@ -105,6 +119,7 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                     en: "budgets, allocations and payments are for finance staff",
                 ))),
                 Action::ReadAuditLog => Err(audit_log_is_not_yours()),
+                Action::ReadOutbox => Err(outbox_is_for_admins()),
                 Action::SubscribeCalendar | Action::ReadExposure(_) => Ok(()),
                 Action::AddFreeDeadline => Err(forbidden(message!(
                     fi: "koordinaattorit lisäävät määräaikoja oman organisaationsa hakemuksiin",

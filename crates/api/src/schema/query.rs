@@ -390,6 +390,28 @@ impl Query {
         Ok(feeds.into_iter().map(|feed| CalendarFeed { feed, url: None }).collect())
     }
 
+    /// How the signed-in user is reminded of deadlines by email; null until they set it.
+    async fn reminder_settings(&self, ctx: &Context<'_>) -> ApiResult<Option<super::objects::ReminderSettings>> {
+        let settings = views::reminders::settings(db(ctx)?.conn(), &viewer(ctx)?.subject).await?;
+        Ok(settings.map(super::objects::ReminderSettings))
+    }
+
+    /// The reminders' outbox, newest first: what is queued, sent, failed (with the mail server's
+    /// last answer) or cancelled. For admins.
+    #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]
+    async fn reminder_outbox(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        status: Option<super::objects::MessageStatus>,
+    ) -> ApiResult<Vec<super::objects::OutboxMessage>> {
+        let db = db(ctx)?;
+        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadOutbox).await?;
+        let first = connection::page_size(first)?;
+        let messages = views::reminders::outbox(db.conn(), status.map(Into::into), first).await?;
+        Ok(messages.into_iter().map(super::objects::OutboxMessage).collect())
+    }
+
     /// Every change, newest first: who, when, which mutation on which objects, the values
     /// before and after. For admins and finance staff; nothing in the API changes it.
     #[graphql(complexity = "crate::schema::limits::page_cost(first, 20, 100, child_complexity)")]

@@ -18,7 +18,8 @@ use crate::entities::{
     allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
     calendar_feed, change_request, change_request_line, change_request_part, change_request_partner, commitment,
     deadline, decision, document, document_content, grant_call, idempotency_key, instalment, organization, participant,
-    payment, programme, repayment, report_cost_line, report_document, report_obligation, status_change,
+    payment, programme, reminder_item, reminder_message, reminder_setting, repayment, report_cost_line,
+    report_document, report_obligation, status_change,
 };
 use crate::{Db, Progress, StoreError, StoreResult};
 
@@ -78,6 +79,9 @@ macro_rules! each_table {
         $visit!($($args)* "idempotency_keys", idempotency_key::Entity, idempotency_key::Column::Subject, idempotency_key::Column::Key);
         $visit!($($args)* "audit_log", audit::entry::Entity, audit::entry::Column::Id);
         $visit!($($args)* "audit_log_objects", audit::object::Entity, audit::object::Column::EntryId, audit::object::Column::ObjectId);
+        $visit!($($args)* "reminder_settings", reminder_setting::Entity, reminder_setting::Column::Subject);
+        $visit!($($args)* "reminder_messages", reminder_message::Entity, reminder_message::Column::Id);
+        $visit!($($args)* "reminder_items", reminder_item::Entity, reminder_item::Column::Id);
     };
 }
 

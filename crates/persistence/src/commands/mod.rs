@@ -21,5 +21,6 @@ pub mod instalments;
 mod migrate;
 pub mod organizations;
 pub mod programmes;
+pub mod reminders;
 pub mod repayments;
 pub mod reports;

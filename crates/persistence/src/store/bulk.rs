@@ -12,7 +12,9 @@ const PARAMETERS: usize = 30_000;
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after rows were
 /// inserted with their keys.
-pub(crate) const SERIAL_TABLES: [&str; 22] = [
+pub(crate) const SERIAL_TABLES: [&str; 24] = [
+    "reminder_messages",
+    "reminder_items",
     "report_obligations",
     "report_cost_lines",
     "instalments",

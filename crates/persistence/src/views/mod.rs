@@ -24,5 +24,6 @@ pub mod organizations;
 pub mod portfolio;
 pub mod programmes;
 pub mod regions;
+pub mod reminders;
 pub mod reports;
 pub mod splits;

@@ -1,0 +1,66 @@
+//! Finding the reminders due: for each user who asked, the deadlines that concern them (of the
+//! organisation they act for, of the kinds they chose) due within their furthest lead time, and
+//! those that fell due lately and still call for action; each reminder due is queued once.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use salkku_domain::deadline::{is_overdue, window_end};
+use salkku_domain::reminder::{self, Lead};
+use salkku_persistence::commands::reminders::{Found, queue};
+use salkku_persistence::views::deadlines::DeadlineFilter;
+use salkku_persistence::views::{self, reminders::ReminderSettings};
+use salkku_persistence::{Db, StoreResult};
+
+/// Most deadlines looked at for one user in one round: the soonest come first, and the rest are
+/// looked at in the rounds after as those are reminded of.
+const PER_USER: u64 = 500;
+
+/// How far back an overdue deadline is still reminded of, when the worker was away.
+const OVERDUE_LOOKBACK_DAYS: i64 = 7;
+
+/// Queues every reminder due at `now` not queued before; gives how many were new.
+pub async fn run(db: &Db, now: DateTime<Utc>) -> StoreResult<u64> {
+    let mut queued = 0;
+    for settings in views::reminders::all_settings(db.conn()).await? {
+        queued += for_user(db, &settings, now).await?;
+    }
+    Ok(queued)
+}
+
+async fn for_user(db: &Db, settings: &ReminderSettings, now: DateTime<Utc>) -> StoreResult<u64> {
+    let filter =
+        DeadlineFilter { kinds: settings.kinds.clone(), organization: settings.organization, ..Default::default() };
+    let until = window_end(now, u32::from(settings.leads.horizon_days()));
+    let mut due = views::deadlines::upcoming(db.conn(), now, until, false, &filter, PER_USER).await?;
+    if settings.leads.overdue() {
+        let from = settings.since.max(now - Duration::days(OVERDUE_LOOKBACK_DAYS));
+        let lately = views::deadlines::in_window(db.conn(), from, now, &filter, PER_USER, true).await?;
+        due.extend(lately.into_iter().filter(|v| is_overdue(v.deadline.due_at, now, v.standing())));
+    }
+    let found: Vec<(Lead, &salkku_persistence::records::DeadlineView)> = due
+        .iter()
+        .filter_map(|v| {
+            reminder::current(&settings.leads, v.deadline.due_at, now, settings.since).map(|lead| (lead, v))
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(0);
+    }
+    // Most rounds find what earlier rounds queued: read those keys once rather than try each.
+    let ids: Vec<_> = found.iter().map(|(_, v)| v.deadline.id).collect();
+    let known: HashSet<(i64, i32, DateTime<Utc>)> =
+        views::reminders::queued_keys(db.conn(), &settings.subject, &ids).await?.into_iter().collect();
+    let mut queued = 0;
+    for (lead, view) in found {
+        let key = (view.deadline.id.0, lead.code(), view.deadline.due_at);
+        if known.contains(&key) {
+            continue;
+        }
+        let reminder = Found { settings, deadline: view.deadline.id, lead, due_at: view.deadline.due_at };
+        if queue(db, &reminder, now).await? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}

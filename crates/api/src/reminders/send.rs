@@ -1,0 +1,122 @@
+//! Sending what is due: claim a batch of the outbox, check each message's reminders against
+//! their deadlines as they stand now (resolved or moved: dropped), write and send the rest, and
+//! record what became of each.
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::AsyncTransport;
+use salkku_domain::deadline::{is_overdue, title};
+use salkku_domain::ids::ApplicationId;
+use salkku_domain::reminder::{self, EmailAddress, Item, Lead, MessageStatus};
+use salkku_persistence::commands::reminders::{Outcome, claim, settle};
+use salkku_persistence::records::DeadlineView;
+use salkku_persistence::views::reminders::{ItemView, OutboxMessage};
+use salkku_persistence::views::{self};
+use salkku_persistence::{Db, StoreResult};
+
+use super::mail::{self, Transport};
+use crate::calendar::ics;
+use crate::config::MailSettings;
+use crate::observe::Metrics;
+
+/// Messages claimed at a time.
+const BATCH: u64 = 20;
+/// Batches sent in one round at most: the rest wait for the next round.
+const BATCHES: usize = 10;
+
+/// How long a claim holds: longer than the mail server may take over a batch, so that no other
+/// sender takes a message this one is still sending.
+fn lease(mail: &MailSettings) -> Duration {
+    Duration::from_std(mail.timeout * 2).unwrap_or(Duration::minutes(2)) * i32::try_from(BATCH).unwrap_or(20)
+}
+
+/// Whether a reminder still stands: its deadline is there, due when it was found, and still
+/// calls for action (for the overdue reminder: is still overdue).
+fn stands(item: &ItemView, now: DateTime<Utc>) -> Option<&DeadlineView> {
+    let view = item.now.as_ref()?;
+    let same_time = view.deadline.due_at == item.due_at;
+    let calls = match item.lead {
+        Lead::Overdue => is_overdue(view.deadline.due_at, now, view.standing()),
+        Lead::Before(_) => view.standing().is_relevant(),
+    };
+    (same_time && calls).then_some(view)
+}
+
+/// Sends what is due at `now`; gives how many messages were sent.
+pub async fn run(
+    db: &Db,
+    mail: &MailSettings,
+    transport: &Transport,
+    metrics: &Metrics,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let mut sent = 0;
+    for _ in 0..BATCHES {
+        let claimed = claim(db, now, lease(mail), BATCH).await?;
+        if claimed.is_empty() {
+            break;
+        }
+        for message in claimed {
+            let status = send_one(db, mail, transport, &message, now).await?;
+            metrics.reminder(match status {
+                MessageStatus::Sent => "sent",
+                MessageStatus::Queued => "retried",
+                MessageStatus::Failed => "failed",
+                MessageStatus::Cancelled => "cancelled",
+            });
+            if status == MessageStatus::Sent {
+                sent += 1;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn send_one(
+    db: &Db,
+    mail: &MailSettings,
+    transport: &Transport,
+    message: &OutboxMessage,
+    now: DateTime<Utc>,
+) -> StoreResult<MessageStatus> {
+    let items = views::reminders::items(db.conn(), message.id).await?;
+    let standing: Vec<(&ItemView, &DeadlineView)> =
+        items.iter().filter_map(|i| stands(i, now).map(|view| (i, view))).collect();
+    if standing.is_empty() {
+        return settle(db, message.id, message.attempts, Outcome::Cancelled, now).await;
+    }
+    let language = message.language;
+    let apps: Vec<ApplicationId> = standing.iter().filter_map(|(_, v)| v.deadline.application).collect();
+    let projects = views::applications::by_ids(db.conn(), &apps).await?;
+    let named = |id: Option<ApplicationId>| {
+        let project = projects.iter().find(|p| Some(p.id) == id)?;
+        Some(project.acronym.clone().unwrap_or_else(|| project.name.clone()))
+    };
+    let reminders: Vec<Item> = standing
+        .iter()
+        .map(|(item, view)| {
+            let d = &view.deadline;
+            Item {
+                title: title(d.kind, &d.title, d.derived, view.report.map(|(kind, _)| kind), language),
+                application: named(d.application),
+                due_at: d.due_at,
+                lead: item.lead,
+            }
+        })
+        .collect();
+    let written = reminder::compose(&reminders, language, now);
+    let calendar = ics::attachment(&standing.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>(), language, now);
+    let outcome = match EmailAddress::parse(&message.to) {
+        Err(e) => Outcome::Failed(e.to_string()),
+        Ok(to) => match mail::message(&mail.from, &to, mail::message_id(message.id, &mail.from), &written, calendar) {
+            Err(e) => Outcome::Failed(e),
+            Ok(email) => match transport.send(email).await {
+                Ok(_) => Outcome::Sent,
+                Err(e) => {
+                    tracing::warn!(message = message.id, error = %e, "a reminder could not be sent; it is tried again");
+                    Outcome::Failed(e.to_string())
+                }
+            },
+        },
+    };
+    settle(db, message.id, message.attempts, outcome, now).await
+}

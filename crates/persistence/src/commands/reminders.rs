@@ -1,0 +1,303 @@
+//! Reminders: a user's settings, and the outbox. A reminder is queued once per (user, deadline,
+//! lead time, due time) by whichever instance inserts that key first; the sender claims due
+//! messages for a while (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two senders never take the
+//! same one; the one writer on SQLite), and marks each sent, to be tried again, or failed.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use salkku_domain::DeadlineKind;
+use salkku_domain::ids::{DeadlineId, NodeKind, OrganizationId};
+use salkku_domain::labels::Language;
+use salkku_domain::reminder::{self, Delivery, EmailAddress, Lead, LeadTimes, MessageStatus};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+};
+
+use crate::commands::audit;
+use crate::entities::{organization, reminder_item as item, reminder_message as message, reminder_setting as setting};
+use crate::store::support::referenced;
+use crate::views::reminders::{OutboxMessage, ReminderSettings};
+use crate::{Backend, Change, Concerning, Db, StoreError, StoreResult};
+
+/// How a user asks to be reminded.
+#[derive(Debug, Clone)]
+pub struct NewSettings {
+    pub email: EmailAddress,
+    pub language: Language,
+    pub organization: Option<OrganizationId>,
+    pub kinds: Vec<DeadlineKind>,
+    pub leads: LeadTimes,
+    pub delivery: Delivery,
+}
+
+/// The audit log's name for a user's settings.
+fn object(subject: &str) -> String {
+    format!("ReminderSettings:{subject}")
+}
+
+/// Sets the actor's reminders, replacing what they had; `since` stays the first time they asked.
+pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<ReminderSettings> {
+    let tx = db.begin_write().await?;
+    if let Some(org) = new.organization {
+        referenced::<organization::Entity, _>(&*tx, Concerning::Organization, NodeKind::Organization, org.0).await?;
+    }
+    let subject = change.actor.subject.clone();
+    let before = setting::Entity::find_by_id(subject.clone()).one(&*tx).await?;
+    let mut kinds = new.kinds;
+    kinds.sort();
+    kinds.dedup();
+    let row = setting::ActiveModel {
+        subject: Set(subject.clone()),
+        email: Set(new.email.as_str().to_owned()),
+        language: Set(new.language.code().to_owned()),
+        organization_id: Set(new.organization.map(|o| o.0)),
+        kinds: Set(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")),
+        lead_days: Set(new.leads.days().iter().map(u16::to_string).collect::<Vec<_>>().join(",")),
+        overdue: Set(new.leads.overdue()),
+        digest_at: Set(new.delivery.code()),
+        since: Set(before.as_ref().map_or(change.at, |b| b.since)),
+        created_at: Set(before.as_ref().map_or(change.at, |b| b.created_at)),
+        updated_at: Set(change.at),
+        version: Set(before.as_ref().map_or(1, |b| b.version + 1)),
+    };
+    let saved = if before.is_some() { row.update(&*tx).await? } else { row.insert(&*tx).await? };
+    let before = before.map(ReminderSettings::try_from).transpose()?;
+    let after = ReminderSettings::try_from(saved)?;
+    audit::record(&*tx, change, &[object(&subject)], before.as_ref(), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Stops the actor's reminders: their settings go, and what was queued for them is cancelled.
+pub async fn remove(db: &Db, change: &Change<'_>) -> StoreResult<bool> {
+    let tx = db.begin_write().await?;
+    let subject = change.actor.subject.as_str();
+    let Some(before) = setting::Entity::find_by_id(subject.to_owned()).one(&*tx).await? else {
+        return Ok(false);
+    };
+    setting::Entity::delete_by_id(subject.to_owned()).exec(&*tx).await?;
+    message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(MessageStatus::Cancelled.as_str()))
+        .filter(message::Column::Subject.eq(subject))
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
+        .exec(&*tx)
+        .await?;
+    let before = ReminderSettings::try_from(before)?;
+    audit::record(&*tx, change, &[object(subject)], Some(&before), None::<&()>).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A reminder found due: for whom, of which deadline, at which lead time and due time.
+#[derive(Debug, Clone)]
+pub struct Found<'a> {
+    pub settings: &'a ReminderSettings,
+    pub deadline: DeadlineId,
+    pub lead: Lead,
+    pub due_at: DateTime<Utc>,
+}
+
+/// Queues a reminder unless it was queued before (by this instance or another): in its own
+/// message, or in the user's digest of the day. Gives whether it was new.
+pub async fn queue(db: &Db, found: &Found<'_>, now: DateTime<Utc>) -> StoreResult<bool> {
+    let tx = db.begin_write().await?;
+    let settings = found.settings;
+    let mut insert = Query::insert();
+    insert
+        .into_table(item::Entity)
+        .columns([
+            item::Column::Subject,
+            item::Column::DeadlineId,
+            item::Column::Lead,
+            item::Column::DueAt,
+            item::Column::CreatedAt,
+        ])
+        .values([
+            settings.subject.clone().into(),
+            found.deadline.0.into(),
+            found.lead.code().into(),
+            found.due_at.into(),
+            now.into(),
+        ])
+        .map_err(|e| StoreError::corrupt(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([
+                item::Column::Subject,
+                item::Column::DeadlineId,
+                item::Column::Lead,
+                item::Column::DueAt,
+            ])
+            .do_nothing()
+            .to_owned(),
+        );
+    let inserted = tx.execute(&insert).await?.rows_affected();
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let message_id = match settings.delivery {
+        Delivery::Immediate => new_message(&*tx, settings, None, now, now).await?,
+        Delivery::Digest(at) => {
+            let (day, send_after) = reminder::digest(now, at);
+            digest_message(&*tx, settings, day, send_after, now).await?
+        }
+    };
+    item::Entity::update_many()
+        .col_expr(item::Column::MessageId, Expr::value(message_id))
+        .filter(item::Column::Subject.eq(settings.subject.as_str()))
+        .filter(item::Column::DeadlineId.eq(found.deadline.0))
+        .filter(item::Column::Lead.eq(found.lead.code()))
+        .filter(item::Column::DueAt.eq(found.due_at))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn new_message<C: ConnectionTrait>(
+    c: &C,
+    settings: &ReminderSettings,
+    digest_day: Option<NaiveDate>,
+    send_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let row = message::ActiveModel {
+        subject: Set(settings.subject.clone()),
+        to_address: Set(settings.email.as_str().to_owned()),
+        language: Set(settings.language.code().to_owned()),
+        digest_day: Set(digest_day),
+        send_after: Set(send_after),
+        status: Set(MessageStatus::Queued.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(send_after),
+        locked_until: Set(None),
+        last_error: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    Ok(row.id)
+}
+
+/// The user's digest of `day`, still queued; made when there is none. A digest already on its way
+/// (claimed, sent) takes nothing more: the reminder goes in a message of its own.
+async fn digest_message<C: ConnectionTrait>(
+    c: &C,
+    settings: &ReminderSettings,
+    day: NaiveDate,
+    send_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let existing = message::Entity::find()
+        .filter(message::Column::Subject.eq(settings.subject.as_str()))
+        .filter(message::Column::DigestDay.eq(day))
+        .one(c)
+        .await?;
+    match existing {
+        Some(m) if m.status == MessageStatus::Queued.as_str() && m.attempts == 0 && m.locked_until.is_none() => {
+            Ok(m.id)
+        }
+        Some(_) => new_message(c, settings, None, now, now).await,
+        None => new_message(c, settings, Some(day), send_after, now).await,
+    }
+}
+
+/// Claims up to `limit` queued messages due at `now` for `lease`: no other sender takes them
+/// until the lease ends (a sender that dies mid-batch leaves them to the next after it).
+pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64) -> StoreResult<Vec<OutboxMessage>> {
+    let tx = db.begin_write().await?;
+    let mut due = Query::select();
+    due.column(message::Column::Id)
+        .from(message::Entity)
+        .and_where(Expr::col(message::Column::Status).eq(MessageStatus::Queued.as_str()))
+        .and_where(Expr::col(message::Column::NextAttemptAt).lte(now))
+        .and_where(
+            Expr::col(message::Column::LockedUntil).is_null().or(Expr::col(message::Column::LockedUntil).lt(now)),
+        )
+        .order_by(message::Column::NextAttemptAt, sea_orm::Order::Asc)
+        .order_by(message::Column::Id, sea_orm::Order::Asc)
+        .limit(limit);
+    if db.backend() == Backend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: i64,
+    }
+    let ids: Vec<i64> = Id::find_by_statement(tx.get_database_backend().build(&due))
+        .all(&*tx)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    message::Entity::update_many()
+        .col_expr(message::Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(message::Column::Attempts, Expr::col(message::Column::Attempts).add(1))
+        .filter(message::Column::Id.is_in(ids.clone()))
+        .exec(&*tx)
+        .await?;
+    let claimed = message::Entity::find()
+        .filter(message::Column::Id.is_in(ids))
+        .order_by_asc(message::Column::Id)
+        .all(&*tx)
+        .await?
+        .into_iter()
+        .map(OutboxMessage::try_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// What became of a claimed message.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Sent,
+    /// Nothing in it calls for action any more.
+    Cancelled,
+    /// The mail server refused it or could not be reached: tried again later, or given up.
+    Failed(String),
+}
+
+/// Records what became of message `id`, claimed for `attempts` tries so far.
+pub async fn settle(
+    db: &Db,
+    id: i64,
+    attempts: i32,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> StoreResult<MessageStatus> {
+    let tx = db.begin_write().await?;
+    let mut update =
+        message::Entity::update_many().col_expr(message::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>));
+    let status = match &outcome {
+        Outcome::Sent => {
+            update = update
+                .col_expr(message::Column::SentAt, Expr::value(now))
+                .col_expr(message::Column::LastError, Expr::value(None::<String>));
+            MessageStatus::Sent
+        }
+        Outcome::Cancelled => MessageStatus::Cancelled,
+        Outcome::Failed(error) => {
+            let tries = u32::try_from(attempts).unwrap_or(u32::MAX);
+            update =
+                update.col_expr(message::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()));
+            if tries >= reminder::MAX_ATTEMPTS {
+                MessageStatus::Failed
+            } else {
+                update = update.col_expr(message::Column::NextAttemptAt, Expr::value(now + reminder::backoff(tries)));
+                MessageStatus::Queued
+            }
+        }
+    };
+    update
+        .col_expr(message::Column::Status, Expr::value(status.as_str()))
+        .filter(message::Column::Id.eq(id))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(status)
+}
