@@ -104,7 +104,8 @@ impl MigrationTrait for Migration {
                     ForeignKey::create()
                         .from(ReminderSettings::Table, ReminderSettings::OrganizationId)
                         .to(Organizations::Table, Organizations::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
+                        // Without its organisation the settings would mean every deadline.
+                        .on_delete(ForeignKeyAction::Cascade),
                 )
                 .to_owned(),
         )

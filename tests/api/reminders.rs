@@ -25,6 +25,7 @@ fn mail(server: &SmtpServer) -> MailSettings {
         from: EmailAddress::parse("salkku@example.fi").unwrap(),
         interval: Duration::from_millis(100),
         timeout: Duration::from_secs(5),
+        retry: Duration::from_secs(60),
     }
 }
 
@@ -78,7 +79,7 @@ on_both! {
             .map(|d| format!("Reminder: {} {} (Helsinki time)", d["title"].as_str().unwrap(), d["localDue"].as_str().unwrap()))
             .collect();
         assert!(expected.len() >= 2, "{expected:?}");
-        let received = server.wait_for(expected.len(), Duration::from_secs(30));
+        let received = server.wait_for(expected.len(), Duration::from_secs(30)).await;
         let subjects: BTreeSet<String> = received.iter().map(|m| m.subject.clone()).collect();
         assert_eq!(subjects, expected);
         let first = &received[0];
@@ -174,7 +175,7 @@ on_both! {
         server.resume();
         let later = morning + chrono::Duration::hours(2);
         let retried = TestApp::start_on(app.database_url(), later, |s| s.mail = Some(mail(&server))).await;
-        let received = server.wait_for(1, Duration::from_secs(30));
+        let received = server.wait_for(1, Duration::from_secs(30)).await;
         assert_eq!(received.len(), 1);
         let digest = &received[0];
         assert_eq!(digest.to, "talous@example.fi");

@@ -7,6 +7,7 @@
 mod concurrency;
 mod crashes;
 mod outage;
+mod reminders;
 
 use salkku_e2e::TestDatabase;
 use salkku_e2e::process::Launch;

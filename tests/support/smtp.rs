@@ -90,14 +90,14 @@ impl SmtpServer {
     }
 
     /// Waits until at least `n` messages have arrived (or `within` has passed), and gives them.
-    pub fn wait_for(&self, n: usize, within: Duration) -> Vec<Received> {
+    pub async fn wait_for(&self, n: usize, within: Duration) -> Vec<Received> {
         let started = Instant::now();
         loop {
             let received = self.received();
             if received.len() >= n || started.elapsed() > within {
                 return received;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }

@@ -285,14 +285,16 @@ fn when(days: i64, language: Language) -> String {
     }
 }
 
-/// How long a failed message waits before it is tried again: a minute, doubling, at most an hour.
-pub fn backoff(attempts: u32) -> Duration {
-    let minutes = 1i64 << attempts.saturating_sub(1).min(6);
-    Duration::minutes(minutes.min(60))
+/// How long a failed message waits before it is tried again: `base` (a minute by default),
+/// doubling with each attempt, at most sixty times `base` (an hour).
+pub fn backoff(attempts: u32, base: Duration) -> Duration {
+    let times = (1i32 << attempts.saturating_sub(1).min(6)).min(60);
+    base * times
 }
 
-/// How many times a message is tried before it is marked failed.
-pub const MAX_ATTEMPTS: u32 = 8;
+/// How many times a message is tried before it is marked failed: with the default backoff, a mail
+/// server away for about six hours loses nothing.
+pub const MAX_ATTEMPTS: u32 = 12;
 
 #[cfg(test)]
 mod tests {
@@ -391,8 +393,9 @@ mod tests {
 
     #[test]
     fn failures_wait_longer_each_time_up_to_an_hour() {
-        assert_eq!(backoff(1), Duration::minutes(1));
-        assert_eq!(backoff(3), Duration::minutes(4));
-        assert_eq!(backoff(20), Duration::minutes(60));
+        let minute = Duration::minutes(1);
+        assert_eq!(backoff(1, minute), Duration::minutes(1));
+        assert_eq!(backoff(3, minute), Duration::minutes(4));
+        assert_eq!(backoff(20, minute), Duration::minutes(60));
     }
 }

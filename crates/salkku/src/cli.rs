@@ -257,6 +257,10 @@ pub struct MailArgs {
     /// How often the reminder worker looks for reminders due and messages to send, in milliseconds.
     #[arg(long, env = "SALKKU_REMINDER_INTERVAL_MS", default_value_t = 60_000)]
     pub reminder_interval_ms: u64,
+    /// How long a message the mail server did not take waits before its next try, in
+    /// milliseconds (doubling with each try, up to sixty times this).
+    #[arg(long, env = "SALKKU_REMINDER_RETRY_MS", default_value_t = 60_000)]
+    pub reminder_retry_ms: u64,
 }
 
 fn parse_tls(name: &str) -> Result<SmtpTls, String> {
@@ -289,6 +293,7 @@ impl MailArgs {
             from,
             interval: std::time::Duration::from_millis(self.reminder_interval_ms),
             timeout: std::time::Duration::from_millis(self.smtp_timeout_ms.max(100)),
+            retry: std::time::Duration::from_millis(self.reminder_retry_ms.max(100)),
         }))
     }
 }

@@ -177,6 +177,9 @@ pub struct MailSettings {
     pub interval: Duration,
     /// How long one exchange with the server may take.
     pub timeout: Duration,
+    /// How long a message the server did not take waits before its next try (doubling with each
+    /// try, up to sixty times this).
+    pub retry: Duration,
 }
 
 /// The publisher of the open-data exports (360Giving, IATI).

@@ -46,10 +46,12 @@ pub async fn round(
     transport: &mail::Transport,
 ) -> salkku_persistence::StoreResult<()> {
     let now = state.clock.now();
-    let queued = schedule::run(&state.db, now).await?;
+    // Queueing and sending stand apart: a failure to queue holds up no message already waiting.
+    let queued = schedule::run(&state.db, now).await;
     let sent = send::run(&state.db, settings, transport, &state.metrics, now).await?;
-    let depth = views::reminders::depth(state.db.conn()).await?;
-    let oldest = depth.oldest.map_or(0, |at| (chrono::Utc::now() - at).num_seconds());
+    let queued = queued?;
+    let depth = views::reminders::depth(state.db.conn(), now).await?;
+    let oldest = depth.oldest_due.map_or(0, |at| (now - at).num_seconds());
     state.metrics.outbox(depth.queued, oldest);
     if queued > 0 || sent > 0 {
         tracing::info!(queued, sent, waiting = depth.queued, "reminders");

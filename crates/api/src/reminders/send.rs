@@ -18,15 +18,19 @@ use crate::calendar::ics;
 use crate::config::MailSettings;
 use crate::observe::Metrics;
 
-/// Messages claimed at a time.
-const BATCH: u64 = 20;
-/// Batches sent in one round at most: the rest wait for the next round.
-const BATCHES: usize = 10;
+/// Most messages one round sends: the rest wait for the next round.
+const PER_ROUND: usize = 200;
 
-/// How long a claim holds: longer than the mail server may take over a batch, so that no other
-/// sender takes a message this one is still sending.
+/// How long a claim holds: longer than the mail server may take over the message (connecting,
+/// greeting, securing, signing in, sender, recipient, data: each within the timeout), so that no
+/// other sender takes a message this one is still sending. A sender that dies leaves its claim to
+/// run out.
 fn lease(mail: &MailSettings) -> Duration {
-    Duration::from_std(mail.timeout * 2).unwrap_or(Duration::minutes(2)) * i32::try_from(BATCH).unwrap_or(20)
+    Duration::from_std(mail.timeout).unwrap_or(Duration::seconds(10)) * 8
+}
+
+fn retry(mail: &MailSettings) -> Duration {
+    Duration::from_std(mail.retry).unwrap_or(Duration::minutes(1))
 }
 
 /// Whether a reminder still stands: its deadline is there, due when it was found, and still
@@ -41,7 +45,8 @@ fn stands(item: &ItemView, now: DateTime<Utc>) -> Option<&DeadlineView> {
     (same_time && calls).then_some(view)
 }
 
-/// Sends what is due at `now`; gives how many messages were sent.
+/// Sends what is due at `now` (the service's clock), a message at a time, each claimed for its
+/// lease in real time; gives how many were sent.
 pub async fn run(
     db: &Db,
     mail: &MailSettings,
@@ -50,22 +55,17 @@ pub async fn run(
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
     let mut sent = 0;
-    for _ in 0..BATCHES {
-        let claimed = claim(db, now, lease(mail), BATCH).await?;
-        if claimed.is_empty() {
-            break;
-        }
-        for message in claimed {
-            let status = send_one(db, mail, transport, &message, now).await?;
-            metrics.reminder(match status {
-                MessageStatus::Sent => "sent",
-                MessageStatus::Queued => "retried",
-                MessageStatus::Failed => "failed",
-                MessageStatus::Cancelled => "cancelled",
-            });
-            if status == MessageStatus::Sent {
-                sent += 1;
-            }
+    for _ in 0..PER_ROUND {
+        let Some(message) = claim(db, now, Utc::now(), lease(mail)).await? else { break };
+        let status = send_one(db, mail, transport, &message, now).await?;
+        metrics.reminder(match status {
+            MessageStatus::Sent => "sent",
+            MessageStatus::Queued => "retried",
+            MessageStatus::Failed => "failed",
+            MessageStatus::Cancelled => "cancelled",
+        });
+        if status == MessageStatus::Sent {
+            sent += 1;
         }
     }
     Ok(sent)
@@ -82,7 +82,7 @@ async fn send_one(
     let standing: Vec<(&ItemView, &DeadlineView)> =
         items.iter().filter_map(|i| stands(i, now).map(|view| (i, view))).collect();
     if standing.is_empty() {
-        return settle(db, message.id, message.attempts, Outcome::Cancelled, now).await;
+        return settle(db, message.id, message.attempts, Outcome::Cancelled, retry(mail), now).await;
     }
     let language = message.language;
     let apps: Vec<ApplicationId> = standing.iter().filter_map(|(_, v)| v.deadline.application).collect();
@@ -111,6 +111,11 @@ async fn send_one(
             Err(e) => Outcome::Failed(e),
             Ok(email) => match transport.send(email).await {
                 Ok(_) => Outcome::Sent,
+                // The server refused it for good (no such mailbox): trying again changes nothing.
+                Err(e) if e.is_permanent() => {
+                    tracing::warn!(message = message.id, error = %e, "the mail server refused a reminder for good");
+                    Outcome::Refused(e.to_string())
+                }
                 Err(e) => {
                     tracing::warn!(message = message.id, error = %e, "a reminder could not be sent; it is tried again");
                     Outcome::Failed(e.to_string())
@@ -118,5 +123,5 @@ async fn send_one(
             },
         },
     };
-    settle(db, message.id, message.attempts, outcome, now).await
+    settle(db, message.id, message.attempts, outcome, retry(mail), now).await
 }

@@ -1,7 +1,8 @@
 //! Reminders: a user's settings, and the outbox. A reminder is queued once per (user, deadline,
 //! lead time, due time) by whichever instance inserts that key first; the sender claims due
-//! messages for a while (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two senders never take the
-//! same one; the one writer on SQLite), and marks each sent, to be tried again, or failed.
+//! messages one at a time for a while (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two senders
+//! never take the same one; the one writer on SQLite), and marks each sent, to be tried again, or
+//! failed.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use salkku_domain::DeadlineKind;
@@ -10,7 +11,7 @@ use salkku_domain::labels::Language;
 use salkku_domain::reminder::{self, Delivery, EmailAddress, Lead, LeadTimes, MessageStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 
 use crate::commands::audit;
@@ -61,6 +62,14 @@ pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<
         version: Set(before.as_ref().map_or(1, |b| b.version + 1)),
     };
     let saved = if before.is_some() { row.update(&*tx).await? } else { row.insert(&*tx).await? };
+    // What waits goes where, and in the language, the user says now.
+    message::Entity::update_many()
+        .col_expr(message::Column::ToAddress, Expr::value(new.email.as_str()))
+        .col_expr(message::Column::Language, Expr::value(new.language.code()))
+        .filter(message::Column::Subject.eq(subject.as_str()))
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
+        .exec(&*tx)
+        .await?;
     let before = before.map(ReminderSettings::try_from).transpose()?;
     let after = ReminderSettings::try_from(saved)?;
     audit::record(&*tx, change, &[object(&subject)], before.as_ref(), Some(&after)).await?;
@@ -76,6 +85,16 @@ pub async fn remove(db: &Db, change: &Change<'_>) -> StoreResult<bool> {
         return Ok(false);
     };
     setting::Entity::delete_by_id(subject.to_owned()).exec(&*tx).await?;
+    // What was waiting is cancelled, and its reminders forgotten: asked for again, they come again.
+    let waiting = || {
+        Query::select()
+            .column(message::Column::Id)
+            .from(message::Entity)
+            .and_where(Expr::col(message::Column::Subject).eq(subject))
+            .and_where(Expr::col(message::Column::Status).eq(MessageStatus::Queued.as_str()))
+            .to_owned()
+    };
+    item::Entity::delete_many().filter(Expr::col(item::Column::MessageId).in_subquery(waiting())).exec(&*tx).await?;
     message::Entity::update_many()
         .col_expr(message::Column::Status, Expr::value(MessageStatus::Cancelled.as_str()))
         .filter(message::Column::Subject.eq(subject))
@@ -180,8 +199,11 @@ async fn new_message<C: ConnectionTrait>(
     Ok(row.id)
 }
 
-/// The user's digest of `day`, still queued; made when there is none. A digest already on its way
-/// (claimed, sent) takes nothing more: the reminder goes in a message of its own.
+/// The user's digest of `day`, still waiting (never claimed); made when there is none. Its row is
+/// locked until this transaction ends (on PostgreSQL: a sender's claim skips it meanwhile), so a
+/// reminder joins a digest no sender has read yet. A digest already on its way takes nothing
+/// more: the reminder goes in a message of its own. Two instances making the same digest at once
+/// both end up with the one row.
 async fn digest_message<C: ConnectionTrait>(
     c: &C,
     settings: &ReminderSettings,
@@ -189,23 +211,58 @@ async fn digest_message<C: ConnectionTrait>(
     send_after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let existing = message::Entity::find()
+    let mut insert = Query::insert();
+    insert
+        .into_table(message::Entity)
+        .columns([
+            message::Column::Subject,
+            message::Column::ToAddress,
+            message::Column::Language,
+            message::Column::DigestDay,
+            message::Column::SendAfter,
+            message::Column::Status,
+            message::Column::Attempts,
+            message::Column::NextAttemptAt,
+            message::Column::CreatedAt,
+        ])
+        .values([
+            settings.subject.clone().into(),
+            settings.email.as_str().into(),
+            settings.language.code().into(),
+            day.into(),
+            send_after.into(),
+            MessageStatus::Queued.as_str().into(),
+            0.into(),
+            send_after.into(),
+            now.into(),
+        ])
+        .map_err(|e| StoreError::corrupt(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([message::Column::Subject, message::Column::DigestDay]).do_nothing().to_owned(),
+        );
+    c.execute(&insert).await?;
+    let mut find = message::Entity::find()
         .filter(message::Column::Subject.eq(settings.subject.as_str()))
-        .filter(message::Column::DigestDay.eq(day))
-        .one(c)
-        .await?;
-    match existing {
-        Some(m) if m.status == MessageStatus::Queued.as_str() && m.attempts == 0 && m.locked_until.is_none() => {
-            Ok(m.id)
-        }
-        Some(_) => new_message(c, settings, None, now, now).await,
-        None => new_message(c, settings, Some(day), send_after, now).await,
+        .filter(message::Column::DigestDay.eq(day));
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        find = find.lock_exclusive();
     }
+    let digest = find.one(c).await?.ok_or_else(|| StoreError::corrupt("a digest just made vanished"))?;
+    let waiting =
+        digest.status == MessageStatus::Queued.as_str() && digest.attempts == 0 && digest.locked_until.is_none();
+    if waiting { Ok(digest.id) } else { new_message(c, settings, None, now, now).await }
 }
 
-/// Claims up to `limit` queued messages due at `now` for `lease`: no other sender takes them
-/// until the lease ends (a sender that dies mid-batch leaves them to the next after it).
-pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64) -> StoreResult<Vec<OutboxMessage>> {
+/// Claims the next queued message due at `now` (the service's clock) for `lease` from `wall`
+/// (the real time, as leases are: a sender that dies leaves its claim to run out), counting the
+/// attempt. No other sender takes it meanwhile: on PostgreSQL the row is read `FOR UPDATE SKIP
+/// LOCKED`, on SQLite the one writer claims in turn.
+pub async fn claim(
+    db: &Db,
+    now: DateTime<Utc>,
+    wall: DateTime<Utc>,
+    lease: Duration,
+) -> StoreResult<Option<OutboxMessage>> {
     let tx = db.begin_write().await?;
     let mut due = Query::select();
     due.column(message::Column::Id)
@@ -213,11 +270,11 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64) -> 
         .and_where(Expr::col(message::Column::Status).eq(MessageStatus::Queued.as_str()))
         .and_where(Expr::col(message::Column::NextAttemptAt).lte(now))
         .and_where(
-            Expr::col(message::Column::LockedUntil).is_null().or(Expr::col(message::Column::LockedUntil).lt(now)),
+            Expr::col(message::Column::LockedUntil).is_null().or(Expr::col(message::Column::LockedUntil).lt(wall)),
         )
         .order_by(message::Column::NextAttemptAt, sea_orm::Order::Asc)
         .order_by(message::Column::Id, sea_orm::Order::Asc)
-        .limit(limit);
+        .limit(1);
     if db.backend() == Backend::Postgres {
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
@@ -225,29 +282,16 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64) -> 
     struct Id {
         id: i64,
     }
-    let ids: Vec<i64> = Id::find_by_statement(tx.get_database_backend().build(&due))
-        .all(&*tx)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
+    let Some(Id { id }) = Id::find_by_statement(tx.get_database_backend().build(&due)).one(&*tx).await? else {
+        return Ok(None);
+    };
     message::Entity::update_many()
-        .col_expr(message::Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(message::Column::LockedUntil, Expr::value(wall + lease))
         .col_expr(message::Column::Attempts, Expr::col(message::Column::Attempts).add(1))
-        .filter(message::Column::Id.is_in(ids.clone()))
+        .filter(message::Column::Id.eq(id))
         .exec(&*tx)
         .await?;
-    let claimed = message::Entity::find()
-        .filter(message::Column::Id.is_in(ids))
-        .order_by_asc(message::Column::Id)
-        .all(&*tx)
-        .await?
-        .into_iter()
-        .map(OutboxMessage::try_from)
-        .collect::<StoreResult<Vec<_>>>()?;
+    let claimed = message::Entity::find_by_id(id).one(&*tx).await?.map(OutboxMessage::try_from).transpose()?;
     tx.commit().await?;
     Ok(claimed)
 }
@@ -260,19 +304,28 @@ pub enum Outcome {
     Cancelled,
     /// The mail server refused it or could not be reached: tried again later, or given up.
     Failed(String),
+    /// The mail server refused it for good (a 5xx answer: no such mailbox, say): given up now.
+    Refused(String),
 }
 
-/// Records what became of message `id`, claimed for `attempts` tries so far.
+/// Records what became of message `id`, claimed as its `attempts`-th try; a failure waits
+/// [`reminder::backoff`] from `retry` before its next try. Only the claim's holder records it:
+/// a message taken over by another sender (its lease ran out) or cancelled meanwhile keeps what
+/// that said, and the status it has is given back.
 pub async fn settle(
     db: &Db,
     id: i64,
     attempts: i32,
     outcome: Outcome,
+    retry: Duration,
     now: DateTime<Utc>,
 ) -> StoreResult<MessageStatus> {
     let tx = db.begin_write().await?;
     let mut update =
         message::Entity::update_many().col_expr(message::Column::LockedUntil, Expr::value(None::<DateTime<Utc>>));
+    let failed = |update: sea_orm::UpdateMany<message::Entity>, error: &str| {
+        update.col_expr(message::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()))
+    };
     let status = match &outcome {
         Outcome::Sent => {
             update = update
@@ -281,23 +334,37 @@ pub async fn settle(
             MessageStatus::Sent
         }
         Outcome::Cancelled => MessageStatus::Cancelled,
+        Outcome::Refused(error) => {
+            update = failed(update, error);
+            MessageStatus::Failed
+        }
         Outcome::Failed(error) => {
+            update = failed(update, error);
             let tries = u32::try_from(attempts).unwrap_or(u32::MAX);
-            update =
-                update.col_expr(message::Column::LastError, Expr::value(error.chars().take(500).collect::<String>()));
             if tries >= reminder::MAX_ATTEMPTS {
                 MessageStatus::Failed
             } else {
-                update = update.col_expr(message::Column::NextAttemptAt, Expr::value(now + reminder::backoff(tries)));
+                update =
+                    update.col_expr(message::Column::NextAttemptAt, Expr::value(now + reminder::backoff(tries, retry)));
                 MessageStatus::Queued
             }
         }
     };
-    update
+    let recorded = update
         .col_expr(message::Column::Status, Expr::value(status.as_str()))
         .filter(message::Column::Id.eq(id))
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
+        .filter(message::Column::Attempts.eq(attempts))
         .exec(&*tx)
-        .await?;
+        .await?
+        .rows_affected;
+    let status = if recorded == 1 {
+        status
+    } else {
+        let now_is = message::Entity::find_by_id(id).one(&*tx).await?.map(|m| m.status);
+        MessageStatus::parse(now_is.as_deref().unwrap_or("CANCELLED"))
+            .map_err(|e| StoreError::corrupt(e.to_string()))?
+    };
     tx.commit().await?;
     Ok(status)
 }

@@ -147,18 +147,24 @@ pub async fn outbox<C: ConnectionTrait>(
         .collect()
 }
 
-/// How the outbox stands: messages queued, and when the oldest of them was queued.
+/// How the outbox stands at `now`: messages queued (waiting for their time or a retry), and since
+/// when the oldest of those already due has waited: what alerts should watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Depth {
     pub queued: u64,
-    pub oldest: Option<DateTime<Utc>>,
+    pub oldest_due: Option<DateTime<Utc>>,
 }
 
-pub async fn depth<C: ConnectionTrait>(c: &C) -> StoreResult<Depth> {
+pub async fn depth<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> StoreResult<Depth> {
     let queued = || message::Entity::find().filter(message::Column::Status.eq(MessageStatus::Queued.as_str()));
     let count = queued().count(c).await?;
-    let oldest = queued().order_by_asc(message::Column::CreatedAt).one(c).await?.map(|m| m.created_at);
-    Ok(Depth { queued: count, oldest })
+    let oldest = queued()
+        .filter(message::Column::NextAttemptAt.lte(now))
+        .order_by_asc(message::Column::NextAttemptAt)
+        .one(c)
+        .await?
+        .map(|m| m.next_attempt_at);
+    Ok(Depth { queued: count, oldest_due: oldest })
 }
 
 /// The reminders already queued for `subject` of these deadlines: (deadline, lead, due time).
