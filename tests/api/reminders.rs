@@ -195,4 +195,51 @@ on_both! {
         assert_eq!(server.received().len(), 1);
         drop(retried);
     }
+
+    async fn a_reminder_follows_its_deadline_when_the_date_moves_before_it_goes(t: TestDatabase) {
+        let server = SmtpServer::start();
+        let settings = mail(&server);
+        let app = TestApp::start_configured(t, salkku_demo::demo::demo_now(), move |s| s.mail = Some(settings)).await;
+        let admin = app.admin();
+        let city = app.ok(&admin, "mutation { createOrganization(input: { name: \"Kaupunki\", kind: MUNICIPALITY }) { id } }", json!({})).await;
+        let city = city["createOrganization"]["id"].as_str().unwrap().to_owned();
+        // A project whose report is due on 8 June: its 30-day reminder falls due at once.
+        let created = app.ok(&admin, "mutation($lead: ID!) { createApplication(input: { name: \"Raportoiva\", leadId: $lead, reportDue: \"2020-06-08\" }) { id version } }", json!({ "lead": city })).await;
+        let project = created["createApplication"].clone();
+        let coordinator = app.token(Role::Coordinator, Some(OrganizationId::from_global(&city).unwrap()));
+        let input = json!({ "email": "raportit@example.fi", "language": "EN", "kinds": ["REPORT_DUE"], "leadDays": [30], "digestAt": "08:00" });
+        app.ok(&coordinator, SET, json!({ "input": input })).await;
+        let mut queued = 0;
+        for _ in 0..100 {
+            let outbox = app.ok(&admin, OUTBOX, json!({})).await;
+            queued = outbox["reminderOutbox"].as_array().unwrap().len();
+            if queued > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(queued, 1, "tomorrow's digest");
+
+        // The report moves to 10 June before the digest goes: the reminder goes with it.
+        let moved = json!({ "input": { "id": project["id"], "expectedVersion": project["version"], "reportDue": "2020-06-10" } });
+        app.ok(&admin, "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { reportDue } }", moved).await;
+        // The worker finds the new date's reminder and puts it in the same digest.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let morning = chrono::DateTime::parse_from_rfc3339("2020-05-20T08:00:30+03:00").unwrap().to_utc();
+        let next_day = TestApp::start_on(app.database_url(), morning, |s| s.mail = Some(mail(&server))).await;
+        let received = server.wait_for(1, Duration::from_secs(30)).await;
+        assert_eq!(received.len(), 1);
+        assert!(received[0].subject.starts_with("Reminder: Raportoiva – Final report 2020-06-10 23:59"), "{}", received[0].subject);
+        assert!(!received[0].body.contains("2020-06-08"), "the old date is gone: {}", received[0].body);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(server.received().len(), 1);
+
+        // Moved out of reach (to September) before its next reminder: none comes.
+        let current = app.ok(&admin, "query($id: ID!) { application(id: $id) { version } }", json!({ "id": project["id"] })).await;
+        let away = json!({ "input": { "id": project["id"], "expectedVersion": current["application"]["version"], "reportDue": "2020-09-30" } });
+        app.ok(&admin, "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { reportDue } }", away).await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(server.received().len(), 1);
+        drop(next_day);
+    }
 }
