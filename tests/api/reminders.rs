@@ -26,6 +26,7 @@ fn mail(server: &SmtpServer) -> MailSettings {
         interval: Duration::from_millis(100),
         timeout: Duration::from_secs(5),
         retry: Duration::from_secs(60),
+        ca_pem: None,
     }
 }
 
@@ -242,4 +243,35 @@ on_both! {
         assert_eq!(server.received().len(), 1);
         drop(next_day);
     }
+
+    async fn reminders_go_through_a_mail_server_that_wants_starttls_and_a_sign_in(t: TestDatabase) {
+        through_a_secure_server(t, "starttls", SmtpTls::StartTls).await;
+    }
+
+    async fn reminders_go_through_a_mail_server_that_speaks_tls_from_the_first_byte(t: TestDatabase) {
+        through_a_secure_server(t, "tls", SmtpTls::Tls).await;
+    }
+}
+
+/// A reminder through a mail server that wants TLS (`mode`) and a sign-in, its certificate signed
+/// by an authority trusted through the settings.
+async fn through_a_secure_server(t: salkku_e2e::TestDatabase, mode: &'static str, tls: SmtpTls) {
+    let server = SmtpServer::start_secure(mode, "salkku", "salasana-123");
+    let settings = MailSettings {
+        host: "localhost".into(),
+        tls,
+        user: Some("salkku".into()),
+        password: Some(salkku_api::config::Secret::new("salasana-123")),
+        ca_pem: Some(server.certificate()),
+        ..mail(&server)
+    };
+    let app = TestApp::start_configured(t, salkku_demo::demo::demo_now(), move |s| s.mail = Some(settings)).await;
+    salkku_demo::demo::seed(app.db()).await.unwrap();
+    let sonet = organization(&app, "SONet BOTNIA").await;
+    let coordinator = app.token(Role::Coordinator, Some(sonet));
+    app.ok(&coordinator, SET, json!({ "input": { "email": "auli@example.fi", "leadDays": [30] } })).await;
+    let received = server.wait_for(1, Duration::from_secs(30)).await;
+    let outbox = app.ok(&app.admin(), OUTBOX, json!({})).await;
+    assert!(!received.is_empty(), "mail went through {mode} with the user signed in: {outbox}");
+    assert!(received[0].subject.starts_with("Reminder: "), "{}", received[0].subject);
 }

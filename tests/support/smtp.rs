@@ -15,6 +15,16 @@ pub struct SmtpServer {
     child: Option<Child>,
     pub port: u16,
     dir: tempfile::TempDir,
+    secure: Option<Secure>,
+}
+
+/// A server that wants TLS and a sign-in.
+#[derive(Debug, Clone)]
+pub struct Secure {
+    /// `starttls` or `tls`.
+    pub mode: &'static str,
+    pub user: String,
+    pub password: String,
 }
 
 /// One message as received.
@@ -36,24 +46,114 @@ fn free_port() -> u16 {
 impl SmtpServer {
     pub fn start() -> SmtpServer {
         let dir = tempfile::tempdir().expect("a mail directory");
-        let mut server = SmtpServer { child: None, port: free_port(), dir };
+        let mut server = SmtpServer { child: None, port: free_port(), dir, secure: None };
         server.resume();
         server
     }
 
+    /// A server that speaks TLS (`mode` `starttls`, required, or `tls` from the first byte) with a
+    /// certificate of its own for `localhost`, and takes mail only from `user` with `password`.
+    pub fn start_secure(mode: &'static str, user: &str, password: &str) -> SmtpServer {
+        let dir = tempfile::tempdir().expect("a mail directory");
+        // An authority of the test's own, and the server's certificate for localhost signed by it
+        // (TLS libraries refuse an authority's certificate used as the server's).
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(
+            path("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("the certificate's extensions");
+        let openssl = |args: &[&str]| {
+            let made = Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl makes the certificates");
+            assert!(made.success(), "openssl {args:?} failed");
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=salkku test authority",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.csr",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "cert.pem",
+            "-extfile",
+            "server.ext",
+        ]);
+        let secure = Secure { mode, user: user.to_owned(), password: password.to_owned() };
+        let mut server = SmtpServer { child: None, port: free_port(), dir, secure: Some(secure) };
+        server.resume();
+        server
+    }
+
+    /// The authority that signed the server's certificate (PEM): the root a client must trust.
+    pub fn certificate(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("ca.pem")).unwrap_or_default()
+    }
+
     /// Starts (again) on the same port and Maildir.
     pub fn resume(&mut self) {
-        let child = Command::new(PYTHON)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(self.dir.path().join("mail"))
+        let mut command = Command::new(PYTHON);
+        match &self.secure {
+            None => {
+                command
+                    .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port)])
+                    .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                    .arg(self.dir.path().join("mail"));
+            }
+            Some(secure) => {
+                let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support").join("smtp_server.py");
+                command
+                    .arg(script)
+                    .arg(self.port.to_string())
+                    .arg(self.dir.path().join("mail"))
+                    .arg(self.dir.path().join("cert.pem"))
+                    .arg(self.dir.path().join("key.pem"))
+                    .args([secure.mode, secure.user.as_str(), secure.password.as_str()]);
+            }
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -248,6 +248,10 @@ pub struct MailArgs {
     /// A file holding the password (a Kubernetes Secret mounted as a file).
     #[arg(long, env = "SALKKU_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<std::path::PathBuf>,
+    /// Certificates (PEM) to trust for the mail server beside the public roots (a relay with a
+    /// certificate of the organisation's own authority).
+    #[arg(long, env = "SALKKU_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The sender of reminders, e.g. salkku@example.fi.
     #[arg(long, env = "SALKKU_SMTP_FROM")]
     pub smtp_from: Option<String>,
@@ -294,6 +298,7 @@ impl MailArgs {
             interval: std::time::Duration::from_millis(self.reminder_interval_ms),
             timeout: std::time::Duration::from_millis(self.smtp_timeout_ms.max(100)),
             retry: std::time::Duration::from_millis(self.reminder_retry_ms.max(100)),
+            ca_pem: self.smtp_ca_file.as_deref().map(|f| read_key_file(f, "SALKKU_SMTP_CA_FILE")).transpose()?,
         }))
     }
 }

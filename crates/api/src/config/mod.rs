@@ -180,6 +180,9 @@ pub struct MailSettings {
     /// How long a message the server did not take waits before its next try (doubling with each
     /// try, up to sixty times this).
     pub retry: Duration,
+    /// Certificates (PEM) to trust for the mail server beside the public roots: a relay with a
+    /// certificate of the organisation's own authority.
+    pub ca_pem: Option<String>,
 }
 
 /// The publisher of the open-data exports (360Giving, IATI).

@@ -4,6 +4,7 @@
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, Message, Tokio1Executor};
 use salkku_domain::reminder::{EmailAddress, Mail};
 
@@ -11,12 +12,21 @@ use crate::config::{MailSettings, SmtpTls};
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
-/// The connection to the mail server the settings name.
+/// The connection to the mail server the settings name: TLS checked against the public roots
+/// (and the certificates of `SALKKU_SMTP_CA_FILE`), signing in when a user is given.
 pub fn transport(mail: &MailSettings) -> Result<Transport, lettre::transport::smtp::Error> {
+    let tls = || {
+        let mut parameters = TlsParameters::builder(mail.host.clone());
+        if let Some(pem) = &mail.ca_pem {
+            parameters = parameters.add_root_certificate(Certificate::from_pem(pem.as_bytes())?);
+        }
+        parameters.build()
+    };
+    let builder = Transport::builder_dangerous(&mail.host);
     let builder = match mail.tls {
-        SmtpTls::StartTls => Transport::starttls_relay(&mail.host)?,
-        SmtpTls::Tls => Transport::relay(&mail.host)?,
-        SmtpTls::None => Transport::builder_dangerous(&mail.host),
+        SmtpTls::StartTls => builder.tls(Tls::Required(tls()?)),
+        SmtpTls::Tls => builder.tls(Tls::Wrapper(tls()?)),
+        SmtpTls::None => builder,
     };
     let mut builder = builder.port(mail.port).timeout(Some(mail.timeout));
     if let Some(user) = &mail.user {
