@@ -10,6 +10,7 @@ use salkku_domain::ids::OrganizationId;
 use salkku_domain::reminder::EmailAddress;
 use salkku_e2e::smtp::SmtpServer;
 use salkku_e2e::{TestApp, on_both};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 const SET: &str = "mutation($input: SetReminderSettingsInput!) { setReminderSettings(input: $input) { email language leadDays overdue digestAt kinds organization { name } version } }";
@@ -225,7 +226,13 @@ on_both! {
         let moved = json!({ "input": { "id": project["id"], "expectedVersion": project["version"], "reportDue": "2020-06-10" } });
         app.ok(&admin, "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { reportDue } }", moved).await;
         // The worker finds the new date's reminder and puts it in the same digest.
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        for _ in 0..100 {
+            let items = salkku_persistence::entities::reminder_item::Entity::find().count(app.db().conn()).await.unwrap();
+            if items == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let morning = chrono::DateTime::parse_from_rfc3339("2020-05-20T08:00:30+03:00").unwrap().to_utc();
         let next_day = TestApp::start_on(app.database_url(), morning, |s| s.mail = Some(mail(&server))).await;
         let received = server.wait_for(1, Duration::from_secs(30)).await;

@@ -16,14 +16,15 @@ use crate::launch;
 
 const ADD: &str = "mutation($input: AddDeadlineInput!) { addDeadline(input: $input) { id } }";
 
-/// A server whose reminder worker sends through `smtp`, looking often.
-fn reminding(launch: Launch, smtp: &SmtpServer) -> Launch {
+/// A server whose reminder worker sends through `smtp`, looking often; `timeout_ms` bounds an
+/// exchange with the mail server, and a claim's lease is eight times it.
+fn reminding(launch: Launch, smtp: &SmtpServer, timeout_ms: u64) -> Launch {
     launch
         .with("SALKKU_SMTP_HOST", "127.0.0.1")
         .with("SALKKU_SMTP_PORT", &smtp.port.to_string())
         .with("SALKKU_SMTP_TLS", "none")
         .with("SALKKU_SMTP_FROM", "salkku@example.fi")
-        .with("SALKKU_SMTP_TIMEOUT_MS", "200")
+        .with("SALKKU_SMTP_TIMEOUT_MS", &timeout_ms.to_string())
         .with("SALKKU_REMINDER_INTERVAL_MS", "100")
         .with("SALKKU_REMINDER_RETRY_MS", "200")
 }
@@ -67,12 +68,14 @@ on_both! {
     async fn two_servers_send_every_reminder_of_a_burst_exactly_once(t: TestDatabase) {
         let dir = tempfile::tempdir().unwrap();
         let smtp = SmtpServer::start();
-        let first = reminding(launch(&t, dir.path()), &smtp).start("first").await;
-        let second = reminding(launch(&t, dir.path()), &smtp).start("second").await;
+        // A long lease: no claim runs out under a loaded machine, so nothing may come twice.
+        let first = reminding(launch(&t, dir.path()), &smtp, 2_000).start("first").await;
+        let second = reminding(launch(&t, dir.path()), &smtp, 2_000).start("second").await;
         let client = reqwest::Client::new();
-        remind_me(&client, &first.url).await;
+        // The deadlines first, then the reminders: every reminder falls due at once, for both.
         const N: usize = 40;
         burst(&client, &second.url, "burst", N).await;
+        remind_me(&client, &first.url).await;
 
         let received = smtp.wait_for(N, Duration::from_secs(60)).await;
         // Both workers went on for a while: still nothing twice.
@@ -89,12 +92,13 @@ on_both! {
     async fn a_sender_killed_again_and_again_and_a_mail_server_away_lose_nothing(t: TestDatabase) {
         let dir = tempfile::tempdir().unwrap();
         let mut smtp = SmtpServer::start();
-        let reminded = reminding(launch(&t, dir.path()), &smtp);
+        // A short lease, so that the claims of the killed run out within the test.
+        let reminded = reminding(launch(&t, dir.path()), &smtp, 500);
         let client = reqwest::Client::new();
         let mut server = reminded.start("sender").await;
-        remind_me(&client, &server.url).await;
         const N: usize = 60;
         burst(&client, &server.url, "kill", N).await;
+        remind_me(&client, &server.url).await;
 
         // Killed mid-batch, the first time as the first reminder arrives, and again and again;
         // the mail server away for a while in between.

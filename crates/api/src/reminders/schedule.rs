@@ -12,8 +12,9 @@ use salkku_persistence::views::deadlines::DeadlineFilter;
 use salkku_persistence::views::{self, reminders::ReminderSettings};
 use salkku_persistence::{Db, StoreResult};
 
-/// Deadlines read at a time; a user's window is read page after page, by due time.
-const PAGE: u64 = 500;
+/// Deadlines read at a time; a user's window is read page after page, by due time. A page of
+/// deadlines all due at the same instant ends the reading (see `window`).
+const PAGE: u64 = 2_000;
 /// Most deadlines looked at for one user in one round.
 const PER_USER: usize = 20_000;
 
@@ -52,6 +53,11 @@ async fn window(
         all.extend(page);
         match last {
             Some(at) if full && all.len() < PER_USER && at > from => from = at,
+            Some(at) if full && at == from => {
+                // Paging by due time alone cannot pass a page of one instant: say so.
+                tracing::warn!(due_at = %at, "more deadlines at one instant than a page holds; some are not reminded of");
+                break;
+            }
             _ => break,
         }
     }

@@ -29,6 +29,11 @@ fn lease(mail: &MailSettings) -> Duration {
     Duration::from_std(mail.timeout).unwrap_or(Duration::seconds(10)) * 8
 }
 
+/// How long one message's whole exchange with the server may take: half the lease.
+fn exchange(mail: &MailSettings) -> std::time::Duration {
+    mail.timeout * 4
+}
+
 fn retry(mail: &MailSettings) -> Duration {
     Duration::from_std(mail.retry).unwrap_or(Duration::minutes(1))
 }
@@ -109,16 +114,17 @@ async fn send_one(
         Err(e) => Outcome::Failed(e.to_string()),
         Ok(to) => match mail::message(&mail.from, &to, mail::message_id(message.id, &mail.from), &written, calendar) {
             Err(e) => Outcome::Failed(e),
-            Ok(email) => match transport.send(email).await {
-                Ok(_) => Outcome::Sent,
-                // The server refused it for good (no such mailbox): trying again changes nothing.
-                Err(e) if e.is_permanent() => {
-                    tracing::warn!(message = message.id, error = %e, "the mail server refused a reminder for good");
-                    Outcome::Refused(e.to_string())
-                }
-                Err(e) => {
+            // lettre bounds only the connection by its timeout: the whole exchange is bounded
+            // here, well inside the claim's lease.
+            Ok(email) => match tokio::time::timeout(exchange(mail), transport.send(email)).await {
+                Ok(Ok(_)) => Outcome::Sent,
+                Ok(Err(e)) => {
                     tracing::warn!(message = message.id, error = %e, "a reminder could not be sent; it is tried again");
                     Outcome::Failed(e.to_string())
+                }
+                Err(_) => {
+                    tracing::warn!(message = message.id, "the mail server took too long; the reminder is tried again");
+                    Outcome::Failed("the mail server did not finish in time".into())
                 }
             },
         },

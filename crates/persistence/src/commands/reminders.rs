@@ -304,8 +304,6 @@ pub enum Outcome {
     Cancelled,
     /// The mail server refused it or could not be reached: tried again later, or given up.
     Failed(String),
-    /// The mail server refused it for good (a 5xx answer: no such mailbox, say): given up now.
-    Refused(String),
 }
 
 /// Records what became of message `id`, claimed as its `attempts`-th try; a failure waits
@@ -334,10 +332,6 @@ pub async fn settle(
             MessageStatus::Sent
         }
         Outcome::Cancelled => MessageStatus::Cancelled,
-        Outcome::Refused(error) => {
-            update = failed(update, error);
-            MessageStatus::Failed
-        }
         Outcome::Failed(error) => {
             update = failed(update, error);
             let tries = u32::try_from(attempts).unwrap_or(u32::MAX);

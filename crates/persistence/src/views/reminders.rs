@@ -148,7 +148,8 @@ pub async fn outbox<C: ConnectionTrait>(
 }
 
 /// How the outbox stands at `now`: messages queued (waiting for their time or a retry), and since
-/// when the oldest of those already due has waited: what alerts should watch.
+/// when the oldest of those already due has waited (from its first due time, retries or not):
+/// what alerts should watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Depth {
     pub queued: u64,
@@ -158,12 +159,13 @@ pub struct Depth {
 pub async fn depth<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> StoreResult<Depth> {
     let queued = || message::Entity::find().filter(message::Column::Status.eq(MessageStatus::Queued.as_str()));
     let count = queued().count(c).await?;
+    // From when it was first due: a retry's later time must not hide a mail server long away.
     let oldest = queued()
-        .filter(message::Column::NextAttemptAt.lte(now))
-        .order_by_asc(message::Column::NextAttemptAt)
+        .filter(message::Column::SendAfter.lte(now))
+        .order_by_asc(message::Column::SendAfter)
         .one(c)
         .await?
-        .map(|m| m.next_attempt_at);
+        .map(|m| m.send_after);
     Ok(Depth { queued: count, oldest_due: oldest })
 }
 
