@@ -17,6 +17,19 @@ pub const FINNISH_TRADE_REGISTER: &str = "FI-PRO";
 /// Amounts are published in euros.
 pub const CURRENCY: &str = "EUR";
 
+/// Where every project is: Finland, by its ISO 3166-1 code.
+pub const COUNTRY: &str = "FI";
+
+/// What a grant is about: its description, or its name when it has none (both standards want one).
+pub fn description<'a>(name: &'a str, description: Option<&'a str>) -> &'a str {
+    description.filter(|d| !d.trim().is_empty()).unwrap_or(name)
+}
+
+/// A repayment as a transaction: aid flowing back, so negative.
+pub fn returned(amount: Money) -> Result<Money, DomainError> {
+    Money::ZERO.checked_sub(amount)
+}
+
 /// Publication is of granted projects: granted, under way or closed. An application still being
 /// prepared or decided, rejected or withdrawn is nobody's grant.
 pub fn is_published(status: ApplicationStatus) -> bool {
@@ -188,6 +201,13 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_grant_without_a_description_is_described_by_its_name_and_repayments_are_negative() {
+        assert_eq!(description("MONNI", Some("  ")), "MONNI");
+        assert_eq!(description("MONNI", Some("Lastensuojelu")), "Lastensuojelu");
+        assert_eq!(returned(Money::euros(44_000).unwrap_or(Money::ZERO)).map(Money::cents), Ok(-4_400_000));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
-use crate::deadline::{ZONE, days_left, local_date, local_due};
+use crate::deadline::{Standing, ZONE, days_left, local_date, local_due};
 use crate::labels::Language;
 use crate::{DomainError, message};
 
@@ -153,6 +153,23 @@ pub fn current(leads: &LeadTimes, due_at: DateTime<Utc>, now: DateTime<Utc>, sin
         return (leads.overdue && due_at >= since).then_some(Lead::Overdue);
     }
     leads.days.iter().rev().find(|days| falls_due(due_at, **days) <= now).map(|days| Lead::Before(*days))
+}
+
+/// Whether a reminder found for a deadline due at `found_due` still stands when its message goes
+/// at `now`: the deadline is still due then (a moved one has reminders of its own), and still
+/// calls for action; the overdue reminder, that it is still overdue.
+pub fn stands(
+    lead: Lead,
+    found_due: DateTime<Utc>,
+    due_now: DateTime<Utc>,
+    standing: Standing,
+    now: DateTime<Utc>,
+) -> bool {
+    let calls = match lead {
+        Lead::Overdue => crate::deadline::is_overdue(due_now, now, standing),
+        Lead::Before(_) => standing.is_relevant(),
+    };
+    found_due == due_now && calls
 }
 
 /// How reminders are sent: each at once, or all of a day's in one digest at a local time.
@@ -341,6 +358,20 @@ mod tests {
     fn a_deadline_first_seen_ten_days_ahead_gets_only_the_current_reminder() {
         let due = end_of_day(day(2020, 6, 18));
         assert_eq!(current(&leads(), due, at(2020, 6, 8, 12, 0), at(2020, 6, 8, 0, 0)), Some(Lead::Before(14)));
+    }
+
+    #[test]
+    fn a_reminder_stands_while_its_deadline_is_due_then_and_calls_for_action() {
+        use crate::{ApplicationStatus, CommitmentStatus};
+        let due = end_of_day(day(2020, 6, 18));
+        let now = at(2020, 6, 4, 8, 0);
+        let open = Standing { application: Some(ApplicationStatus::Submitted), ..Standing::default() };
+        assert!(stands(Lead::Before(14), due, due, open, now));
+        assert!(!stands(Lead::Before(14), due, end_of_day(day(2020, 6, 30)), open, now), "moved");
+        let decided = Standing { commitment: Some(CommitmentStatus::Approved), ..open };
+        assert!(!stands(Lead::Before(14), due, due, decided, now), "resolved");
+        assert!(!stands(Lead::Overdue, due, due, open, now), "not overdue yet");
+        assert!(stands(Lead::Overdue, due, due, open, at(2020, 6, 20, 8, 0)));
     }
 
     #[test]

@@ -1,12 +1,12 @@
-//! Sending what is due: claim a batch of the outbox, check each message's reminders against
+//! Sending what is due: claim the outbox a message at a time, check its reminders against
 //! their deadlines as they stand now (resolved or moved: dropped), write and send the rest, and
 //! record what became of each.
 
 use chrono::{DateTime, Duration, Utc};
 use lettre::AsyncTransport;
-use salkku_domain::deadline::{is_overdue, title};
+use salkku_domain::deadline::title;
 use salkku_domain::ids::ApplicationId;
-use salkku_domain::reminder::{self, EmailAddress, Item, Lead, MessageStatus};
+use salkku_domain::reminder::{self, EmailAddress, Item, MessageStatus};
 use salkku_persistence::commands::reminders::{Outcome, claim, settle};
 use salkku_persistence::records::DeadlineView;
 use salkku_persistence::views::reminders::{ItemView, OutboxMessage};
@@ -38,16 +38,10 @@ fn retry(mail: &MailSettings) -> Duration {
     Duration::from_std(mail.retry).unwrap_or(Duration::minutes(1))
 }
 
-/// Whether a reminder still stands: its deadline is there, due when it was found, and still
-/// calls for action (for the overdue reminder: is still overdue).
+/// The deadline of a reminder that still stands (see [`reminder::stands`]); none once deleted.
 fn stands(item: &ItemView, now: DateTime<Utc>) -> Option<&DeadlineView> {
     let view = item.now.as_ref()?;
-    let same_time = view.deadline.due_at == item.due_at;
-    let calls = match item.lead {
-        Lead::Overdue => is_overdue(view.deadline.due_at, now, view.standing()),
-        Lead::Before(_) => view.standing().is_relevant(),
-    };
-    (same_time && calls).then_some(view)
+    reminder::stands(item.lead, item.due_at, view.deadline.due_at, view.standing(), now).then_some(view)
 }
 
 /// Sends what is due at `now` (the service's clock), a message at a time, each claimed for its

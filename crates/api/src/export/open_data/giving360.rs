@@ -139,7 +139,7 @@ struct GrantJson<'a> {
 
 fn organization<'a>(publication: &Publication, page: &'a Page, id: OrganizationId) -> Option<Organization<'a>> {
     let org = page.organizations.get(&id)?;
-    Some(Organization { id: identifier(publication, page, id)?, name: &org.name, address_country: "FI" })
+    Some(Organization { id: identifier(publication, page, id)?, name: &org.name, address_country: open_data::COUNTRY })
 }
 
 fn identifier(publication: &Publication, page: &Page, id: OrganizationId) -> Option<String> {
@@ -184,7 +184,7 @@ pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: 
     }
     // Aid returned is the project's, to its funder.
     for repayment in &grant.repayments {
-        let returned = Money::ZERO.checked_sub(repayment.amount).map_err(failed)?;
+        let returned = open_data::returned(repayment.amount).map_err(failed)?;
         transactions.push(Transaction {
             id: format!("{id}-REP-{}", repayment.id.0),
             transaction_date: repayment.returned_on,
@@ -197,7 +197,7 @@ pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: 
     }
     let json = GrantJson {
         title: &project.name,
-        description: project.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&project.name),
+        description: open_data::description(&project.name, project.description.as_deref()),
         currency: open_data::CURRENCY,
         amount_applied_for: number(grant.applied_aid.unwrap_or(project.state_aid_requested))?,
         amount_awarded: number(grant.awarded()?)?,
@@ -215,7 +215,7 @@ pub(super) fn grant(publication: &Publication, grant: &Grant, page: &Page, out: 
             .map(|code| Location {
                 id: format!("FI-MK-{}", code.as_str()),
                 name: labels::region(*code, Language::Fi),
-                country_code: "FI",
+                country_code: open_data::COUNTRY,
                 geo_code: code.as_str(),
             })
             .collect(),

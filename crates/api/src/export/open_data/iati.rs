@@ -143,7 +143,7 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
             let publisher_kind = open_data::iati_organisation_type(settings.publisher_kind);
             narrated(w, "reporting-org", &[("ref", &reporting_ref), ("type", publisher_kind)], &settings.publisher)?;
             narrated(w, "title", &[], &project.name)?;
-            let description = project.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&project.name);
+            let description = open_data::description(&project.name, project.description.as_deref());
             narrated(w, "description", &[("type", "1")], description)?;
 
             // Each organisation once in each role: the call's funder may also take part as a
@@ -197,7 +197,7 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
                     .write_empty()?;
             }
             w.create_element("recipient-country")
-                .with_attributes([("code", "FI"), ("percentage", "100")])
+                .with_attributes([("code", open_data::COUNTRY), ("percentage", "100")])
                 .write_empty()?;
 
             // The decided budget, and the latest revision beside it: a revision replaces the
@@ -263,7 +263,7 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
                 transaction(w, &paid)?;
             }
             for repayment in &grant.repayments {
-                let returned = Money::ZERO.checked_sub(repayment.amount).map_err(std::io::Error::other)?;
+                let returned = open_data::returned(repayment.amount).map_err(std::io::Error::other)?;
                 transaction(
                     w,
                     &Transaction {
