@@ -29,6 +29,7 @@ mod money;
 mod monni;
 mod observability;
 mod open_data;
+mod plans;
 mod protocol;
 mod reminders;
 mod replicas;

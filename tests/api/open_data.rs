@@ -54,7 +54,7 @@ fn valid_360giving(body: &[u8]) -> Value {
 }
 
 /// The file, checked by xmllint against the official IATI 2.03 activity schema.
-fn valid_iati(body: &[u8]) -> String {
+pub(crate) fn valid_iati(body: &[u8]) -> String {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), body).unwrap();
     let schema = standards().join("iati").join("iati-activities-schema.xsd");
@@ -64,7 +64,7 @@ fn valid_iati(body: &[u8]) -> String {
     String::from_utf8(body.to_vec()).unwrap()
 }
 
-async fn download(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
+pub(crate) async fn download(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
     let mut request = app.client.get(format!("{}{path}", app.url));
     if let Some(token) = token {
         request = request.bearer_auth(token);

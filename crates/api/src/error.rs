@@ -199,6 +199,9 @@ fn field(concerning: Concerning) -> &'static str {
         Concerning::Amount => "amount",
         Concerning::Condition => "conditionReportId",
         Concerning::ReportSchedule => "reportSchedule",
+        Concerning::Plan => "plan",
+        Concerning::Actuals => "actuals",
+        Concerning::Code => "code",
     }
 }
 
@@ -224,6 +227,9 @@ impl From<StoreError> for ApiError {
                 field: concerning.map(|c| field(c).to_owned()),
                 ..ApiError::new(ErrorCode::BadUserInput, message)
             },
+            StoreError::RuleAt { field, .. } => {
+                ApiError { field: Some(field), ..ApiError::new(ErrorCode::BadUserInput, message) }
+            }
             StoreError::Duplicate { concerning, .. } => ApiError::bad_input(field(concerning), message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
             StoreError::TooMany { .. } | StoreError::TooManyFeeds { .. } => ApiError::limit(message),

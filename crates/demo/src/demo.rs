@@ -20,6 +20,7 @@ use salkku_domain::change_request::{ChangeKind, PartDecision};
 use salkku_domain::deadline::{end_of_day, helsinki};
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, OrganizationId, ProgrammeId};
+use salkku_domain::plan::{Plan as ProjectPlan, PlanDraft, PlanKey};
 use salkku_domain::report::ReportKind;
 use salkku_domain::{
     Amount, ApplicationStatus, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory, DeadlineKind,
@@ -38,6 +39,8 @@ use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::programmes::NewProgramme;
 use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
 use salkku_persistence::records::Application;
+
+use crate::plans;
 use salkku_persistence::{Actor, Change, ContentStore, Db, StoreError};
 use salkku_persistence::{commands, views};
 
@@ -206,7 +209,7 @@ impl Seeder<'_> {
         let new = NewReport { application: app.id, kind: ReportKind::Final, due_on, title: None, states_costs: None };
         let report = commands::reports::add(self.db, &change, new, None).await?;
         let costs = demo_budget(actual, aid)?.lines().to_vec();
-        let submission = Submission { actual_costs: costs, documents: Vec::new() };
+        let submission = Submission { actual_costs: costs, documents: Vec::new(), actuals: Vec::new() };
         let report = commands::reports::submit(self.db, &change, report.id, report.version, submission).await?;
         let verdict = Verdict::Accept { decision_ref: Some("loppuselvitys hyväksytty".into()), decision: None };
         commands::reports::decide(self.db, &change, report.id, report.version, verdict).await?;
@@ -232,6 +235,35 @@ impl Seeder<'_> {
         // Its final report set its reportDue, and its version with it.
         let missing = StoreError::NotFound { kind: salkku_domain::ids::NodeKind::Application, key: app.id.0 };
         Ok(views::applications::get(self.db.conn(), app.id).await?.ok_or(missing)?)
+    }
+
+    /// The plan of an application in preparation.
+    async fn plan(&self, app: Application, draft: PlanDraft) -> Result<Application, SeedError> {
+        let plan = ProjectPlan::new(draft).map_err(|e| SeedError::Data(e.error))?;
+        Ok(commands::plans::set_plan(self.db, &self.change(demo_now()), app.id, app.version, plan).await?)
+    }
+
+    /// A budget whose lines belong to the plan's work packages, each named by its key (or by
+    /// none, "").
+    async fn budget_by_package(
+        &self,
+        app: Application,
+        lines: &[(&str, CostCategory, i32, &str, &str)],
+        state_aid: Amount,
+    ) -> Result<Application, SeedError> {
+        let plain: Vec<_> = lines.iter().map(|(_, c, y, d, a)| (*c, *y, *d, *a)).collect();
+        let budget = demo_budget(&plain, state_aid)?;
+        let assigned = budget
+            .lines()
+            .iter()
+            .zip(lines)
+            .map(|(line, (key, ..))| {
+                let package = (!key.is_empty()).then(|| PlanKey::parse(key)).transpose()?;
+                Ok(line.clone().with_work_package(package))
+            })
+            .collect::<Result<Vec<_>, DomainError>>()?;
+        let budget = Budget::new(assigned, state_aid)?;
+        Ok(commands::budgets::set_budget(self.db, &self.change(demo_now()), app.id, app.version, budget).await?)
     }
 
     async fn budget(
@@ -326,6 +358,7 @@ impl Seeder<'_> {
             lines: None,
             state_aid: None,
             content_change: None,
+            plan: None,
             partners: vec![],
             submit: true,
         };
@@ -339,6 +372,7 @@ impl Seeder<'_> {
                 approved_end: None,
                 approved_lines: None,
                 approved_state_aid: None,
+                approved_plan: None,
                 note: None,
             }],
         };
@@ -481,6 +515,11 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
     let kori1 = s.programme("Tulevaisuuden sosiaali- ja terveyskeskus -ohjelma, hankekori 1", stm, Some(100)).await?;
     let kori2 = s.programme("Tulevaisuuden sosiaali- ja terveyskeskus -ohjelma, hankekori 2", stm, Some(80)).await?;
     let kevat2020 = s.programme("STM:n valtionavustushaut, kevät 2020", stm, None).await?;
+    // The code its projects' indicators share, so that the roll-up sums them (illustrative).
+    let trained = salkku_domain::indicator::IndicatorCode::parse(plans::TRAINED)?;
+    let name = "Koulutetut ammattilaiset".to_owned();
+    let unit = salkku_domain::indicator::IndicatorUnit::Count;
+    commands::plans::define_indicator(s.db, &s.change(demo_now()), kevat2020, trained, name, unit).await?;
     let rakennerahasto = s.programme("Kestävää kasvua ja työtä 2014–2020 (ESR)", esr, None).await?;
     let kaste = s.programme("Kaste – sosiaali- ja terveydenhuollon kansallinen kehittämisohjelma", stm, None).await?;
 
@@ -587,18 +626,20 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             at(2020, 4, 6, 9, 0)?,
         )
         .await?;
+    let kk3 = s.plan(kk3, plans::kansa_koulu(sonet, day(2022, 6, 30)?)).await?;
     let kk3 = s
-        .budget(
+        .budget_by_package(
             kk3,
             &[
-                (Personnel, 2020, "TP1: kirjaamisasiantuntijoiden kouluttaminen", "120000.00"),
-                (Personnel, 2021, "TP1: kirjaamisasiantuntijoiden kouluttaminen", "200000.00"),
-                (Personnel, 2021, "TP2: kirjaamisasiantuntijoiden tuki", "150000.00"),
-                (Personnel, 2022, "TP2: kirjaamisasiantuntijoiden tuki", "100000.00"),
-                (PurchasedServices, 2021, "digitaaliset valmennusalustat", "60000.00"),
-                (Materials, 2020, "uudet valmennusmateriaalit", "40000.00"),
-                (Travel, 2021, "valmentajaverkoston tapaamiset", "10000.00"),
-                (Overhead, 2022, "hallinto", "20000.00"),
+                ("TP1", Personnel, 2020, "TP1: kirjaamisasiantuntijoiden kouluttaminen", "120000.00"),
+                ("TP1", Personnel, 2021, "TP1: kirjaamisasiantuntijoiden kouluttaminen", "200000.00"),
+                ("TP2", Personnel, 2021, "TP2: kirjaamisasiantuntijoiden tuki", "150000.00"),
+                ("TP2", Personnel, 2022, "TP2: kirjaamisasiantuntijoiden tuki", "100000.00"),
+                ("TP1", PurchasedServices, 2021, "digitaaliset valmennusalustat", "60000.00"),
+                ("TP1", Materials, 2020, "uudet valmennusmateriaalit", "40000.00"),
+                ("TP2", Travel, 2021, "valmentajaverkoston tapaamiset", "10000.00"),
+                // Administration belongs to the project as a whole: unassigned.
+                ("", Overhead, 2022, "hallinto", "20000.00"),
             ],
             eur("700000.00")?,
         )
@@ -649,6 +690,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             at(2020, 4, 16, 10, 30)?,
         )
         .await?;
+    let monni = s.plan(monni, plans::monni(day(2022, 12, 31)?)).await?;
     let monni = s
         .budget(
             monni,

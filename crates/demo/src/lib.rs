@@ -6,4 +6,5 @@
 //! derived tables when it finishes.
 
 pub mod demo;
+pub mod plans;
 pub mod synthetic;

@@ -401,6 +401,7 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             year: period_start.year() + rng.random_range(0..=(period_end.year() - period_start.year())),
             description: None,
             amount_cents: amount,
+            work_package: None,
         });
     }
     // State aid near the call's rate; one in ten asks a little too much.

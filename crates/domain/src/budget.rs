@@ -16,6 +16,8 @@ pub struct BudgetLine {
     year: i32,
     description: Option<String>,
     amount: Amount,
+    /// The plan's work package the cost belongs to, if it is assigned to one.
+    work_package: Option<crate::plan_key::PlanKey>,
 }
 
 impl BudgetLine {
@@ -27,7 +29,7 @@ impl BudgetLine {
         amount: Amount,
     ) -> Result<Self, DomainError> {
         check_year(year)?;
-        Ok(BudgetLine { category, year, description, amount })
+        Ok(BudgetLine { category, year, description, amount, work_package: None })
     }
 
     pub fn category(&self) -> CostCategory {
@@ -44,6 +46,16 @@ impl BudgetLine {
 
     pub fn amount(&self) -> Money {
         self.amount.money()
+    }
+
+    /// The line assigned to a work package of the plan (or to none).
+    pub fn with_work_package(mut self, key: Option<crate::plan_key::PlanKey>) -> Self {
+        self.work_package = key;
+        self
+    }
+
+    pub fn work_package(&self) -> Option<&crate::plan_key::PlanKey> {
+        self.work_package.as_ref()
     }
 }
 

@@ -32,10 +32,13 @@ pub enum NodeKind {
     ReportObligation,
     Instalment,
     Repayment,
+    Objective,
+    WorkPackage,
+    Indicator,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 17] = [
+    const ALL: [NodeKind; 20] = [
         NodeKind::Organization,
         NodeKind::FundingProgramme,
         NodeKind::GrantCall,
@@ -53,6 +56,9 @@ impl NodeKind {
         NodeKind::ReportObligation,
         NodeKind::Instalment,
         NodeKind::Repayment,
+        NodeKind::Objective,
+        NodeKind::WorkPackage,
+        NodeKind::Indicator,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +80,9 @@ impl NodeKind {
             NodeKind::ReportObligation => "ReportObligation",
             NodeKind::Instalment => "Instalment",
             NodeKind::Repayment => "Repayment",
+            NodeKind::Objective => "Objective",
+            NodeKind::WorkPackage => "WorkPackage",
+            NodeKind::Indicator => "Indicator",
         }
     }
 }
@@ -197,6 +206,9 @@ typed_id!(
     ReportId => ReportObligation,
     InstalmentId => Instalment,
     RepaymentId => Repayment,
+    ObjectiveId => Objective,
+    WorkPackageId => WorkPackage,
+    IndicatorId => Indicator,
 );
 
 #[cfg(test)]

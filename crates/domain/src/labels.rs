@@ -273,6 +273,9 @@ pub fn node_kind(kind: crate::ids::NodeKind, language: Language) -> &'static str
         ReportObligation => ("selvitys", "redovisning", "ReportObligation"),
         Instalment => ("maksuerä", "betalningspost", "Instalment"),
         Repayment => ("palautus", "återbetalning", "Repayment"),
+        Objective => ("tavoite", "mål", "Objective"),
+        WorkPackage => ("työpaketti", "arbetspaket", "WorkPackage"),
+        Indicator => ("mittari", "indikator", "Indicator"),
     };
     match language {
         Language::Fi => fi,

@@ -181,6 +181,26 @@ pub fn iati_budget_type(kind: BudgetVersionKind) -> Option<&'static str> {
     }
 }
 
+/// IATI ResultType of what an indicator measures: a work package's is an output, an objective's
+/// an outcome.
+pub fn iati_result_type(measures: &crate::plan::Measures) -> &'static str {
+    match measures {
+        crate::plan::Measures::WorkPackage(_) => "1",
+        crate::plan::Measures::Objective(_) => "2",
+    }
+}
+
+/// IATI IndicatorMeasure of a unit: counts and euros are units, a percentage a percentage, text
+/// qualitative (its values go in comments, not in `value`).
+pub fn iati_measure(unit: crate::indicator::IndicatorUnit) -> &'static str {
+    use crate::indicator::IndicatorUnit::*;
+    match unit {
+        Count | Euros => "1",
+        Percent => "2",
+        Text => "5",
+    }
+}
+
 /// IATI TransactionType of a municipality's commitment to a project's self-funding: a formally
 /// approved one is an incoming commitment, a promise an incoming pledge; requests and declines
 /// move no money.

@@ -75,6 +75,12 @@ pub enum Concerning {
     Condition,
     /// The call's report schedule.
     ReportSchedule,
+    /// An application's plan as a whole.
+    Plan,
+    /// The indicator values a report states.
+    Actuals,
+    /// A programme's indicator code.
+    Code,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +103,15 @@ pub enum StoreError {
     #[error("{source}")]
     Rule {
         concerning: Option<Concerning>,
+        #[source]
+        source: DomainError,
+    },
+
+    /// The request breaks a rule of the domain at a field only storage can name (a part of a
+    /// plan: `workPackages[1].leadOrganizationId`).
+    #[error("{field}: {source}")]
+    RuleAt {
+        field: String,
         #[source]
         source: DomainError,
     },
@@ -164,7 +179,7 @@ impl StoreError {
                     en: "the {en} was changed by someone else: you sent version {expected}, it is now at version {actual}; reload it and try again",
                 )
             }
-            StoreError::Rule { source, .. } => source.message(),
+            StoreError::Rule { source, .. } | StoreError::RuleAt { source, .. } => source.message(),
             StoreError::Duplicate { message, .. } => message.clone(),
             StoreError::Overpayment { amount, would_be, allocated } => message!(
                 fi: "{amount} euron maksu nostaisi tämän myönnön maksut {would_be} euroon, yli sen määrän {allocated}",

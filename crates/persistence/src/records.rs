@@ -10,6 +10,7 @@ use salkku_domain::ids::{
     DocumentId, GrantCallId, InstalmentId, OrganizationId, PaymentId, ProgrammeId, RepaymentId, ReportId,
 };
 use salkku_domain::instalment::InstalmentStatus;
+use salkku_domain::plan::PlanDraft;
 use salkku_domain::report::{ReportKind, ReportStatus, Schedule};
 use salkku_domain::{
     ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, DeadlineKind, Money,
@@ -107,6 +108,10 @@ pub struct BudgetVersion {
     pub decision: Option<DecisionId>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
+    /// The plan in force with this version, as written; none for versions older than plans.
+    pub plan: Option<PlanDraft>,
+    /// Made by a content change alone: its budget is the one before.
+    pub plan_only: bool,
 }
 
 /// A change request with what it proposes and what was decided on each part.
@@ -123,6 +128,8 @@ pub struct ChangeRequest {
     /// The state aid a state-aid change asks for.
     pub state_aid: Option<Money>,
     pub content_change: Option<String>,
+    /// The plan a content change proposes, as written.
+    pub plan: Option<PlanDraft>,
     pub partners: Vec<PartnerChange>,
     pub parts: Vec<ChangeRequestPart>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -147,6 +154,8 @@ pub struct ChangeRequestPart {
     /// The decision on record behind it.
     pub decision_on_record: Option<DecisionId>,
     pub note: Option<String>,
+    /// The plan the funder approved, when it approved a content change with changes.
+    pub approved_plan: Option<PlanDraft>,
 }
 
 /// An organisation a change request would add to the project (with its commitment) or remove.
@@ -340,4 +349,36 @@ pub struct Document {
     pub sha256: String,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// An application's plan in force, the rows of its parts and the actuals reported on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredPlan {
+    pub plan: salkku_domain::plan::Plan,
+    /// Each part's row by its key (a key names one part in the whole plan).
+    pub ids: std::collections::BTreeMap<salkku_domain::plan::PlanKey, i64>,
+    pub actuals: Vec<IndicatorActual>,
+}
+
+/// What an indicator reached in a year, as a report stated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorActual {
+    pub id: i64,
+    pub indicator: salkku_domain::ids::IndicatorId,
+    pub report: ReportId,
+    pub year: i32,
+    pub value: salkku_domain::indicator::Measure,
+    pub note: Option<String>,
+    /// Its report is accepted: the value stays as the funder accepted it.
+    pub locked: bool,
+}
+
+/// An indicator code a programme defines, with the unit its projects' indicators sum in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IndicatorDefinition {
+    pub id: i64,
+    pub programme: ProgrammeId,
+    pub code: salkku_domain::indicator::IndicatorCode,
+    pub name: String,
+    pub unit: salkku_domain::indicator::IndicatorUnit,
 }

@@ -38,6 +38,8 @@ pub struct CreateChangeRequestInput {
     pub state_aid: Option<Decimal>,
     /// A content change: what changes in the project's content.
     pub content_change: Option<String>,
+    /// A content change of the plan: the whole plan as it would be (parts kept by their keys).
+    pub plan: Option<super::plan_inputs::PlanInput>,
     /// A partner change: municipalities joining or leaving.
     #[graphql(default)]
     pub partners: Vec<PartnerChangeInput>,
@@ -79,6 +81,7 @@ impl CreateChangeRequestInput {
             lines: self.lines.as_deref().map(|l| budget_lines("lines", l)).transpose()?,
             state_aid: self.state_aid.map(|a| a.amount("stateAid")).transpose()?,
             content_change: optional("contentChange", self.content_change.as_deref(), MAX_DESCRIPTION)?,
+            plan: self.plan.as_ref().map(|p| p.parse("plan")).transpose()?,
             partners,
             submit: self.submit,
         };
@@ -110,6 +113,8 @@ pub struct PartDecisionInput {
     pub approved_lines: Option<Vec<BudgetLineInput>>,
     /// With STATE_AID_CHANGE approved with changes: the state aid the funder approved.
     pub approved_state_aid: Option<Decimal>,
+    /// With CONTENT_CHANGE approved with changes: the plan the funder approved, whole.
+    pub approved_plan: Option<super::plan_inputs::PlanInput>,
     pub note: Option<String>,
 }
 
@@ -149,6 +154,7 @@ impl DecideChangeRequestInput {
                         .as_ref()
                         .map(|a| a.amount(&at("approvedStateAid")))
                         .transpose()?,
+                    approved_plan: p.approved_plan.as_ref().map(|plan| plan.parse(&at("approvedPlan"))).transpose()?,
                     note: optional(&at("note"), p.note.as_deref(), MAX_DESCRIPTION)?,
                 })
             })

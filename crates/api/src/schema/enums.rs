@@ -233,3 +233,28 @@ pub enum CashFlowInterval {
     Quarter,
     Year,
 }
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::indicator::IndicatorUnit")]
+pub enum IndicatorUnit {
+    Count,
+    Percent,
+    Euros,
+    Text,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::plan::PlanPart")]
+pub enum PlanPart {
+    Objective,
+    WorkPackage,
+    Indicator,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "salkku_domain::plan::PlanChangeKind")]
+pub enum PlanChangeKind {
+    Added,
+    Removed,
+    Changed,
+}

@@ -452,6 +452,9 @@ pub struct BudgetLineInput {
     pub year: i32,
     pub description: Option<String>,
     pub amount: Decimal,
+    /// The key of the plan's work package the cost belongs to ("TP1"); none leaves it
+    /// unassigned.
+    pub work_package: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -483,7 +486,14 @@ pub(crate) fn budget_lines(field: &str, lines: &[BudgetLineInput]) -> ApiResult<
             let at = |f: &str| format!("{field}[{i}].{f}");
             let amount = l.amount.amount(&at("amount"))?;
             let description = optional(&at("description"), l.description.as_deref(), MAX_REFERENCE)?;
+            let work_package = l
+                .work_package
+                .as_deref()
+                .map(salkku_domain::plan::PlanKey::parse)
+                .transpose()
+                .map_err(|e| ApiError::invalid(at("workPackage"), e))?;
             BudgetLine::new(l.category.into(), l.year, description, amount)
+                .map(|line| line.with_work_package(work_package))
                 .map_err(|e| ApiError::invalid(at("year"), e))
         })
         .collect()

@@ -19,9 +19,11 @@ use salkku_domain::ids::{
     AllocationId, ApplicationId, BudgetVersionId, CommitmentId, DecisionId, GrantCallId, OrganizationId, ProgrammeId,
     ReportId,
 };
+use salkku_domain::plan::PlanKey;
 use salkku_persistence::records::{
     Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall,
-    Instalment, Organization, Participation, Payment, Programme, Report, StatusChange, StoredBudgetLine,
+    IndicatorActual, Instalment, Organization, Participation, Payment, Programme, Report, StatusChange,
+    StoredBudgetLine, StoredPlan,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -236,5 +238,36 @@ impl Loader<SplitOf> for Store {
         let apps = done(views::applications::by_ids(self.0.conn(), &ids).await)?;
         let splits = done(views::splits::for_applications(self.0.conn(), &apps).await)?;
         Ok(splits.into_iter().map(|(id, split)| (SplitOf(id), split)).collect())
+    }
+}
+
+/// The plan in force of an application, with its actuals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PlanOf(pub ApplicationId);
+
+impl Loader<PlanOf> for Store {
+    type Value = StoredPlan;
+    type Error = ApiError;
+    async fn load(&self, keys: &[PlanOf]) -> Result<HashMap<PlanOf, StoredPlan>, ApiError> {
+        let ids: Vec<ApplicationId> = keys.iter().map(|k| k.0).collect();
+        let plans = done(views::plans::of_applications(self.0.conn(), &ids).await)?;
+        Ok(keys.iter().copied().zip(plans).collect())
+    }
+}
+
+/// The indicator actuals a report states, each with its indicator's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActualsOf(pub ReportId);
+
+impl Loader<ActualsOf> for Store {
+    type Value = Vec<(PlanKey, IndicatorActual)>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[ActualsOf]) -> Result<HashMap<ActualsOf, Self::Value>, ApiError> {
+        let ids: Vec<ReportId> = keys.iter().map(|k| k.0).collect();
+        let mut out: HashMap<ActualsOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (key, actual) in done(views::plans::of_reports(self.0.conn(), &ids).await)? {
+            out.entry(ActualsOf(actual.report)).or_default().push((key, actual));
+        }
+        Ok(out)
     }
 }

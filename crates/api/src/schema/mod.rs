@@ -30,6 +30,7 @@ mod nulls;
 pub mod objects;
 mod observe;
 mod order;
+pub mod plan_inputs;
 pub mod policy;
 pub(crate) mod prefetch;
 pub mod query;

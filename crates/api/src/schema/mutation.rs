@@ -18,10 +18,12 @@ use salkku_persistence::{commands, views};
 use super::change_inputs::{ChangeRequestMoveInput, CreateChangeRequestInput, DecideChangeRequestInput};
 use super::decision_inputs::{AttachDocumentInput, RecordDecisionInput};
 use super::inputs::*;
+use super::objects::IndicatorDefinition;
 use super::objects::{
     Application, BudgetVersion, CalendarFeed, ChangeRequest, Commitment, Deadline, Decision, Document,
     FundingProgramme, GrantCall, Instalment, Organization, Payment, Repayment, ReportObligation, StateAidAllocation,
 };
+use super::plan_inputs::{DefineIndicatorInput, SetPlanInput};
 use super::policy::{Action, authorize};
 use super::report_inputs::{
     AcceptReportInput, AddReportObligationInput, InstalmentMoveInput, PlanInstalmentsInput, RecordRepaymentInput,
@@ -187,6 +189,24 @@ impl Mutation {
         let (id, expected, budget) = input.parse()?;
         let m = allowed(ctx, "setBudget", Action::ManageMoney).await?;
         Ok(Application(commands::budgets::set_budget(m.db, &m.change(), id, expected, budget).await?))
+    }
+
+    /// Replaces the application's plan (objectives, work packages, indicators) as a whole, parts
+    /// kept by key: until the application is submitted, as its budget. After that the plan is
+    /// the one applied for, and a granted project changes it by a content change request.
+    async fn set_plan(&self, ctx: &Context<'_>, input: SetPlanInput) -> ApiResult<Application> {
+        let (id, expected, plan) = input.parse()?;
+        let m = allowed(ctx, "setPlan", Action::ChangeApplication(id)).await?;
+        Ok(Application(commands::plans::set_plan(m.db, &m.change(), id, expected, plan).await?))
+    }
+
+    /// Defines an indicator code of a programme for its projects to share (admins): the roll-up
+    /// sums the indicators that name it.
+    async fn define_indicator(&self, ctx: &Context<'_>, input: DefineIndicatorInput) -> ApiResult<IndicatorDefinition> {
+        let (programme, code, name, unit) = input.parse()?;
+        let m = allowed(ctx, "defineIndicator", Action::ManageReferenceData).await?;
+        let defined = commands::plans::define_indicator(m.db, &m.change(), programme, code, name, unit).await?;
+        Ok(defined.into())
     }
 
     /// Records a revision of a granted or active project's budget without a change request,

@@ -74,7 +74,10 @@ impl Query {
             | NodeKind::Document
             | NodeKind::ReportObligation
             | NodeKind::Instalment
-            | NodeKind::Repayment => None,
+            | NodeKind::Repayment
+            | NodeKind::Objective
+            | NodeKind::WorkPackage
+            | NodeKind::Indicator => None,
         })
     }
 

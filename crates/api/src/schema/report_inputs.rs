@@ -56,6 +56,9 @@ pub struct SubmitReportInput {
     /// Documents already attached to the project (attachDocument) that go with the report.
     #[graphql(default)]
     pub document_ids: Vec<ID>,
+    /// What the project's indicators reached, a year each: with an interim or final report.
+    #[graphql(default)]
+    pub actuals: Vec<super::plan_inputs::IndicatorActualInput>,
 }
 
 impl SubmitReportInput {
@@ -67,7 +70,11 @@ impl SubmitReportInput {
             .enumerate()
             .map(|(i, d)| key(d, &format!("documentIds[{i}]"), DocumentId::from_global))
             .collect::<ApiResult<Vec<_>>>()?;
-        let submission = Submission { actual_costs: budget_lines("actualCosts", &self.actual_costs)?, documents };
+        let submission = Submission {
+            actual_costs: budget_lines("actualCosts", &self.actual_costs)?,
+            documents,
+            actuals: super::plan_inputs::actuals(&self.actuals)?,
+        };
         Ok((key(&self.id, "id", ReportId::from_global)?, self.expected_version, submission))
     }
 }

@@ -17,7 +17,7 @@ use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::{decisions, idempotency, instalments, reports};
+use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
@@ -277,6 +277,7 @@ pub async fn transition(
             // The funder grants within its call's rate, as every budget must keep.
             let split = splits::with_budget(&*tx, &current, budget.total(), budget.state_aid_requested()).await?;
             check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
+            plans::check_lines_fit(&*tx, id, budget.lines(), None, "grantedBudget").await?;
             let allocated = allocations::total_of(&*tx, id).await?;
             check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
                 .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
@@ -286,6 +287,8 @@ pub async fn transition(
                 decision_ref: transition.decision_ref.clone(),
                 decision: transition.decision,
                 within_tolerance: false,
+                plan: None,
+                plan_only: false,
             };
             granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
             reports::plan_from_schedule(&*tx, &current, now).await?;

@@ -17,8 +17,9 @@ use crate::derived::{self, Changed};
 use crate::entities::{
     allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
     calendar_feed, change_request, change_request_line, change_request_part, change_request_partner, commitment,
-    deadline, decision, document, document_content, grant_call, idempotency_key, instalment, organization, participant,
-    payment, programme, reminder_item, reminder_message, reminder_setting, repayment, report_cost_line,
+    deadline, decision, document, document_content, grant_call, idempotency_key, indicator_actual,
+    indicator_definition, instalment, organization, participant, payment, plan_indicator, plan_objective,
+    plan_work_package, programme, reminder_item, reminder_message, reminder_setting, repayment, report_cost_line,
     report_document, report_obligation, status_change,
 };
 use crate::{Db, Progress, StoreError, StoreResult};
@@ -58,10 +59,15 @@ macro_rules! each_table {
         $visit!($($args)* "budget_lines", budget_line::Entity, budget_line::Column::Id);
         $visit!($($args)* "budget_versions", budget_version::Entity, budget_version::Column::Id);
         $visit!($($args)* "budget_version_lines", budget_version_line::Entity, budget_version_line::Column::Id);
+        $visit!($($args)* "plan_objectives", plan_objective::Entity, plan_objective::Column::Id);
+        $visit!($($args)* "plan_work_packages", plan_work_package::Entity, plan_work_package::Column::Id);
+        $visit!($($args)* "plan_indicators", plan_indicator::Entity, plan_indicator::Column::Id);
+        $visit!($($args)* "indicator_definitions", indicator_definition::Entity, indicator_definition::Column::Id);
         $visit!($($args)* "decisions", decision::Entity, decision::Column::Id);
         $visit!($($args)* "commitments", commitment::Entity, commitment::Column::Id);
         $visit!($($args)* "report_obligations", report_obligation::Entity, report_obligation::Column::Id);
         $visit!($($args)* "report_cost_lines", report_cost_line::Entity, report_cost_line::Column::Id);
+        $visit!($($args)* "indicator_actuals", indicator_actual::Entity, indicator_actual::Column::Id);
         $visit!($($args)* "state_aid_allocations", allocation::Entity, allocation::Column::Id);
         $visit!($($args)* "instalments", instalment::Entity, instalment::Column::Id);
         $visit!($($args)* "payments", payment::Entity, payment::Column::Id);

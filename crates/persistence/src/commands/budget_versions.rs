@@ -10,16 +10,17 @@ use salkku_domain::budget_diff::{BudgetDiff, within_tolerance};
 use salkku_domain::budget_version::{BudgetVersionKind, check_revision_within_tolerance};
 use salkku_domain::change_request::check_may_request_changes;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
+use salkku_domain::plan::Plan;
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use crate::commands::audit;
+use crate::commands::{audit, plans};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, budget_line, budget_version, budget_version_line};
 use crate::records::{Application, BudgetVersion};
 use crate::store::support::{expect_version, target, versioned_update};
-use crate::views::{budget_versions, calls};
+use crate::views::{budget_versions, calls, plans as plan_views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// Opens a new application's draft, empty and in force.
@@ -36,6 +37,8 @@ pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by:
         decision_id: Set(None),
         created_at: Set(app.created_at),
         created_by: Set(by.to_owned()),
+        plan: Set(Some(plans::snapshot(&Plan::default())?)),
+        plan_only: Set(false),
         ..Default::default()
     }
     .insert(c)
@@ -79,6 +82,7 @@ pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId,
             budget_version_line::Column::Year,
             budget_version_line::Column::Description,
             budget_version_line::Column::AmountCents,
+            budget_version_line::Column::WorkPackage,
         ])
         .select_from(
             Query::select()
@@ -89,6 +93,7 @@ pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId,
                     budget_line::Column::Year,
                     budget_line::Column::Description,
                     budget_line::Column::AmountCents,
+                    budget_line::Column::WorkPackage,
                 ])
                 .from(budget_line::Entity)
                 .and_where(budget_line::Column::ApplicationId.eq(id.0))
@@ -107,6 +112,11 @@ pub(crate) struct NewVersion<'a> {
     pub decision_ref: Option<String>,
     pub decision: Option<DecisionId>,
     pub within_tolerance: bool,
+    /// The plan an approved content change puts in force with the version; `None` keeps the
+    /// plan in force.
+    pub plan: Option<&'a Plan>,
+    /// Made by a content change alone: the budget stays as it was.
+    pub plan_only: bool,
 }
 
 /// Puts a new version in force: the one before stays as history. The caller has checked the
@@ -148,6 +158,22 @@ pub(crate) async fn put_in_force<C: ConnectionTrait>(
     .insert(c)
     .await?;
     let version = BudgetVersion::try_from(row)?;
+    // The version keeps the plan in force with it: the one a content change brings, or the one
+    // it finds.
+    let plan = match new.plan {
+        Some(plan) => {
+            plans::write(c, id, plan).await?;
+            plans::snapshot(plan)?
+        }
+        None => plans::snapshot(&plan_views::of(c, id).await?.plan)?,
+    };
+    budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::Plan, Expr::value(Some(plan)))
+        .col_expr(budget_version::Column::PlanOnly, Expr::value(new.plan_only))
+        .filter(budget_version::Column::Id.eq(version.id.0))
+        .exec(c)
+        .await?;
+    let version = BudgetVersion { plan_only: new.plan_only, ..version };
     if !new.budget.lines().is_empty() {
         let rows =
             new.budget.lines().iter().zip(0..).map(|(line, position)| version_line(version.id.0, position, line));
@@ -171,6 +197,7 @@ fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_versio
         year: Set(line.year()),
         description: Set(line.description().map(str::to_owned)),
         amount_cents: Set(line.amount().cents()),
+        work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
         ..Default::default()
     }
 }
@@ -186,6 +213,7 @@ pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, 
             year: Set(line.year()),
             description: Set(line.description().map(str::to_owned)),
             amount_cents: Set(line.amount().cents()),
+            work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
             ..Default::default()
         });
         budget_line::Entity::insert_many(rows).exec_without_returning(c).await?;
@@ -215,6 +243,7 @@ pub async fn revise_within_tolerance(
     // A revision keeps the state aid; only the lines move.
     let aid = Amount::new(before.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
     let budget = Budget::new(lines, aid).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    plans::check_lines_fit(&*tx, id, budget.lines(), None, "").await?;
     // The tolerance holds for all the revisions made under it together: what moved is measured
     // from the last version a decision approved (the granted one, or one a change request
     // revised), so that ten small revisions cannot move ten times the tolerance.
@@ -222,7 +251,7 @@ pub async fn revise_within_tolerance(
         .await?
         .into_iter()
         .rev()
-        .find(|v| !v.within_tolerance)
+        .find(|v| !v.within_tolerance && !v.plan_only)
         .unwrap_or_else(|| before.clone());
     let diff = BudgetDiff::between(&budget_versions::budget(&*tx, &approved).await?, &budget)
         .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
@@ -236,6 +265,8 @@ pub async fn revise_within_tolerance(
         decision_ref: None,
         decision: None,
         within_tolerance: true,
+        plan: None,
+        plan_only: false,
     };
     let revised = put_in_force(&*tx, change, id, new).await?;
     derived::after(&*tx, Changed::applications(&[id])).await?;
@@ -270,8 +301,9 @@ pub async fn derive_for_loaded<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
            v.created_at, v.created_by \
          FROM budget_versions v WHERE v.number = 1 AND v.kind = 'APPLIED' AND v.in_force = FALSE \
            AND NOT EXISTS (SELECT 1 FROM budget_versions w WHERE w.application_id = v.application_id AND w.number = 2)",
-        "INSERT INTO budget_version_lines (version_id, position, category, year, description, amount_cents) \
-         SELECT v.id, l.position, l.category, l.year, l.description, l.amount_cents \
+        "INSERT INTO budget_version_lines (version_id, position, category, year, description, amount_cents, \
+           work_package) \
+         SELECT v.id, l.position, l.category, l.year, l.description, l.amount_cents, l.work_package \
          FROM budget_versions v JOIN budget_lines l ON l.application_id = v.application_id \
          WHERE v.kind <> 'DRAFT' AND NOT EXISTS (SELECT 1 FROM budget_version_lines x WHERE x.version_id = v.id)",
     ];

@@ -8,7 +8,7 @@ use salkku_domain::ids::{ApplicationId, NodeKind};
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 
-use crate::commands::{audit, budget_versions};
+use crate::commands::{audit, budget_versions, plans};
 use crate::derived::{self, Changed};
 use crate::entities::application as app;
 use crate::records::Application;
@@ -39,6 +39,7 @@ pub async fn set_budget(
     let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     check_budget_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
+    plans::check_lines_fit(&*tx, id, budget.lines(), None, "").await?;
     let before = Recorded {
         state_aid_requested: current.state_aid_requested,
         lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),

@@ -13,6 +13,7 @@ use salkku_domain::change_request::{
     check_may_request_changes,
 };
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
+use salkku_domain::plan::{Plan, check_change, check_lines as plan_lines};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -20,7 +21,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::commands::applications::{self, NewParticipant};
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::commitments::{self, NewCommitment};
-use crate::commands::{audit, decisions, idempotency};
+use crate::commands::{audit, decisions, idempotency, plans};
 use crate::derived::{self, Changed};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
@@ -30,7 +31,7 @@ use crate::records::{Application, ChangeRequest};
 use crate::store::support::{expect_version, referenced, target, versioned_update};
 use crate::views::{
     allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
-    splits,
+    plans as plan_views, splits,
 };
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -54,6 +55,8 @@ pub struct NewChangeRequest {
     pub lines: Option<Vec<BudgetLine>>,
     pub state_aid: Option<Amount>,
     pub content_change: Option<String>,
+    /// The plan a content change proposes, whole.
+    pub plan: Option<Plan>,
     pub partners: Vec<NewPartnerChange>,
     /// Submit at once instead of keeping a draft.
     pub submit: bool,
@@ -71,7 +74,7 @@ impl NewChangeRequest {
         if self.state_aid.is_some() {
             kinds.push(ChangeKind::StateAidChange);
         }
-        if self.content_change.is_some() {
+        if self.content_change.is_some() || self.plan.is_some() {
             kinds.push(ChangeKind::ContentChange);
         }
         if !self.partners.is_empty() {
@@ -92,6 +95,8 @@ pub struct PartDecisionInput {
     pub approved_lines: Option<Vec<BudgetLine>>,
     /// With a state-aid change approved with changes: the state aid the funder approved.
     pub approved_state_aid: Option<Amount>,
+    /// With a content change approved with changes: the plan the funder approved.
+    pub approved_plan: Option<Plan>,
     pub note: Option<String>,
 }
 
@@ -131,6 +136,9 @@ pub async fn create(
             check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
         }
         check_partners(tx, &current, &new.partners).await?;
+        if let Some(plan) = &new.plan {
+            check_content(tx, &current, plan, new.lines.as_deref()).await?;
+        }
         let row = request::ActiveModel {
             application_id: Set(application.0),
             status: Set(ChangeRequestStatus::Draft.as_str().to_owned()),
@@ -138,6 +146,7 @@ pub async fn create(
             new_end: Set(new.new_end),
             state_aid_cents: Set(new.state_aid.map(Amount::cents)),
             content_change: Set(new.content_change.clone()),
+            plan: Set(new.plan.as_ref().map(plans::snapshot).transpose()?),
             submitted_at: Set(None),
             closed_at: Set(None),
             created_by: Set(change.actor.subject.clone()),
@@ -157,6 +166,7 @@ pub async fn create(
                 year: Set(line.year()),
                 description: Set(line.description().map(str::to_owned)),
                 amount_cents: Set(line.amount().cents()),
+                work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
                 ..Default::default()
             });
             change_request_line::Entity::insert_many(rows).exec_without_returning(tx).await?;
@@ -246,6 +256,34 @@ async fn check_partners<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A plan a content change proposes: it fits the project as it is, keeps every indicator with
+/// reported actuals in its unit, and keeps the work packages the budget's lines name (the lines
+/// the request proposes, or those in force).
+async fn check_content<C: ConnectionTrait>(
+    c: &C,
+    project: &Application,
+    plan: &Plan,
+    lines: Option<&[BudgetLine]>,
+) -> StoreResult<()> {
+    plans::check(c, project, plan, &plans::taking_part(c, project).await?, "plan").await?;
+    check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
+    match lines {
+        // The lines the request proposes name the plan it proposes.
+        Some(lines) => plan_lines(lines, plan).map_err(plans::at("")),
+        // A work package the lines in force name stays, unless a reallocation moves them.
+        None => {
+            let in_force = versions::budget(c, &versions::in_force(c, project.id).await?).await?;
+            plan_lines(in_force.lines(), plan)
+                .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })
+        }
+    }
+}
+
+/// The plan a request proposes, as written when it was made.
+fn proposed_plan(r: &ChangeRequest) -> StoreResult<Option<Plan>> {
+    r.plan.clone().map(Plan::new).transpose().map_err(|e| StoreError::corrupt(e.to_string()))
+}
+
 async fn load<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<ChangeRequest> {
     change_requests::get(c, id).await?.ok_or(StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })
 }
@@ -291,6 +329,10 @@ async fn submit_in<C: ConnectionTrait>(c: &C, change: &Change<'_>, r: ChangeRequ
     check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
     if let Some(end) = r.new_end {
         check_extension(project.period_end, end).map_err(rule(Concerning::NewEnd))?;
+    }
+    if let Some(plan) = proposed_plan(&r)? {
+        let lines = (!r.lines.is_empty()).then_some(r.lines.as_slice());
+        check_content(c, &project, &plan, lines).await?;
     }
     if let Some((budget, diff)) = proposed(c, &r).await? {
         if !r.lines.is_empty() {
@@ -385,11 +427,43 @@ pub async fn decide(
         check_extension(project.period_end, end).map_err(rule(Concerning::Parts))?;
         applications::extend(c, &project, end, change.at).await?;
     }
-    // The budget parts decided now: one revised version with what they approve.
+    // The plan a content change approves, checked against the project as the decision leaves
+    // it: its end, and who takes part once partners have joined or left.
+    let extended: Application =
+        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
+    let mut participants = plans::taking_part(c, &extended).await?;
+    if approved(ChangeKind::PartnerChange).is_some() {
+        for p in &current.partners {
+            if p.joins {
+                participants.insert(p.organization);
+            } else {
+                participants.remove(&p.organization);
+            }
+        }
+    }
+    let new_plan = match approved(ChangeKind::ContentChange) {
+        Some(part) => part.approved_plan.clone().map_or_else(|| proposed_plan(&current), |p| Ok(Some(p)))?,
+        None => None,
+    };
+    match &new_plan {
+        Some(plan) => {
+            plans::check(c, &extended, plan, &participants, "parts").await?;
+            check_change(plan, &plan_views::reported(c, extended.id).await?).map_err(plans::at("parts"))?;
+        }
+        // A partner that leaves does not lead a work package of the plan that stays.
+        None if approved(ChangeKind::PartnerChange).is_some() => plan_views::of(c, extended.id)
+            .await?
+            .plan
+            .check_fits(extended.period_start, extended.period_end, &participants)
+            .map_err(plans::at("parts"))?,
+        None => {}
+    }
+    // The budget parts and the plan decided now: one revised version with what they approve.
     let reallocation = approved(ChangeKind::BudgetReallocation);
     let aid_change = approved(ChangeKind::StateAidChange);
+    let budget_changes = reallocation.is_some() || aid_change.is_some();
     let mut revised: Option<BudgetVersionId> = None;
-    if reallocation.is_some() || aid_change.is_some() {
+    if budget_changes || new_plan.is_some() {
         let in_force = versions::budget(c, &versions::in_force(c, current.application).await?).await?;
         // The lines come from the reallocation part alone, the aid from the state-aid part alone:
         // as asked, or as the funder changed them; what a part does not approve stays as it is.
@@ -405,24 +479,29 @@ pub async fn decide(
         };
         let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let budget = Budget::new(lines, aid).map_err(rule(Concerning::Parts))?;
+        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), "parts").await?;
         if reallocation.is_some() {
             let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
             check_reallocation(&diff).map_err(rule(Concerning::Parts))?;
         }
-        check_split(c, current.application, &budget).await.map_err(|e| match e {
-            StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
-            other => other,
-        })?;
-        // A smaller aid must still hold the allocations already recorded.
-        let allocated = allocation_views::total_of(c, current.application).await?;
-        check_within_granted_aid(budget.state_aid_requested(), allocated, salkku_domain::Money::ZERO)
-            .map_err(rule(Concerning::Parts))?;
+        if budget_changes {
+            check_split(c, current.application, &budget).await.map_err(|e| match e {
+                StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
+                other => other,
+            })?;
+            // A smaller aid must still hold the allocations already recorded.
+            let allocated = allocation_views::total_of(c, current.application).await?;
+            check_within_granted_aid(budget.state_aid_requested(), allocated, salkku_domain::Money::ZERO)
+                .map_err(rule(Concerning::Parts))?;
+        }
         let new = NewVersion {
             kind: BudgetVersionKind::Revised,
             budget: &budget,
             decision_ref: decision.decision_ref.clone(),
             decision: decision.decision,
             within_tolerance: false,
+            plan: new_plan.as_ref(),
+            plan_only: !budget_changes,
         };
         revised = Some(budget_versions::put_in_force(c, change, current.application, new).await?.id);
     }
@@ -464,7 +543,8 @@ pub async fn decide(
     }
 
     for p in &decision.parts {
-        let is_budget = matches!(p.kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange);
+        let is_budget = matches!(p.kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange)
+            || (p.kind == ChangeKind::ContentChange && new_plan.is_some());
         change_request_part::Entity::update_many()
             .col_expr(change_request_part::Column::Decision, Expr::value(p.decision.as_str()))
             .col_expr(change_request_part::Column::ApprovedEnd, Expr::value(p.approved_end))
@@ -477,6 +557,10 @@ pub async fn decide(
             .col_expr(change_request_part::Column::DecisionRef, Expr::value(decision.decision_ref.clone()))
             .col_expr(change_request_part::Column::DecisionId, Expr::value(decision.decision.map(|d| d.0)))
             .col_expr(change_request_part::Column::Note, Expr::value(p.note.clone()))
+            .col_expr(
+                change_request_part::Column::ApprovedPlan,
+                Expr::value(p.approved_plan.as_ref().map(plans::snapshot).transpose()?),
+            )
             .filter(change_request_part::Column::RequestId.eq(id.0))
             .filter(change_request_part::Column::Kind.eq(p.kind.as_str()))
             .exec(c)
@@ -520,7 +604,8 @@ fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
     let end_fits = p.approved_end.is_none() || (with_changes && kind == ChangeKind::Extension);
     let lines_fit = p.approved_lines.is_none() || (with_changes && kind == ChangeKind::BudgetReallocation);
     let aid_fits = p.approved_state_aid.is_none() || (with_changes && kind == ChangeKind::StateAidChange);
-    if !end_fits || !lines_fit || !aid_fits {
+    let plan_fits = p.approved_plan.is_none() || (with_changes && kind == ChangeKind::ContentChange);
+    if !end_fits || !lines_fit || !aid_fits || !plan_fits {
         return Err(invalid(
             Concerning::Parts,
             salkku_domain::message!(

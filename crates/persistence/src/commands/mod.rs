@@ -2,6 +2,7 @@
 //! given, writes, records the change in the audit log and tells the derived tables what changed
 //! (`crate::derived::after`).
 
+pub mod actuals;
 pub mod allocations;
 pub mod applications;
 pub mod audit;
@@ -20,6 +21,7 @@ pub(crate) mod idempotency;
 pub mod instalments;
 mod migrate;
 pub mod organizations;
+pub mod plans;
 pub mod programmes;
 pub mod reminders;
 pub mod repayments;

@@ -14,6 +14,7 @@ use salkku_domain::{ApplicationStatus, DomainError};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
+use crate::commands::actuals::{self, NewActual};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{audit, decisions, idempotency, instalments};
 use crate::derived::{self, Changed};
@@ -44,6 +45,8 @@ pub struct Submission {
     pub actual_costs: Vec<BudgetLine>,
     /// Documents already attached to the project, submitted with the report.
     pub documents: Vec<DocumentId>,
+    /// The values the project's indicators reached, with an interim or final report.
+    pub actuals: Vec<NewActual>,
 }
 
 /// The funder's verdict on a submitted report.
@@ -123,6 +126,9 @@ pub async fn submit(
         .col_expr(row::Column::UpdatedAt, Expr::value(change.at));
     versioned_update(c, id.0, expected_version, update).await?;
     replace_costs(c, id, &submission.actual_costs).await?;
+    let project: Application =
+        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
+    let stated = actuals::state(c, &current, &project, &submission.actuals, change.at).await?;
     let mut linked = views::document_ids(c, id).await?;
     let mut new_links: Vec<DocumentId> = Vec::new();
     for document_id in submission.documents {
@@ -137,7 +143,7 @@ pub async fn submit(
     // The deadline no longer calls for action.
     derived::after(c, Changed::applications(&[current.application]).with_parties(true)).await?;
     let submitted = load(c, id).await?;
-    let after = (&submitted, &submission.actual_costs, &linked);
+    let after = (&submitted, &submission.actual_costs, &linked, &stated);
     audit::record(c, change, &[id.global(), current.application.global()], Some(&current), Some(&after)).await?;
     tx.commit().await?;
     Ok(submitted)

@@ -13,6 +13,9 @@ pub struct Model {
     pub year: i32,
     pub description: Option<String>,
     pub amount_cents: i64,
+    /// The plan's work package the line belongs to, by key; absent from exports made before plans.
+    #[serde(default)]
+    pub work_package: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,12 @@ pub struct Model {
     /// The decision on record behind this row; absent from exports made before decisions.
     #[serde(default)]
     pub decision_id: Option<i64>,
+    /// The plan in force with this version, as written (JSON); absent before plans.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// Made by a content change alone: the budget is the one before.
+    #[serde(default)]
+    pub plan_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     /// The decision on record behind this row; absent from exports made before decisions.
     #[serde(default)]
     pub decision_id: Option<i64>,
+    /// The plan a funder approved with changes (JSON); absent before plans.
+    #[serde(default)]
+    pub approved_plan: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

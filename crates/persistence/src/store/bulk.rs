@@ -12,7 +12,12 @@ const PARAMETERS: usize = 30_000;
 
 /// Tables whose `id` comes from a sequence, which PostgreSQL must be told about after rows were
 /// inserted with their keys.
-pub(crate) const SERIAL_TABLES: [&str; 24] = [
+pub(crate) const SERIAL_TABLES: [&str; 29] = [
+    "plan_objectives",
+    "plan_work_packages",
+    "plan_indicators",
+    "indicator_definitions",
+    "indicator_actuals",
     "reminder_messages",
     "reminder_items",
     "report_obligations",

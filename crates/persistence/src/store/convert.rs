@@ -8,6 +8,7 @@ use salkku_domain::ids::{
     GrantCallId, InstalmentId, OrganizationId, PaymentId, ProgrammeId, RepaymentId, ReportId,
 };
 use salkku_domain::instalment::InstalmentStatus;
+use salkku_domain::plan::{PlanDraft, PlanKey};
 use salkku_domain::report::{ReportKind, ReportStatus, Schedule};
 use salkku_domain::{
     Amount, ApplicationStatus, BusinessId, CommitmentKind, CommitmentLevel, CommitmentStatus, CostCategory,
@@ -128,7 +129,7 @@ impl TryFrom<e::budget_line::Model> for StoredBudgetLine {
         Ok(StoredBudgetLine {
             id: BudgetLineId(m.id),
             application: ApplicationId(m.application_id),
-            line: line(&m.category, m.year, m.description, m.amount_cents)?,
+            line: line(&m.category, m.year, m.description, m.amount_cents, m.work_package.as_deref())?,
         })
     }
 }
@@ -188,21 +189,36 @@ impl TryFrom<e::budget_version::Model> for BudgetVersion {
             decision: m.decision_id.map(DecisionId),
             created_at: m.created_at,
             created_by: m.created_by,
+            plan: m.plan.as_deref().map(plan_draft).transpose()?,
+            plan_only: m.plan_only,
         })
     }
 }
 
+/// A plan as a budget version or a change request keeps it: the written plan, as JSON.
+pub(crate) fn plan_draft(json: &str) -> StoreResult<PlanDraft> {
+    serde_json::from_str(json).map_err(|e| StoreError::corrupt(format!("a stored plan does not read: {e}")))
+}
+
 /// A budget line as every table of lines stores it (the lines in force, a version's, a change
 /// request's).
-pub(crate) fn line(category: &str, year: i32, description: Option<String>, cents: i64) -> StoreResult<BudgetLine> {
+pub(crate) fn line(
+    category: &str,
+    year: i32,
+    description: Option<String>,
+    cents: i64,
+    work_package: Option<&str>,
+) -> StoreResult<BudgetLine> {
     let amount = parsed(Amount::new(money(cents)?))?;
-    parsed(BudgetLine::new(parsed(CostCategory::parse(category))?, year, description, amount))
+    let work_package = work_package.map(PlanKey::parse).transpose();
+    Ok(parsed(BudgetLine::new(parsed(CostCategory::parse(category))?, year, description, amount))?
+        .with_work_package(parsed(work_package)?))
 }
 
 impl TryFrom<e::budget_version_line::Model> for BudgetLine {
     type Error = StoreError;
     fn try_from(m: e::budget_version_line::Model) -> StoreResult<Self> {
-        line(&m.category, m.year, m.description, m.amount_cents)
+        line(&m.category, m.year, m.description, m.amount_cents, m.work_package.as_deref())
     }
 }
 
@@ -266,7 +282,7 @@ impl TryFrom<e::report_obligation::Model> for Report {
 impl TryFrom<e::report_cost_line::Model> for BudgetLine {
     type Error = StoreError;
     fn try_from(m: e::report_cost_line::Model) -> StoreResult<Self> {
-        line(&m.category, m.year, m.description, m.amount_cents)
+        line(&m.category, m.year, m.description, m.amount_cents, None)
     }
 }
 

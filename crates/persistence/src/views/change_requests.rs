@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{change_request, change_request_line, change_request_part, change_request_partner};
 use crate::records::{BudgetVersion, ChangeRequest, ChangeRequestPart, PartnerChange};
-use crate::store::convert::{line, money};
+use crate::store::convert::{line, money, plan_draft};
 use crate::store::support::one_of;
 use crate::views::budget_versions::{self, Comparison};
 use crate::{StoreError, StoreResult};
@@ -59,7 +59,7 @@ async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -
         .all(c)
         .await?
     {
-        let parsed = line(&l.category, l.year, l.description, l.amount_cents)?;
+        let parsed = line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref())?;
         lines.entry(l.request_id).or_default().push(parsed);
     }
     let mut parts: HashMap<i64, Vec<ChangeRequestPart>> = HashMap::new();
@@ -78,6 +78,7 @@ async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -
             decision_ref: p.decision_ref,
             decision_on_record: p.decision_id.map(salkku_domain::ids::DecisionId),
             note: p.note,
+            approved_plan: p.approved_plan.as_deref().map(plan_draft).transpose()?,
         };
         parts.entry(p.request_id).or_default().push(part);
     }
@@ -108,6 +109,7 @@ async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -
                 lines: lines.remove(&r.id).unwrap_or_default(),
                 state_aid: r.state_aid_cents.map(money).transpose()?,
                 content_change: r.content_change,
+                plan: r.plan.as_deref().map(plan_draft).transpose()?,
                 partners: partners.remove(&r.id).unwrap_or_default(),
                 parts: request_parts,
                 submitted_at: r.submitted_at,

@@ -21,6 +21,7 @@ pub mod finance_report;
 pub mod instalments;
 pub mod open_data;
 pub mod organizations;
+pub mod plans;
 pub mod portfolio;
 pub mod programmes;
 pub mod regions;

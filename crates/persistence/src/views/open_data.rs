@@ -56,6 +56,8 @@ pub struct Grant {
     pub repayments: Vec<Repayment>,
     /// Commitments promised or approved.
     pub commitments: Vec<Commitment>,
+    /// The plan in force, with the actuals reported: the activity's results.
+    pub plan: crate::records::StoredPlan,
 }
 
 impl Grant {
@@ -211,6 +213,9 @@ pub async fn page<C: ConnectionTrait>(
         budgets.entry(version.application).or_default().push(DecidedBudget { version, by_year });
     }
 
+    let mut plans: HashMap<ApplicationId, crate::records::StoredPlan> =
+        ids.iter().copied().zip(super::plans::of_applications(c, &ids).await?).collect();
+
     let mut grants = Vec::with_capacity(rows.len());
     for row in rows {
         let updated_at = row.updated_at;
@@ -229,6 +234,7 @@ pub async fn page<C: ConnectionTrait>(
             planned: planned.remove(&id).unwrap_or_default(),
             repayments: repayments.remove(&id).unwrap_or_default(),
             commitments: commitments.remove(&id).unwrap_or_default(),
+            plan: plans.remove(&id).unwrap_or_default(),
             project,
         });
     }

@@ -3,12 +3,14 @@
 //! attributes). Codes come from `salkku_domain::open_data`.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use chrono::{NaiveDate, SecondsFormat};
+use chrono::{Datelike, NaiveDate, SecondsFormat};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use salkku_domain::ids::OrganizationId;
+use salkku_domain::indicator::{IndicatorUnit, Measure};
+use salkku_domain::plan::Measures;
 use salkku_domain::{Money, open_data};
 use salkku_persistence::StoreResult;
 use salkku_persistence::views::open_data::{Grant, Page};
@@ -276,9 +278,90 @@ fn write_activity(publication: &Publication, grant: &Grant, page: &Page, out: &m
                     },
                 )?;
             }
-            Ok(())
+            results(w, grant)
         })?;
     xml.get_mut().push(b'\n');
+    Ok(())
+}
+
+/// The plan's results: one per objective (an outcome) and work package (an output) that has
+/// indicators, each indicator with its baseline and a period per year of its target and actuals.
+fn results(w: &mut Xml<'_>, grant: &Grant) -> std::io::Result<()> {
+    let stored = &grant.plan;
+    let plan = &stored.plan;
+    let owners = plan
+        .objectives()
+        .iter()
+        .map(|o| (Measures::Objective(o.key.clone()), o.text.as_str()))
+        .chain(plan.work_packages().iter().map(|wp| (Measures::WorkPackage(wp.key.clone()), wp.title.as_str())));
+    let start_year = grant.project.period_start.map(|d| d.year());
+    for (owner, title) in owners {
+        let indicators: Vec<_> = plan.indicators().iter().filter(|i| i.measures == owner).collect();
+        if indicators.is_empty() {
+            continue;
+        }
+        let result = w.create_element("result").with_attribute(("type", open_data::iati_result_type(&owner)));
+        result.write_inner_content(|r| {
+            narrated(r, "title", &[], title)?;
+            for indicator in indicators {
+                let measure = open_data::iati_measure(indicator.unit);
+                let qualitative = indicator.unit == IndicatorUnit::Text;
+                let row = stored.ids.get(&indicator.key).copied().unwrap_or_default();
+                let actuals: BTreeMap<i32, &Measure> =
+                    stored.actuals.iter().filter(|a| a.indicator.0 == row).map(|a| (a.year, &a.value)).collect();
+                let target_year = indicator.target_on.map(|d| d.year());
+                r.create_element("indicator").with_attribute(("measure", measure)).write_inner_content(|i| {
+                    narrated(i, "title", &[], &indicator.name)?;
+                    if indicator.illustrative {
+                        narrated(i, "description", &[], "Illustrative figures: not from the project's documents")?;
+                    }
+                    if let (Some(baseline), Some(year)) = (&indicator.baseline, start_year.or(target_year)) {
+                        let year = year.to_string();
+                        measured(i, "baseline", &[("year", year.as_str())], baseline, qualitative)?;
+                    }
+                    let years: BTreeSet<i32> = actuals.keys().copied().chain(target_year).collect();
+                    for year in years {
+                        i.create_element("period").write_inner_content(|p| {
+                            let (Some(first), Some(last)) =
+                                (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+                            else {
+                                return Ok(());
+                            };
+                            dated(p, "period-start", first)?;
+                            dated(p, "period-end", last)?;
+                            if let (Some(target), true) = (&indicator.target, target_year == Some(year)) {
+                                measured(p, "target", &[], target, qualitative)?;
+                            }
+                            if let Some(actual) = actuals.get(&year) {
+                                measured(p, "actual", &[], actual, qualitative)?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// A baseline, target or actual: a number in `value`, or a qualitative value as its comment.
+fn measured(
+    w: &mut Xml<'_>,
+    name: &str,
+    attributes: &[(&str, &str)],
+    value: &Measure,
+    qualitative: bool,
+) -> std::io::Result<()> {
+    let shown = value.to_string();
+    let element = w.create_element(name).with_attributes(attributes.iter().copied());
+    if qualitative {
+        element.write_inner_content(|c| narrated(c, "comment", &[], &shown))?;
+    } else {
+        element.with_attribute(("value", shown.as_str())).write_empty()?;
+    }
     Ok(())
 }
 

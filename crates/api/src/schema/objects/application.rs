@@ -95,6 +95,13 @@ impl Application {
         Budget { application: self.0.id, total: self.0.total_cost }
     }
 
+    /// The plan in force: objectives, work packages and their indicators with the actuals
+    /// reported. Edited by setPlan until submission; changed by a content change once granted.
+    async fn plan(&self, ctx: &Context<'_>) -> ApiResult<super::Plan> {
+        let stored = loaders(ctx)?.load_one(crate::schema::loaders::PlanOf(self.0.id)).await?.unwrap_or_default();
+        Ok(super::Plan::new(self.0.id, stored))
+    }
+
     /// Every version of the budget, oldest first: the draft or the applied one, the granted one
     /// and each revision. `budget` is the one in force.
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]

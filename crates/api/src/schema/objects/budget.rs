@@ -90,4 +90,9 @@ impl BudgetLine {
     async fn amount(&self) -> Decimal {
         self.0.line.amount().into()
     }
+
+    /// The key of the plan's work package the cost belongs to; null when unassigned.
+    async fn work_package(&self) -> Option<&str> {
+        self.0.line.work_package().map(|k| k.as_str())
+    }
 }

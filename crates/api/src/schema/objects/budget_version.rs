@@ -9,7 +9,7 @@ use super::FundingSplit;
 use crate::error::ApiResult;
 use crate::schema::enums::{BudgetVersionKind, CostCategory};
 use crate::schema::loaders;
-use crate::schema::loaders::VersionLinesOf;
+use crate::schema::loaders::{BudgetVersionsOf, VersionLinesOf};
 use crate::schema::scalars::{DateTime, Decimal};
 
 /// One version of an application's budget. Exactly one is in force: the one `Application.budget`
@@ -69,6 +69,24 @@ impl BudgetVersion {
         &self.0.created_by
     }
 
+    /// Made by a content change alone: the budget is the one before, the plan changed.
+    async fn plan_only(&self) -> bool {
+        self.0.plan_only
+    }
+
+    /// What changed in the plan from the version before this one (nothing for the first, or
+    /// for versions older than plans): the plan is versioned with the budget.
+    async fn plan_changes(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::plan::PlanChange>> {
+        let versions = loaders(ctx)?.load_one(BudgetVersionsOf(self.0.application)).await?.unwrap_or_default();
+        let before = versions.iter().filter(|v| v.number < self.0.number).max_by_key(|v| v.number);
+        let empty = salkku_domain::plan::PlanDraft::default();
+        let (Some(before), Some(after)) = (before.map(|b| b.plan.as_ref().unwrap_or(&empty)), self.0.plan.as_ref())
+        else {
+            return Ok(Vec::new());
+        };
+        Ok(super::plan_changes(before, after))
+    }
+
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersionLine>> {
         let key = VersionLinesOf::of(&self.0);
@@ -96,6 +114,11 @@ impl BudgetVersionLine {
 
     async fn amount(&self) -> Decimal {
         self.0.amount().into()
+    }
+
+    /// The key of the plan's work package the cost belongs to; null when unassigned.
+    async fn work_package(&self) -> Option<&str> {
+        self.0.work_package().map(|k| k.as_str())
     }
 }
 

@@ -30,6 +30,13 @@ impl FundingProgramme {
     }
 
     /// Default maximum aid rate in percent for its calls, e.g. "80.00".
+    /// The indicator codes the programme defines for its projects to share.
+    async fn indicator_definitions(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::IndicatorDefinition>> {
+        let defined =
+            salkku_persistence::views::plans::definitions(crate::schema::db(ctx)?.conn(), &[self.0.id]).await?;
+        Ok(defined.into_iter().map(Into::into).collect())
+    }
+
     async fn max_aid_rate(&self) -> Option<Decimal> {
         self.0.max_aid_rate.map(Decimal::from)
     }

@@ -58,6 +58,19 @@ impl ChangeRequest {
         self.0.state_aid.map(Decimal::from)
     }
 
+    /// What the content change would change in the plan in force, while the request is open;
+    /// once decided, the revised version's planChanges say what it did.
+    async fn plan_changes(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<super::plan::PlanChange>>> {
+        use salkku_domain::change_request::ChangeRequestStatus as S;
+        let Some(proposed) = &self.0.plan else { return Ok(None) };
+        if !matches!(self.0.status, S::Draft | S::Submitted) {
+            return Ok(None);
+        }
+        let key = crate::schema::loaders::PlanOf(self.0.application);
+        let in_force = crate::schema::loaders(ctx)?.load_one(key).await?.unwrap_or_default();
+        Ok(Some(super::plan_changes(&in_force.plan.draft(), proposed)))
+    }
+
     async fn content_change(&self) -> Option<&str> {
         self.0.content_change.as_deref()
     }

@@ -18,9 +18,11 @@ mod instalment;
 mod labels;
 mod node;
 mod organization;
+mod plan;
 mod portfolio;
 mod reminder;
 mod report;
+mod rollup;
 mod split;
 mod viewer;
 
@@ -42,11 +44,14 @@ pub use instalment::Instalment;
 pub use labels::CodeLabel;
 pub use node::Node;
 pub use organization::{Organization, Region};
+pub(crate) use plan::plan_changes;
+pub use plan::{IndicatorActual, IndicatorDefinition, Plan};
 pub(crate) use portfolio::portfolio_wanted;
 pub use portfolio::{PortfolioSummary, Share};
 pub use reminder::{MessageStatus, OutboxMessage, ReminderSettings};
 pub use report::ReportObligation;
 pub(crate) use report::reports_of;
+pub use rollup::IndicatorRollup;
 pub use split::FundingSplit;
 pub use viewer::Viewer;
 

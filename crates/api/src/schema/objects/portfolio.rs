@@ -124,6 +124,34 @@ impl PortfolioSummary {
     /// By the organisations that lead or take part in the applications, in any role, by name: an
     /// application counts under each of them once, with its whole figures (an organisation's own
     /// commitments are in `exposure`).
+    /// The indicators of the filtered projects that share a programme's code, summed by code:
+    /// targets and actuals, by year, region and programme, with progress. `codes` narrows to
+    /// those codes, `programmeId` to one programme's projects; a code measured in two units
+    /// across programmes is refused (BAD_USER_INPUT) rather than summed.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        programme_id: Option<ID>,
+        #[graphql(default)] codes: Vec<String>,
+    ) -> ApiResult<Vec<super::IndicatorRollup>> {
+        let programme = programme_id
+            .map(|id| {
+                salkku_domain::ids::ProgrammeId::from_global(&id).map_err(|e| ApiError::invalid("programmeId", e))
+            })
+            .transpose()?;
+        crate::schema::inputs::list_size("codes", &codes)?;
+        let codes = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                salkku_domain::indicator::IndicatorCode::parse(c)
+                    .map_err(|e| ApiError::invalid(format!("codes[{i}]"), e))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        super::rollup::roll_up(ctx, &self.filter, &codes, programme).await
+    }
+
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn by_organization(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
         let ids: Vec<OrganizationId> = self.figures.by_organization.iter().map(|(id, _)| *id).collect();

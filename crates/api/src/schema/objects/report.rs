@@ -25,6 +25,12 @@ impl ReportObligation {
         found.map(Application).ok_or_else(|| ApiError::internal(&"a report's project is missing"))
     }
 
+    /// The indicator values the report states, a year each; locked once it is accepted.
+    async fn actuals(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::IndicatorActual>> {
+        let stated = loaders(ctx)?.load_one(keys::ActualsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(stated.into_iter().map(|(key, actual)| super::IndicatorActual { key, actual }).collect())
+    }
+
     async fn kind(&self) -> ReportKind {
         self.0.kind.into()
     }

@@ -1,0 +1,125 @@
+//! Indicator actuals: the values a project reached, stated with its interim and final reports.
+//! A submission states its report's actuals anew (a returned report is corrected by submitting
+//! it again); once the report is accepted they are locked, as the report can no longer move.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Utc};
+use salkku_domain::DomainError;
+use salkku_domain::ids::{IndicatorId, NodeKind};
+use salkku_domain::indicator::{self, IndicatorUnit, Measure};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::entities::{application as app, indicator_actual, plan_indicator};
+use crate::records::{Application, Report};
+use crate::store::support::one_of;
+use crate::{Concerning, StoreError, StoreResult};
+
+/// An actual as a submission states it.
+#[derive(Debug, Clone)]
+pub struct NewActual {
+    pub indicator: IndicatorId,
+    pub year: i32,
+    /// The value as written, read in the indicator's unit.
+    pub value: String,
+    pub note: Option<String>,
+}
+
+/// An actual as the audit log shows it.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct Stated {
+    indicator: IndicatorId,
+    year: i32,
+    value: String,
+    note: Option<String>,
+}
+
+fn at(i: usize, field: &str) -> impl FnOnce(DomainError) -> StoreError {
+    let field = format!("actuals[{i}].{field}");
+    move |source| StoreError::RuleAt { field, source }
+}
+
+/// Checks the actuals a report states and puts them in place of those it stated before: each on
+/// an indicator of the report's own project, in the indicator's unit, for a year the project
+/// runs in, and for a year no other report has stated for that indicator.
+pub(crate) async fn state<C: ConnectionTrait>(
+    c: &C,
+    report: &Report,
+    project: &Application,
+    actuals: &[NewActual],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Stated>> {
+    indicator::check_report_takes_actuals(report.kind, actuals.len())
+        .map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
+    // The project's row is held first, as a content change decision holds it: an indicator is
+    // not removed by a decision while its actuals are being stated, nor stated while removed.
+    app::Entity::update_many()
+        .col_expr(app::Column::UpdatedAt, Expr::value(now))
+        .filter(app::Column::Id.eq(project.id.0))
+        .exec(c)
+        .await?;
+    let ids: Vec<i64> = actuals.iter().map(|a| a.indicator.0).collect();
+    let indicators: HashMap<i64, plan_indicator::Model> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        plan_indicator::Entity::find()
+            .filter(one_of(c, plan_indicator::Column::Id, ids.clone()))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect()
+    };
+    let taken: BTreeSet<(i64, i32)> = if ids.is_empty() {
+        BTreeSet::new()
+    } else {
+        indicator_actual::Entity::find()
+            .filter(one_of(c, indicator_actual::Column::IndicatorId, ids))
+            .filter(indicator_actual::Column::ReportId.ne(report.id.0))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|a| (a.indicator_id, a.year))
+            .collect()
+    };
+    let mut seen = BTreeSet::new();
+    let mut stated = Vec::with_capacity(actuals.len());
+    for (i, a) in actuals.iter().enumerate() {
+        let Some(row) = indicators.get(&a.indicator.0) else {
+            return Err(StoreError::UnknownReference {
+                concerning: Concerning::Actuals,
+                kind: NodeKind::Indicator,
+                key: a.indicator.0,
+            });
+        };
+        if row.application_id != project.id.0 {
+            return Err(at(i, "indicatorId")(DomainError::InvalidCode(salkku_domain::message!(
+                fi: "selvitys raportoi vain oman hankkeensa mittareita",
+                sv: "en redovisning rapporterar bara sitt eget projekts indikatorer",
+                en: "a report states actuals only for its own project's indicators",
+            ))));
+        }
+        let unit = IndicatorUnit::parse(&row.unit).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        let value = Measure::parse(unit, &a.value).map_err(at(i, "value"))?;
+        let (first, last) = (project.period_start.map(|d| d.year()), project.period_end.map(|d| d.year()));
+        indicator::check_actual_year(a.year, first, last).map_err(at(i, "year"))?;
+        let twice = !seen.insert((a.indicator.0, a.year)) || taken.contains(&(a.indicator.0, a.year));
+        indicator::check_period_free(&row.key, a.year, twice).map_err(at(i, "year"))?;
+        stated.push(Stated { indicator: a.indicator, year: a.year, value: value.to_string(), note: a.note.clone() });
+    }
+    indicator_actual::Entity::delete_many().filter(indicator_actual::Column::ReportId.eq(report.id.0)).exec(c).await?;
+    if !stated.is_empty() {
+        let rows = stated.iter().map(|s| indicator_actual::ActiveModel {
+            indicator_id: Set(s.indicator.0),
+            report_id: Set(report.id.0),
+            year: Set(s.year),
+            value: Set(s.value.clone()),
+            note: Set(s.note.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        indicator_actual::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    Ok(stated)
+}

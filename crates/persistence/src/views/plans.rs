@@ -1,0 +1,317 @@
+//! Project plans: each application's plan in force with its actuals, the indicators a project has
+//! reported on, the programmes' indicator codes, and what the roll-up sums.
+
+use std::collections::{BTreeMap, HashMap};
+
+use salkku_domain::ids::OrganizationId;
+use salkku_domain::ids::{ApplicationId, IndicatorId, ProgrammeId, ReportId};
+use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, Measure};
+use salkku_domain::plan::{IndicatorDraft, ObjectiveDraft, Plan, PlanDraft, PlanKey, WorkPackageDraft};
+use salkku_domain::report::ReportStatus;
+use salkku_domain::rollup::Contribution;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::entities::{
+    application as app, indicator_actual, indicator_definition, plan_indicator, plan_objective, plan_work_package,
+    report_obligation,
+};
+use crate::records::{IndicatorActual, IndicatorDefinition, StoredPlan};
+use crate::store::support::one_of;
+use crate::views::application_list::{ApplicationFilter, condition};
+use crate::views::{applications, calls};
+use crate::{StoreError, StoreResult};
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::corrupt(format!("a stored plan does not hold: {e}"))
+}
+
+/// The plan in force of each application asked for, in the order asked (an empty plan where
+/// none is written), with the actuals reported on its indicators.
+pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<StoredPlan>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let objectives = plan_objective::Entity::find()
+        .filter(one_of(c, plan_objective::Column::ApplicationId, keys.clone()))
+        .order_by_asc(plan_objective::Column::Position)
+        .all(c)
+        .await?;
+    let packages = plan_work_package::Entity::find()
+        .filter(one_of(c, plan_work_package::Column::ApplicationId, keys.clone()))
+        .order_by_asc(plan_work_package::Column::Position)
+        .all(c)
+        .await?;
+    let indicators = plan_indicator::Entity::find()
+        .filter(one_of(c, plan_indicator::Column::ApplicationId, keys))
+        .order_by_asc(plan_indicator::Column::Position)
+        .all(c)
+        .await?;
+    let mut actuals = actuals_of(c, &indicators).await?;
+    let mut drafts: HashMap<i64, (PlanDraft, BTreeMap<String, i64>)> = HashMap::new();
+    for o in objectives {
+        let (draft, ids) = drafts.entry(o.application_id).or_default();
+        ids.insert(o.key.clone(), o.id);
+        draft.objectives.push(ObjectiveDraft { key: o.key, text: o.text, language: o.language });
+    }
+    for w in packages {
+        let (draft, ids) = drafts.entry(w.application_id).or_default();
+        ids.insert(w.key.clone(), w.id);
+        draft.work_packages.push(WorkPackageDraft {
+            key: w.key,
+            title: w.title,
+            starts_on: w.starts_on,
+            ends_on: w.ends_on,
+            lead: w.lead_organization_id.map(OrganizationId),
+            objectives: w.objectives.split(',').filter(|k| !k.is_empty()).map(str::to_owned).collect(),
+        });
+    }
+    let mut owner: HashMap<i64, i64> = HashMap::new();
+    for i in indicators {
+        owner.insert(i.id, i.application_id);
+        let (draft, ids) = drafts.entry(i.application_id).or_default();
+        ids.insert(i.key.clone(), i.id);
+        draft.indicators.push(indicator_draft(i)?);
+    }
+    let mut by_application: HashMap<i64, Vec<IndicatorActual>> = HashMap::new();
+    for a in actuals.drain(..) {
+        let application =
+            owner.get(&a.indicator.0).copied().ok_or_else(|| corrupt("an actual without its indicator"))?;
+        by_application.entry(application).or_default().push(a);
+    }
+    ids.iter()
+        .map(|id| {
+            let Some((draft, keys)) = drafts.remove(&id.0) else { return Ok(StoredPlan::default()) };
+            let plan = Plan::new(draft).map_err(corrupt)?;
+            let ids = keys
+                .into_iter()
+                .map(|(k, v)| Ok((PlanKey::parse(&k).map_err(corrupt)?, v)))
+                .collect::<StoreResult<_>>()?;
+            Ok(StoredPlan { plan, ids, actuals: by_application.remove(&id.0).unwrap_or_default() })
+        })
+        .collect()
+}
+
+/// One application's plan in force.
+pub async fn of<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<StoredPlan> {
+    Ok(of_applications(c, &[id]).await?.pop().unwrap_or_default())
+}
+
+fn indicator_draft(i: plan_indicator::Model) -> StoreResult<IndicatorDraft> {
+    Ok(IndicatorDraft {
+        key: i.key,
+        objective: i.objective_key,
+        work_package: i.work_package_key,
+        code: i.code,
+        name: i.name,
+        unit: IndicatorUnit::parse(&i.unit).map_err(corrupt)?,
+        baseline: i.baseline,
+        target: i.target,
+        target_on: i.target_on,
+        illustrative: i.illustrative,
+    })
+}
+
+/// The actuals of these indicators, by year, each locked once its report is accepted.
+async fn actuals_of<C: ConnectionTrait>(
+    c: &C,
+    indicators: &[plan_indicator::Model],
+) -> StoreResult<Vec<IndicatorActual>> {
+    if indicators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let units: HashMap<i64, IndicatorUnit> = indicators
+        .iter()
+        .map(|i| Ok((i.id, IndicatorUnit::parse(&i.unit).map_err(corrupt)?)))
+        .collect::<StoreResult<_>>()?;
+    let rows = indicator_actual::Entity::find()
+        .filter(one_of(c, indicator_actual::Column::IndicatorId, units.keys().copied().collect()))
+        .order_by_asc(indicator_actual::Column::IndicatorId)
+        .order_by_asc(indicator_actual::Column::Year)
+        .all(c)
+        .await?;
+    actuals(c, rows, |indicator| units.get(&indicator).copied()).await
+}
+
+/// The actuals a report states, with the key of each one's indicator.
+pub async fn of_reports<C: ConnectionTrait>(
+    c: &C,
+    reports: &[ReportId],
+) -> StoreResult<Vec<(PlanKey, IndicatorActual)>> {
+    let rows = indicator_actual::Entity::find()
+        .filter(one_of(c, indicator_actual::Column::ReportId, reports.iter().map(|r| r.0).collect()))
+        .order_by_asc(indicator_actual::Column::ReportId)
+        .order_by_asc(indicator_actual::Column::Id)
+        .all(c)
+        .await?;
+    let indicators: HashMap<i64, plan_indicator::Model> = plan_indicator::Entity::find()
+        .filter(one_of(c, plan_indicator::Column::Id, rows.iter().map(|r| r.indicator_id).collect()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let unit = |id: i64| indicators.get(&id).and_then(|i| IndicatorUnit::parse(&i.unit).ok());
+    let read = actuals(c, rows, unit).await?;
+    read.into_iter()
+        .map(|a| {
+            let key = indicators.get(&a.indicator.0).ok_or_else(|| corrupt("an actual without its indicator"))?;
+            Ok((PlanKey::parse(&key.key).map_err(corrupt)?, a))
+        })
+        .collect()
+}
+
+async fn actuals<C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<indicator_actual::Model>,
+    unit: impl Fn(i64) -> Option<IndicatorUnit>,
+) -> StoreResult<Vec<IndicatorActual>> {
+    let mut report_ids: Vec<i64> = rows.iter().map(|r| r.report_id).collect();
+    report_ids.sort_unstable();
+    report_ids.dedup();
+    let statuses: HashMap<i64, ReportStatus> = report_obligation::Entity::find()
+        .select_only()
+        .column(report_obligation::Column::Id)
+        .column(report_obligation::Column::Status)
+        .filter(one_of(c, report_obligation::Column::Id, report_ids))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, status)| Ok((id, ReportStatus::parse(&status).map_err(corrupt)?)))
+        .collect::<StoreResult<_>>()?;
+    rows.into_iter()
+        .map(|r| {
+            let unit = unit(r.indicator_id).ok_or_else(|| corrupt("an actual without its indicator"))?;
+            let status = statuses.get(&r.report_id).ok_or_else(|| corrupt("an actual without its report"))?;
+            Ok(IndicatorActual {
+                id: r.id,
+                indicator: IndicatorId(r.indicator_id),
+                report: ReportId(r.report_id),
+                year: r.year,
+                value: Measure::parse(unit, &r.value).map_err(corrupt)?,
+                note: r.note,
+                locked: salkku_domain::indicator::locked(*status),
+            })
+        })
+        .collect()
+}
+
+/// The indicators of a project that have actuals reported, with the unit they were reported in:
+/// what a content change must keep.
+pub async fn reported<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<BTreeMap<PlanKey, IndicatorUnit>> {
+    let stored = of(c, id).await?;
+    stored
+        .plan
+        .indicators()
+        .iter()
+        .filter(|i| stored.ids.get(&i.key).is_some_and(|row| stored.actuals.iter().any(|a| a.indicator.0 == *row)))
+        .map(|i| Ok((i.key.clone(), i.unit)))
+        .collect()
+}
+
+/// The indicator codes these programmes define, by programme and code.
+pub async fn definitions<C: ConnectionTrait>(
+    c: &C,
+    programmes: &[ProgrammeId],
+) -> StoreResult<Vec<IndicatorDefinition>> {
+    indicator_definition::Entity::find()
+        .filter(one_of(c, indicator_definition::Column::ProgrammeId, programmes.iter().map(|p| p.0).collect()))
+        .order_by_asc(indicator_definition::Column::ProgrammeId)
+        .order_by_asc(indicator_definition::Column::Code)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|d| {
+            Ok(IndicatorDefinition {
+                id: d.id,
+                programme: ProgrammeId(d.programme_id),
+                code: IndicatorCode::parse(&d.code).map_err(corrupt)?,
+                name: d.name,
+                unit: IndicatorUnit::parse(&d.unit).map_err(corrupt)?,
+            })
+        })
+        .collect()
+}
+
+/// The codes an application's programme defines, with their units (none without a call).
+pub async fn codes_for<C: ConnectionTrait>(
+    c: &C,
+    call: Option<salkku_domain::ids::GrantCallId>,
+) -> StoreResult<BTreeMap<IndicatorCode, IndicatorUnit>> {
+    let Some(call) = call else { return Ok(BTreeMap::new()) };
+    let Some(programme) = calls::by_ids(c, &[call]).await?.pop().and_then(|c| c.programme) else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(definitions(c, &[programme]).await?.into_iter().map(|d| (d.code, d.unit)).collect())
+}
+
+/// What the roll-up sums for a portfolio filter: every indicator of the filtered applications
+/// that names a code (one of `codes`, when given; of `programme`'s projects, when given), with
+/// its target, its actuals and where its project belongs.
+pub async fn contributions<C: ConnectionTrait>(
+    c: &C,
+    filter: &ApplicationFilter,
+    codes: &[IndicatorCode],
+    programme: Option<ProgrammeId>,
+) -> StoreResult<Vec<Contribution>> {
+    let filtered = Query::select().column(app::Column::Id).from(app::Entity).cond_where(condition(filter)).to_owned();
+    let mut query = plan_indicator::Entity::find()
+        .filter(plan_indicator::Column::Code.is_not_null())
+        .filter(plan_indicator::Column::ApplicationId.in_subquery(filtered));
+    if !codes.is_empty() {
+        query = query.filter(plan_indicator::Column::Code.is_in(codes.iter().map(IndicatorCode::as_str)));
+    }
+    let indicators = query.order_by_asc(plan_indicator::Column::Id).all(c).await?;
+    let mut applications: Vec<ApplicationId> = indicators.iter().map(|i| ApplicationId(i.application_id)).collect();
+    applications.sort_unstable();
+    applications.dedup();
+    let projects = applications::by_ids(c, &applications).await?;
+    let mut call_ids: Vec<_> = projects.iter().filter_map(|p| p.call).collect();
+    call_ids.sort_unstable();
+    call_ids.dedup();
+    let programme_of_call: HashMap<_, _> =
+        calls::by_ids(c, &call_ids).await?.into_iter().map(|call| (call.id, call.programme)).collect();
+    let programme_of: HashMap<i64, Option<ProgrammeId>> = projects
+        .iter()
+        .map(|p| (p.id.0, p.call.and_then(|call| programme_of_call.get(&call).copied().flatten())))
+        .collect();
+    let mut regions: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, region) in applications::regions_of(c, &applications).await? {
+        regions.entry(id.0).or_default().push(region.as_str().to_owned());
+    }
+    let actuals = actuals_of(c, &indicators).await?;
+    let mut reached: HashMap<i64, Vec<(i32, i64)>> = HashMap::new();
+    for a in &actuals {
+        if let Some(h) = a.value.hundredths() {
+            reached.entry(a.indicator.0).or_default().push((a.year, h));
+        }
+    }
+    let mut out = Vec::with_capacity(indicators.len());
+    for i in indicators {
+        let project_programme = programme_of.get(&i.application_id).copied().flatten();
+        if programme.is_some() && project_programme != programme {
+            continue;
+        }
+        let unit = IndicatorUnit::parse(&i.unit).map_err(corrupt)?;
+        let target = match (&i.target, i.target_on) {
+            (Some(t), Some(on)) => {
+                let value = Measure::parse(unit, t).map_err(corrupt)?;
+                value.hundredths().map(|h| (chrono::Datelike::year(&on), h))
+            }
+            _ => None,
+        };
+        let code = i.code.as_deref().map(IndicatorCode::parse).transpose().map_err(corrupt)?;
+        let Some(code) = code else { continue };
+        out.push(Contribution {
+            code,
+            unit,
+            target,
+            actuals: reached.remove(&i.id).unwrap_or_default(),
+            regions: regions.get(&i.application_id).cloned().unwrap_or_default(),
+            programme: project_programme.map(|p| p.global()),
+        });
+    }
+    Ok(out)
+}
