@@ -164,6 +164,11 @@ on_both! {
         let kk3_read = app.ok(admin, PLAN, json!({ "id": kk3 })).await["application"].clone();
         let foreign = kk3_read["plan"]["indicators"][0]["id"].clone();
 
+        // A project states actuals once granted: Kansa-koulu III is still an idea.
+        let early = app.ok(&coordinator, ADD_REPORT, json!({ "input": { "applicationId": kk3, "kind": "INTERIM", "dueOn": "2021-02-28" } })).await["addReportObligation"].clone();
+        let too_early = json!({ "input": { "id": early["id"], "expectedVersion": 1, "actuals": [{ "indicatorId": foreign, "year": 2021, "value": "5" }] } });
+        assert_eq!(field(&app.graphql(Some(&coordinator), SUBMIT_REPORT, too_early).await), "actuals");
+
         // The interim report states what MONNI's indicators reached in 2020.
         let report = app.ok(&coordinator, ADD_REPORT, json!({ "input": { "applicationId": monni, "kind": "INTERIM", "dueOn": "2021-02-28" } })).await["addReportObligation"].clone();
         let m1 = plan["indicators"][0]["id"].clone();
@@ -285,6 +290,12 @@ on_both! {
         let early = app.graphql(Some(admin), SET_PLAN, set_plan(packages("2020-01-01"), 1)).await;
         assert_eq!(field(&early), "plan.workPackages[1].startsOn");
         app.ok(admin, SET_PLAN, set_plan(packages("2021-01-01"), 1)).await;
+        // Pikassos leads TP2: it does not leave the project while it does, nor the period shrink.
+        let update = "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { version } }";
+        let without = json!({ "input": { "id": monni, "expectedVersion": 2, "participants": [] } });
+        assert_eq!(field(&app.graphql(Some(admin), update, without).await), "participants");
+        let shorter = json!({ "input": { "id": monni, "expectedVersion": 2, "periodStart": "2021-06-01" } });
+        assert_eq!(field(&app.graphql(Some(admin), update, shorter).await), "periodStart");
         let lines = json!([
             { "category": "PERSONNEL", "year": 2021, "amount": "600000.00", "workPackage": "TP1" },
             { "category": "PURCHASED_SERVICES", "year": 2021, "amount": "300000.00", "workPackage": "TP2" },
@@ -294,14 +305,28 @@ on_both! {
         app.ok(admin, ADD_COMMITMENT, json!({ "input": pledge })).await;
         transition(&app, admin, &monni, 3, "IN_PREPARATION").await;
         transition(&app, admin, &monni, 4, "SUBMITTED").await;
-        transition(&app, admin, &monni, 5, "GRANTED").await;
+        let granted = transition(&app, admin, &monni, 5, "GRANTED").await;
         let finance = app.token(Role::Finance, None);
+        // Moving money between work packages is a reallocation like any: with no tolerance, a
+        // revision without a change request is refused, even when no cost category changes.
+        let revise = "mutation($input: ReviseBudgetInput!) { reviseBudget(input: $input) { number } }";
+        let regrouped = json!([
+            { "category": "PERSONNEL", "year": 2021, "amount": "600000.00", "workPackage": "TP2" },
+            { "category": "PURCHASED_SERVICES", "year": 2021, "amount": "300000.00", "workPackage": "TP2" },
+        ]);
+        let revised = app.graphql(Some(&finance), revise, json!({ "input": { "applicationId": monni, "expectedVersion": granted["version"], "lines": regrouped } })).await;
+        assert!(revised.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("make a change request"));
+        // A reallocation names the plan's work packages from its draft on.
+        let unknown = json!([{ "category": "PERSONNEL", "year": 2021, "amount": "900000.00", "workPackage": "TP9" }]);
+        let drafted = app.graphql(Some(admin), CREATE_CHANGE, json!({ "input": { "applicationId": monni, "lines": unknown } })).await;
+        assert_eq!(field(&drafted), "lines[0].workPackage");
 
         // Pikassos would leave while it leads TP2: the funder cannot approve that alone.
         let leaving = app.ok(admin, CREATE_CHANGE, json!({ "input": { "applicationId": monni, "partners": [{ "organizationId": pikassos, "joins": false }], "submit": true } })).await["createChangeRequest"].clone();
         let approve = |request: &Value, parts: Value| json!({ "input": { "id": request["id"], "expectedVersion": request["version"], "parts": parts } });
         let refused = app.graphql(Some(&finance), DECIDE, approve(&leaving, json!([{ "kind": "PARTNER_CHANGE", "decision": "APPROVED" }]))).await;
-        assert_eq!(field(&refused), "parts.workPackages[1].leadOrganizationId");
+        assert_eq!(field(&refused), "parts[0]");
+        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("led by one of the project's participants"));
         app.ok(&finance, DECIDE, approve(&leaving, json!([{ "kind": "PARTNER_CHANGE", "decision": "REJECTED" }]))).await;
 
         // Merging TP2 into TP1 needs its lines moved: a plan without TP2 alone is refused; with

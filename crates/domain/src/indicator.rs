@@ -191,6 +191,18 @@ pub fn check_report_takes_actuals(kind: ReportKind, actuals: usize) -> Result<()
     )))
 }
 
+/// A project states actuals while it runs: granted or active, once its plan is the funder's.
+pub fn check_project_takes_actuals(status: crate::ApplicationStatus) -> Result<(), DomainError> {
+    if matches!(status, crate::ApplicationStatus::Granted | crate::ApplicationStatus::Active) {
+        return Ok(());
+    }
+    Err(DomainError::InvalidCode(crate::message!(
+        fi: "toteumia raportoidaan myönnetystä tai käynnissä olevasta hankkeesta (tämä on {status})",
+        sv: "utfall rapporteras för ett beviljat eller pågående projekt (detta är {status})",
+        en: "actuals are reported for a granted or active project (this one is {status})",
+    )))
+}
+
 /// An actual is locked once its report is accepted: what the funder accepted stays as it was.
 pub fn locked(report: ReportStatus) -> bool {
     report == ReportStatus::Accepted
@@ -321,6 +333,8 @@ mod tests {
         assert!(check_actual_year(2023, Some(2020), Some(2022)).is_err());
         assert!(check_actual_year(2019, Some(2020), None).is_err());
         assert!(check_period_free("M1", 2020, true).is_err());
+        assert!(check_project_takes_actuals(crate::ApplicationStatus::Active).is_ok());
+        assert!(check_project_takes_actuals(crate::ApplicationStatus::InPreparation).is_err());
         assert!(locked(ReportStatus::Accepted));
         assert!(![ReportStatus::Due, ReportStatus::Submitted, ReportStatus::Returned].into_iter().any(locked));
     }

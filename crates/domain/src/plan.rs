@@ -427,6 +427,40 @@ pub fn check_change(after: &Plan, reported: &BTreeMap<PlanKey, IndicatorUnit>) -
     Ok(())
 }
 
+/// What moves between work packages from one budget's lines to another's: what the work packages
+/// (and the unassigned lines, as one) gain.
+pub fn moved_between_work_packages(before: &[BudgetLine], after: &[BudgetLine]) -> Result<Money, DomainError> {
+    let sums = |lines: &[BudgetLine]| -> Result<BTreeMap<Option<PlanKey>, Money>, DomainError> {
+        let mut sums = BTreeMap::new();
+        for line in lines {
+            let sum: &mut Money = sums.entry(line.work_package().cloned()).or_insert(Money::ZERO);
+            *sum = sum.checked_add(line.amount())?;
+        }
+        Ok(sums)
+    };
+    let (before, after) = (sums(before)?, sums(after)?);
+    let mut moved = Money::ZERO;
+    for (key, now) in &after {
+        let was = before.get(key).copied().unwrap_or(Money::ZERO);
+        if *now > was {
+            moved = moved.checked_add(now.checked_sub(was)?)?;
+        }
+    }
+    Ok(moved)
+}
+
+/// A revision within a call's tolerance moves between work packages no more than the tolerance's
+/// share of the approved total, as between cost categories; with no tolerance, nothing.
+pub fn packages_within_tolerance(
+    approved: &[BudgetLine],
+    revised: &[BudgetLine],
+    tolerance: crate::Rate,
+) -> Result<bool, DomainError> {
+    let moved = moved_between_work_packages(approved, revised)?;
+    let total = Money::sum(approved.iter().map(BudgetLine::amount))?;
+    Ok(moved.is_zero() || (tolerance.basis_points() > 0 && moved <= tolerance.max_share_of(total)))
+}
+
 /// The budget by work package: each of the plan's work packages in order with the sum of its
 /// lines, then the lines assigned to none (shown as such, under no key).
 pub fn budget_by_work_package(plan: &Plan, lines: &[BudgetLine]) -> Result<Vec<(Option<PlanKey>, Money)>, DomainError> {
@@ -686,6 +720,12 @@ mod tests {
             vec![(Some(PlanKey::parse("TP1").unwrap()), Money::euros(120).unwrap()), (None, Money::euros(50).unwrap())]
         );
         assert_eq!(check_lines(&[line(Some("TP2"), 1)], &plan).unwrap_err().at, "lines[0].workPackage");
+        // Moving 20 € from TP1 to the unassigned lines moves 20 €: within 20 % of 170 €, not 10 %.
+        let moved = [line(Some("TP1"), 100), line(None, 70)];
+        assert_eq!(moved_between_work_packages(&lines, &moved), Ok(Money::euros(20).unwrap()));
+        assert_eq!(packages_within_tolerance(&lines, &moved, crate::Rate::parse("20").unwrap()), Ok(true));
+        assert_eq!(packages_within_tolerance(&lines, &moved, crate::Rate::parse("10").unwrap()), Ok(false));
+        assert_eq!(packages_within_tolerance(&lines, &lines, crate::Rate::ZERO), Ok(true));
     }
 
     #[test]

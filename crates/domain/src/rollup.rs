@@ -25,17 +25,24 @@ pub struct Contribution {
 pub struct Figures {
     pub target: i128,
     pub reached: i128,
+    /// What the indicators with a target reached: an indicator without one adds to `reached`
+    /// but not to progress, which would otherwise grow past what any target promised.
+    pub reached_of_targets: i128,
 }
 
 impl Figures {
-    fn add(&mut self, target: i128, reached: i128) {
+    fn add(&mut self, target: i128, reached: i128, targeted: bool) {
         self.target += target;
         self.reached += reached;
+        if targeted {
+            self.reached_of_targets += reached;
+        }
     }
 
-    /// Reached ÷ target, in percent to the hundredth, never rounded up.
+    /// Reached ÷ target (of the indicators with one), in percent to the hundredth, never rounded
+    /// up.
     pub fn progress(&self) -> Option<String> {
-        progress(self.reached, self.target)
+        progress(self.reached_of_targets, self.target)
     }
 }
 
@@ -83,20 +90,21 @@ pub fn roll_up(contributions: impl IntoIterator<Item = Contribution>) -> Result<
             )));
         }
         entry.indicators += 1;
+        let targeted = c.target.is_some();
         let target = c.target.map_or(0, |(_, t)| i128::from(t));
         let reached: i128 = c.actuals.iter().map(|(_, a)| i128::from(*a)).sum();
-        entry.total.add(target, reached);
+        entry.total.add(target, reached, targeted);
         for region in &c.regions {
-            entry.by_region.entry(region.clone()).or_default().add(target, reached);
+            entry.by_region.entry(region.clone()).or_default().add(target, reached, targeted);
         }
         if let Some(programme) = &c.programme {
-            entry.by_programme.entry(programme.clone()).or_default().add(target, reached);
+            entry.by_programme.entry(programme.clone()).or_default().add(target, reached, targeted);
         }
         if let Some((year, t)) = c.target {
-            entry.by_year.entry(year).or_default().add(i128::from(t), 0);
+            entry.by_year.entry(year).or_default().add(i128::from(t), 0, true);
         }
         for (year, a) in &c.actuals {
-            entry.by_year.entry(*year).or_default().add(0, i128::from(*a));
+            entry.by_year.entry(*year).or_default().add(0, i128::from(*a), targeted);
         }
     }
     Ok(by_code.into_values().collect())
@@ -126,15 +134,26 @@ mod tests {
         .unwrap();
         assert_eq!(rolled.len(), 1);
         let r = &rolled[0];
-        assert_eq!((r.indicators, r.total), (2, Figures { target: 50_000, reached: 19_500 }));
+        assert_eq!(
+            (r.indicators, r.total),
+            (2, Figures { target: 50_000, reached: 19_500, reached_of_targets: 19_500 })
+        );
         assert_eq!(r.total.progress().as_deref(), Some("39.00"));
-        assert_eq!(r.by_year[&2020], Figures { target: 0, reached: 10_000 });
-        assert_eq!(r.by_year[&2021], Figures { target: 20_000, reached: 9_500 });
-        assert_eq!(r.by_year[&2022], Figures { target: 30_000, reached: 0 });
+        assert_eq!(r.by_year[&2020], Figures { target: 0, reached: 10_000, reached_of_targets: 10_000 });
+        assert_eq!(r.by_year[&2021], Figures { target: 20_000, reached: 9_500, reached_of_targets: 9_500 });
+        assert_eq!(r.by_year[&2022], Figures { target: 30_000, reached: 0, reached_of_targets: 0 });
         // A project in two regions counts whole in each.
         assert_eq!(r.by_region["05"], r.by_region["14"]);
-        assert_eq!(r.by_region["15"], Figures { target: 20_000, reached: 6_000 });
+        assert_eq!(r.by_region["15"], Figures { target: 20_000, reached: 6_000, reached_of_targets: 6_000 });
         assert_eq!(r.by_programme["P1"], r.total);
+    }
+
+    #[test]
+    fn an_indicator_without_a_target_adds_to_what_was_reached_but_not_to_progress() {
+        let mut untargeted = trained((2022, 0), &[(2021, 50_000)], &[], "P1");
+        untargeted.target = None;
+        let rolled = roll_up([trained((2022, 10_000), &[(2021, 5_000)], &[], "P1"), untargeted]).unwrap();
+        assert_eq!((rolled[0].total.reached, rolled[0].total.progress().as_deref()), (55_000, Some("50.00")));
     }
 
     #[test]

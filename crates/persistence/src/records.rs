@@ -371,6 +371,8 @@ pub struct IndicatorActual {
     pub note: Option<String>,
     /// Its report is accepted: the value stays as the funder accepted it.
     pub locked: bool,
+    /// Its report was returned: the value waits to be corrected and counts for nothing.
+    pub returned: bool,
 }
 
 /// An indicator code a programme defines, with the unit its projects' indicators sum in.

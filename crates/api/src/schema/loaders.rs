@@ -22,8 +22,8 @@ use salkku_domain::ids::{
 use salkku_domain::plan::PlanKey;
 use salkku_persistence::records::{
     Allocation, Application, BudgetVersion, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall,
-    IndicatorActual, Instalment, Organization, Participation, Payment, Programme, Report, StatusChange,
-    StoredBudgetLine, StoredPlan,
+    IndicatorActual, IndicatorDefinition, Instalment, Organization, Participation, Payment, Programme, Report,
+    StatusChange, StoredBudgetLine, StoredPlan,
 };
 use salkku_persistence::{Db, StoreResult};
 
@@ -269,5 +269,19 @@ impl Loader<ActualsOf> for Store {
             out.entry(ActualsOf(actual.report)).or_default().push((key, actual));
         }
         Ok(out)
+    }
+}
+
+/// The indicator codes a programme defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DefinitionsOf(pub ProgrammeId);
+
+impl Loader<DefinitionsOf> for Store {
+    type Value = Vec<IndicatorDefinition>;
+    type Error = ApiError;
+    async fn load(&self, keys: &[DefinitionsOf]) -> Result<HashMap<DefinitionsOf, Self::Value>, ApiError> {
+        let ids: Vec<ProgrammeId> = keys.iter().map(|k| k.0).collect();
+        let items = done(views::plans::definitions(self.0.conn(), &ids).await)?;
+        Ok(grouped(keys, items, |d: &IndicatorDefinition| DefinitionsOf(d.programme)))
     }
 }

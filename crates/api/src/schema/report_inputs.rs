@@ -70,6 +70,17 @@ impl SubmitReportInput {
             .enumerate()
             .map(|(i, d)| key(d, &format!("documentIds[{i}]"), DocumentId::from_global))
             .collect::<ApiResult<Vec<_>>>()?;
+        // Actual costs are by category and year; a work package is the budget's.
+        if let Some(i) = self.actual_costs.iter().position(|l| l.work_package.is_some()) {
+            return Err(ApiError::bad_input(
+                format!("actualCosts[{i}].workPackage"),
+                salkku_domain::message!(
+                    fi: "toteutuneet kustannukset ilmoitetaan kustannuslajeittain ja vuosittain, ei työpaketeittain",
+                    sv: "faktiska kostnader anges per kostnadsslag och år, inte per arbetspaket",
+                    en: "actual costs are stated by category and year, not by work package",
+                ),
+            ));
+        }
         let submission = Submission {
             actual_costs: budget_lines("actualCosts", &self.actual_costs)?,
             documents,

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use salkku_domain::DomainError;
-use salkku_domain::ids::{IndicatorId, NodeKind};
+use salkku_domain::ids::{ApplicationId, IndicatorId};
 use salkku_domain::indicator::{self, IndicatorUnit, Measure};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -24,6 +24,18 @@ pub struct NewActual {
     /// The value as written, read in the indicator's unit.
     pub value: String,
     pub note: Option<String>,
+}
+
+/// Holds the project's row (on PostgreSQL, until the transaction ends), as a decision on a
+/// change request holds it: an indicator is not removed by a decision while its actuals are being
+/// stated, nor stated while it is removed.
+pub(crate) async fn hold<C: ConnectionTrait>(c: &C, project: ApplicationId, now: DateTime<Utc>) -> StoreResult<()> {
+    app::Entity::update_many()
+        .col_expr(app::Column::UpdatedAt, Expr::value(now))
+        .filter(app::Column::Id.eq(project.0))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 /// An actual as the audit log shows it.
@@ -52,13 +64,9 @@ pub(crate) async fn state<C: ConnectionTrait>(
 ) -> StoreResult<Vec<Stated>> {
     indicator::check_report_takes_actuals(report.kind, actuals.len())
         .map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
-    // The project's row is held first, as a content change decision holds it: an indicator is
-    // not removed by a decision while its actuals are being stated, nor stated while removed.
-    app::Entity::update_many()
-        .col_expr(app::Column::UpdatedAt, Expr::value(now))
-        .filter(app::Column::Id.eq(project.id.0))
-        .exec(c)
-        .await?;
+    if !actuals.is_empty() {
+        indicator::check_project_takes_actuals(project.status).map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
+    }
     let ids: Vec<i64> = actuals.iter().map(|a| a.indicator.0).collect();
     let indicators: HashMap<i64, plan_indicator::Model> = if ids.is_empty() {
         HashMap::new()
@@ -87,11 +95,11 @@ pub(crate) async fn state<C: ConnectionTrait>(
     let mut stated = Vec::with_capacity(actuals.len());
     for (i, a) in actuals.iter().enumerate() {
         let Some(row) = indicators.get(&a.indicator.0) else {
-            return Err(StoreError::UnknownReference {
-                concerning: Concerning::Actuals,
-                kind: NodeKind::Indicator,
-                key: a.indicator.0,
-            });
+            return Err(at(i, "indicatorId")(DomainError::InvalidId(salkku_domain::message!(
+                fi: "mittaria ei ole",
+                sv: "indikatorn finns inte",
+                en: "no such indicator exists",
+            ))));
         };
         if row.application_id != project.id.0 {
             return Err(at(i, "indicatorId")(DomainError::InvalidCode(salkku_domain::message!(

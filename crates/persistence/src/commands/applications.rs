@@ -155,6 +155,7 @@ pub async fn update(
     let current = before.application.clone();
     expect_version(NodeKind::Application, expected_version, current.version)?;
 
+    let touches_plan = changes.participants.is_some() || changes.period_start.is_some() || changes.period_end.is_some();
     let period_start = changes.period_start.unwrap_or(current.period_start);
     let period_end = changes.period_end.unwrap_or(current.period_end);
     check_project_period(period_start, period_end).map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
@@ -200,6 +201,9 @@ pub async fn update(
         write_regions(&*tx, id, regions).await?;
     }
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    if touches_plan {
+        plans::check_still_fits(&*tx, &updated).await?;
+    }
     sync_deadlines(&*tx, &updated, now).await?;
     // Its reports may have moved its reportDue (and version) on.
     let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;

@@ -10,7 +10,7 @@ use salkku_domain::budget_diff::{BudgetDiff, within_tolerance};
 use salkku_domain::budget_version::{BudgetVersionKind, check_revision_within_tolerance};
 use salkku_domain::change_request::check_may_request_changes;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
-use salkku_domain::plan::Plan;
+use salkku_domain::plan::{Plan, packages_within_tolerance};
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
@@ -253,9 +253,12 @@ pub async fn revise_within_tolerance(
         .rev()
         .find(|v| !v.within_tolerance && !v.plan_only)
         .unwrap_or_else(|| before.clone());
-    let diff = BudgetDiff::between(&budget_versions::budget(&*tx, &approved).await?, &budget)
-        .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
-    let within = within_tolerance(&diff, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    let approved_budget = budget_versions::budget(&*tx, &approved).await?;
+    let diff = BudgetDiff::between(&approved_budget, &budget).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
+    // Money moved between work packages counts as money moved, as between cost categories.
+    let within = within_tolerance(&diff, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?
+        && packages_within_tolerance(approved_budget.lines(), budget.lines(), tolerance)
+            .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     check_revision_within_tolerance(within, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
     versioned_update(&*tx, id.0, expected_version, update).await?;

@@ -136,9 +136,13 @@ pub async fn create(
             check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
         }
         check_partners(tx, &current, &new.partners).await?;
-        if let Some(plan) = &new.plan {
-            check_content(tx, &current, plan, new.lines.as_deref()).await?;
-        }
+        let proposal = Proposal {
+            plan: new.plan.as_ref(),
+            lines: new.lines.as_deref(),
+            new_end: new.new_end,
+            partners: new.partners.iter().map(|p| (p.organization, p.joins)).collect(),
+        };
+        check_proposal(tx, &current, proposal).await?;
         let row = request::ActiveModel {
             application_id: Set(application.0),
             status: Set(ChangeRequestStatus::Draft.as_str().to_owned()),
@@ -256,26 +260,44 @@ async fn check_partners<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A plan a content change proposes: it fits the project as it is, keeps every indicator with
-/// reported actuals in its unit, and keeps the work packages the budget's lines name (the lines
-/// the request proposes, or those in force).
-async fn check_content<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    plan: &Plan,
-    lines: Option<&[BudgetLine]>,
-) -> StoreResult<()> {
-    plans::check(c, project, plan, &plans::taking_part(c, project).await?, "plan").await?;
-    check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
-    match lines {
-        // The lines the request proposes name the plan it proposes.
-        Some(lines) => plan_lines(lines, plan).map_err(plans::at("")),
+/// What a request proposes, checked as far as it can be before the decision: the plan it
+/// proposes fits the project as the request would leave it (its new end, its partners joining and
+/// leaving), keeps every indicator with reported actuals in its unit, and keeps the work packages
+/// the budget's lines name; the lines it proposes name work packages of the plan (proposed or in
+/// force).
+struct Proposal<'a> {
+    plan: Option<&'a Plan>,
+    lines: Option<&'a [BudgetLine]>,
+    new_end: Option<NaiveDate>,
+    /// Partners joining (true) or leaving (false).
+    partners: Vec<(OrganizationId, bool)>,
+}
+
+async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Proposal<'_>) -> StoreResult<()> {
+    if let Some(plan) = p.plan {
+        let mut participants = plans::taking_part(c, project).await?;
+        for (organization, joins) in &p.partners {
+            if *joins {
+                participants.insert(*organization);
+            } else {
+                participants.remove(organization);
+            }
+        }
+        let mut after = project.clone();
+        after.period_end = p.new_end.or(project.period_end);
+        plans::check(c, &after, plan, &participants, "plan").await?;
+        check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
+    }
+    match (p.lines, p.plan) {
+        (Some(lines), Some(plan)) => plan_lines(lines, plan).map_err(plans::at("")),
+        (Some(lines), None) => plans::check_lines_fit(c, project.id, lines, None, "").await,
         // A work package the lines in force name stays, unless a reallocation moves them.
-        None => {
+        (None, Some(plan)) => {
             let in_force = versions::budget(c, &versions::in_force(c, project.id).await?).await?;
             plan_lines(in_force.lines(), plan)
                 .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })
         }
+        (None, None) => Ok(()),
     }
 }
 
@@ -330,10 +352,14 @@ async fn submit_in<C: ConnectionTrait>(c: &C, change: &Change<'_>, r: ChangeRequ
     if let Some(end) = r.new_end {
         check_extension(project.period_end, end).map_err(rule(Concerning::NewEnd))?;
     }
-    if let Some(plan) = proposed_plan(&r)? {
-        let lines = (!r.lines.is_empty()).then_some(r.lines.as_slice());
-        check_content(c, &project, &plan, lines).await?;
-    }
+    let plan = proposed_plan(&r)?;
+    let proposal = Proposal {
+        plan: plan.as_ref(),
+        lines: (!r.lines.is_empty()).then_some(r.lines.as_slice()),
+        new_end: r.new_end,
+        partners: r.partners.iter().map(|p| (p.organization, p.joins)).collect(),
+    };
+    check_proposal(c, &project, proposal).await?;
     if let Some((budget, diff)) = proposed(c, &r).await? {
         if !r.lines.is_empty() {
             check_reallocation(&diff).map_err(rule(Concerning::Lines))?;
@@ -445,17 +471,27 @@ pub async fn decide(
         Some(part) => part.approved_plan.clone().map_or_else(|| proposed_plan(&current), |p| Ok(Some(p)))?,
         None => None,
     };
+    // A refusal names the part it comes from (and the approved value in it, where given).
+    let part_field = |kind: ChangeKind, approved: &str| {
+        let index = decision.parts.iter().position(|p| p.kind == kind).unwrap_or_default();
+        if approved.is_empty() { format!("parts[{index}]") } else { format!("parts[{index}].{approved}") }
+    };
+    let content_field = match approved(ChangeKind::ContentChange) {
+        Some(part) if part.approved_plan.is_some() => part_field(ChangeKind::ContentChange, "approvedPlan"),
+        _ => part_field(ChangeKind::ContentChange, ""),
+    };
     match &new_plan {
         Some(plan) => {
-            plans::check(c, &extended, plan, &participants, "parts").await?;
-            check_change(plan, &plan_views::reported(c, extended.id).await?).map_err(plans::at("parts"))?;
+            plans::check(c, &extended, plan, &participants, &content_field).await?;
+            check_change(plan, &plan_views::reported(c, extended.id).await?)
+                .map_err(plans::at(content_field.clone()))?;
         }
         // A partner that leaves does not lead a work package of the plan that stays.
         None if approved(ChangeKind::PartnerChange).is_some() => plan_views::of(c, extended.id)
             .await?
             .plan
             .check_fits(extended.period_start, extended.period_end, &participants)
-            .map_err(plans::at("parts"))?,
+            .map_err(|e| StoreError::RuleAt { field: part_field(ChangeKind::PartnerChange, ""), source: e.error })?,
         None => {}
     }
     // The budget parts and the plan decided now: one revised version with what they approve.
@@ -479,7 +515,12 @@ pub async fn decide(
         };
         let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let budget = Budget::new(lines, aid).map_err(rule(Concerning::Parts))?;
-        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), "parts").await?;
+        let lines_field = match reallocation {
+            Some(part) if part.approved_lines.is_some() => part_field(ChangeKind::BudgetReallocation, "approvedLines"),
+            Some(_) => part_field(ChangeKind::BudgetReallocation, ""),
+            None => content_field.clone(),
+        };
+        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), &lines_field).await?;
         if reallocation.is_some() {
             let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
             check_reallocation(&diff).map_err(rule(Concerning::Parts))?;

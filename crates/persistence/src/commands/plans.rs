@@ -26,7 +26,8 @@ use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A plan's broken rule at its field, under `prefix` (`plan`, say) when the plan is part of a
 /// larger input.
-pub(crate) fn at(prefix: &'static str) -> impl Fn(PlanError) -> StoreError {
+pub(crate) fn at(prefix: impl Into<String>) -> impl Fn(PlanError) -> StoreError {
+    let prefix = prefix.into();
     move |e| StoreError::RuleAt {
         field: if prefix.is_empty() { e.at } else { format!("{prefix}.{}", e.at) },
         source: e.error,
@@ -51,11 +52,34 @@ pub(crate) async fn check<C: ConnectionTrait>(
     project: &Application,
     plan: &Plan,
     participants: &BTreeSet<OrganizationId>,
-    prefix: &'static str,
+    prefix: &str,
 ) -> StoreResult<()> {
     plan.check_fits(project.period_start, project.period_end, participants).map_err(at(prefix))?;
     let codes = plans::codes_for(c, project.call).await?;
     plan.check_codes(&codes).map_err(at(prefix))
+}
+
+/// After a project's participants or period change, its plan still fits it: a work package's lead
+/// still takes part, and its period lies within the project's. The refusal names the project's
+/// field that broke it. (A project moved to another call keeps its indicators' codes as written:
+/// the codes are checked when the plan is, and the roll-up refuses a code in two units.)
+pub(crate) async fn check_still_fits<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<()> {
+    let stored = plans::of(c, project.id).await?;
+    if stored.plan.is_empty() {
+        return Ok(());
+    }
+    let participants = taking_part(c, project).await?;
+    let field = |e: PlanError| {
+        let field = if e.at.ends_with("leadOrganizationId") {
+            "participants"
+        } else if e.at.ends_with("startsOn") {
+            "periodStart"
+        } else {
+            "periodEnd"
+        };
+        StoreError::RuleAt { field: field.to_owned(), source: e.error }
+    };
+    stored.plan.check_fits(project.period_start, project.period_end, &participants).map_err(field)
 }
 
 /// Checks that budget lines name only work packages of `plan` (by default the plan in force).
@@ -64,7 +88,7 @@ pub(crate) async fn check_lines_fit<C: ConnectionTrait>(
     id: ApplicationId,
     lines: &[salkku_domain::budget::BudgetLine],
     plan: Option<&Plan>,
-    prefix: &'static str,
+    prefix: &str,
 ) -> StoreResult<()> {
     if lines.iter().all(|l| l.work_package().is_none()) {
         return Ok(());
@@ -99,6 +123,8 @@ pub async fn set_plan(
     // A work package with budget lines stays until its lines move.
     plan::check_lines(&lines, &plan)
         .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })?;
+    // Whatever was reported keeps meaning what it meant (none is, before a grant, as a rule).
+    plan::check_change(&plan, &plans::reported(c, id).await?).map_err(at("plan"))?;
     let before = plans::of(c, id).await?.plan.draft();
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
     versioned_update(c, id.0, expected_version, update).await?;

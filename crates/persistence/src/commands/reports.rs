@@ -108,6 +108,11 @@ pub async fn submit(
     let tx = db.begin_write().await?;
     let c = &*tx;
     let current = load(c, id).await?;
+    if !submission.actuals.is_empty() {
+        // Actuals hold the project's row before the report's, in the order a decision on a
+        // change request takes them: no indicator is removed while its actuals are stated.
+        actuals::hold(c, current.application, change.at).await?;
+    }
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let to = current.status.move_to(ReportStatus::Submitted).map_err(rule(Concerning::Report))?;
     report::check_submission(current.states_costs, submission.actual_costs.len())

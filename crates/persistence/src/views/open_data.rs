@@ -202,7 +202,8 @@ pub async fn page<C: ConnectionTrait>(
         .map(|v| (v.application, v.state_aid))
         .collect();
     let decided: Vec<BudgetVersion> =
-        versions.into_iter().filter(|v| open_data::iati_budget_type(v.kind).is_some()).collect();
+        // A version made by a content change alone decides nothing about the budget.
+        versions.into_iter().filter(|v| open_data::iati_budget_type(v.kind).is_some() && !v.plan_only).collect();
     // Decided versions are frozen: their lines are their own.
     let frozen: Vec<_> = decided.iter().map(|v| (v.id, v.application, false)).collect();
     let mut lines = budget_versions::lines_of_versions(c, &frozen).await?;

@@ -3,23 +3,24 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::Datelike;
 use salkku_domain::ids::OrganizationId;
-use salkku_domain::ids::{ApplicationId, IndicatorId, ProgrammeId, ReportId};
+use salkku_domain::ids::{ApplicationId, GrantCallId, IndicatorId, ProgrammeId, ReportId};
 use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, Measure};
 use salkku_domain::plan::{IndicatorDraft, ObjectiveDraft, Plan, PlanDraft, PlanKey, WorkPackageDraft};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::rollup::Contribution;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::{
-    application as app, indicator_actual, indicator_definition, plan_indicator, plan_objective, plan_work_package,
-    report_obligation,
+    application as app, application_region, indicator_actual, indicator_definition, plan_indicator, plan_objective,
+    plan_work_package, report_obligation,
 };
 use crate::records::{IndicatorActual, IndicatorDefinition, StoredPlan};
 use crate::store::support::one_of;
 use crate::views::application_list::{ApplicationFilter, condition};
-use crate::views::{applications, calls};
+use crate::views::calls;
 use crate::{StoreError, StoreResult};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -193,6 +194,7 @@ async fn actuals<C: ConnectionTrait>(
                 value: Measure::parse(unit, &r.value).map_err(corrupt)?,
                 note: r.note,
                 locked: salkku_domain::indicator::locked(*status),
+                returned: *status == ReportStatus::Returned,
             })
         })
         .collect()
@@ -249,7 +251,8 @@ pub async fn codes_for<C: ConnectionTrait>(
 
 /// What the roll-up sums for a portfolio filter: every indicator of the filtered applications
 /// that names a code (one of `codes`, when given; of `programme`'s projects, when given), with
-/// its target, its actuals and where its project belongs.
+/// its target, the actuals the funder accepted and where its project belongs. The applications
+/// stay inside the database as a subquery, so no list of keys grows with the portfolio.
 pub async fn contributions<C: ConnectionTrait>(
     c: &C,
     filter: &ApplicationFilter,
@@ -257,35 +260,64 @@ pub async fn contributions<C: ConnectionTrait>(
     programme: Option<ProgrammeId>,
 ) -> StoreResult<Vec<Contribution>> {
     let filtered = Query::select().column(app::Column::Id).from(app::Entity).cond_where(condition(filter)).to_owned();
-    let mut query = plan_indicator::Entity::find()
-        .filter(plan_indicator::Column::Code.is_not_null())
-        .filter(plan_indicator::Column::ApplicationId.in_subquery(filtered));
+    let mut coded = Condition::all()
+        .add(plan_indicator::Column::Code.is_not_null())
+        .add(plan_indicator::Column::ApplicationId.in_subquery(filtered.clone()));
     if !codes.is_empty() {
-        query = query.filter(plan_indicator::Column::Code.is_in(codes.iter().map(IndicatorCode::as_str)));
+        coded = coded.add(plan_indicator::Column::Code.is_in(codes.iter().map(IndicatorCode::as_str)));
     }
-    let indicators = query.order_by_asc(plan_indicator::Column::Id).all(c).await?;
-    let mut applications: Vec<ApplicationId> = indicators.iter().map(|i| ApplicationId(i.application_id)).collect();
-    applications.sort_unstable();
-    applications.dedup();
-    let projects = applications::by_ids(c, &applications).await?;
-    let mut call_ids: Vec<_> = projects.iter().filter_map(|p| p.call).collect();
+    let of_coded = |column: plan_indicator::Column| {
+        Query::select().column(column).from(plan_indicator::Entity).cond_where(coded.clone()).to_owned()
+    };
+    let indicators =
+        plan_indicator::Entity::find().filter(coded.clone()).order_by_asc(plan_indicator::Column::Id).all(c).await?;
+    let projects: Vec<(i64, Option<i64>)> = app::Entity::find()
+        .select_only()
+        .column(app::Column::Id)
+        .column(app::Column::CallId)
+        .filter(app::Column::Id.in_subquery(of_coded(plan_indicator::Column::ApplicationId)))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut call_ids: Vec<GrantCallId> = projects.iter().filter_map(|(_, call)| call.map(GrantCallId)).collect();
     call_ids.sort_unstable();
     call_ids.dedup();
-    let programme_of_call: HashMap<_, _> =
+    let programme_of_call: HashMap<GrantCallId, Option<ProgrammeId>> =
         calls::by_ids(c, &call_ids).await?.into_iter().map(|call| (call.id, call.programme)).collect();
     let programme_of: HashMap<i64, Option<ProgrammeId>> = projects
         .iter()
-        .map(|p| (p.id.0, p.call.and_then(|call| programme_of_call.get(&call).copied().flatten())))
+        .map(|(id, call)| (*id, call.and_then(|call| programme_of_call.get(&GrantCallId(call)).copied().flatten())))
         .collect();
     let mut regions: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, region) in applications::regions_of(c, &applications).await? {
-        regions.entry(id.0).or_default().push(region.as_str().to_owned());
+    for r in application_region::Entity::find()
+        .filter(application_region::Column::ApplicationId.in_subquery(of_coded(plan_indicator::Column::ApplicationId)))
+        .order_by_asc(application_region::Column::RegionCode)
+        .all(c)
+        .await?
+    {
+        regions.entry(r.application_id).or_default().push(r.region_code);
     }
-    let actuals = actuals_of(c, &indicators).await?;
+    // Only what the funder accepted is summed: a submitted value may still come back.
+    let accepted = Query::select()
+        .column(report_obligation::Column::Id)
+        .from(report_obligation::Entity)
+        .and_where(report_obligation::Column::Status.eq(ReportStatus::Accepted.as_str()))
+        .and_where(report_obligation::Column::ApplicationId.in_subquery(filtered))
+        .to_owned();
+    let units: HashMap<i64, IndicatorUnit> = indicators
+        .iter()
+        .map(|i| Ok((i.id, IndicatorUnit::parse(&i.unit).map_err(corrupt)?)))
+        .collect::<StoreResult<_>>()?;
     let mut reached: HashMap<i64, Vec<(i32, i64)>> = HashMap::new();
-    for a in &actuals {
-        if let Some(h) = a.value.hundredths() {
-            reached.entry(a.indicator.0).or_default().push((a.year, h));
+    for a in indicator_actual::Entity::find()
+        .filter(indicator_actual::Column::IndicatorId.in_subquery(of_coded(plan_indicator::Column::Id)))
+        .filter(indicator_actual::Column::ReportId.in_subquery(accepted))
+        .all(c)
+        .await?
+    {
+        let unit = units.get(&a.indicator_id).copied().ok_or_else(|| corrupt("an actual without its indicator"))?;
+        if let Some(h) = Measure::parse(unit, &a.value).map_err(corrupt)?.hundredths() {
+            reached.entry(a.indicator_id).or_default().push((a.year, h));
         }
     }
     let mut out = Vec::with_capacity(indicators.len());
@@ -294,16 +326,12 @@ pub async fn contributions<C: ConnectionTrait>(
         if programme.is_some() && project_programme != programme {
             continue;
         }
-        let unit = IndicatorUnit::parse(&i.unit).map_err(corrupt)?;
+        let unit = units.get(&i.id).copied().ok_or_else(|| corrupt("an indicator without its unit"))?;
         let target = match (&i.target, i.target_on) {
-            (Some(t), Some(on)) => {
-                let value = Measure::parse(unit, t).map_err(corrupt)?;
-                value.hundredths().map(|h| (chrono::Datelike::year(&on), h))
-            }
+            (Some(t), Some(on)) => Measure::parse(unit, t).map_err(corrupt)?.hundredths().map(|h| (on.year(), h)),
             _ => None,
         };
-        let code = i.code.as_deref().map(IndicatorCode::parse).transpose().map_err(corrupt)?;
-        let Some(code) = code else { continue };
+        let Some(code) = i.code.as_deref().map(IndicatorCode::parse).transpose().map_err(corrupt)? else { continue };
         out.push(Contribution {
             code,
             unit,

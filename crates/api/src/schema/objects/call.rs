@@ -29,14 +29,14 @@ impl FundingProgramme {
         funder.map(Organization).ok_or_else(|| ApiError::internal(&"a programme's funder is missing"))
     }
 
-    /// Default maximum aid rate in percent for its calls, e.g. "80.00".
     /// The indicator codes the programme defines for its projects to share.
     async fn indicator_definitions(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::IndicatorDefinition>> {
-        let defined =
-            salkku_persistence::views::plans::definitions(crate::schema::db(ctx)?.conn(), &[self.0.id]).await?;
+        let key = crate::schema::loaders::DefinitionsOf(self.0.id);
+        let defined = loaders(ctx)?.load_one(key).await?.unwrap_or_default();
         Ok(defined.into_iter().map(Into::into).collect())
     }
 
+    /// Default maximum aid rate in percent for its calls, e.g. "80.00".
     async fn max_aid_rate(&self) -> Option<Decimal> {
         self.0.max_aid_rate.map(Decimal::from)
     }

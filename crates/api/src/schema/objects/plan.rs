@@ -207,7 +207,9 @@ impl Indicator {
     }
 
     fn reached_so_far(&self) -> Option<i128> {
-        let by_year: BTreeMap<i32, Measure> = self.stated().into_iter().map(|a| (a.year, a.value.clone())).collect();
+        // A returned report's values wait to be corrected: they count for nothing yet.
+        let standing = self.stated().into_iter().filter(|a| !a.returned);
+        let by_year: BTreeMap<i32, Measure> = standing.map(|a| (a.year, a.value.clone())).collect();
         indicator::reached(self.it().unit, &by_year)
     }
 }
@@ -276,8 +278,9 @@ impl Indicator {
         self.stated().into_iter().map(|a| IndicatorActual { key: key.clone(), actual: a.clone() }).collect()
     }
 
-    /// What it has reached: the sum of the years for a count or euros, the latest year's level
-    /// for a percentage; null for text or before the first actual.
+    /// What it has reached by the actuals stated and not returned: the sum of the years for a
+    /// count or euros, the latest year's level for a percentage; null for text or before the
+    /// first actual. The roll-up and the IATI file count only accepted actuals.
     async fn reached(&self) -> Option<String> {
         self.reached_so_far().map(|r| write_hundredths(self.it().unit, r))
     }

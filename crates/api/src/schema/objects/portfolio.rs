@@ -121,9 +121,6 @@ impl PortfolioSummary {
             .collect()
     }
 
-    /// By the organisations that lead or take part in the applications, in any role, by name: an
-    /// application counts under each of them once, with its whole figures (an organisation's own
-    /// commitments are in `exposure`).
     /// The indicators of the filtered projects that share a programme's code, summed by code:
     /// targets and actuals, by year, region and programme, with progress. `codes` narrows to
     /// those codes, `programmeId` to one programme's projects; a code measured in two units
@@ -152,6 +149,9 @@ impl PortfolioSummary {
         super::rollup::roll_up(ctx, &self.filter, &codes, programme).await
     }
 
+    /// By the organisations that lead or take part in the applications, in any role, by name: an
+    /// application counts under each of them once, with its whole figures (an organisation's own
+    /// commitments are in `exposure`).
     #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
     async fn by_organization(&self, ctx: &Context<'_>) -> ApiResult<Vec<PortfolioBucket>> {
         let ids: Vec<OrganizationId> = self.figures.by_organization.iter().map(|(id, _)| *id).collect();
