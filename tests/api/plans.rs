@@ -18,7 +18,7 @@ const PLAN: &str = "query($id: ID!) { application(id: $id) { version plan { \
     unassignedBudget \
     indicators { id key code name unit baseline target targetOn illustrative reached progress \
       objective { key } workPackage { key } actuals { year value locked report { kind } } } } \
-    budget { lines { workPackage amount } } \
+    budget { lines { workPackage amount } byWorkPackage { workPackage title amount } } \
     budgetVersions { number kind inForce planOnly planChanges { part key change name fields { field before after } } } } }";
 const SUBMIT_REPORT: &str = "mutation($input: SubmitReportInput!) { submitReport(input: $input) { id version status actuals { indicatorKey year value locked } } }";
 const ACCEPT_REPORT: &str =
@@ -141,6 +141,11 @@ on_both! {
         let budgets: Vec<&Value> = plan["workPackages"].as_array().unwrap().iter().map(|w| &w["budget"]).collect();
         assert_eq!(budgets, [&json!("500000.00"), &json!("300000.00")]);
         assert_eq!(plan["unassignedBudget"], "100000.00");
+        assert_eq!(read["budget"]["byWorkPackage"], json!([
+            { "workPackage": "TP1", "title": "Systeemisen työn valmennus", "amount": "500000.00" },
+            { "workPackage": "TP2", "title": "Asiakasosallisuus", "amount": "300000.00" },
+            { "workPackage": null, "title": null, "amount": "100000.00" },
+        ]));
         assert_eq!(plan["indicators"][0]["workPackage"]["key"], "TP1");
         assert_eq!((&plan["indicators"][1]["baseline"], &plan["indicators"][1]["target"]), (&json!("40.00"), &json!("70.00")));
         assert_eq!(plan["indicators"][1]["illustrative"], true);
@@ -364,5 +369,35 @@ on_both! {
         let summary: Vec<(&Value, &Value, &Value)> = last["planChanges"].as_array().unwrap().iter().map(|c| (&c["part"], &c["key"], &c["change"])).collect();
         assert_eq!(summary, [(&json!("WORK_PACKAGE"), &json!("TP2"), &json!("REMOVED")), (&json!("WORK_PACKAGE"), &json!("TP1"), &json!("CHANGED"))]);
         assert_eq!(last["planChanges"][1]["fields"], json!([{ "field": "title", "before": "Valmennus", "after": "Systeeminen valmennus" }]));
+    }
+}
+
+on_both! {
+    async fn the_demo_carries_the_documents_plans_and_rolls_their_shared_indicator_up(t: TestDatabase) {
+        let app = TestApp::start_with_demo(t).await;
+        let ministry = app.token(Role::Ministry, None);
+        let query = "{ applications(filter: { search: \"III\" }) { nodes { plan { workPackages { key title } indicators { illustrative } } budget { total byWorkPackage { workPackage amount } } } } \
+            monni: applications(filter: { search: \"MONNI\" }) { nodes { plan { objectives { key text } indicators { key unit objective { key } illustrative } } } } \
+            portfolio { indicators(codes: [\"trained-professionals\"]) { indicatorCount target reached } } }";
+        let demo = app.ok(&ministry, query, json!({})).await;
+        let kk3 = &demo["applications"]["nodes"][0];
+        assert_eq!(kk3["plan"]["workPackages"], json!([
+            { "key": "TP1", "title": "Kirjaamisasiantuntijoiden määrän kasvattaminen" },
+            { "key": "TP2", "title": "Kirjaamisasiantuntijoiden tukeminen ja osaamisen vahvistaminen" },
+        ]));
+        assert_eq!(kk3["budget"]["byWorkPackage"], json!([
+            { "workPackage": "TP1", "amount": "420000.00" },
+            { "workPackage": "TP2", "amount": "260000.00" },
+            { "workPackage": null, "amount": "20000.00" },
+        ]));
+        assert_eq!(kk3["budget"]["total"], "700000.00");
+        let monni = &demo["monni"]["nodes"][0]["plan"];
+        let objectives: Vec<&str> = monni["objectives"].as_array().unwrap().iter().map(|o| o["key"].as_str().unwrap()).collect();
+        assert_eq!(objectives, ["T1", "T2", "T3"]);
+        assert!(monni["objectives"][0]["text"].as_str().unwrap().starts_with("Lastensuojelun asiakkaat ovat osallisina"));
+        // The documents give no indicator figures: every one is marked illustrative.
+        let all = kk3["plan"]["indicators"].as_array().unwrap().iter().chain(monni["indicators"].as_array().unwrap());
+        assert!(all.into_iter().all(|i| i["illustrative"] == true));
+        assert_eq!(demo["portfolio"]["indicators"], json!([{ "indicatorCount": 2, "target": "420", "reached": "0" }]));
     }
 }

@@ -28,6 +28,16 @@ pub struct YearAmount {
     amount: Decimal,
 }
 
+/// The budget lines of one work package of the plan, or of none.
+#[derive(SimpleObject)]
+pub struct WorkPackageAmount {
+    /// The work package's key; null for the lines assigned to none.
+    work_package: Option<String>,
+    /// Its title; null for the unassigned lines.
+    title: Option<String>,
+    amount: Decimal,
+}
+
 #[derive(SimpleObject)]
 pub struct CategoryAmount {
     category: CostCategory,
@@ -52,6 +62,25 @@ impl Budget {
         let lines = self.stored_lines(ctx).await?;
         let sums = budget::by_year(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;
         Ok(sums.into_iter().map(|(year, amount)| YearAmount { year, amount: amount.into() }).collect())
+    }
+
+    /// Sums by the plan's work packages, in the plan's order (each of them, with or without
+    /// lines), then the lines assigned to none: they add up to the total.
+    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    async fn by_work_package(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkPackageAmount>> {
+        let loaders = crate::schema::loaders(ctx)?;
+        let plan = loaders.load_one(crate::schema::loaders::PlanOf(self.application)).await?.unwrap_or_default();
+        let lines: Vec<_> = self.stored_lines(ctx).await?.into_iter().map(|l| l.line).collect();
+        let sums =
+            salkku_domain::plan::budget_by_work_package(&plan.plan, &lines).map_err(|e| ApiError::internal(&e))?;
+        Ok(sums
+            .into_iter()
+            .map(|(key, amount)| WorkPackageAmount {
+                title: key.as_ref().and_then(|k| plan.plan.work_package(k)).map(|w| w.title.clone()),
+                work_package: key.map(|k| k.as_str().to_owned()),
+                amount: amount.into(),
+            })
+            .collect())
     }
 
     /// Sums by cost category.
