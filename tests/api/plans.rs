@@ -326,13 +326,11 @@ on_both! {
         let drafted = app.graphql(Some(admin), CREATE_CHANGE, json!({ "input": { "applicationId": monni, "lines": unknown } })).await;
         assert_eq!(field(&drafted), "lines[0].workPackage");
 
-        // Pikassos would leave while it leads TP2: the funder cannot approve that alone.
-        let leaving = app.ok(admin, CREATE_CHANGE, json!({ "input": { "applicationId": monni, "partners": [{ "organizationId": pikassos, "joins": false }], "submit": true } })).await["createChangeRequest"].clone();
+        // Pikassos would leave while it leads TP2: not without a plan that changes with it.
+        let leaving = app.graphql(Some(admin), CREATE_CHANGE, json!({ "input": { "applicationId": monni, "partners": [{ "organizationId": pikassos, "joins": false }] } })).await;
+        assert_eq!(field(&leaving), "partners");
+        assert!(leaving.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("led by one of the project's participants"));
         let approve = |request: &Value, parts: Value| json!({ "input": { "id": request["id"], "expectedVersion": request["version"], "parts": parts } });
-        let refused = app.graphql(Some(&finance), DECIDE, approve(&leaving, json!([{ "kind": "PARTNER_CHANGE", "decision": "APPROVED" }]))).await;
-        assert_eq!(field(&refused), "parts[0]");
-        assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("led by one of the project's participants"));
-        app.ok(&finance, DECIDE, approve(&leaving, json!([{ "kind": "PARTNER_CHANGE", "decision": "REJECTED" }]))).await;
 
         // Merging TP2 into TP1 needs its lines moved: a plan without TP2 alone is refused; with
         // the reallocation moving them it is taken, and the funder approves it with a new title.
@@ -357,6 +355,12 @@ on_both! {
         // A changed plan goes only with its own part, approved with changes.
         let misplaced = json!([{ "kind": "BUDGET_REALLOCATION", "decision": "APPROVED", "approvedPlan": merged("x") }]);
         app.graphql(Some(&finance), DECIDE, approve(&request, misplaced)).await.error("BAD_USER_INPUT");
+        // Approved lines naming a work package the approved plan lacks are named by their place.
+        let stray_lines = json!([
+            { "kind": "CONTENT_CHANGE", "decision": "APPROVED" },
+            { "kind": "BUDGET_REALLOCATION", "decision": "APPROVED_WITH_CHANGES", "approvedLines": [{ "category": "PERSONNEL", "year": 2021, "amount": "900000.00", "workPackage": "TP2" }] },
+        ]);
+        assert_eq!(field(&app.graphql(Some(&finance), DECIDE, approve(&request, stray_lines)).await), "parts[1].approvedLines[0].workPackage");
         let decided = app.ok(&finance, DECIDE, approve(&request, parts)).await["decideChangeRequest"].clone();
         assert_eq!(decided["status"], "CLOSED");
         assert_eq!(decided["parts"][0]["revisedVersionId"], decided["parts"][1]["revisedVersionId"], "one version for both");

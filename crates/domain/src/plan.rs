@@ -340,8 +340,11 @@ impl Plan {
                     ),
                 )));
             }
-            let early = matches!((w.starts_on, project_start), (Some(s), Some(p)) if s < p);
-            let late = matches!((w.ends_on, project_end), (Some(e), Some(p)) if e > p);
+            // Its start and its end, each where given, lie within the project's period.
+            let outside = |d: Option<NaiveDate>| {
+                d.is_some_and(|d| project_start.is_some_and(|p| d < p) || project_end.is_some_and(|p| d > p))
+            };
+            let (early, late) = (outside(w.starts_on), outside(w.ends_on));
             if early || late {
                 return Err(at(format!("workPackages[{i}].{}", if early { "startsOn" } else { "endsOn" }))(
                     DomainError::InvalidPeriod(crate::message!(
@@ -685,6 +688,12 @@ mod tests {
         assert_eq!(refused.at, "workPackages[0].leadOrganizationId");
         let refused = plan.check_fits(start, NaiveDate::from_ymd_opt(2021, 12, 31), &[OrganizationId(1)].into());
         assert_eq!(refused.unwrap_err().at, "workPackages[0].endsOn");
+        // A start after the project's end is outside it too, with no end given.
+        let mut late = monni();
+        late.work_packages[0].starts_on = NaiveDate::from_ymd_opt(2023, 1, 1);
+        late.work_packages[0].ends_on = None;
+        let refused = Plan::new(late).unwrap().check_fits(start, end, &[OrganizationId(1)].into());
+        assert_eq!(refused.unwrap_err().at, "workPackages[0].startsOn");
     }
 
     #[test]

@@ -8,8 +8,7 @@ use chrono::{DateTime, Datelike, Utc};
 use salkku_domain::DomainError;
 use salkku_domain::ids::{ApplicationId, IndicatorId};
 use salkku_domain::indicator::{self, IndicatorUnit, Measure};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::entities::{application as app, indicator_actual, plan_indicator};
 use crate::records::{Application, Report};
@@ -29,12 +28,8 @@ pub struct NewActual {
 /// Holds the project's row (on PostgreSQL, until the transaction ends), as a decision on a
 /// change request holds it: an indicator is not removed by a decision while its actuals are being
 /// stated, nor stated while it is removed.
-pub(crate) async fn hold<C: ConnectionTrait>(c: &C, project: ApplicationId, now: DateTime<Utc>) -> StoreResult<()> {
-    app::Entity::update_many()
-        .col_expr(app::Column::UpdatedAt, Expr::value(now))
-        .filter(app::Column::Id.eq(project.0))
-        .exec(c)
-        .await?;
+pub(crate) async fn hold<C: ConnectionTrait>(c: &C, project: ApplicationId) -> StoreResult<()> {
+    app::Entity::find_by_id(project.0).lock_exclusive().one(c).await?;
     Ok(())
 }
 

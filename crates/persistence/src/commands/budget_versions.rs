@@ -135,6 +135,15 @@ pub(crate) async fn put_in_force<C: ConnectionTrait>(
         .one(c)
         .await?
         .flatten();
+    // The version keeps the plan in force with it: the one a content change brings, or the one
+    // it finds.
+    let plan = match new.plan {
+        Some(plan) => {
+            plans::write(c, id, plan).await?;
+            plans::snapshot(plan)?
+        }
+        None => plans::snapshot(&plan_views::of(c, id).await?.plan)?,
+    };
     budget_version::Entity::update_many()
         .col_expr(budget_version::Column::InForce, Expr::value(false))
         .filter(budget_version::Column::ApplicationId.eq(id.0))
@@ -153,27 +162,13 @@ pub(crate) async fn put_in_force<C: ConnectionTrait>(
         decision_id: Set(new.decision.map(|d| d.0)),
         created_at: Set(change.at),
         created_by: Set(change.actor.subject.clone()),
+        plan: Set(Some(plan)),
+        plan_only: Set(new.plan_only),
         ..Default::default()
     }
     .insert(c)
     .await?;
     let version = BudgetVersion::try_from(row)?;
-    // The version keeps the plan in force with it: the one a content change brings, or the one
-    // it finds.
-    let plan = match new.plan {
-        Some(plan) => {
-            plans::write(c, id, plan).await?;
-            plans::snapshot(plan)?
-        }
-        None => plans::snapshot(&plan_views::of(c, id).await?.plan)?,
-    };
-    budget_version::Entity::update_many()
-        .col_expr(budget_version::Column::Plan, Expr::value(Some(plan)))
-        .col_expr(budget_version::Column::PlanOnly, Expr::value(new.plan_only))
-        .filter(budget_version::Column::Id.eq(version.id.0))
-        .exec(c)
-        .await?;
-    let version = BudgetVersion { plan_only: new.plan_only, ..version };
     if !new.budget.lines().is_empty() {
         let rows =
             new.budget.lines().iter().zip(0..).map(|(line, position)| version_line(version.id.0, position, line));

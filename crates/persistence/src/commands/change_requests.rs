@@ -13,7 +13,7 @@ use salkku_domain::change_request::{
     check_may_request_changes,
 };
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
-use salkku_domain::plan::{Plan, check_change, check_lines as plan_lines};
+use salkku_domain::plan::{Plan, PlanError, check_change, check_lines as plan_lines};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -274,7 +274,8 @@ struct Proposal<'a> {
 }
 
 async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Proposal<'_>) -> StoreResult<()> {
-    if let Some(plan) = p.plan {
+    let leaves = p.partners.iter().any(|(_, joins)| !joins);
+    if p.plan.is_some() || leaves {
         let mut participants = plans::taking_part(c, project).await?;
         for (organization, joins) in &p.partners {
             if *joins {
@@ -285,8 +286,18 @@ async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Pro
         }
         let mut after = project.clone();
         after.period_end = p.new_end.or(project.period_end);
-        plans::check(c, &after, plan, &participants, "plan").await?;
-        check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
+        match p.plan {
+            Some(plan) => {
+                plans::check(c, &after, plan, &participants, "plan").await?;
+                check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
+            }
+            // A partner leading a work package of the plan that stays does not leave alone.
+            None => plan_views::of(c, project.id)
+                .await?
+                .plan
+                .check_fits(after.period_start, after.period_end, &participants)
+                .map_err(|e| StoreError::RuleAt { field: "partners".to_owned(), source: e.error })?,
+        }
     }
     match (p.lines, p.plan) {
         (Some(lines), Some(plan)) => plan_lines(lines, plan).map_err(plans::at("")),
@@ -299,6 +310,12 @@ async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Pro
         }
         (None, None) => Ok(()),
     }
+}
+
+/// `lines[2].workPackage` as `Lines[2].workPackage`, to follow `approved`.
+fn capitalised(path: &str) -> String {
+    let mut chars = path.chars();
+    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// The plan a request proposes, as written when it was made.
@@ -476,15 +493,21 @@ pub async fn decide(
         let index = decision.parts.iter().position(|p| p.kind == kind).unwrap_or_default();
         if approved.is_empty() { format!("parts[{index}]") } else { format!("parts[{index}].{approved}") }
     };
-    let content_field = match approved(ChangeKind::ContentChange) {
-        Some(part) if part.approved_plan.is_some() => part_field(ChangeKind::ContentChange, "approvedPlan"),
-        _ => part_field(ChangeKind::ContentChange, ""),
+    // Inside an approved plan the refusal names its field; a plan approved as asked is the
+    // request's, and the part itself is named.
+    let approved_plan_given = approved(ChangeKind::ContentChange).is_some_and(|p| p.approved_plan.is_some());
+    let content_part = part_field(ChangeKind::ContentChange, "");
+    let in_plan = |e: PlanError| StoreError::RuleAt {
+        field: if approved_plan_given { format!("{content_part}.approvedPlan.{}", e.at) } else { content_part.clone() },
+        source: e.error,
     };
     match &new_plan {
         Some(plan) => {
-            plans::check(c, &extended, plan, &participants, &content_field).await?;
-            check_change(plan, &plan_views::reported(c, extended.id).await?)
-                .map_err(plans::at(content_field.clone()))?;
+            plans::check(c, &extended, plan, &participants, "").await.map_err(|e| match e {
+                StoreError::RuleAt { field, source } => in_plan(PlanError { at: field, error: source }),
+                other => other,
+            })?;
+            check_change(plan, &plan_views::reported(c, extended.id).await?).map_err(in_plan)?;
         }
         // A partner that leaves does not lead a work package of the plan that stays.
         None if approved(ChangeKind::PartnerChange).is_some() => plan_views::of(c, extended.id)
@@ -515,12 +538,21 @@ pub async fn decide(
         };
         let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
         let budget = Budget::new(lines, aid).map_err(rule(Concerning::Parts))?;
-        let lines_field = match reallocation {
-            Some(part) if part.approved_lines.is_some() => part_field(ChangeKind::BudgetReallocation, "approvedLines"),
-            Some(_) => part_field(ChangeKind::BudgetReallocation, ""),
-            None => content_field.clone(),
-        };
-        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), &lines_field).await?;
+        // A line the plan lacks: in the approved lines it is named by its place there; in the
+        // request's own lines by the part; in the lines in force by the plan that drops its
+        // work package.
+        let approved_lines_given = reallocation.is_some_and(|p| p.approved_lines.is_some());
+        let realloc_part = part_field(ChangeKind::BudgetReallocation, "");
+        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), "").await.map_err(|e| {
+            let StoreError::RuleAt { field, source } = e else { return e };
+            let field = match (reallocation.is_some(), approved_lines_given) {
+                (true, true) => format!("{realloc_part}.approved{}", capitalised(&field)),
+                (true, false) => realloc_part.clone(),
+                (false, _) if approved_plan_given => format!("{content_part}.approvedPlan.workPackages"),
+                (false, _) => content_part.clone(),
+            };
+            StoreError::RuleAt { field, source }
+        })?;
         if reallocation.is_some() {
             let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
             check_reallocation(&diff).map_err(rule(Concerning::Parts))?;

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::Datelike;
+
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{ApplicationId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, check_definition_unit};
@@ -79,7 +81,16 @@ pub(crate) async fn check_still_fits<C: ConnectionTrait>(c: &C, project: &Applic
         };
         StoreError::RuleAt { field: field.to_owned(), source: e.error }
     };
-    stored.plan.check_fits(project.period_start, project.period_end, &participants).map_err(field)
+    stored.plan.check_fits(project.period_start, project.period_end, &participants).map_err(field)?;
+    // Nor does the period leave out a year whose actuals were reported.
+    let (first, last) = (project.period_start.map(|d| d.year()), project.period_end.map(|d| d.year()));
+    for actual in &stored.actuals {
+        salkku_domain::indicator::check_actual_year(actual.year, first, last).map_err(|source| {
+            let early = first.is_some_and(|f| actual.year < f);
+            StoreError::RuleAt { field: if early { "periodStart" } else { "periodEnd" }.to_owned(), source }
+        })?;
+    }
+    Ok(())
 }
 
 /// Checks that budget lines name only work packages of `plan` (by default the plan in force).

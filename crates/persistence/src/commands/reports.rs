@@ -111,7 +111,7 @@ pub async fn submit(
     if !submission.actuals.is_empty() {
         // Actuals hold the project's row before the report's, in the order a decision on a
         // change request takes them: no indicator is removed while its actuals are stated.
-        actuals::hold(c, current.application, change.at).await?;
+        actuals::hold(c, current.application).await?;
     }
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let to = current.status.move_to(ReportStatus::Submitted).map_err(rule(Concerning::Report))?;

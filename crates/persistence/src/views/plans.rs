@@ -10,12 +10,12 @@ use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, Measure};
 use salkku_domain::plan::{IndicatorDraft, ObjectiveDraft, Plan, PlanDraft, PlanKey, WorkPackageDraft};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::rollup::Contribution;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::{
-    application as app, application_region, indicator_actual, indicator_definition, plan_indicator, plan_objective,
-    plan_work_package, report_obligation,
+    application as app, application_region, grant_call, indicator_actual, indicator_definition, plan_indicator,
+    plan_objective, plan_work_package, report_obligation,
 };
 use crate::records::{IndicatorActual, IndicatorDefinition, StoredPlan};
 use crate::store::support::one_of;
@@ -259,7 +259,16 @@ pub async fn contributions<C: ConnectionTrait>(
     codes: &[IndicatorCode],
     programme: Option<ProgrammeId>,
 ) -> StoreResult<Vec<Contribution>> {
-    let filtered = Query::select().column(app::Column::Id).from(app::Entity).cond_where(condition(filter)).to_owned();
+    let mut filtered =
+        Query::select().column(app::Column::Id).from(app::Entity).cond_where(condition(filter)).to_owned();
+    if let Some(programme) = programme {
+        let calls = Query::select()
+            .column(grant_call::Column::Id)
+            .from(grant_call::Entity)
+            .and_where(grant_call::Column::ProgrammeId.eq(programme.0))
+            .to_owned();
+        filtered.and_where(Expr::col((app::Entity, app::Column::CallId)).in_subquery(calls));
+    }
     let mut coded = Condition::all()
         .add(plan_indicator::Column::Code.is_not_null())
         .add(plan_indicator::Column::ApplicationId.in_subquery(filtered.clone()));

@@ -63,7 +63,12 @@ impl ChangeRequest {
     async fn plan_changes(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<super::plan::PlanChange>>> {
         use salkku_domain::change_request::ChangeRequestStatus as S;
         let Some(proposed) = &self.0.plan else { return Ok(None) };
-        if !matches!(self.0.status, S::Draft | S::Submitted) {
+        let decided = self
+            .0
+            .parts
+            .iter()
+            .any(|p| p.kind == salkku_domain::change_request::ChangeKind::ContentChange && p.decision.is_some());
+        if decided || !matches!(self.0.status, S::Draft | S::Submitted) {
             return Ok(None);
         }
         let key = crate::schema::loaders::PlanOf(self.0.application);
