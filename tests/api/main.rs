@@ -36,3 +36,4 @@ mod replicas;
 mod serving;
 mod synthetic;
 mod tokens;
+mod writes;

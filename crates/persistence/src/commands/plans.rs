@@ -135,8 +135,9 @@ pub async fn set_plan(
     plan::check_lines(&lines, &plan)
         .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })?;
     // Whatever was reported keeps meaning what it meant (none is, before a grant, as a rule).
-    plan::check_change(&plan, &plans::reported(c, id).await?).map_err(at("plan"))?;
-    let before = plans::of(c, id).await?.plan.draft();
+    let stored = plans::of(c, id).await?;
+    plan::check_change(&plan, &plans::reported_in(&stored)).map_err(at("plan"))?;
+    let before = stored.plan.draft();
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
     versioned_update(c, id.0, expected_version, update).await?;
     write(c, id, &plan).await?;

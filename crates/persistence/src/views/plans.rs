@@ -203,13 +203,17 @@ async fn actuals<C: ConnectionTrait>(
 /// The indicators of a project that have actuals reported, with the unit they were reported in:
 /// what a content change must keep.
 pub async fn reported<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<BTreeMap<PlanKey, IndicatorUnit>> {
-    let stored = of(c, id).await?;
+    Ok(reported_in(&of(c, id).await?))
+}
+
+/// The indicators of a plan already read that have actuals reported, with their units.
+pub fn reported_in(stored: &StoredPlan) -> BTreeMap<PlanKey, IndicatorUnit> {
     stored
         .plan
         .indicators()
         .iter()
         .filter(|i| stored.ids.get(&i.key).is_some_and(|row| stored.actuals.iter().any(|a| a.indicator.0 == *row)))
-        .map(|i| Ok((i.key.clone(), i.unit)))
+        .map(|i| (i.key.clone(), i.unit))
         .collect()
 }
 
