@@ -208,6 +208,12 @@ pub fn locked(report: ReportStatus) -> bool {
     report == ReportStatus::Accepted
 }
 
+/// An actual counts towards what its indicator reached unless its report was returned: a returned
+/// report's values wait to be corrected.
+pub fn stands(report: ReportStatus) -> bool {
+    report != ReportStatus::Returned
+}
+
 /// An actual's reporting period is a year the project runs in (by its period, where known).
 pub fn check_actual_year(year: i32, first: Option<i32>, last: Option<i32>) -> Result<i32, DomainError> {
     crate::budget::check_year(year)?;
@@ -337,5 +343,6 @@ mod tests {
         assert!(check_project_takes_actuals(crate::ApplicationStatus::InPreparation).is_err());
         assert!(locked(ReportStatus::Accepted));
         assert!(![ReportStatus::Due, ReportStatus::Submitted, ReportStatus::Returned].into_iter().any(locked));
+        assert!(stands(ReportStatus::Submitted) && stands(ReportStatus::Accepted) && !stands(ReportStatus::Returned));
     }
 }

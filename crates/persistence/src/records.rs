@@ -369,10 +369,9 @@ pub struct IndicatorActual {
     pub year: i32,
     pub value: salkku_domain::indicator::Measure,
     pub note: Option<String>,
-    /// Its report is accepted: the value stays as the funder accepted it.
-    pub locked: bool,
-    /// Its report was returned: the value waits to be corrected and counts for nothing.
-    pub returned: bool,
+    /// Where its report stands: what decides whether the value is locked
+    /// ([`salkku_domain::indicator::locked`]) and whether it counts ([`salkku_domain::indicator::stands`]).
+    pub report_status: ReportStatus,
 }
 
 /// An indicator code a programme defines, with the unit its projects' indicators sum in.

@@ -276,14 +276,7 @@ struct Proposal<'a> {
 async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Proposal<'_>) -> StoreResult<()> {
     let leaves = p.partners.iter().any(|(_, joins)| !joins);
     if p.plan.is_some() || leaves {
-        let mut participants = plans::taking_part(c, project).await?;
-        for (organization, joins) in &p.partners {
-            if *joins {
-                participants.insert(*organization);
-            } else {
-                participants.remove(organization);
-            }
-        }
+        let participants = taking_part_after(c, project, &p.partners).await?;
         let mut after = project.clone();
         after.period_end = p.new_end.or(project.period_end);
         match p.plan {
@@ -310,6 +303,23 @@ async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Pro
         }
         (None, None) => Ok(()),
     }
+}
+
+/// Who takes part in a project once `partners` have joined (true) or left (false).
+async fn taking_part_after<C: ConnectionTrait>(
+    c: &C,
+    project: &Application,
+    partners: &[(OrganizationId, bool)],
+) -> StoreResult<BTreeSet<OrganizationId>> {
+    let mut participants = plans::taking_part(c, project).await?;
+    for (organization, joins) in partners {
+        if *joins {
+            participants.insert(*organization);
+        } else {
+            participants.remove(organization);
+        }
+    }
+    Ok(participants)
 }
 
 /// `lines[2].workPackage` as `Lines[2].workPackage`, to follow `approved`.
@@ -474,16 +484,11 @@ pub async fn decide(
     // it: its end, and who takes part once partners have joined or left.
     let extended: Application =
         target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    let mut participants = plans::taking_part(c, &extended).await?;
-    if approved(ChangeKind::PartnerChange).is_some() {
-        for p in &current.partners {
-            if p.joins {
-                participants.insert(p.organization);
-            } else {
-                participants.remove(&p.organization);
-            }
-        }
-    }
+    let partners: Vec<(OrganizationId, bool)> = match approved(ChangeKind::PartnerChange) {
+        Some(_) => current.partners.iter().map(|p| (p.organization, p.joins)).collect(),
+        None => Vec::new(),
+    };
+    let participants = taking_part_after(c, &extended, &partners).await?;
     let new_plan = match approved(ChangeKind::ContentChange) {
         Some(part) => part.approved_plan.clone().map_or_else(|| proposed_plan(&current), |p| Ok(Some(p)))?,
         None => None,

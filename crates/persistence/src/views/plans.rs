@@ -193,8 +193,7 @@ async fn actuals<C: ConnectionTrait>(
                 year: r.year,
                 value: Measure::parse(unit, &r.value).map_err(corrupt)?,
                 note: r.note,
-                locked: salkku_domain::indicator::locked(*status),
-                returned: *status == ReportStatus::Returned,
+                report_status: *status,
             })
         })
         .collect()

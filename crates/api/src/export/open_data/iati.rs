@@ -309,7 +309,7 @@ fn results(w: &mut Xml<'_>, grant: &Grant) -> std::io::Result<()> {
                 let row = stored.ids.get(&indicator.key).copied().unwrap_or_default();
                 let actuals: BTreeMap<i32, &Measure> =
                     // Published: what the funder accepted.
-                    stored.actuals.iter().filter(|a| a.indicator.0 == row && a.locked).map(|a| (a.year, &a.value)).collect();
+                    stored.actuals.iter().filter(|a| a.indicator.0 == row && salkku_domain::indicator::locked(a.report_status)).map(|a| (a.year, &a.value)).collect();
                 let target_year = indicator.target_on.map(|d| d.year());
                 r.create_element("indicator").with_attribute(("measure", measure)).write_inner_content(|i| {
                     narrated(i, "title", &[], &indicator.name)?;

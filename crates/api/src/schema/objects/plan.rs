@@ -207,8 +207,7 @@ impl Indicator {
     }
 
     fn reached_so_far(&self) -> Option<i128> {
-        // A returned report's values wait to be corrected: they count for nothing yet.
-        let standing = self.stated().into_iter().filter(|a| !a.returned);
+        let standing = self.stated().into_iter().filter(|a| indicator::stands(a.report_status));
         let by_year: BTreeMap<i32, Measure> = standing.map(|a| (a.year, a.value.clone())).collect();
         indicator::reached(self.it().unit, &by_year)
     }
@@ -324,7 +323,7 @@ impl IndicatorActual {
 
     /// Its report is accepted: the value stays as the funder accepted it.
     async fn locked(&self) -> bool {
-        self.actual.locked
+        indicator::locked(self.actual.report_status)
     }
 
     async fn report(&self, ctx: &Context<'_>) -> ApiResult<ReportObligation> {
