@@ -123,6 +123,8 @@ impl TestApp {
         settings.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.clock = Clock::Fixed(now);
         settings.workers = 2;
+        // The lists' sizes are measured again only when a test asks (statements are counted).
+        settings.limits.sizes_every = std::time::Duration::from_secs(3600);
         configure(&mut settings);
         let mut db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.expect("connect");
         let statements = Arc::new(AtomicUsize::new(0));
@@ -148,6 +150,9 @@ impl TestApp {
     pub async fn start_with_demo(database: TestDatabase) -> TestApp {
         let app = Self::start(database).await;
         salkku_demo::demo::seed(app.db()).await.expect("seed the demo");
+        // As `serve --demo` does: the lists' sizes, measured at start on an empty database,
+        // measured again on the demo.
+        app.state.schema.measure_lists(app.db()).await.expect("measure the lists");
         app
     }
 

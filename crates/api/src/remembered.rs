@@ -28,6 +28,11 @@ impl<K: Hash + Eq, V: Clone> Remembered<K, V> {
         self.lock().put(key, value);
     }
 
+    /// Forgets everything kept.
+    pub(crate) fn clear(&self) {
+        self.lock().clear();
+    }
+
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.lock().len()

@@ -61,6 +61,7 @@ impl App {
     /// in-flight requests finish within the grace period, and closes the database pool.
     pub async fn serve_until_signalled(self, drain: Duration) -> std::io::Result<()> {
         let reminders = crate::reminders::start(&self.state);
+        let sizes = self.measure_lists();
         let handle = self.server.handle();
         let ready = self.state.ready.clone();
         tokio::spawn(async move {
@@ -71,6 +72,7 @@ impl App {
             handle.stop(true).await;
         });
         self.server.await?;
+        sizes.abort();
         if let Some(worker) = reminders {
             worker.abort();
         }
@@ -81,6 +83,12 @@ impl App {
         Ok(())
     }
 
+    /// The worker that measures the lists' stored sizes for the cost model.
+    fn measure_lists(&self) -> tokio::task::JoinHandle<()> {
+        let db = self.state.read_db.clone().unwrap_or_else(|| self.state.db.clone());
+        crate::schema::sizes::start(self.state.schema.clone(), db, self.state.limits.sizes_every)
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -88,7 +96,9 @@ impl App {
     /// Runs until stopped (tests stop it with the runtime), the reminder worker beside it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let reminders = crate::reminders::start(&self.state);
+        let sizes = self.measure_lists();
         let served = self.server.await;
+        sizes.abort();
         if let Some(worker) = reminders {
             worker.abort();
         }

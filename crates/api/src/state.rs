@@ -88,6 +88,8 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         Some(url) => Some(Db::connect(&pool_settings(settings, url)).await.map_err(StartError::Database)?),
         None => None,
     };
+    // The cost model counts lists by what the database holds: measured before the first request.
+    schema.measure_lists(read_db.as_ref().unwrap_or(&db)).await.map_err(StartError::Database)?;
     Ok(AppState {
         db,
         read_db,

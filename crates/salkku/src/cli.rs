@@ -339,6 +339,7 @@ impl LimitArgs {
             batch: self.max_batch,
             body_bytes: self.max_body_bytes,
             timeout: std::time::Duration::from_millis(self.request_timeout_ms),
+            ..Limits::default()
         }
     }
 }
@@ -611,6 +612,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), Failure> {
     };
     let state = build_state(&settings).await?;
     let demo_org = if args.demo { Some(seed_if_empty(&state.db).await?) } else { None };
+    if demo_org.is_some() {
+        // The lists' sizes were measured on the database before the demo filled it.
+        state.schema.measure_lists(&state.db).await.map_err(|e| Failure(format!("{e:?}")))?;
+    }
     let app = App::bind(state.clone(), settings.addr, settings.workers, settings.shutdown)?;
     let url = format!("http://{}", app.addr());
     tracing::info!(%url, "salkku is listening");

@@ -21,6 +21,9 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Longest a request may run; PostgreSQL cancels statements that outlast it.
     pub timeout: Duration,
+    /// How often the stored sizes of lists, which the cost counts nested lists by, are measured
+    /// again (and once at start-up).
+    pub sizes_every: Duration,
 }
 
 impl Default for Limits {
@@ -33,6 +36,7 @@ impl Default for Limits {
             batch: 10,
             body_bytes: 1024 * 1024,
             timeout: Duration::from_secs(10),
+            sizes_every: Duration::from_secs(60),
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct Schemas {
     pub(super) limits: Limits,
     pub(super) documents: Arc<Documents>,
     pub(super) verdicts: Arc<Verdicts>,
+    /// The stored sizes of lists, which a query's cost counts them by.
+    pub(super) sizes: Arc<super::sizes::KnownSizes>,
     /// Whether the schema answers introspection: when it does not, no error suggests names either.
     pub(super) introspection: bool,
     /// The declared type of every field, for the nulls a failed field leaves (see `nulls`).

@@ -3,8 +3,9 @@
 //! `LIMIT_EXCEEDED` and names the limit and its value.
 //!
 //! The cost model: every field costs 1 plus what it selects; a paginated list costs its `first`
-//! times what each item selects; a nested list without pagination counts as
-//! [`NESTED_LIST_ITEMS`] items. The cost and depth of each query are reported in the response's
+//! times what each item selects; a list without pagination counts as many items as its bound in
+//! the schema (the regions there are, the cost categories) or as the database holds (per parent,
+//! what the 100 parents with the most hold; see [`super::sizes`]), whichever is fewer. The cost and depth of each query are reported in the response's
 //! `extensions.cost`, so a client can see how close to the budget it is.
 
 use std::collections::HashMap;
@@ -22,8 +23,7 @@ use salkku_domain::messages::Message;
 pub use crate::config::Limits;
 use crate::error::ApiError;
 
-/// Items a nested list without pagination is assumed to hold.
-pub const NESTED_LIST_ITEMS: usize = 10;
+pub use super::sizes::{NESTED_LIST_ITEMS, bounded_list_cost};
 
 impl Limits {
     /// Checks a query's text and parses it, once, for the whole request: its brackets' nesting
@@ -84,11 +84,6 @@ pub fn page_cost(first: Option<i32>, default: i32, max: i32, child: usize) -> us
 /// The cost of a nested list without pagination.
 pub fn list_cost(child: usize) -> usize {
     NESTED_LIST_ITEMS.saturating_mul(child).saturating_add(1)
-}
-
-/// The cost of a list of at most `items`.
-pub fn bounded_list_cost(items: usize, child: usize) -> usize {
-    items.saturating_mul(child).saturating_add(1)
 }
 
 fn exceeded(message: Message) -> ServerError {
@@ -258,16 +253,26 @@ fn expand<'a>(fragments: &mut Fragments<'a>, set: &'a Positioned<SelectionSet>, 
 }
 
 /// The extension that enforces the limits on each request.
-pub struct Guard(pub Limits);
+pub struct Guard {
+    pub limits: Limits,
+    pub sizes: Arc<super::sizes::KnownSizes>,
+}
 
 impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardExtension { limits: self.0, cost: Mutex::new(None), depth: Mutex::new(None) })
+        Arc::new(GuardExtension {
+            limits: self.limits,
+            sizes: self.sizes.now(),
+            cost: Mutex::new(None),
+            depth: Mutex::new(None),
+        })
     }
 }
 
 struct GuardExtension {
     limits: Limits,
+    /// The lists' stored sizes as the request found them.
+    sizes: super::sizes::ListSizes,
     cost: Mutex<Option<(usize, usize)>>,
     /// The document's depth by [`Shape::depth`], from the parse.
     depth: Mutex<Option<usize>>,
@@ -323,7 +328,7 @@ impl Extension for GuardExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        let result = super::sizes::measured_with(self.sizes, next.run(ctx)).await?;
         let depth = self.depth.lock().ok().and_then(|d| *d).unwrap_or(result.depth);
         if let Ok(mut cost) = self.cost.lock() {
             *cost = Some((result.complexity, depth));

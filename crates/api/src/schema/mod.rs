@@ -37,6 +37,7 @@ pub mod query;
 pub mod reminder_inputs;
 pub mod report_inputs;
 pub mod scalars;
+pub mod sizes;
 mod verdicts;
 
 /// How many persisted queries each server process remembers.
@@ -61,11 +62,12 @@ pub struct RequestInfo {
 /// Builds the admission and the execution schema (see [`admission`]); `db` is `None` only for
 /// exporting the SDL.
 pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files: &FileSettings) -> Schemas {
+    let sizes = std::sync::Arc::new(sizes::KnownSizes::default());
     let admission = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         // Automatic persisted queries: a client sends a query's SHA-256 instead of its text once
         // the server has seen it (Apollo's protocol); the cache is per process and bounded.
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
-        .extension(limits::Guard(limits))
+        .extension(limits::Guard { limits, sizes: sizes.clone() })
         .extension(admission::Admit { introspection });
     let execution =
         Schema::build(query::Query, mutation::Mutation, EmptySubscription).validation_mode(ValidationMode::Fast);
@@ -85,6 +87,7 @@ pub fn build(db: Option<Db>, introspection: bool, limits: limits::Limits, files:
         limits,
         documents: std::sync::Arc::default(),
         verdicts: std::sync::Arc::default(),
+        sizes,
         introspection,
         field_types,
     }

@@ -80,6 +80,11 @@ impl Verdicts {
     pub fn keep(&self, key: Key, admitted: Admitted) {
         self.admitted.put(key, admitted);
     }
+
+    /// Forgets every admission: what a query costs has changed.
+    pub fn forget(&self) {
+        self.admitted.clear();
+    }
 }
 
 #[cfg(test)]

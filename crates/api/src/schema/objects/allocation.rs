@@ -59,7 +59,9 @@ impl StateAidAllocation {
     }
 
     /// Payments, by date.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Payments, None, child_complexity)"
+    )]
     async fn payments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Payment>> {
         let payments = crate::schema::loaders(ctx)?.load_one(PaymentsOf(self.0.id)).await?.unwrap_or_default();
         Ok(payments.into_iter().map(Payment).collect())
@@ -71,7 +73,9 @@ impl StateAidAllocation {
     }
 
     /// The planned instalments, soonest due first (cancelled ones included).
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Instalments, None, child_complexity)"
+    )]
     async fn instalments(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Instalment>> {
         Ok(self.plan(ctx).await?.into_iter().map(super::Instalment).collect())
     }

@@ -56,7 +56,9 @@ impl Application {
     }
 
     /// The lead first, then the other participants in the order given.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Participants, None, child_complexity)"
+    )]
     async fn participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<Participation>> {
         let others = loaders(ctx)?.load_one(ParticipantsOf(self.0.id)).await?.unwrap_or_default();
         Ok(std::iter::once(Participation { organization: self.0.lead, role: Role::Lead })
@@ -64,7 +66,9 @@ impl Application {
             .collect())
     }
 
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Regions, Some(salkku_domain::RegionCode::all().count()), child_complexity)"
+    )]
     async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
         let regions = loaders(ctx)?.load_one(RegionsOf(self.0.id)).await?.unwrap_or_default();
         Ok(regions.into_iter().map(|(_, code)| Region(code)).collect())
@@ -104,21 +108,27 @@ impl Application {
 
     /// Every version of the budget, oldest first: the draft or the applied one, the granted one
     /// and each revision. `budget` is the one in force.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::BudgetVersions, None, child_complexity)"
+    )]
     async fn budget_versions(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersion>> {
         let versions = loaders(ctx)?.load_one(BudgetVersionsOf(self.0.id)).await?.unwrap_or_default();
         Ok(versions.into_iter().map(BudgetVersion).collect())
     }
 
     /// The project's documents (the application, its plan, letters), oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Documents, None, child_complexity)"
+    )]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
         super::documents_of(ctx, salkku_domain::document::DocumentOwner::Application, self.0.id.0).await
     }
 
     /// The reports the project owes, soonest due first: made from the call's schedule when it
     /// was granted, or added by hand.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Reports, None, child_complexity)"
+    )]
     async fn reports(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::ReportObligation>> {
         super::reports_of(ctx, self.0.id).await
     }
@@ -134,7 +144,9 @@ impl Application {
     }
 
     /// What the project returned after its final account, oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Repayments, None, child_complexity)"
+    )]
     async fn repayments(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Repayment>> {
         let db = crate::schema::db(ctx)?;
         let found = salkku_persistence::views::final_accounts::repayments_of(db.conn(), self.0.id).await?;
@@ -142,7 +154,9 @@ impl Application {
     }
 
     /// The change requests made for the project, oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::ChangeRequests, None, child_complexity)"
+    )]
     async fn change_requests(&self, ctx: &Context<'_>) -> ApiResult<Vec<ChangeRequest>> {
         let requests = loaders(ctx)?.load_one(ChangeRequestsOf(self.0.id)).await?.unwrap_or_default();
         Ok(requests.into_iter().map(ChangeRequest).collect())
@@ -158,13 +172,17 @@ impl Application {
         Money::sum(allocations.iter().map(|a| a.amount)).map(Decimal::from).map_err(|e| ApiError::internal(&e))
     }
 
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Commitments, None, child_complexity)"
+    )]
     async fn commitments(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commitment>> {
         let commitments = loaders(ctx)?.load_one(CommitmentsOf(self.0.id)).await?.unwrap_or_default();
         Ok(commitments.into_iter().map(Commitment).collect())
     }
 
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Allocations, None, child_complexity)"
+    )]
     async fn allocations(&self, ctx: &Context<'_>) -> ApiResult<Vec<StateAidAllocation>> {
         let allocations = loaders(ctx)?.load_one(AllocationsOf(self.0.id)).await?.unwrap_or_default();
         Ok(allocations.into_iter().map(StateAidAllocation).collect())
@@ -176,7 +194,9 @@ impl Application {
     }
 
     /// Every deadline of the application, soonest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Deadlines, None, child_complexity)"
+    )]
     async fn deadlines(&self, ctx: &Context<'_>) -> ApiResult<Vec<Deadline>> {
         let deadlines = loaders(ctx)?.load_one(DeadlinesOf(self.0.id)).await?.unwrap_or_default();
         let now = now(ctx);
@@ -184,7 +204,9 @@ impl Application {
     }
 
     /// Every status change, oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::History, None, child_complexity)"
+    )]
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<StatusChange>> {
         let history = loaders(ctx)?.load_one(HistoryOf(self.0.id)).await?.unwrap_or_default();
         Ok(history.into_iter().map(StatusChange).collect())

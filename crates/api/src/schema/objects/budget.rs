@@ -47,7 +47,9 @@ pub struct CategoryAmount {
 // `serial`: resolved without a task set per object; its lists all wait on one loader key.
 #[Object(serial)]
 impl Budget {
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::BudgetLines, None, child_complexity)"
+    )]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetLine>> {
         Ok(self.stored_lines(ctx).await?.into_iter().map(BudgetLine).collect())
     }
@@ -57,7 +59,9 @@ impl Budget {
     }
 
     /// Sums by year, in year order.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::BudgetYears, None, child_complexity)"
+    )]
     async fn by_year(&self, ctx: &Context<'_>) -> ApiResult<Vec<YearAmount>> {
         let lines = self.stored_lines(ctx).await?;
         let sums = budget::by_year(lines.iter().map(|l| &l.line)).map_err(|e| ApiError::internal(&e))?;
@@ -66,7 +70,9 @@ impl Budget {
 
     /// Sums by the plan's work packages, in the plan's order (each of them, with or without
     /// lines), then the lines assigned to none: they add up to the total.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::WorkPackages, None, child_complexity)"
+    )]
     async fn by_work_package(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkPackageAmount>> {
         let loaders = crate::schema::loaders(ctx)?;
         let plan = loaders.load_one(crate::schema::loaders::PlanOf(self.application)).await?.unwrap_or_default();

@@ -87,7 +87,9 @@ impl BudgetVersion {
         Ok(super::plan_changes(before, after))
     }
 
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::VersionLines, None, child_complexity)"
+    )]
     async fn lines(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersionLine>> {
         let key = VersionLinesOf::of(&self.0);
         let lines = loaders(ctx)?.load_one(key).await?.unwrap_or_default();

@@ -98,7 +98,9 @@ impl ChangeRequest {
     }
 
     /// The request's documents (the application form, the funder's letter), oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Documents, None, child_complexity)"
+    )]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
         super::documents_of(ctx, salkku_domain::document::DocumentOwner::ChangeRequest, self.0.id.0).await
     }

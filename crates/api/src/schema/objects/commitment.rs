@@ -65,7 +65,9 @@ impl Commitment {
     }
 
     /// The commitment's documents (the minutes' extract), oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Documents, None, child_complexity)"
+    )]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::Document>> {
         super::documents_of(ctx, salkku_domain::document::DocumentOwner::Commitment, self.0.id.0).await
     }

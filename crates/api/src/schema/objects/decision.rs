@@ -52,7 +52,9 @@ impl Decision {
     }
 
     /// The documents behind it (the minutes' extract, the decision letter), oldest first.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Documents, None, child_complexity)"
+    )]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
         documents_of(ctx, DocumentOwner::Decision, self.0.id.0).await
     }

@@ -61,14 +61,23 @@ impl Plan {
 #[Object]
 impl Plan {
     /// In the order the plan gives them.
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Objectives, None, child_complexity)"
+    )]
     async fn objectives(&self) -> Vec<Objective> {
         (0..self.stored.plan.objectives().len()).map(|index| Objective { plan: self.clone(), index }).collect()
     }
 
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::PlanWorkPackages, None, child_complexity)"
+    )]
     async fn work_packages(&self) -> Vec<WorkPackage> {
         (0..self.stored.plan.work_packages().len()).map(|index| WorkPackage { plan: self.clone(), index }).collect()
     }
 
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Indicators, None, child_complexity)"
+    )]
     async fn indicators(&self) -> Vec<Indicator> {
         self.indicators_of(|_| true)
     }
@@ -115,6 +124,9 @@ impl Objective {
     }
 
     /// The work packages that serve it.
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::PlanWorkPackages, None, child_complexity)"
+    )]
     async fn work_packages(&self) -> Vec<WorkPackage> {
         let key = &self.it().key;
         let packages = self.plan.stored.plan.work_packages().iter().enumerate();
@@ -124,6 +136,9 @@ impl Objective {
             .collect()
     }
 
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Indicators, None, child_complexity)"
+    )]
     async fn indicators(&self) -> Vec<Indicator> {
         let key = &self.it().key;
         self.plan.indicators_of(|m| matches!(m, Measures::Objective(k) if k == key))
@@ -172,10 +187,16 @@ impl WorkPackage {
     }
 
     /// The objectives it serves.
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Objectives, None, child_complexity)"
+    )]
     async fn objectives(&self) -> Vec<Objective> {
         self.it().objectives.iter().filter_map(|k| self.plan.objective(k)).collect()
     }
 
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::Indicators, None, child_complexity)"
+    )]
     async fn indicators(&self) -> Vec<Indicator> {
         let key = &self.it().key;
         self.plan.indicators_of(|m| matches!(m, Measures::WorkPackage(k) if k == key))
@@ -272,6 +293,9 @@ impl Indicator {
     }
 
     /// The values reported, a year at a time.
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::IndicatorActuals, None, child_complexity)"
+    )]
     async fn actuals(&self) -> Vec<IndicatorActual> {
         let key = self.it().key.clone();
         self.stated().into_iter().map(|a| IndicatorActual { key: key.clone(), actual: a.clone() }).collect()

@@ -26,6 +26,9 @@ impl ReportObligation {
     }
 
     /// The indicator values the report states, a year each; locked once it is accepted.
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::ReportActuals, None, child_complexity)"
+    )]
     async fn actuals(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::IndicatorActual>> {
         let stated = loaders(ctx)?.load_one(keys::ActualsOf(self.0.id)).await?.unwrap_or_default();
         Ok(stated.into_iter().map(|(key, actual)| super::IndicatorActual { key, actual }).collect())
@@ -70,14 +73,18 @@ impl ReportObligation {
     }
 
     /// The actual costs it was submitted with, by category and year.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::ReportCostLines, None, child_complexity)"
+    )]
     async fn actual_costs(&self, ctx: &Context<'_>) -> ApiResult<Vec<BudgetVersionLine>> {
         let lines = loaders(ctx)?.load_one(CostsOf(self.0.id)).await?.unwrap_or_default();
         Ok(lines.into_iter().map(BudgetVersionLine).collect())
     }
 
     /// The documents it was submitted with.
-    #[graphql(complexity = "crate::schema::limits::list_cost(child_complexity)")]
+    #[graphql(
+        complexity = "crate::schema::sizes::sized_cost(crate::schema::sizes::Listed::ReportDocuments, None, child_complexity)"
+    )]
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Document>> {
         let documents = loaders(ctx)?.load_one(ReportDocumentsOf(self.0.id)).await?.unwrap_or_default();
         Ok(documents.into_iter().map(Document).collect())
