@@ -4,6 +4,7 @@
 //! mutation shows here first and must say why.
 
 use salkku_e2e::{TestApp, on_both};
+use salkku_test_db::Store;
 use serde_json::{Value, json};
 
 use crate::fixtures::*;
@@ -17,6 +18,7 @@ async fn counted(app: &TestApp, token: &str, query: &str, variables: Value) -> (
 
 on_both! {
     async fn each_common_mutation_runs_a_known_number_of_statements(t: TestDatabase) {
+        let store = t.store;
         let app = TestApp::start(t).await;
         let g = ground(&app).await;
         let admin = &g.admin;
@@ -41,8 +43,14 @@ on_both! {
         } } });
         let (set_plan, _) = counted(&app, admin, "mutation($input: SetPlanInput!) { setPlan(input: $input) { version } }", plan).await;
         let counts = [("setBudget (5 lines)", budget), ("addCommitment", commitment), ("transitionApplication", transition), ("setPlan (3 parts)", set_plan)];
-        // Today's counts, the same on both stores; docs/benchmarks.md keeps them with the goal.
-        for ((name, count), bound) in counts.iter().zip([13, 11, 13, 21]) {
+        // Today's counts; docs/benchmarks.md keeps them with the goal. On PostgreSQL setBudget
+        // sends its writes as one statement after one read: 4 round trips with BEGIN and COMMIT,
+        // the goal. SQLite, embedded, runs them one by one.
+        let bounds = match store {
+            Store::Postgres => [2, 8, 8, 19],
+            Store::Sqlite => [9, 10, 10, 20],
+        };
+        for ((name, count), bound) in counts.iter().zip(bounds) {
             assert!(*count <= bound, "{name} ran {count} statements, more than {bound}: {counts:?}");
         }
         eprintln!("statements per mutation: {counts:?}");

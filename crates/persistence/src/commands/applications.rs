@@ -21,7 +21,7 @@ use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
-use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
 use crate::views::applications::{participants_of, regions_of};
 use crate::views::budget_versions as views_versions;
 use crate::views::{allocations, final_accounts, splits};
@@ -188,7 +188,7 @@ pub async fn update(
     if let Some(report) = changes.report_due {
         update = update.col_expr(app::Column::ReportDue, Expr::value(report));
     }
-    versioned_update(&*tx, id.0, expected_version, update).await?;
+    let updated: Application = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
     if let Some(participants) = &changes.participants {
         participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
         write_participants(&*tx, id, participants).await?;
@@ -200,7 +200,6 @@ pub async fn update(
             .await?;
         write_regions(&*tx, id, regions).await?;
     }
-    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     if touches_plan {
         plans::check_still_fits(&*tx, &updated).await?;
     }
@@ -247,8 +246,9 @@ pub async fn transition(
     let tx = db.begin_write().await?;
     // Held (on PostgreSQL) from the start: closing checks the project's reports and money, and no
     // payment or report may slip in between the check and the move.
-    app::Entity::find_by_id(id.0).lock_exclusive().one(&*tx).await?;
-    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let held = app::Entity::find_by_id(id.0).lock_exclusive().one(&*tx).await?;
+    let current: Application =
+        held.ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     decisions::check_fits(&*tx, transition.decision, Some(id), None).await?;
@@ -269,7 +269,7 @@ pub async fn transition(
     if to == ApplicationStatus::Submitted {
         update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
     }
-    versioned_update(&*tx, id.0, expected_version, update).await?;
+    let mut moved: Application = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
     let mut granted = None;
     match to {
         ApplicationStatus::Submitted => budget_versions::freeze_applied(&*tx, id, at).await?,
@@ -296,6 +296,8 @@ pub async fn transition(
             };
             granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
             reports::plan_from_schedule(&*tx, &current, now).await?;
+            // Its reports may have moved its reportDue (and version) on.
+            moved = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
         }
         ApplicationStatus::Closed => {
             let funded: Vec<_> = allocations::of_applications(&*tx, &[id]).await?.iter().map(|a| a.id).collect();
@@ -305,7 +307,6 @@ pub async fn transition(
     }
     let on_record = (transition.decision_ref, transition.decision);
     record_status(&*tx, id, Some(current.status), to, at, &actor.subject, on_record).await?;
-    let moved: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
     // Whether its deadlines still call for action follows its status.
     derived::after(&*tx, Changed::applications(&[id]).with_parties(true)).await?;
     audit::record(&*tx, change, &[id.global()], Some(&current), Some(&(&moved, granted))).await?;

@@ -3,10 +3,12 @@
 //! transaction of the change itself, so that a change and its record stand or fall together.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::sea_query::Query;
+use sea_orm::{ConnectionTrait, DbBackend};
 use serde::Serialize;
 
-use crate::entities::audit::{entry, object};
+use crate::entities::audit::entry;
+use crate::store::batch::Writes;
 use crate::{Actor, StoreError, StoreResult};
 
 /// A change about to be made: by whom, which mutation, at what time.
@@ -29,7 +31,8 @@ fn json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::corrupt(format!("a value cannot be logged: {e}")))
 }
 
-/// Writes one entry for `objects` (global IDs) with the values `before` and `after`.
+/// Writes one entry for `objects` (global IDs) with the values `before` and `after`: on
+/// PostgreSQL one statement, the entry and its objects together.
 pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     c: &C,
     change: &Change<'_>,
@@ -37,25 +40,65 @@ pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> StoreResult<()> {
-    let saved = entry::ActiveModel {
-        at: Set(change.at),
-        subject: Set(change.actor.subject.clone()),
-        role: Set(change.actor.role.as_str().to_owned()),
-        organization_id: Set(change.actor.organization.map(|o| o.0)),
-        operation: Set(change.operation.to_owned()),
-        before: Set(before.map(json).transpose()?),
-        after: Set(after.map(json).transpose()?),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    let mut unique: Vec<&String> = objects.iter().collect();
+    let mut writes = Writes::new(c.get_database_backend());
+    add(&mut writes, change, objects, before, after)?;
+    writes.run(c).await
+}
+
+/// Adds the entry to a command's `writes`: the entry, then its objects, which read its key.
+pub(crate) fn add<B: Serialize, A: Serialize>(
+    writes: &mut Writes,
+    change: &Change<'_>,
+    objects: &[String],
+    before: Option<&B>,
+    after: Option<&A>,
+) -> StoreResult<()> {
+    let mut unique: Vec<String> = objects.to_vec();
     unique.sort();
     unique.dedup();
+    let mut entry = Query::insert();
+    entry
+        .into_table(entry::Entity)
+        .columns([
+            entry::Column::At,
+            entry::Column::Subject,
+            entry::Column::Role,
+            entry::Column::OrganizationId,
+            entry::Column::Operation,
+            entry::Column::Before,
+            entry::Column::After,
+        ])
+        .values([
+            change.at.into(),
+            change.actor.subject.clone().into(),
+            change.actor.role.as_str().into(),
+            change.actor.organization.map(|o| o.0).into(),
+            change.operation.into(),
+            before.map(json).transpose()?.into(),
+            after.map(json).transpose()?.into(),
+        ])
+        .map_err(|e| StoreError::corrupt(e.to_string()))?;
+    if writes.backend() == DbBackend::Postgres {
+        writes.push_named(ENTRY, entry.returning_col(entry::Column::Id));
+        let objects = format!(
+            "INSERT INTO audit_log_objects (entry_id, object_id) \
+             SELECT {ENTRY}.id, object FROM {ENTRY} CROSS JOIN unnest($1::text[]) AS object"
+        );
+        writes.push_sql("audit_objects", objects, vec![unique.into()]);
+        return Ok(());
+    }
+    writes.push_named(ENTRY, &entry);
     if !unique.is_empty() {
-        let rows =
-            unique.into_iter().map(|o| object::ActiveModel { entry_id: Set(saved.id), object_id: Set(o.clone()) });
-        object::Entity::insert_many(rows).exec_without_returning(c).await?;
+        // SQLite writes one transaction at a time: the newest entry is the one just written.
+        let rows = vec!["(?)"; unique.len()].join(", ");
+        let objects = format!(
+            "INSERT INTO audit_log_objects (entry_id, object_id) \
+             SELECT (SELECT max(id) FROM audit_log), column1 FROM (VALUES {rows})"
+        );
+        writes.push_sql("audit_objects", objects, unique.into_iter().map(sea_orm::Value::from).collect());
     }
     Ok(())
 }
+
+/// The name the entry's part goes by in a command's writes.
+const ENTRY: &str = "audit_entry";

@@ -13,12 +13,13 @@ use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
 use salkku_domain::plan::{Plan, packages_within_tolerance};
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
 
 use crate::commands::{audit, plans};
 use crate::derived::{self, Changed};
 use crate::entities::{application as app, budget_line, budget_version, budget_version_line};
 use crate::records::{Application, BudgetVersion};
+use crate::store::batch::Writes;
 use crate::store::support::{expect_version, target, versioned_update};
 use crate::views::{budget_versions, calls, plans as plan_views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
@@ -46,16 +47,14 @@ pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by:
     Ok(())
 }
 
-/// Keeps the draft's figures in step with the lines `setBudget` wrote.
-pub(crate) async fn update_draft<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget) -> StoreResult<()> {
-    budget_version::Entity::update_many()
+/// Adds to `writes` the draft version's figures, as `budget` has them.
+pub(crate) fn add_draft_figures(writes: &mut Writes, id: ApplicationId, budget: &Budget) {
+    let update = budget_version::Entity::update_many()
         .col_expr(budget_version::Column::TotalCostCents, Expr::value(budget.total().cents()))
         .col_expr(budget_version::Column::StateAidCents, Expr::value(budget.state_aid_requested().cents()))
         .filter(budget_version::Column::ApplicationId.eq(id.0))
-        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
-        .exec(c)
-        .await?;
-    Ok(())
+        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()));
+    writes.push(&update.into_query());
 }
 
 /// Freezes the draft as the budget applied for: it keeps its number and gets its own copy of the
@@ -199,7 +198,16 @@ fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_versio
 
 /// Replaces the lines in force, the ones every sum reads.
 pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget) -> StoreResult<()> {
-    budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).exec(c).await?;
+    let mut writes = Writes::new(c.get_database_backend());
+    add_lines(&mut writes, id, budget);
+    writes.run(c).await
+}
+
+/// Adds to `writes` the removal of the application's lines and the writing of `budget`'s. On
+/// PostgreSQL the two are parts of one statement: the lines have no key but their own, so the new
+/// rows never meet the old.
+pub(crate) fn add_lines(writes: &mut Writes, id: ApplicationId, budget: &Budget) {
+    writes.push(&budget_line::Entity::delete_many().filter(budget_line::Column::ApplicationId.eq(id.0)).into_query());
     if !budget.lines().is_empty() {
         let rows = budget.lines().iter().zip(0..).map(|(line, position)| budget_line::ActiveModel {
             application_id: Set(id.0),
@@ -211,9 +219,8 @@ pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, 
             work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
             ..Default::default()
         });
-        budget_line::Entity::insert_many(rows).exec_without_returning(c).await?;
+        writes.push(&budget_line::Entity::insert_many(rows).into_query());
     }
-    Ok(())
 }
 
 /// Records a revision of a granted project's budget without a change request, if it is within

@@ -5,15 +5,19 @@ use salkku_domain::Money;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
-use sea_orm::EntityTrait;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    QueryTrait,
+};
 
 use crate::commands::{audit, budget_versions, plans};
-use crate::derived::{self, Changed};
+use crate::derived::{self, Standing};
 use crate::entities::application as app;
 use crate::records::Application;
-use crate::store::support::{expect_version, target, versioned_update};
-use crate::views::budgets::lines_of;
+use crate::store::batch::Writes;
+use crate::store::convert::line;
+use crate::store::support::expect_version;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A budget as the audit log shows it.
@@ -34,29 +38,104 @@ pub async fn set_budget(
     expected_version: i32,
     budget: Budget,
 ) -> StoreResult<Application> {
-    let now = change.at;
     let tx = db.begin_write().await?;
-    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let c = &*tx;
+    let Held { current, lines, standing } = held(c, id).await?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     check_budget_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
-    plans::check_lines_fit(&*tx, id, budget.lines(), None, "").await?;
-    let before = Recorded {
-        state_aid_requested: current.state_aid_requested,
-        lines: lines_of(&*tx, &[id]).await?.into_iter().map(|l| l.line).collect(),
-    };
+    plans::check_lines_fit(c, id, budget.lines(), None, "").await?;
+    let before = Recorded { state_aid_requested: current.state_aid_requested, lines };
     let after = Recorded { state_aid_requested: budget.state_aid_requested(), lines: budget.lines().to_vec() };
-    // The version-checked update comes first: on PostgreSQL it locks the row, so two budgets
-    // for one application never interleave their lines.
-    let update = app::Entity::update_many()
-        .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
-        .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
-        .col_expr(app::Column::UpdatedAt, Expr::value(now));
-    versioned_update(&*tx, id.0, expected_version, update).await?;
-    budget_versions::replace_lines(&*tx, id, &budget).await?;
-    budget_versions::update_draft(&*tx, id, &budget).await?;
-    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
-    derived::after(&*tx, Changed::applications(&[id])).await?;
-    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
+    let (total, aid) = (budget.total().cents(), budget.state_aid_requested().cents());
+    // Every write at once, on PostgreSQL in one statement: the row is held since the read, so
+    // nothing they depend on moves in between.
+    let mut writes = Writes::new(c.get_database_backend());
+    let mut update = app::Entity::update_many()
+        .col_expr(app::Column::TotalCostCents, Expr::value(total))
+        .col_expr(app::Column::StateAidRequestedCents, Expr::value(aid))
+        .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
+        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
+        .filter(app::Column::Id.eq(id.0))
+        .filter(app::Column::Version.eq(expected_version))
+        .into_query();
+    writes.push_named(UPDATED, update.returning_all());
+    budget_versions::add_lines(&mut writes, id, &budget);
+    budget_versions::add_draft_figures(&mut writes, id, &budget);
+    standing.with_budget(total, aid).sync(&mut writes)?;
+    audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
+    let rows = writes.run_returning(c, Some(UPDATED)).await?;
+    let row = rows.first().ok_or(StoreError::Conflict {
+        kind: NodeKind::Application,
+        expected: expected_version,
+        actual: current.version,
+    })?;
+    let updated: Application = app::Model::from_query_result(row, "")?.try_into()?;
     tx.commit().await?;
     Ok(updated)
+}
+
+/// The name the application's update goes by among the writes.
+const UPDATED: &str = "updated";
+
+/// What setBudget reads before it writes.
+struct Held {
+    current: Application,
+    lines: Vec<BudgetLine>,
+    standing: Standing,
+}
+
+/// The application, held (on PostgreSQL) until the transaction ends, with its budget lines and
+/// what the portfolio counts it as: one statement.
+async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held> {
+    let backend = c.get_database_backend();
+    let mut query = Query::select();
+    query.from(app::Entity);
+    for column in app::Column::iter() {
+        query.expr_as(Expr::col((app::Entity, column)), Alias::new(format!("{HELD}{}", column.as_str())));
+    }
+    derived::select_standing(&mut query, true);
+    // The lines as one JSON array, in order.
+    let lines = match backend {
+        DbBackend::Postgres => {
+            "(SELECT json_agg(json_build_object('category', l.category, 'year', l.year, 'description', \
+             l.description, 'amount_cents', l.amount_cents, 'work_package', l.work_package) ORDER BY l.position)::text \
+             FROM budget_lines l WHERE l.application_id = applications.id)"
+        }
+        _ => {
+            "(SELECT json_group_array(json_object('category', l.category, 'year', l.year, 'description', \
+             l.description, 'amount_cents', l.amount_cents, 'work_package', l.work_package)) \
+             FROM (SELECT * FROM budget_lines WHERE application_id = applications.id ORDER BY position) l)"
+        }
+    };
+    query.expr_as(Expr::cust(lines), Alias::new("lines_json"));
+    query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+    query.lock_with_tables(LockType::Update, [app::Entity]);
+    let row = c
+        .query_one_raw(backend.build(&query))
+        .await?
+        .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
+    let current: Application = app::Model::from_query_result(&row, HELD)?.try_into()?;
+    let json: Option<String> = row.try_get("", "lines_json")?;
+    let stored: Vec<JsonLine> = match json {
+        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(e.to_string()))?,
+        None => Vec::new(),
+    };
+    let lines = stored
+        .into_iter()
+        .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
+        .collect::<StoreResult<_>>()?;
+    Ok(Held { current, lines, standing: Standing::of(&row, true)? })
+}
+
+/// The prefix of the application's own columns in [`held`]'s row.
+const HELD: &str = "held_";
+
+/// A budget line as [`held`] reads it.
+#[derive(serde::Deserialize)]
+struct JsonLine {
+    category: String,
+    year: i32,
+    description: Option<String>,
+    amount_cents: i64,
+    work_package: Option<String>,
 }

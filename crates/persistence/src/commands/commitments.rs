@@ -14,7 +14,7 @@ use crate::commands::{decisions, idempotency};
 use crate::derived::{self, Changed};
 use crate::entities::{application, commitment, organization};
 use crate::records::Commitment;
-use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
 use crate::{Change, Db, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -133,8 +133,7 @@ pub async fn update(
     if let Some(decision_ref) = changes.decision_ref {
         update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));
     }
-    versioned_update(&*tx, id.0, expected_version, update).await?;
-    let updated: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    let updated: Commitment = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
     // Whether its deadline still calls for action follows its status.
     let ids = [updated.application];
     let changed = Changed::applications(&ids).with_sums(true);

@@ -22,7 +22,7 @@ use crate::entities::{
     programme,
 };
 use crate::records::{Application, IndicatorDefinition};
-use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
 use crate::views::{applications, budgets, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -139,7 +139,7 @@ pub async fn set_plan(
     plan::check_change(&plan, &plans::reported_in(&stored)).map_err(at("plan"))?;
     let before = stored.plan.draft();
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
-    versioned_update(c, id.0, expected_version, update).await?;
+    let updated: Application = versioned_update_returning(c, id.0, expected_version, update).await?.try_into()?;
     write(c, id, &plan).await?;
     budget_version::Entity::update_many()
         .col_expr(budget_version::Column::Plan, Expr::value(Some(snapshot(&plan)?)))
@@ -147,7 +147,6 @@ pub async fn set_plan(
         .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
         .exec(c)
         .await?;
-    let updated: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
     audit::record(c, change, &[id.global()], Some(&before), Some(&plan.draft())).await?;
     tx.commit().await?;
     Ok(updated)

@@ -19,7 +19,10 @@ use crate::StoreResult;
 use deadline_parties::Which;
 
 pub(crate) use application_sums::with_figures;
+// A command that sends its writes together (`store::batch`) reads where its application stands
+// with its own row and adds the cells' writes to its own: setBudget.
 pub(crate) use pending::fill_pending;
+pub(crate) use portfolio_cells::{Standing, select_standing};
 
 /// What a command changed.
 #[derive(Debug, Clone, Copy)]

@@ -18,12 +18,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use salkku_domain::ids::ApplicationId;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryResult, QueryTrait};
 
 use crate::entities::{
     application as app, application_region, grant_call, portfolio_cell as cell, portfolio_counted as counted,
 };
+use crate::store::batch::Writes;
 use crate::{StoreError, StoreResult};
 
 pub(crate) const EVERY: &str = "A";
@@ -150,6 +151,8 @@ struct ApplicationRow {
     aid: i64,
     granted: i64,
     committed: i64,
+    /// Its regions' codes, comma-separated, in no particular order; `None` when it names none.
+    regions: Option<String>,
 }
 
 /// What an application last added to the cells, as `portfolio_counted` remembers it; all
@@ -184,23 +187,28 @@ impl CountedRow {
     }
 }
 
-/// What these applications (all when `None`) count for as they now are, and (with `and_was`)
-/// what they last added: one statement, and one for their regions.
-async fn as_they_are<C: ConnectionTrait>(
-    c: &C,
-    ids: Option<&[i64]>,
-    and_was: bool,
-) -> StoreResult<BTreeMap<i64, (Counted, Option<Counted>)>> {
+/// Adds to `query`, which reads `applications`, what an application counts for as it now is
+/// (its call's funder, period, figures and regions) and, with `and_was`, what it last added.
+pub(crate) fn select_standing(query: &mut SelectStatement, and_was: bool) {
     let a = |column: app::Column| Expr::col((app::Entity, column));
-    let mut query = Query::select();
     query
         .expr_as(a(app::Column::Id), Alias::new("id"))
         .expr_as(a(app::Column::Status), Alias::new("status"))
         .expr_as(Expr::col((grant_call::Entity, grant_call::Column::FunderId)), Alias::new("funder_id"))
         .expr_as(a(app::Column::PeriodStart), Alias::new("period_start"))
         .expr_as(a(app::Column::PeriodEnd), Alias::new("period_end"));
-    super::with_figures(&mut query);
-    query.from(app::Entity).left_join(
+    super::with_figures(query);
+    // `string_agg`: PostgreSQL's, and SQLite's since 3.44.
+    let regions = Query::select()
+        .expr(Expr::cust("string_agg(application_regions.region_code, ',')"))
+        .from(application_region::Entity)
+        .and_where(
+            Expr::col((application_region::Entity, application_region::Column::ApplicationId))
+                .equals((app::Entity, app::Column::Id)),
+        )
+        .to_owned();
+    query.expr_as(Expr::SubQuery(None, Box::new(regions.into())), Alias::new("regions"));
+    query.left_join(
         grant_call::Entity,
         Expr::col((grant_call::Entity, grant_call::Column::Id)).equals((app::Entity, app::Column::CallId)),
     );
@@ -226,43 +234,60 @@ async fn as_they_are<C: ConnectionTrait>(
             Expr::col((counted::Entity, counted::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
         );
     }
-    let mut regions = application_region::Entity::find();
-    if let Some(ids) = ids {
-        query.and_where(a(app::Column::Id).is_in(ids.iter().copied()));
-        regions = regions.filter(application_region::Column::ApplicationId.is_in(ids.iter().copied()));
-    }
-    let statement = c.get_database_backend().build(&query);
-    let rows = c.query_all_raw(statement).await?;
-    let mut named: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
-    for region in regions.all(c).await? {
-        named.entry(region.application_id).or_default().insert(region.region_code);
-    }
-    let mut found = BTreeMap::new();
-    for row in rows {
-        let r = ApplicationRow::from_query_result(&row, "")?;
-        let was = if and_was { CountedRow::from_query_result(&row, "")?.counted(r.id) } else { None };
+}
+
+/// What one application counts for as it now is, and what it last added to the cells (`None`
+/// when it was not counted yet, or when that was not read).
+#[derive(Debug)]
+pub(crate) struct Standing {
+    id: i64,
+    is: Counted,
+    was: Option<Counted>,
+}
+
+impl Standing {
+    /// Reads a row of a query made with [`select_standing`].
+    pub(crate) fn of(row: &QueryResult, and_was: bool) -> StoreResult<Standing> {
+        let r = ApplicationRow::from_query_result(row, "")?;
+        let was = if and_was { CountedRow::from_query_result(row, "")?.counted(r.id) } else { None };
         let is = Counted {
             status: r.status,
             funder: r.funder_id.unwrap_or(0),
             start: r.period_start,
             end: r.period_end,
-            regions: named.remove(&r.id).unwrap_or_default().into_iter().collect(),
+            regions: r
+                .regions
+                .iter()
+                .flat_map(|named| named.split(','))
+                .filter(|code| !code.is_empty())
+                .map(str::to_owned)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             sums: Sums { applications: 1, total: r.total, aid: r.aid, granted: r.granted, committed: r.committed },
         };
-        found.insert(r.id, (is, was));
+        Ok(Standing { id: r.id, is, was })
     }
-    Ok(found)
+
+    /// As it stands once its budget says `total` and `aid` (in cents).
+    pub(crate) fn with_budget(mut self, total: i64, aid: i64) -> Standing {
+        self.is.sums.total = total;
+        self.is.sums.aid = aid;
+        self
+    }
+
+    /// Adds to `writes` what moves the cells from what it last added to what it counts for now.
+    pub(crate) fn sync(self, writes: &mut Writes) -> StoreResult<()> {
+        sync_all(writes, [self])
+    }
 }
 
-/// Moves what these applications add to the portfolio's cells to what they now count for.
-pub(crate) async fn sync<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<()> {
-    let ids: Vec<i64> = ids.iter().map(|i| i.0).collect::<BTreeSet<_>>().into_iter().collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
+/// Adds to `writes` what moves the cells of each application from what it last added to what it
+/// counts for now: its new count, and the difference in the cells.
+fn sync_all(writes: &mut Writes, standings: impl IntoIterator<Item = Standing>) -> StoreResult<()> {
     let mut cells = BTreeMap::new();
     let mut now_counted = Vec::new();
-    for (id, (is, was)) in as_they_are(c, Some(&ids), true).await? {
+    for Standing { id, is, was } in standings {
         if was.as_ref() == Some(&is) {
             continue;
         }
@@ -286,11 +311,36 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> St
         counted::Column::StateAidGrantedCents,
         counted::Column::SelfFundingCommittedCents,
     ];
-    counted::Entity::insert_many(now_counted)
+    let upsert = counted::Entity::insert_many(now_counted)
         .on_conflict(OnConflict::column(counted::Column::ApplicationId).update_columns(replaced).to_owned())
-        .exec_without_returning(c)
-        .await?;
-    add_to_cells(c, cells).await
+        .into_query();
+    writes.push(&upsert);
+    add_to_cells(writes, cells)
+}
+
+/// What these applications (all when `None`) count for as they now are, and (with `and_was`)
+/// what they last added: one statement.
+async fn as_they_are<C: ConnectionTrait>(c: &C, ids: Option<&[i64]>, and_was: bool) -> StoreResult<Vec<Standing>> {
+    let mut query = Query::select();
+    query.from(app::Entity);
+    select_standing(&mut query, and_was);
+    if let Some(ids) = ids {
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).is_in(ids.iter().copied()));
+    }
+    let statement = c.get_database_backend().build(&query);
+    c.query_all_raw(statement).await?.iter().map(|row| Standing::of(row, and_was)).collect()
+}
+
+/// Moves what these applications add to the portfolio's cells to what they now count for: one
+/// statement to read them, and one (on PostgreSQL) for their counts and cells.
+pub(crate) async fn sync<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<()> {
+    let ids: Vec<i64> = ids.iter().map(|i| i.0).collect::<BTreeSet<_>>().into_iter().collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut writes = Writes::new(c.get_database_backend());
+    sync_all(&mut writes, as_they_are(c, Some(&ids), true).await?)?;
+    writes.run(c).await
 }
 
 /// Counts every application afresh: after a migration that brought the cells, and after a bulk
@@ -300,12 +350,15 @@ pub(crate) async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
     counted::Entity::delete_many().exec(c).await?;
     let all = as_they_are(c, None, false).await?;
     let mut cells = BTreeMap::new();
-    for (application, _) in all.values() {
-        application.add_to(&mut cells, 1);
+    for standing in &all {
+        standing.is.add_to(&mut cells, 1);
     }
-    let models = all.iter().map(|(id, (a, _))| a.model(*id)).collect();
+    let models = all.iter().map(|standing| standing.is.model(standing.id)).collect();
     crate::store::bulk::insert_models::<_, counted::Entity, _>(c, models, &|_| {}).await?;
-    add_to_cells(c, cells).await
+    // Cells a chunk at a time: a whole portfolio's would be too large for one statement.
+    let mut writes = Writes::new(c.get_database_backend());
+    add_to_cells(&mut writes, cells)?;
+    writes.run(c).await
 }
 
 const SUMMED: [cell::Column; 5] = [
@@ -317,7 +370,7 @@ const SUMMED: [cell::Column; 5] = [
 ];
 
 /// Adds to the cells (creating those not there yet), in key order.
-async fn add_to_cells<C: ConnectionTrait>(c: &C, cells: BTreeMap<CellKey, Sums>) -> StoreResult<()> {
+fn add_to_cells(writes: &mut Writes, cells: BTreeMap<CellKey, Sums>) -> StoreResult<()> {
     let cells: Vec<(CellKey, Sums)> = cells.into_iter().filter(|(_, sums)| *sums != Sums::default()).collect();
     let key = [
         cell::Column::Span,
@@ -352,7 +405,7 @@ async fn add_to_cells<C: ConnectionTrait>(c: &C, cells: BTreeMap<CellKey, Sums>)
                 }))
                 .to_owned(),
         );
-        c.execute(&insert).await?;
+        writes.push(&insert);
     }
     Ok(())
 }

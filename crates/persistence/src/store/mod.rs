@@ -2,6 +2,7 @@
 //! the pool's lanes, reading rows by position, the statement cache, paging, bulk inserts and the
 //! conversions from rows to records.
 
+pub(crate) mod batch;
 pub(crate) mod bulk;
 pub mod contents;
 pub(crate) mod convert;

@@ -75,22 +75,51 @@ where
     E: Versioned,
     C: ConnectionTrait,
 {
-    let (id, version) = (E::ID, E::VERSION);
-    let done = update
-        .col_expr(version, Expr::col(version).add(1))
-        .filter(id.eq(key))
-        .filter(version.eq(expected))
-        .exec(c)
-        .await?;
+    let done = checked::<E>(update, key, expected).exec(c).await?;
     if done.rows_affected == 1 {
         return Ok(());
     }
-    let actual: Option<i32> = E::find().select_only().column(version).filter(id.eq(key)).into_tuple().one(c).await?;
+    Err(not_updated::<E, C>(c, key, expected).await)
+}
+
+/// [`versioned_update`], answering the row as written. Where the database returns what it wrote
+/// (`RETURNING`, on PostgreSQL) that is the same statement; elsewhere the row is read after it.
+pub(crate) async fn versioned_update_returning<E, C>(
+    c: &C,
+    key: i64,
+    expected: i32,
+    update: UpdateMany<E>,
+) -> StoreResult<E::Model>
+where
+    E: Versioned,
+    C: ConnectionTrait,
+    i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    if !c.support_returning() {
+        versioned_update(c, key, expected, update).await?;
+        return target::<E, C>(c, E::KIND, key).await;
+    }
+    match checked::<E>(update, key, expected).exec_with_returning(c).await?.pop() {
+        Some(row) => Ok(row),
+        None => Err(not_updated::<E, C>(c, key, expected).await),
+    }
+}
+
+/// `update`, on the row `key` only while it is at `expected`, raising its version.
+fn checked<E: Versioned>(update: UpdateMany<E>, key: i64, expected: i32) -> UpdateMany<E> {
+    let (id, version) = (E::ID, E::VERSION);
+    update.col_expr(version, Expr::col(version).add(1)).filter(id.eq(key)).filter(version.eq(expected))
+}
+
+/// Why a version-checked update changed no row: the row is gone, or at another version.
+async fn not_updated<E: Versioned, C: ConnectionTrait>(c: &C, key: i64, expected: i32) -> StoreError {
+    let (id, version) = (E::ID, E::VERSION);
     let kind = E::KIND;
-    Err(match actual {
-        None => StoreError::NotFound { kind, key },
-        Some(actual) => StoreError::Conflict { kind, expected, actual },
-    })
+    match E::find().select_only().column(version).filter(id.eq(key)).into_tuple::<i32>().one(c).await {
+        Ok(None) => StoreError::NotFound { kind, key },
+        Ok(Some(actual)) => StoreError::Conflict { kind, expected, actual },
+        Err(e) => e.into(),
+    }
 }
 
 /// Fails early with `Conflict` when the caller's version is stale, before any work is done.
