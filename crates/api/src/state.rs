@@ -89,7 +89,10 @@ pub async fn state_from(db: Db, settings: &Settings) -> Result<AppState, StartEr
         None => None,
     };
     // The cost model counts lists by what the database holds: measured before the first request.
-    schema.measure_lists(read_db.as_ref().unwrap_or(&db)).await.map_err(StartError::Database)?;
+    // Should that fail, the lists count as assumed until the worker's next measure.
+    if let Err(e) = schema.measure_lists(read_db.as_ref().unwrap_or(&db)).await {
+        tracing::warn!(error = ?e, "measuring the lists' sizes failed; they count as assumed until the next measure");
+    }
     Ok(AppState {
         db,
         read_db,

@@ -535,6 +535,42 @@ on_both! {
         let scanned = views::portfolio::summary_scanning(db.conn(), &filter, wanted).await.unwrap();
         assert_eq!(scanned.totals.total_cost.cents() - kept.totals.total_cost.cents(), kept.totals.application_count);
     }
+    async fn a_budget_set_while_another_change_holds_the_project_counts_from_that_change(t: TestDatabase) {
+        // PostgreSQL hands a statement that waited for a row lock the row as committed since, and
+        // the rest as it was when the statement began; setBudget must count from the former.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, _, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        // Another transaction changes what MONNI, the only project, counts for (its committed
+        // self-funding), its counted row and its cells with it, as a command does, and holds the row.
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        let id = monni.id.0;
+        for change in [
+            format!("UPDATE applications SET self_funding_committed_cents = self_funding_committed_cents + 100 WHERE id = {id}"),
+            format!("UPDATE portfolio_counted SET self_funding_committed_cents = self_funding_committed_cents + 100 WHERE application_id = {id}"),
+            "UPDATE portfolio_cells SET self_funding_committed_cents = self_funding_committed_cents + 100".to_owned(),
+        ] {
+            holder.execute_unprepared(&change).await.unwrap();
+        }
+        let setting = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let who = coordinator();
+                let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
+                commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(lines, m("400000.00"))).await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!setting.is_finished(), "setBudget waits for the row");
+        holder.commit().await.unwrap();
+        setting.await.unwrap().unwrap();
+        cells_agree_with_the_applications(&db, [stm, stm], "a budget set after a change it waited for").await;
+    }
     async fn an_organisations_deadlines_are_those_that_concern_it_through_every_change(t: TestDatabase) {
         let db = open(&t).await;
         let (monni, sonet, stm_call) = monni(&db).await;

@@ -139,13 +139,16 @@ impl Schemas {
         if let Some(viewer) = &data.viewer {
             admission = admission.data(viewer.clone());
         }
+        let measured = self.sizes.changes();
         let verdict = self.admission.execute(admission).await;
         match slot.take() {
             Kept { doc: Some(doc), verdict: Some(Verdict::Admitted(operation)) } => {
                 let admitted = Admitted { operation, cost: verdict.extensions.get("cost").cloned() };
                 // Mutations are rarer and their variables differ each time: they would only push
                 // the queries a front end repeats out of the cache.
-                if let Some(key) = key.filter(|_| admitted.operation.kind == "query") {
+                // Nor an admission judged while the lists' sizes changed: its cost may be stale.
+                let current = self.sizes.changes() == measured;
+                if let Some(key) = key.filter(|_| admitted.operation.kind == "query" && current) {
                     self.verdicts.keep(key, admitted.clone());
                 }
                 Ok((doc, admitted))

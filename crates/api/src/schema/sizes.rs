@@ -4,6 +4,7 @@
 //! `Limits::sizes_every` by a worker beside the server; admission reads the latest measure, so a
 //! query's cost follows the data without a statement of its own.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
@@ -26,21 +27,33 @@ tokio::task_local! {
     static SIZES: ListSizes;
 }
 
-/// The latest measure, shared by admission and the worker.
+/// The latest measure, shared by admission and the worker, and how many times it changed.
 #[derive(Debug, Default)]
-pub struct KnownSizes(RwLock<Option<ListSizes>>);
+pub struct KnownSizes {
+    sizes: RwLock<Option<ListSizes>>,
+    changes: AtomicU64,
+}
 
 impl KnownSizes {
     /// The latest measure; every list at [`NESTED_LIST_ITEMS`] before the first.
     pub fn now(&self) -> ListSizes {
-        let known = *self.0.read().unwrap_or_else(PoisonError::into_inner);
+        let known = *self.sizes.read().unwrap_or_else(PoisonError::into_inner);
         known.unwrap_or_else(|| ListSizes::all(NESTED_LIST_ITEMS as u32))
+    }
+
+    /// How many times the measure changed: an admission judged while it changed is not kept.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
     }
 
     /// Keeps `sizes`; whether they differ from what was known.
     fn set(&self, sizes: ListSizes) -> bool {
-        let mut known = self.0.write().unwrap_or_else(PoisonError::into_inner);
-        known.replace(sizes) != Some(sizes)
+        let mut known = self.sizes.write().unwrap_or_else(PoisonError::into_inner);
+        let changed = known.replace(sizes) != Some(sizes);
+        if changed {
+            self.changes.fetch_add(1, Ordering::SeqCst);
+        }
+        changed
     }
 }
 

@@ -64,11 +64,8 @@ pub async fn set_budget(
     standing.with_budget(total, aid).sync(&mut writes)?;
     audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
     let rows = writes.run_returning(c, Some(UPDATED)).await?;
-    let row = rows.first().ok_or(StoreError::Conflict {
-        kind: NodeKind::Application,
-        expected: expected_version,
-        actual: current.version,
-    })?;
+    // The row is held and at `expected_version`: the update cannot miss it.
+    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
     let updated: Application = app::Model::from_query_result(row, "")?.try_into()?;
     tx.commit().await?;
     Ok(updated)
@@ -108,12 +105,30 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held>
         }
     };
     query.expr_as(Expr::cust(lines), Alias::new("lines_json"));
+    if backend == DbBackend::Postgres {
+        // Which version of the row the lock got, and which one the statement's snapshot sees:
+        // they differ when the statement waited for another transaction that changed the row.
+        query.expr_as(Expr::cust("applications.xmin::text"), Alias::new("locked_version"));
+        query.expr_as(
+            Expr::cust("(SELECT seen.xmin::text FROM applications seen WHERE seen.id = applications.id)"),
+            Alias::new("seen_version"),
+        );
+    }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     query.lock_with_tables(LockType::Update, [app::Entity]);
-    let row = c
-        .query_one_raw(backend.build(&query))
-        .await?
-        .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
+    let statement = backend.build(&query);
+    let not_found = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
+    let mut row = c.query_one_raw(statement.clone()).await?.ok_or_else(not_found)?;
+    if backend == DbBackend::Postgres {
+        let locked: Option<String> = row.try_get("", "locked_version")?;
+        let seen: Option<String> = row.try_get("", "seen_version")?;
+        if locked != seen {
+            // PostgreSQL hands a statement that waited for a lock the row as now committed, but
+            // everything else it reads (the lines, what the portfolio counted) as it was when
+            // the statement began. Held now, the row cannot change again: read it all afresh.
+            row = c.query_one_raw(statement).await?.ok_or_else(not_found)?;
+        }
+    }
     let current: Application = app::Model::from_query_result(&row, HELD)?.try_into()?;
     let json: Option<String> = row.try_get("", "lines_json")?;
     let stored: Vec<JsonLine> = match json {

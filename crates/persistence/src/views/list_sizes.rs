@@ -87,7 +87,12 @@ impl Listed {
             Listed::BudgetYears => ("SELECT count(DISTINCT year) AS n FROM budget_lines GROUP BY application_id", 0),
             Listed::WorkPackages => ("SELECT count(*) AS n FROM plan_work_packages GROUP BY application_id", 1),
             Listed::BudgetVersions => ("SELECT count(*) AS n FROM budget_versions GROUP BY application_id", 0),
-            Listed::VersionLines => ("SELECT count(*) AS n FROM budget_version_lines GROUP BY version_id", 0),
+            // A draft's lines are the application's own; every other version keeps a copy.
+            Listed::VersionLines => (
+                "SELECT count(*) AS n FROM budget_version_lines GROUP BY version_id \
+                 UNION ALL SELECT count(*) AS n FROM budget_lines GROUP BY application_id",
+                0,
+            ),
             Listed::Documents => ("SELECT count(*) AS n FROM documents GROUP BY owner_kind, owner_id", 0),
             Listed::ReportDocuments => ("SELECT count(*) AS n FROM report_documents GROUP BY report_id", 0),
             Listed::Reports => ("SELECT count(*) AS n FROM report_obligations GROUP BY application_id", 0),
