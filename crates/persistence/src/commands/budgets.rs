@@ -6,10 +6,7 @@ use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
-    QueryTrait,
-};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryTrait};
 
 use crate::commands::{audit, budget_versions, plans};
 use crate::derived::{self, Standing};
@@ -17,7 +14,7 @@ use crate::entities::application as app;
 use crate::records::Application;
 use crate::store::batch::Writes;
 use crate::store::convert::line;
-use crate::store::support::expect_version;
+use crate::store::support::{expect_version, version_checked};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A budget as the audit log shows it.
@@ -50,15 +47,11 @@ pub async fn set_budget(
     // Every write at once, on PostgreSQL in one statement: the row is held since the read, so
     // nothing they depend on moves in between.
     let mut writes = Writes::new(c.get_database_backend());
-    let mut update = app::Entity::update_many()
+    let update = app::Entity::update_many()
         .col_expr(app::Column::TotalCostCents, Expr::value(total))
         .col_expr(app::Column::StateAidRequestedCents, Expr::value(aid))
-        .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
-        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
-        .filter(app::Column::Id.eq(id.0))
-        .filter(app::Column::Version.eq(expected_version))
-        .into_query();
-    writes.push_named(UPDATED, update.returning_all());
+        .col_expr(app::Column::UpdatedAt, Expr::value(change.at));
+    writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
     budget_versions::add_lines(&mut writes, id, &budget);
     budget_versions::add_draft_figures(&mut writes, id, &budget);
     standing.with_budget(total, aid).sync(&mut writes)?;

@@ -75,7 +75,7 @@ where
     E: Versioned,
     C: ConnectionTrait,
 {
-    let done = checked::<E>(update, key, expected).exec(c).await?;
+    let done = version_checked::<E>(update, key, expected).exec(c).await?;
     if done.rows_affected == 1 {
         return Ok(());
     }
@@ -99,14 +99,14 @@ where
         versioned_update(c, key, expected, update).await?;
         return target::<E, C>(c, E::KIND, key).await;
     }
-    match checked::<E>(update, key, expected).exec_with_returning(c).await?.pop() {
+    match version_checked::<E>(update, key, expected).exec_with_returning(c).await?.pop() {
         Some(row) => Ok(row),
         None => Err(not_updated::<E, C>(c, key, expected).await),
     }
 }
 
 /// `update`, on the row `key` only while it is at `expected`, raising its version.
-fn checked<E: Versioned>(update: UpdateMany<E>, key: i64, expected: i32) -> UpdateMany<E> {
+pub(crate) fn version_checked<E: Versioned>(update: UpdateMany<E>, key: i64, expected: i32) -> UpdateMany<E> {
     let (id, version) = (E::ID, E::VERSION);
     update.col_expr(version, Expr::col(version).add(1)).filter(id.eq(key)).filter(version.eq(expected))
 }
