@@ -8,6 +8,7 @@ use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::deadline::helsinki;
 use salkku_domain::funding::ViolationCode;
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::report::ReportStatus;
 use salkku_domain::*;
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
@@ -150,6 +151,31 @@ async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
         ids.sort_unstable();
         assert_eq!(ids, expected, "{step}: the deadlines of organisation {o}");
     }
+    // And each says whether its deadline still calls for action as its sources do now.
+    let quoted = |codes: Vec<&str>| codes.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let finals = quoted(ApplicationStatus::all().filter(|s| s.is_final()).map(ApplicationStatus::as_str).collect());
+    let owed = quoted(ReportStatus::all().filter(|s| s.owed()).map(ReportStatus::as_str).collect());
+    let sql = format!(
+        "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id WHERE p.calls_for_action <> \
+         (NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = d.application_id AND a.status IN ({finals})) \
+         AND NOT EXISTS (SELECT 1 FROM commitments c WHERE c.id = d.commitment_id AND c.status <> 'REQUESTED') \
+         AND NOT EXISTS (SELECT 1 FROM report_obligations r WHERE r.id = d.report_id AND r.status NOT IN ({owed})))"
+    );
+    let backend = db.conn().get_database_backend();
+    let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: whether each deadline calls for action");
+}
+
+/// Each application's pledged self-funding, kept on its row, is what its commitments sum to by
+/// the rule (`derived/application_sums.rs`): pledged, cash always, in kind where the call allows.
+async fn pledged_sums_agree(db: &Db, step: &str) {
+    let sql = "SELECT count(*) AS n FROM applications a WHERE a.self_funding_committed_cents <> \
+               coalesce((SELECT sum(c.amount_cents) FROM commitments c WHERE c.application_id = a.id \
+               AND c.status IN ('PROMISED', 'APPROVED') AND (c.kind = 'CASH' OR EXISTS \
+               (SELECT 1 FROM grant_calls g WHERE g.id = a.call_id AND g.in_kind_counts))), 0)";
+    let backend = db.conn().get_database_backend();
+    let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: the pledged sums");
 }
 
 /// Every filter the portfolio's cells answer, and some they do not, summed from the cells and
@@ -516,7 +542,16 @@ on_both! {
         };
         let city = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
         commands::commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
-        commands::commitments::update(&db, &by(&who), city.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
+        let in_kind = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "99.99", CommitmentKind::InKind), None).await.unwrap();
+        pledged_sums_agree(&db, "pledges added").await;
+        cells_agree_with_the_applications(&db, funders, "pledges added").await;
+        let more = CommitmentChanges { amount: Some(a("70000.00")), ..Default::default() };
+        commands::commitments::update(&db, &by(&who), city.id, 1, more).await.unwrap();
+        pledged_sums_agree(&db, "a pledge raised").await;
+        commands::commitments::update(&db, &by(&who), city.id, 2, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
+        commands::commitments::update(&db, &by(&who), in_kind.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Requested), ..Default::default() }).await.unwrap();
+        pledged_sums_agree(&db, "pledges declined and asked again").await;
+        cells_agree_with_the_applications(&db, funders, "pledges declined and asked again").await;
         let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("123.45"), decision_date: None, decision_ref: None, decision: None };
         commands::allocations::record(&db, &by(&who), grant, None).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
@@ -609,5 +644,15 @@ on_both! {
         let lead = ApplicationChanges { period_end: Some(None), ..Default::default() };
         commands::applications::update(&db, &by(&who), monni.id, 2, lead).await.unwrap();
         parties_agree(&db, &orgs, "a project end removed").await;
+
+        // A pledge asked for with a due date, of an organisation taking part, then the project
+        // withdrawn: none of its deadlines calls for action any more.
+        commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 9, 30))), None).await.unwrap();
+        parties_agree(&db, &orgs, "a second pledge asked of a participant").await;
+        let moving = |to| Transition { to, at: None, decision_ref: None, decision: None, granted: None };
+        commands::applications::transition(&db, &by(&who), monni.id, 3, moving(ApplicationStatus::InPreparation)).await.unwrap();
+        parties_agree(&db, &orgs, "in preparation").await;
+        commands::applications::transition(&db, &by(&who), monni.id, 4, moving(ApplicationStatus::Withdrawn)).await.unwrap();
+        parties_agree(&db, &orgs, "withdrawn").await;
     }
 }

@@ -10,18 +10,22 @@ use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set,
+};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency, instalments, plans, reports};
-use crate::derived::{self, Changed};
+use crate::derived::{self, Changed, Standing};
 use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
 use crate::records::{Application, Participation};
-use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
+use crate::store::batch::Writes;
+use crate::store::held as store_held;
+use crate::store::support::{expect_version, referenced, target, version_checked, versioned_update_returning};
 use crate::views::applications::{participants_of, regions_of};
 use crate::views::budget_versions as views_versions;
 use crate::views::{allocations, final_accounts, splits};
@@ -118,7 +122,9 @@ async fn insert<C: ConnectionTrait>(
     let created = Application::try_from(row)?;
     write_participants(c, created.id, &new.participants).await?;
     write_regions(c, created.id, &new.regions).await?;
-    record_status(c, created.id, None, status, now, &actor.subject, (None, None)).await?;
+    let mut history = Writes::new(c.get_database_backend());
+    add_status_change(&mut history, created.id, None, status, now, &actor.subject, (None, None));
+    history.run(c).await?;
     budget_versions::open_draft(c, &created, &actor.subject).await?;
     // Its participants are written by now: each new deadline's parties are complete.
     sync_deadlines(c, &created, now).await?;
@@ -244,24 +250,34 @@ pub async fn transition(
 ) -> StoreResult<Application> {
     let (actor, now) = (change.actor, change.at);
     let tx = db.begin_write().await?;
+    let c = &*tx;
     // Held (on PostgreSQL) from the start: closing checks the project's reports and money, and no
-    // payment or report may slip in between the check and the move.
-    let held = app::Entity::find_by_id(id.0).lock_exclusive().one(&*tx).await?;
-    let current: Application =
-        held.ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?.try_into()?;
+    // payment or report may slip in between the check and the move. Read with it: where the
+    // portfolio counts it, and the decision named.
+    let mut query = Query::select();
+    query.from(app::Entity);
+    store_held::with_columns(&mut query);
+    derived::select_standing(&mut query, true);
+    decisions::with_decision(&mut query, transition.decision);
+    if transition.to == ApplicationStatus::Submitted {
+        budget_versions::with_draft(&mut query);
+    }
+    query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+    let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
+    let current = store_held::application(&row)?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
-    decisions::check_fits(&*tx, transition.decision, Some(id), None).await?;
+    decisions::check_read_fits(&row, transition.decision, Some(id), None)?;
     if transition.granted.is_some() && to != ApplicationStatus::Granted {
         return Err(StoreError::rule(Concerning::GrantedBudget, only_with_a_grant(to)));
     }
     let at = transition.at.unwrap_or(now);
     if to == ApplicationStatus::Submitted {
-        let split = splits::for_application(&*tx, &current).await?;
+        let split = splits::for_application(c, &current).await?;
         split.check_submittable().map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     }
     if to == ApplicationStatus::Closed {
-        check_closing(&*tx, &current).await?;
+        check_closing(c, &current).await?;
     }
     let mut update = app::Entity::update_many()
         .col_expr(app::Column::Status, Expr::value(to.as_str()))
@@ -269,50 +285,75 @@ pub async fn transition(
     if to == ApplicationStatus::Submitted {
         update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
     }
-    let mut moved: Application = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
-    let mut granted = None;
-    match to {
-        ApplicationStatus::Submitted => budget_versions::freeze_applied(&*tx, id, at).await?,
-        ApplicationStatus::Granted => {
-            let budget = match transition.granted {
-                Some(budget) => budget,
-                None => views_versions::budget(&*tx, &views_versions::in_force(&*tx, id).await?).await?,
-            };
-            // The funder grants within its call's rate, as every budget must keep.
-            let split = splits::with_budget(&*tx, &current, budget.total(), budget.state_aid_requested()).await?;
-            check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
-            plans::check_lines_fit(&*tx, id, budget.lines(), None, "grantedBudget").await?;
-            let allocated = allocations::total_of(&*tx, id).await?;
-            check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
-                .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
-            let new = NewVersion {
-                kind: BudgetVersionKind::Granted,
-                budget: &budget,
-                decision_ref: transition.decision_ref.clone(),
-                decision: transition.decision,
-                within_tolerance: false,
-                plan: None,
-                plan_only: false,
-            };
-            granted = Some(budget_versions::put_in_force(&*tx, change, id, new).await?);
-            reports::plan_from_schedule(&*tx, &current, now).await?;
-            // Its reports may have moved its reportDue (and version) on.
-            moved = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let on_record = (transition.decision_ref.clone(), transition.decision);
+    if to != ApplicationStatus::Granted {
+        // Every write at once, on PostgreSQL in one statement: the row is held since the read.
+        let mut writes = Writes::new(c.get_database_backend());
+        writes.push_named(MOVED, version_checked(update, id.0, expected_version).into_query().returning_all());
+        match to {
+            ApplicationStatus::Submitted => budget_versions::add_applied(&mut writes, &row, id, at)?,
+            ApplicationStatus::Closed => instalments::add_cancel_unpaid(&mut writes, id, now),
+            _ => {}
         }
-        ApplicationStatus::Closed => {
-            let funded: Vec<_> = allocations::of_applications(&*tx, &[id]).await?.iter().map(|a| a.id).collect();
-            instalments::cancel_unpaid(&*tx, &funded, now).await?;
+        add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
+        if to.is_final() {
+            // Its deadlines no longer call for action.
+            derived::end_deadlines_of(&mut writes, id);
         }
-        _ => {}
+        Standing::of(&row, true)?.with_status(to).sync(&mut writes)?;
+        let moved = Application {
+            status: to,
+            version: current.version + 1,
+            submitted_at: if to == ApplicationStatus::Submitted { Some(at) } else { current.submitted_at },
+            ..current.clone()
+        };
+        audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, None::<()>)))?;
+        let rows = writes.run_returning(c, Some(MOVED)).await?;
+        // The row is held and at `expected_version`: the update cannot miss it.
+        let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
+        let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
+        debug_assert_eq!(written, moved, "the audit entry says what was written");
+        tx.commit().await?;
+        return Ok(written);
     }
-    let on_record = (transition.decision_ref, transition.decision);
-    record_status(&*tx, id, Some(current.status), to, at, &actor.subject, on_record).await?;
-    // Whether its deadlines still call for action follows its status.
-    derived::after(&*tx, Changed::applications(&[id]).with_parties(true)).await?;
-    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&(&moved, granted))).await?;
+    // A grant puts a budget in force and plans the project's reports from its schedule, each
+    // reading what the one before wrote: one after another.
+    versioned_update_returning(c, id.0, expected_version, update).await?;
+    let budget = match transition.granted {
+        Some(budget) => budget,
+        None => views_versions::budget(c, &views_versions::in_force(c, id).await?).await?,
+    };
+    // The funder grants within its call's rate, as every budget must keep.
+    let split = splits::with_budget(c, &current, budget.total(), budget.state_aid_requested()).await?;
+    check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
+    plans::check_lines_fit(c, id, budget.lines(), None, "grantedBudget").await?;
+    let allocated = allocations::total_of(c, id).await?;
+    check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
+        .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
+    let new = NewVersion {
+        kind: BudgetVersionKind::Granted,
+        budget: &budget,
+        decision_ref: transition.decision_ref,
+        decision: transition.decision,
+        within_tolerance: false,
+        plan: None,
+        plan_only: false,
+    };
+    let granted = budget_versions::put_in_force(c, change, id, new).await?;
+    reports::plan_from_schedule(c, &current, now).await?;
+    // Its reports may have moved its reportDue (and version) on.
+    let moved: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
+    let mut writes = Writes::new(c.get_database_backend());
+    add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
+    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, Some(granted))))?;
+    writes.run(c).await?;
+    derived::after(c, Changed::applications(&[id])).await?;
     tx.commit().await?;
     Ok(moved)
 }
+
+/// The name the application's update goes by among a transition's writes.
+const MOVED: &str = "moved";
 
 /// A project closes once every report it owes is accepted, the final one among them, and its
 /// final account is settled.
@@ -399,16 +440,17 @@ async fn write_regions<C: ConnectionTrait>(c: &C, id: ApplicationId, regions: &[
     Ok(())
 }
 
-async fn record_status<C: ConnectionTrait>(
-    c: &C,
+/// Adds to `writes` the move to the application's history.
+fn add_status_change(
+    writes: &mut Writes,
     id: ApplicationId,
     from: Option<ApplicationStatus>,
     to: ApplicationStatus,
     at: DateTime<Utc>,
     by: &str,
     (decision_ref, decision): (Option<String>, Option<DecisionId>),
-) -> StoreResult<()> {
-    status_change::ActiveModel {
+) {
+    let row = status_change::ActiveModel {
         application_id: Set(id.0),
         from_status: Set(from.map(|s| s.as_str().to_owned())),
         to_status: Set(to.as_str().to_owned()),
@@ -417,10 +459,8 @@ async fn record_status<C: ConnectionTrait>(
         decision_ref: Set(decision_ref),
         decision_id: Set(decision.map(|d| d.0)),
         ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    Ok(())
+    };
+    writes.push(&status_change::Entity::insert(row).into_query());
 }
 
 /// The project's end falls due at the end of its local day; its reports follow its `report_due`

@@ -12,8 +12,10 @@ use salkku_domain::change_request::check_may_request_changes;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
 use salkku_domain::plan::{Plan, packages_within_tolerance};
 use salkku_domain::{Amount, Rate};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, Set,
+};
 
 use crate::commands::{audit, plans};
 use crate::derived::{self, Changed};
@@ -57,21 +59,37 @@ pub(crate) fn add_draft_figures(writes: &mut Writes, id: ApplicationId, budget: 
     writes.push(&update.into_query());
 }
 
-/// Freezes the draft as the budget applied for: it keeps its number and gets its own copy of the
-/// lines, which from now on only a decision changes.
-pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId, at: DateTime<Utc>) -> StoreResult<()> {
-    let draft = budget_version::Entity::find()
-        .filter(budget_version::Column::ApplicationId.eq(id.0))
-        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
-        .one(c)
-        .await?
-        .ok_or_else(|| StoreError::corrupt(format!("application {} has no draft budget to submit", id.0)))?;
-    budget_version::Entity::update_many()
-        .col_expr(budget_version::Column::Kind, Expr::value(BudgetVersionKind::Applied.as_str()))
-        .col_expr(budget_version::Column::CreatedAt, Expr::value(at))
-        .filter(budget_version::Column::Id.eq(draft.id))
-        .exec(c)
-        .await?;
+/// Adds to `query`, read beside the held application, its draft budget version's key (which
+/// [`add_applied`] freezes).
+pub(crate) fn with_draft(query: &mut SelectStatement) {
+    let draft = Query::select()
+        .column(budget_version::Column::Id)
+        .from(budget_version::Entity)
+        .and_where(
+            Expr::col((budget_version::Entity, budget_version::Column::ApplicationId))
+                .equals((app::Entity, app::Column::Id)),
+        )
+        .and_where(
+            Expr::col((budget_version::Entity, budget_version::Column::Kind)).eq(BudgetVersionKind::Draft.as_str()),
+        )
+        .to_owned();
+    query.expr_as(Expr::SubQuery(None, Box::new(draft.into())), Alias::new(DRAFT));
+}
+
+const DRAFT: &str = "draft_version_id";
+
+/// Adds to `writes` the draft (read with [`with_draft`] into `row`) frozen as the budget applied
+/// for: it keeps its number and gets its own copy of the lines, which from now on only a decision
+/// changes.
+pub(crate) fn add_applied(
+    writes: &mut Writes,
+    row: &QueryResult,
+    id: ApplicationId,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let draft: Option<i64> = row.try_get("", DRAFT)?;
+    let draft =
+        draft.ok_or_else(|| StoreError::corrupt(format!("application {} has no draft budget to submit", id.0)))?;
     let copy = Query::insert()
         .into_table(budget_version_line::Entity)
         .columns([
@@ -85,7 +103,7 @@ pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId,
         ])
         .select_from(
             Query::select()
-                .expr(Expr::val(draft.id))
+                .expr(Expr::val(draft))
                 .columns([
                     budget_line::Column::Position,
                     budget_line::Column::Category,
@@ -100,7 +118,12 @@ pub(crate) async fn freeze_applied<C: ConnectionTrait>(c: &C, id: ApplicationId,
         )
         .map_err(|e| StoreError::corrupt(e.to_string()))?
         .to_owned();
-    c.execute(&copy).await?;
+    writes.push(&copy);
+    let frozen = budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::Kind, Expr::value(BudgetVersionKind::Applied.as_str()))
+        .col_expr(budget_version::Column::CreatedAt, Expr::value(at))
+        .filter(budget_version::Column::Id.eq(draft));
+    writes.push(&frozen.into_query());
     Ok(())
 }
 

@@ -5,8 +5,8 @@ use salkku_domain::Money;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryTrait};
 
 use crate::commands::{audit, budget_versions, plans};
 use crate::derived::{self, Standing};
@@ -14,6 +14,7 @@ use crate::entities::application as app;
 use crate::records::Application;
 use crate::store::batch::Writes;
 use crate::store::convert::line;
+use crate::store::held as store_held;
 use crate::store::support::{expect_version, version_checked};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -77,15 +78,12 @@ struct Held {
 /// The application, held (on PostgreSQL) until the transaction ends, with its budget lines and
 /// what the portfolio counts it as: one statement.
 async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held> {
-    let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(app::Entity);
-    for column in app::Column::iter() {
-        query.expr_as(Expr::col((app::Entity, column)), Alias::new(format!("{HELD}{}", column.as_str())));
-    }
+    store_held::with_columns(&mut query);
     derived::select_standing(&mut query, true);
     // The lines as one JSON array, in order.
-    let lines = match backend {
+    let lines = match c.get_database_backend() {
         DbBackend::Postgres => {
             "(SELECT json_agg(json_build_object('category', l.category, 'year', l.year, 'description', \
              l.description, 'amount_cents', l.amount_cents, 'work_package', l.work_package) ORDER BY l.position)::text \
@@ -98,31 +96,9 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held>
         }
     };
     query.expr_as(Expr::cust(lines), Alias::new("lines_json"));
-    if backend == DbBackend::Postgres {
-        // Which version of the row the lock got, and which one the statement's snapshot sees:
-        // they differ when the statement waited for another transaction that changed the row.
-        query.expr_as(Expr::cust("applications.xmin::text"), Alias::new("locked_version"));
-        query.expr_as(
-            Expr::cust("(SELECT seen.xmin::text FROM applications seen WHERE seen.id = applications.id)"),
-            Alias::new("seen_version"),
-        );
-    }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
-    query.lock_with_tables(LockType::Update, [app::Entity]);
-    let statement = backend.build(&query);
-    let not_found = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
-    let mut row = c.query_one_raw(statement.clone()).await?.ok_or_else(not_found)?;
-    if backend == DbBackend::Postgres {
-        let locked: Option<String> = row.try_get("", "locked_version")?;
-        let seen: Option<String> = row.try_get("", "seen_version")?;
-        if locked != seen {
-            // PostgreSQL hands a statement that waited for a lock the row as now committed, but
-            // everything else it reads (the lines, what the portfolio counted) as it was when
-            // the statement began. Held now, the row cannot change again: read it all afresh.
-            row = c.query_one_raw(statement).await?.ok_or_else(not_found)?;
-        }
-    }
-    let current: Application = app::Model::from_query_result(&row, HELD)?.try_into()?;
+    let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
+    let current = store_held::application(&row)?;
     let json: Option<String> = row.try_get("", "lines_json")?;
     let stored: Vec<JsonLine> = match json {
         Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(e.to_string()))?,
@@ -134,9 +110,6 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held>
         .collect::<StoreResult<_>>()?;
     Ok(Held { current, lines, standing: Standing::of(&row, true)? })
 }
-
-/// The prefix of the application's own columns in [`held`]'s row.
-const HELD: &str = "held_";
 
 /// A budget line as [`held`] reads it.
 #[derive(serde::Deserialize)]

@@ -16,7 +16,7 @@ use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, Decisi
 use salkku_domain::plan::{Plan, PlanError, check_change, check_lines as plan_lines};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::commands::applications::{self, NewParticipant};
 use crate::commands::budget_versions::{self, NewVersion};
@@ -456,8 +456,11 @@ pub async fn decide(
         parts.decide(p.kind, p.decision).map_err(rule(Concerning::Parts))?;
         check_decision_values(p)?;
     }
-    // The project row is locked first, by a write, so nothing else changes it meanwhile; its
-    // version goes up, as whatever the decision approves changes the project.
+    // The project row is held first (FOR UPDATE, as every command that sends its writes
+    // together holds it: a weaker lock here, taken up to that later, could wait in a circle with
+    // a change that references the row), so nothing else changes it meanwhile; its version goes
+    // up, as whatever the decision approves changes the project.
+    app::Entity::find_by_id(current.application.0).lock_exclusive().one(c).await?;
     let locked = app::Entity::update_many()
         .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
         .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))

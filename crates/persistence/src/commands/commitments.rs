@@ -1,21 +1,27 @@
 //! Commitments (sitoumukset): organisations' pledges towards an application's self-funding.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use salkku_domain::deadline::end_of_day;
+use salkku_domain::deadline::{Standing as DeadlineStanding, end_of_day};
+use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable, QueryFilter,
+    QueryTrait,
+};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency};
-use crate::derived::{self, Changed};
-use crate::entities::{application, commitment, organization};
+use crate::derived::{self, Standing};
+use crate::entities::{application, commitment, grant_call, organization};
 use crate::records::Commitment;
-use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
-use crate::{Change, Db, StoreResult};
+use crate::store::batch::Writes;
+use crate::store::held as store_held;
+use crate::store::support::{expect_version, version_checked};
+use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewCommitment {
@@ -51,60 +57,119 @@ pub async fn add(
 ) -> StoreResult<Commitment> {
     let now = change.at;
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let created = insert(tx, new, now).await?;
+        let (created, mut writes) = prepare(tx, new, now).await?;
         let objects = [created.id.global(), created.application.global(), created.organization.global()];
-        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
+        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await
 }
 
+/// Adds a commitment, as a command that adds it among its own changes does (an approved change
+/// request's new partner).
 pub(crate) async fn insert<C: ConnectionTrait>(
     c: &C,
     new: NewCommitment,
     now: DateTime<Utc>,
 ) -> StoreResult<Commitment> {
-    let app =
-        referenced::<application::Entity, _>(c, Concerning::Application, NodeKind::Application, new.application.0)
-            .await?;
-    let org =
-        referenced::<organization::Entity, _>(c, Concerning::Organization, NodeKind::Organization, new.organization.0)
-            .await?;
-    decisions::check_fits(c, new.decision, Some(new.application), Some(new.organization)).await?;
-    let row = commitment::ActiveModel {
-        application_id: Set(new.application.0),
-        organization_id: Set(new.organization.0),
-        amount_cents: Set(new.amount.cents()),
-        kind: Set(new.kind.as_str().to_owned()),
-        level: Set(new.level.as_str().to_owned()),
-        status: Set(new.status.as_str().to_owned()),
-        due_date: Set(new.due_date),
-        decided_at: Set(new.decided_at),
-        decision_ref: Set(new.decision_ref),
-        decision_id: Set(new.decision.map(|d| d.0)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    let created = Commitment::try_from(row)?;
-    derived::after(c, Changed::applications(&[created.application]).with_sums(true)).await?;
-    let label = app.acronym.unwrap_or(app.name);
-    let due = created.due_date.map(|d| Derived {
-        title: format!("{label}, {}", org.name),
-        due_at: end_of_day(d),
-        application: Some(created.application),
-        call: app.call_id.map(salkku_domain::ids::GrantCallId),
-        commitment: Some(created.id),
-        report: None,
-    });
-    deadlines::sync(c, Source::CommitmentDue(created.id), due, now).await?;
+    let (created, writes) = prepare(c, new, now).await?;
+    writes.run(c).await?;
     Ok(created)
 }
 
-/// Applies changes if the commitment is still at `expected_version`.
+/// Reads what adding `new` depends on in one statement, holding its application (whose sums and
+/// cells the commitment moves), and answers the commitment with the writes that add it: the row,
+/// the application's pledged sum and cells, and the due date as a deadline with whom it concerns.
+/// Its keys are read with the rest, so that every write can name them.
+async fn prepare<C: ConnectionTrait>(
+    c: &C,
+    new: NewCommitment,
+    now: DateTime<Utc>,
+) -> StoreResult<(Commitment, Writes)> {
+    let backend = c.get_database_backend();
+    let mut query = Query::select();
+    query.from(application::Entity);
+    store_held::with_columns(&mut query);
+    derived::select_standing(&mut query, true);
+    decisions::with_decision(&mut query, new.decision);
+    // The standing reads the call: whether in-kind commitments count under it.
+    query.expr_as(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)), Alias::new("in_kind_counts"));
+    let named = Query::select()
+        .column(organization::Column::Name)
+        .from(organization::Entity)
+        .and_where(Expr::col(organization::Column::Id).eq(new.organization.0))
+        .to_owned();
+    query.expr_as(Expr::SubQuery(None, Box::new(named.into())), Alias::new("organization_name"));
+    query.expr_as(store_held::next_key(backend, "commitments", 0), Alias::new("commitment_key"));
+    if new.due_date.is_some() {
+        query.expr_as(store_held::next_key(backend, "deadlines", 0), Alias::new("deadline_key"));
+    }
+    query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(new.application.0));
+    let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
+    let row = store_held::read(c, query, || unknown(Concerning::Application, NodeKind::Application, new.application.0))
+        .await?;
+    let app = store_held::application(&row)?;
+    let organization: Option<String> = row.try_get("", "organization_name")?;
+    let organization =
+        organization.ok_or_else(|| unknown(Concerning::Organization, NodeKind::Organization, new.organization.0))?;
+    decisions::check_read_fits(&row, new.decision, Some(new.application), Some(new.organization))?;
+    let model = commitment::Model {
+        id: row.try_get("", "commitment_key")?,
+        application_id: new.application.0,
+        organization_id: new.organization.0,
+        amount_cents: new.amount.cents(),
+        kind: new.kind.as_str().to_owned(),
+        level: new.level.as_str().to_owned(),
+        status: new.status.as_str().to_owned(),
+        due_date: new.due_date,
+        decided_at: new.decided_at,
+        decision_ref: new.decision_ref,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        decision_id: new.decision.map(|d| d.0),
+    };
+    let created = Commitment::try_from(model.clone())?;
+    let mut writes = Writes::new(backend);
+    writes.push(&commitment::Entity::insert(model.into_active_model()).into_query());
+    // The application's pledged sum, and its cells: the row is held, so what it says is what its
+    // commitments sum to until this one is added.
+    let mut standing = Standing::of(&row, true)?;
+    let in_kind_counts: Option<bool> = row.try_get("", "in_kind_counts")?;
+    let figure = CommitmentFigure { amount: created.amount, kind: created.kind, status: created.status };
+    if figure.counts(in_kind_counts.unwrap_or(false)) {
+        let committed = standing
+            .committed()
+            .checked_add(created.amount.cents())
+            .ok_or_else(|| StoreError::corrupt("an application's pledged sum overflows"))?;
+        let update = application::Entity::update_many()
+            .col_expr(application::Column::SelfFundingCommittedCents, Expr::value(committed))
+            .filter(application::Column::Id.eq(new.application.0));
+        writes.push(&update.into_query());
+        standing = standing.with_committed(committed);
+    }
+    standing.sync(&mut writes)?;
+    if let Some(due) = created.due_date {
+        let derived = Derived {
+            title: format!("{}, {organization}", app.acronym.as_deref().unwrap_or(&app.name)),
+            due_at: end_of_day(due),
+            application: Some(created.application),
+            call: app.call,
+            commitment: Some(created.id),
+            report: None,
+        };
+        let standing =
+            DeadlineStanding { application: Some(app.status), commitment: Some(created.status), report: None };
+        let key = row.try_get("", "deadline_key")?;
+        let source = Source::CommitmentDue(created.id);
+        deadlines::add_new(&mut writes, key, source, derived, &[created.organization], standing.is_relevant(), now)?;
+    }
+    Ok((created, writes))
+}
+
+/// Applies changes if the commitment is still at `expected_version`: one read of the commitment
+/// with its application held, then every write at once.
 pub async fn update(
     db: &Db,
     change: &Change<'_>,
@@ -114,35 +179,106 @@ pub async fn update(
 ) -> StoreResult<Commitment> {
     let now = change.at;
     let tx = db.begin_write().await?;
-    let current: Commitment = target::<commitment::Entity, _>(&*tx, NodeKind::Commitment, id.0).await?.try_into()?;
+    let c = &*tx;
+    let backend = c.get_database_backend();
+    // The commitment is held with its application (every change to a commitment holds the
+    // application's row first): both, and the application's sums, stay as read.
+    let mut query = Query::select();
+    query.from(application::Entity);
+    store_held::with_columns(&mut query);
+    derived::select_standing(&mut query, true);
+    query.expr_as(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)), Alias::new("in_kind_counts"));
+    for column in commitment::Column::iter() {
+        query.expr_as(Expr::col((commitment::Entity, column)), Alias::new(format!("{OWN}{}", column.as_str())));
+    }
+    query.inner_join(
+        commitment::Entity,
+        Expr::col((commitment::Entity, commitment::Column::ApplicationId))
+            .equals((application::Entity, application::Column::Id)),
+    );
+    decisions::with_decision(&mut query, changes.decision.flatten());
+    query.and_where(Expr::col((commitment::Entity, commitment::Column::Id)).eq(id.0));
+    let missing = || StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 };
+    let row = store_held::read_holding(c, query, &[COMMITMENTS], missing).await?;
+    let app = store_held::application(&row)?;
+    let current: Commitment = commitment::Model::from_query_result(&row, OWN)?.try_into()?;
     expect_version(NodeKind::Commitment, expected_version, current.version)?;
+    if changes.decision.is_some() {
+        decisions::check_read_fits(
+            &row,
+            changes.decision.flatten(),
+            Some(current.application),
+            Some(current.organization),
+        )?;
+    }
     let mut update = commitment::Entity::update_many().col_expr(commitment::Column::UpdatedAt, Expr::value(now));
+    let mut updated = Commitment { version: current.version + 1, ..current.clone() };
     if let Some(amount) = changes.amount {
         update = update.col_expr(commitment::Column::AmountCents, Expr::value(amount.cents()));
+        updated.amount = amount.money();
     }
     if let Some(status) = changes.status {
         update = update.col_expr(commitment::Column::Status, Expr::value(status.as_str()));
+        updated.status = status;
     }
     if let Some(decided_at) = changes.decided_at {
         update = update.col_expr(commitment::Column::DecidedAt, Expr::value(decided_at));
+        updated.decided_at = decided_at;
     }
     if let Some(decision) = changes.decision {
-        decisions::check_fits(&*tx, decision, Some(current.application), Some(current.organization)).await?;
         update = update.col_expr(commitment::Column::DecisionId, Expr::value(decision.map(|d| d.0)));
+        updated.decision = decision;
     }
     if let Some(decision_ref) = changes.decision_ref {
-        update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref));
+        update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref.clone()));
+        updated.decision_ref = decision_ref;
     }
-    let updated: Commitment = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
-    // Whether its deadline still calls for action follows its status.
-    let ids = [updated.application];
-    let changed = Changed::applications(&ids).with_sums(true);
-    derived::after(&*tx, changed.with_parties(updated.status != current.status)).await?;
+    let mut writes = Writes::new(backend);
+    writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
+    // The application's pledged sum without the commitment as it was, with it as it is.
+    let in_kind_counts = row.try_get::<Option<bool>>("", "in_kind_counts")?.unwrap_or(false);
+    let counted = |c: &Commitment| {
+        let figure = CommitmentFigure { amount: c.amount, kind: c.kind, status: c.status };
+        if figure.counts(in_kind_counts) { c.amount.cents() } else { 0 }
+    };
+    let standing = Standing::of(&row, true)?;
+    let committed = standing
+        .committed()
+        .checked_sub(counted(&current))
+        .and_then(|sum| sum.checked_add(counted(&updated)))
+        .ok_or_else(|| StoreError::corrupt("an application's pledged sum overflows"))?;
+    if committed != standing.committed() {
+        let sums = application::Entity::update_many()
+            .col_expr(application::Column::SelfFundingCommittedCents, Expr::value(committed))
+            .filter(application::Column::Id.eq(current.application.0));
+        writes.push(&sums.into_query());
+    }
+    standing.with_committed(committed).sync(&mut writes)?;
+    if updated.status != current.status {
+        // Whether its deadline still calls for action follows its status.
+        let now_standing =
+            DeadlineStanding { application: Some(app.status), commitment: Some(updated.status), report: None };
+        derived::set_commitment_deadline_calling(&mut writes, id, now_standing.is_relevant());
+    }
     let objects = [id.global(), updated.application.global(), updated.organization.global()];
-    audit::record(&*tx, change, &objects, Some(&current), Some(&updated)).await?;
+    audit::add(&mut writes, change, &objects, Some(&current), Some(&updated))?;
+    let rows = writes.run_returning(c, Some(UPDATED)).await?;
+    // The commitment is held and at `expected_version`: the update cannot miss it.
+    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held commitment was not updated"))?;
+    let written: Commitment = commitment::Model::from_query_result(row, "")?.try_into()?;
+    debug_assert_eq!(written, updated, "the audit entry says what was written");
     tx.commit().await?;
-    Ok(updated)
+    Ok(written)
 }
+
+/// The table [`update`] holds beside the application's.
+const COMMITMENTS: &str = "commitments";
+
+/// The prefix of the commitment's own columns in [`update`]'s read.
+const OWN: &str = "own_";
+
+/// The name the commitment's update goes by among its writes.
+const UPDATED: &str = "updated";
 
 /// Declines what an organisation leaving a project still pledged or was asked for: its
 /// commitments stop counting towards the self-funding.
@@ -152,8 +288,6 @@ pub(crate) async fn decline_all_of<C: ConnectionTrait>(
     organization: OrganizationId,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    use sea_orm::sea_query::ExprTrait;
-    use sea_orm::{ColumnTrait, QueryFilter};
     commitment::Entity::update_many()
         .col_expr(commitment::Column::Status, Expr::value(CommitmentStatus::Declined.as_str()))
         .col_expr(commitment::Column::UpdatedAt, Expr::value(now))

@@ -5,9 +5,13 @@
 
 use chrono::{DateTime, Utc};
 use salkku_domain::DeadlineKind;
-use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, ReportId};
+use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, OrganizationId, ReportId};
+use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, QueryTrait,
+    Set,
+};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -15,6 +19,7 @@ use crate::commands::idempotency;
 use crate::derived::{self, Changed};
 use crate::entities::{application, deadline, deadline_party, grant_call};
 use crate::records::Deadline;
+use crate::store::batch::Writes;
 use crate::store::support::referenced;
 use crate::{Change, Db, StoreResult};
 
@@ -147,25 +152,50 @@ pub(crate) async fn sync<C: ConnectionTrait>(
             }
         }
         (None, Some(d)) => {
-            let row = deadline::ActiveModel {
-                kind: Set(source.kind().as_str().to_owned()),
-                title: Set(d.title),
-                due_at: Set(d.due_at),
-                tentative: Set(false),
-                application_id: Set(d.application.map(|a| a.0)),
-                call_id: Set(d.call.map(|c| c.0)),
-                commitment_id: Set(d.commitment.map(|c| c.0)),
-                report_id: Set(d.report.map(|r| r.0)),
-                source_key: Set(Some(key)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                version: Set(1),
-                ..Default::default()
-            }
-            .insert(c)
-            .await?;
+            let mut row = model(source, d, now).into_active_model();
+            row.id = NotSet;
+            let row = row.insert(c).await?;
             derived::after(c, Changed::deadlines(&[row.id])).await?;
         }
     }
     Ok(())
+}
+
+/// The row of the automatic deadline of `source` that says `derived`, keyed `id` (0 until
+/// stored).
+fn model(source: Source, derived: Derived, now: DateTime<Utc>) -> deadline::Model {
+    deadline::Model {
+        id: 0,
+        kind: source.kind().as_str().to_owned(),
+        title: derived.title,
+        due_at: derived.due_at,
+        tentative: false,
+        application_id: derived.application.map(|a| a.0),
+        call_id: derived.call.map(|c| c.0),
+        commitment_id: derived.commitment.map(|c| c.0),
+        report_id: derived.report.map(|r| r.0),
+        source_key: Some(source.key()),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
+/// Adds to `writes` the automatic deadline of a new `source` (none can be there yet), keyed `id`
+/// (read beside the command's held row, see `store::held::next_key`), with whom it concerns: the
+/// lead and the participants of its application, and `also` (a commitment's organisation).
+/// `calls_for_action` is what its sources say now ([`salkku_domain::deadline::Standing`]).
+pub(crate) fn add_new(
+    writes: &mut Writes,
+    id: i64,
+    source: Source,
+    derived: Derived,
+    also: &[OrganizationId],
+    calls_for_action: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = deadline::Model { id, ..model(source, derived, now) };
+    let (due_at, application) = (row.due_at, row.application_id);
+    writes.push(&deadline::Entity::insert(row.into_active_model()).into_query());
+    derived::add_parties(writes, id, due_at, application.map(ApplicationId), also, calls_for_action)
 }

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind, OrganizationId};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, QueryResult, Set};
 
 use crate::commands::{audit, idempotency};
 use crate::entities::{application, decision, organization};
@@ -55,8 +56,8 @@ pub async fn record(
     .await
 }
 
-/// Checks that a decision a row points to exists and fits it: one about another project does not,
-/// and a commitment's approval is its own organisation's.
+/// Checks that the decision `id` names (if any) is on record and may stand behind a change to
+/// `application` by `organization`: one statement.
 pub(crate) async fn check_fits<C: ConnectionTrait>(
     c: &C,
     id: Option<DecisionId>,
@@ -66,7 +67,54 @@ pub(crate) async fn check_fits<C: ConnectionTrait>(
     let Some(id) = id else { return Ok(()) };
     let found: Decision =
         referenced::<decision::Entity, _>(c, Concerning::Decision, NodeKind::Decision, id.0).await?.try_into()?;
-    if let (Some(about), Some(here)) = (found.application, application)
+    fits(found.application, found.organization, application, organization)
+}
+
+/// Adds to `query`, read beside a held row, what [`check_read_fits`] needs of the decision `id`.
+pub(crate) fn with_decision(query: &mut SelectStatement, id: Option<DecisionId>) {
+    let Some(id) = id else { return };
+    let of = |column: decision::Column| {
+        Query::select()
+            .column(column)
+            .from(decision::Entity)
+            .and_where(Expr::col(decision::Column::Id).eq(id.0))
+            .to_owned()
+    };
+    query.expr_as(Expr::SubQuery(None, Box::new(of(decision::Column::ApplicationId).into())), Alias::new(ABOUT));
+    query.expr_as(Expr::SubQuery(None, Box::new(of(decision::Column::OrganizationId).into())), Alias::new(BY));
+}
+
+/// [`check_fits`] on a row read with [`with_decision`].
+pub(crate) fn check_read_fits(
+    row: &QueryResult,
+    id: Option<DecisionId>,
+    application: Option<ApplicationId>,
+    organization: Option<OrganizationId>,
+) -> StoreResult<()> {
+    let Some(id) = id else { return Ok(()) };
+    let about: Option<i64> = row.try_get("", ABOUT)?;
+    // A decision always names who made it: none means there is no such decision.
+    let by: Option<i64> = row.try_get("", BY)?;
+    let by = by.ok_or(StoreError::UnknownReference {
+        concerning: Concerning::Decision,
+        kind: NodeKind::Decision,
+        key: id.0,
+    })?;
+    fits(about.map(ApplicationId), OrganizationId(by), application, organization)
+}
+
+const ABOUT: &str = "decision_application_id";
+const BY: &str = "decision_organization_id";
+
+/// Whether a decision about `about` made by `by` may stand behind a change to `application` by
+/// `organization`.
+fn fits(
+    about: Option<ApplicationId>,
+    by: OrganizationId,
+    application: Option<ApplicationId>,
+    organization: Option<OrganizationId>,
+) -> StoreResult<()> {
+    if let (Some(about), Some(here)) = (about, application)
         && about != here
     {
         return Err(StoreError::rule(
@@ -78,7 +126,7 @@ pub(crate) async fn check_fits<C: ConnectionTrait>(
             )),
         ));
     }
-    if organization.is_some_and(|org| org != found.organization) {
+    if organization.is_some_and(|org| org != by) {
         return Err(StoreError::rule(
             Concerning::Decision,
             salkku_domain::DomainError::InvalidCode(salkku_domain::message!(

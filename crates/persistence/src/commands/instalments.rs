@@ -7,12 +7,13 @@ use salkku_domain::ids::{AllocationId, ApplicationId, InstalmentId, NodeKind, Re
 use salkku_domain::instalment::{self, InstalmentStatus};
 use salkku_domain::report::ReportKind;
 use salkku_domain::{Amount, ApplicationStatus, DomainError, Money, PaymentAmount};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
 
 use crate::commands::{audit, idempotency};
 use crate::entities::{allocation, application, instalment as row};
 use crate::records::{Allocation, Instalment, Report};
+use crate::store::batch::Writes;
 use crate::store::support::{expect_version, referenced, target, versioned_update};
 use crate::views::{allocations, instalments as views, reports};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
@@ -246,23 +247,22 @@ pub(crate) async fn settle<C: ConnectionTrait>(
     versioned_update(c, held.id.0, held.version, update).await
 }
 
-/// Cancels every instalment of these allocations that is not paid (as closing a project does:
-/// nothing more is paid).
-pub(crate) async fn cancel_unpaid<C: ConnectionTrait>(
-    c: &C,
-    allocations: &[AllocationId],
-    now: chrono::DateTime<chrono::Utc>,
-) -> StoreResult<()> {
+/// Adds to `writes` the cancelling of every instalment of the project's allocations that is not
+/// paid (as closing a project does: nothing more is paid).
+pub(crate) fn add_cancel_unpaid(writes: &mut Writes, project: ApplicationId, now: chrono::DateTime<chrono::Utc>) {
     let open = [InstalmentStatus::Planned.as_str(), InstalmentStatus::Requested.as_str()];
-    row::Entity::update_many()
+    let funded = Query::select()
+        .column(allocation::Column::Id)
+        .from(allocation::Entity)
+        .and_where(allocation::Column::ApplicationId.eq(project.0))
+        .to_owned();
+    let cancel = row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(InstalmentStatus::Cancelled.as_str()))
         .col_expr(row::Column::UpdatedAt, Expr::value(now))
         .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
-        .filter(crate::store::support::one_of(c, row::Column::AllocationId, allocations.iter().map(|a| a.0).collect()))
-        .filter(row::Column::Status.is_in(open))
-        .exec(c)
-        .await?;
-    Ok(())
+        .filter(row::Column::AllocationId.in_subquery(funded))
+        .filter(row::Column::Status.is_in(open));
+    writes.push(&cancel.into_query());
 }
 
 /// Nothing more is planned, requested or paid for a closed project: its account is settled. The

@@ -2,7 +2,7 @@
 //! that only by an approved content change (through `budget_versions::put_in_force`). The parts
 //! are kept by key, so a part that stays keeps its row, its ID and its actuals.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::Datelike;
 
@@ -10,10 +10,10 @@ use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{ApplicationId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, check_definition_unit};
 use salkku_domain::plan::{self, Measures, Plan, PlanError};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    Set,
 };
 
 use crate::commands::audit;
@@ -22,7 +22,8 @@ use crate::entities::{
     programme,
 };
 use crate::records::{Application, IndicatorDefinition};
-use crate::store::support::{expect_version, referenced, target, versioned_update_returning};
+use crate::store::batch::Writes;
+use crate::store::support::{expect_version, referenced, version_checked};
 use crate::views::{applications, budgets, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -126,7 +127,11 @@ pub async fn set_plan(
 ) -> StoreResult<Application> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let current: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
+    // Held (on PostgreSQL) from the start, as every change to the project holds it: its writes
+    // below then go together without meeting another change to the same plan half-way.
+    let held = app::Entity::find_by_id(id.0).lock_exclusive().one(c).await?;
+    let current: Application =
+        held.ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?.try_into()?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     plan::check_plan_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
     check(c, &current, &plan, &taking_part(c, &current).await?, "plan").await?;
@@ -138,69 +143,85 @@ pub async fn set_plan(
     let stored = plans::of(c, id).await?;
     plan::check_change(&plan, &plans::reported_in(&stored)).map_err(at("plan"))?;
     let before = stored.plan.draft();
+    // Every write at once, on PostgreSQL in one statement.
+    let mut writes = Writes::new(c.get_database_backend());
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
-    let updated: Application = versioned_update_returning(c, id.0, expected_version, update).await?.try_into()?;
-    write(c, id, &plan).await?;
-    budget_version::Entity::update_many()
+    writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
+    add_writes(&mut writes, id, &plan);
+    let draft = budget_version::Entity::update_many()
         .col_expr(budget_version::Column::Plan, Expr::value(Some(snapshot(&plan)?)))
         .filter(budget_version::Column::ApplicationId.eq(id.0))
-        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()))
-        .exec(c)
-        .await?;
-    audit::record(c, change, &[id.global()], Some(&before), Some(&plan.draft())).await?;
+        .filter(budget_version::Column::Kind.eq(BudgetVersionKind::Draft.as_str()));
+    writes.push(&draft.into_query());
+    audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&plan.draft()))?;
+    let rows = writes.run_returning(c, Some(UPDATED)).await?;
+    // The row is held and at `expected_version`: the update cannot miss it.
+    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
+    let updated: Application = app::Model::from_query_result(row, "")?.try_into()?;
     tx.commit().await?;
     Ok(updated)
 }
 
+/// The name the application's update goes by among setPlan's writes.
+const UPDATED: &str = "updated";
+
 /// Writes the plan in force by key: parts whose key is gone are removed (with any actuals, which
 /// the caller has ruled out for a granted plan), the others updated in place or added.
 pub(crate) async fn write<C: ConnectionTrait>(c: &C, id: ApplicationId, plan: &Plan) -> StoreResult<()> {
+    let mut writes = Writes::new(c.get_database_backend());
+    add_writes(&mut writes, id, plan);
+    writes.run(c).await
+}
+
+/// Adds [`write`]'s writes to a command's: for each kind of part, the removal of those whose key
+/// is gone and an upsert of the others by key (a part that stays keeps its row and its ID). The
+/// two touch different rows, so they may run in one statement.
+pub(crate) fn add_writes(writes: &mut Writes, id: ApplicationId, plan: &Plan) {
     use plan_indicator as ind;
     use plan_objective as obj;
     use plan_work_package as wp;
     let key_of = |k: &plan::PlanKey| k.as_str().to_owned();
 
+    let objectives = (0..).zip(plan.objectives()).map(|(position, o)| obj::ActiveModel {
+        application_id: Set(id.0),
+        key: Set(key_of(&o.key)),
+        position: Set(position),
+        text: Set(o.text.clone()),
+        language: Set(o.language.code().to_owned()),
+        ..Default::default()
+    });
     let keys = plan.objectives().iter().map(|o| key_of(&o.key)).collect();
-    let rows =
-        keep::<obj::Entity, _>(c, id, (obj::Column::ApplicationId, obj::Column::Key, obj::Column::Id), keys).await?;
-    for (position, o) in (0..).zip(plan.objectives()) {
-        let row = obj::ActiveModel {
-            application_id: Set(id.0),
-            key: Set(key_of(&o.key)),
-            position: Set(position),
-            text: Set(o.text.clone()),
-            language: Set(o.language.code().to_owned()),
-            ..Default::default()
-        };
-        save(c, row, obj::Column::Id, rows.get(o.key.as_str())).await?;
-    }
+    let kept = [obj::Column::Position, obj::Column::Text, obj::Column::Language];
+    by_key::<obj::Entity, _>(writes, id, (obj::Column::ApplicationId, obj::Column::Key), keys, objectives, &kept);
 
+    let work_packages = (0..).zip(plan.work_packages()).map(|(position, w)| wp::ActiveModel {
+        application_id: Set(id.0),
+        key: Set(key_of(&w.key)),
+        position: Set(position),
+        title: Set(w.title.clone()),
+        starts_on: Set(w.starts_on),
+        ends_on: Set(w.ends_on),
+        lead_organization_id: Set(w.lead.map(|o| o.0)),
+        objectives: Set(w.objectives.iter().map(key_of).collect::<Vec<_>>().join(",")),
+        ..Default::default()
+    });
     let keys = plan.work_packages().iter().map(|w| key_of(&w.key)).collect();
-    let rows = keep::<wp::Entity, _>(c, id, (wp::Column::ApplicationId, wp::Column::Key, wp::Column::Id), keys).await?;
-    for (position, w) in (0..).zip(plan.work_packages()) {
-        let row = wp::ActiveModel {
-            application_id: Set(id.0),
-            key: Set(key_of(&w.key)),
-            position: Set(position),
-            title: Set(w.title.clone()),
-            starts_on: Set(w.starts_on),
-            ends_on: Set(w.ends_on),
-            lead_organization_id: Set(w.lead.map(|o| o.0)),
-            objectives: Set(w.objectives.iter().map(key_of).collect::<Vec<_>>().join(",")),
-            ..Default::default()
-        };
-        save(c, row, wp::Column::Id, rows.get(w.key.as_str())).await?;
-    }
+    let kept = [
+        wp::Column::Position,
+        wp::Column::Title,
+        wp::Column::StartsOn,
+        wp::Column::EndsOn,
+        wp::Column::LeadOrganizationId,
+        wp::Column::Objectives,
+    ];
+    by_key::<wp::Entity, _>(writes, id, (wp::Column::ApplicationId, wp::Column::Key), keys, work_packages, &kept);
 
-    let keys = plan.indicators().iter().map(|i| key_of(&i.key)).collect();
-    let rows =
-        keep::<ind::Entity, _>(c, id, (ind::Column::ApplicationId, ind::Column::Key, ind::Column::Id), keys).await?;
-    for (position, i) in (0..).zip(plan.indicators()) {
+    let indicators = (0..).zip(plan.indicators()).map(|(position, i)| {
         let (objective, work_package) = match &i.measures {
             Measures::Objective(k) => (Some(key_of(k)), None),
             Measures::WorkPackage(k) => (None, Some(key_of(k))),
         };
-        let row = ind::ActiveModel {
+        ind::ActiveModel {
             application_id: Set(id.0),
             key: Set(key_of(&i.key)),
             position: Set(position),
@@ -214,59 +235,48 @@ pub(crate) async fn write<C: ConnectionTrait>(c: &C, id: ApplicationId, plan: &P
             target_on: Set(i.target_on),
             illustrative: Set(i.illustrative),
             ..Default::default()
-        };
-        save(c, row, ind::Column::Id, rows.get(i.key.as_str())).await?;
-    }
-    Ok(())
+        }
+    });
+    let keys = plan.indicators().iter().map(|i| key_of(&i.key)).collect();
+    let kept = [
+        ind::Column::Position,
+        ind::Column::ObjectiveKey,
+        ind::Column::WorkPackageKey,
+        ind::Column::Code,
+        ind::Column::Name,
+        ind::Column::Unit,
+        ind::Column::Baseline,
+        ind::Column::Target,
+        ind::Column::TargetOn,
+        ind::Column::Illustrative,
+    ];
+    by_key::<ind::Entity, _>(writes, id, (ind::Column::ApplicationId, ind::Column::Key), keys, indicators, &kept);
 }
 
-/// Removes an application's parts of one kind whose key is not in `keep`, and answers the rows of
-/// the others by key. `columns` are the table's application, key and row ID.
-async fn keep<E, C>(
-    c: &C,
+/// Adds the writes that leave an application's parts of one kind as `rows`: those whose key is
+/// not in `keys` removed, the others inserted or, where their key is there, updated in `columns`.
+/// `key_columns` are the table's application and key.
+fn by_key<E, A>(
+    writes: &mut Writes,
     id: ApplicationId,
-    columns: (E::Column, E::Column, E::Column),
-    keep: Vec<String>,
-) -> StoreResult<HashMap<String, i64>>
-where
+    key_columns: (E::Column, E::Column),
+    keys: Vec<String>,
+    rows: impl Iterator<Item = A>,
+    columns: &[E::Column],
+) where
     E: EntityTrait,
-    C: ConnectionTrait,
+    A: ActiveModelTrait<Entity = E>,
 {
-    let (application, key, row) = columns;
-    let rows = E::find()
-        .select_only()
-        .column(key)
-        .column(row)
-        .filter(application.eq(id.0))
-        .into_tuple::<(String, i64)>()
-        .all(c)
-        .await?;
-    E::delete_many().filter(application.eq(id.0)).filter(key.is_not_in(keep)).exec(c).await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Updates the part's row where it has one, or adds it.
-async fn save<A, C>(
-    c: &C,
-    mut row: A,
-    id_column: <A::Entity as EntityTrait>::Column,
-    existing: Option<&i64>,
-) -> StoreResult<()>
-where
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    C: ConnectionTrait,
-{
-    match existing {
-        Some(key) => {
-            row.set(id_column, (*key).into());
-            row.update(c).await?;
-        }
-        None => {
-            row.insert(c).await?;
-        }
+    let (application, key) = key_columns;
+    writes.push(&E::delete_many().filter(application.eq(id.0)).filter(key.is_not_in(keys)).into_query());
+    let rows: Vec<A> = rows.collect();
+    if rows.is_empty() {
+        return;
     }
-    Ok(())
+    let upsert = E::insert_many(rows)
+        .on_conflict(OnConflict::columns([application, key]).update_columns(columns.iter().copied()).to_owned())
+        .into_query();
+    writes.push(&upsert);
 }
 
 /// A programme defines an indicator code its projects share, in a unit that adds up.

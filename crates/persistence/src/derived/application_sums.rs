@@ -3,8 +3,9 @@
 //! one table, where it joined every allocation and commitment of the portfolio, a cost that grew
 //! with the portfolio and dominated the request on a large one (see docs/benchmarks.md).
 //!
-//! The sums are recomputed from the rows, never adjusted by differences, in the transaction that
-//! changes what they are made of.
+//! The sums are recomputed from the rows in the transaction that changes what they are made of;
+//! addCommitment, which sends its writes together, adds its commitment to the sum read from the
+//! application's row, held since that read (every change to a sum holds the row first).
 
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::{CommitmentKind, CommitmentStatus};

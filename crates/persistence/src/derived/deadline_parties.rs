@@ -9,16 +9,18 @@
 //! to an application's parties or status, to a commitment's or a report's status, and rebuilt after bulk
 //! loads and on migration.
 
-use salkku_domain::ids::ApplicationId;
+use chrono::{DateTime, Utc};
+use salkku_domain::ids::{ApplicationId, CommitmentId, OrganizationId};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Iden, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Iden, InsertStatement, Query, SelectStatement, UnionType};
 
 use crate::StoreResult;
 use crate::entities::{
     application, commitment, deadline, deadline_party as party, grant_call, participant, report_obligation as report,
 };
+use crate::store::batch::Writes;
 
 /// Whose parties to recompute.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +97,88 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreRe
         .union(UnionType::Distinct, taking_part)
         .union(UnionType::Distinct, owing)
         .union(UnionType::Distinct, funding);
-    let insert = Query::insert()
+    c.execute(&inserting(parties)?).await?;
+    Ok(())
+}
+
+/// Adds to `writes` that no deadline of the application calls for action any more, as once it
+/// reaches a final status ([`salkku_domain::deadline::Standing::is_relevant`]): whatever else its
+/// deadlines depend on, an ended project's call for nothing.
+pub(crate) fn end_for(writes: &mut Writes, application: ApplicationId) {
+    let its = Query::select()
+        .column(deadline::Column::Id)
+        .from(deadline::Entity)
+        .and_where(Expr::col(deadline::Column::ApplicationId).eq(application.0))
+        .to_owned();
+    let update = Query::update()
+        .table(party::Entity)
+        .value(party::Column::CallsForAction, false)
+        .and_where(Expr::col(party::Column::DeadlineId).in_subquery(its))
+        .and_where(Expr::col(party::Column::CallsForAction).eq(true))
+        .to_owned();
+    writes.push(&update);
+}
+
+/// Adds to `writes` whether the deadline of a commitment (if it has one) calls for action, as
+/// its commitment's new status and its application's status say.
+pub(crate) fn set_for_commitment(writes: &mut Writes, commitment: CommitmentId, calls_for_action: bool) {
+    let its = Query::select()
+        .column(deadline::Column::Id)
+        .from(deadline::Entity)
+        .and_where(Expr::col(deadline::Column::CommitmentId).eq(commitment.0))
+        .to_owned();
+    let update = Query::update()
+        .table(party::Entity)
+        .value(party::Column::CallsForAction, calls_for_action)
+        .and_where(Expr::col(party::Column::DeadlineId).in_subquery(its))
+        .to_owned();
+    writes.push(&update);
+}
+
+/// Adds to `writes` whom a new deadline concerns: the lead and the participants of
+/// `application`, and `also`, each once. What [`sync`] would find, for a deadline written in the
+/// same statement, which [`sync`] could not read yet.
+pub(crate) fn add_for_new(
+    writes: &mut Writes,
+    deadline: i64,
+    due_at: DateTime<Utc>,
+    application: Option<ApplicationId>,
+    also: &[OrganizationId],
+    calls_for_action: bool,
+) -> StoreResult<()> {
+    let row = |who: Expr| {
+        let mut q = Query::select();
+        q.expr_as(who, Alias::new("organization_id"))
+            .expr(Expr::val(due_at))
+            .expr(Expr::val(deadline))
+            .expr(Expr::val(calls_for_action));
+        q
+    };
+    let mut parties = match application {
+        Some(application) => {
+            let mut lead = row(Expr::col((application::Entity, application::Column::LeadId)));
+            lead.from(application::Entity)
+                .and_where(Expr::col((application::Entity, application::Column::Id)).eq(application.0));
+            let mut taking_part = row(Expr::col((participant::Entity, participant::Column::OrganizationId)));
+            taking_part
+                .from(participant::Entity)
+                .and_where(Expr::col((participant::Entity, participant::Column::ApplicationId)).eq(application.0));
+            lead.union(UnionType::Distinct, taking_part);
+            lead
+        }
+        None if also.is_empty() => return Ok(()),
+        None => row(Expr::val(also[0].0)),
+    };
+    for who in also {
+        parties.union(UnionType::Distinct, row(Expr::val(who.0)));
+    }
+    writes.push(&inserting(parties)?);
+    Ok(())
+}
+
+/// Inserts the rows of `parties`: organisation, due time, deadline, whether it calls for action.
+fn inserting(parties: SelectStatement) -> StoreResult<InsertStatement> {
+    Ok(Query::insert()
         .into_table(party::Entity)
         .columns([
             party::Column::OrganizationId,
@@ -105,9 +188,7 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreRe
         ])
         .select_from(parties)
         .map_err(|e| crate::StoreError::corrupt(format!("the parties of deadlines cannot be selected: {e}")))?
-        .to_owned();
-    c.execute(&insert).await?;
-    Ok(())
+        .to_owned())
 }
 
 /// The deadlines `which` names with the organisation `who` of each, once `join` reached it.

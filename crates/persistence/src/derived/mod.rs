@@ -6,6 +6,12 @@
 //! written, saying what it changed; this is
 //! the one place that knows which derived table follows which change, so a new command cannot
 //! forget one, and moving their upkeep elsewhere (into the database, say) is a change here alone.
+//!
+//! The commands that send their writes together (`store::batch`: setBudget, addCommitment,
+//! updateCommitment, transitionApplication) cannot read what their own writes did: they read the application's
+//! row held, with where the portfolio counts it ([`select_standing`]), and add the derived
+//! tables' writes from what they know, through [`Standing`] and the adders here. Their storage
+//! tests check the derived tables against a rebuild from the rows.
 
 mod application_sums;
 mod deadline_parties;
@@ -23,6 +29,35 @@ pub(crate) use application_sums::with_figures;
 // with its own row and adds the cells' writes to its own: setBudget.
 pub(crate) use pending::fill_pending;
 pub(crate) use portfolio_cells::{Standing, select_standing};
+
+/// Adds to a command's `writes` whether the deadline of a commitment whose status it changes
+/// calls for action.
+pub(crate) fn set_commitment_deadline_calling(
+    writes: &mut crate::store::batch::Writes,
+    commitment: salkku_domain::ids::CommitmentId,
+    calls_for_action: bool,
+) {
+    deadline_parties::set_for_commitment(writes, commitment, calls_for_action);
+}
+
+/// Adds to a command's `writes` whom a deadline it adds in them concerns: the lead and the
+/// participants of `application`, and `also`.
+pub(crate) fn add_parties(
+    writes: &mut crate::store::batch::Writes,
+    deadline: i64,
+    due_at: chrono::DateTime<chrono::Utc>,
+    application: Option<ApplicationId>,
+    also: &[salkku_domain::ids::OrganizationId],
+    calls_for_action: bool,
+) -> StoreResult<()> {
+    deadline_parties::add_for_new(writes, deadline, due_at, application, also, calls_for_action)
+}
+
+/// Adds to a command's `writes` that the application's deadlines no longer call for action: it
+/// has reached a final status.
+pub(crate) fn end_deadlines_of(writes: &mut crate::store::batch::Writes, application: ApplicationId) {
+    deadline_parties::end_for(writes, application);
+}
 
 /// What a command changed.
 #[derive(Debug, Clone, Copy)]

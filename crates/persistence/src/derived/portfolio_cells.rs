@@ -276,6 +276,23 @@ impl Standing {
         self
     }
 
+    /// As it stands once its status is `status`.
+    pub(crate) fn with_status(mut self, status: salkku_domain::ApplicationStatus) -> Standing {
+        self.is.status = status.as_str().to_owned();
+        self
+    }
+
+    /// As it stands once the self-funding pledged to it sums to `committed` (in cents).
+    pub(crate) fn with_committed(mut self, committed: i64) -> Standing {
+        self.is.sums.committed = committed;
+        self
+    }
+
+    /// The self-funding pledged to it, in cents, as it now stands.
+    pub(crate) fn committed(&self) -> i64 {
+        self.is.sums.committed
+    }
+
     /// Adds to `writes` what moves the cells from what it last added to what it counts for now.
     pub(crate) fn sync(self, writes: &mut Writes) -> StoreResult<()> {
         sync_all(writes, [self])

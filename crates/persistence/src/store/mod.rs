@@ -7,6 +7,7 @@ pub(crate) mod bulk;
 pub mod contents;
 pub(crate) mod convert;
 pub mod db;
+pub(crate) mod held;
 pub mod paging;
 pub mod pool;
 pub(crate) mod rows;
