@@ -270,8 +270,13 @@ pub(crate) fn add_cancel_unpaid(writes: &mut Writes, project: ApplicationId, now
 pub(crate) async fn check_still_paying<C: ConnectionTrait>(c: &C, project: Option<ApplicationId>) -> StoreResult<()> {
     let Some(project) = project else { return Ok(()) };
     let row = application::Entity::find_by_id(project.0).lock_exclusive().one(c).await?;
-    let closed = row.is_some_and(|r| r.status == ApplicationStatus::Closed.as_str());
-    if closed {
+    check_still_paying_at(row.map(|r| r.status).as_deref())
+}
+
+/// [`check_still_paying`] for a project whose status (if it has one) was read, held, beside
+/// the command's other rows.
+pub(crate) fn check_still_paying_at(status: Option<&str>) -> StoreResult<()> {
+    if status == Some(ApplicationStatus::Closed.as_str()) {
         return Err(StoreError::rule(
             Concerning::Allocation,
             DomainError::InvalidCode(salkku_domain::message!(
