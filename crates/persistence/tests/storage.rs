@@ -606,6 +606,52 @@ on_both! {
         setting.await.unwrap().unwrap();
         cells_agree_with_the_applications(&db, [stm, stm], "a budget set after a change it waited for").await;
     }
+    async fn a_payment_that_waited_for_its_project_pays_against_what_was_paid_and_closed_meanwhile(t: TestDatabase) {
+        // A payment holds its project and its allocation in the statement that reads them: one
+        // that waited for another change to them must see that change, not what it read before.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, sonet, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let new = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("100.00"), decision_date: None, decision_ref: None, decision: None };
+        let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let waiting_for = |changes: Vec<String>, amount: &'static str| {
+            let (db, other) = (db.clone(), other.clone());
+            async move {
+                let holder = other.begin().await.unwrap();
+                for change in changes {
+                    holder.execute_unprepared(&change).await.unwrap();
+                }
+                let paying = tokio::spawn(async move {
+                    let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None, instalment: None };
+                    commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+                });
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                assert!(!paying.is_finished(), "the payment waits for the project");
+                holder.commit().await.unwrap();
+                paying.await.unwrap()
+            }
+        };
+        let (project, id) = (monni.id.0, allocation.id.0);
+        // 90 € paid meanwhile (as another payment would, holding the project): 20 € more is too much.
+        let paid = vec![
+            format!("UPDATE applications SET updated_at = updated_at WHERE id = {project}"),
+            format!("UPDATE state_aid_allocations SET paid_total_cents = 9000, version = version + 1 WHERE id = {id}"),
+        ];
+        let over = waiting_for(paid, "20.00").await;
+        assert!(matches!(over, Err(StoreError::Overpayment { .. })), "{over:?}");
+        // The project closed meanwhile: nothing more is paid.
+        let closed = vec![format!("UPDATE applications SET status = 'CLOSED' WHERE id = {project}")];
+        let refused = waiting_for(closed, "1.00").await;
+        assert!(matches!(refused, Err(StoreError::Rule { concerning: Some(Concerning::Allocation), .. })), "{refused:?}");
+        let stored = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!(stored.paid_total, m("90.00"));
+        assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty());
+    }
     async fn an_organisations_deadlines_are_those_that_concern_it_through_every_change(t: TestDatabase) {
         let db = open(&t).await;
         let (monni, sonet, stm_call) = monni(&db).await;

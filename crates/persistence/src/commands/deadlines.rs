@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, Utc};
 use salkku_domain::DeadlineKind;
+use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, OrganizationId, ReportId};
 use sea_orm::ActiveValue::NotSet;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, QueryTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
 };
 
 use crate::Concerning;
@@ -20,8 +20,8 @@ use crate::derived::{self, Changed};
 use crate::entities::{application, deadline, deadline_party, grant_call};
 use crate::records::Deadline;
 use crate::store::batch::Writes;
-use crate::store::support::referenced;
-use crate::{Change, Db, StoreResult};
+use crate::store::held as store_held;
+use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
@@ -43,40 +43,75 @@ pub async fn add(
     idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
+/// Reads what the deadline depends on in one statement (its application held, as every change to
+/// whom its deadlines concern holds it; its call's funder; the deadline's key), then writes the
+/// deadline, whom it concerns and the audit entry as one.
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
     let now = change.at;
-    if let Some(app) = new.application {
-        referenced::<application::Entity, _>(tx, Concerning::Application, NodeKind::Application, app.0).await?;
-        // Its parties are read from the application's participants: hold the row, as every change
-        // to them does, so that a concurrent change cannot leave this deadline's parties behind.
-        application::Entity::find_by_id(app.0).lock_exclusive().one(tx).await?;
+    let backend = tx.get_database_backend();
+    let mut query = Query::select();
+    if new.call.is_some() {
+        let funder = Query::select()
+            .column(grant_call::Column::FunderId)
+            .from(grant_call::Entity)
+            .and_where(Expr::col((grant_call::Entity, grant_call::Column::Id)).eq(new.call.map(|c| c.0)))
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(funder.into())), Alias::new("funder_id"));
     }
-    if let Some(call) = new.call {
-        referenced::<grant_call::Entity, _>(tx, Concerning::Call, NodeKind::GrantCall, call.0).await?;
-    }
-    let row = deadline::ActiveModel {
-        kind: Set(new.kind.as_str().to_owned()),
-        title: Set(new.title),
-        due_at: Set(new.due_at),
-        tentative: Set(new.tentative),
-        application_id: Set(new.application.map(|a| a.0)),
-        call_id: Set(new.call.map(|c| c.0)),
-        commitment_id: Set(None),
-        report_id: Set(None),
-        source_key: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
-    derived::after(tx, Changed::deadlines(&[row.id])).await?;
-    let added = Deadline::try_from(row)?;
+    query.expr_as(store_held::next_key(backend, deadline::Entity.table_name(), 0), Alias::new("deadline_key"));
+    let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
+    let (row, status) = match new.application {
+        Some(app) => {
+            query.from(application::Entity);
+            store_held::with_columns(&mut query);
+            query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
+            let row =
+                store_held::read(tx, query, || unknown(Concerning::Application, NodeKind::Application, app.0)).await?;
+            let status = store_held::application(&row)?.status;
+            (row, Some(status))
+        }
+        None => {
+            let row = tx.query_one_raw(backend.build(&query)).await?;
+            (row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?, None)
+        }
+    };
+    let funder: Option<i64> = match new.call {
+        Some(call) => {
+            let funder: Option<i64> = row.try_get("", "funder_id")?;
+            Some(funder.ok_or_else(|| unknown(Concerning::Call, NodeKind::GrantCall, call.0))?)
+        }
+        None => None,
+    };
+    let model = deadline::Model {
+        id: row.try_get("", "deadline_key")?,
+        kind: new.kind.as_str().to_owned(),
+        title: new.title,
+        due_at: new.due_at,
+        tentative: new.tentative,
+        application_id: new.application.map(|a| a.0),
+        call_id: new.call.map(|c| c.0),
+        commitment_id: None,
+        source_key: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        report_id: None,
+    };
+    let added = Deadline::try_from(model.clone())?;
+    let mut writes = Writes::new(backend);
+    writes.push(&deadline::Entity::insert(model.into_active_model()).into_query());
+    // Its application's lead and participants; a call's own deadline, the call's funder.
+    let also: Vec<OrganizationId> = match (new.application, funder) {
+        (None, Some(funder)) => vec![OrganizationId(funder)],
+        _ => Vec::new(),
+    };
+    let calls_for_action = DeadlineStanding { application: status, commitment: None, report: None }.is_relevant();
+    derived::add_parties(&mut writes, added.id.0, added.due_at, new.application, &also, calls_for_action)?;
     let mut objects = vec![added.id.global()];
     objects.extend(added.application.map(|a| a.global()));
     objects.extend(added.call.map(|c| c.global()));
-    audit::record(tx, change, &objects, None::<&()>, Some(&added)).await?;
+    audit::add(&mut writes, change, &objects, None::<&()>, Some(&added))?;
+    writes.run(tx).await?;
     Ok(added)
 }
 
