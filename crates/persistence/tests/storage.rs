@@ -166,13 +166,16 @@ async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: whether each deadline calls for action");
 }
 
-/// Each application's pledged self-funding, kept on its row, is what its commitments sum to by
-/// the rule (`derived/application_sums.rs`): pledged, cash always, in kind where the call allows.
-async fn pledged_sums_agree(db: &Db, step: &str) {
+/// Each application's sums, kept on its row, are what their rows sum to by the rule
+/// (`derived/application_sums.rs`): the granted aid its allocations; the pledged self-funding its
+/// commitments pledged, cash always, in kind where the call allows.
+async fn sums_agree(db: &Db, step: &str) {
     let sql = "SELECT count(*) AS n FROM applications a WHERE a.self_funding_committed_cents <> \
                coalesce((SELECT sum(c.amount_cents) FROM commitments c WHERE c.application_id = a.id \
                AND c.status IN ('PROMISED', 'APPROVED') AND (c.kind = 'CASH' OR EXISTS \
-               (SELECT 1 FROM grant_calls g WHERE g.id = a.call_id AND g.in_kind_counts))), 0)";
+               (SELECT 1 FROM grant_calls g WHERE g.id = a.call_id AND g.in_kind_counts))), 0) \
+               OR a.state_aid_granted_cents <> \
+               coalesce((SELECT sum(s.amount_cents) FROM state_aid_allocations s WHERE s.application_id = a.id), 0)";
     let backend = db.conn().get_database_backend();
     let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: the pledged sums");
@@ -543,17 +546,20 @@ on_both! {
         let city = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "60000.00", CommitmentKind::Cash), None).await.unwrap();
         commands::commitments::add(&db, &by(&who), pledge(until.id, sonet.id, "250.00", CommitmentKind::InKind), None).await.unwrap();
         let in_kind = commands::commitments::add(&db, &by(&who), pledge(monni.id, sonet.id, "99.99", CommitmentKind::InKind), None).await.unwrap();
-        pledged_sums_agree(&db, "pledges added").await;
+        sums_agree(&db, "pledges added").await;
         cells_agree_with_the_applications(&db, funders, "pledges added").await;
         let more = CommitmentChanges { amount: Some(a("70000.00")), ..Default::default() };
         commands::commitments::update(&db, &by(&who), city.id, 1, more).await.unwrap();
-        pledged_sums_agree(&db, "a pledge raised").await;
+        sums_agree(&db, "a pledge raised").await;
         commands::commitments::update(&db, &by(&who), city.id, 2, CommitmentChanges { status: Some(CommitmentStatus::Declined), ..Default::default() }).await.unwrap();
         commands::commitments::update(&db, &by(&who), in_kind.id, 1, CommitmentChanges { status: Some(CommitmentStatus::Requested), ..Default::default() }).await.unwrap();
-        pledged_sums_agree(&db, "pledges declined and asked again").await;
+        sums_agree(&db, "pledges declined and asked again").await;
         cells_agree_with_the_applications(&db, funders, "pledges declined and asked again").await;
         let grant = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("123.45"), decision_date: None, decision_ref: None, decision: None };
         commands::allocations::record(&db, &by(&who), grant, None).await.unwrap();
+        let second = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2022, amount: a("0.55"), decision_date: None, decision_ref: None, decision: None };
+        commands::allocations::record(&db, &by(&who), second, None).await.unwrap();
+        sums_agree(&db, "allocations").await;
         cells_agree_with_the_applications(&db, funders, "commitments and an allocation").await;
 
         let moved = ApplicationChanges { call: Some(Some(okm_call)), regions: Some(vec![region("01"), region("02")]), period_end: Some(Some(d(2023, 1, 31))), ..Default::default() };

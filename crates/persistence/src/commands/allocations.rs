@@ -4,24 +4,23 @@ use chrono::NaiveDate;
 use salkku_domain::budget::check_year;
 use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
 use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, InstalmentId, NodeKind, OrganizationId};
-use salkku_domain::{Amount, ApplicationStatus, PaymentAmount};
+use salkku_domain::{Amount, PaymentAmount};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic,
-    IntoActiveModel, Iterable, QueryFilter, QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel,
+    Iterable, QueryFilter, QueryTrait,
 };
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::{decisions, idempotency, instalments};
-use crate::derived::{self, Changed};
-use crate::entities::{allocation, application, organization, payment};
+use crate::derived::{self, Standing};
+use crate::entities::{allocation, application, budget_version, organization, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::batch::Writes;
+use crate::store::convert::money;
 use crate::store::held as store_held;
 use crate::store::support::referenced;
-use crate::views::allocations;
-use crate::views::budget_versions;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -51,24 +50,10 @@ pub struct NewPayment {
 /// application's row is locked first (on PostgreSQL), so two allocations at once cannot both fit
 /// into the same remainder. Before the grant decision there is no granted aid to hold them to;
 /// the decision itself checks the allocations recorded by then.
-async fn check_within_granted_aid_of<C: ConnectionTrait>(c: &C, id: ApplicationId, amount: Amount) -> StoreResult<()> {
-    let row =
-        application::Entity::find_by_id(id.0).lock_exclusive().one(c).await?.ok_or(StoreError::UnknownReference {
-            concerning: Concerning::Application,
-            kind: NodeKind::Application,
-            key: id.0,
-        })?;
-    let status = ApplicationStatus::parse(&row.status).map_err(|e| StoreError::corrupt(e.to_string()))?;
-    if !is_granted(status) {
-        return Ok(());
-    }
-    let granted = budget_versions::in_force(c, id).await?.state_aid;
-    let allocated = allocations::total_of(c, id).await?;
-    check_within_granted_aid(granted, allocated, amount.money())
-        .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))
-}
-
-/// Records a state-aid decision.
+/// Records a state-aid allocation. What it depends on is read in one statement: its project
+/// held (its granted sum and cells move with it, and a granted project's allocations stay within
+/// the aid in force), the funder and recipient, the decision named and the allocation's key; the
+/// allocation, the project's granted sum and cells and the audit entry are written as one more.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -78,41 +63,102 @@ pub async fn record(
     let now = change.at;
     check_year(new.year).map_err(|e| StoreError::rule(Concerning::Year, e))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
-        referenced::<organization::Entity, _>(tx, Concerning::Recipient, NodeKind::Organization, new.recipient.0)
-            .await?;
+        let backend = tx.get_database_backend();
+        let mut query = Query::select();
+        for (alias, org) in [(FUNDER, new.funder), (RECIPIENT, new.recipient)] {
+            let found = Query::select()
+                .column(organization::Column::Id)
+                .from(organization::Entity)
+                .and_where(Expr::col((organization::Entity, organization::Column::Id)).eq(org.0))
+                .to_owned();
+            query.expr_as(Expr::SubQuery(None, Box::new(found.into())), Alias::new(alias));
+        }
+        decisions::with_decision(&mut query, new.decision);
+        query.expr_as(store_held::next_key(backend, allocation::Entity.table_name(), 0), Alias::new("allocation_key"));
+        let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
+        let row = match new.application {
+            Some(app) => {
+                query.from(application::Entity);
+                store_held::with_columns(&mut query);
+                derived::select_standing(&mut query, true);
+                let in_force = Query::select()
+                    .column(budget_version::Column::StateAidCents)
+                    .from(budget_version::Entity)
+                    .and_where(
+                        Expr::col((budget_version::Entity, budget_version::Column::ApplicationId))
+                            .equals((application::Entity, application::Column::Id)),
+                    )
+                    .and_where(Expr::col((budget_version::Entity, budget_version::Column::InForce)).eq(true))
+                    .to_owned();
+                query.expr_as(Expr::SubQuery(None, Box::new(in_force.into())), Alias::new("aid_in_force"));
+                query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
+                store_held::read(tx, query, || unknown(Concerning::Application, NodeKind::Application, app.0)).await?
+            }
+            None => tx
+                .query_one_raw(backend.build(&query))
+                .await?
+                .ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?,
+        };
+        for (alias, concerning, org) in
+            [(FUNDER, Concerning::Funder, new.funder), (RECIPIENT, Concerning::Recipient, new.recipient)]
+        {
+            let found: Option<i64> = row.try_get("", alias)?;
+            found.ok_or_else(|| unknown(concerning, NodeKind::Organization, org.0))?;
+        }
+        let model = allocation::Model {
+            id: row.try_get("", "allocation_key")?,
+            funder_id: new.funder.0,
+            recipient_id: new.recipient.0,
+            application_id: new.application.map(|a| a.0),
+            year: new.year,
+            amount_cents: new.amount.cents(),
+            paid_total_cents: 0,
+            decision_date: new.decision_date,
+            decision_ref: new.decision_ref,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            decision_id: new.decision.map(|d| d.0),
+        };
+        let created = Allocation::try_from(model.clone())?;
+        let mut writes = Writes::new(backend);
+        writes.push(&allocation::Entity::insert(model.into_active_model()).into_query());
         if let Some(app) = new.application {
-            check_within_granted_aid_of(tx, app, new.amount).await?;
+            let project = store_held::application(&row)?;
+            let standing = Standing::of(&row, true)?;
+            // The project's allocations so far: its granted sum, kept on its held row.
+            let allocated = money(standing.granted())?;
+            if is_granted(project.status) {
+                let aid: Option<i64> = row.try_get("", "aid_in_force")?;
+                let aid = aid.ok_or_else(|| {
+                    StoreError::corrupt(format!("application {} has no budget version in force", app.0))
+                })?;
+                check_within_granted_aid(money(aid)?, allocated, new.amount.money())
+                    .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?;
+            }
+            let granted = allocated
+                .checked_add(new.amount.money())
+                .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?
+                .cents();
+            let sums = application::Entity::update_many()
+                .col_expr(application::Column::StateAidGrantedCents, Expr::value(granted))
+                .filter(application::Column::Id.eq(app.0));
+            writes.push(&sums.into_query());
+            standing.with_granted(granted).sync(&mut writes)?;
         }
-        decisions::check_fits(tx, new.decision, new.application, None).await?;
-        let row = allocation::ActiveModel {
-            funder_id: Set(new.funder.0),
-            recipient_id: Set(new.recipient.0),
-            application_id: Set(new.application.map(|a| a.0)),
-            year: Set(new.year),
-            amount_cents: Set(new.amount.cents()),
-            paid_total_cents: Set(0),
-            decision_date: Set(new.decision_date),
-            decision_ref: Set(new.decision_ref),
-            decision_id: Set(new.decision.map(|d| d.0)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        let created = Allocation::try_from(row)?;
-        if let Some(app) = created.application {
-            derived::after(tx, Changed::applications(&[app]).with_sums(true)).await?;
-        }
+        decisions::check_read_fits(&row, new.decision, new.application, None)?;
         let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
         objects.extend(created.application.map(|a| a.global()));
-        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
+        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await
 }
+
+/// The names [`record`]'s read gives the funder and the recipient, found.
+const FUNDER: &str = "funder_found";
+const RECIPIENT: &str = "recipient_found";
 
 fn another_allocations_instalment() -> salkku_domain::DomainError {
     salkku_domain::DomainError::InvalidCode(salkku_domain::message!(

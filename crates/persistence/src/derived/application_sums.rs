@@ -4,8 +4,10 @@
 //! with the portfolio and dominated the request on a large one (see docs/benchmarks.md).
 //!
 //! The sums are recomputed from the rows in the transaction that changes what they are made of;
-//! addCommitment, which sends its writes together, adds its commitment to the sum read from the
-//! application's row, held since that read (every change to a sum holds the row first).
+//! the commands that send their writes together (addCommitment, updateCommitment,
+//! recordAllocation) move the sum read from the application's row, held since that read, by their
+//! own row (every change to a sum holds the row first, in an earlier statement than the one that
+//! sums, so that sum sees every change committed before it).
 
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::{CommitmentKind, CommitmentStatus};

@@ -288,6 +288,17 @@ impl Standing {
         self
     }
 
+    /// As it stands once the state aid allocated to it sums to `granted` (in cents).
+    pub(crate) fn with_granted(mut self, granted: i64) -> Standing {
+        self.is.sums.granted = granted;
+        self
+    }
+
+    /// The state aid allocated to it, in cents, as it now stands.
+    pub(crate) fn granted(&self) -> i64 {
+        self.is.sums.granted
+    }
+
     /// The self-funding pledged to it, in cents, as it now stands.
     pub(crate) fn committed(&self) -> i64 {
         self.is.sums.committed
