@@ -473,6 +473,19 @@ on_both! {
         assert_eq!(history[2].at, submitted_at);
     }
 
+    async fn an_allocation_names_an_unknown_funder_before_an_unknown_project(t: TestDatabase) {
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let nowhere = OrganizationId(stm.id.0 + 1_000);
+        let project = salkku_domain::ids::ApplicationId(1_000_000);
+        let new = |funder| NewAllocation { funder, recipient: stm.id, application: Some(project), year: 2020, amount: a("1.00"), decision_date: None, decision_ref: None, decision: None };
+        let unknown = commands::allocations::record(&db, &by(&coordinator()), new(nowhere), None).await;
+        assert!(matches!(unknown, Err(StoreError::UnknownReference { concerning: Concerning::Funder, .. })), "{unknown:?}");
+        let unknown = commands::allocations::record(&db, &by(&coordinator()), new(stm.id), None).await;
+        assert!(matches!(unknown, Err(StoreError::UnknownReference { concerning: Concerning::Application, .. })), "{unknown:?}");
+        assert_eq!(count::<entities::allocation::Entity>(&db).await, 0);
+    }
+
     async fn payments_never_exceed_their_allocation(t: TestDatabase) {
         let db = open(&t).await;
         let stm = org(&db, "STM", OrganizationKind::Ministry).await;

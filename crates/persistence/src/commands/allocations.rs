@@ -8,7 +8,7 @@ use salkku_domain::{Amount, PaymentAmount};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel,
-    Iterable, QueryFilter, QueryTrait,
+    Iterable, QueryFilter, QueryResult, QueryTrait,
 };
 
 use crate::Concerning;
@@ -51,9 +51,10 @@ pub struct NewPayment {
 /// into the same remainder. Before the grant decision there is no granted aid to hold them to;
 /// the decision itself checks the allocations recorded by then.
 /// Records a state-aid allocation. What it depends on is read in one statement: its project
-/// held (its granted sum and cells move with it, and a granted project's allocations stay within
-/// the aid in force), the funder and recipient, the decision named and the allocation's key; the
-/// allocation, the project's granted sum and cells and the audit entry are written as one more.
+/// held, with its allocations so far summed (its granted sum and cells move with it, and a
+/// granted project's allocations stay within the aid in force), the funder and recipient, the
+/// decision named and the allocation's key; the allocation, the project's granted sum and cells
+/// and the audit entry are written as one more.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -76,6 +77,18 @@ pub async fn record(
         decisions::with_decision(&mut query, new.decision);
         query.expr_as(store_held::next_key(backend, allocation::Entity.table_name(), 0), Alias::new("allocation_key"));
         let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
+        let found = |row: &QueryResult| -> StoreResult<()> {
+            for (alias, concerning, org) in
+                [(FUNDER, Concerning::Funder, new.funder), (RECIPIENT, Concerning::Recipient, new.recipient)]
+            {
+                let found: Option<i64> = row.try_get("", alias)?;
+                found.ok_or_else(|| unknown(concerning, NodeKind::Organization, org.0))?;
+            }
+            Ok(())
+        };
+        // The references alone, read again only when the project is not there: a funder or a
+        // recipient not there is reported first, as the contract's field order has it.
+        let references = query.clone();
         let row = match new.application {
             Some(app) => {
                 query.from(application::Entity);
@@ -91,20 +104,32 @@ pub async fn record(
                     .and_where(Expr::col((budget_version::Entity, budget_version::Column::InForce)).eq(true))
                     .to_owned();
                 query.expr_as(Expr::SubQuery(None, Box::new(in_force.into())), Alias::new("aid_in_force"));
+                // Its allocations so far, summed from their rows (PostgreSQL sums BIGINT as
+                // NUMERIC: cast back).
+                query.expr_as(
+                    Expr::cust(
+                        "(SELECT CAST(coalesce(sum(s.amount_cents), 0) AS BIGINT) FROM state_aid_allocations s \
+                         WHERE s.application_id = applications.id)",
+                    ),
+                    Alias::new("allocated"),
+                );
                 query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
-                store_held::read(tx, query, || unknown(Concerning::Application, NodeKind::Application, app.0)).await?
+                let missing = || unknown(Concerning::Application, NodeKind::Application, app.0);
+                match store_held::read(tx, query, missing).await {
+                    Err(StoreError::UnknownReference { concerning: Concerning::Application, .. }) => {
+                        let row = tx.query_one_raw(backend.build(&references)).await?;
+                        found(&row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?)?;
+                        return Err(missing());
+                    }
+                    read => read?,
+                }
             }
             None => tx
                 .query_one_raw(backend.build(&query))
                 .await?
                 .ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?,
         };
-        for (alias, concerning, org) in
-            [(FUNDER, Concerning::Funder, new.funder), (RECIPIENT, Concerning::Recipient, new.recipient)]
-        {
-            let found: Option<i64> = row.try_get("", alias)?;
-            found.ok_or_else(|| unknown(concerning, NodeKind::Organization, org.0))?;
-        }
+        found(&row)?;
         let model = allocation::Model {
             id: row.try_get("", "allocation_key")?,
             funder_id: new.funder.0,
@@ -126,8 +151,7 @@ pub async fn record(
         if let Some(app) = new.application {
             let project = store_held::application(&row)?;
             let standing = Standing::of(&row, true)?;
-            // The project's allocations so far: its granted sum, kept on its held row.
-            let allocated = money(standing.granted())?;
+            let allocated = money(row.try_get("", "allocated")?)?;
             if is_granted(project.status) {
                 let aid: Option<i64> = row.try_get("", "aid_in_force")?;
                 let aid = aid.ok_or_else(|| {

@@ -4,10 +4,10 @@
 //! with the portfolio and dominated the request on a large one (see docs/benchmarks.md).
 //!
 //! The sums are recomputed from the rows in the transaction that changes what they are made of;
-//! the commands that send their writes together (addCommitment, updateCommitment,
-//! recordAllocation) move the sum read from the application's row, held since that read, by their
-//! own row (every change to a sum holds the row first, in an earlier statement than the one that
-//! sums, so that sum sees every change committed before it).
+//! the commands that send their writes together move the sum read from the application's row,
+//! held since that read, by their own row (addCommitment, updateCommitment), or sum the rows in
+//! that read and add their own (recordAllocation). Every change to a sum holds the row first, in
+//! an earlier statement than the one that sums, so that sum sees every change committed before it.
 
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::{CommitmentKind, CommitmentStatus};

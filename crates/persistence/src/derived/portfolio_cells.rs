@@ -294,11 +294,6 @@ impl Standing {
         self
     }
 
-    /// The state aid allocated to it, in cents, as it now stands.
-    pub(crate) fn granted(&self) -> i64 {
-        self.is.sums.granted
-    }
-
     /// The self-funding pledged to it, in cents, as it now stands.
     pub(crate) fn committed(&self) -> i64 {
         self.is.sums.committed
