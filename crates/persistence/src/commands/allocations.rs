@@ -14,7 +14,7 @@ use sea_orm::{
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::{decisions, idempotency, instalments};
-use crate::derived::{self, Standing};
+use crate::derived::{self, Standing, Sum};
 use crate::entities::{allocation, application, budget_version, organization, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::batch::Writes;
@@ -117,17 +117,13 @@ pub async fn record(
                 let missing = || unknown(Concerning::Application, NodeKind::Application, app.0);
                 match store_held::read(tx, query, missing).await {
                     Err(StoreError::UnknownReference { concerning: Concerning::Application, .. }) => {
-                        let row = tx.query_one_raw(backend.build(&references)).await?;
-                        found(&row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?)?;
+                        found(&store_held::read_values(tx, references).await?)?;
                         return Err(missing());
                     }
                     read => read?,
                 }
             }
-            None => tx
-                .query_one_raw(backend.build(&query))
-                .await?
-                .ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?,
+            None => store_held::read_values(tx, query).await?,
         };
         found(&row)?;
         let model = allocation::Model {
@@ -164,10 +160,7 @@ pub async fn record(
                 .checked_add(new.amount.money())
                 .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?
                 .cents();
-            let sums = application::Entity::update_many()
-                .col_expr(application::Column::StateAidGrantedCents, Expr::value(granted))
-                .filter(application::Column::Id.eq(app.0));
-            writes.push(&sums.into_query());
+            derived::set_sum(&mut writes, app, Sum::Granted, granted);
             standing.with_granted(granted).sync(&mut writes)?;
         }
         decisions::check_read_fits(&row, new.decision, new.application, None)?;

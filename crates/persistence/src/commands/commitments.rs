@@ -7,16 +7,16 @@ use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, Orga
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable, QueryFilter,
-    QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable,
+    QueryFilter, QueryTrait,
 };
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency};
-use crate::derived::{self, Standing};
-use crate::entities::{application, commitment, grant_call, organization};
+use crate::derived::{self, Standing, Sum};
+use crate::entities::{application, commitment, deadline, grant_call, organization};
 use crate::records::Commitment;
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
@@ -101,9 +101,9 @@ async fn prepare<C: ConnectionTrait>(
         .and_where(Expr::col(organization::Column::Id).eq(new.organization.0))
         .to_owned();
     query.expr_as(Expr::SubQuery(None, Box::new(named.into())), Alias::new("organization_name"));
-    query.expr_as(store_held::next_key(backend, "commitments", 0), Alias::new("commitment_key"));
+    query.expr_as(store_held::next_key(backend, commitment::Entity.table_name(), 0), Alias::new("commitment_key"));
     if new.due_date.is_some() {
-        query.expr_as(store_held::next_key(backend, "deadlines", 0), Alias::new("deadline_key"));
+        query.expr_as(store_held::next_key(backend, deadline::Entity.table_name(), 0), Alias::new("deadline_key"));
     }
     query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(new.application.0));
     let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
@@ -143,10 +143,7 @@ async fn prepare<C: ConnectionTrait>(
             .committed()
             .checked_add(created.amount.cents())
             .ok_or_else(|| StoreError::corrupt("an application's pledged sum overflows"))?;
-        let update = application::Entity::update_many()
-            .col_expr(application::Column::SelfFundingCommittedCents, Expr::value(committed))
-            .filter(application::Column::Id.eq(new.application.0));
-        writes.push(&update.into_query());
+        derived::set_sum(&mut writes, new.application, Sum::Committed, committed);
         standing = standing.with_committed(committed);
     }
     standing.sync(&mut writes)?;
@@ -199,7 +196,7 @@ pub async fn update(
     decisions::with_decision(&mut query, changes.decision.flatten());
     query.and_where(Expr::col((commitment::Entity, commitment::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 };
-    let row = store_held::read_holding(c, query, &[COMMITMENTS], missing).await?;
+    let row = store_held::read_holding(c, query, &[commitment::Entity.table_name()], missing).await?;
     let app = store_held::application(&row)?;
     let current: Commitment = commitment::Model::from_query_result(&row, OWN)?.try_into()?;
     expect_version(NodeKind::Commitment, expected_version, current.version)?;
@@ -248,10 +245,7 @@ pub async fn update(
         .and_then(|sum| sum.checked_add(counted(&updated)))
         .ok_or_else(|| StoreError::corrupt("an application's pledged sum overflows"))?;
     if committed != standing.committed() {
-        let sums = application::Entity::update_many()
-            .col_expr(application::Column::SelfFundingCommittedCents, Expr::value(committed))
-            .filter(application::Column::Id.eq(current.application.0));
-        writes.push(&sums.into_query());
+        derived::set_sum(&mut writes, current.application, Sum::Committed, committed);
     }
     standing.with_committed(committed).sync(&mut writes)?;
     if updated.status != current.status {
@@ -270,9 +264,6 @@ pub async fn update(
     tx.commit().await?;
     Ok(written)
 }
-
-/// The table [`update`] holds beside the application's.
-const COMMITMENTS: &str = "commitments";
 
 /// The prefix of the commitment's own columns in [`update`]'s read.
 const OWN: &str = "own_";

@@ -70,10 +70,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
             let status = store_held::application(&row)?.status;
             (row, Some(status))
         }
-        None => {
-            let row = tx.query_one_raw(backend.build(&query)).await?;
-            (row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))?, None)
-        }
+        None => (store_held::read_values(tx, query).await?, None),
     };
     let funder: Option<i64> = match new.call {
         Some(call) => {

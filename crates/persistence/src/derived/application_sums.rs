@@ -16,6 +16,7 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectS
 
 use crate::StoreResult;
 use crate::entities::{allocation, application as app, commitment, grant_call};
+use crate::store::batch::Writes;
 
 /// The allocations recorded for the application being updated.
 fn granted() -> SimpleExpr {
@@ -54,6 +55,29 @@ fn committed() -> SimpleExpr {
         )
         .to_owned()
         .into()
+}
+
+/// One of the sums kept on an application's row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sum {
+    /// The state aid allocated to it.
+    Granted,
+    /// The self-funding pledged to it that counts.
+    Committed,
+}
+
+/// Adds to `writes` the application's `sum` set to `cents`.
+pub(crate) fn set(writes: &mut Writes, id: ApplicationId, sum: Sum, cents: i64) {
+    let column = match sum {
+        Sum::Granted => app::Column::StateAidGrantedCents,
+        Sum::Committed => app::Column::SelfFundingCommittedCents,
+    };
+    let update = Query::update()
+        .table(app::Entity)
+        .value(column, cents)
+        .and_where(Expr::col(app::Column::Id).eq(id.0))
+        .to_owned();
+    writes.push(&update);
 }
 
 /// Recomputes the sums of these applications.

@@ -10,7 +10,7 @@
 //! loads and on migration.
 
 use chrono::{DateTime, Utc};
-use salkku_domain::ids::{ApplicationId, CommitmentId, OrganizationId};
+use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
@@ -101,36 +101,20 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreRe
     Ok(())
 }
 
-/// Adds to `writes` that no deadline of the application calls for action any more, as once it
-/// reaches a final status ([`salkku_domain::deadline::Standing::is_relevant`]): whatever else its
-/// deadlines depend on, an ended project's call for nothing.
-pub(crate) fn end_for(writes: &mut Writes, application: ApplicationId) {
+/// Adds to `writes` whether the deadlines whose `column` is `key` call for action (as their
+/// sources now say, [`salkku_domain::deadline::Standing::is_relevant`]): an application's that
+/// reached a final status call for nothing, a commitment's follows its new status.
+pub(crate) fn set_calling(writes: &mut Writes, (column, key): (deadline::Column, i64), calls_for_action: bool) {
     let its = Query::select()
         .column(deadline::Column::Id)
         .from(deadline::Entity)
-        .and_where(Expr::col(deadline::Column::ApplicationId).eq(application.0))
-        .to_owned();
-    let update = Query::update()
-        .table(party::Entity)
-        .value(party::Column::CallsForAction, false)
-        .and_where(Expr::col(party::Column::DeadlineId).in_subquery(its))
-        .and_where(Expr::col(party::Column::CallsForAction).eq(true))
-        .to_owned();
-    writes.push(&update);
-}
-
-/// Adds to `writes` whether the deadline of a commitment (if it has one) calls for action, as
-/// its commitment's new status and its application's status say.
-pub(crate) fn set_for_commitment(writes: &mut Writes, commitment: CommitmentId, calls_for_action: bool) {
-    let its = Query::select()
-        .column(deadline::Column::Id)
-        .from(deadline::Entity)
-        .and_where(Expr::col(deadline::Column::CommitmentId).eq(commitment.0))
+        .and_where(Expr::col(column).eq(key))
         .to_owned();
     let update = Query::update()
         .table(party::Entity)
         .value(party::Column::CallsForAction, calls_for_action)
         .and_where(Expr::col(party::Column::DeadlineId).in_subquery(its))
+        .and_where(Expr::col(party::Column::CallsForAction).ne(calls_for_action))
         .to_owned();
     writes.push(&update);
 }

@@ -24,7 +24,7 @@ use sea_orm::ConnectionTrait;
 use crate::StoreResult;
 use deadline_parties::Which;
 
-pub(crate) use application_sums::with_figures;
+pub(crate) use application_sums::{Sum, with_figures};
 // A command that sends its writes together (`store::batch`) reads where its application stands
 // with its own row and adds the cells' writes to its own: setBudget.
 pub(crate) use pending::fill_pending;
@@ -37,7 +37,11 @@ pub(crate) fn set_commitment_deadline_calling(
     commitment: salkku_domain::ids::CommitmentId,
     calls_for_action: bool,
 ) {
-    deadline_parties::set_for_commitment(writes, commitment, calls_for_action);
+    deadline_parties::set_calling(
+        writes,
+        (crate::entities::deadline::Column::CommitmentId, commitment.0),
+        calls_for_action,
+    );
 }
 
 /// Adds to a command's `writes` whom a deadline it adds in them concerns: the lead and the
@@ -56,7 +60,13 @@ pub(crate) fn add_parties(
 /// Adds to a command's `writes` that the application's deadlines no longer call for action: it
 /// has reached a final status.
 pub(crate) fn end_deadlines_of(writes: &mut crate::store::batch::Writes, application: ApplicationId) {
-    deadline_parties::end_for(writes, application);
+    deadline_parties::set_calling(writes, (crate::entities::deadline::Column::ApplicationId, application.0), false);
+}
+
+/// Adds to a command's `writes` one of the application's sums, moved by the command from what
+/// its held row said (see `application_sums`).
+pub(crate) fn set_sum(writes: &mut crate::store::batch::Writes, application: ApplicationId, sum: Sum, cents: i64) {
+    application_sums::set(writes, application, sum, cents);
 }
 
 /// What a command changed.

@@ -76,6 +76,12 @@ pub(crate) async fn read_holding<C: ConnectionTrait>(
     c.query_one_raw(statement).await?.ok_or_else(missing)
 }
 
+/// Reads `query`, which reads no table (its values are subqueries and keys): always one row.
+pub(crate) async fn read_values<C: ConnectionTrait>(c: &C, query: SelectStatement) -> StoreResult<QueryResult> {
+    let row = c.query_one_raw(c.get_database_backend().build(&query)).await?;
+    row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))
+}
+
 /// An expression for the key the next row of `table` will get, read beside the held row so that
 /// a command knows the keys of what it adds before it writes (the audit entry names them, and
 /// rows that refer to each other are written in one statement). On PostgreSQL the table's
