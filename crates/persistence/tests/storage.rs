@@ -8,13 +8,14 @@ use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::deadline::helsinki;
 use salkku_domain::funding::ViolationCode;
 use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
-use salkku_domain::report::ReportStatus;
+use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::*;
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
 use salkku_persistence::commands::calls::NewGrantCall;
 use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
 use salkku_persistence::commands::organizations::NewOrganization;
+use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
 use salkku_persistence::entities;
 use salkku_persistence::records::{Application, Organization};
 use salkku_persistence::*;
@@ -164,6 +165,10 @@ async fn parties_agree(db: &Db, orgs: &[OrganizationId], step: &str) {
     let backend = db.conn().get_database_backend();
     let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: whether each deadline calls for action");
+    // And each is due when its deadline is.
+    let sql = "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id WHERE p.due_at <> d.due_at";
+    let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "{step}: each due when its deadline is");
 }
 
 /// Each application's sums, kept on its row, are what their rows sum to by the rule
@@ -710,14 +715,40 @@ on_both! {
         commands::applications::update(&db, &by(&who), monni.id, 2, lead).await.unwrap();
         parties_agree(&db, &orgs, "a project end removed").await;
 
+        // Reports added by hand are owed, each a deadline that calls for action; the first final
+        // one is the project's report date (its version goes up). Submitted, a report calls for
+        // nothing.
+        let owed = |kind, due_on| NewReport { application: monni.id, kind, due_on, title: None, states_costs: None };
+        let interim = commands::reports::add(&db, &by(&who), owed(ReportKind::Interim, d(2021, 2, 28)), None).await.unwrap();
+        let first_final = commands::reports::add(&db, &by(&who), owed(ReportKind::Final, d(2023, 10, 31)), None).await.unwrap();
+        let project = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!((project.report_due, project.version), (Some(d(2023, 10, 31)), 4), "the first final report is the report date");
+        commands::reports::add(&db, &by(&who), owed(ReportKind::Final, d(2024, 4, 30)), None).await.unwrap();
+        let project = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!((project.report_due, project.version), (Some(d(2023, 10, 31)), 4), "a second final report leaves it");
+        parties_agree(&db, &orgs, "reports added by hand").await;
+        commands::reports::submit(&db, &by(&who), interim.id, 1, Submission::default()).await.unwrap();
+        parties_agree(&db, &orgs, "a report submitted").await;
+        // The first final report returned with a new due date: owed again, its deadline moved,
+        // and the project's report date with it; the interim one accepted.
+        let costs = Submission { actual_costs: vec![line(CostCategory::Personnel, 2021, "1000.00")], ..Default::default() };
+        commands::reports::submit(&db, &by(&who), first_final.id, 1, costs).await.unwrap();
+        let back = Verdict::Return { reasons: "Tulokset puuttuvat".into(), new_due: d(2023, 12, 29) };
+        commands::reports::decide(&db, &by(&who), first_final.id, 2, back).await.unwrap();
+        let project = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!((project.report_due, project.version), (Some(d(2023, 12, 29)), 5), "the report date follows");
+        let accepted = Verdict::Accept { decision_ref: None, decision: None };
+        commands::reports::decide(&db, &by(&who), interim.id, 2, accepted).await.unwrap();
+        parties_agree(&db, &orgs, "a report returned with a new due date, another accepted").await;
+
         // A pledge asked for with a due date, of an organisation taking part, then the project
         // withdrawn: none of its deadlines calls for action any more.
         commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 9, 30))), None).await.unwrap();
         parties_agree(&db, &orgs, "a second pledge asked of a participant").await;
         let moving = |to| Transition { to, at: None, decision_ref: None, decision: None, granted: None };
-        commands::applications::transition(&db, &by(&who), monni.id, 3, moving(ApplicationStatus::InPreparation)).await.unwrap();
+        commands::applications::transition(&db, &by(&who), monni.id, 5, moving(ApplicationStatus::InPreparation)).await.unwrap();
         parties_agree(&db, &orgs, "in preparation").await;
-        commands::applications::transition(&db, &by(&who), monni.id, 4, moving(ApplicationStatus::Withdrawn)).await.unwrap();
+        commands::applications::transition(&db, &by(&who), monni.id, 6, moving(ApplicationStatus::Withdrawn)).await.unwrap();
         parties_agree(&db, &orgs, "withdrawn").await;
     }
 }

@@ -76,11 +76,9 @@ async fn report_project(ctx: &Context<'_>, id: ReportId) -> ApiResult<Applicatio
 /// The project an instalment's allocation funds, if any; not found if there is no such
 /// instalment.
 async fn instalment_project(ctx: &Context<'_>, id: InstalmentId) -> ApiResult<Option<ApplicationId>> {
-    let conn = db(ctx)?.conn();
-    let found = views::instalments::get(conn, id)
+    Ok(views::instalments::project_of(db(ctx)?.conn(), id)
         .await?
-        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?;
-    Ok(views::allocations::get(conn, found.allocation).await?.and_then(|a| a.application))
+        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?)
 }
 
 /// What a document's owner is, the project it belongs to, and who may attach to it.

@@ -6,12 +6,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use salkku_domain::DomainError;
-use salkku_domain::ids::{ApplicationId, IndicatorId};
+use salkku_domain::ids::{IndicatorId, ReportId};
 use salkku_domain::indicator::{self, IndicatorUnit, Measure};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set};
 
-use crate::entities::{application as app, indicator_actual, plan_indicator};
+use crate::entities::{indicator_actual, plan_indicator};
 use crate::records::{Application, Report};
+use crate::store::batch::Writes;
 use crate::store::support::one_of;
 use crate::{Concerning, StoreError, StoreResult};
 
@@ -23,14 +24,6 @@ pub struct NewActual {
     /// The value as written, read in the indicator's unit.
     pub value: String,
     pub note: Option<String>,
-}
-
-/// Holds the project's row (on PostgreSQL, until the transaction ends), as a decision on a
-/// change request holds it: an indicator is not removed by a decision while its actuals are being
-/// stated, nor stated while it is removed.
-pub(crate) async fn hold<C: ConnectionTrait>(c: &C, project: ApplicationId) -> StoreResult<()> {
-    app::Entity::find_by_id(project.0).lock_exclusive().one(c).await?;
-    Ok(())
 }
 
 /// An actual as the audit log shows it.
@@ -47,15 +40,16 @@ fn at(i: usize, field: &str) -> impl FnOnce(DomainError) -> StoreError {
     move |source| StoreError::RuleAt { field, source }
 }
 
-/// Checks the actuals a report states and puts them in place of those it stated before: each on
-/// an indicator of the report's own project, in the indicator's unit, for a year the project
-/// runs in, and for a year no other report has stated for that indicator.
-pub(crate) async fn state<C: ConnectionTrait>(
+/// Checks the actuals a report states: each on an indicator of the report's own project, in the
+/// indicator's unit, for a year the project runs in, and for a year no other report has stated
+/// for that indicator. Reads the indicators named only when there are any. The project's row is
+/// held by the caller, as a decision on a change request holds it: an indicator is not removed
+/// by a decision while its actuals are being stated, nor stated while it is removed.
+pub(crate) async fn check<C: ConnectionTrait>(
     c: &C,
     report: &Report,
     project: &Application,
     actuals: &[NewActual],
-    now: DateTime<Utc>,
 ) -> StoreResult<Vec<Stated>> {
     indicator::check_report_takes_actuals(report.kind, actuals.len())
         .map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
@@ -111,18 +105,25 @@ pub(crate) async fn state<C: ConnectionTrait>(
         indicator::check_period_free(&row.key, a.year, twice).map_err(at(i, "year"))?;
         stated.push(Stated { indicator: a.indicator, year: a.year, value: value.to_string(), note: a.note.clone() });
     }
-    indicator_actual::Entity::delete_many().filter(indicator_actual::Column::ReportId.eq(report.id.0)).exec(c).await?;
-    if !stated.is_empty() {
-        let rows = stated.iter().map(|s| indicator_actual::ActiveModel {
-            indicator_id: Set(s.indicator.0),
-            report_id: Set(report.id.0),
-            year: Set(s.year),
-            value: Set(s.value.clone()),
-            note: Set(s.note.clone()),
-            created_at: Set(now),
-            ..Default::default()
-        });
-        indicator_actual::Entity::insert_many(rows).exec_without_returning(c).await?;
-    }
     Ok(stated)
+}
+
+/// Adds to `writes` the actuals `stated` in place of those the report stated before.
+pub(crate) fn add_writes(writes: &mut Writes, report: ReportId, stated: &[Stated], now: DateTime<Utc>) {
+    writes.push(
+        &indicator_actual::Entity::delete_many().filter(indicator_actual::Column::ReportId.eq(report.0)).into_query(),
+    );
+    if stated.is_empty() {
+        return;
+    }
+    let rows = stated.iter().map(|s| indicator_actual::ActiveModel {
+        indicator_id: Set(s.indicator.0),
+        report_id: Set(report.0),
+        year: Set(s.year),
+        value: Set(s.value.clone()),
+        note: Set(s.note.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    });
+    writes.push(&indicator_actual::Entity::insert_many(rows).into_query());
 }

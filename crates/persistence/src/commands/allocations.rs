@@ -5,10 +5,9 @@ use salkku_domain::budget::check_year;
 use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
 use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, InstalmentId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, PaymentAmount};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel,
-    Iterable, QueryFilter, QueryResult, QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryResult, QueryTrait,
 };
 
 use crate::Concerning;
@@ -267,32 +266,12 @@ struct HeldForPayment {
 /// ends, the project's first, as closing a project holds it; and the key of the payment to add.
 async fn held_for_payment<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<HeldForPayment> {
     let backend = c.get_database_backend();
-    let mut query = Query::select();
-    query.from(allocation::Entity);
-    for column in allocation::Column::iter() {
-        query.expr_as(Expr::col((allocation::Entity, column)), Alias::new(format!("{HELD}{}", column.as_str())));
-    }
-    // Held in the statement that reads it: a project being closed is waited for.
-    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
-    let table = allocation::Entity.table_name();
-    query.expr_as(
-        Expr::cust(format!("(SELECT p.status FROM applications p WHERE p.id = {table}.application_id{lock})")),
-        Alias::new("project_status"),
-    );
+    let mut query = store_held::allocation_query(backend, id);
     query.expr_as(store_held::next_key(backend, payment::Entity.table_name(), 0), Alias::new("payment_key"));
-    query.and_where(Expr::col((allocation::Entity, allocation::Column::Id)).eq(id.0));
-    query.lock_with_tables(LockType::Update, [allocation::Entity]);
-    let row = c.query_one_raw(backend.build(&query)).await?.ok_or(StoreError::UnknownReference {
-        concerning: Concerning::Allocation,
-        kind: NodeKind::StateAidAllocation,
-        key: id.0,
-    })?;
+    let row = store_held::read_allocation(c, query, id).await?;
     Ok(HeldForPayment {
-        allocation: allocation::Model::from_query_result(&row, HELD)?.try_into()?,
+        allocation: store_held::allocation(&row)?,
         project_status: row.try_get("", "project_status")?,
         payment_key: row.try_get("", "payment_key")?,
     })
 }
-
-/// The prefix of the allocation's own columns in [`held_for_payment`]'s row.
-const HELD: &str = "held_";

@@ -3,11 +3,13 @@
 use chrono::NaiveDate;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind, OrganizationId};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, QueryResult, Set};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryResult, QueryTrait};
 
 use crate::commands::{audit, idempotency};
 use crate::entities::{application, decision, organization};
 use crate::records::Decision;
+use crate::store::batch::Writes;
+use crate::store::held::{self as store_held, Reference};
 use crate::store::support::referenced;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -21,7 +23,9 @@ pub struct NewDecision {
     pub application: Option<ApplicationId>,
 }
 
-/// Records a decision; a replay of `idempotency_key` returns the first one.
+/// Records a decision; a replay of `idempotency_key` returns the first one. Its organisation and
+/// project are checked and its key read in one statement; the decision and its audit entry are
+/// written as one more.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -29,28 +33,44 @@ pub async fn record(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Decision> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        referenced::<organization::Entity, _>(tx, Concerning::Organization, NodeKind::Organization, new.organization.0)
-            .await?;
+        let backend = tx.get_database_backend();
+        let mut references = vec![Reference {
+            table: organization::Entity.table_name(),
+            concerning: Concerning::Organization,
+            kind: NodeKind::Organization,
+            key: new.organization.0,
+        }];
         if let Some(app) = new.application {
-            referenced::<application::Entity, _>(tx, Concerning::Application, NodeKind::Application, app.0).await?;
+            references.push(Reference {
+                table: application::Entity.table_name(),
+                concerning: Concerning::Application,
+                kind: NodeKind::Application,
+                key: app.0,
+            });
         }
-        let row = decision::ActiveModel {
-            organization_id: Set(new.organization.0),
-            body: Set(new.body),
-            decided_on: Set(new.decided_on),
-            reference: Set(new.reference),
-            summary: Set(new.summary),
-            application_id: Set(new.application.map(|a| a.0)),
-            created_by: Set(change.actor.subject.clone()),
-            created_at: Set(change.at),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        let created = Decision::try_from(row)?;
+        let mut query = Query::select();
+        store_held::with_references(&mut query, &references);
+        query.expr_as(store_held::next_key(backend, decision::Entity.table_name(), 0), Alias::new("decision_key"));
+        let row = store_held::read_values(tx, query).await?;
+        store_held::check_references(&row, &references)?;
+        let model = decision::Model {
+            id: row.try_get("", "decision_key")?,
+            organization_id: new.organization.0,
+            body: new.body,
+            decided_on: new.decided_on,
+            reference: new.reference,
+            summary: new.summary,
+            application_id: new.application.map(|a| a.0),
+            created_by: change.actor.subject.clone(),
+            created_at: change.at,
+        };
+        let created = Decision::try_from(model.clone())?;
+        let mut writes = Writes::new(backend);
+        writes.push(&decision::Entity::insert(model.into_active_model()).into_query());
         let mut objects = vec![created.id.global(), created.organization.global()];
         objects.extend(created.application.map(|a| a.global()));
-        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
+        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await

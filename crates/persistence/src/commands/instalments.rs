@@ -5,17 +5,21 @@
 use chrono::NaiveDate;
 use salkku_domain::ids::{AllocationId, ApplicationId, InstalmentId, NodeKind, ReportId};
 use salkku_domain::instalment::{self, InstalmentStatus};
-use salkku_domain::report::ReportKind;
+use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{Amount, ApplicationStatus, DomainError, Money, PaymentAmount};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
+};
 
 use crate::commands::{audit, idempotency};
-use crate::entities::{allocation, application, instalment as row};
+use crate::entities::{allocation, instalment as row, payment, report_obligation};
 use crate::records::{Allocation, Instalment, Report};
 use crate::store::batch::Writes;
-use crate::store::support::{expect_version, referenced, target, versioned_update};
-use crate::views::{allocations, instalments as views, reports};
+use crate::store::convert::{money, parsed};
+use crate::store::held as store_held;
+use crate::store::support::{expect_version, version_checked, versioned_update};
+use crate::views::reports;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// One instalment of a plan.
@@ -43,8 +47,11 @@ fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
 }
 
 /// Adds instalments to an allocation's plan; the plan never sums above the allocation, and a
-/// condition is a report of the allocation's own project. The allocation's row is held while
-/// the plan is summed, so that two plans at once cannot both fit into the same remainder.
+/// condition is a report of the allocation's own project. The allocation is read held in one
+/// statement (its project's status held first, so that closing the project waits, or this for
+/// it), with what its plan and its payments outside the plan took of it, the projects of the
+/// reports named as conditions, the project's first final report and the new instalments' keys;
+/// the instalments, the allocation's new version and the audit entry are written as one more.
 pub async fn plan(
     db: &Db,
     change: &Change<'_>,
@@ -53,70 +60,115 @@ pub async fn plan(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let unknown = || StoreError::UnknownReference {
-            concerning: Concerning::Allocation,
-            kind: NodeKind::StateAidAllocation,
-            key: allocation_id.0,
+        let backend = tx.get_database_backend();
+        let (wanted, conditions): (usize, Vec<Option<ReportId>>) = match &plan {
+            Plan::These(list) => (list.len(), list.iter().map(|n| n.condition).collect()),
+            // The default plan has two instalments at most.
+            Plan::Default { .. } => (2, Vec::new()),
         };
-        // The project first, then the allocation: the order every command holds them in.
-        let funding = allocations::get(tx, allocation_id).await?.ok_or_else(unknown)?.application;
-        check_still_paying(tx, funding).await?;
-        let held =
-            allocation::Entity::find_by_id(allocation_id.0).lock_exclusive().one(tx).await?.ok_or_else(unknown)?;
-        let target_allocation = Allocation::try_from(held)?;
-        let existing = views::of_allocations(tx, &[allocation_id]).await?;
-        // Payments made without an instalment took their share of the allocation already.
-        let paid = allocations::payments_of(tx, &[allocation_id]).await?;
-        let mut planned = views::taken(&existing, &paid)?;
+        let mut query = store_held::allocation_query(backend, allocation_id);
+        let (table, paid) = (row::Entity.table_name(), payment::Entity.table_name());
+        let held_table = allocation::Entity.table_name();
+        // What the plan and the payments outside it took, summed from their rows (PostgreSQL
+        // sums BIGINT as NUMERIC: cast back).
+        query.expr_as(
+            Expr::cust(format!(
+                "(SELECT CAST(coalesce(sum(i.amount_cents), 0) AS BIGINT) FROM {table} i \
+                 WHERE i.allocation_id = {held_table}.id AND i.status <> '{}') + \
+                 (SELECT CAST(coalesce(sum(p.amount_cents), 0) AS BIGINT) FROM {paid} p \
+                 WHERE p.allocation_id = {held_table}.id AND p.instalment_id IS NULL)",
+                InstalmentStatus::Cancelled.as_str()
+            )),
+            Alias::new("taken"),
+        );
+        for (i, condition) in conditions.iter().enumerate() {
+            let Some(report) = condition else { continue };
+            let of = Query::select()
+                .column(report_obligation::Column::ApplicationId)
+                .from(report_obligation::Entity)
+                .and_where(Expr::col(report_obligation::Column::Id).eq(report.0))
+                .to_owned();
+            query.expr_as(Expr::SubQuery(None, Box::new(of.into())), Alias::new(format!("condition_{i}")));
+        }
+        let first_final = format!(
+            "(SELECT min(f.id) FROM report_obligations f WHERE f.application_id = {held_table}.application_id \
+             AND f.kind = '{}')",
+            ReportKind::Final.as_str()
+        );
+        query.expr_as(
+            Expr::cust(format!("(SELECT r.due_on FROM report_obligations r WHERE r.id = {first_final})")),
+            Alias::new("final_due"),
+        );
+        query.expr_as(Expr::cust(first_final), Alias::new("final_id"));
+        for i in 0..wanted {
+            let key = store_held::next_key(backend, table, i64::try_from(i).unwrap_or(0));
+            query.expr_as(key, Alias::new(format!("key_{i}")));
+        }
+        let held = store_held::read_allocation(tx, query, allocation_id).await?;
+        check_still_paying_at(held.try_get::<Option<String>>("", "project_status")?.as_deref())?;
+        let target_allocation = store_held::allocation(&held)?;
+        let mut planned = money(held.try_get("", "taken")?)?;
+        // The default plan's condition is the project's own final report, read here.
+        let listed = matches!(plan, Plan::These(_));
         let instalments = match plan {
             Plan::These(list) => list,
-            Plan::Default { today } => default_plan(tx, &target_allocation, planned, today).await?,
+            Plan::Default { today } => {
+                let final_id: Option<i64> = held.try_get("", "final_id")?;
+                let final_due: Option<NaiveDate> = held.try_get("", "final_due")?;
+                let last_report = final_id.zip(final_due).map(|(id, due)| (ReportId(id), due));
+                default_plan(&target_allocation, planned, today, last_report)?
+            }
         };
         let mut created = Vec::with_capacity(instalments.len());
-        for new in instalments {
+        for (i, new) in instalments.into_iter().enumerate() {
             instalment::check_plan(target_allocation.amount, planned, new.amount.money())
                 .map_err(rule(Concerning::Amount))?;
-            if let Some(report) = new.condition {
-                let found: Report = referenced::<crate::entities::report_obligation::Entity, _>(
-                    tx,
-                    Concerning::Condition,
-                    NodeKind::ReportObligation,
-                    report.0,
-                )
-                .await?
-                .try_into()?;
-                if Some(found.application) != target_allocation.application {
+            if let Some(report) = new.condition.filter(|_| listed) {
+                let of: Option<i64> = held.try_get("", &format!("condition_{i}"))?;
+                let of = of.ok_or(StoreError::UnknownReference {
+                    concerning: Concerning::Condition,
+                    kind: NodeKind::ReportObligation,
+                    key: report.0,
+                })?;
+                if Some(ApplicationId(of)) != target_allocation.application {
                     return Err(StoreError::rule(Concerning::Condition, another_projects_report()));
                 }
             }
             planned = planned.checked_add(new.amount.money())?;
-            let saved = row::ActiveModel {
-                allocation_id: Set(allocation_id.0),
-                due_on: Set(new.due_on),
-                amount_cents: Set(new.amount.cents()),
-                condition_report_id: Set(new.condition.map(|r| r.0)),
-                status: Set(InstalmentStatus::Planned.as_str().to_owned()),
-                label: Set(new.label),
-                created_at: Set(change.at),
-                updated_at: Set(change.at),
-                version: Set(1),
-                ..Default::default()
-            }
-            .insert(tx)
-            .await?;
-            created.push(Instalment::try_from(saved)?);
+            let model = row::Model {
+                id: held.try_get("", &format!("key_{i}"))?,
+                allocation_id: allocation_id.0,
+                due_on: new.due_on,
+                amount_cents: new.amount.cents(),
+                condition_report_id: new.condition.map(|r| r.0),
+                status: InstalmentStatus::Planned.as_str().to_owned(),
+                label: new.label,
+                requested_at: None,
+                paid_on: None,
+                created_at: change.at,
+                updated_at: change.at,
+                version: 1,
+            };
+            created.push(model);
         }
+        let mut writes = Writes::new(backend);
+        if !created.is_empty() {
+            writes.push(
+                &row::Entity::insert_many(created.iter().cloned().map(IntoActiveModel::into_active_model)).into_query(),
+            );
+        }
+        let created: Vec<Instalment> = created.into_iter().map(Instalment::try_from).collect::<StoreResult<_>>()?;
         // The allocation's plan changed: its version goes up, as on every change to it.
-        allocation::Entity::update_many()
+        let version = allocation::Entity::update_many()
             .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
             .col_expr(allocation::Column::UpdatedAt, Expr::value(change.at))
-            .filter(allocation::Column::Id.eq(allocation_id.0))
-            .exec(tx)
-            .await?;
+            .filter(allocation::Column::Id.eq(allocation_id.0));
+        writes.push(&version.into_query());
         let mut objects: Vec<String> = created.iter().map(|i| i.id.global()).collect();
         objects.push(allocation_id.global());
-        audit::record(tx, change, &objects, None::<&()>, Some(&created)).await?;
-        allocations::get(tx, allocation_id).await?.ok_or_else(|| StoreError::corrupt("a planned allocation vanished"))
+        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
+        Ok(Allocation { version: target_allocation.version + 1, ..target_allocation })
     })
     .await
 }
@@ -130,21 +182,17 @@ fn another_projects_report() -> DomainError {
 }
 
 /// 60 % of what is still unplanned at once, the rest after the final report.
-async fn default_plan<C: ConnectionTrait>(
-    c: &C,
+/// The default plan for what is left of an allocation: 60 % on its decision date (or `today`)
+/// and the rest with its project's first final report (`last_report`: its key and due date),
+/// held until that report is accepted.
+fn default_plan(
     target: &Allocation,
     planned: Money,
     today: NaiveDate,
+    last_report: Option<(ReportId, NaiveDate)>,
 ) -> StoreResult<Vec<NewInstalment>> {
     let unplanned = target.amount.checked_sub(planned)?.at_least_zero();
     let (first, rest) = instalment::default_split(unplanned);
-    let last_report = match target.application {
-        Some(project) => {
-            let owed = reports::of_applications(c, &[project]).await?;
-            owed.into_iter().filter(|r| r.kind == ReportKind::Final).min_by_key(|r| r.id)
-        }
-        None => None,
-    };
     let Some(last_report) = last_report else {
         return Err(StoreError::rule(
             Concerning::Allocation,
@@ -166,9 +214,9 @@ async fn default_plan<C: ConnectionTrait>(
     }
     if rest > Money::ZERO {
         out.push(NewInstalment {
-            due_on: last_report.due_on,
+            due_on: last_report.1,
             amount: PaymentAmount::new(Amount::new(rest)?)?,
-            condition: Some(last_report.id),
+            condition: Some(last_report.0),
             label: Some("2".into()),
         });
     }
@@ -185,6 +233,10 @@ pub async fn cancel(db: &Db, change: &Change<'_>, id: InstalmentId, expected_ver
     move_to(db, change, id, expected_version, InstalmentStatus::Cancelled).await
 }
 
+/// Moves an instalment on. The instalment is read held (`FOR UPDATE`) in one statement, with its
+/// project's status held first (closing a project waits for a request, or a request for the
+/// closing) and the status of the report it waits for; the update and the audit entry go out as
+/// one more.
 async fn move_to(
     db: &Db,
     change: &Change<'_>,
@@ -194,23 +246,52 @@ async fn move_to(
 ) -> StoreResult<Instalment> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let current = load(c, id).await?;
+    let backend = c.get_database_backend();
+    let mut query = Query::select();
+    query.from(row::Entity);
+    store_held::with_columns_of(&mut query, row::Entity, "instalment_");
+    // The project's row alone: its allocation is not held here (a payment holds it, after the
+    // project).
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF p" } else { "" };
+    let table = row::Entity.table_name();
+    query.expr_as(
+        Expr::cust(format!(
+            "(SELECT p.status FROM applications p JOIN state_aid_allocations a ON a.application_id = p.id \
+             WHERE a.id = {table}.allocation_id{lock})"
+        )),
+        Alias::new("project_status"),
+    );
+    query.expr_as(
+        Expr::cust(format!("(SELECT r.status FROM report_obligations r WHERE r.id = {table}.condition_report_id)")),
+        Alias::new("condition_status"),
+    );
+    query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));
+    query.lock_with_tables(LockType::Update, [row::Entity]);
+    let held = c
+        .query_one_raw(backend.build(&query))
+        .await?
+        .ok_or(StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?;
+    let current: Instalment = store_held::model_of::<row::Entity>(&held, "instalment_")?.try_into()?;
     expect_version(NodeKind::Instalment, expected_version, current.version)?;
     current.status.move_to(to).map_err(rule(Concerning::Instalment))?;
     if to == InstalmentStatus::Requested {
-        let funding = allocations::get(c, current.allocation).await?.and_then(|a| a.application);
-        check_still_paying(c, funding).await?;
-        check_condition(c, &current).await?;
+        check_still_paying_at(held.try_get::<Option<String>>("", "project_status")?.as_deref())?;
+        let condition: Option<String> = held.try_get("", "condition_status")?;
+        let condition = condition.map(|s| parsed(ReportStatus::parse(&s))).transpose()?;
+        instalment::check_condition(condition).map_err(rule(Concerning::Instalment))?;
     }
     let mut update = row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(to.as_str()))
         .col_expr(row::Column::UpdatedAt, Expr::value(change.at));
+    let mut moved = Instalment { status: to, version: current.version + 1, ..current.clone() };
     if to == InstalmentStatus::Requested {
         update = update.col_expr(row::Column::RequestedAt, Expr::value(Some(change.at)));
+        moved.requested_at = Some(change.at);
     }
-    versioned_update(c, id.0, expected_version, update).await?;
-    let moved = load(c, id).await?;
-    audit::record(c, change, &[id.global(), current.allocation.global()], Some(&current), Some(&moved)).await?;
+    let mut writes = Writes::new(backend);
+    writes.push(&version_checked(update, id.0, expected_version).into_query());
+    audit::add(&mut writes, change, &[id.global(), current.allocation.global()], Some(&current), Some(&moved))?;
+    writes.run(c).await?;
     tx.commit().await?;
     Ok(moved)
 }
@@ -222,10 +303,6 @@ pub(crate) async fn check_condition<C: ConnectionTrait>(c: &C, held: &Instalment
         None => None,
     };
     instalment::check_condition(status).map_err(rule(Concerning::Instalment))
-}
-
-pub(crate) async fn load<C: ConnectionTrait>(c: &C, id: InstalmentId) -> StoreResult<Instalment> {
-    target::<row::Entity, _>(c, NodeKind::Instalment, id.0).await?.try_into()
 }
 
 /// Marks a requested instalment paid by a payment of its amount on `paid_on`; refused while the
@@ -266,15 +343,8 @@ pub(crate) fn add_cancel_unpaid(writes: &mut Writes, project: ApplicationId, now
 }
 
 /// Nothing more is planned, requested or paid for a closed project: its account is settled. The
-/// project's row is held (on PostgreSQL) so that closing it waits for this change, or this for it.
-pub(crate) async fn check_still_paying<C: ConnectionTrait>(c: &C, project: Option<ApplicationId>) -> StoreResult<()> {
-    let Some(project) = project else { return Ok(()) };
-    let row = application::Entity::find_by_id(project.0).lock_exclusive().one(c).await?;
-    check_still_paying_at(row.map(|r| r.status).as_deref())
-}
-
-/// [`check_still_paying`] for a project whose status (if it has one) was read, held, beside
-/// the command's other rows.
+/// project's status (if the allocation funds one) is read held beside the command's other rows,
+/// so that closing the project waits for the change, or the change for the closing.
 pub(crate) fn check_still_paying_at(status: Option<&str>) -> StoreResult<()> {
     if status == Some(ApplicationStatus::Closed.as_str()) {
         return Err(StoreError::rule(
@@ -287,6 +357,32 @@ pub(crate) fn check_still_paying_at(status: Option<&str>) -> StoreResult<()> {
         ));
     }
     Ok(())
+}
+
+/// [`follow_report`] added to a command's `writes`: the instalments still planned that wait for
+/// the report move by as many days as its due date did.
+pub(crate) fn add_follow_report(
+    writes: &mut Writes,
+    report: &Report,
+    new_due: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let days = (new_due - report.due_on).num_days();
+    if days == 0 {
+        return;
+    }
+    let moved = match writes.backend() {
+        // date + integer: a day count fits an INTEGER by far (the dates are checked years).
+        DbBackend::Postgres => Expr::col(row::Column::DueOn).add(i32::try_from(days).unwrap_or(0)),
+        _ => Func::cust("date").arg(Expr::col(row::Column::DueOn)).arg(format!("{days:+} days")).into(),
+    };
+    let update = row::Entity::update_many()
+        .col_expr(row::Column::DueOn, moved)
+        .col_expr(row::Column::UpdatedAt, Expr::value(now))
+        .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
+        .filter(row::Column::ConditionReportId.eq(report.id.0))
+        .filter(row::Column::Status.eq(InstalmentStatus::Planned.as_str()));
+    writes.push(&update.into_query());
 }
 
 /// When a report's due date moves, the instalments still planned that wait for it move by as

@@ -1,14 +1,16 @@
 //! Organisations: funders, applicants, municipalities and the rest.
 
-use chrono::{DateTime, Utc};
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::entities::organization as org;
 use crate::records::Organization;
+use crate::store::batch::Writes;
+use crate::store::held as store_held;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -20,7 +22,9 @@ pub struct NewOrganization {
     pub population: Option<i64>,
 }
 
-/// Creates an organisation; a replay of `idempotency_key` returns the first one.
+/// Creates an organisation; a replay of `idempotency_key` returns the first one. Whoever holds its
+/// business ID already and its key are read in one statement; the organisation and its audit
+/// entry are written as one more (the business ID's unique index stands behind the read).
 pub async fn create(
     db: &Db,
     change: &Change<'_>,
@@ -28,46 +32,49 @@ pub async fn create(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Organization> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let created = insert(tx, new, change.at).await?;
-        audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
-        Ok(created)
-    })
-    .await
-}
-
-pub(crate) async fn insert<C: ConnectionTrait>(
-    c: &C,
-    new: NewOrganization,
-    now: DateTime<Utc>,
-) -> StoreResult<Organization> {
-    if let Some(bid) = &new.business_id {
-        let taken = org::Entity::find().filter(org::Column::BusinessId.eq(bid.as_str())).one(c).await?;
-        if let Some(holder) = taken {
-            return Err(StoreError::Duplicate {
-                concerning: Concerning::BusinessId,
-                message: {
-                    let holder = holder.name;
-                    salkku_domain::message!(
+        let backend = tx.get_database_backend();
+        let mut query = Query::select();
+        if let Some(bid) = &new.business_id {
+            let holder = Query::select()
+                .column(org::Column::Name)
+                .from(org::Entity)
+                .and_where(Expr::col(org::Column::BusinessId).eq(bid.as_str()))
+                .to_owned();
+            query.expr_as(Expr::SubQuery(None, Box::new(holder.into())), Alias::new("holder"));
+        }
+        query.expr_as(store_held::next_key(backend, org::Entity.table_name(), 0), Alias::new("organization_key"));
+        let row = store_held::read_values(tx, query).await?;
+        if let Some(bid) = &new.business_id {
+            let holder: Option<String> = row.try_get("", "holder")?;
+            if let Some(holder) = holder {
+                return Err(StoreError::Duplicate {
+                    concerning: Concerning::BusinessId,
+                    message: salkku_domain::message!(
                         fi: "Y-tunnus {bid} kuuluu jo organisaatiolle {holder}",
                         sv: "FO-numret {bid} hör redan till {holder}",
                         en: "business ID {bid} already belongs to {holder}",
-                    )
-                },
-            });
+                    ),
+                });
+            }
         }
-    }
-    let row = org::ActiveModel {
-        name: Set(new.name),
-        kind: Set(new.kind.as_str().to_owned()),
-        business_id: Set(new.business_id.map(|b| b.as_str().to_owned())),
-        region_code: Set(new.region.map(|r| r.as_str().to_owned())),
-        population: Set(new.population),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    row.try_into()
+        let now = change.at;
+        let model = org::Model {
+            id: row.try_get("", "organization_key")?,
+            name: new.name,
+            kind: new.kind.as_str().to_owned(),
+            business_id: new.business_id.map(|b| b.as_str().to_owned()),
+            region_code: new.region.map(|r| r.as_str().to_owned()),
+            population: new.population,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let created = Organization::try_from(model.clone())?;
+        let mut writes = Writes::new(backend);
+        writes.push(&org::Entity::insert(model.into_active_model()).into_query());
+        audit::add(&mut writes, change, &[created.id.global()], None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
+        Ok(created)
+    })
+    .await
 }

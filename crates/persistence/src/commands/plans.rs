@@ -10,10 +10,10 @@ use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{ApplicationId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, check_definition_unit};
 use salkku_domain::plan::{self, Measures, Plan, PlanError};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QuerySelect, QueryTrait, Set,
 };
 
 use crate::commands::audit;
@@ -23,7 +23,8 @@ use crate::entities::{
 };
 use crate::records::{Application, IndicatorDefinition};
 use crate::store::batch::Writes;
-use crate::store::support::{expect_version, referenced, version_checked};
+use crate::store::held::{self as store_held, Reference};
+use crate::store::support::{expect_version, version_checked};
 use crate::views::{applications, budgets, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -291,14 +292,29 @@ pub async fn define_indicator(
     check_definition_unit(&code, unit).map_err(|e| StoreError::rule(Concerning::Code, e))?;
     let tx = db.begin_write().await?;
     let c = &*tx;
-    referenced::<programme::Entity, _>(c, Concerning::Programme, NodeKind::FundingProgramme, programme.0).await?;
-    let taken = indicator_definition::Entity::find()
-        .filter(indicator_definition::Column::ProgrammeId.eq(programme.0))
-        .filter(indicator_definition::Column::Code.eq(code.as_str()))
-        .one(c)
-        .await?
-        .is_some();
-    if taken {
+    let backend = c.get_database_backend();
+    let of = [Reference {
+        table: programme::Entity.table_name(),
+        concerning: Concerning::Programme,
+        kind: NodeKind::FundingProgramme,
+        key: programme.0,
+    }];
+    let taken = Query::select()
+        .column(indicator_definition::Column::Id)
+        .from(indicator_definition::Entity)
+        .and_where(Expr::col(indicator_definition::Column::ProgrammeId).eq(programme.0))
+        .and_where(Expr::col(indicator_definition::Column::Code).eq(code.as_str()))
+        .to_owned();
+    let mut query = Query::select();
+    store_held::with_references(&mut query, &of);
+    query.expr_as(Expr::exists(taken), Alias::new("taken"));
+    query.expr_as(
+        store_held::next_key(backend, indicator_definition::Entity.table_name(), 0),
+        Alias::new("definition_key"),
+    );
+    let row = store_held::read_values(c, query).await?;
+    store_held::check_references(&row, &of)?;
+    if row.try_get::<bool>("", "taken")? {
         return Err(StoreError::Duplicate {
             concerning: Concerning::Code,
             message: salkku_domain::message!(
@@ -308,18 +324,19 @@ pub async fn define_indicator(
             ),
         });
     }
-    let row = indicator_definition::ActiveModel {
-        programme_id: Set(programme.0),
-        code: Set(code.as_str().to_owned()),
-        name: Set(name.clone()),
-        unit: Set(unit.as_str().to_owned()),
-        created_at: Set(change.at),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    let defined = IndicatorDefinition { id: row.id, programme, code, name, unit };
-    audit::record(c, change, &[programme.global()], None::<&()>, Some(&defined)).await?;
+    let model = indicator_definition::Model {
+        id: row.try_get("", "definition_key")?,
+        programme_id: programme.0,
+        code: code.as_str().to_owned(),
+        name: name.clone(),
+        unit: unit.as_str().to_owned(),
+        created_at: change.at,
+    };
+    let defined = IndicatorDefinition { id: model.id, programme, code, name, unit };
+    let mut writes = Writes::new(backend);
+    writes.push(&indicator_definition::Entity::insert(model.into_active_model()).into_query());
+    audit::add(&mut writes, change, &[programme.global()], None::<&()>, Some(&defined))?;
+    writes.run(c).await?;
     tx.commit().await?;
     Ok(defined)
 }

@@ -2,14 +2,16 @@
 
 use salkku_domain::Rate;
 use salkku_domain::ids::{NodeKind, OrganizationId};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::entities::{organization, programme};
 use crate::records::Programme;
-use crate::store::support::referenced;
+use crate::store::batch::Writes;
+use crate::store::held::{self as store_held, Reference};
 use crate::{Change, Db, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -19,7 +21,8 @@ pub struct NewProgramme {
     pub max_aid_rate: Option<Rate>,
 }
 
-/// Creates a programme; a replay of `idempotency_key` returns the first one.
+/// Creates a programme; a replay of `idempotency_key` returns the first one. Its funder is checked
+/// and its key read in one statement; the programme and its audit entry are written as one more.
 pub async fn create(
     db: &Db,
     change: &Change<'_>,
@@ -31,19 +34,31 @@ pub async fn create(
 
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
     let now = change.at;
-    referenced::<organization::Entity, _>(tx, Concerning::Funder, NodeKind::Organization, new.funder.0).await?;
-    let row = programme::ActiveModel {
-        name: Set(new.name),
-        funder_id: Set(new.funder.0),
-        max_aid_rate_bp: Set(new.max_aid_rate.map(|r| i32::from(r.basis_points()))),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?;
-    let created = Programme::try_from(row)?;
-    audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&created)).await?;
+    let backend = tx.get_database_backend();
+    let funder = [Reference {
+        table: organization::Entity.table_name(),
+        concerning: Concerning::Funder,
+        kind: NodeKind::Organization,
+        key: new.funder.0,
+    }];
+    let mut query = Query::select();
+    store_held::with_references(&mut query, &funder);
+    query.expr_as(store_held::next_key(backend, programme::Entity.table_name(), 0), Alias::new("programme_key"));
+    let row = store_held::read_values(tx, query).await?;
+    store_held::check_references(&row, &funder)?;
+    let model = programme::Model {
+        id: row.try_get("", "programme_key")?,
+        name: new.name,
+        funder_id: new.funder.0,
+        max_aid_rate_bp: new.max_aid_rate.map(|r| i32::from(r.basis_points())),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let created = Programme::try_from(model.clone())?;
+    let mut writes = Writes::new(backend);
+    writes.push(&programme::Entity::insert(model.into_active_model()).into_query());
+    audit::add(&mut writes, change, &[created.id.global()], None::<&()>, Some(&created))?;
+    writes.run(tx).await?;
     Ok(created)
 }

@@ -9,14 +9,16 @@ use salkku_domain::DeadlineKind;
 use salkku_domain::ids::{DeadlineId, NodeKind, OrganizationId};
 use salkku_domain::labels::Language;
 use salkku_domain::reminder::{self, Delivery, EmailAddress, Lead, LeadTimes, MessageStatus};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryResult, QuerySelect, QueryTrait, Set,
 };
 
 use crate::commands::audit;
 use crate::entities::{organization, reminder_item as item, reminder_message as message, reminder_setting as setting};
-use crate::store::support::referenced;
+use crate::store::batch::Writes;
+use crate::store::held::{self as store_held, Reference};
 use crate::views::reminders::{OutboxMessage, ReminderSettings};
 use crate::{Backend, Change, Concerning, Db, StoreError, StoreResult};
 
@@ -37,72 +39,115 @@ fn object(subject: &str) -> String {
 }
 
 /// Sets the actor's reminders, replacing what they had; `since` stays the first time they asked.
+/// The organisation named and what the actor had are read in one statement; the settings, what
+/// waits in the outbox and the audit entry are written as one more.
 pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<ReminderSettings> {
     let tx = db.begin_write().await?;
-    if let Some(org) = new.organization {
-        referenced::<organization::Entity, _>(&*tx, Concerning::Organization, NodeKind::Organization, org.0).await?;
-    }
     let subject = change.actor.subject.clone();
-    let before = setting::Entity::find_by_id(subject.clone()).one(&*tx).await?;
+    let references: Vec<Reference> = new
+        .organization
+        .map(|org| Reference {
+            table: organization::Entity.table_name(),
+            concerning: Concerning::Organization,
+            kind: NodeKind::Organization,
+            key: org.0,
+        })
+        .into_iter()
+        .collect();
+    let mut query = Query::select();
+    store_held::with_references(&mut query, &references);
+    let (row, before) = with_settings_of(&*tx, query, &subject).await?;
+    store_held::check_references(&row, &references)?;
     let mut kinds = new.kinds;
     kinds.sort();
     kinds.dedup();
-    let row = setting::ActiveModel {
-        subject: Set(subject.clone()),
-        email: Set(new.email.as_str().to_owned()),
-        language: Set(new.language.code().to_owned()),
-        organization_id: Set(new.organization.map(|o| o.0)),
-        kinds: Set(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")),
-        lead_days: Set(new.leads.days().iter().map(u16::to_string).collect::<Vec<_>>().join(",")),
-        overdue: Set(new.leads.overdue()),
-        digest_at: Set(new.delivery.code()),
-        since: Set(before.as_ref().map_or(change.at, |b| b.since)),
-        created_at: Set(before.as_ref().map_or(change.at, |b| b.created_at)),
-        updated_at: Set(change.at),
-        version: Set(before.as_ref().map_or(1, |b| b.version + 1)),
+    let saved = setting::Model {
+        subject: subject.clone(),
+        email: new.email.as_str().to_owned(),
+        language: new.language.code().to_owned(),
+        organization_id: new.organization.map(|o| o.0),
+        kinds: kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
+        lead_days: new.leads.days().iter().map(u16::to_string).collect::<Vec<_>>().join(","),
+        overdue: new.leads.overdue(),
+        digest_at: new.delivery.code(),
+        since: before.as_ref().map_or(change.at, |b| b.since),
+        created_at: before.as_ref().map_or(change.at, |b| b.created_at),
+        updated_at: change.at,
+        version: before.as_ref().map_or(1, |b| b.version + 1),
     };
-    let saved = if before.is_some() { row.update(&*tx).await? } else { row.insert(&*tx).await? };
+    let mut writes = Writes::new(tx.get_database_backend());
+    match before {
+        Some(_) => writes.push(
+            &setting::Entity::update_many()
+                .set(saved.clone().into_active_model())
+                .filter(setting::Column::Subject.eq(subject.as_str()))
+                .into_query(),
+        ),
+        None => writes.push(&setting::Entity::insert(saved.clone().into_active_model()).into_query()),
+    }
     // What waits goes where, and in the language, the user says now.
-    message::Entity::update_many()
+    let waiting = message::Entity::update_many()
         .col_expr(message::Column::ToAddress, Expr::value(new.email.as_str()))
         .col_expr(message::Column::Language, Expr::value(new.language.code()))
         .filter(message::Column::Subject.eq(subject.as_str()))
-        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
-        .exec(&*tx)
-        .await?;
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()));
+    writes.push(&waiting.into_query());
     let before = before.map(ReminderSettings::try_from).transpose()?;
     let after = ReminderSettings::try_from(saved)?;
-    audit::record(&*tx, change, &[object(&subject)], before.as_ref(), Some(&after)).await?;
+    audit::add(&mut writes, change, &[object(&subject)], before.as_ref(), Some(&after))?;
+    writes.run(&*tx).await?;
     tx.commit().await?;
     Ok(after)
 }
 
+/// Reads `query` (a read of no table) with the settings of `subject` beside it, if they have
+/// any: one statement.
+async fn with_settings_of<C: ConnectionTrait>(
+    c: &C,
+    mut query: SelectStatement,
+    subject: &str,
+) -> StoreResult<(QueryResult, Option<setting::Model>)> {
+    let one = Query::select().expr_as(Expr::val(1), Alias::new("one")).to_owned();
+    query
+        .from_subquery(one, Alias::new("one"))
+        .left_join(setting::Entity, Expr::col((setting::Entity, setting::Column::Subject)).eq(subject));
+    store_held::with_columns_of(&mut query, setting::Entity, "settings_");
+    let row = store_held::read_values(c, query).await?;
+    let found: Option<String> = row.try_get("", &store_held::column_name("settings_", setting::Column::Subject))?;
+    let before = found.map(|_| store_held::model_of::<setting::Entity>(&row, "settings_")).transpose()?;
+    Ok((row, before))
+}
+
 /// Stops the actor's reminders: their settings go, and what was queued for them is cancelled.
+/// What they had is read, then the settings, the queued messages and their reminders and the
+/// audit entry are written in one statement.
 pub async fn remove(db: &Db, change: &Change<'_>) -> StoreResult<bool> {
     let tx = db.begin_write().await?;
     let subject = change.actor.subject.as_str();
     let Some(before) = setting::Entity::find_by_id(subject.to_owned()).one(&*tx).await? else {
         return Ok(false);
     };
-    setting::Entity::delete_by_id(subject.to_owned()).exec(&*tx).await?;
-    // What was waiting is cancelled, and its reminders forgotten: asked for again, they come again.
-    let waiting = || {
-        Query::select()
-            .column(message::Column::Id)
-            .from(message::Entity)
-            .and_where(Expr::col(message::Column::Subject).eq(subject))
-            .and_where(Expr::col(message::Column::Status).eq(MessageStatus::Queued.as_str()))
-            .to_owned()
-    };
-    item::Entity::delete_many().filter(Expr::col(item::Column::MessageId).in_subquery(waiting())).exec(&*tx).await?;
-    message::Entity::update_many()
+    let mut writes = Writes::new(tx.get_database_backend());
+    writes.push(&setting::Entity::delete_by_id(subject.to_owned()).into_query());
+    // What was waiting is cancelled, and its reminders forgotten: asked for again, they come
+    // again. (The reminders' delete reads the messages as they were before the statement.)
+    let waiting = Query::select()
+        .column(message::Column::Id)
+        .from(message::Entity)
+        .and_where(Expr::col(message::Column::Subject).eq(subject))
+        .and_where(Expr::col(message::Column::Status).eq(MessageStatus::Queued.as_str()))
+        .to_owned();
+    writes.push(
+        &item::Entity::delete_many().filter(Expr::col(item::Column::MessageId).in_subquery(waiting)).into_query(),
+    );
+    let cancel = message::Entity::update_many()
         .col_expr(message::Column::Status, Expr::value(MessageStatus::Cancelled.as_str()))
         .filter(message::Column::Subject.eq(subject))
-        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()))
-        .exec(&*tx)
-        .await?;
+        .filter(message::Column::Status.eq(MessageStatus::Queued.as_str()));
+    writes.push(&cancel.into_query());
     let before = ReminderSettings::try_from(before)?;
-    audit::record(&*tx, change, &[object(subject)], Some(&before), None::<&()>).await?;
+    audit::add(&mut writes, change, &[object(subject)], Some(&before), None::<&()>)?;
+    writes.run(&*tx).await?;
     tx.commit().await?;
     Ok(true)
 }

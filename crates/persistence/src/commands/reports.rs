@@ -11,18 +11,23 @@ use salkku_domain::deadline::{end_of_day, local_date};
 use salkku_domain::ids::{ApplicationId, DecisionId, DocumentId, NodeKind, ReportId};
 use salkku_domain::report::{self, ReportKind, ReportStatus, Schedule, months_after};
 use salkku_domain::{ApplicationStatus, DomainError};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryTrait, Set,
+};
 
 use crate::commands::actuals::{self, NewActual};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{audit, decisions, idempotency, instalments};
-use crate::derived::{self, Changed};
+use crate::derived;
 use crate::entities::{
-    application as app, document, instalment, report_cost_line, report_document, report_obligation as row,
+    application as app, deadline, document, instalment, report_cost_line, report_document, report_obligation as row,
 };
 use crate::records::{Application, Report};
-use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::store::batch::Writes;
+use crate::store::held as store_held;
+use crate::store::support::{expect_version, target, version_checked};
 use crate::views::{calls, reports as views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -60,29 +65,76 @@ fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
     move |e| StoreError::rule(concerning, e)
 }
 
-/// Adds a report by hand to a project that still runs.
+/// Adds a report by hand to a project that still runs. The project is read held in one
+/// statement, with its first final report's due date and the keys of the report and its
+/// deadline; the report, its deadline with whom it concerns, the project's `report_due` when
+/// the report is its first final one, and the audit entry are written as one more.
 pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: Option<&str>) -> StoreResult<Report> {
     let states_costs = new.states_costs.unwrap_or(new.kind.states_costs_by_default());
     report::check_states_costs(new.kind, states_costs).map_err(rule(Concerning::Report))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let project: Application =
-            referenced::<app::Entity, _>(tx, Concerning::Application, NodeKind::Application, new.application.0)
-                .await?
-                .try_into()?;
+        let backend = tx.get_database_backend();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        let first_final = Query::select()
+            .column(row::Column::DueOn)
+            .from(row::Entity)
+            .and_where(Expr::col((row::Entity, row::Column::ApplicationId)).equals((app::Entity, app::Column::Id)))
+            .and_where(Expr::col((row::Entity, row::Column::Kind)).eq(ReportKind::Final.as_str()))
+            .order_by((row::Entity, row::Column::Id), sea_orm::Order::Asc)
+            .limit(1)
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(first_final.into())), Alias::new("first_final_due"));
+        query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("report_key"));
+        query.expr_as(store_held::next_key(backend, deadline::Entity.table_name(), 0), Alias::new("deadline_key"));
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(new.application.0));
+        let missing = || StoreError::UnknownReference {
+            concerning: Concerning::Application,
+            kind: NodeKind::Application,
+            key: new.application.0,
+        };
+        let held = store_held::read(tx, query, missing).await?;
+        let project = store_held::application(&held)?;
         if !project.status.is_open() {
             return Err(StoreError::rule(Concerning::Application, owes_nothing(project.status)));
         }
-        let planned = Planned {
-            kind: new.kind,
-            due_on: new.due_on,
+        let model = row::Model {
+            id: held.try_get("", "report_key")?,
+            application_id: project.id.0,
+            kind: new.kind.as_str().to_owned(),
             title: new.title,
+            due_on: new.due_on,
             months_after_end: None,
             from_schedule: false,
             states_costs,
+            status: ReportStatus::Due.as_str().to_owned(),
+            submitted_at: None,
+            submitted_by: None,
+            decided_at: None,
+            decided_by: None,
+            return_reasons: None,
+            times_returned: 0,
+            decision_id: None,
+            created_at: change.at,
+            updated_at: change.at,
+            version: 1,
         };
-        let created = insert(tx, &project, planned, change.at).await?;
-        mirror_report_due(tx, project.id, change.at).await?;
-        audit::record(tx, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created)).await?;
+        let created = Report::try_from(model.clone())?;
+        let mut writes = Writes::new(backend);
+        writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+        // A new report is owed, of a project that still runs: its deadline calls for action.
+        let deadline_key: i64 = held.try_get("", "deadline_key")?;
+        let derived = deadline_of(&project, &created);
+        deadlines::add_new(&mut writes, deadline_key, Source::Report(created.id), derived, &[], true, change.at)?;
+        // The first final report is the project's reportDue; an earlier one stays it.
+        let first_final: Option<NaiveDate> = held.try_get("", "first_final_due")?;
+        let due = first_final.or((created.kind == ReportKind::Final).then_some(created.due_on));
+        if project.report_due != due {
+            writes.push(&report_due_moved(project.id, due, change.at).into_query());
+        }
+        audit::add(&mut writes, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await
@@ -97,7 +149,10 @@ fn owes_nothing(status: ApplicationStatus) -> DomainError {
 }
 
 /// Submits a report that is due or was returned: with its actual costs if it states them, and
-/// the project's documents that go with it.
+/// the project's documents that go with it. The report and its project are read held in one
+/// statement, with the documents named and those already linked (actuals, when stated, read
+/// their indicators too); the report's update, its costs, actuals and documents, its deadline
+/// no longer calling for action and the audit entry are written as one more.
 pub async fn submit(
     db: &Db,
     change: &Change<'_>,
@@ -107,52 +162,150 @@ pub async fn submit(
 ) -> StoreResult<Report> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let current = load(c, id).await?;
-    if !submission.actuals.is_empty() {
-        // Actuals hold the project's row before the report's, in the order a decision on a
-        // change request takes them: no indicator is removed while its actuals are stated.
-        actuals::hold(c, current.application).await?;
-    }
+    let held = held_report(c, id, &submission.documents, None).await?;
+    let current = held.report;
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let to = current.status.move_to(ReportStatus::Submitted).map_err(rule(Concerning::Report))?;
     report::check_submission(current.states_costs, submission.actual_costs.len())
         .map_err(rule(Concerning::ActualCosts))?;
-    for document_id in &submission.documents {
-        let found =
-            referenced::<document::Entity, _>(c, Concerning::Documents, NodeKind::Document, document_id.0).await?;
-        if found.application_id != Some(current.application.0) {
+    for (document_id, owner) in submission.documents.iter().zip(&held.documents) {
+        let owner = owner.ok_or(StoreError::UnknownReference {
+            concerning: Concerning::Documents,
+            kind: NodeKind::Document,
+            key: document_id.0,
+        })?;
+        if owner != Some(current.application) {
             return Err(StoreError::rule(Concerning::Documents, another_projects_document()));
         }
     }
-    let update = row::Entity::update_many()
-        .col_expr(row::Column::Status, Expr::value(to.as_str()))
-        .col_expr(row::Column::SubmittedAt, Expr::value(Some(change.at)))
-        .col_expr(row::Column::SubmittedBy, Expr::value(Some(change.actor.subject.clone())))
-        .col_expr(row::Column::UpdatedAt, Expr::value(change.at));
-    versioned_update(c, id.0, expected_version, update).await?;
-    replace_costs(c, id, &submission.actual_costs).await?;
-    let project: Application =
-        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    let stated = actuals::state(c, &current, &project, &submission.actuals, change.at).await?;
-    let mut linked = views::document_ids(c, id).await?;
+    let stated = actuals::check(c, &current, &held.project, &submission.actuals).await?;
+    let mut linked = held.linked;
     let mut new_links: Vec<DocumentId> = Vec::new();
     for document_id in submission.documents {
         if !linked.contains(&document_id) && !new_links.contains(&document_id) {
             new_links.push(document_id);
         }
     }
-    for document_id in &new_links {
-        report_document::ActiveModel { report_id: Set(id.0), document_id: Set(document_id.0) }.insert(c).await?;
+    let submitted = Report {
+        status: to,
+        submitted_at: Some(change.at),
+        submitted_by: Some(change.actor.subject.clone()),
+        version: current.version + 1,
+        ..current.clone()
+    };
+    let mut writes = Writes::new(c.get_database_backend());
+    let update = row::Entity::update_many()
+        .col_expr(row::Column::Status, Expr::value(to.as_str()))
+        .col_expr(row::Column::SubmittedAt, Expr::value(Some(change.at)))
+        .col_expr(row::Column::SubmittedBy, Expr::value(Some(change.actor.subject.clone())))
+        .col_expr(row::Column::UpdatedAt, Expr::value(change.at));
+    writes.push(&version_checked(update, id.0, expected_version).into_query());
+    add_costs(&mut writes, id, &submission.actual_costs);
+    actuals::add_writes(&mut writes, id, &stated, change.at);
+    if !new_links.is_empty() {
+        let links =
+            new_links.iter().map(|d| report_document::ActiveModel { report_id: Set(id.0), document_id: Set(d.0) });
+        writes.push(&report_document::Entity::insert_many(links).into_query());
     }
     linked.extend(new_links);
-    // The deadline no longer calls for action.
-    derived::after(c, Changed::applications(&[current.application]).with_parties(true)).await?;
-    let submitted = load(c, id).await?;
+    // The deadline no longer calls for action: a submitted report is owed nothing more.
+    derived::set_report_deadline_calling(&mut writes, id, false);
     let after = (&submitted, &submission.actual_costs, &linked, &stated);
-    audit::record(c, change, &[id.global(), current.application.global()], Some(&current), Some(&after)).await?;
+    audit::add(&mut writes, change, &[id.global(), current.application.global()], Some(&current), Some(&after))?;
+    writes.run(c).await?;
     tx.commit().await?;
     Ok(submitted)
 }
+
+/// What deciding on or submitting a report reads before it writes.
+struct HeldReport {
+    report: Report,
+    project: Application,
+    /// For each document named, in order: its project (`Some(None)` for a document of no
+    /// project), or `None` when there is no such document.
+    documents: Vec<Option<Option<ApplicationId>>>,
+    /// The documents the report was submitted with before.
+    linked: Vec<DocumentId>,
+    /// The project's first final report.
+    first_final: Option<ReportId>,
+    /// The row itself, for the decision named (`decisions::check_read_fits`).
+    row: sea_orm::QueryResult,
+}
+
+/// The report and its project, both held (on PostgreSQL) until the transaction ends, the
+/// project's row first as every command on a project holds it; the projects of the documents
+/// named, the documents linked before, the project's first final report and the decision named:
+/// one statement.
+async fn held_report<C: ConnectionTrait>(
+    c: &C,
+    id: ReportId,
+    documents: &[DocumentId],
+    decision: Option<DecisionId>,
+) -> StoreResult<HeldReport> {
+    let backend = c.get_database_backend();
+    let mut query = Query::select();
+    query.from(app::Entity).inner_join(
+        row::Entity,
+        Expr::col((row::Entity, row::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
+    );
+    store_held::with_columns(&mut query);
+    store_held::with_columns_of(&mut query, row::Entity, REPORT);
+    for (i, d) in documents.iter().enumerate() {
+        // A document of no project reads as 0, no document as null.
+        let owner = Query::select()
+            .expr(Func::coalesce([Expr::col((document::Entity, document::Column::ApplicationId)), Expr::val(0)]))
+            .from(document::Entity)
+            .and_where(Expr::col((document::Entity, document::Column::Id)).eq(d.0))
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(owner.into())), Alias::new(format!("document_{i}")));
+    }
+    let linked = match backend {
+        DbBackend::Postgres => {
+            "(SELECT string_agg(l.document_id::text, ',' ORDER BY l.document_id) FROM report_documents l \
+             WHERE l.report_id = report_obligations.id)"
+        }
+        _ => {
+            "(SELECT group_concat(document_id, ',') FROM (SELECT document_id FROM report_documents \
+             WHERE report_id = report_obligations.id ORDER BY document_id))"
+        }
+    };
+    query.expr_as(Expr::cust(linked), Alias::new("linked"));
+    query.expr_as(
+        Expr::cust(format!(
+            "(SELECT min(f.id) FROM report_obligations f WHERE f.application_id = applications.id AND f.kind = '{}')",
+            ReportKind::Final.as_str()
+        )),
+        Alias::new("first_final"),
+    );
+    decisions::with_decision(&mut query, decision);
+    query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));
+    let missing = || StoreError::NotFound { kind: NodeKind::ReportObligation, key: id.0 };
+    let held = store_held::read_holding(c, query, &[row::Entity.table_name()], missing).await?;
+    let mut owners = Vec::with_capacity(documents.len());
+    for i in 0..documents.len() {
+        let owner: Option<i64> = held.try_get("", &format!("document_{i}"))?;
+        owners.push(owner.map(|o| (o != 0).then_some(ApplicationId(o))));
+    }
+    let linked: Option<String> = held.try_get("", "linked")?;
+    let linked = linked
+        .unwrap_or_default()
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| k.parse().map(DocumentId).map_err(|_| StoreError::corrupt(format!("document key {k}"))))
+        .collect::<StoreResult<_>>()?;
+    let first_final: Option<i64> = held.try_get("", "first_final")?;
+    Ok(HeldReport {
+        report: store_held::model_of::<row::Entity>(&held, REPORT)?.try_into()?,
+        project: store_held::application(&held)?,
+        documents: owners,
+        linked,
+        first_final: first_final.map(ReportId),
+        row: held,
+    })
+}
+
+/// The prefix of the report's own columns in a held row.
+const REPORT: &str = "report_";
 
 fn another_projects_document() -> DomainError {
     DomainError::InvalidCode(salkku_domain::message!(
@@ -162,10 +315,13 @@ fn another_projects_document() -> DomainError {
     ))
 }
 
-async fn replace_costs<C: ConnectionTrait>(c: &C, id: ReportId, lines: &[BudgetLine]) -> StoreResult<()> {
-    report_cost_line::Entity::delete_many().filter(report_cost_line::Column::ReportId.eq(id.0)).exec(c).await?;
+/// Adds to `writes` the report's actual costs in place of those it stated before.
+fn add_costs(writes: &mut Writes, id: ReportId, lines: &[BudgetLine]) {
+    writes.push(
+        &report_cost_line::Entity::delete_many().filter(report_cost_line::Column::ReportId.eq(id.0)).into_query(),
+    );
     if lines.is_empty() {
-        return Ok(());
+        return;
     }
     let rows = lines.iter().zip(0..).map(|(l, position)| report_cost_line::ActiveModel {
         report_id: Set(id.0),
@@ -176,12 +332,15 @@ async fn replace_costs<C: ConnectionTrait>(c: &C, id: ReportId, lines: &[BudgetL
         amount_cents: Set(l.amount().cents()),
         ..Default::default()
     });
-    report_cost_line::Entity::insert_many(rows).exec_without_returning(c).await?;
-    Ok(())
+    writes.push(&report_cost_line::Entity::insert_many(rows).into_query());
 }
 
 /// Records the funder's verdict on a submitted report: accepted, or returned with its reasons and
-/// a new due date (the report is owed again, and its deadline moves there).
+/// a new due date (the report is owed again, and its deadline moves there). The report and its
+/// project are read held in one statement, with the decision named and the project's first
+/// final report; the report's update, the instalments waiting for it moved with its due date,
+/// its deadline, the project's `report_due` when that moved and the audit entry are written as
+/// one more.
 pub async fn decide(
     db: &Db,
     change: &Change<'_>,
@@ -191,19 +350,32 @@ pub async fn decide(
 ) -> StoreResult<Report> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let current = load(c, id).await?;
+    let decision = match &verdict {
+        Verdict::Accept { decision, .. } => *decision,
+        Verdict::Return { .. } => None,
+    };
+    let held = held_report(c, id, &[], decision).await?;
+    let (current, project) = (held.report, held.project);
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let mut update = row::Entity::update_many()
         .col_expr(row::Column::DecidedAt, Expr::value(Some(change.at)))
         .col_expr(row::Column::DecidedBy, Expr::value(Some(change.actor.subject.clone())))
         .col_expr(row::Column::UpdatedAt, Expr::value(change.at));
+    let mut decided = Report {
+        decided_at: Some(change.at),
+        decided_by: Some(change.actor.subject.clone()),
+        version: current.version + 1,
+        ..current.clone()
+    };
     match &verdict {
         Verdict::Accept { decision, .. } => {
             current.status.move_to(ReportStatus::Accepted).map_err(rule(Concerning::Report))?;
-            decisions::check_fits(c, *decision, Some(current.application), None).await?;
+            decisions::check_read_fits(&held.row, *decision, Some(current.application), None)?;
             update = update
                 .col_expr(row::Column::Status, Expr::value(ReportStatus::Accepted.as_str()))
                 .col_expr(row::Column::DecisionId, Expr::value(decision.map(|d| d.0)));
+            decided.status = ReportStatus::Accepted;
+            decided.decision = *decision;
         }
         Verdict::Return { reasons, new_due } => {
             current.status.move_to(ReportStatus::Returned).map_err(rule(Concerning::Report))?;
@@ -214,27 +386,42 @@ pub async fn decide(
                 .col_expr(row::Column::DueOn, Expr::value(*new_due))
                 .col_expr(row::Column::MonthsAfterEnd, Expr::value(None::<i32>))
                 .col_expr(row::Column::TimesReturned, Expr::col(row::Column::TimesReturned).add(1));
+            decided.status = ReportStatus::Returned;
+            decided.return_reasons = Some(reasons.clone());
+            decided.due_on = *new_due;
+            decided.months_after_end = None;
+            decided.times_returned = current.times_returned + 1;
         }
     }
-    versioned_update(c, id.0, expected_version, update).await?;
-    let decided = load(c, id).await?;
-    instalments::follow_report(c, &current, decided.due_on, change.at).await?;
-    let project: Application =
-        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    sync_deadline(c, &project, &decided, change.at).await?;
-    mirror_report_due(c, project.id, change.at).await?;
-    derived::after(c, Changed::applications(&[project.id]).with_parties(true)).await?;
+    let mut writes = Writes::new(c.get_database_backend());
+    writes.push(&version_checked(update, id.0, expected_version).into_query());
+    instalments::add_follow_report(&mut writes, &current, decided.due_on, change.at);
+    // Its deadline: due where the report now is, calling for action while the report is owed
+    // by a project that still runs.
+    let due_at = end_of_day(decided.due_on);
+    if due_at != end_of_day(current.due_on) {
+        let moved = deadline::Entity::update_many()
+            .col_expr(deadline::Column::DueAt, Expr::value(due_at))
+            .col_expr(deadline::Column::UpdatedAt, Expr::value(change.at))
+            .col_expr(deadline::Column::Version, Expr::col(deadline::Column::Version).add(1))
+            .filter(deadline::Column::ReportId.eq(id.0));
+        writes.push(&moved.into_query());
+    }
+    let calls_for_action = decided.status.owed() && !project.status.is_final();
+    derived::move_report_deadline(&mut writes, id, due_at, calls_for_action);
+    // The first final report is the project's reportDue.
+    if held.first_final == Some(id) && project.report_due != Some(decided.due_on) {
+        writes.push(&report_due_moved(project.id, Some(decided.due_on), change.at).into_query());
+    }
     let on_record = match &verdict {
         Verdict::Accept { decision_ref, .. } => decision_ref.clone(),
         Verdict::Return { .. } => None,
     };
-    audit::record(c, change, &[id.global(), project.id.global()], Some(&current), Some(&(&decided, on_record))).await?;
+    let objects = [id.global(), project.id.global()];
+    audit::add(&mut writes, change, &objects, Some(&current), Some(&(&decided, on_record)))?;
+    writes.run(c).await?;
     tx.commit().await?;
     Ok(decided)
-}
-
-async fn load<C: ConnectionTrait>(c: &C, id: ReportId) -> StoreResult<Report> {
-    target::<row::Entity, _>(c, NodeKind::ReportObligation, id.0).await?.try_into()
 }
 
 /// A report about to be written.
@@ -276,28 +463,32 @@ async fn insert<C: ConnectionTrait>(
     Ok(created)
 }
 
-/// Keeps the REPORT_DUE deadline of a report in step with it: due at the end of its local day,
-/// about its project (and its own title, when it has one).
+/// Keeps the REPORT_DUE deadline of a report in step with it.
 async fn sync_deadline<C: ConnectionTrait>(
     c: &C,
     project: &Application,
     report: &Report,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    deadlines::sync(c, Source::Report(report.id), Some(deadline_of(project, report)), now).await
+}
+
+/// What the REPORT_DUE deadline of a report says: due at the end of its local day, about its
+/// project (and its own title, when it has one).
+fn deadline_of(project: &Application, report: &Report) -> Derived {
     let label = project.acronym.as_deref().unwrap_or(&project.name);
     let title = match &report.title {
         Some(own) => format!("{label}, {own}"),
         None => label.to_owned(),
     };
-    let derived = Derived {
+    Derived {
         title,
         due_at: end_of_day(report.due_on),
         application: Some(project.id),
         call: project.call,
         commitment: None,
         report: Some(report.id),
-    };
-    deadlines::sync(c, Source::Report(report.id), Some(derived), now).await
+    }
 }
 
 /// The reports a project's call schedules, made when the project is granted: an interim report by
@@ -494,15 +685,17 @@ async fn mirror_report_due<C: ConnectionTrait>(c: &C, id: ApplicationId, now: Da
     let due = first_final(&reports).map(|r| r.due_on);
     let project = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?;
     if project.report_due != due {
-        // The application's version goes up, so an editor holding the old reportDue gets a
-        // conflict instead of moving the report back.
-        app::Entity::update_many()
-            .col_expr(app::Column::ReportDue, Expr::value(due))
-            .col_expr(app::Column::UpdatedAt, Expr::value(now))
-            .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
-            .filter(app::Column::Id.eq(id.0))
-            .exec(c)
-            .await?;
+        report_due_moved(ApplicationId(project.id), due, now).exec(c).await?;
     }
     Ok(())
+}
+
+/// The application's `report_due` moved to `due`. Its version goes up, so an editor holding the
+/// old reportDue gets a conflict instead of moving the report back.
+fn report_due_moved(id: ApplicationId, due: Option<NaiveDate>, now: DateTime<Utc>) -> sea_orm::UpdateMany<app::Entity> {
+    app::Entity::update_many()
+        .col_expr(app::Column::ReportDue, Expr::value(due))
+        .col_expr(app::Column::UpdatedAt, Expr::value(now))
+        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
+        .filter(app::Column::Id.eq(id.0))
 }

@@ -104,12 +104,8 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreRe
 /// Adds to `writes` whether the deadlines whose `column` is `key` call for action (as their
 /// sources now say, [`salkku_domain::deadline::Standing::is_relevant`]): an application's that
 /// reached a final status call for nothing, a commitment's follows its new status.
-pub(crate) fn set_calling(writes: &mut Writes, (column, key): (deadline::Column, i64), calls_for_action: bool) {
-    let its = Query::select()
-        .column(deadline::Column::Id)
-        .from(deadline::Entity)
-        .and_where(Expr::col(column).eq(key))
-        .to_owned();
+pub(crate) fn set_calling(writes: &mut Writes, whose: (deadline::Column, i64), calls_for_action: bool) {
+    let its = deadlines_whose(whose);
     let update = Query::update()
         .table(party::Entity)
         .value(party::Column::CallsForAction, calls_for_action)
@@ -117,6 +113,29 @@ pub(crate) fn set_calling(writes: &mut Writes, (column, key): (deadline::Column,
         .and_where(Expr::col(party::Column::CallsForAction).ne(calls_for_action))
         .to_owned();
     writes.push(&update);
+}
+
+/// Adds to `writes` that the deadlines whose `column` is `key` are due at `due_at` now, and
+/// whether they call for action: a report returned with a new due date.
+pub(crate) fn set_due_and_calling(
+    writes: &mut Writes,
+    whose: (deadline::Column, i64),
+    due_at: DateTime<Utc>,
+    calls_for_action: bool,
+) {
+    let its = deadlines_whose(whose);
+    let update = Query::update()
+        .table(party::Entity)
+        .value(party::Column::DueAt, due_at)
+        .value(party::Column::CallsForAction, calls_for_action)
+        .and_where(Expr::col(party::Column::DeadlineId).in_subquery(its))
+        .to_owned();
+    writes.push(&update);
+}
+
+/// The keys of the deadlines whose `column` is `key`.
+fn deadlines_whose((column, key): (deadline::Column, i64)) -> SelectStatement {
+    Query::select().column(deadline::Column::Id).from(deadline::Entity).and_where(Expr::col(column).eq(key)).to_owned()
 }
 
 /// Adds to `writes` whom a new deadline concerns: the lead and the participants of

@@ -44,6 +44,32 @@ pub(crate) fn set_commitment_deadline_calling(
     );
 }
 
+/// Adds to a command's `writes` whether the deadline of a report whose status it changes calls
+/// for action.
+pub(crate) fn set_report_deadline_calling(
+    writes: &mut crate::store::batch::Writes,
+    report: salkku_domain::ids::ReportId,
+    calls_for_action: bool,
+) {
+    deadline_parties::set_calling(writes, (crate::entities::deadline::Column::ReportId, report.0), calls_for_action);
+}
+
+/// Adds to a command's `writes` that the deadline of a report moved to `due_at`, and whether it
+/// calls for action.
+pub(crate) fn move_report_deadline(
+    writes: &mut crate::store::batch::Writes,
+    report: salkku_domain::ids::ReportId,
+    due_at: chrono::DateTime<chrono::Utc>,
+    calls_for_action: bool,
+) {
+    deadline_parties::set_due_and_calling(
+        writes,
+        (crate::entities::deadline::Column::ReportId, report.0),
+        due_at,
+        calls_for_action,
+    );
+}
+
 /// Adds to a command's `writes` whom a deadline it adds in them concerns: the lead and the
 /// participants of `application`, and `also`.
 pub(crate) fn add_parties(

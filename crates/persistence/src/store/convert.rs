@@ -27,7 +27,7 @@ pub(crate) fn rate(bp: i32) -> StoreResult<Rate> {
     Rate::from_basis_points(i64::from(bp)).map_err(|_| StoreError::corrupt(format!("rate {bp} bp is out of range")))
 }
 
-fn parsed<T>(value: Result<T, salkku_domain::DomainError>) -> StoreResult<T> {
+pub(crate) fn parsed<T>(value: Result<T, salkku_domain::DomainError>) -> StoreResult<T> {
     value.map_err(|e| StoreError::corrupt(e.to_string()))
 }
 

@@ -1,6 +1,8 @@
 //! An application's row read and held until the transaction ends, with whatever else a command
 //! needs beside it, in one statement: the read that a command sending its writes together
-//! (`store::batch`) makes before it writes.
+//! (`store::batch`) makes before it writes. An allocation's commands hold the allocation and its
+//! project's row the same way ([`allocation_query`]); a command that holds nothing reads the rows
+//! it names and the keys its new rows will get ([`read_values`]).
 //!
 //! On PostgreSQL the row is locked (`FOR UPDATE OF applications`). A read that had to wait for
 //! another transaction holding the row is handed the row as that transaction committed it, but
@@ -8,12 +10,15 @@
 //! the statement began: the two would disagree. Such a read is made again, once the row is held
 //! and nothing that follows it can move.
 
-use sea_orm::sea_query::{Alias, Expr, LockType, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, EntityName, FromQueryResult, IdenStatic, Iterable, QueryResult};
+use salkku_domain::ids::{AllocationId, NodeKind};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query, SelectStatement};
+use sea_orm::{
+    ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+};
 
-use crate::entities::application as app;
-use crate::records::Application;
-use crate::{StoreError, StoreResult};
+use crate::entities::{allocation, application as app};
+use crate::records::{Allocation, Application};
+use crate::{Concerning, StoreError, StoreResult};
 
 /// The prefix of the application's own columns in a held row.
 const HELD: &str = "held_";
@@ -21,14 +26,30 @@ const HELD: &str = "held_";
 /// Adds the application's own columns to `query`, which reads `applications`, each under the
 /// prefix [`application`] reads them by.
 pub(crate) fn with_columns(query: &mut SelectStatement) {
-    for column in app::Column::iter() {
-        query.expr_as(Expr::col((app::Entity, column)), Alias::new(format!("{HELD}{}", column.as_str())));
-    }
+    with_columns_of(query, app::Entity, HELD);
 }
 
 /// The application of a row read with [`with_columns`].
 pub(crate) fn application(row: &QueryResult) -> StoreResult<Application> {
-    app::Model::from_query_result(row, HELD)?.try_into()
+    model_of::<app::Entity>(row, HELD)?.try_into()
+}
+
+/// Adds the columns of `entity`, which `query` reads, each under `prefix`: [`model_of`] reads
+/// the row back by it.
+pub(crate) fn with_columns_of<E: EntityTrait>(query: &mut SelectStatement, entity: E, prefix: &str) {
+    for column in E::Column::iter() {
+        query.expr_as(Expr::col((entity, column)), Alias::new(column_name(prefix, column)));
+    }
+}
+
+/// The name a column read with [`with_columns_of`] goes by.
+pub(crate) fn column_name(prefix: &str, column: impl IdenStatic) -> String {
+    format!("{prefix}{}", column.as_str())
+}
+
+/// The row of `E` read with [`with_columns_of`] under `prefix`.
+pub(crate) fn model_of<E: EntityTrait>(row: &QueryResult, prefix: &str) -> StoreResult<E::Model> {
+    Ok(E::Model::from_query_result(row, prefix)?)
 }
 
 /// Reads the one row of `query` (which reads `applications`, narrowed to one) and holds the
@@ -98,3 +119,77 @@ pub(crate) fn next_key(backend: DbBackend, table: &str, offset: i64) -> Expr {
         )),
     }
 }
+
+/// A row a command's input names, checked beside the command's other reads: its table, and what
+/// to report when it is not there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reference {
+    pub table: &'static str,
+    pub concerning: Concerning,
+    pub kind: NodeKind,
+    pub key: i64,
+}
+
+/// Adds to `query` the key of each row `references` names, or null where there is none.
+pub(crate) fn with_references(query: &mut SelectStatement, references: &[Reference]) {
+    for (i, r) in references.iter().enumerate() {
+        let found = Query::select()
+            .column((Alias::new(r.table), Alias::new("id")))
+            .from(Alias::new(r.table))
+            .and_where(Expr::col((Alias::new(r.table), Alias::new("id"))).eq(r.key))
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(found.into())), Alias::new(format!("reference_{i}")));
+    }
+}
+
+/// Reports the first of `references` (read with [`with_references`]) that names nothing, in
+/// their order: the contract's field order.
+pub(crate) fn check_references(row: &QueryResult, references: &[Reference]) -> StoreResult<()> {
+    for (i, r) in references.iter().enumerate() {
+        let found: Option<i64> = row.try_get("", &format!("reference_{i}"))?;
+        if found.is_none() {
+            return Err(StoreError::UnknownReference { concerning: r.concerning, kind: r.kind, key: r.key });
+        }
+    }
+    Ok(())
+}
+
+/// A read of the allocation `id` with its own columns and its project's status (`project_status`),
+/// both to be held: the project's row first, in the statement that reads it, as closing a
+/// project holds it.
+pub(crate) fn allocation_query(backend: DbBackend, id: AllocationId) -> SelectStatement {
+    let mut query = Query::select();
+    query.from(allocation::Entity);
+    with_columns_of(&mut query, allocation::Entity, ALLOCATION);
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    let table = allocation::Entity.table_name();
+    query.expr_as(
+        Expr::cust(format!("(SELECT p.status FROM applications p WHERE p.id = {table}.application_id{lock})")),
+        Alias::new("project_status"),
+    );
+    query.and_where(Expr::col((allocation::Entity, allocation::Column::Id)).eq(id.0));
+    query
+}
+
+/// Reads an [`allocation_query`] (with whatever was added to it), holding the allocation's row.
+pub(crate) async fn read_allocation<C: ConnectionTrait>(
+    c: &C,
+    mut query: SelectStatement,
+    id: AllocationId,
+) -> StoreResult<QueryResult> {
+    query.lock_with_tables(LockType::Update, [allocation::Entity]);
+    let backend = c.get_database_backend();
+    c.query_one_raw(backend.build(&query)).await?.ok_or(StoreError::UnknownReference {
+        concerning: Concerning::Allocation,
+        kind: NodeKind::StateAidAllocation,
+        key: id.0,
+    })
+}
+
+/// The allocation of a row read with [`allocation_query`].
+pub(crate) fn allocation(row: &QueryResult) -> StoreResult<Allocation> {
+    model_of::<allocation::Entity>(row, ALLOCATION)?.try_into()
+}
+
+/// The prefix of the allocation's own columns in a held row.
+const ALLOCATION: &str = "allocation_";
