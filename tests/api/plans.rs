@@ -188,12 +188,24 @@ on_both! {
             assert_eq!(field(&app.graphql(Some(&coordinator), SUBMIT_REPORT, submit(actuals)).await), at);
         }
         let stated = json!([{ "indicatorId": m1, "year": 2020, "value": "40" }, { "indicatorId": m2, "year": 2020, "value": "45.5", "note": "kysely syksyllä 2020" }]);
-        let submitted = app.ok(&coordinator, SUBMIT_REPORT, submit(stated)).await["submitReport"].clone();
+        let submitted = app.ok(&coordinator, SUBMIT_REPORT, submit(stated.clone())).await["submitReport"].clone();
         assert_eq!(submitted["actuals"], json!([
             { "indicatorKey": "M1", "year": 2020, "value": "40", "locked": false },
             { "indicatorKey": "M2", "year": 2020, "value": "45.50", "locked": false },
         ]));
         let finance = app.token(Role::Finance, None);
+        // Returned, it is corrected by submitting it again: a period stated again takes its new
+        // value, a period left out goes; then all of it once more.
+        let give_back = "mutation($input: ReturnReportInput!) { returnReport(input: $input) { version } }";
+        let returning = |version: &Value| json!({ "input": { "id": report["id"], "expectedVersion": version, "reasons": "Tarkista luvut", "newDueOn": "2030-01-31" } });
+        let returned = app.ok(&finance, give_back, returning(&submitted["version"])).await["returnReport"]["version"].clone();
+        let corrected = json!({ "input": { "id": report["id"], "expectedVersion": returned, "actuals": [{ "indicatorId": m1, "year": 2020, "value": "41" }] } });
+        let corrected = app.ok(&coordinator, SUBMIT_REPORT, corrected).await["submitReport"].clone();
+        assert_eq!(corrected["actuals"], json!([{ "indicatorKey": "M1", "year": 2020, "value": "41", "locked": false }]));
+        let returned = app.ok(&finance, give_back, returning(&corrected["version"])).await["returnReport"]["version"].clone();
+        let whole = json!({ "input": { "id": report["id"], "expectedVersion": returned, "actuals": stated } });
+        let submitted = app.ok(&coordinator, SUBMIT_REPORT, whole).await["submitReport"].clone();
+        assert_eq!(submitted["actuals"][0]["value"], "40");
         let accepted = app.ok(&finance, ACCEPT_REPORT, json!({ "input": { "id": report["id"], "expectedVersion": submitted["version"] } })).await;
         assert_eq!(accepted["acceptReport"]["actuals"], json!([{ "locked": true }, { "locked": true }]));
         // Locked: the accepted report cannot be submitted again with other values.

@@ -106,6 +106,24 @@ async fn monni(db: &Db) -> (Application, Organization, GrantCallId) {
     (app, sonet, call)
 }
 
+/// MONNI with an allocation of 100 € from STM, its call's funder.
+async fn monni_allocated(db: &Db) -> (Application, salkku_persistence::records::Allocation) {
+    let (monni, sonet, stm_call) = monni(db).await;
+    let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+    let new = NewAllocation {
+        funder: stm,
+        recipient: sonet.id,
+        application: Some(monni.id),
+        year: 2021,
+        amount: a("100.00"),
+        decision_date: None,
+        decision_ref: None,
+        decision: None,
+    };
+    let allocation = commands::allocations::record(db, &by(&coordinator()), new, None).await.unwrap();
+    (monni, allocation)
+}
+
 fn line(category: CostCategory, year: i32, amount: &str) -> BudgetLine {
     BudgetLine::new(category, year, None, a(amount)).unwrap()
 }
@@ -630,6 +648,108 @@ on_both! {
         setting.await.unwrap().unwrap();
         cells_agree_with_the_applications(&db, [stm, stm], "a budget set after a change it waited for").await;
     }
+    async fn a_plan_that_waited_for_its_allocation_plans_against_what_was_planned_meanwhile(t: TestDatabase) {
+        // A plan sums what its allocation's plan took in the statement that holds the allocation:
+        // one that waited for another plan must count that plan's instalments.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, allocation) = monni_allocated(&db).await;
+        let (project, id) = (monni.id.0, allocation.id.0);
+        // Another plan of 60 € holds the project and the allocation, as a plan does.
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        for change in [
+            format!("UPDATE applications SET updated_at = updated_at WHERE id = {project}"),
+            format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {id}"),
+            format!(
+                "INSERT INTO instalments (allocation_id, due_on, amount_cents, status, created_at, updated_at, version) \
+                 VALUES ({id}, '2021-03-01', 6000, 'PLANNED', now(), now(), 1)"
+            ),
+        ] {
+            holder.execute_unprepared(&change).await.unwrap();
+        }
+        let planning = tokio::spawn(async move {
+            let one = NewInstalment { due_on: d(2021, 6, 1), amount: PaymentAmount::new(a("60.00")).unwrap(), condition: None, label: None };
+            commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![one]), None).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!planning.is_finished(), "the plan waits for the project");
+        holder.commit().await.unwrap();
+        let over = planning.await.unwrap();
+        assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })), "60 € more than the 40 € left: {over:?}");
+    }
+
+    async fn an_instalment_requested_while_its_report_was_being_accepted_sees_it_accepted(t: TestDatabase) {
+        // A request waits for the project a report's acceptance holds, then reads the report as
+        // accepted, not as the request's statement first saw it.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, allocation) = monni_allocated(&db).await;
+        let owed = NewReport { application: monni.id, kind: ReportKind::Interim, due_on: d(2021, 2, 28), title: None, states_costs: None };
+        let report = commands::reports::add(&db, &by(&coordinator()), owed, None).await.unwrap();
+        let held = NewInstalment { due_on: d(2021, 4, 30), amount: PaymentAmount::new(a("40.00")).unwrap(), condition: Some(report.id), label: None };
+        commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![held]), None).await.unwrap();
+        let instalment = views::instalments::of_allocations(db.conn(), &[allocation.id]).await.unwrap()[0].clone();
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        for change in [
+            format!("UPDATE applications SET updated_at = updated_at WHERE id = {}", monni.id.0),
+            format!("UPDATE report_obligations SET status = 'ACCEPTED', version = version + 1 WHERE id = {}", report.id.0),
+        ] {
+            holder.execute_unprepared(&change).await.unwrap();
+        }
+        let requesting = tokio::spawn(async move {
+            commands::instalments::request(&db, &by(&coordinator()), instalment.id, instalment.version).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!requesting.is_finished(), "the request waits for the project");
+        holder.commit().await.unwrap();
+        let requested = requesting.await.unwrap().unwrap();
+        assert_eq!(requested.status, salkku_domain::instalment::InstalmentStatus::Requested);
+    }
+
+    async fn a_change_request_withdrawn_while_another_change_moved_it_is_a_conflict_and_logs_nothing(t: TestDatabase) {
+        // A withdrawal checks its version in the update it sends with its audit entry: when the
+        // request moved meanwhile, neither is kept.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::change_requests::NewChangeRequest;
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, _, _) = monni(&db).await;
+        let granted = format!("UPDATE applications SET status = 'GRANTED' WHERE id = {}", monni.id.0);
+        db.conn().execute_unprepared(&granted).await.unwrap();
+        let ask = NewChangeRequest {
+            application: monni.id, justification: Some("Rekrytointi viivästyi".into()), new_end: Some(d(2023, 6, 30)),
+            lines: None, state_aid: None, content_change: None, plan: None, partners: Vec::new(), submit: false,
+        };
+        let request = commands::change_requests::create(&db, &by(&coordinator()), ask, None).await.unwrap();
+        let entries = count::<entities::audit::entry::Entity>(&db).await;
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        let moved = format!("UPDATE change_requests SET version = version + 1 WHERE id = {}", request.id.0);
+        holder.execute_unprepared(&moved).await.unwrap();
+        let withdrawing = tokio::spawn(async move {
+            let withdrawn = commands::change_requests::withdraw(&db, &by(&coordinator()), request.id, 1).await;
+            (withdrawn, db)
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!withdrawing.is_finished(), "the withdrawal waits for the request");
+        holder.commit().await.unwrap();
+        let (withdrawn, db) = withdrawing.await.unwrap();
+        assert!(matches!(withdrawn, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{withdrawn:?}");
+        assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
+    }
+
     async fn a_payment_that_waited_for_its_project_pays_against_what_was_paid_and_closed_meanwhile(t: TestDatabase) {
         // A payment holds its project and its allocation in the statement that reads them: one
         // that waited for another change to them must see that change, not what it read before.
@@ -638,10 +758,7 @@ on_both! {
         }
         use sea_orm::TransactionTrait;
         let db = open(&t).await;
-        let (monni, sonet, stm_call) = monni(&db).await;
-        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
-        let new = NewAllocation { funder: stm, recipient: sonet.id, application: Some(monni.id), year: 2021, amount: a("100.00"), decision_date: None, decision_ref: None, decision: None };
-        let allocation = commands::allocations::record(&db, &by(&coordinator()), new, None).await.unwrap();
+        let (monni, allocation) = monni_allocated(&db).await;
         let other = sea_orm::Database::connect(&t.url).await.unwrap();
         let waiting_for = |changes: Vec<String>, amount: &'static str| {
             let (db, other) = (db.clone(), other.clone());

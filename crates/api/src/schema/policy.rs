@@ -160,14 +160,10 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                             en: "this coordinator's token names no organisation",
                         )));
                     };
-                    let app = views::applications::get(db.conn(), id)
+                    let involved = views::applications::led_or_co_implemented_by(db.conn(), id, own)
                         .await?
                         .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
-                    let co_implements = views::applications::participants_of(db.conn(), &[id])
-                        .await?
-                        .iter()
-                        .any(|p| p.role == ParticipationRole::CoImplementer && p.organization == own);
-                    if app.lead == own || co_implements {
+                    if involved {
                         Ok(())
                     } else {
                         Err(forbidden(message!(

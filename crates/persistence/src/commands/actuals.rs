@@ -8,7 +8,8 @@ use chrono::{DateTime, Datelike, Utc};
 use salkku_domain::DomainError;
 use salkku_domain::ids::{IndicatorId, ReportId};
 use salkku_domain::indicator::{self, IndicatorUnit, Measure};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set};
 
 use crate::entities::{indicator_actual, plan_indicator};
 use crate::records::{Application, Report};
@@ -108,11 +109,24 @@ pub(crate) async fn check<C: ConnectionTrait>(
     Ok(stated)
 }
 
-/// Adds to `writes` the actuals `stated` in place of those the report stated before.
+/// Adds to `writes` the actuals `stated` in place of those the report stated before. A period
+/// is stated once (a unique index on indicator and year): a resubmission that states a period
+/// again updates its row, and the report's other periods go. The two touch different rows, so on
+/// PostgreSQL they may run in one statement in either order.
 pub(crate) fn add_writes(writes: &mut Writes, report: ReportId, stated: &[Stated], now: DateTime<Utc>) {
-    writes.push(
-        &indicator_actual::Entity::delete_many().filter(indicator_actual::Column::ReportId.eq(report.0)).into_query(),
-    );
+    let mut kept = Condition::any();
+    for s in stated {
+        kept = kept.add(
+            Condition::all()
+                .add(indicator_actual::Column::IndicatorId.eq(s.indicator.0))
+                .add(indicator_actual::Column::Year.eq(s.year)),
+        );
+    }
+    let mut gone = indicator_actual::Entity::delete_many().filter(indicator_actual::Column::ReportId.eq(report.0));
+    if !stated.is_empty() {
+        gone = gone.filter(kept.not());
+    }
+    writes.push(&gone.into_query());
     if stated.is_empty() {
         return;
     }
@@ -125,5 +139,13 @@ pub(crate) fn add_writes(writes: &mut Writes, report: ReportId, stated: &[Stated
         created_at: Set(now),
         ..Default::default()
     });
-    writes.push(&indicator_actual::Entity::insert_many(rows).into_query());
+    let again = OnConflict::columns([indicator_actual::Column::IndicatorId, indicator_actual::Column::Year])
+        .update_columns([
+            indicator_actual::Column::ReportId,
+            indicator_actual::Column::Value,
+            indicator_actual::Column::Note,
+            indicator_actual::Column::CreatedAt,
+        ])
+        .to_owned();
+    writes.push(&indicator_actual::Entity::insert_many(rows).on_conflict(again).into_query());
 }

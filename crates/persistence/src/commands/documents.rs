@@ -4,13 +4,16 @@
 
 use salkku_domain::document::{self, DocumentOwner};
 use salkku_domain::ids::{ApplicationId, NodeKind};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
 use sha2::Digest;
 
 use crate::commands::{audit, idempotency};
 use crate::entities::document as row;
 use crate::records::Document;
+use crate::store::batch::Writes;
 use crate::store::contents::ContentStore;
+use crate::store::held as store_held;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A file to keep, for an owner already checked (and its project, if it has one).
@@ -37,26 +40,33 @@ pub async fn attach(
     let media_type = document::media_type(&new.content).map_err(|e| StoreError::rule(Concerning::File, e))?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(&new.content));
     let size = i64::try_from(new.content.len()).map_err(|_| StoreError::corrupt("a file's size overflows"))?;
+    // Its key read, then the document, its bytes (kept in the database) and the audit entry
+    // written as one statement.
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let saved = row::ActiveModel {
-            owner_kind: Set(new.owner.as_str().to_owned()),
-            owner_id: Set(new.owner_key),
-            application_id: Set(new.application.map(|a| a.0)),
-            file_name: Set(document::file_name(&new.file_name, media_type)),
-            media_type: Set(media_type.to_owned()),
-            size_bytes: Set(size),
-            sha256: Set(sha256.clone()),
-            storage: Set(store.code().to_owned()),
-            created_by: Set(change.actor.subject.clone()),
-            created_at: Set(change.at),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        store.put(tx, saved.id, &sha256, &new.content).await?;
-        let created = Document::try_from(saved)?;
+        let backend = tx.get_database_backend();
+        let mut query = Query::select();
+        query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("document_key"));
+        let key: i64 = store_held::read_values(tx, query).await?.try_get("", "document_key")?;
+        let model = row::Model {
+            id: key,
+            owner_kind: new.owner.as_str().to_owned(),
+            owner_id: new.owner_key,
+            application_id: new.application.map(|a| a.0),
+            file_name: document::file_name(&new.file_name, media_type),
+            media_type: media_type.to_owned(),
+            size_bytes: size,
+            sha256: sha256.clone(),
+            storage: store.code().to_owned(),
+            created_by: change.actor.subject.clone(),
+            created_at: change.at,
+        };
+        let created = Document::try_from(model.clone())?;
+        let mut writes = Writes::new(backend);
+        writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+        store.put(&mut writes, key, &sha256, &new.content).await?;
         let owner = salkku_domain::ids::GlobalId::encode(owner_kind(new.owner), new.owner_key);
-        audit::record(tx, change, &[created.id.global(), owner], None::<&()>, Some(&created)).await?;
+        audit::add(&mut writes, change, &[created.id.global(), owner], None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await

@@ -261,8 +261,13 @@ async fn move_to(
         )),
         Alias::new("project_status"),
     );
+    // The report's status as last committed, not as the statement's snapshot saw it: a request
+    // that waited for the project while the report was accepted sees it accepted.
+    let share = if backend == DbBackend::Postgres { " FOR SHARE" } else { "" };
     query.expr_as(
-        Expr::cust(format!("(SELECT r.status FROM report_obligations r WHERE r.id = {table}.condition_report_id)")),
+        Expr::cust(format!(
+            "(SELECT r.status FROM report_obligations r WHERE r.id = {table}.condition_report_id{share})"
+        )),
         Alias::new("condition_status"),
     );
     query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));

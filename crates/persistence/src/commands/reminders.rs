@@ -76,15 +76,23 @@ pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<
         version: before.as_ref().map_or(1, |b| b.version + 1),
     };
     let mut writes = Writes::new(tx.get_database_backend());
-    match before {
-        Some(_) => writes.push(
-            &setting::Entity::update_many()
-                .set(saved.clone().into_active_model())
-                .filter(setting::Column::Subject.eq(subject.as_str()))
-                .into_query(),
-        ),
-        None => writes.push(&setting::Entity::insert(saved.clone().into_active_model()).into_query()),
-    }
+    // Written whether or not a concurrent removal took the row meanwhile: what the actor asked
+    // for last is kept.
+    let every = [
+        setting::Column::Email,
+        setting::Column::Language,
+        setting::Column::OrganizationId,
+        setting::Column::Kinds,
+        setting::Column::LeadDays,
+        setting::Column::Overdue,
+        setting::Column::DigestAt,
+        setting::Column::Since,
+        setting::Column::CreatedAt,
+        setting::Column::UpdatedAt,
+        setting::Column::Version,
+    ];
+    let upsert = OnConflict::column(setting::Column::Subject).update_columns(every).to_owned();
+    writes.push(&setting::Entity::insert(saved.clone().into_active_model()).on_conflict(upsert).into_query());
     // What waits goes where, and in the language, the user says now.
     let waiting = message::Entity::update_many()
         .col_expr(message::Column::ToAddress, Expr::value(new.email.as_str()))

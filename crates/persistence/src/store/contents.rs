@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryTrait, Set};
 
 use crate::entities::document_content;
+use crate::store::batch::Writes;
 use crate::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,19 +26,15 @@ impl ContentStore {
         }
     }
 
-    /// Keeps a document's bytes. In a directory they are written to a temporary name and renamed
-    /// into place, so a reader never sees half a file; a file already there holds the same bytes.
-    pub(crate) async fn put<C: ConnectionTrait>(
-        &self,
-        c: &C,
-        document: i64,
-        sha256: &str,
-        bytes: &[u8],
-    ) -> StoreResult<()> {
+    /// Keeps a document's bytes: in the database as one more of the command's `writes`; in a
+    /// directory at once, written to a temporary name and renamed into place, so a reader never
+    /// sees half a file (a file already there holds the same bytes; one kept for a command that
+    /// then fails is named by its content and harms nothing).
+    pub(crate) async fn put(&self, writes: &mut Writes, document: i64, sha256: &str, bytes: &[u8]) -> StoreResult<()> {
         match self {
             ContentStore::Database => {
                 let row = document_content::ActiveModel { document_id: Set(document), content: Set(bytes.to_vec()) };
-                document_content::Entity::insert(row).exec_without_returning(c).await?;
+                writes.push(&document_content::Entity::insert(row).into_query());
                 Ok(())
             }
             ContentStore::Directory(root) => {

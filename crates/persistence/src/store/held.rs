@@ -71,18 +71,31 @@ pub(crate) async fn read_holding<C: ConnectionTrait>(
     also: &[&'static str],
     missing: impl Fn() -> StoreError,
 ) -> StoreResult<QueryResult> {
+    let held = std::iter::once(app::Entity.table_name()).chain(also.iter().copied()).map(Alias::new);
+    query.lock_with_tables(LockType::Update, held);
+    read_afresh_if_waited(c, query, app::Entity.table_name(), missing).await
+}
+
+/// Reads `query`, which holds the row of `table` it reads, once more if the row it got is not the
+/// one the statement's snapshot sees: on PostgreSQL, a read that waited for another transaction
+/// holding the row is handed the row as committed since, but the rest of what it reads as it was
+/// when the statement began. Held now, the row cannot change again.
+async fn read_afresh_if_waited<C: ConnectionTrait>(
+    c: &C,
+    mut query: SelectStatement,
+    table: &str,
+    missing: impl Fn() -> StoreError,
+) -> StoreResult<QueryResult> {
     let backend = c.get_database_backend();
     if backend == DbBackend::Postgres {
         // Which version of the row the lock got, and which one the statement's snapshot sees:
         // they differ when the statement waited for another transaction that changed the row.
-        query.expr_as(Expr::cust("applications.xmin::text"), Alias::new("locked_version"));
+        query.expr_as(Expr::cust(format!("{table}.xmin::text")), Alias::new("locked_version"));
         query.expr_as(
-            Expr::cust("(SELECT seen.xmin::text FROM applications seen WHERE seen.id = applications.id)"),
+            Expr::cust(format!("(SELECT seen.xmin::text FROM {table} seen WHERE seen.id = {table}.id)")),
             Alias::new("seen_version"),
         );
     }
-    let held = std::iter::once(app::Entity.table_name()).chain(also.iter().copied()).map(Alias::new);
-    query.lock_with_tables(LockType::Update, held);
     let statement = backend.build(&query);
     let row = c.query_one_raw(statement.clone()).await?.ok_or_else(&missing)?;
     if backend != DbBackend::Postgres {
@@ -93,7 +106,6 @@ pub(crate) async fn read_holding<C: ConnectionTrait>(
     if locked == seen {
         return Ok(row);
     }
-    // Held now, the row cannot change again: read it all afresh.
     c.query_one_raw(statement).await?.ok_or_else(missing)
 }
 
@@ -178,12 +190,14 @@ pub(crate) async fn read_allocation<C: ConnectionTrait>(
     id: AllocationId,
 ) -> StoreResult<QueryResult> {
     query.lock_with_tables(LockType::Update, [allocation::Entity]);
-    let backend = c.get_database_backend();
-    c.query_one_raw(backend.build(&query)).await?.ok_or(StoreError::UnknownReference {
+    // What a plan sums (its instalments, the payments outside it) grows only with a change to the
+    // allocation's row (a plan, a payment): read again when the row moved while the read waited.
+    let missing = || StoreError::UnknownReference {
         concerning: Concerning::Allocation,
         kind: NodeKind::StateAidAllocation,
         key: id.0,
-    })
+    };
+    read_afresh_if_waited(c, query, allocation::Entity.table_name(), missing).await
 }
 
 /// The allocation of a row read with [`allocation_query`].
