@@ -61,8 +61,8 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
 
 /// The project a change request belongs to, for the policy; not found if there is no such request.
 async fn change_request_project(ctx: &Context<'_>, id: ChangeRequestId) -> ApiResult<ApplicationId> {
-    let found = views::change_requests::get(db(ctx)?.conn(), id).await?;
-    Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?.application)
+    let found = views::change_requests::project_of(db(ctx)?.conn(), id).await?;
+    Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?)
 }
 
 /// The project a report belongs to, for the policy; not found if there is no such report.

@@ -28,7 +28,8 @@ use crate::entities::{
     organization,
 };
 use crate::records::{Application, ChangeRequest};
-use crate::store::support::{expect_version, referenced, target, versioned_update};
+use crate::store::batch::Writes;
+use crate::store::support::{add_versioned, check_written, expect_version, referenced, target, versioned_update};
 use crate::views::{
     allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
     plans as plan_views, splits,
@@ -199,8 +200,10 @@ pub async fn create(
         if let (Some((_, diff)), true) = (&budget, new.lines.is_some()) {
             check_reallocation(diff).map_err(rule(Concerning::Lines))?;
         }
-        let created = if new.submit { submit_in(tx, change, drafted).await? } else { drafted };
-        audit::record(tx, change, &[id.global(), application.global()], None::<&()>, Some(&created)).await?;
+        let mut writes = Writes::new(tx.get_database_backend());
+        let created = if new.submit { submit_in(tx, &mut writes, change, drafted).await? } else { drafted };
+        audit::add(&mut writes, change, &[id.global(), application.global()], None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await
@@ -366,13 +369,23 @@ pub async fn submit(
     let tx = db.begin_write().await?;
     let current = load(&*tx, id).await?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
-    let submitted = submit_in(&*tx, change, current.clone()).await?;
-    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&submitted)).await?;
+    let mut writes = Writes::new(tx.get_database_backend());
+    let submitted = submit_in(&*tx, &mut writes, change, current.clone()).await?;
+    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&submitted))?;
+    let moved = writes.run_returning(&*tx, Some(MOVED)).await?;
+    check_written::<request::Entity, _>(&*tx, &moved, id.0, expected_version).await?;
     tx.commit().await?;
     Ok(submitted)
 }
 
-async fn submit_in<C: ConnectionTrait>(c: &C, change: &Change<'_>, r: ChangeRequest) -> StoreResult<ChangeRequest> {
+/// Checks that the request may be submitted, and adds its move to `writes`: the request as
+/// submitted.
+async fn submit_in<C: ConnectionTrait>(
+    c: &C,
+    writes: &mut Writes,
+    change: &Change<'_>,
+    r: ChangeRequest,
+) -> StoreResult<ChangeRequest> {
     r.status.move_to(ChangeRequestStatus::Submitted, &parts_of(&r)?).map_err(rule(Concerning::ChangeRequest))?;
     let project: Application = target::<app::Entity, _>(c, NodeKind::Application, r.application.0).await?.try_into()?;
     check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
@@ -397,9 +410,17 @@ async fn submit_in<C: ConnectionTrait>(c: &C, change: &Change<'_>, r: ChangeRequ
         .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Submitted.as_str()))
         .col_expr(request::Column::SubmittedAt, Expr::value(Some(change.at)))
         .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
-    versioned_update(c, r.id.0, r.version, update).await?;
-    load(c, r.id).await
+    add_versioned(writes, MOVED, update, r.id.0, r.version);
+    Ok(ChangeRequest {
+        status: ChangeRequestStatus::Submitted,
+        submitted_at: Some(change.at),
+        version: r.version + 1,
+        ..r
+    })
 }
+
+/// The name a request's versioned move goes by among a command's writes.
+const MOVED: &str = "moved";
 
 /// Withdraws a request before any part of it is decided.
 pub async fn withdraw(
@@ -419,9 +440,18 @@ pub async fn withdraw(
         .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Withdrawn.as_str()))
         .col_expr(request::Column::ClosedAt, Expr::value(Some(change.at)))
         .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
-    versioned_update(&*tx, id.0, expected_version, update).await?;
-    let withdrawn = load(&*tx, id).await?;
-    audit::record(&*tx, change, &[id.global()], Some(&current), Some(&withdrawn)).await?;
+    // The move and its audit entry as one statement; the version check stays in the update.
+    let withdrawn = ChangeRequest {
+        status: ChangeRequestStatus::Withdrawn,
+        closed_at: Some(change.at),
+        version: current.version + 1,
+        ..current.clone()
+    };
+    let mut writes = Writes::new(tx.get_database_backend());
+    add_versioned(&mut writes, MOVED, update, id.0, expected_version);
+    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&withdrawn))?;
+    let moved = writes.run_returning(&*tx, Some(MOVED)).await?;
+    check_written::<request::Entity, _>(&*tx, &moved, id.0, expected_version).await?;
     tx.commit().await?;
     Ok(withdrawn)
 }

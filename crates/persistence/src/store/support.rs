@@ -4,10 +4,12 @@ use salkku_domain::ids::NodeKind;
 use sea_orm::sea_query::extension::postgres::PgFunc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, UpdateMany,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, QueryTrait,
+    UpdateMany,
 };
 
 use crate::entities::{application, change_request, commitment, instalment, report_obligation};
+use crate::store::batch::Writes;
 use crate::{Concerning, StoreError, StoreResult};
 
 /// Loads a row that a command's input refers to, or reports which reference names nothing.
@@ -112,6 +114,30 @@ pub(crate) fn version_checked<E: Versioned>(update: UpdateMany<E>, key: i64, exp
 }
 
 /// Why a version-checked update changed no row: the row is gone, or at another version.
+/// Adds to `writes`, under `name`, `update` on the row `key` only while it is at `expected`,
+/// answering the row's key: a command whose read did not hold the row checks with
+/// [`check_written`] after its writes ran that the update found it (else the transaction, its
+/// other writes with it, is not committed).
+pub(crate) fn add_versioned<E: Versioned>(
+    writes: &mut Writes,
+    name: &str,
+    update: UpdateMany<E>,
+    key: i64,
+    expected: i32,
+) {
+    writes.push_named(name, version_checked(update, key, expected).into_query().returning_col(E::ID));
+}
+
+/// Whether the update [`add_versioned`] added found its row: `rows` are what its part returned.
+pub(crate) async fn check_written<E: Versioned, C: ConnectionTrait>(
+    c: &C,
+    rows: &[sea_orm::QueryResult],
+    key: i64,
+    expected: i32,
+) -> StoreResult<()> {
+    if rows.is_empty() { Err(not_updated::<E, C>(c, key, expected).await) } else { Ok(()) }
+}
+
 async fn not_updated<E: Versioned, C: ConnectionTrait>(c: &C, key: i64, expected: i32) -> StoreError {
     let (id, version) = (E::ID, E::VERSION);
     let kind = E::KIND;
