@@ -237,7 +237,8 @@ on_both! {
         let (n, _) = counted(&app, &coordinator, "mutation { removeReminderSettings }", json!({})).await;
         counts.push(("removeReminderSettings", n));
 
-        // Today's counts, as in the first test. On PostgreSQL the creates, recordDecision,
+        // Today's counts, as in the first test. On PostgreSQL the creates (an application's
+        // with its deadline, draft budget and cells), recordDecision,
         // addReportObligation, the instalments' and reports' moves, the calendar feeds and the
         // reminder settings read once and write once (with BEGIN and COMMIT, four round trips);
         // requestInstalment's and attachDocument's third statement is the policy's read of their
@@ -250,8 +251,8 @@ on_both! {
             ("createProgramme", 2, 4),
             ("defineIndicator", 2, 4),
             ("createGrantCall", 2, 6),
-            ("createApplication", 19, 21),
-            ("updateApplication", 26, 28),
+            ("createApplication", 2, 10),
+            ("updateApplication", 24, 28),
             ("recordDecision", 2, 4),
             ("attachDocument", 3, 6),
             ("transitionApplication to GRANTED", 36, 40),

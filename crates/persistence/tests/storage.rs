@@ -858,6 +858,18 @@ on_both! {
         commands::reports::decide(&db, &by(&who), interim.id, 2, accepted).await.unwrap();
         parties_agree(&db, &orgs, "a report returned with a new due date, another accepted").await;
 
+        // A project created with a report date and a partner: its end and its final report are
+        // deadlines of its lead and partner from the start.
+        let kansa = NewApplication {
+            name: "Kansa-koulu III".into(), acronym: None, description: None, call: Some(stm_call), lead: sonet.id,
+            participants: vec![NewParticipant { organization: vaasa, role: ParticipationRole::Partner }],
+            regions: vec![RegionCode::parse("15").unwrap(), RegionCode::parse("15").unwrap()],
+            period_start: Some(d(2020, 9, 1)), period_end: Some(d(2021, 12, 31)), report_due: Some(d(2022, 4, 30)),
+        };
+        let created = commands::applications::create(&db, &by(&who), kansa, None).await.unwrap();
+        assert_eq!(views::reports::of_applications(db.conn(), &[created.id]).await.unwrap().len(), 1, "its final report");
+        parties_agree(&db, &orgs, "a project created with a report date and a partner").await;
+
         // A pledge asked for with a due date, of an organisation taking part, then the project
         // withdrawn: none of its deadlines calls for action any more.
         commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 9, 30))), None).await.unwrap();

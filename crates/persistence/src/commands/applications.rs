@@ -10,9 +10,10 @@ use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryTrait, Set,
 };
 
 use crate::Concerning;
@@ -21,15 +22,18 @@ use crate::commands::budget_versions::{self, NewVersion};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed, Standing};
-use crate::entities::{application as app, application_region, grant_call, organization, participant, status_change};
+use crate::entities::{
+    application as app, application_region, deadline, grant_call, organization, participant, report_obligation,
+    status_change,
+};
 use crate::records::{Application, Participation};
 use crate::store::batch::Writes;
-use crate::store::held as store_held;
+use crate::store::held::{self as store_held, Reference};
 use crate::store::support::{expect_version, referenced, target, version_checked, versioned_update_returning};
 use crate::views::applications::{participants_of, regions_of};
 use crate::views::budget_versions as views_versions;
 use crate::views::{allocations, final_accounts, splits};
-use crate::{Actor, Change, Db, StoreError, StoreResult};
+use crate::{Change, Db, StoreError, StoreResult};
 
 /// A participant other than the lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,7 +71,11 @@ pub struct ApplicationChanges {
 }
 
 /// Creates an application as an idea, with its participants, regions, history and deadlines; a
-/// replay of `idempotency_key` returns the application first created with it.
+/// replay of `idempotency_key` returns the application first created with it. The organisations
+/// and call it names, its call's funder and the keys of its row, deadlines and final report are
+/// read in one statement; the application, its participants, regions, history, draft budget,
+/// deadlines with whom they concern (its lead and participants), final report, portfolio cells
+/// and audit entry are written as one more.
 pub async fn create(
     db: &Db,
     change: &Change<'_>,
@@ -76,60 +84,99 @@ pub async fn create(
 ) -> StoreResult<Application> {
     let (actor, now) = (change.actor, change.at);
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let created = insert(tx, actor, new, now).await?;
-        let after = snapshot(tx, created.id).await?;
-        audit::record(tx, change, &[created.id.global()], None::<&()>, Some(&after)).await?;
+        check_project_period(new.period_start, new.period_end)
+            .map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
+        let backend = tx.get_database_backend();
+        let lead = Reference {
+            table: organization::Entity.table_name(),
+            concerning: Concerning::Lead,
+            kind: NodeKind::Organization,
+            key: new.lead.0,
+        };
+        let mut references = vec![lead];
+        if let Some(call) = new.call {
+            let table = grant_call::Entity.table_name();
+            references.push(Reference { table, concerning: Concerning::Call, kind: NodeKind::GrantCall, key: call.0 });
+        }
+        let named = references.len();
+        references.extend(participant_references(&new.participants));
+        let mut query = Query::select();
+        store_held::with_references(&mut query, &references);
+        if let Some(call) = new.call {
+            let funder = Query::select()
+                .column(grant_call::Column::FunderId)
+                .from(grant_call::Entity)
+                .and_where(Expr::col(grant_call::Column::Id).eq(call.0))
+                .to_owned();
+            query.expr_as(Expr::SubQuery(None, Box::new(funder.into())), Alias::new("funder"));
+        }
+        let (deadlines, reports) = (deadline::Entity.table_name(), report_obligation::Entity.table_name());
+        for (alias, table, offset) in [
+            ("application_key", app::Entity.table_name(), 0),
+            ("end_key", deadlines, 0),
+            ("report_deadline_key", deadlines, 1),
+            ("report_key", reports, 0),
+        ] {
+            query.expr_as(store_held::next_key(backend, table, offset), Alias::new(alias));
+        }
+        let row = store_held::read_values(tx, query).await?;
+        store_held::check_references(&row, &references[..named])?;
+        check_participants(new.lead, &new.participants, |i| store_held::check_reference(&row, &references, named + i))?;
+        let status = ApplicationStatus::Idea;
+        let model = app::Model {
+            id: row.try_get("", "application_key")?,
+            name: new.name,
+            acronym: new.acronym,
+            description: new.description,
+            call_id: new.call.map(|c| c.0),
+            status: status.as_str().to_owned(),
+            lead_id: new.lead.0,
+            period_start: new.period_start,
+            period_end: new.period_end,
+            report_due: new.report_due,
+            submitted_at: None,
+            state_aid_requested_cents: 0,
+            total_cost_cents: 0,
+            state_aid_granted_cents: 0,
+            self_funding_committed_cents: 0,
+            created_by: actor.subject.clone(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let created = Application::try_from(model.clone())?;
+        let id = created.id;
+        let regions: BTreeSet<RegionCode> = new.regions.iter().copied().collect();
+        let mut writes = Writes::new(backend);
+        writes.push(&app::Entity::insert(model.into_active_model()).into_query());
+        add_participants(&mut writes, id, &new.participants);
+        add_regions(&mut writes, id, &regions);
+        add_status_change(&mut writes, id, None, status, now, &actor.subject, (None, None));
+        budget_versions::add_draft(&mut writes, &created, &actor.subject)?;
+        // Its deadlines concern its lead and participants, written in the same statement.
+        let mut parties = vec![created.lead];
+        parties.extend(new.participants.iter().map(|p| p.organization));
+        if let Some(ends) = project_end(&created) {
+            let key = row.try_get("", "end_key")?;
+            deadlines::add_new_concerning(&mut writes, key, Source::ProjectEnds(id), ends, &parties, now)?;
+        }
+        let keys = (row.try_get("", "report_key")?, row.try_get("", "report_deadline_key")?);
+        reports::add_final_of_new(&mut writes, &created, keys, &parties, now)?;
+        let funder: Option<i64> = if new.call.is_some() { row.try_get("", "funder")? } else { None };
+        let codes: Vec<String> = regions.iter().map(|r| r.as_str().to_owned()).collect();
+        let period = (created.period_start, created.period_end);
+        Standing::new_application(id.0, status, funder, period, &codes).sync(&mut writes)?;
+        let participants: Vec<Participation> = new
+            .participants
+            .iter()
+            .map(|p| Participation { application: id, organization: p.organization, role: p.role })
+            .collect();
+        let after = Snapshot { application: created.clone(), participants, regions: regions.into_iter().collect() };
+        audit::add(&mut writes, change, &[id.global()], None::<&()>, Some(&after))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await
-}
-
-async fn insert<C: ConnectionTrait>(
-    c: &C,
-    actor: &Actor,
-    new: NewApplication,
-    now: DateTime<Utc>,
-) -> StoreResult<Application> {
-    check_project_period(new.period_start, new.period_end)
-        .map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
-    referenced::<organization::Entity, _>(c, Concerning::Lead, NodeKind::Organization, new.lead.0).await?;
-    if let Some(call) = new.call {
-        referenced::<grant_call::Entity, _>(c, Concerning::Call, NodeKind::GrantCall, call.0).await?;
-    }
-    check_participants(c, new.lead, &new.participants).await?;
-    let status = ApplicationStatus::Idea;
-    let row = app::ActiveModel {
-        name: Set(new.name),
-        acronym: Set(new.acronym),
-        description: Set(new.description),
-        call_id: Set(new.call.map(|c| c.0)),
-        status: Set(status.as_str().to_owned()),
-        lead_id: Set(new.lead.0),
-        period_start: Set(new.period_start),
-        period_end: Set(new.period_end),
-        report_due: Set(new.report_due),
-        submitted_at: Set(None),
-        state_aid_requested_cents: Set(0),
-        total_cost_cents: Set(0),
-        created_by: Set(actor.subject.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    let created = Application::try_from(row)?;
-    write_participants(c, created.id, &new.participants).await?;
-    write_regions(c, created.id, &new.regions).await?;
-    let mut history = Writes::new(c.get_database_backend());
-    add_status_change(&mut history, created.id, None, status, now, &actor.subject, (None, None));
-    history.run(c).await?;
-    budget_versions::open_draft(c, &created, &actor.subject).await?;
-    // Its participants are written by now: each new deadline's parties are complete.
-    sync_deadlines(c, &created, now).await?;
-    derived::after(c, Changed::applications(&[created.id])).await?;
-    Ok(created)
 }
 
 /// An application as the audit log shows it: with its participants and regions.
@@ -169,7 +216,13 @@ pub async fn update(
         referenced::<grant_call::Entity, _>(&*tx, Concerning::Call, NodeKind::GrantCall, call.0).await?;
     }
     if let Some(participants) = &changes.participants {
-        check_participants(&*tx, current.lead, participants).await?;
+        let references = participant_references(participants);
+        let mut query = Query::select();
+        store_held::with_references(&mut query, &references);
+        // A read of no table needs a column even when no participant is named.
+        query.expr_as(Expr::val(1), Alias::new("one"));
+        let row = store_held::read_values(&*tx, query).await?;
+        check_participants(current.lead, participants, |i| store_held::check_reference(&row, &references, i))?;
     }
 
     let mut update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(now));
@@ -195,17 +248,21 @@ pub async fn update(
         update = update.col_expr(app::Column::ReportDue, Expr::value(report));
     }
     let updated: Application = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
+    // Replaced whole: the old rows deleted in one statement, the new ones written in the next
+    // (a row kept has the same key: one statement could not both delete and write it).
+    let backend = tx.get_database_backend();
+    let (mut gone, mut written) = (Writes::new(backend), Writes::new(backend));
     if let Some(participants) = &changes.participants {
-        participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).exec(&*tx).await?;
-        write_participants(&*tx, id, participants).await?;
+        gone.push(&participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).into_query());
+        add_participants(&mut written, id, participants);
     }
     if let Some(regions) = &changes.regions {
-        application_region::Entity::delete_many()
-            .filter(application_region::Column::ApplicationId.eq(id.0))
-            .exec(&*tx)
-            .await?;
-        write_regions(&*tx, id, regions).await?;
+        let old = application_region::Entity::delete_many().filter(application_region::Column::ApplicationId.eq(id.0));
+        gone.push(&old.into_query());
+        add_regions(&mut written, id, &regions.iter().copied().collect());
     }
+    gone.run(&*tx).await?;
+    written.run(&*tx).await?;
     if touches_plan {
         plans::check_still_fits(&*tx, &updated).await?;
     }
@@ -373,13 +430,16 @@ fn only_with_a_grant(to: ApplicationStatus) -> salkku_domain::DomainError {
     ))
 }
 
-async fn check_participants<C: ConnectionTrait>(
-    c: &C,
+/// Checks the participants named beside the lead: no second lead, the lead not also a
+/// co-implementer, none twice in one role, each an organisation (`found(i)` says whether the
+/// `i`th was found, read beforehand in one statement). In their order, each wholly before the next.
+fn check_participants(
     lead: OrganizationId,
     participants: &[NewParticipant],
+    found: impl Fn(usize) -> StoreResult<()>,
 ) -> StoreResult<()> {
     let mut seen = BTreeSet::new();
-    for p in participants {
+    for (i, p) in participants.iter().enumerate() {
         if p.role == ParticipationRole::Lead {
             return Err(StoreError::rule(
                 Concerning::Participants,
@@ -403,19 +463,27 @@ async fn check_participants<C: ConnectionTrait>(
                 ),
             ));
         }
-        referenced::<organization::Entity, _>(c, Concerning::Participants, NodeKind::Organization, p.organization.0)
-            .await?;
+        found(i)?;
     }
     Ok(())
 }
 
-async fn write_participants<C: ConnectionTrait>(
-    c: &C,
-    id: ApplicationId,
-    participants: &[NewParticipant],
-) -> StoreResult<()> {
+/// The organisations `participants` name, as references to check.
+fn participant_references(participants: &[NewParticipant]) -> Vec<Reference> {
+    participants
+        .iter()
+        .map(|p| Reference {
+            table: organization::Entity.table_name(),
+            concerning: Concerning::Participants,
+            kind: NodeKind::Organization,
+            key: p.organization.0,
+        })
+        .collect()
+}
+
+fn add_participants(writes: &mut Writes, id: ApplicationId, participants: &[NewParticipant]) {
     if participants.is_empty() {
-        return Ok(());
+        return;
     }
     let rows = participants.iter().zip(0..).map(|(p, position)| participant::ActiveModel {
         application_id: Set(id.0),
@@ -423,21 +491,18 @@ async fn write_participants<C: ConnectionTrait>(
         role: Set(p.role.as_str().to_owned()),
         position: Set(position),
     });
-    participant::Entity::insert_many(rows).exec_without_returning(c).await?;
-    Ok(())
+    writes.push(&participant::Entity::insert_many(rows).into_query());
 }
 
-async fn write_regions<C: ConnectionTrait>(c: &C, id: ApplicationId, regions: &[RegionCode]) -> StoreResult<()> {
-    let unique: BTreeSet<RegionCode> = regions.iter().copied().collect();
-    if unique.is_empty() {
-        return Ok(());
+fn add_regions(writes: &mut Writes, id: ApplicationId, regions: &BTreeSet<RegionCode>) {
+    if regions.is_empty() {
+        return;
     }
-    let rows = unique.into_iter().map(|r| application_region::ActiveModel {
+    let rows = regions.iter().map(|r| application_region::ActiveModel {
         application_id: Set(id.0),
         region_code: Set(r.as_str().to_owned()),
     });
-    application_region::Entity::insert_many(rows).exec_without_returning(c).await?;
-    Ok(())
+    writes.push(&application_region::Entity::insert_many(rows).into_query());
 }
 
 /// Adds to `writes` the move to the application's history.
@@ -463,18 +528,22 @@ fn add_status_change(
     writes.push(&status_change::Entity::insert(row).into_query());
 }
 
-/// The project's end falls due at the end of its local day; its reports follow its `report_due`
-/// and its name (see `reports::follow_report_due`).
-async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
-    let ends = a.period_end.map(|d| Derived {
+/// What the deadline of a project's end says, if it has an end: due at the end of its local day.
+fn project_end(a: &Application) -> Option<Derived> {
+    a.period_end.map(|d| Derived {
         title: a.acronym.clone().unwrap_or_else(|| a.name.clone()),
         due_at: end_of_day(d),
         application: Some(a.id),
         call: a.call,
         commitment: None,
         report: None,
-    });
-    deadlines::sync(c, Source::ProjectEnds(a.id), ends, now).await?;
+    })
+}
+
+/// The project's end falls due at the end of its local day; its reports follow its `report_due`
+/// and its name (see `reports::follow_report_due`).
+async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
+    deadlines::sync(c, Source::ProjectEnds(a.id), project_end(a), now).await?;
     reports::follow_report_due(c, a, now).await
 }
 

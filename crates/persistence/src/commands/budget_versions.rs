@@ -26,9 +26,9 @@ use crate::store::support::{expect_version, target, versioned_update};
 use crate::views::{budget_versions, calls, plans as plan_views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
-/// Opens a new application's draft, empty and in force.
-pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by: &str) -> StoreResult<()> {
-    budget_version::ActiveModel {
+/// Adds to `writes` the draft version of a new application, in force until it is submitted.
+pub(crate) fn add_draft(writes: &mut Writes, app: &Application, by: &str) -> StoreResult<()> {
+    let draft = budget_version::ActiveModel {
         application_id: Set(app.id.0),
         number: Set(1),
         kind: Set(BudgetVersionKind::Draft.as_str().to_owned()),
@@ -43,9 +43,8 @@ pub(crate) async fn open_draft<C: ConnectionTrait>(c: &C, app: &Application, by:
         plan: Set(Some(plans::snapshot(&Plan::default())?)),
         plan_only: Set(false),
         ..Default::default()
-    }
-    .insert(c)
-    .await?;
+    };
+    writes.push(&budget_version::Entity::insert(draft).into_query());
     Ok(())
 }
 

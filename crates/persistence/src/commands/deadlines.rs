@@ -231,3 +231,20 @@ pub(crate) fn add_new(
     writes.push(&deadline::Entity::insert(row.into_active_model()).into_query());
     derived::add_parties(writes, id, due_at, application.map(ApplicationId), also, calls_for_action)
 }
+
+/// [`add_new`] for a deadline of an application written in the same statement, whose lead and
+/// participants the statement cannot read yet: whom it concerns is `parties`.
+pub(crate) fn add_new_concerning(
+    writes: &mut Writes,
+    id: i64,
+    source: Source,
+    derived: Derived,
+    parties: &[OrganizationId],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = deadline::Model { id, ..model(source, derived, now) };
+    let due_at = row.due_at;
+    writes.push(&deadline::Entity::insert(row.into_active_model()).into_query());
+    // A new application's deadline calls for action: an idea is no final status.
+    derived::add_parties(writes, id, due_at, None, parties, true)
+}

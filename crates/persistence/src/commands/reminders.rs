@@ -77,7 +77,7 @@ pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<
     };
     let mut writes = Writes::new(tx.get_database_backend());
     // Written whether or not a concurrent removal took the row meanwhile: what the actor asked
-    // for last is kept.
+    // for last is kept, and when they first asked.
     let every = [
         setting::Column::Email,
         setting::Column::Language,
@@ -86,8 +86,6 @@ pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<
         setting::Column::LeadDays,
         setting::Column::Overdue,
         setting::Column::DigestAt,
-        setting::Column::Since,
-        setting::Column::CreatedAt,
         setting::Column::UpdatedAt,
         setting::Column::Version,
     ];

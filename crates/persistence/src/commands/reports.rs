@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::change_request::follow_the_end;
 use salkku_domain::deadline::{end_of_day, local_date};
-use salkku_domain::ids::{ApplicationId, DecisionId, DocumentId, NodeKind, ReportId};
+use salkku_domain::ids::{ApplicationId, DecisionId, DocumentId, NodeKind, OrganizationId, ReportId};
 use salkku_domain::report::{self, ReportKind, ReportStatus, Schedule, months_after};
 use salkku_domain::{ApplicationStatus, DomainError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
@@ -99,27 +99,8 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         if !project.status.is_open() {
             return Err(StoreError::rule(Concerning::Application, owes_nothing(project.status)));
         }
-        let model = row::Model {
-            id: held.try_get("", "report_key")?,
-            application_id: project.id.0,
-            kind: new.kind.as_str().to_owned(),
-            title: new.title,
-            due_on: new.due_on,
-            months_after_end: None,
-            from_schedule: false,
-            states_costs,
-            status: ReportStatus::Due.as_str().to_owned(),
-            submitted_at: None,
-            submitted_by: None,
-            decided_at: None,
-            decided_by: None,
-            return_reasons: None,
-            times_returned: 0,
-            decision_id: None,
-            created_at: change.at,
-            updated_at: change.at,
-            version: 1,
-        };
+        let owed = Owed { kind: new.kind, title: new.title, due_on: new.due_on, states_costs };
+        let model = owed.row(held.try_get("", "report_key")?, project.id, change.at);
         let created = Report::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
         writes.push(&row::Entity::insert(model.into_active_model()).into_query());
@@ -138,6 +119,60 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         Ok(created)
     })
     .await
+}
+
+/// A report added by hand, owed from the start.
+struct Owed {
+    kind: ReportKind,
+    title: Option<String>,
+    due_on: NaiveDate,
+    states_costs: bool,
+}
+
+impl Owed {
+    /// Its row, keyed `id`, of `project`.
+    fn row(self, id: i64, project: ApplicationId, now: DateTime<Utc>) -> row::Model {
+        row::Model {
+            id,
+            application_id: project.0,
+            kind: self.kind.as_str().to_owned(),
+            title: self.title,
+            due_on: self.due_on,
+            months_after_end: None,
+            from_schedule: false,
+            states_costs: self.states_costs,
+            status: ReportStatus::Due.as_str().to_owned(),
+            submitted_at: None,
+            submitted_by: None,
+            decided_at: None,
+            decided_by: None,
+            return_reasons: None,
+            times_returned: 0,
+            decision_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
+/// Adds to `writes` the final report a new application's `report_due` makes, keyed `key`, with
+/// its deadline keyed `deadline_key`, which concerns `parties` (the application's lead and
+/// participants, written in the same statement).
+pub(crate) fn add_final_of_new(
+    writes: &mut Writes,
+    project: &Application,
+    (key, deadline_key): (i64, i64),
+    parties: &[OrganizationId],
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Report>> {
+    let Some(due_on) = project.report_due else { return Ok(None) };
+    let model = Owed { kind: ReportKind::Final, title: None, due_on, states_costs: true }.row(key, project.id, now);
+    let created = Report::try_from(model.clone())?;
+    writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+    let derived = deadline_of(project, &created);
+    deadlines::add_new_concerning(writes, deadline_key, Source::Report(created.id), derived, parties, now)?;
+    Ok(Some(created))
 }
 
 fn owes_nothing(status: ApplicationStatus) -> DomainError {

@@ -269,6 +269,23 @@ impl Standing {
         Ok(Standing { id: r.id, is, was })
     }
 
+    /// A new application, counted nowhere yet: of `status` under `funder`'s call (if it has
+    /// one), over its period, in `regions`, with no money yet.
+    pub(crate) fn new_application(
+        id: i64,
+        status: salkku_domain::ApplicationStatus,
+        funder: Option<i64>,
+        (start, end): (Option<NaiveDate>, Option<NaiveDate>),
+        regions: &[String],
+    ) -> Standing {
+        let mut regions = regions.to_vec();
+        regions.sort();
+        regions.dedup();
+        let sums = Sums { applications: 1, total: 0, aid: 0, granted: 0, committed: 0 };
+        let is = Counted { status: status.as_str().to_owned(), funder: funder.unwrap_or(0), start, end, regions, sums };
+        Standing { id, is, was: None }
+    }
+
     /// As it stands once its budget says `total` and `aid` (in cents).
     pub(crate) fn with_budget(mut self, total: i64, aid: i64) -> Standing {
         self.is.sums.total = total;

@@ -157,13 +157,16 @@ pub(crate) fn with_references(query: &mut SelectStatement, references: &[Referen
 /// Reports the first of `references` (read with [`with_references`]) that names nothing, in
 /// their order: the contract's field order.
 pub(crate) fn check_references(row: &QueryResult, references: &[Reference]) -> StoreResult<()> {
-    for (i, r) in references.iter().enumerate() {
-        let found: Option<i64> = row.try_get("", &format!("reference_{i}"))?;
-        if found.is_none() {
-            return Err(StoreError::UnknownReference { concerning: r.concerning, kind: r.kind, key: r.key });
-        }
+    (0..references.len()).try_for_each(|i| check_reference(row, references, i))
+}
+
+/// Reports whether the `i`th of `references` (read with [`with_references`]) names nothing.
+pub(crate) fn check_reference(row: &QueryResult, references: &[Reference], i: usize) -> StoreResult<()> {
+    let found: Option<i64> = row.try_get("", &format!("reference_{i}"))?;
+    match (found, references.get(i)) {
+        (None, Some(r)) => Err(StoreError::UnknownReference { concerning: r.concerning, kind: r.kind, key: r.key }),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// A read of the allocation `id` with its own columns and its project's status (`project_status`),

@@ -113,7 +113,6 @@ pub(crate) fn version_checked<E: Versioned>(update: UpdateMany<E>, key: i64, exp
     update.col_expr(version, Expr::col(version).add(1)).filter(id.eq(key)).filter(version.eq(expected))
 }
 
-/// Why a version-checked update changed no row: the row is gone, or at another version.
 /// Adds to `writes`, under `name`, `update` on the row `key` only while it is at `expected`,
 /// answering the row's key: a command whose read did not hold the row checks with
 /// [`check_written`] after its writes ran that the update found it (else the transaction, its
@@ -138,6 +137,7 @@ pub(crate) async fn check_written<E: Versioned, C: ConnectionTrait>(
     if rows.is_empty() { Err(not_updated::<E, C>(c, key, expected).await) } else { Ok(()) }
 }
 
+/// Why a version-checked update changed no row: the row is gone, or at another version.
 async fn not_updated<E: Versioned, C: ConnectionTrait>(c: &C, key: i64, expected: i32) -> StoreError {
     let (id, version) = (E::ID, E::VERSION);
     let kind = E::KIND;

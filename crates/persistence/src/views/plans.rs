@@ -142,8 +142,11 @@ pub async fn of_reports<C: ConnectionTrait>(
 ) -> StoreResult<Vec<(PlanKey, IndicatorActual)>> {
     let rows = indicator_actual::Entity::find()
         .filter(one_of(c, indicator_actual::Column::ReportId, reports.iter().map(|r| r.0).collect()))
+        // By indicator and year: a report submitted again keeps the rows of the periods it states
+        // again, so their keys no longer say the order they were stated in.
         .order_by_asc(indicator_actual::Column::ReportId)
-        .order_by_asc(indicator_actual::Column::Id)
+        .order_by_asc(indicator_actual::Column::IndicatorId)
+        .order_by_asc(indicator_actual::Column::Year)
         .all(c)
         .await?;
     let indicators: HashMap<i64, plan_indicator::Model> = plan_indicator::Entity::find()
