@@ -257,7 +257,7 @@ on_both! {
             ("attachDocument", 3, 6),
             ("transitionApplication to GRANTED", 36, 40),
             ("reviseBudget", 17, 19),
-            ("createChangeRequest", 11, 12),
+            ("createChangeRequest", 7, 8),
             ("withdrawChangeRequest", 6, 8),
             ("submitChangeRequest", 9, 11),
             ("decideChangeRequest", 51, 53),

@@ -158,6 +158,24 @@ pub struct ChangeRequestPart {
     pub approved_plan: Option<PlanDraft>,
 }
 
+impl ChangeRequestPart {
+    /// A part as a new request has it: asked for, not decided.
+    pub(crate) fn undecided(kind: ChangeKind) -> Self {
+        ChangeRequestPart {
+            kind,
+            decision: None,
+            approved_end: None,
+            revised_version: None,
+            decided_at: None,
+            decided_by: None,
+            decision_ref: None,
+            decision_on_record: None,
+            note: None,
+            approved_plan: None,
+        }
+    }
+}
+
 /// An organisation a change request would add to the project (with its commitment) or remove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct PartnerChange {

@@ -13,6 +13,7 @@ use salkku_domain::*;
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
 use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
 use salkku_persistence::commands::calls::NewGrantCall;
+use salkku_persistence::commands::change_requests::NewChangeRequest;
 use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
@@ -122,6 +123,24 @@ async fn monni_allocated(db: &Db) -> (Application, salkku_persistence::records::
     };
     let allocation = commands::allocations::record(db, &by(&coordinator()), new, None).await.unwrap();
     (monni, allocation)
+}
+
+/// MONNI, granted (as a decision would leave it), and six more months asked for it.
+async fn extension_of_granted_monni(db: &Db) -> NewChangeRequest {
+    let (monni, _, _) = monni(db).await;
+    let granted = format!("UPDATE applications SET status = 'GRANTED' WHERE id = {}", monni.id.0);
+    db.conn().execute_unprepared(&granted).await.unwrap();
+    NewChangeRequest {
+        application: monni.id,
+        justification: Some("Rekrytointi viivästyi".into()),
+        new_end: Some(d(2023, 6, 30)),
+        lines: None,
+        state_aid: None,
+        content_change: None,
+        plan: None,
+        partners: Vec::new(),
+        submit: false,
+    }
 }
 
 fn line(category: CostCategory, year: i32, amount: &str) -> BudgetLine {
@@ -716,22 +735,27 @@ on_both! {
         assert_eq!(requested.status, salkku_domain::instalment::InstalmentStatus::Requested);
     }
 
+    async fn a_change_request_as_created_is_the_change_request_as_read(t: TestDatabase) {
+        // The answer to a create is built from what was written, not read back: it must be
+        // what a read gives, parts and lines included.
+        let db = open(&t).await;
+        let ask = extension_of_granted_monni(&db).await;
+        let ask = NewChangeRequest { content_change: Some("Uusi työpaketti".into()), ..ask };
+        let created = commands::change_requests::create(&db, &by(&coordinator()), ask, None).await.unwrap();
+        assert_eq!(created.parts.len(), 2, "an extension and a content change");
+        let read = views::change_requests::get(db.conn(), created.id).await.unwrap();
+        assert_eq!(Some(created), read);
+    }
+
     async fn a_change_request_withdrawn_while_another_change_moved_it_is_a_conflict_and_logs_nothing(t: TestDatabase) {
         // A withdrawal checks its version in the update it sends with its audit entry: when the
         // request moved meanwhile, neither is kept.
         if t.store != salkku_test_db::Store::Postgres {
             return;
         }
-        use salkku_persistence::commands::change_requests::NewChangeRequest;
         use sea_orm::TransactionTrait;
         let db = open(&t).await;
-        let (monni, _, _) = monni(&db).await;
-        let granted = format!("UPDATE applications SET status = 'GRANTED' WHERE id = {}", monni.id.0);
-        db.conn().execute_unprepared(&granted).await.unwrap();
-        let ask = NewChangeRequest {
-            application: monni.id, justification: Some("Rekrytointi viivästyi".into()), new_end: Some(d(2023, 6, 30)),
-            lines: None, state_aid: None, content_change: None, plan: None, partners: Vec::new(), submit: false,
-        };
+        let ask = extension_of_granted_monni(&db).await;
         let request = commands::change_requests::create(&db, &by(&coordinator()), ask, None).await.unwrap();
         let entries = count::<entities::audit::entry::Entity>(&db).await;
         let other = sea_orm::Database::connect(&t.url).await.unwrap();

@@ -27,8 +27,9 @@ use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
     organization,
 };
-use crate::records::{Application, ChangeRequest};
+use crate::records::{Application, ChangeRequest, ChangeRequestPart, PartnerChange};
 use crate::store::batch::Writes;
+use crate::store::convert::plan_draft;
 use crate::store::support::{add_versioned, check_written, expect_version, referenced, target, versioned_update};
 use crate::views::{
     allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
@@ -193,7 +194,34 @@ pub async fn create(
             change_request_partner::Entity::insert_many(rows).exec_without_returning(tx).await?;
         }
         let id = ChangeRequestId(row.id);
-        let drafted = load(tx, id).await?;
+        // The draft as written, not read back.
+        let drafted = ChangeRequest {
+            id,
+            application,
+            status: ChangeRequestStatus::Draft,
+            justification: row.justification,
+            new_end: row.new_end,
+            lines,
+            state_aid: new.state_aid.map(Amount::money),
+            content_change: row.content_change,
+            plan: row.plan.as_deref().map(plan_draft).transpose()?,
+            partners: new
+                .partners
+                .iter()
+                .map(|p| PartnerChange {
+                    organization: p.organization,
+                    joins: p.joins,
+                    role: p.role,
+                    commitment: p.commitment.map(Amount::money),
+                })
+                .collect(),
+            parts: parts.kinds().map(ChangeRequestPart::undecided).collect(),
+            submitted_at: None,
+            closed_at: None,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            version: row.version,
+        };
         // A reallocation that raises the total is refused even in a draft: it cannot be mended
         // by submitting later.
         let budget = proposed(tx, &drafted).await?;

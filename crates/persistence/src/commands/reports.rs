@@ -121,7 +121,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
     .await
 }
 
-/// A report added by hand, owed from the start.
+/// A report owed from the start: added by hand, or the final one a new project's report date makes.
 struct Owed {
     kind: ReportKind,
     title: Option<String>,

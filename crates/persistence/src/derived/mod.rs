@@ -7,11 +7,12 @@
 //! the one place that knows which derived table follows which change, so a new command cannot
 //! forget one, and moving their upkeep elsewhere (into the database, say) is a change here alone.
 //!
-//! The commands that send their writes together (`store::batch`: setBudget, addCommitment,
-//! updateCommitment, transitionApplication) cannot read what their own writes did: they read the application's
-//! row held, with where the portfolio counts it ([`select_standing`]), and add the derived
-//! tables' writes from what they know, through [`Standing`] and the adders here. Their storage
-//! tests check the derived tables against a rebuild from the rows.
+//! The commands that send their writes together (`store::batch`: setBudget, the commitments',
+//! reports' and instalments' moves, the creates among them) cannot read what their own writes
+//! did: they read the application's row held, with where the portfolio counts it
+//! ([`select_standing`]), and add the derived tables' writes from what they know, through
+//! [`Standing`] and the adders here. Their storage tests check the derived tables against a
+//! rebuild from the rows.
 
 mod application_sums;
 mod deadline_parties;
