@@ -252,7 +252,7 @@ on_both! {
             ("defineIndicator", 2, 4),
             ("createGrantCall", 2, 6),
             ("createApplication", 2, 10),
-            ("updateApplication", 24, 28),
+            ("updateApplication", 22, 26),
             ("recordDecision", 2, 4),
             ("attachDocument", 3, 6),
             ("transitionApplication to GRANTED", 36, 40),

@@ -166,17 +166,19 @@ pub async fn create(
         let codes: Vec<String> = regions.iter().map(|r| r.as_str().to_owned()).collect();
         let period = (created.period_start, created.period_end);
         Standing::new_application(id.0, status, funder, period, &codes).sync(&mut writes)?;
-        let participants: Vec<Participation> = new
-            .participants
-            .iter()
-            .map(|p| Participation { application: id, organization: p.organization, role: p.role })
-            .collect();
+        let participants = participations(id, &new.participants);
         let after = Snapshot { application: created.clone(), participants, regions: regions.into_iter().collect() };
         audit::add(&mut writes, change, &[id.global()], None::<&()>, Some(&after))?;
         writes.run(tx).await?;
         Ok(created)
     })
     .await
+}
+
+/// The participants named, as the application's participations (in the order named, as they
+/// are stored).
+fn participations(id: ApplicationId, named: &[NewParticipant]) -> Vec<Participation> {
+    named.iter().map(|p| Participation { application: id, organization: p.organization, role: p.role }).collect()
 }
 
 /// An application as the audit log shows it: with its participants and regions.
@@ -274,7 +276,18 @@ pub async fn update(
     let ids = [id];
     let changed = Changed::applications(&ids).with_sums(changes.call.is_some());
     derived::after(&*tx, changed.with_parties(changes.participants.is_some())).await?;
-    let after = snapshot(&*tx, id).await?;
+    // As the log shows it: the row read again (the derived sums may have moved it), the
+    // participants and regions as written.
+    let application: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let participants = match &changes.participants {
+        Some(named) => participations(id, named),
+        None => before.participants.clone(),
+    };
+    let regions = match &changes.regions {
+        Some(named) => named.iter().copied().collect::<BTreeSet<_>>().into_iter().collect(),
+        None => before.regions.clone(),
+    };
+    let after = Snapshot { application, participants, regions };
     audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
     tx.commit().await?;
     Ok(updated)
