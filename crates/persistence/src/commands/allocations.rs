@@ -6,19 +6,17 @@ use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
 use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, InstalmentId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, PaymentAmount};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryResult, QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryResult, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::{decisions, idempotency, instalments};
 use crate::derived::{self, Standing, Sum};
-use crate::entities::{allocation, application, budget_version, organization, payment};
+use crate::entities::{allocation, application, budget_version, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::batch::Writes;
 use crate::store::convert::money;
-use crate::store::held as store_held;
+use crate::store::held::{self as store_held, Reference};
 use crate::store::support::referenced;
 use crate::{Change, Db, StoreError, StoreResult};
 
@@ -64,27 +62,16 @@ pub async fn record(
     check_year(new.year).map_err(|e| StoreError::rule(Concerning::Year, e))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let backend = tx.get_database_backend();
+        let named = [
+            Reference::organization(Concerning::Funder, new.funder.0),
+            Reference::organization(Concerning::Recipient, new.recipient.0),
+        ];
         let mut query = Query::select();
-        for (alias, org) in [(FUNDER, new.funder), (RECIPIENT, new.recipient)] {
-            let found = Query::select()
-                .column(organization::Column::Id)
-                .from(organization::Entity)
-                .and_where(Expr::col((organization::Entity, organization::Column::Id)).eq(org.0))
-                .to_owned();
-            query.expr_as(Expr::SubQuery(None, Box::new(found.into())), Alias::new(alias));
-        }
+        store_held::with_references(&mut query, &named);
         decisions::with_decision(&mut query, new.decision);
         query.expr_as(store_held::next_key(backend, allocation::Entity.table_name(), 0), Alias::new("allocation_key"));
         let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
-        let found = |row: &QueryResult| -> StoreResult<()> {
-            for (alias, concerning, org) in
-                [(FUNDER, Concerning::Funder, new.funder), (RECIPIENT, Concerning::Recipient, new.recipient)]
-            {
-                let found: Option<i64> = row.try_get("", alias)?;
-                found.ok_or_else(|| unknown(concerning, NodeKind::Organization, org.0))?;
-            }
-            Ok(())
-        };
+        let found = |row: &QueryResult| store_held::check_references(row, &named);
         // The references alone, read again only when the project is not there: a funder or a
         // recipient not there is reported first, as the contract's field order has it.
         let references = query.clone();
@@ -142,7 +129,7 @@ pub async fn record(
         };
         let created = Allocation::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
-        writes.push(&allocation::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         if let Some(app) = new.application {
             let project = store_held::application(&row)?;
             let standing = Standing::of(&row, true)?;
@@ -171,10 +158,6 @@ pub async fn record(
     })
     .await
 }
-
-/// The names [`record`]'s read gives the funder and the recipient, found.
-const FUNDER: &str = "funder_found";
-const RECIPIENT: &str = "recipient_found";
 
 fn another_allocations_instalment() -> salkku_domain::DomainError {
     salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
@@ -239,7 +222,7 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
             instalment_id: new.instalment.map(|i| i.0),
         };
         let created = Payment::try_from(row.clone())?;
-        writes.push(&payment::Entity::insert(row.into_active_model()).into_query());
+        writes.insert(row);
         let after_allocation = Allocation { paid_total: paid, version: target.version + 1, ..target.clone() };
         audit::add(
             &mut writes,

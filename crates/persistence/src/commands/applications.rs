@@ -12,8 +12,8 @@ use salkku_domain::period::check_project_period;
 use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    Set,
 };
 
 use crate::Concerning;
@@ -23,8 +23,7 @@ use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed, Standing};
 use crate::entities::{
-    application as app, application_region, deadline, grant_call, organization, participant, report_obligation,
-    status_change,
+    application as app, application_region, deadline, grant_call, participant, report_obligation, status_change,
 };
 use crate::records::{Application, Participation};
 use crate::store::batch::Writes;
@@ -87,16 +86,10 @@ pub async fn create(
         check_project_period(new.period_start, new.period_end)
             .map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
         let backend = tx.get_database_backend();
-        let lead = Reference {
-            table: organization::Entity.table_name(),
-            concerning: Concerning::Lead,
-            kind: NodeKind::Organization,
-            key: new.lead.0,
-        };
+        let lead = Reference::organization(Concerning::Lead, new.lead.0);
         let mut references = vec![lead];
         if let Some(call) = new.call {
-            let table = grant_call::Entity.table_name();
-            references.push(Reference { table, concerning: Concerning::Call, kind: NodeKind::GrantCall, key: call.0 });
+            references.push(Reference::to(grant_call::Entity, Concerning::Call, NodeKind::GrantCall, call.0));
         }
         let named = references.len();
         references.extend(participant_references(&new.participants));
@@ -148,7 +141,7 @@ pub async fn create(
         let id = created.id;
         let regions: BTreeSet<RegionCode> = new.regions.iter().copied().collect();
         let mut writes = Writes::new(backend);
-        writes.push(&app::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         add_participants(&mut writes, id, &new.participants);
         add_regions(&mut writes, id, &regions);
         add_status_change(&mut writes, id, None, status, now, &actor.subject, (None, None));
@@ -483,15 +476,7 @@ fn check_participants(
 
 /// The organisations `participants` name, as references to check.
 fn participant_references(participants: &[NewParticipant]) -> Vec<Reference> {
-    participants
-        .iter()
-        .map(|p| Reference {
-            table: organization::Entity.table_name(),
-            concerning: Concerning::Participants,
-            kind: NodeKind::Organization,
-            key: p.organization.0,
-        })
-        .collect()
+    participants.iter().map(|p| Reference::organization(Concerning::Participants, p.organization.0)).collect()
 }
 
 fn add_participants(writes: &mut Writes, id: ApplicationId, participants: &[NewParticipant]) {

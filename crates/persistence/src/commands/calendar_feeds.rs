@@ -7,13 +7,11 @@ use salkku_domain::ids::{ApplicationId, CalendarFeedId, NodeKind, OrganizationId
 use salkku_domain::labels::Language;
 use salkku_domain::{DeadlineKind, Role};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
-use crate::entities::{application, calendar_feed as feed, organization};
+use crate::entities::{application, calendar_feed as feed};
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
 use crate::views::calendar_feeds::CalendarFeed;
@@ -43,20 +41,10 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewCalendarFeed) -> Store
     let backend = tx.get_database_backend();
     let mut references = Vec::new();
     if let Some(org) = new.organization {
-        references.push(Reference {
-            table: organization::Entity.table_name(),
-            concerning: Concerning::Organization,
-            kind: NodeKind::Organization,
-            key: org.0,
-        });
+        references.push(Reference::organization(Concerning::Organization, org.0));
     }
     if let Some(app) = new.application {
-        references.push(Reference {
-            table: application::Entity.table_name(),
-            concerning: Concerning::Application,
-            kind: NodeKind::Application,
-            key: app.0,
-        });
+        references.push(Reference::to(application::Entity, Concerning::Application, NodeKind::Application, app.0));
     }
     let held = Query::select()
         .expr(Expr::col(feed::Column::Id).count())
@@ -91,7 +79,7 @@ pub async fn create(db: &Db, change: &Change<'_>, new: NewCalendarFeed) -> Store
     };
     let created = CalendarFeed::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.push(&feed::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     audit::add(&mut writes, change, &[created.id.global()], None::<&()>, Some(&created))?;
     writes.run(&*tx).await?;
     tx.commit().await?;

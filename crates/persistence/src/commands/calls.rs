@@ -6,13 +6,13 @@ use salkku_domain::ids::{NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::report::Schedule;
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
+use sea_orm::{ConnectionTrait, EntityName};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::idempotency;
-use crate::entities::{deadline, grant_call, organization, programme};
+use crate::entities::{deadline, grant_call, programme};
 use crate::records::GrantCall;
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
@@ -53,19 +53,9 @@ pub async fn create(
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCall) -> StoreResult<GrantCall> {
     let now = change.at;
     let backend = tx.get_database_backend();
-    let mut references = vec![Reference {
-        table: organization::Entity.table_name(),
-        concerning: Concerning::Funder,
-        kind: NodeKind::Organization,
-        key: new.funder.0,
-    }];
+    let mut references = vec![Reference::organization(Concerning::Funder, new.funder.0)];
     if let Some(p) = new.programme {
-        references.push(Reference {
-            table: programme::Entity.table_name(),
-            concerning: Concerning::Programme,
-            kind: NodeKind::FundingProgramme,
-            key: p.0,
-        });
+        references.push(Reference::to(programme::Entity, Concerning::Programme, NodeKind::FundingProgramme, p.0));
     }
     let mut query = Query::select();
     store_held::with_references(&mut query, &references);
@@ -98,7 +88,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewGrantCa
     };
     let call = GrantCall::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.push(&grant_call::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     let closing = Derived {
         title: call.title.clone(),
         due_at: call.closes_at,

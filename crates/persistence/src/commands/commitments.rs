@@ -7,8 +7,8 @@ use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, Orga
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable,
-    QueryFilter, QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    QueryTrait,
 };
 
 use crate::Concerning;
@@ -132,7 +132,7 @@ async fn prepare<C: ConnectionTrait>(
     };
     let created = Commitment::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.push(&commitment::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     // The application's pledged sum, and its cells: the row is held, so what it says is what its
     // commitments sum to until this one is added.
     let mut standing = Standing::of(&row, true)?;

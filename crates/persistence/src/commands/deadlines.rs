@@ -9,9 +9,7 @@ use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, OrganizationId, ReportId};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -96,7 +94,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
     };
     let added = Deadline::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.push(&deadline::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     // Its application's lead and participants; a call's own deadline, the call's funder.
     let also: Vec<OrganizationId> = match (new.application, funder) {
         (None, Some(funder)) => vec![OrganizationId(funder)],
@@ -228,7 +226,7 @@ pub(crate) fn add_new(
 ) -> StoreResult<()> {
     let row = deadline::Model { id, ..model(source, derived, now) };
     let (due_at, application) = (row.due_at, row.application_id);
-    writes.push(&deadline::Entity::insert(row.into_active_model()).into_query());
+    writes.insert(row);
     derived::add_parties(writes, id, due_at, application.map(ApplicationId), also, calls_for_action)
 }
 
@@ -244,7 +242,7 @@ pub(crate) fn add_new_concerning(
 ) -> StoreResult<()> {
     let row = deadline::Model { id, ..model(source, derived, now) };
     let due_at = row.due_at;
-    writes.push(&deadline::Entity::insert(row.into_active_model()).into_query());
+    writes.insert(row);
     // A new application's deadline calls for action: an idea is no final status.
     derived::add_parties(writes, id, due_at, None, parties, true)
 }

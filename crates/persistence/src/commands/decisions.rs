@@ -3,10 +3,10 @@
 use chrono::NaiveDate;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind, OrganizationId};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryResult, QueryTrait};
+use sea_orm::{ConnectionTrait, EntityName, QueryResult};
 
 use crate::commands::{audit, idempotency};
-use crate::entities::{application, decision, organization};
+use crate::entities::{application, decision};
 use crate::records::Decision;
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
@@ -34,19 +34,9 @@ pub async fn record(
 ) -> StoreResult<Decision> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let backend = tx.get_database_backend();
-        let mut references = vec![Reference {
-            table: organization::Entity.table_name(),
-            concerning: Concerning::Organization,
-            kind: NodeKind::Organization,
-            key: new.organization.0,
-        }];
+        let mut references = vec![Reference::organization(Concerning::Organization, new.organization.0)];
         if let Some(app) = new.application {
-            references.push(Reference {
-                table: application::Entity.table_name(),
-                concerning: Concerning::Application,
-                kind: NodeKind::Application,
-                key: app.0,
-            });
+            references.push(Reference::to(application::Entity, Concerning::Application, NodeKind::Application, app.0));
         }
         let mut query = Query::select();
         store_held::with_references(&mut query, &references);
@@ -66,7 +56,7 @@ pub async fn record(
         };
         let created = Decision::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
-        writes.push(&decision::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         let mut objects = vec![created.id.global(), created.organization.global()];
         objects.extend(created.application.map(|a| a.global()));
         audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;

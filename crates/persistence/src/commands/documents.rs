@@ -5,7 +5,7 @@
 use salkku_domain::document::{self, DocumentOwner};
 use salkku_domain::ids::{ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
+use sea_orm::{ConnectionTrait, EntityName};
 use sha2::Digest;
 
 use crate::commands::{audit, idempotency};
@@ -62,7 +62,7 @@ pub async fn attach(
         };
         let created = Document::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
-        writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         store.put(&mut writes, key, &sha256, &new.content).await?;
         let owner = salkku_domain::ids::GlobalId::encode(owner_kind(new.owner), new.owner_key);
         audit::add(&mut writes, change, &[created.id.global(), owner], None::<&()>, Some(&created))?;

@@ -2,7 +2,7 @@
 
 use salkku_domain::{BusinessId, OrganizationKind, RegionCode};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
+use sea_orm::{ConnectionTrait, EntityName};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -71,7 +71,7 @@ pub async fn create(
         };
         let created = Organization::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
-        writes.push(&org::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         audit::add(&mut writes, change, &[created.id.global()], None::<&()>, Some(&created))?;
         writes.run(tx).await?;
         Ok(created)

@@ -12,8 +12,8 @@ use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, check_definition_un
 use salkku_domain::plan::{self, Measures, Plan, PlanError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait, Set,
 };
 
 use crate::commands::audit;
@@ -293,12 +293,7 @@ pub async fn define_indicator(
     let tx = db.begin_write().await?;
     let c = &*tx;
     let backend = c.get_database_backend();
-    let of = [Reference {
-        table: programme::Entity.table_name(),
-        concerning: Concerning::Programme,
-        kind: NodeKind::FundingProgramme,
-        key: programme.0,
-    }];
+    let of = [Reference::to(programme::Entity, Concerning::Programme, NodeKind::FundingProgramme, programme.0)];
     let taken = Query::select()
         .column(indicator_definition::Column::Id)
         .from(indicator_definition::Entity)
@@ -334,7 +329,7 @@ pub async fn define_indicator(
     };
     let defined = IndicatorDefinition { id: model.id, programme, code, name, unit };
     let mut writes = Writes::new(backend);
-    writes.push(&indicator_definition::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     audit::add(&mut writes, change, &[programme.global()], None::<&()>, Some(&defined))?;
     writes.run(c).await?;
     tx.commit().await?;

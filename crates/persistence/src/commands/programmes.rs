@@ -1,14 +1,14 @@
 //! Funding programmes (ohjelmat, hankekorit) under which calls open.
 
 use salkku_domain::Rate;
-use salkku_domain::ids::{NodeKind, OrganizationId};
+use salkku_domain::ids::OrganizationId;
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryTrait};
+use sea_orm::{ConnectionTrait, EntityName};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
-use crate::entities::{organization, programme};
+use crate::entities::programme;
 use crate::records::Programme;
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
@@ -35,12 +35,7 @@ pub async fn create(
 async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgramme) -> StoreResult<Programme> {
     let now = change.at;
     let backend = tx.get_database_backend();
-    let funder = [Reference {
-        table: organization::Entity.table_name(),
-        concerning: Concerning::Funder,
-        kind: NodeKind::Organization,
-        key: new.funder.0,
-    }];
+    let funder = [Reference::organization(Concerning::Funder, new.funder.0)];
     let mut query = Query::select();
     store_held::with_references(&mut query, &funder);
     query.expr_as(store_held::next_key(backend, programme::Entity.table_name(), 0), Alias::new("programme_key"));
@@ -57,7 +52,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewProgram
     };
     let created = Programme::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.push(&programme::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     audit::add(&mut writes, change, &[created.id.global()], None::<&()>, Some(&created))?;
     writes.run(tx).await?;
     Ok(created)

@@ -6,17 +6,17 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use salkku_domain::DeadlineKind;
-use salkku_domain::ids::{DeadlineId, NodeKind, OrganizationId};
+use salkku_domain::ids::{DeadlineId, OrganizationId};
 use salkku_domain::labels::Language;
 use salkku_domain::reminder::{self, Delivery, EmailAddress, Lead, LeadTimes, MessageStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IntoActiveModel,
-    QueryFilter, QueryResult, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
+    QueryResult, QuerySelect, QueryTrait, Set,
 };
 
 use crate::commands::audit;
-use crate::entities::{organization, reminder_item as item, reminder_message as message, reminder_setting as setting};
+use crate::entities::{reminder_item as item, reminder_message as message, reminder_setting as setting};
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
 use crate::views::reminders::{OutboxMessage, ReminderSettings};
@@ -44,16 +44,8 @@ fn object(subject: &str) -> String {
 pub async fn set(db: &Db, change: &Change<'_>, new: NewSettings) -> StoreResult<ReminderSettings> {
     let tx = db.begin_write().await?;
     let subject = change.actor.subject.clone();
-    let references: Vec<Reference> = new
-        .organization
-        .map(|org| Reference {
-            table: organization::Entity.table_name(),
-            concerning: Concerning::Organization,
-            kind: NodeKind::Organization,
-            key: org.0,
-        })
-        .into_iter()
-        .collect();
+    let references: Vec<Reference> =
+        new.organization.map(|org| Reference::organization(Concerning::Organization, org.0)).into_iter().collect();
     let mut query = Query::select();
     store_held::with_references(&mut query, &references);
     let (row, before) = with_settings_of(&*tx, query, &subject).await?;

@@ -13,8 +13,8 @@ use salkku_domain::report::{self, ReportKind, ReportStatus, Schedule, months_aft
 use salkku_domain::{ApplicationStatus, DomainError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryTrait, Set,
 };
 
 use crate::commands::actuals::{self, NewActual};
@@ -103,7 +103,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         let model = owed.row(held.try_get("", "report_key")?, project.id, change.at);
         let created = Report::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
-        writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+        writes.insert(model);
         // A new report is owed, of a project that still runs: its deadline calls for action.
         let deadline_key: i64 = held.try_get("", "deadline_key")?;
         let derived = deadline_of(&project, &created);
@@ -169,7 +169,7 @@ pub(crate) fn add_final_of_new(
     let Some(due_on) = project.report_due else { return Ok(None) };
     let model = Owed { kind: ReportKind::Final, title: None, due_on, states_costs: true }.row(key, project.id, now);
     let created = Report::try_from(model.clone())?;
-    writes.push(&row::Entity::insert(model.into_active_model()).into_query());
+    writes.insert(model);
     let derived = deadline_of(project, &created);
     deadlines::add_new_concerning(writes, deadline_key, Source::Report(created.id), derived, parties, now)?;
     Ok(Some(created))

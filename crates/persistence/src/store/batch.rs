@@ -4,7 +4,10 @@
 //! only through what that one returns, by its name. Elsewhere (SQLite, embedded: a statement
 //! costs no round trip) they run one after another, in the order given.
 
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, QueryResult,
+    QueryTrait, Statement, Value,
+};
 
 use crate::StoreResult;
 
@@ -35,6 +38,14 @@ impl Writes {
     pub(crate) fn push(&mut self, statement: &impl sea_orm::StatementBuilder) {
         let name = format!("write_{}", self.parts.len());
         self.push_named(&name, statement);
+    }
+
+    /// Adds the insert of a row whose every value the command knows (its key read beforehand).
+    pub(crate) fn insert<A>(&mut self, row: impl IntoActiveModel<A>)
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+    {
+        self.push(&<A::Entity as EntityTrait>::insert(row.into_active_model()).into_query());
     }
 
     /// Adds a write built by sea-query, under `name`.

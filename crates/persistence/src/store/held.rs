@@ -142,6 +142,18 @@ pub(crate) struct Reference {
     pub key: i64,
 }
 
+impl Reference {
+    /// The row `key` of `entity`'s table, named for `concerning`.
+    pub(crate) fn to(entity: impl EntityName, concerning: Concerning, kind: NodeKind, key: i64) -> Self {
+        Reference { table: entity.table_name(), concerning, kind, key }
+    }
+
+    /// The organisation `key`, named for `concerning`.
+    pub(crate) fn organization(concerning: Concerning, key: i64) -> Self {
+        Reference::to(crate::entities::organization::Entity, concerning, NodeKind::Organization, key)
+    }
+}
+
 /// Adds to `query` the key of each row `references` names, or null where there is none.
 pub(crate) fn with_references(query: &mut SelectStatement, references: &[Reference]) {
     for (i, r) in references.iter().enumerate() {

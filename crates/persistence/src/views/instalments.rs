@@ -11,10 +11,6 @@ use crate::records::Instalment;
 use crate::store::convert::all;
 use crate::store::support::one_of;
 
-pub async fn get<C: ConnectionTrait>(c: &C, id: InstalmentId) -> StoreResult<Option<Instalment>> {
-    instalment::Entity::find_by_id(id.0).one(c).await?.map(Instalment::try_from).transpose()
-}
-
 /// The project an instalment's allocation funds: `None` when there is no such instalment,
 /// `Some(None)` when its allocation funds no project. One statement.
 pub async fn project_of<C: ConnectionTrait>(c: &C, id: InstalmentId) -> StoreResult<Option<Option<ApplicationId>>> {
