@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use salkku_domain::Role;
-use salkku_domain::ids::OrganizationId;
+use salkku_domain::ids::{self, OrganizationId};
 use salkku_e2e::{TestApp, on_both};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -90,6 +90,27 @@ on_both! {
         update.error("NOT_FOUND");
         let transition = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": ghost, "expectedVersion": 1, "to": "WITHDRAWN" } })).await;
         transition.error("NOT_FOUND");
+        // The moves of things a project owns: every role that may make them hears NOT_FOUND,
+        // the coordinator from the policy (which looks the project up for it alone), admins and
+        // finance staff from the change itself; a ministry is refused before anything is looked up.
+        let coordinator = app.token(Role::Coordinator, Some(OrganizationId::from_global(&g.sonet).unwrap()));
+        let finance = app.token(Role::Finance, None);
+        let ministry = app.token(Role::Ministry, None);
+        let moves = [
+            ("submitChangeRequest", "ChangeRequestMoveInput", ids::ChangeRequestId(4242).global()),
+            ("withdrawChangeRequest", "ChangeRequestMoveInput", ids::ChangeRequestId(4242).global()),
+            ("submitReport", "SubmitReportInput", ids::ReportId(4242).global()),
+            ("requestInstalment", "InstalmentMoveInput", ids::InstalmentId(4242).global()),
+            ("updateCommitment", "UpdateCommitmentInput", ids::CommitmentId(4242).global()),
+        ];
+        for (name, input, id) in moves {
+            let query = format!("mutation($input: {input}!) {{ {name}(input: $input) {{ id }} }}");
+            let variables = json!({ "input": { "id": id, "expectedVersion": 1 } });
+            for token in [&g.admin, &finance, &coordinator] {
+                app.graphql(Some(token), &query, variables.clone()).await.error("NOT_FOUND");
+            }
+            app.graphql(Some(&ministry), &query, variables).await.error("FORBIDDEN");
+        }
         let lookup = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { id } node(id: $id) { id } }", json!({ "id": ghost })).await;
         assert_eq!(lookup, json!({ "application": null, "node": null }));
         let garbage = app.graphql(Some(&g.admin), "{ node(id: \"not-an-id\") { id } }", json!({})).await;

@@ -5,8 +5,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{
-    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, InstalmentId, NodeKind,
-    ReportId,
+    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, NodeKind,
 };
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
@@ -24,7 +23,7 @@ use super::objects::{
     FundingProgramme, GrantCall, Instalment, Organization, Payment, Repayment, ReportObligation, StateAidAllocation,
 };
 use super::plan_inputs::{DefineIndicatorInput, SetPlanInput};
-use super::policy::{Action, authorize};
+use super::policy::{Action, Belonging, authorize};
 use super::report_inputs::{
     AcceptReportInput, AddReportObligationInput, InstalmentMoveInput, PlanInstalmentsInput, RecordRepaymentInput,
     ReturnReportInput, SubmitReportInput,
@@ -57,28 +56,6 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
     let viewer = viewer(ctx)?;
     authorize(db, viewer, action).await?;
     Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx) })
-}
-
-/// The project a change request belongs to, for the policy; not found if there is no such request.
-async fn change_request_project(ctx: &Context<'_>, id: ChangeRequestId) -> ApiResult<ApplicationId> {
-    let found = views::change_requests::project_of(db(ctx)?.conn(), id).await?;
-    Ok(found.ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?)
-}
-
-/// The project a report belongs to, for the policy; not found if there is no such report.
-async fn report_project(ctx: &Context<'_>, id: ReportId) -> ApiResult<ApplicationId> {
-    let found = views::reports::get(db(ctx)?.conn(), id).await?;
-    Ok(found
-        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::ReportObligation, key: id.0 })?
-        .application)
-}
-
-/// The project an instalment's allocation funds, if any; not found if there is no such
-/// instalment.
-async fn instalment_project(ctx: &Context<'_>, id: InstalmentId) -> ApiResult<Option<ApplicationId>> {
-    Ok(views::instalments::project_of(db(ctx)?.conn(), id)
-        .await?
-        .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?)
 }
 
 /// What a document's owner is, the project it belongs to, and who may attach to it.
@@ -238,8 +215,7 @@ impl Mutation {
         input: ChangeRequestMoveInput,
     ) -> ApiResult<ChangeRequest> {
         let (id, expected) = input.parse()?;
-        let project = change_request_project(ctx, id).await?;
-        let m = allowed(ctx, "submitChangeRequest", Action::ChangeApplication(project)).await?;
+        let m = allowed(ctx, "submitChangeRequest", Action::ChangeProjectOf(Belonging::ChangeRequest(id))).await?;
         Ok(ChangeRequest(commands::change_requests::submit(m.db, &m.change(), id, expected).await?))
     }
 
@@ -250,8 +226,7 @@ impl Mutation {
         input: ChangeRequestMoveInput,
     ) -> ApiResult<ChangeRequest> {
         let (id, expected) = input.parse()?;
-        let project = change_request_project(ctx, id).await?;
-        let m = allowed(ctx, "withdrawChangeRequest", Action::ChangeApplication(project)).await?;
+        let m = allowed(ctx, "withdrawChangeRequest", Action::ChangeProjectOf(Belonging::ChangeRequest(id))).await?;
         Ok(ChangeRequest(commands::change_requests::withdraw(m.db, &m.change(), id, expected).await?))
     }
 
@@ -326,8 +301,7 @@ impl Mutation {
     /// and the project's documents that go with it.
     async fn submit_report(&self, ctx: &Context<'_>, input: SubmitReportInput) -> ApiResult<ReportObligation> {
         let (id, expected, submission) = input.parse()?;
-        let project = report_project(ctx, id).await?;
-        let m = allowed(ctx, "submitReport", Action::ChangeApplication(project)).await?;
+        let m = allowed(ctx, "submitReport", Action::ChangeProjectOf(Belonging::Report(id))).await?;
         Ok(ReportObligation(commands::reports::submit(m.db, &m.change(), id, expected, submission).await?))
     }
 
@@ -362,8 +336,7 @@ impl Mutation {
     /// refused.
     async fn request_instalment(&self, ctx: &Context<'_>, input: InstalmentMoveInput) -> ApiResult<Instalment> {
         let (id, expected) = input.parse()?;
-        let action = instalment_project(ctx, id).await?.map_or(Action::ManageMoney, Action::ChangeApplication);
-        let m = allowed(ctx, "requestInstalment", action).await?;
+        let m = allowed(ctx, "requestInstalment", Action::ChangeProjectOf(Belonging::Instalment(id))).await?;
         Ok(Instalment(commands::instalments::request(m.db, &m.change(), id, expected).await?))
     }
 
@@ -391,11 +364,7 @@ impl Mutation {
 
     async fn update_commitment(&self, ctx: &Context<'_>, input: UpdateCommitmentInput) -> ApiResult<Commitment> {
         let (id, expected, changes) = input.parse()?;
-        let db = db(ctx)?;
-        let current = views::commitments::get(db.conn(), id)
-            .await?
-            .ok_or(salkku_persistence::StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 })?;
-        let m = allowed(ctx, "updateCommitment", Action::ChangeApplication(current.application)).await?;
+        let m = allowed(ctx, "updateCommitment", Action::ChangeProjectOf(Belonging::Commitment(id))).await?;
         Ok(Commitment(commands::commitments::update(m.db, &m.change(), id, expected, changes).await?))
     }
 

@@ -8,8 +8,9 @@
 //! - decisions on record: coordinators their own organisation's, finance staff and admins any;
 //! - `admin` does everything, including organisations, programmes and calls.
 
-use salkku_domain::ids::NodeKind;
-use salkku_domain::ids::{ApplicationId, OrganizationId};
+use salkku_domain::ids::{
+    ApplicationId, ChangeRequestId, CommitmentId, InstalmentId, NodeKind, OrganizationId, ReportId,
+};
 use salkku_domain::messages::Message;
 use salkku_domain::{ParticipationRole, Role, message};
 use salkku_persistence::commands::applications::NewParticipant;
@@ -30,6 +31,10 @@ pub enum Action<'a> {
     },
     /// Change an application, its commitments or its deadlines.
     ChangeApplication(ApplicationId),
+    /// Change something of a project's: its project is looked up only for a role that is allowed
+    /// by project (coordinators), so that admins and finance staff change it without a read
+    /// before the change's transaction.
+    ChangeProjectOf(Belonging),
     /// A deadline tied to no application.
     AddFreeDeadline,
     /// Budgets, allocations, payments.
@@ -47,6 +52,38 @@ pub enum Action<'a> {
     SubscribeCalendar,
     /// Reading the reminders' outbox: admins, who run the service.
     ReadOutbox,
+}
+
+/// Something of a project's that a mutation changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Belonging {
+    ChangeRequest(ChangeRequestId),
+    Report(ReportId),
+    /// An instalment changes as its allocation's project would; one of an allocation that funds
+    /// no project is for finance staff.
+    Instalment(InstalmentId),
+    Commitment(CommitmentId),
+}
+
+impl Belonging {
+    /// The project it belongs to (`None` for an instalment of no project's allocation); not
+    /// found if there is no such thing.
+    async fn project(self, db: &Db) -> ApiResult<Option<ApplicationId>> {
+        let conn = db.conn();
+        let (project, kind, key) = match self {
+            Belonging::ChangeRequest(id) => {
+                (views::change_requests::project_of(conn, id).await?.map(Some), NodeKind::ChangeRequest, id.0)
+            }
+            Belonging::Report(id) => {
+                (views::reports::get(conn, id).await?.map(|r| Some(r.application)), NodeKind::ReportObligation, id.0)
+            }
+            Belonging::Instalment(id) => (views::instalments::project_of(conn, id).await?, NodeKind::Instalment, id.0),
+            Belonging::Commitment(id) => {
+                (views::commitments::get(conn, id).await?.map(|c| Some(c.application)), NodeKind::Commitment, id.0)
+            }
+        };
+        Ok(project.ok_or(StoreError::NotFound { kind, key })?)
+    }
 }
 
 fn outbox_is_for_admins() -> ApiError {
@@ -113,11 +150,7 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
             let own = viewer.organization;
             match action {
                 Action::ManageReferenceData => Err(reference_data_is_for_admins()),
-                Action::ManageMoney => Err(forbidden(message!(
-                    fi: "talousarviot, myönnöt ja maksut kuuluvat taloushallinnolle",
-                    sv: "budgetar, tilldelningar och betalningar sköts av ekonomipersonalen",
-                    en: "budgets, allocations and payments are for finance staff",
-                ))),
+                Action::ManageMoney => Err(money_is_for_finance()),
                 Action::ReadAuditLog => Err(audit_log_is_not_yours()),
                 Action::ReadOutbox => Err(outbox_is_for_admins()),
                 Action::SubscribeCalendar | Action::ReadExposure(_) => Ok(()),
@@ -152,28 +185,44 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                         )))
                     }
                 }
-                Action::ChangeApplication(id) => {
-                    let Some(own) = own else {
-                        return Err(forbidden(message!(
-                            fi: "tämän koordinaattorin tunnisteessa ei ole organisaatiota",
-                            sv: "den här koordinatorns token anger ingen organisation",
-                            en: "this coordinator's token names no organisation",
-                        )));
-                    };
-                    let involved = views::applications::led_or_co_implemented_by(db.conn(), id, own)
-                        .await?
-                        .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
-                    if involved {
-                        Ok(())
-                    } else {
-                        Err(forbidden(message!(
-                            fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
-                            sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
-                            en: "coordinators change only applications their organisation leads or co-implements",
-                        )))
-                    }
-                }
+                Action::ChangeApplication(id) => coordinator_changes(db, own, id).await,
+                Action::ChangeProjectOf(belonging) => match belonging.project(db).await? {
+                    Some(id) => coordinator_changes(db, own, id).await,
+                    None => Err(money_is_for_finance()),
+                },
             }
         }
+    }
+}
+
+fn money_is_for_finance() -> ApiError {
+    forbidden(message!(
+        fi: "talousarviot, myönnöt ja maksut kuuluvat taloushallinnolle",
+        sv: "budgetar, tilldelningar och betalningar sköts av ekonomipersonalen",
+        en: "budgets, allocations and payments are for finance staff",
+    ))
+}
+
+/// Whether a coordinator of `own` may change the application `id`: one its organisation leads
+/// or co-implements.
+async fn coordinator_changes(db: &Db, own: Option<OrganizationId>, id: ApplicationId) -> ApiResult<()> {
+    let Some(own) = own else {
+        return Err(forbidden(message!(
+            fi: "tämän koordinaattorin tunnisteessa ei ole organisaatiota",
+            sv: "den här koordinatorns token anger ingen organisation",
+            en: "this coordinator's token names no organisation",
+        )));
+    };
+    let involved = views::applications::led_or_co_implemented_by(db.conn(), id, own)
+        .await?
+        .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
+    if involved {
+        Ok(())
+    } else {
+        Err(forbidden(message!(
+            fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
+            sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
+            en: "coordinators change only applications their organisation leads or co-implements",
+        )))
     }
 }

@@ -15,8 +15,8 @@ use salkku_domain::change_request::{
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::plan::{Plan, PlanError, check_change, check_lines as plan_lines};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
 
 use crate::commands::applications::{self, NewParticipant};
 use crate::commands::budget_versions::{self, NewVersion};
@@ -25,12 +25,14 @@ use crate::commands::{audit, decisions, idempotency, plans};
 use crate::derived::{self, Changed};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
-    organization,
+    organization, participant,
 };
 use crate::records::{Application, ChangeRequest, ChangeRequestPart, PartnerChange};
 use crate::store::batch::Writes;
 use crate::store::convert::plan_draft;
-use crate::store::support::{add_versioned, check_written, expect_version, referenced, target, versioned_update};
+use crate::store::held::{self as store_held, Reference};
+use crate::store::nested::{Children, children, with_children};
+use crate::store::support::{add_versioned, check_written, expect_version, target, versioned_update};
 use crate::views::{
     allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
     plans as plan_views, splits,
@@ -119,7 +121,10 @@ fn invalid(concerning: Concerning, message: salkku_domain::messages::Message) ->
     StoreError::rule(concerning, DomainError::InvalidCode(message))
 }
 
-/// Drafts a request (or submits it at once) for a granted or active project.
+/// Drafts a request (or submits it at once) for a granted or active project: one read (the
+/// project held, who takes part in it, the partners named and the request's key), then one write
+/// (the request, its lines, parts and partners, a submission's move, the audit entry). A request
+/// that proposes a plan, a partner leaving or a budget reads what those are checked against too.
 pub async fn create(
     db: &Db,
     change: &Change<'_>,
@@ -129,15 +134,34 @@ pub async fn create(
     let application = new.application;
     let parts = Parts::new(new.kinds()).map_err(rule(Concerning::RequestedChanges))?;
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let current: Application =
-            referenced::<app::Entity, _>(tx, Concerning::Application, NodeKind::Application, application.0)
-                .await?
-                .try_into()?;
+        let backend = tx.get_database_backend();
+        let references: Vec<Reference> =
+            new.partners.iter().map(|p| Reference::organization(Concerning::Partners, p.organization.0)).collect();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        store_held::with_references(&mut query, &references);
+        let taking_part =
+            Children::of(participant::Entity, participant::Column::ApplicationId, "applications.id", None);
+        with_children(backend, &mut query, "taking_part", taking_part);
+        query.expr_as(store_held::next_key(backend, request::Entity.table_name(), 0), Alias::new("request_key"));
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(application.0));
+        let missing = || StoreError::UnknownReference {
+            concerning: Concerning::Application,
+            kind: NodeKind::Application,
+            key: application.0,
+        };
+        let held = store_held::read(tx, query, missing).await?;
+        let current = store_held::application(&held)?;
         check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
         if let Some(end) = new.new_end {
             check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
         }
-        check_partners(tx, &current, &new.partners).await?;
+        let taking_part: BTreeSet<OrganizationId> = children::<participant::Model>(&held, "taking_part")?
+            .into_iter()
+            .map(|p| OrganizationId(p.organization_id))
+            .collect();
+        check_partners(&current, &new.partners, &taking_part, |i| store_held::check_reference(&held, &references, i))?;
         let proposal = Proposal {
             plan: new.plan.as_ref(),
             lines: new.lines.as_deref(),
@@ -145,80 +169,51 @@ pub async fn create(
             partners: new.partners.iter().map(|p| (p.organization, p.joins)).collect(),
         };
         check_proposal(tx, &current, proposal).await?;
-        let row = request::ActiveModel {
-            application_id: Set(application.0),
-            status: Set(ChangeRequestStatus::Draft.as_str().to_owned()),
-            justification: Set(new.justification.clone()),
-            new_end: Set(new.new_end),
-            state_aid_cents: Set(new.state_aid.map(Amount::cents)),
-            content_change: Set(new.content_change.clone()),
-            plan: Set(new.plan.as_ref().map(plans::snapshot).transpose()?),
-            submitted_at: Set(None),
-            closed_at: Set(None),
-            created_by: Set(change.actor.subject.clone()),
-            created_at: Set(change.at),
-            updated_at: Set(change.at),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        let lines = new.lines.clone().unwrap_or_default();
-        if !lines.is_empty() {
-            let rows = lines.iter().zip(0..).map(|(line, position)| change_request_line::ActiveModel {
-                request_id: Set(row.id),
-                position: Set(position),
-                category: Set(line.category().as_str().to_owned()),
-                year: Set(line.year()),
-                description: Set(line.description().map(str::to_owned)),
-                amount_cents: Set(line.amount().cents()),
-                work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
-                ..Default::default()
-            });
-            change_request_line::Entity::insert_many(rows).exec_without_returning(tx).await?;
-        }
-        let part_rows = parts.kinds().map(|kind| change_request_part::ActiveModel {
-            request_id: Set(row.id),
-            kind: Set(kind.as_str().to_owned()),
-            ..Default::default()
-        });
-        change_request_part::Entity::insert_many(part_rows).exec_without_returning(tx).await?;
-        if !new.partners.is_empty() {
-            let rows = new.partners.iter().map(|p| change_request_partner::ActiveModel {
-                request_id: Set(row.id),
-                organization_id: Set(p.organization.0),
-                joins: Set(p.joins),
-                role: Set(p.role.as_str().to_owned()),
-                commitment_cents: Set(p.commitment.map(Amount::cents)),
-            });
-            change_request_partner::Entity::insert_many(rows).exec_without_returning(tx).await?;
-        }
+        let row = request::Model {
+            id: held.try_get("", "request_key")?,
+            application_id: application.0,
+            status: ChangeRequestStatus::Draft.as_str().to_owned(),
+            justification: new.justification.clone(),
+            new_end: new.new_end,
+            state_aid_cents: new.state_aid.map(Amount::cents),
+            content_change: new.content_change.clone(),
+            plan: new.plan.as_ref().map(plans::snapshot).transpose()?,
+            submitted_at: None,
+            closed_at: None,
+            created_by: change.actor.subject.clone(),
+            created_at: change.at,
+            updated_at: change.at,
+            version: 1,
+        };
         let id = ChangeRequestId(row.id);
-        // The draft as written, not read back.
+        let lines = new.lines.clone().unwrap_or_default();
+        // The draft as written, not read back: its partners in the order a read gives them.
+        let mut partners: Vec<PartnerChange> = new
+            .partners
+            .iter()
+            .map(|p| PartnerChange {
+                organization: p.organization,
+                joins: p.joins,
+                role: p.role,
+                commitment: p.commitment.map(Amount::money),
+            })
+            .collect();
+        partners.sort_by_key(|p| p.organization);
         let drafted = ChangeRequest {
             id,
             application,
             status: ChangeRequestStatus::Draft,
-            justification: row.justification,
+            justification: row.justification.clone(),
             new_end: row.new_end,
             lines,
             state_aid: new.state_aid.map(Amount::money),
-            content_change: row.content_change,
+            content_change: row.content_change.clone(),
             plan: row.plan.as_deref().map(plan_draft).transpose()?,
-            partners: new
-                .partners
-                .iter()
-                .map(|p| PartnerChange {
-                    organization: p.organization,
-                    joins: p.joins,
-                    role: p.role,
-                    commitment: p.commitment.map(Amount::money),
-                })
-                .collect(),
+            partners,
             parts: parts.kinds().map(ChangeRequestPart::undecided).collect(),
             submitted_at: None,
             closed_at: None,
-            created_by: row.created_by,
+            created_by: row.created_by.clone(),
             created_at: row.created_at,
             version: row.version,
         };
@@ -228,8 +223,17 @@ pub async fn create(
         if let (Some((_, diff)), true) = (&budget, new.lines.is_some()) {
             check_reallocation(diff).map_err(rule(Concerning::Lines))?;
         }
-        let mut writes = Writes::new(tx.get_database_backend());
-        let created = if new.submit { submit_in(tx, &mut writes, change, drafted).await? } else { drafted };
+        // Submitted at once, the request is written as submitted (a part of the same statement
+        // could not update the row another part inserts).
+        let created = if new.submit { submitted(tx, change, &current, drafted, budget).await? } else { drafted };
+        let mut writes = Writes::new(backend);
+        writes.insert(request::Model {
+            status: created.status.as_str().to_owned(),
+            submitted_at: created.submitted_at,
+            version: created.version,
+            ..row
+        });
+        add_children(&mut writes, id, &created.lines, &parts, &new.partners);
         audit::add(&mut writes, change, &[id.global(), application.global()], None::<&()>, Some(&created))?;
         writes.run(tx).await?;
         Ok(created)
@@ -237,17 +241,87 @@ pub async fn create(
     .await
 }
 
-async fn check_partners<C: ConnectionTrait>(
+/// Adds to `writes` the lines, parts and partners of the new request `id`.
+fn add_children(
+    writes: &mut Writes,
+    id: ChangeRequestId,
+    lines: &[BudgetLine],
+    parts: &Parts,
+    partners: &[NewPartnerChange],
+) {
+    if !lines.is_empty() {
+        let rows = lines.iter().zip(0..).map(|(line, position)| change_request_line::ActiveModel {
+            request_id: Set(id.0),
+            position: Set(position),
+            category: Set(line.category().as_str().to_owned()),
+            year: Set(line.year()),
+            description: Set(line.description().map(str::to_owned)),
+            amount_cents: Set(line.amount().cents()),
+            work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
+            ..Default::default()
+        });
+        writes.push(&change_request_line::Entity::insert_many(rows).into_query());
+    }
+    for kind in parts.kinds() {
+        writes.insert(change_request_part::Model {
+            request_id: id.0,
+            kind: kind.as_str().to_owned(),
+            decision: None,
+            approved_end: None,
+            revised_version_id: None,
+            decided_at: None,
+            decided_by: None,
+            decision_ref: None,
+            note: None,
+            decision_id: None,
+            approved_plan: None,
+        });
+    }
+    for p in partners {
+        writes.insert(change_request_partner::Model {
+            request_id: id.0,
+            organization_id: p.organization.0,
+            joins: p.joins,
+            role: p.role.as_str().to_owned(),
+            commitment_cents: p.commitment.map(Amount::cents),
+        });
+    }
+}
+
+/// [`check_partners`] against the project as it is now.
+async fn check_partners_now<C: ConnectionTrait>(
     c: &C,
     current: &Application,
     partners: &[NewPartnerChange],
 ) -> StoreResult<()> {
     let taking_part: BTreeSet<OrganizationId> =
         application_views::participants_of(c, &[current.id]).await?.into_iter().map(|p| p.organization).collect();
-    let mut seen = BTreeSet::new();
+    let mut found = Vec::with_capacity(partners.len());
     for p in partners {
-        referenced::<organization::Entity, _>(c, Concerning::Partners, NodeKind::Organization, p.organization.0)
-            .await?;
+        found.push(organization::Entity::find_by_id(p.organization.0).one(c).await?.is_some());
+    }
+    check_partners(current, partners, &taking_part, |i| match (found.get(i), partners.get(i)) {
+        (Some(false), Some(p)) => Err(StoreError::UnknownReference {
+            concerning: Concerning::Partners,
+            kind: NodeKind::Organization,
+            key: p.organization.0,
+        }),
+        _ => Ok(()),
+    })
+}
+
+/// Checks the partners a request names: each an organisation (`exists(i)` reports whether the
+/// `i`th is), named once, not the lead, joining only if it does not take part yet and leaving
+/// only if it does.
+fn check_partners(
+    current: &Application,
+    partners: &[NewPartnerChange],
+    taking_part: &BTreeSet<OrganizationId>,
+    exists: impl Fn(usize) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut seen = BTreeSet::new();
+    for (i, p) in partners.iter().enumerate() {
+        exists(i)?;
         let named = p.organization;
         if !seen.insert(named) {
             return Err(invalid(
@@ -374,6 +448,9 @@ fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
 
 /// The budget a request proposes and its diff with the version in force, if it asks for one.
 async fn proposed<C: ConnectionTrait>(c: &C, r: &ChangeRequest) -> StoreResult<Option<(Budget, BudgetDiff)>> {
+    if r.lines.is_empty() && r.state_aid.is_none() {
+        return Ok(None);
+    }
     let in_force = versions::budget(c, &versions::in_force(c, r.application).await?).await?;
     let Some(budget) = change_requests::proposed_budget(r, &in_force)? else { return Ok(None) };
     let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Lines))?;
@@ -381,13 +458,14 @@ async fn proposed<C: ConnectionTrait>(c: &C, r: &ChangeRequest) -> StoreResult<O
 }
 
 /// The split a budget would give the application, with its commitments now.
-async fn check_split<C: ConnectionTrait>(c: &C, application: ApplicationId, budget: &Budget) -> StoreResult<()> {
-    let current: Application = target::<app::Entity, _>(c, NodeKind::Application, application.0).await?.try_into()?;
-    let split = splits::with_budget(c, &current, budget.total(), budget.state_aid_requested()).await?;
+async fn check_split<C: ConnectionTrait>(c: &C, project: &Application, budget: &Budget) -> StoreResult<()> {
+    let split = splits::with_budget(c, project, budget.total(), budget.state_aid_requested()).await?;
     check_changed_split(&split).map_err(rule(Concerning::Lines))
 }
 
-/// Submits a draft, checking it again against the project as it is now.
+/// Submits a draft, checking it again against the project as it is now: one read (the request
+/// whole with its project held), then one write (the move and its audit entry). A request that
+/// proposes a budget, a plan or a partner leaving reads what those are checked against too.
 pub async fn submit(
     db: &Db,
     change: &Change<'_>,
@@ -395,10 +473,27 @@ pub async fn submit(
     expected_version: i32,
 ) -> StoreResult<ChangeRequest> {
     let tx = db.begin_write().await?;
-    let current = load(&*tx, id).await?;
+    let backend = tx.get_database_backend();
+    let mut query = change_requests::whole(backend);
+    query.inner_join(
+        app::Entity,
+        Expr::col((app::Entity, app::Column::Id)).equals((request::Entity, request::Column::ApplicationId)),
+    );
+    store_held::with_columns(&mut query);
+    query.and_where(Expr::col((request::Entity, request::Column::Id)).eq(id.0));
+    let missing = || StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 };
+    let held = store_held::read(&*tx, query, missing).await?;
+    let current = change_requests::record(&held)?;
+    let project = store_held::application(&held)?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
-    let mut writes = Writes::new(tx.get_database_backend());
-    let submitted = submit_in(&*tx, &mut writes, change, current.clone()).await?;
+    let budget = proposed(&*tx, &current).await?;
+    let submitted = submitted(&*tx, change, &project, current.clone(), budget).await?;
+    let update = request::Entity::update_many()
+        .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Submitted.as_str()))
+        .col_expr(request::Column::SubmittedAt, Expr::value(Some(change.at)))
+        .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
+    let mut writes = Writes::new(backend);
+    add_versioned(&mut writes, MOVED, update, id.0, expected_version);
     audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&submitted))?;
     let moved = writes.run_returning(&*tx, Some(MOVED)).await?;
     check_written::<request::Entity, _>(&*tx, &moved, id.0, expected_version).await?;
@@ -406,16 +501,16 @@ pub async fn submit(
     Ok(submitted)
 }
 
-/// Checks that the request may be submitted, and adds its move to `writes`: the request as
-/// submitted.
-async fn submit_in<C: ConnectionTrait>(
+/// Checks that the request may be submitted to `project` (held) with the budget it proposes (and
+/// that budget's diff with the version in force): the request as submitted.
+async fn submitted<C: ConnectionTrait>(
     c: &C,
-    writes: &mut Writes,
     change: &Change<'_>,
+    project: &Application,
     r: ChangeRequest,
+    budget: Option<(Budget, BudgetDiff)>,
 ) -> StoreResult<ChangeRequest> {
     r.status.move_to(ChangeRequestStatus::Submitted, &parts_of(&r)?).map_err(rule(Concerning::ChangeRequest))?;
-    let project: Application = target::<app::Entity, _>(c, NodeKind::Application, r.application.0).await?.try_into()?;
     check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
     if let Some(end) = r.new_end {
         check_extension(project.period_end, end).map_err(rule(Concerning::NewEnd))?;
@@ -427,18 +522,13 @@ async fn submit_in<C: ConnectionTrait>(
         new_end: r.new_end,
         partners: r.partners.iter().map(|p| (p.organization, p.joins)).collect(),
     };
-    check_proposal(c, &project, proposal).await?;
-    if let Some((budget, diff)) = proposed(c, &r).await? {
+    check_proposal(c, project, proposal).await?;
+    if let Some((budget, diff)) = budget {
         if !r.lines.is_empty() {
             check_reallocation(&diff).map_err(rule(Concerning::Lines))?;
         }
-        check_split(c, r.application, &budget).await?;
+        check_split(c, project, &budget).await?;
     }
-    let update = request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Submitted.as_str()))
-        .col_expr(request::Column::SubmittedAt, Expr::value(Some(change.at)))
-        .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
-    add_versioned(writes, MOVED, update, r.id.0, r.version);
     Ok(ChangeRequest {
         status: ChangeRequestStatus::Submitted,
         submitted_at: Some(change.at),
@@ -624,7 +714,7 @@ pub async fn decide(
             check_reallocation(&diff).map_err(rule(Concerning::Parts))?;
         }
         if budget_changes {
-            check_split(c, current.application, &budget).await.map_err(|e| match e {
+            check_split(c, &extended, &budget).await.map_err(|e| match e {
                 StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
                 other => other,
             })?;
@@ -646,7 +736,7 @@ pub async fn decide(
     }
     // Partners join with their commitment, or leave and their commitments are declined.
     if approved(ChangeKind::PartnerChange).is_some() {
-        check_partners(c, &project, &partner_changes(&current)).await.map_err(|e| match e {
+        check_partners_now(c, &project, &partner_changes(&current)).await.map_err(|e| match e {
             StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
             other => other,
         })?;

@@ -2,30 +2,33 @@
 //! that only by an approved content change (through `budget_versions::put_in_force`). The parts
 //! are kept by key, so a part that stays keeps its row, its ID and its actuals.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Datelike;
 
+use salkku_domain::budget::BudgetLine;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::ids::{ApplicationId, NodeKind, OrganizationId, ProgrammeId};
 use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, check_definition_unit};
-use salkku_domain::plan::{self, Measures, Plan, PlanError};
+use salkku_domain::plan::{self, Measures, Plan, PlanError, PlanKey};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    Set,
 };
 
 use crate::commands::audit;
 use crate::entities::{
-    application as app, budget_version, indicator_definition, plan_indicator, plan_objective, plan_work_package,
-    programme,
+    application as app, budget_line, budget_version, indicator_actual, indicator_definition, participant,
+    plan_indicator, plan_objective, plan_work_package, programme,
 };
 use crate::records::{Application, IndicatorDefinition};
 use crate::store::batch::Writes;
+use crate::store::convert::line;
 use crate::store::held::{self as store_held, Reference};
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked};
-use crate::views::{applications, budgets, plans};
+use crate::views::{applications, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A plan's broken rule at its field, under `prefix` (`plan`, say) when the plan is part of a
@@ -128,22 +131,18 @@ pub async fn set_plan(
 ) -> StoreResult<Application> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    // Held (on PostgreSQL) from the start, as every change to the project holds it: its writes
-    // below then go together without meeting another change to the same plan half-way.
-    let held = app::Entity::find_by_id(id.0).lock_exclusive().one(c).await?;
-    let current: Application =
-        held.ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?.try_into()?;
+    let held = HeldPlan::read(c, id).await?;
+    let current = held.project;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     plan::check_plan_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
-    check(c, &current, &plan, &taking_part(c, &current).await?, "plan").await?;
-    let lines: Vec<_> = budgets::lines_of(c, &[id]).await?.into_iter().map(|l| l.line).collect();
+    plan.check_fits(current.period_start, current.period_end, &held.taking_part).map_err(at("plan"))?;
+    plan.check_codes(&held.codes).map_err(at("plan"))?;
     // A work package with budget lines stays until its lines move.
-    plan::check_lines(&lines, &plan)
+    plan::check_lines(&held.lines, &plan)
         .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })?;
     // Whatever was reported keeps meaning what it meant (none is, before a grant, as a rule).
-    let stored = plans::of(c, id).await?;
-    plan::check_change(&plan, &plans::reported_in(&stored)).map_err(at("plan"))?;
-    let before = stored.plan.draft();
+    plan::check_change(&plan, &held.reported).map_err(at("plan"))?;
+    let before = held.stored.draft();
     // Every write at once, on PostgreSQL in one statement.
     let mut writes = Writes::new(c.get_database_backend());
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
@@ -161,6 +160,99 @@ pub async fn set_plan(
     let updated: Application = app::Model::from_query_result(row, "")?.try_into()?;
     tx.commit().await?;
     Ok(updated)
+}
+
+/// What setPlan checks a plan against, read in one statement with the project held: who takes
+/// part, the codes of its programme, its budget's lines, the plan in force and which of its
+/// indicators have actuals.
+struct HeldPlan {
+    project: Application,
+    taking_part: BTreeSet<OrganizationId>,
+    codes: BTreeMap<IndicatorCode, IndicatorUnit>,
+    lines: Vec<BudgetLine>,
+    stored: Plan,
+    reported: BTreeMap<PlanKey, IndicatorUnit>,
+}
+
+impl HeldPlan {
+    async fn read<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Self> {
+        let backend = c.get_database_backend();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        let project = "applications.id";
+        let programme = "(SELECT g.programme_id FROM grant_calls g WHERE g.id = applications.call_id)";
+        let participants = Children::of(participant::Entity, participant::Column::ApplicationId, project, None);
+        with_children(backend, &mut query, "participants", participants);
+        let codes =
+            Children::of(indicator_definition::Entity, indicator_definition::Column::ProgrammeId, programme, None);
+        with_children(backend, &mut query, "codes", codes);
+        let lines = Children::of(
+            budget_line::Entity,
+            budget_line::Column::ApplicationId,
+            project,
+            Some(budget_line::Column::Position),
+        );
+        with_children(backend, &mut query, "lines", lines);
+        let objectives = Children::of(
+            plan_objective::Entity,
+            plan_objective::Column::ApplicationId,
+            project,
+            Some(plan_objective::Column::Position),
+        );
+        with_children(backend, &mut query, "objectives", objectives);
+        let packages = Children::of(
+            plan_work_package::Entity,
+            plan_work_package::Column::ApplicationId,
+            project,
+            Some(plan_work_package::Column::Position),
+        );
+        with_children(backend, &mut query, "packages", packages);
+        let indicators = Children::of(
+            plan_indicator::Entity,
+            plan_indicator::Column::ApplicationId,
+            project,
+            Some(plan_indicator::Column::Position),
+        );
+        with_children(backend, &mut query, "indicators", indicators);
+        let actuals = Children {
+            child: indicator_actual::Entity,
+            filter: format!(
+                "t.indicator_id IN (SELECT i.id FROM plan_indicators i WHERE i.application_id = {project})"
+            ),
+            order: None,
+        };
+        with_children(backend, &mut query, "actuals", actuals);
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+        let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
+        let row = store_held::read(c, query, missing).await?;
+        let project = store_held::application(&row)?;
+        let mut taking_part: BTreeSet<OrganizationId> = children::<participant::Model>(&row, "participants")?
+            .into_iter()
+            .map(|p| OrganizationId(p.organization_id))
+            .collect();
+        taking_part.insert(project.lead);
+        let lines = children::<budget_line::Model>(&row, "lines")?
+            .into_iter()
+            .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
+            .collect::<StoreResult<_>>()?;
+        let (stored, ids) = plans::plan_from(
+            children(&row, "objectives")?,
+            children(&row, "packages")?,
+            children(&row, "indicators")?,
+        )?;
+        let with_actuals: BTreeSet<i64> =
+            children::<indicator_actual::Model>(&row, "actuals")?.into_iter().map(|a| a.indicator_id).collect();
+        let reported = plans::reported_among(&stored, &ids, |row| with_actuals.contains(&row));
+        Ok(HeldPlan {
+            codes: plans::codes_of(children(&row, "codes")?)?,
+            project,
+            taking_part,
+            lines,
+            stored,
+            reported,
+        })
+    }
 }
 
 /// The name the application's update goes by among setPlan's writes.

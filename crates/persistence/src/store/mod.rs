@@ -8,6 +8,7 @@ pub mod contents;
 pub(crate) mod convert;
 pub mod db;
 pub(crate) mod held;
+pub(crate) mod nested;
 pub mod paging;
 pub mod pool;
 pub(crate) mod rows;

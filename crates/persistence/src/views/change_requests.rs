@@ -1,17 +1,18 @@
-//! Change requests as read: with the lines, partners and parts of each, in four queries however
+//! Change requests as read: with the lines, partners and parts of each, in one statement however
 //! many requests.
-
-use std::collections::HashMap;
 
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecision};
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, OrganizationId};
 use salkku_domain::{Amount, ParticipationRole};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryResult, QuerySelect};
 
 use crate::entities::{change_request, change_request_line, change_request_part, change_request_partner};
 use crate::records::{BudgetVersion, ChangeRequest, ChangeRequestPart, PartnerChange};
 use crate::store::convert::{line, money, plan_draft};
+use crate::store::held::{model_of, with_columns_of};
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::one_of;
 use crate::views::budget_versions::{self, Comparison};
 use crate::{StoreError, StoreResult};
@@ -34,104 +35,106 @@ pub async fn project_of<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> Store
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ChangeRequestId]) -> StoreResult<Vec<ChangeRequest>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let rows = change_request::Entity::find()
-        .filter(one_of(c, change_request::Column::Id, keys))
-        .order_by_asc(change_request::Column::Id)
-        .all(c)
-        .await?;
-    assemble(c, rows).await
+    let mut query = whole(c.get_database_backend());
+    query.and_where(one_of(c, change_request::Column::Id, keys));
+    query.order_by((change_request::Entity, change_request::Column::Id), Order::Asc);
+    c.query_all(&query).await?.iter().map(record).collect()
 }
 
 /// The change requests of each application, oldest first.
 pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<ChangeRequest>> {
     let keys: Vec<i64> = ids.iter().map(|i| i.0).collect();
-    let rows = change_request::Entity::find()
-        .filter(one_of(c, change_request::Column::ApplicationId, keys))
-        .order_by_asc(change_request::Column::ApplicationId)
-        .order_by_asc(change_request::Column::Id)
-        .all(c)
-        .await?;
-    assemble(c, rows).await
+    let mut query = whole(c.get_database_backend());
+    query.and_where(one_of(c, change_request::Column::ApplicationId, keys));
+    query.order_by((change_request::Entity, change_request::Column::ApplicationId), Order::Asc);
+    query.order_by((change_request::Entity, change_request::Column::Id), Order::Asc);
+    c.query_all(&query).await?.iter().map(record).collect()
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::corrupt(e.to_string())
 }
 
-async fn assemble<C: ConnectionTrait>(c: &C, rows: Vec<change_request::Model>) -> StoreResult<Vec<ChangeRequest>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut lines: HashMap<i64, Vec<BudgetLine>> = HashMap::new();
-    for l in change_request_line::Entity::find()
-        .filter(one_of(c, change_request_line::Column::RequestId, keys.clone()))
-        .order_by_asc(change_request_line::Column::RequestId)
-        .order_by_asc(change_request_line::Column::Position)
-        .all(c)
-        .await?
-    {
-        let parsed = line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref())?;
-        lines.entry(l.request_id).or_default().push(parsed);
-    }
-    let mut parts: HashMap<i64, Vec<ChangeRequestPart>> = HashMap::new();
-    for p in change_request_part::Entity::find()
-        .filter(one_of(c, change_request_part::Column::RequestId, keys.clone()))
-        .all(c)
-        .await?
-    {
-        let part = ChangeRequestPart {
-            kind: ChangeKind::parse(&p.kind).map_err(corrupt)?,
-            decision: p.decision.as_deref().map(PartDecision::parse).transpose().map_err(corrupt)?,
-            approved_end: p.approved_end,
-            revised_version: p.revised_version_id.map(BudgetVersionId),
-            decided_at: p.decided_at,
-            decided_by: p.decided_by,
-            decision_ref: p.decision_ref,
-            decision_on_record: p.decision_id.map(salkku_domain::ids::DecisionId),
-            note: p.note,
-            approved_plan: p.approved_plan.as_deref().map(plan_draft).transpose()?,
-        };
-        parts.entry(p.request_id).or_default().push(part);
-    }
-    let mut partners: HashMap<i64, Vec<PartnerChange>> = HashMap::new();
-    for p in change_request_partner::Entity::find()
-        .filter(one_of(c, change_request_partner::Column::RequestId, keys))
-        .all(c)
-        .await?
-    {
-        let partner = PartnerChange {
-            organization: OrganizationId(p.organization_id),
-            joins: p.joins,
-            role: ParticipationRole::parse(&p.role).map_err(corrupt)?,
-            commitment: p.commitment_cents.map(money).transpose()?,
-        };
-        partners.entry(p.request_id).or_default().push(partner);
-    }
-    rows.into_iter()
-        .map(|r| {
-            let mut request_parts = parts.remove(&r.id).unwrap_or_default();
-            request_parts.sort_by_key(|p| p.kind);
-            Ok(ChangeRequest {
-                id: ChangeRequestId(r.id),
-                application: ApplicationId(r.application_id),
-                status: ChangeRequestStatus::parse(&r.status).map_err(corrupt)?,
-                justification: r.justification,
-                new_end: r.new_end,
-                lines: lines.remove(&r.id).unwrap_or_default(),
-                state_aid: r.state_aid_cents.map(money).transpose()?,
-                content_change: r.content_change,
-                plan: r.plan.as_deref().map(plan_draft).transpose()?,
-                partners: partners.remove(&r.id).unwrap_or_default(),
-                parts: request_parts,
-                submitted_at: r.submitted_at,
-                closed_at: r.closed_at,
-                created_by: r.created_by,
-                created_at: r.created_at,
-                version: r.version,
+/// A read of change requests, each whole: its own columns with its lines (in their order), its
+/// parts and its partners beside it, in one statement however many it reads.
+pub(crate) fn whole(backend: DbBackend) -> SelectStatement {
+    let mut query = Query::select();
+    query.from(change_request::Entity);
+    with_columns_of(&mut query, change_request::Entity, "");
+    let parent = "change_requests.id";
+    let lines = Children::of(
+        change_request_line::Entity,
+        change_request_line::Column::RequestId,
+        parent,
+        Some(change_request_line::Column::Position),
+    );
+    with_children(backend, &mut query, "lines", lines);
+    let parts = Children::of(change_request_part::Entity, change_request_part::Column::RequestId, parent, None);
+    with_children(backend, &mut query, "parts", parts);
+    let partners = Children::of(
+        change_request_partner::Entity,
+        change_request_partner::Column::RequestId,
+        parent,
+        Some(change_request_partner::Column::OrganizationId),
+    );
+    with_children(backend, &mut query, "partners", partners);
+    query
+}
+
+/// The change request of a row read by [`whole`].
+pub(crate) fn record(row: &QueryResult) -> StoreResult<ChangeRequest> {
+    let r = model_of::<change_request::Entity>(row, "")?;
+    let lines = children::<change_request_line::Model>(row, "lines")?
+        .into_iter()
+        .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
+        .collect::<StoreResult<Vec<BudgetLine>>>()?;
+    let mut parts = children::<change_request_part::Model>(row, "parts")?
+        .into_iter()
+        .map(|p| {
+            Ok(ChangeRequestPart {
+                kind: ChangeKind::parse(&p.kind).map_err(corrupt)?,
+                decision: p.decision.as_deref().map(PartDecision::parse).transpose().map_err(corrupt)?,
+                approved_end: p.approved_end,
+                revised_version: p.revised_version_id.map(BudgetVersionId),
+                decided_at: p.decided_at,
+                decided_by: p.decided_by,
+                decision_ref: p.decision_ref,
+                decision_on_record: p.decision_id.map(salkku_domain::ids::DecisionId),
+                note: p.note,
+                approved_plan: p.approved_plan.as_deref().map(plan_draft).transpose()?,
             })
         })
-        .collect()
+        .collect::<StoreResult<Vec<ChangeRequestPart>>>()?;
+    parts.sort_by_key(|p| p.kind);
+    let partners = children::<change_request_partner::Model>(row, "partners")?
+        .into_iter()
+        .map(|p| {
+            Ok(PartnerChange {
+                organization: OrganizationId(p.organization_id),
+                joins: p.joins,
+                role: ParticipationRole::parse(&p.role).map_err(corrupt)?,
+                commitment: p.commitment_cents.map(money).transpose()?,
+            })
+        })
+        .collect::<StoreResult<Vec<PartnerChange>>>()?;
+    Ok(ChangeRequest {
+        id: ChangeRequestId(r.id),
+        application: ApplicationId(r.application_id),
+        status: ChangeRequestStatus::parse(&r.status).map_err(corrupt)?,
+        justification: r.justification,
+        new_end: r.new_end,
+        lines,
+        state_aid: r.state_aid_cents.map(money).transpose()?,
+        content_change: r.content_change,
+        plan: r.plan.as_deref().map(plan_draft).transpose()?,
+        partners,
+        parts,
+        submitted_at: r.submitted_at,
+        closed_at: r.closed_at,
+        created_by: r.created_by,
+        created_at: r.created_at,
+        version: r.version,
+    })
 }
 
 /// The budget a request would put in force: the lines it proposes (or those in force) with the

@@ -49,16 +49,52 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
         .order_by_asc(plan_indicator::Column::Position)
         .all(c)
         .await?;
-    let mut actuals = actuals_of(c, &indicators).await?;
-    let mut drafts: HashMap<i64, (PlanDraft, BTreeMap<String, i64>)> = HashMap::new();
+    let actuals = actuals_of(c, &indicators).await?;
+    let owner: HashMap<i64, i64> = indicators.iter().map(|i| (i.id, i.application_id)).collect();
+    let mut rows: HashMap<i64, PlanRows> = HashMap::new();
     for o in objectives {
-        let (draft, ids) = drafts.entry(o.application_id).or_default();
-        ids.insert(o.key.clone(), o.id);
+        rows.entry(o.application_id).or_default().0.push(o);
+    }
+    for w in packages {
+        rows.entry(w.application_id).or_default().1.push(w);
+    }
+    for i in indicators {
+        rows.entry(i.application_id).or_default().2.push(i);
+    }
+    let mut by_application: HashMap<i64, Vec<IndicatorActual>> = HashMap::new();
+    for a in actuals {
+        let application =
+            owner.get(&a.indicator.0).copied().ok_or_else(|| corrupt("an actual without its indicator"))?;
+        by_application.entry(application).or_default().push(a);
+    }
+    ids.iter()
+        .map(|id| {
+            let Some((objectives, packages, indicators)) = rows.remove(&id.0) else {
+                return Ok(StoredPlan::default());
+            };
+            let (plan, ids) = plan_from(objectives, packages, indicators)?;
+            Ok(StoredPlan { plan, ids, actuals: by_application.remove(&id.0).unwrap_or_default() })
+        })
+        .collect()
+}
+
+/// One application's rows of its plan: objectives, work packages and indicators.
+type PlanRows = (Vec<plan_objective::Model>, Vec<plan_work_package::Model>, Vec<plan_indicator::Model>);
+
+/// One application's plan from its rows (each kind in its order), with each part's row by key.
+pub(crate) fn plan_from(
+    objectives: Vec<plan_objective::Model>,
+    packages: Vec<plan_work_package::Model>,
+    indicators: Vec<plan_indicator::Model>,
+) -> StoreResult<(Plan, BTreeMap<PlanKey, i64>)> {
+    let mut draft = PlanDraft::default();
+    let mut keys: BTreeMap<String, i64> = BTreeMap::new();
+    for o in objectives {
+        keys.insert(o.key.clone(), o.id);
         draft.objectives.push(ObjectiveDraft { key: o.key, text: o.text, language: o.language });
     }
     for w in packages {
-        let (draft, ids) = drafts.entry(w.application_id).or_default();
-        ids.insert(w.key.clone(), w.id);
+        keys.insert(w.key.clone(), w.id);
         draft.work_packages.push(WorkPackageDraft {
             key: w.key,
             title: w.title,
@@ -68,30 +104,14 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
             objectives: w.objectives.split(',').filter(|k| !k.is_empty()).map(str::to_owned).collect(),
         });
     }
-    let mut owner: HashMap<i64, i64> = HashMap::new();
     for i in indicators {
-        owner.insert(i.id, i.application_id);
-        let (draft, ids) = drafts.entry(i.application_id).or_default();
-        ids.insert(i.key.clone(), i.id);
+        keys.insert(i.key.clone(), i.id);
         draft.indicators.push(indicator_draft(i)?);
     }
-    let mut by_application: HashMap<i64, Vec<IndicatorActual>> = HashMap::new();
-    for a in actuals.drain(..) {
-        let application =
-            owner.get(&a.indicator.0).copied().ok_or_else(|| corrupt("an actual without its indicator"))?;
-        by_application.entry(application).or_default().push(a);
-    }
-    ids.iter()
-        .map(|id| {
-            let Some((draft, keys)) = drafts.remove(&id.0) else { return Ok(StoredPlan::default()) };
-            let plan = Plan::new(draft).map_err(corrupt)?;
-            let ids = keys
-                .into_iter()
-                .map(|(k, v)| Ok((PlanKey::parse(&k).map_err(corrupt)?, v)))
-                .collect::<StoreResult<_>>()?;
-            Ok(StoredPlan { plan, ids, actuals: by_application.remove(&id.0).unwrap_or_default() })
-        })
-        .collect()
+    let plan = Plan::new(draft).map_err(corrupt)?;
+    let ids =
+        keys.into_iter().map(|(k, v)| Ok((PlanKey::parse(&k).map_err(corrupt)?, v))).collect::<StoreResult<_>>()?;
+    Ok((plan, ids))
 }
 
 /// One application's plan in force.
@@ -210,11 +230,18 @@ pub async fn reported<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResu
 
 /// The indicators of a plan already read that have actuals reported, with their units.
 pub fn reported_in(stored: &StoredPlan) -> BTreeMap<PlanKey, IndicatorUnit> {
-    stored
-        .plan
-        .indicators()
+    reported_among(&stored.plan, &stored.ids, |row| stored.actuals.iter().any(|a| a.indicator.0 == row))
+}
+
+/// The indicators of `plan` (their rows by key in `ids`) that `has_actuals`, with their units.
+pub(crate) fn reported_among(
+    plan: &Plan,
+    ids: &BTreeMap<PlanKey, i64>,
+    has_actuals: impl Fn(i64) -> bool,
+) -> BTreeMap<PlanKey, IndicatorUnit> {
+    plan.indicators()
         .iter()
-        .filter(|i| stored.ids.get(&i.key).is_some_and(|row| stored.actuals.iter().any(|a| a.indicator.0 == *row)))
+        .filter(|i| ids.get(&i.key).is_some_and(|row| has_actuals(*row)))
         .map(|i| (i.key.clone(), i.unit))
         .collect()
 }
@@ -253,6 +280,16 @@ pub async fn codes_for<C: ConnectionTrait>(
         return Ok(BTreeMap::new());
     };
     Ok(definitions(c, &[programme]).await?.into_iter().map(|d| (d.code, d.unit)).collect())
+}
+
+/// The codes of these definitions (a programme's, as read), with their units.
+pub(crate) fn codes_of(
+    definitions: Vec<indicator_definition::Model>,
+) -> StoreResult<BTreeMap<IndicatorCode, IndicatorUnit>> {
+    definitions
+        .into_iter()
+        .map(|d| Ok((IndicatorCode::parse(&d.code).map_err(corrupt)?, IndicatorUnit::parse(&d.unit).map_err(corrupt)?)))
+        .collect()
 }
 
 /// What the roll-up sums for a portfolio filter: every indicator of the filtered applications
