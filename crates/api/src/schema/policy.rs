@@ -186,6 +186,9 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                     }
                 }
                 Action::ChangeApplication(id) => coordinator_changes(db, own, id).await,
+                // A coordinator without an organisation is refused before anything is looked
+                // up, so that it cannot tell which keys exist.
+                Action::ChangeProjectOf(_) if own.is_none() => Err(no_organisation()),
                 Action::ChangeProjectOf(belonging) => match belonging.project(db).await? {
                     Some(id) => coordinator_changes(db, own, id).await,
                     None => Err(money_is_for_finance()),
@@ -206,13 +209,7 @@ fn money_is_for_finance() -> ApiError {
 /// Whether a coordinator of `own` may change the application `id`: one its organisation leads
 /// or co-implements.
 async fn coordinator_changes(db: &Db, own: Option<OrganizationId>, id: ApplicationId) -> ApiResult<()> {
-    let Some(own) = own else {
-        return Err(forbidden(message!(
-            fi: "tämän koordinaattorin tunnisteessa ei ole organisaatiota",
-            sv: "den här koordinatorns token anger ingen organisation",
-            en: "this coordinator's token names no organisation",
-        )));
-    };
+    let Some(own) = own else { return Err(no_organisation()) };
     let involved = views::applications::led_or_co_implemented_by(db.conn(), id, own)
         .await?
         .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
@@ -225,4 +222,12 @@ async fn coordinator_changes(db: &Db, own: Option<OrganizationId>, id: Applicati
             en: "coordinators change only applications their organisation leads or co-implements",
         )))
     }
+}
+
+fn no_organisation() -> ApiError {
+    forbidden(message!(
+        fi: "tämän koordinaattorin tunnisteessa ei ole organisaatiota",
+        sv: "den här koordinatorns token anger ingen organisation",
+        en: "this coordinator's token names no organisation",
+    ))
 }

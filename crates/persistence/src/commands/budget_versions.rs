@@ -3,6 +3,8 @@
 //! its lines and figures to where every sum reads them (`budget_lines` and the application's
 //! totals), so the portfolio, the exports and the splits never see a superseded version.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use salkku_domain::budget::Budget;
 use salkku_domain::budget::BudgetLine;
@@ -10,20 +12,24 @@ use salkku_domain::budget_diff::{BudgetDiff, within_tolerance};
 use salkku_domain::budget_version::{BudgetVersionKind, check_revision_within_tolerance};
 use salkku_domain::change_request::check_may_request_changes;
 use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
-use salkku_domain::plan::{Plan, packages_within_tolerance};
+use salkku_domain::plan::{self as plan, Plan, packages_within_tolerance};
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryResult, QuerySelect,
+    QueryTrait, Set,
 };
 
 use crate::commands::{audit, plans};
-use crate::derived::{self, Changed};
+use crate::derived::{self, Standing};
 use crate::entities::{application as app, budget_line, budget_version, budget_version_line};
 use crate::records::{Application, BudgetVersion};
 use crate::store::batch::Writes;
-use crate::store::support::{expect_version, target, versioned_update};
-use crate::views::{budget_versions, calls, plans as plan_views};
+use crate::store::convert::rate;
+use crate::store::held as store_held;
+use crate::store::nested::{Children, children, with_children};
+use crate::store::support::{expect_version, version_checked};
+use crate::views::{budgets as budget_views, plans as plan_views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// Adds to `writes` the draft version of a new application, in force until it is submitted.
@@ -225,6 +231,20 @@ pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, 
     writes.run(c).await
 }
 
+/// Adds to `writes` an application's move to `budget`: its figures on its row (held, at
+/// `expected`; its version goes one up), answered under [`BUDGETED`], and its lines.
+pub(crate) fn add_budget(writes: &mut Writes, id: ApplicationId, expected: i32, budget: &Budget, at: DateTime<Utc>) {
+    let update = app::Entity::update_many()
+        .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
+        .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
+        .col_expr(app::Column::UpdatedAt, Expr::value(at));
+    writes.push_named(BUDGETED, version_checked(update, id.0, expected).into_query().returning_all());
+    add_lines(writes, id, budget);
+}
+
+/// The name the application's update goes by among the writes [`add_budget`] adds.
+pub(crate) const BUDGETED: &str = "budgeted";
+
 /// Adds to `writes` the removal of the application's lines and the writing of `budget`'s. On
 /// PostgreSQL the two are parts of one statement: the lines have no key but their own, so the new
 /// rows never meet the old.
@@ -256,50 +276,154 @@ pub async fn revise_within_tolerance(
     lines: Vec<BudgetLine>,
 ) -> StoreResult<BudgetVersion> {
     let tx = db.begin_write().await?;
-    let current: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let c = &*tx;
+    let held = HeldVersions::read(c, id).await?;
+    let current = &held.project;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     check_may_request_changes(current.status).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
-    let tolerance = match current.call {
-        Some(call) => calls::by_ids(&*tx, &[call]).await?.first().map_or(Rate::ZERO, |c| c.reallocation_tolerance),
-        None => Rate::ZERO,
-    };
-    let before = budget_versions::in_force(&*tx, id).await?;
+    let before = held.in_force()?.clone();
     // A revision keeps the state aid; only the lines move.
     let aid = Amount::new(before.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
     let budget = Budget::new(lines, aid).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
-    plans::check_lines_fit(&*tx, id, budget.lines(), None, "").await?;
+    if budget.lines().iter().any(|l| l.work_package().is_some()) {
+        plan::check_lines(budget.lines(), &held.plan).map_err(plans::at(""))?;
+    }
     // The tolerance holds for all the revisions made under it together: what moved is measured
     // from the last version a decision approved (the granted one, or one a change request
     // revised), so that ten small revisions cannot move ten times the tolerance.
-    let approved = budget_versions::of_applications(&*tx, &[id])
-        .await?
-        .into_iter()
-        .rev()
-        .find(|v| !v.within_tolerance && !v.plan_only)
-        .unwrap_or_else(|| before.clone());
-    let approved_budget = budget_versions::budget(&*tx, &approved).await?;
+    let approved =
+        held.versions.iter().rev().find(|v| !v.within_tolerance && !v.plan_only).cloned().unwrap_or(before.clone());
+    let approved_budget = held.budget_of(&approved)?;
     let diff = BudgetDiff::between(&approved_budget, &budget).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     // Money moved between work packages counts as money moved, as between cost categories.
+    let tolerance = held.tolerance;
     let within = within_tolerance(&diff, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?
         && packages_within_tolerance(approved_budget.lines(), budget.lines(), tolerance)
             .map_err(|e| StoreError::rule(Concerning::Revision, e))?;
     check_revision_within_tolerance(within, tolerance).map_err(|e| StoreError::rule(Concerning::Revision, e))?;
-    let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
-    versioned_update(&*tx, id.0, expected_version, update).await?;
-    let new = NewVersion {
-        kind: BudgetVersionKind::Revised,
-        budget: &budget,
-        decision_ref: None,
-        decision: None,
+    let row = budget_version::Model {
+        id: held.next_key,
+        application_id: id.0,
+        number: held.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1,
+        kind: BudgetVersionKind::Revised.as_str().to_owned(),
+        in_force: true,
+        total_cost_cents: budget.total().cents(),
+        state_aid_cents: budget.state_aid_requested().cents(),
         within_tolerance: true,
-        plan: None,
+        decision_ref: None,
+        decision_id: None,
+        created_at: change.at,
+        created_by: change.actor.subject.clone(),
+        plan: Some(plans::snapshot(&held.plan)?),
         plan_only: false,
     };
-    let revised = put_in_force(&*tx, change, id, new).await?;
-    derived::after(&*tx, Changed::applications(&[id])).await?;
-    audit::record(&*tx, change, &[id.global(), revised.id.global()], Some(&before), Some(&revised)).await?;
+    let revised = BudgetVersion::try_from(row.clone())?;
+    // The version in force steps down first, on its own: one version is in force at a time (a
+    // unique index), and the parts of one statement run in no set order.
+    budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::InForce, Expr::value(false))
+        .filter(budget_version::Column::Id.eq(before.id.0))
+        .exec(c)
+        .await?;
+    // Then every other write at once, on PostgreSQL in one statement: the project is held since
+    // the read, so nothing they depend on moves in between.
+    let (total, aid) = (budget.total().cents(), budget.state_aid_requested().cents());
+    let mut writes = Writes::new(c.get_database_backend());
+    add_budget(&mut writes, id, expected_version, &budget, change.at);
+    writes.insert(row);
+    if !budget.lines().is_empty() {
+        let rows = budget.lines().iter().zip(0..).map(|(line, position)| version_line(revised.id.0, position, line));
+        writes.push(&budget_version_line::Entity::insert_many(rows).into_query());
+    }
+    held.standing.with_budget(total, aid).sync(&mut writes)?;
+    audit::add(&mut writes, change, &[id.global(), revised.id.global()], Some(&before), Some(&revised))?;
+    writes.run(c).await?;
     tx.commit().await?;
     Ok(revised)
+}
+
+/// What a revision reads before it writes, in one statement with the project held: the project
+/// with what the portfolio counts it as, its call's tolerance, its versions with their lines,
+/// its own budget lines (a draft's), the plan in force and the new version's key.
+struct HeldVersions {
+    project: Application,
+    standing: Standing,
+    tolerance: Rate,
+    versions: Vec<BudgetVersion>,
+    version_lines: HashMap<i64, Vec<BudgetLine>>,
+    draft_lines: Vec<BudgetLine>,
+    plan: Plan,
+    next_key: i64,
+}
+
+impl HeldVersions {
+    async fn read<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Self> {
+        let backend = c.get_database_backend();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        derived::select_standing(&mut query, true);
+        query.expr_as(
+            Expr::cust("(SELECT g.reallocation_tolerance_bp FROM grant_calls g WHERE g.id = applications.call_id)"),
+            Alias::new("tolerance_bp"),
+        );
+        let project = "applications.id";
+        let versions = Children::of(
+            budget_version::Entity,
+            budget_version::Column::ApplicationId,
+            project,
+            Some(budget_version::Column::Number),
+        );
+        with_children(backend, &mut query, "versions", versions);
+        let version_lines = Children {
+            child: budget_version_line::Entity,
+            filter: format!("t.version_id IN (SELECT v.id FROM budget_versions v WHERE v.application_id = {project})"),
+            order: Some(budget_version_line::Column::Position),
+        };
+        with_children(backend, &mut query, "version_lines", version_lines);
+        budget_views::with_lines(backend, &mut query);
+        plan_views::with_plan(backend, &mut query);
+        query.expr_as(store_held::next_key(backend, budget_version::Entity.table_name(), 0), Alias::new("version_key"));
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+        let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
+        let row = store_held::read(c, query, missing).await?;
+        let tolerance: Option<i32> = row.try_get("", "tolerance_bp")?;
+        let mut version_lines: HashMap<i64, Vec<BudgetLine>> = HashMap::new();
+        for l in children::<budget_version_line::Model>(&row, "version_lines")? {
+            version_lines.entry(l.version_id).or_default().push(BudgetLine::try_from(l)?);
+        }
+        Ok(HeldVersions {
+            project: store_held::application(&row)?,
+            standing: Standing::of(&row, true)?,
+            tolerance: tolerance.map_or(Ok(Rate::ZERO), rate)?,
+            versions: children::<budget_version::Model>(&row, "versions")?
+                .into_iter()
+                .map(BudgetVersion::try_from)
+                .collect::<StoreResult<_>>()?,
+            version_lines,
+            draft_lines: budget_views::lines_in(&row)?,
+            plan: plan_views::plan_in(&row)?.0,
+            next_key: row.try_get("", "version_key")?,
+        })
+    }
+
+    fn in_force(&self) -> StoreResult<&BudgetVersion> {
+        self.versions.iter().find(|v| v.in_force).ok_or_else(|| {
+            StoreError::corrupt(format!("application {} has no budget version in force", self.project.id.0))
+        })
+    }
+
+    /// A version's budget: a draft's lines are the application's own; a frozen version keeps a
+    /// copy.
+    fn budget_of(&self, version: &BudgetVersion) -> StoreResult<Budget> {
+        let lines = if version.kind == BudgetVersionKind::Draft {
+            self.draft_lines.clone()
+        } else {
+            self.version_lines.get(&version.id.0).cloned().unwrap_or_default()
+        };
+        let aid = Amount::new(version.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))
+    }
 }
 
 /// Gives every application loaded in bulk (the synthetic portfolio) the versions its status

@@ -5,17 +5,17 @@ use salkku_domain::Money;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::commands::{audit, budget_versions, plans};
 use crate::derived::{self, Standing};
 use crate::entities::application as app;
 use crate::records::Application;
 use crate::store::batch::Writes;
-use crate::store::convert::line;
 use crate::store::held as store_held;
-use crate::store::support::{expect_version, version_checked};
+use crate::store::support::expect_version;
+use crate::views::budgets;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A budget as the audit log shows it.
@@ -48,25 +48,17 @@ pub async fn set_budget(
     // Every write at once, on PostgreSQL in one statement: the row is held since the read, so
     // nothing they depend on moves in between.
     let mut writes = Writes::new(c.get_database_backend());
-    let update = app::Entity::update_many()
-        .col_expr(app::Column::TotalCostCents, Expr::value(total))
-        .col_expr(app::Column::StateAidRequestedCents, Expr::value(aid))
-        .col_expr(app::Column::UpdatedAt, Expr::value(change.at));
-    writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
-    budget_versions::add_lines(&mut writes, id, &budget);
+    budget_versions::add_budget(&mut writes, id, expected_version, &budget, change.at);
     budget_versions::add_draft_figures(&mut writes, id, &budget);
     standing.with_budget(total, aid).sync(&mut writes)?;
     audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
-    let rows = writes.run_returning(c, Some(UPDATED)).await?;
+    let rows = writes.run_returning(c, Some(budget_versions::BUDGETED)).await?;
     // The row is held and at `expected_version`: the update cannot miss it.
     let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
     let updated: Application = app::Model::from_query_result(row, "")?.try_into()?;
     tx.commit().await?;
     Ok(updated)
 }
-
-/// The name the application's update goes by among the writes.
-const UPDATED: &str = "updated";
 
 /// What setBudget reads before it writes.
 struct Held {
@@ -82,41 +74,10 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held>
     query.from(app::Entity);
     store_held::with_columns(&mut query);
     derived::select_standing(&mut query, true);
-    // The lines as one JSON array, in order.
-    let lines = match c.get_database_backend() {
-        DbBackend::Postgres => {
-            "(SELECT json_agg(json_build_object('category', l.category, 'year', l.year, 'description', \
-             l.description, 'amount_cents', l.amount_cents, 'work_package', l.work_package) ORDER BY l.position)::text \
-             FROM budget_lines l WHERE l.application_id = applications.id)"
-        }
-        _ => {
-            "(SELECT json_group_array(json_object('category', l.category, 'year', l.year, 'description', \
-             l.description, 'amount_cents', l.amount_cents, 'work_package', l.work_package)) \
-             FROM (SELECT * FROM budget_lines WHERE application_id = applications.id ORDER BY position) l)"
-        }
-    };
-    query.expr_as(Expr::cust(lines), Alias::new("lines_json"));
+    budgets::with_lines(c.get_database_backend(), &mut query);
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
     let current = store_held::application(&row)?;
-    let json: Option<String> = row.try_get("", "lines_json")?;
-    let stored: Vec<JsonLine> = match json {
-        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(e.to_string()))?,
-        None => Vec::new(),
-    };
-    let lines = stored
-        .into_iter()
-        .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
-        .collect::<StoreResult<_>>()?;
+    let lines = budgets::lines_in(&row)?;
     Ok(Held { current, lines, standing: Standing::of(&row, true)? })
-}
-
-/// A budget line as [`held`] reads it.
-#[derive(serde::Deserialize)]
-struct JsonLine {
-    category: String,
-    year: i32,
-    description: Option<String>,
-    amount_cents: i64,
-    work_package: Option<String>,
 }

@@ -19,16 +19,15 @@ use sea_orm::{
 
 use crate::commands::audit;
 use crate::entities::{
-    application as app, budget_line, budget_version, indicator_actual, indicator_definition, participant,
-    plan_indicator, plan_objective, plan_work_package, programme,
+    application as app, budget_version, indicator_actual, indicator_definition, participant, plan_indicator,
+    plan_objective, plan_work_package, programme,
 };
 use crate::records::{Application, IndicatorDefinition};
 use crate::store::batch::Writes;
-use crate::store::convert::line;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked};
-use crate::views::{applications, plans};
+use crate::views::{applications, budgets, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A plan's broken rule at its field, under `prefix` (`plan`, say) when the plan is part of a
@@ -187,34 +186,8 @@ impl HeldPlan {
         let codes =
             Children::of(indicator_definition::Entity, indicator_definition::Column::ProgrammeId, programme, None);
         with_children(backend, &mut query, "codes", codes);
-        let lines = Children::of(
-            budget_line::Entity,
-            budget_line::Column::ApplicationId,
-            project,
-            Some(budget_line::Column::Position),
-        );
-        with_children(backend, &mut query, "lines", lines);
-        let objectives = Children::of(
-            plan_objective::Entity,
-            plan_objective::Column::ApplicationId,
-            project,
-            Some(plan_objective::Column::Position),
-        );
-        with_children(backend, &mut query, "objectives", objectives);
-        let packages = Children::of(
-            plan_work_package::Entity,
-            plan_work_package::Column::ApplicationId,
-            project,
-            Some(plan_work_package::Column::Position),
-        );
-        with_children(backend, &mut query, "packages", packages);
-        let indicators = Children::of(
-            plan_indicator::Entity,
-            plan_indicator::Column::ApplicationId,
-            project,
-            Some(plan_indicator::Column::Position),
-        );
-        with_children(backend, &mut query, "indicators", indicators);
+        budgets::with_lines(backend, &mut query);
+        plans::with_plan(backend, &mut query);
         let actuals = Children {
             child: indicator_actual::Entity,
             filter: format!(
@@ -232,15 +205,8 @@ impl HeldPlan {
             .map(|p| OrganizationId(p.organization_id))
             .collect();
         taking_part.insert(project.lead);
-        let lines = children::<budget_line::Model>(&row, "lines")?
-            .into_iter()
-            .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
-            .collect::<StoreResult<_>>()?;
-        let (stored, ids) = plans::plan_from(
-            children(&row, "objectives")?,
-            children(&row, "packages")?,
-            children(&row, "indicators")?,
-        )?;
+        let lines = budgets::lines_in(&row)?;
+        let (stored, ids) = plans::plan_in(&row)?;
         let with_actuals: BTreeSet<i64> =
             children::<indicator_actual::Model>(&row, "actuals")?.into_iter().map(|a| a.indicator_id).collect();
         let reported = plans::reported_among(&stored, &ids, |row| with_actuals.contains(&row));

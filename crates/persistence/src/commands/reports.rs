@@ -300,8 +300,8 @@ async fn held_report<C: ConnectionTrait>(
              WHERE l.report_id = report_obligations.id)"
         }
         _ => {
-            "(SELECT group_concat(document_id, ',') FROM (SELECT document_id FROM report_documents \
-             WHERE report_id = report_obligations.id ORDER BY document_id))"
+            "(SELECT group_concat(l.document_id, ',' ORDER BY l.document_id) FROM report_documents l \
+             WHERE l.report_id = report_obligations.id)"
         }
     };
     query.expr_as(Expr::cust(linked), Alias::new("linked"));

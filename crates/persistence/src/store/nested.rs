@@ -44,11 +44,8 @@ pub(crate) fn with_children<E: EntityTrait>(
             "(SELECT coalesce(json_agg(json_build_object({fields}){order}), '[]')::text \
              FROM \"{table}\" t WHERE {filter})"
         ),
-        // SQLite aggregates in the order its subquery gives.
-        _ => format!(
-            "(SELECT json_group_array(json_object({fields})) \
-             FROM (SELECT * FROM \"{table}\" t WHERE {filter}{order}) t)"
-        ),
+        // ORDER BY inside an aggregate: SQLite 3.44 and later (the bundled library is newer).
+        _ => format!("(SELECT json_group_array(json_object({fields}){order}) FROM \"{table}\" t WHERE {filter})"),
     };
     query.expr_as(Expr::cust(sql), Alias::new(name));
 }

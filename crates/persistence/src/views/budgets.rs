@@ -1,12 +1,15 @@
 //! Budgets as read: each application's lines in the order they were given.
 
+use salkku_domain::budget::BudgetLine;
 use salkku_domain::ids::ApplicationId;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult};
 
 use crate::StoreResult;
 use crate::entities::budget_line;
 use crate::records::StoredBudgetLine;
-use crate::store::convert::all;
+use crate::store::convert::{all, line};
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::one_of;
 
 /// The budget lines of each application, in the order they were given.
@@ -18,4 +21,24 @@ pub async fn lines_of<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> Store
         .order_by_asc(budget_line::Column::Position)
         .all(c)
         .await?)
+}
+
+/// Adds to `query`, which reads `applications`, each application's budget lines in order, as
+/// [`lines_in`] reads them back: in the same statement.
+pub(crate) fn with_lines(backend: DbBackend, query: &mut SelectStatement) {
+    let lines = Children::of(
+        budget_line::Entity,
+        budget_line::Column::ApplicationId,
+        "applications.id",
+        Some(budget_line::Column::Position),
+    );
+    with_children(backend, query, "budget_lines", lines);
+}
+
+/// The budget lines read with [`with_lines`].
+pub(crate) fn lines_in(row: &QueryResult) -> StoreResult<Vec<BudgetLine>> {
+    children::<budget_line::Model>(row, "budget_lines")?
+        .into_iter()
+        .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
+        .collect()
 }

@@ -10,14 +10,17 @@ use salkku_domain::indicator::{IndicatorCode, IndicatorUnit, Measure};
 use salkku_domain::plan::{IndicatorDraft, ObjectiveDraft, Plan, PlanDraft, PlanKey, WorkPackageDraft};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::rollup::Contribution;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+};
 
 use crate::entities::{
     application as app, application_region, grant_call, indicator_actual, indicator_definition, plan_indicator,
     plan_objective, plan_work_package, report_obligation,
 };
 use crate::records::{IndicatorActual, IndicatorDefinition, StoredPlan};
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::one_of;
 use crate::views::application_list::{ApplicationFilter, condition};
 use crate::views::calls;
@@ -76,6 +79,38 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
             Ok(StoredPlan { plan, ids, actuals: by_application.remove(&id.0).unwrap_or_default() })
         })
         .collect()
+}
+
+/// Adds to `query`, which reads `applications`, the rows of each application's plan in force, as
+/// [`plan_in`] reads them back: in the same statement.
+pub(crate) fn with_plan(backend: DbBackend, query: &mut SelectStatement) {
+    let project = "applications.id";
+    let objectives = Children::of(
+        plan_objective::Entity,
+        plan_objective::Column::ApplicationId,
+        project,
+        Some(plan_objective::Column::Position),
+    );
+    with_children(backend, query, "plan_objectives", objectives);
+    let packages = Children::of(
+        plan_work_package::Entity,
+        plan_work_package::Column::ApplicationId,
+        project,
+        Some(plan_work_package::Column::Position),
+    );
+    with_children(backend, query, "plan_packages", packages);
+    let indicators = Children::of(
+        plan_indicator::Entity,
+        plan_indicator::Column::ApplicationId,
+        project,
+        Some(plan_indicator::Column::Position),
+    );
+    with_children(backend, query, "plan_indicators", indicators);
+}
+
+/// The plan read with [`with_plan`], with each part's row by key.
+pub(crate) fn plan_in(row: &QueryResult) -> StoreResult<(Plan, BTreeMap<PlanKey, i64>)> {
+    plan_from(children(row, "plan_objectives")?, children(row, "plan_packages")?, children(row, "plan_indicators")?)
 }
 
 /// One application's rows of its plan: objectives, work packages and indicators.
