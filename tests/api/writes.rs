@@ -238,7 +238,8 @@ on_both! {
 
         // Today's counts, as in the first test. On PostgreSQL the creates (an application's
         // with its deadline, draft budget and cells), recordDecision,
-        // addReportObligation, the change requests' creation and moves (an extension's), the
+        // addReportObligation, recordRepayment (its project's final account read beside it), the
+        // change requests' creation and moves (an extension's), the
         // instalments' and reports' moves, the calendar feeds and the reminder settings read once
         // and write once (with BEGIN and COMMIT, four round trips); attachDocument's third
         // statement is the policy's read of the document's owner, before the transaction (a
@@ -270,7 +271,7 @@ on_both! {
             ("submitReport by the project's coordinator", 4, 9),
             ("returnReport", 2, 7),
             ("acceptReport", 2, 5),
-            ("recordRepayment", 11, 12),
+            ("recordRepayment", 2, 5),
             ("createCalendarFeed", 2, 4),
             ("revokeCalendarFeed", 2, 4),
             ("setReminderSettings", 2, 5),

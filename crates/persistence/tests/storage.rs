@@ -817,6 +817,79 @@ on_both! {
         assert_eq!(stored.paid_total, m("90.00"));
         assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty());
     }
+    async fn a_repayment_that_waited_for_another_counts_it(t: TestDatabase) {
+        // A repayment reads its project's final account in the statement that holds the project:
+        // one that waited for another repayment must count it, or the two together could return
+        // more than was paid above the aid earned.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::repayments::NewRepayment;
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, allocation) = monni_allocated(&db).await;
+        let project = monni.id.0;
+        // 100 € paid, and an accepted final report of 10 € spent: at least 92 € is to be returned.
+        for setup in [
+            format!("UPDATE state_aid_allocations SET paid_total_cents = 10000 WHERE id = {}", allocation.id.0),
+            format!(
+                "INSERT INTO report_obligations (id, application_id, kind, due_on, from_schedule, states_costs, status, \
+                 times_returned, created_at, updated_at, version) \
+                 VALUES (9001, {project}, 'FINAL', '2022-12-31', FALSE, TRUE, 'ACCEPTED', 0, now(), now(), 1)"
+            ),
+            "INSERT INTO report_cost_lines (report_id, position, category, year, amount_cents) \
+             VALUES (9001, 0, 'PERSONNEL', 2021, 1000)"
+                .to_owned(),
+        ] {
+            db.conn().execute_unprepared(&setup).await.unwrap();
+        }
+        let repayment = |amount: &str| NewRepayment {
+            application: monni.id,
+            returned_on: d(2023, 2, 1),
+            amount: PaymentAmount::new(a(amount)).unwrap(),
+            reference: None,
+            decision: None,
+        };
+        // 60 € returned meanwhile, as another repayment writes it while it holds the project.
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        for change in [
+            format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
+            format!("UPDATE applications SET updated_at = updated_at WHERE id = {project}"),
+            format!(
+                "INSERT INTO repayments (application_id, returned_on, amount_cents, created_by, created_at) \
+                 VALUES ({project}, '2023-01-15', 6000, 'other', now())"
+            ),
+        ] {
+            holder.execute_unprepared(&change).await.unwrap();
+        }
+        let waiting = {
+            let (db, fifty) = (db.clone(), repayment("50.00"));
+            tokio::spawn(async move { commands::repayments::record(&db, &by(&coordinator()), fifty, None).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!waiting.is_finished(), "the repayment waits for the project");
+        holder.commit().await.unwrap();
+        let over = waiting.await.unwrap();
+        assert!(
+            matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })),
+            "50 € more than the at most 40 € left: {over:?}"
+        );
+        // Alone, after the other, 30 € fits; and it gives the project's row a new version, as the
+        // holder above did, so that a repayment waiting for it would read again.
+        let row_version = || {
+            let db = db.clone();
+            async move {
+                let sql = format!("SELECT xmin::text AS v FROM applications WHERE id = {project}");
+                let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, sql));
+                row.await.unwrap().unwrap().try_get::<String>("", "v").unwrap()
+            }
+        };
+        let before = row_version().await;
+        commands::repayments::record(&db, &by(&coordinator()), repayment("30.00"), None).await.unwrap();
+        assert_ne!(row_version().await, before, "a repayment moves its project's row");
+    }
+
     async fn an_organisations_deadlines_are_those_that_concern_it_through_every_change(t: TestDatabase) {
         let db = open(&t).await;
         let (monni, sonet, stm_call) = monni(&db).await;

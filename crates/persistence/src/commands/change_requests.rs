@@ -145,14 +145,7 @@ pub async fn create(
             Children::of(participant::Entity, participant::Column::ApplicationId, "applications.id", None);
         with_children(backend, &mut query, "taking_part", taking_part);
         query.expr_as(store_held::next_key(backend, request::Entity.table_name(), 0), Alias::new("request_key"));
-        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(application.0));
-        let missing = || StoreError::UnknownReference {
-            concerning: Concerning::Application,
-            kind: NodeKind::Application,
-            key: application.0,
-        };
-        let held = store_held::read(tx, query, missing).await?;
-        let current = store_held::application(&held)?;
+        let (held, current) = store_held::read_named_project(tx, query, application).await?;
         check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
         if let Some(end) = new.new_end {
             check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;

@@ -3,12 +3,15 @@
 
 use chrono::NaiveDate;
 use salkku_domain::PaymentAmount;
-use salkku_domain::ids::{ApplicationId, DecisionId, NodeKind};
-use sea_orm::{ActiveModelTrait, EntityTrait, QuerySelect, Set};
+use salkku_domain::ids::{ApplicationId, DecisionId};
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryTrait};
 
 use crate::commands::{audit, decisions, idempotency};
 use crate::entities::{application as app, repayment as row};
-use crate::records::{Application, Repayment};
+use crate::records::Repayment;
+use crate::store::batch::Writes;
+use crate::store::held as store_held;
 use crate::views::final_accounts;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
@@ -22,8 +25,9 @@ pub struct NewRepayment {
 }
 
 /// Records a repayment: at most what the final account of the project's accepted report says is
-/// to be returned. The project's row is held while it is checked, so two repayments at once
-/// cannot both fit.
+/// to be returned. One read holds the project's row (so two repayments at once cannot both fit)
+/// and brings its final account's makings, the decision named and the repayment's key; one write
+/// adds the repayment with its audit entry.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -31,18 +35,16 @@ pub async fn record(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Repayment> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let project: Application = app::Entity::find_by_id(new.application.0)
-            .lock_exclusive()
-            .one(tx)
-            .await?
-            .ok_or(StoreError::UnknownReference {
-                concerning: Concerning::Application,
-                kind: NodeKind::Application,
-                key: new.application.0,
-            })?
-            .try_into()?;
-        decisions::check_fits(tx, new.decision, Some(project.id), None).await?;
-        let account = final_accounts::of_application(tx, &project).await?.filter(|a| !a.provisional);
+        let backend = tx.get_database_backend();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        final_accounts::with_account(backend, &mut query);
+        decisions::with_decision(&mut query, new.decision);
+        query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("repayment_key"));
+        let (held, project) = store_held::read_named_project(tx, query, new.application).await?;
+        decisions::check_read_fits(&held, new.decision, Some(project.id), None)?;
+        let account = final_accounts::account_in(&held, &project)?.filter(|a| !a.provisional);
         let Some(account) = account else {
             return Err(StoreError::rule(
                 Concerning::Application,
@@ -54,20 +56,28 @@ pub async fn record(
             ));
         };
         account.account.check_repayment(new.amount.money()).map_err(|e| StoreError::rule(Concerning::Amount, e))?;
-        let saved = row::ActiveModel {
-            application_id: Set(project.id.0),
-            returned_on: Set(new.returned_on),
-            amount_cents: Set(new.amount.cents()),
-            reference: Set(new.reference),
-            decision_id: Set(new.decision.map(|d| d.0)),
-            created_by: Set(change.actor.subject.clone()),
-            created_at: Set(change.at),
-            ..Default::default()
-        }
-        .insert(tx)
-        .await?;
-        let created = Repayment::try_from(saved)?;
-        audit::record(tx, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created)).await?;
+        let saved = row::Model {
+            id: held.try_get("", "repayment_key")?,
+            application_id: project.id.0,
+            returned_on: new.returned_on,
+            amount_cents: new.amount.cents(),
+            reference: new.reference,
+            decision_id: new.decision.map(|d| d.0),
+            created_by: change.actor.subject.clone(),
+            created_at: change.at,
+        };
+        let created = Repayment::try_from(saved.clone())?;
+        let mut writes = Writes::new(backend);
+        // The project's row gets a new version, its values unchanged: a repayment that waited
+        // for this one then sees the row moved and reads again (`store::held`), counting this
+        // repayment, instead of what its statement saw before it waited.
+        let touch = app::Entity::update_many()
+            .col_expr(app::Column::UpdatedAt, Expr::col(app::Column::UpdatedAt))
+            .filter(app::Column::Id.eq(project.id.0));
+        writes.push(&touch.into_query());
+        writes.insert(saved);
+        audit::add(&mut writes, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created))?;
+        writes.run(tx).await?;
         Ok(created)
     })
     .await

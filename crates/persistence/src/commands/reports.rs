@@ -88,14 +88,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         query.expr_as(Expr::SubQuery(None, Box::new(first_final.into())), Alias::new("first_final_due"));
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("report_key"));
         query.expr_as(store_held::next_key(backend, deadline::Entity.table_name(), 0), Alias::new("deadline_key"));
-        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(new.application.0));
-        let missing = || StoreError::UnknownReference {
-            concerning: Concerning::Application,
-            kind: NodeKind::Application,
-            key: new.application.0,
-        };
-        let held = store_held::read(tx, query, missing).await?;
-        let project = store_held::application(&held)?;
+        let (held, project) = store_held::read_named_project(tx, query, new.application).await?;
         if !project.status.is_open() {
             return Err(StoreError::rule(Concerning::Application, owes_nothing(project.status)));
         }

@@ -10,7 +10,7 @@
 //! the statement began: the two would disagree. Such a read is made again, once the row is held
 //! and nothing that follows it can move.
 
-use salkku_domain::ids::{AllocationId, NodeKind};
+use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query, SelectStatement};
 use sea_orm::{
     ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
@@ -60,6 +60,21 @@ pub(crate) async fn read<C: ConnectionTrait>(
     missing: impl Fn() -> StoreError,
 ) -> StoreResult<QueryResult> {
     read_holding(c, query, &[], missing).await
+}
+
+/// [`read`] of the project `id` a command's input names, narrowing `query` to it: an unknown
+/// reference when there is no such project. The row and the project read from it.
+pub(crate) async fn read_named_project<C: ConnectionTrait>(
+    c: &C,
+    mut query: SelectStatement,
+    id: ApplicationId,
+) -> StoreResult<(QueryResult, Application)> {
+    query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+    let missing =
+        || StoreError::UnknownReference { concerning: Concerning::Application, kind: NodeKind::Application, key: id.0 };
+    let row = read(c, query, missing).await?;
+    let project = application(&row)?;
+    Ok((row, project))
 }
 
 /// [`read`], holding the rows of the tables `also` (joined in `query`) as well: a row the

@@ -5,18 +5,26 @@
 
 use std::collections::BTreeMap;
 
+use salkku_domain::budget::BudgetLine;
+use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::final_account::{AccountInput, FinalAccount, compute};
 use salkku_domain::funding::CommitmentFigure;
+use salkku_domain::ids::NodeKind;
 use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::{Money, Rate};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult};
 
-use crate::StoreResult;
-use crate::entities::repayment;
-use crate::records::{Application, Repayment, Report};
+use crate::entities::{
+    allocation, application as app, budget_version, budget_version_line, commitment, grant_call, repayment,
+    report_cost_line, report_obligation as report,
+};
+use crate::records::{Allocation, Application, BudgetVersion, Commitment, GrantCall, Repayment, Report};
 use crate::store::convert::all;
-use crate::views::{allocations, budget_versions, calls, commitments, reports};
+use crate::store::nested::{Children, children, with_children};
+use crate::views::budgets;
+use crate::{StoreError, StoreResult};
 
 /// A final account and what it stands on.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -36,27 +44,91 @@ pub struct AccountView {
 /// The final account of a project: from its last accepted report that states actual costs, or,
 /// with none accepted yet, its last submitted one (provisional). None before either exists.
 pub async fn of_application<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<Option<AccountView>> {
-    let owed = reports::of_applications(c, &[project.id]).await?;
+    let mut query = Query::select();
+    query.from(app::Entity);
+    with_account(c.get_database_backend(), &mut query);
+    query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(project.id.0));
+    let row =
+        c.query_one(&query).await?.ok_or(StoreError::NotFound { kind: NodeKind::Application, key: project.id.0 })?;
+    account_in(&row, project)
+}
+
+/// Adds to `query`, which reads `applications`, everything a project's final account is computed
+/// from, as [`account_in`] reads it back: its reports with their actual costs, the budget in force
+/// with its lines, its call, allocations, repayments and commitments. One statement.
+pub(crate) fn with_account(backend: DbBackend, query: &mut SelectStatement) {
+    let project = "applications.id";
+    let reports = Children::of(report::Entity, report::Column::ApplicationId, project, None);
+    with_children(backend, query, "account_reports", reports);
+    let costs = Children {
+        child: report_cost_line::Entity,
+        filter: format!("t.report_id IN (SELECT r.id FROM report_obligations r WHERE r.application_id = {project})"),
+        order: Some(report_cost_line::Column::Position),
+    };
+    with_children(backend, query, "account_costs", costs);
+    let in_force = Children {
+        child: budget_version::Entity,
+        filter: format!("t.application_id = {project} AND t.in_force = TRUE"),
+        order: None,
+    };
+    with_children(backend, query, "account_in_force", in_force);
+    let approved = Children {
+        child: budget_version_line::Entity,
+        filter: format!(
+            "t.version_id IN (SELECT v.id FROM budget_versions v WHERE v.application_id = {project} AND v.in_force = TRUE)"
+        ),
+        order: Some(budget_version_line::Column::Position),
+    };
+    with_children(backend, query, "account_approved", approved);
+    budgets::with_lines(backend, query);
+    let call = Children::of(grant_call::Entity, grant_call::Column::Id, "applications.call_id", None);
+    with_children(backend, query, "account_call", call);
+    let allocations = Children::of(allocation::Entity, allocation::Column::ApplicationId, project, None);
+    with_children(backend, query, "account_allocations", allocations);
+    let repayments = Children::of(repayment::Entity, repayment::Column::ApplicationId, project, None);
+    with_children(backend, query, "account_repayments", repayments);
+    let commitments =
+        Children::of(commitment::Entity, commitment::Column::ApplicationId, project, Some(commitment::Column::Id));
+    with_children(backend, query, "account_commitments", commitments);
+}
+
+/// The final account of `project` from a row read with [`with_account`]: from its last accepted
+/// report that states actual costs, or, with none accepted yet, its last submitted one
+/// (provisional). None before either exists.
+pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResult<Option<AccountView>> {
+    let mut owed: Vec<Report> = records(children::<report::Model>(row, "account_reports")?)?;
+    owed.sort_by_key(|r| (r.due_on, r.id.0));
     let last = |status: ReportStatus| owed.iter().rfind(|r| r.states_costs && r.status == status).cloned();
     let (basis, provisional) = match (last(ReportStatus::Accepted), last(ReportStatus::Submitted)) {
         (Some(accepted), _) => (accepted, false),
         (None, Some(submitted)) => (submitted, true),
         (None, None) => return Ok(None),
     };
-    let actual: Vec<_> = reports::cost_lines_of(c, &[basis.id]).await?.into_iter().map(|(_, line)| line).collect();
-    let in_force = budget_versions::in_force(c, project.id).await?;
-    let approved = budget_versions::lines(c, &in_force).await?;
-    let call = match project.call {
-        Some(id) => calls::get(c, id).await?,
-        None => None,
+    let actual: Vec<BudgetLine> = children::<report_cost_line::Model>(row, "account_costs")?
+        .into_iter()
+        .filter(|l| l.report_id == basis.id.0)
+        .map(BudgetLine::try_from)
+        .collect::<StoreResult<_>>()?;
+    let in_force: BudgetVersion = records(children::<budget_version::Model>(row, "account_in_force")?)?
+        .pop()
+        .ok_or_else(|| StoreError::corrupt(format!("application {} has no budget version in force", project.id.0)))?;
+    // A draft's lines are the application's own; a frozen version keeps a copy.
+    let approved: Vec<BudgetLine> = if in_force.kind == BudgetVersionKind::Draft {
+        budgets::lines_in(row)?
+    } else {
+        records(children::<budget_version_line::Model>(row, "account_approved")?)?
     };
+    let call: Option<GrantCall> = records(children::<grant_call::Model>(row, "account_call")?)?.pop();
     // Without a call there is no rate to earn by: the granted aid alone caps what is earned.
     let rate = call.as_ref().map_or(Rate::percent(100)?, |call| call.max_aid_rate);
     let in_kind_counts = call.as_ref().is_some_and(|call| call.in_kind_counts);
-    let paid = Money::sum(allocations::of_applications(c, &[project.id]).await?.iter().map(|a| a.paid_total))?;
-    let returned = Money::sum(repayments_of(c, project.id).await?.iter().map(|r| r.amount))?;
+    let allocations: Vec<Allocation> = records(children::<allocation::Model>(row, "account_allocations")?)?;
+    let paid = Money::sum(allocations.iter().map(|a| a.paid_total))?;
+    let repayments: Vec<Repayment> = records(children::<repayment::Model>(row, "account_repayments")?)?;
+    let returned = Money::sum(repayments.iter().map(|r| r.amount))?;
+    let commitments: Vec<Commitment> = records(children::<commitment::Model>(row, "account_commitments")?)?;
     let mut pledged: BTreeMap<OrganizationId, (usize, Money)> = BTreeMap::new();
-    for (order, commitment) in commitments::of_applications(c, &[project.id]).await?.into_iter().enumerate() {
+    for (order, commitment) in commitments.into_iter().enumerate() {
         let figure = CommitmentFigure { amount: commitment.amount, kind: commitment.kind, status: commitment.status };
         if figure.counts(in_kind_counts) {
             let entry = pledged.entry(commitment.organization).or_insert((order, Money::ZERO));
@@ -77,6 +149,11 @@ pub async fn of_application<C: ConnectionTrait>(c: &C, project: &Application) ->
         commitments: &amounts,
     })?;
     Ok(Some(AccountView { basis, provisional, rate, granted_aid: in_force.state_aid, account, committed }))
+}
+
+/// Rows as records.
+fn records<M, R: TryFrom<M, Error = StoreError>>(rows: Vec<M>) -> StoreResult<Vec<R>> {
+    rows.into_iter().map(R::try_from).collect()
 }
 
 /// What a project returned, oldest first.
