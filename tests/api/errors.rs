@@ -111,6 +111,20 @@ on_both! {
             }
             app.graphql(Some(&ministry), &query, variables).await.error("FORBIDDEN");
         }
+        // A document for an owner that is not there: the same, each kind of owner.
+        let pdf = b"%PDF-1.4\n%salkku\n".to_vec();
+        let owners = [
+            ids::ApplicationId(4242).global(),
+            ids::CommitmentId(4242).global(),
+            ids::ChangeRequestId(4242).global(),
+            ids::DecisionId(4242).global(),
+        ];
+        for owner in owners {
+            for token in [&g.admin, &finance, &coordinator] {
+                app.upload(Some(token), &owner, "liite.pdf", pdf.clone()).await.error("NOT_FOUND");
+            }
+            app.upload(Some(&ministry), &owner, "liite.pdf", pdf.clone()).await.error("FORBIDDEN");
+        }
         let lookup = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { id } node(id: $id) { id } }", json!({ "id": ghost })).await;
         assert_eq!(lookup, json!({ "application": null, "node": null }));
         let garbage = app.graphql(Some(&g.admin), "{ node(id: \"not-an-id\") { id } }", json!({})).await;

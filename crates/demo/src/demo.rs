@@ -327,14 +327,12 @@ impl Seeder<'_> {
         &self,
         owner: DocumentOwner,
         owner_key: i64,
-        application: Option<ApplicationId>,
         file_name: &str,
         text: &str,
     ) -> Result<(), SeedError> {
         let new = NewDocument {
             owner,
             owner_key,
-            application,
             file_name: file_name.to_owned(),
             content: text.as_bytes().to_vec(),
             max_bytes: salkku_domain::document::DEFAULT_MAX_BYTES,
@@ -751,8 +749,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
             Some(monni.id),
         )
         .await?;
-    s.document(DocumentOwner::Decision, approval.0, Some(monni.id), "kokousmuistio-4-2020-7.txt", MONNI_MINUTES)
-        .await?;
+    s.document(DocumentOwner::Decision, approval.0, "kokousmuistio-4-2020-7.txt", MONNI_MINUTES).await?;
     let to_preparation = Transition {
         to: ApplicationStatus::InPreparation,
         at: Some(at(2020, 5, 11, 11, 0)?),

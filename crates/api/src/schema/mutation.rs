@@ -4,9 +4,7 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use salkku_domain::document::DocumentOwner;
-use salkku_domain::ids::{
-    ApplicationId, CalendarFeedId, ChangeRequestId, CommitmentId, DecisionId, GlobalId, NodeKind,
-};
+use salkku_domain::ids::{ApplicationId, CalendarFeedId, DecisionId, GlobalId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
@@ -58,30 +56,13 @@ async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<
     Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx) })
 }
 
-/// What a document's owner is, the project it belongs to, and who may attach to it.
-async fn document_owner(
-    ctx: &Context<'_>,
-    owner: GlobalId,
-) -> ApiResult<(DocumentOwner, Option<ApplicationId>, Action<'static>)> {
-    let conn = db(ctx)?.conn();
-    let missing = || salkku_persistence::StoreError::NotFound { kind: owner.kind, key: owner.key };
+/// What kind of owner a document's owner is: one of the four that keep documents.
+fn document_owner(owner: GlobalId) -> ApiResult<DocumentOwner> {
     Ok(match owner.kind {
-        NodeKind::Application => {
-            let app = views::applications::get(conn, ApplicationId(owner.key)).await?.ok_or_else(missing)?;
-            (DocumentOwner::Application, Some(app.id), Action::ChangeApplication(app.id))
-        }
-        NodeKind::Commitment => {
-            let c = views::commitments::get(conn, CommitmentId(owner.key)).await?.ok_or_else(missing)?;
-            (DocumentOwner::Commitment, Some(c.application), Action::ChangeApplication(c.application))
-        }
-        NodeKind::ChangeRequest => {
-            let r = views::change_requests::get(conn, ChangeRequestId(owner.key)).await?.ok_or_else(missing)?;
-            (DocumentOwner::ChangeRequest, Some(r.application), Action::ChangeApplication(r.application))
-        }
-        NodeKind::Decision => {
-            let d = views::decisions::get(conn, DecisionId(owner.key)).await?.ok_or_else(missing)?;
-            (DocumentOwner::Decision, d.application, Action::RecordDecision(d.organization))
-        }
+        NodeKind::Application => DocumentOwner::Application,
+        NodeKind::Commitment => DocumentOwner::Commitment,
+        NodeKind::ChangeRequest => DocumentOwner::ChangeRequest,
+        NodeKind::Decision => DocumentOwner::Decision,
         _ => {
             return Err(ApiError::bad_input(
                 "ownerId",
@@ -269,13 +250,12 @@ impl Mutation {
         })?;
         // Who asks is known before anything about the owner is told.
         viewer(ctx)?;
-        let (kind, application, action) = document_owner(ctx, owner).await?;
-        let m = allowed(ctx, "attachDocument", action).await?;
+        let kind = document_owner(owner)?;
+        let m = allowed(ctx, "attachDocument", Action::AttachTo(kind, owner.key)).await?;
         let settings = files(ctx)?;
         let new = NewDocument {
             owner: kind,
             owner_key: owner.key,
-            application,
             file_name: upload.filename,
             content: upload.content.to_vec(),
             max_bytes: settings.max_bytes,

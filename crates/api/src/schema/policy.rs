@@ -8,8 +8,9 @@
 //! - decisions on record: coordinators their own organisation's, finance staff and admins any;
 //! - `admin` does everything, including organisations, programmes and calls.
 
+use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{
-    ApplicationId, ChangeRequestId, CommitmentId, InstalmentId, NodeKind, OrganizationId, ReportId,
+    ApplicationId, ChangeRequestId, CommitmentId, DecisionId, InstalmentId, NodeKind, OrganizationId, ReportId,
 };
 use salkku_domain::messages::Message;
 use salkku_domain::{ParticipationRole, Role, message};
@@ -35,6 +36,9 @@ pub enum Action<'a> {
     /// by project (coordinators), so that admins and finance staff change it without a read
     /// before the change's transaction.
     ChangeProjectOf(Belonging),
+    /// Attach a document to its owner (of this kind, by key): as changing the owner's project, or
+    /// for a decision, as recording it; looked up only for a coordinator.
+    AttachTo(DocumentOwner, i64),
     /// A deadline tied to no application.
     AddFreeDeadline,
     /// Budgets, allocations, payments.
@@ -174,24 +178,27 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                         )))
                     }
                 }
-                Action::RecordDecision(organization) => {
-                    if own == Some(organization) {
-                        Ok(())
-                    } else {
-                        Err(forbidden(message!(
-                            fi: "koordinaattorit kirjaavat vain oman organisaationsa päätöksiä",
-                            sv: "koordinatorer registrerar bara sin egen organisations beslut",
-                            en: "coordinators record only their own organisation's decisions",
-                        )))
-                    }
-                }
+                Action::RecordDecision(organization) => match own {
+                    Some(own) => records_decisions_of(own, organization),
+                    None => Err(decisions_are_their_own()),
+                },
                 Action::ChangeApplication(id) => coordinator_changes(db, own, id).await,
-                // A coordinator without an organisation is refused before anything is looked
-                // up, so that it cannot tell which keys exist.
-                Action::ChangeProjectOf(_) if own.is_none() => Err(no_organisation()),
-                Action::ChangeProjectOf(belonging) => match belonging.project(db).await? {
-                    Some(id) => coordinator_changes(db, own, id).await,
-                    None => Err(money_is_for_finance()),
+                Action::ChangeProjectOf(belonging) => change_project_of(db, own, belonging).await,
+                Action::AttachTo(owner, key) => match owner {
+                    DocumentOwner::Application => coordinator_changes(db, own, ApplicationId(key)).await,
+                    DocumentOwner::Commitment => {
+                        change_project_of(db, own, Belonging::Commitment(CommitmentId(key))).await
+                    }
+                    DocumentOwner::ChangeRequest => {
+                        change_project_of(db, own, Belonging::ChangeRequest(ChangeRequestId(key))).await
+                    }
+                    DocumentOwner::Decision => {
+                        let Some(own) = own else { return Err(no_organisation()) };
+                        let decision = views::decisions::get(db.conn(), DecisionId(key))
+                            .await?
+                            .ok_or(StoreError::NotFound { kind: NodeKind::Decision, key })?;
+                        records_decisions_of(own, decision.organization)
+                    }
                 },
             }
         }
@@ -230,4 +237,31 @@ fn no_organisation() -> ApiError {
         sv: "den här koordinatorns token anger ingen organisation",
         en: "this coordinator's token names no organisation",
     ))
+}
+
+fn decisions_are_their_own() -> ApiError {
+    forbidden(message!(
+        fi: "koordinaattorit kirjaavat vain oman organisaationsa päätöksiä",
+        sv: "koordinatorer registrerar bara sin egen organisations beslut",
+        en: "coordinators record only their own organisation's decisions",
+    ))
+}
+
+/// Whether a coordinator of `own` may record (or attach to) a decision of `organization`: of
+/// its own organisation only.
+fn records_decisions_of(own: OrganizationId, organization: OrganizationId) -> ApiResult<()> {
+    if own == organization { Ok(()) } else { Err(decisions_are_their_own()) }
+}
+
+/// Whether a coordinator of `own` may change what `belonging` names: its project's. A coordinator
+/// without an organisation is refused before anything is looked up, so that it cannot tell which
+/// keys exist.
+async fn change_project_of(db: &Db, own: Option<OrganizationId>, belonging: Belonging) -> ApiResult<()> {
+    if own.is_none() {
+        return Err(no_organisation());
+    }
+    match belonging.project(db).await? {
+        Some(id) => coordinator_changes(db, own, id).await,
+        None => Err(money_is_for_finance()),
+    }
 }

@@ -3,25 +3,24 @@
 //! kept so that a file read back is known to be the one stored.
 
 use salkku_domain::document::{self, DocumentOwner};
-use salkku_domain::ids::{ApplicationId, NodeKind};
-use sea_orm::sea_query::{Alias, Query};
+use salkku_domain::ids::NodeKind;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, EntityName};
 use sha2::Digest;
 
 use crate::commands::{audit, idempotency};
-use crate::entities::document as row;
+use crate::entities::{application, change_request, commitment, decision, document as row};
 use crate::records::Document;
 use crate::store::batch::Writes;
 use crate::store::contents::ContentStore;
 use crate::store::held as store_held;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
-/// A file to keep, for an owner already checked (and its project, if it has one).
+/// A file to keep for its owner (whose project, if it has one, the document belongs to as well).
 #[derive(Debug, Clone)]
 pub struct NewDocument {
     pub owner: DocumentOwner,
     pub owner_key: i64,
-    pub application: Option<ApplicationId>,
     /// As the client sent it; only its last part is kept.
     pub file_name: String,
     pub content: Vec<u8>,
@@ -40,18 +39,23 @@ pub async fn attach(
     let media_type = document::media_type(&new.content).map_err(|e| StoreError::rule(Concerning::File, e))?;
     let sha256 = format!("{:x}", sha2::Sha256::digest(&new.content));
     let size = i64::try_from(new.content.len()).map_err(|_| StoreError::corrupt("a file's size overflows"))?;
-    // Its key read, then the document, its bytes (kept in the database) and the audit entry
-    // written as one statement.
+    // Its owner's project and its key read, then the document, its bytes (kept in the database)
+    // and the audit entry written as one statement.
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let backend = tx.get_database_backend();
         let mut query = Query::select();
+        query.expr_as(owner_project(new.owner, new.owner_key), Alias::new("owner_project"));
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("document_key"));
-        let key: i64 = store_held::read_values(tx, query).await?.try_get("", "document_key")?;
+        let read = store_held::read_values(tx, query).await?;
+        // An owner of no project reads as 0, no owner as null.
+        let project: Option<i64> = read.try_get("", "owner_project")?;
+        let project = project.ok_or(StoreError::NotFound { kind: owner_kind(new.owner), key: new.owner_key })?;
+        let key: i64 = read.try_get("", "document_key")?;
         let model = row::Model {
             id: key,
             owner_kind: new.owner.as_str().to_owned(),
             owner_id: new.owner_key,
-            application_id: new.application.map(|a| a.0),
+            application_id: (project != 0).then_some(project),
             file_name: document::file_name(&new.file_name, media_type),
             media_type: media_type.to_owned(),
             size_bytes: size,
@@ -70,6 +74,23 @@ pub async fn attach(
         Ok(created)
     })
     .await
+}
+
+/// The project of the owner `key` of kind `owner` (its own key for an application), 0 for an
+/// owner of no project (a decision may be of none), null for no such owner.
+fn owner_project(owner: DocumentOwner, key: i64) -> Expr {
+    let (table, project) = match owner {
+        DocumentOwner::Application => (application::Entity.table_name(), "id"),
+        DocumentOwner::Commitment => (commitment::Entity.table_name(), "application_id"),
+        DocumentOwner::Decision => (decision::Entity.table_name(), "application_id"),
+        DocumentOwner::ChangeRequest => (change_request::Entity.table_name(), "application_id"),
+    };
+    let found = Query::select()
+        .expr(Func::coalesce([Expr::col(Alias::new(project)), Expr::val(0)]))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(key))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(found.into()))
 }
 
 /// The kind of object that owns a document.
