@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{ApplicationId, CalendarFeedId, DecisionId, GlobalId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
+use salkku_persistence::commands;
 use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
 use salkku_persistence::commands::documents::NewDocument;
 use salkku_persistence::{Actor, Change, Db};
-use salkku_persistence::{commands, views};
 
 use super::change_inputs::{ChangeRequestMoveInput, CreateChangeRequestInput, DecideChangeRequestInput};
 use super::decision_inputs::{AttachDocumentInput, RecordDecisionInput};
@@ -369,10 +369,7 @@ impl Mutation {
         let (new, key) = input.parse()?;
         let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
         let m = allowed(ctx, "addDeadline", action).await?;
-        let created = commands::deadlines::add(m.db, &m.change(), new, key.as_deref()).await?;
-        let view = views::deadlines::view(m.db.conn(), created.id)
-            .await?
-            .ok_or_else(|| ApiError::internal(&"a new deadline vanished"))?;
+        let view = commands::deadlines::add(m.db, &m.change(), new, key.as_deref()).await?;
         Ok(Deadline::new(view, now(ctx)))
     }
 

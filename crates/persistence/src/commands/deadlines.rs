@@ -16,7 +16,7 @@ use crate::commands::audit;
 use crate::commands::idempotency;
 use crate::derived::{self, Changed};
 use crate::entities::{application, deadline, deadline_party, grant_call};
-use crate::records::Deadline;
+use crate::records::{Deadline, DeadlineView};
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
 use crate::{Change, Db, StoreError, StoreResult};
@@ -37,14 +37,15 @@ pub async fn add(
     change: &Change<'_>,
     new: NewDeadline,
     idempotency_key: Option<&str>,
-) -> StoreResult<Deadline> {
+) -> StoreResult<DeadlineView> {
     idempotency::create(db, change, idempotency_key, async move |tx| insert(tx, change, new).await).await
 }
 
 /// Reads what the deadline depends on in one statement (its application held, as every change to
 /// whom its deadlines concern holds it; its call's funder; the deadline's key), then writes the
-/// deadline, whom it concerns and the audit entry as one.
-async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<Deadline> {
+/// deadline, whom it concerns and the audit entry as one. The answer is the deadline as a read
+/// shows it (with its project's status), built from what the read held.
+async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadline) -> StoreResult<DeadlineView> {
     let now = change.at;
     let backend = tx.get_database_backend();
     let mut query = Query::select();
@@ -107,7 +108,7 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
     objects.extend(added.call.map(|c| c.global()));
     audit::add(&mut writes, change, &objects, None::<&()>, Some(&added))?;
     writes.run(tx).await?;
-    Ok(added)
+    Ok(DeadlineView { deadline: added, application_status: status, commitment_status: None, report: None })
 }
 
 /// Where an automatic deadline comes from.

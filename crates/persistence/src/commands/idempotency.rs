@@ -15,8 +15,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrai
 use crate::Concerning;
 use crate::entities::idempotency_key;
 use crate::records::{
-    Allocation, Application, ChangeRequest, Commitment, Deadline, Decision, Document, GrantCall, Organization, Payment,
-    Programme, Repayment, Report,
+    Allocation, Application, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall, Organization,
+    Payment, Programme, Repayment, Report,
 };
 use crate::views;
 use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
@@ -69,12 +69,21 @@ replayable! {
     Commitment: CommitmentId, views::commitments::get;
     Allocation: AllocationId, views::allocations::get;
     Payment: PaymentId, views::allocations::payment_by_id;
-    Deadline: DeadlineId, views::deadlines::get;
     ChangeRequest: ChangeRequestId, views::change_requests::get;
     Decision: DecisionId, views::decisions::get;
     Document: DocumentId, views::documents::get;
     Report: ReportId, views::reports::get;
     Repayment: RepaymentId, views::final_accounts::repayment;
+}
+
+/// A deadline added by hand answers as a read shows it, with its project's status.
+impl Replayable for DeadlineView {
+    fn row_id(&self) -> i64 {
+        self.deadline.id.0
+    }
+    async fn find(c: &Conn, id: i64) -> StoreResult<Option<Self>> {
+        views::deadlines::view(c, DeadlineId(id)).await
+    }
 }
 
 /// Runs `create` in a transaction once per (subject, key) for `change`'s author and mutation: a

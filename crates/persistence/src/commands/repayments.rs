@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use salkku_domain::PaymentAmount;
 use salkku_domain::ids::{ApplicationId, DecisionId};
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{ConnectionTrait, EntityName};
 
 use crate::commands::{audit, decisions, idempotency};
 use crate::entities::{application as app, repayment as row};
@@ -25,9 +25,9 @@ pub struct NewRepayment {
 }
 
 /// Records a repayment: at most what the final account of the project's accepted report says is
-/// to be returned. One read holds the project's row (so two repayments at once cannot both fit)
-/// and brings its final account's makings, the decision named and the repayment's key; one write
-/// adds the repayment with its audit entry.
+/// to be returned. The project's row is held (so two repayments at once cannot both fit), then
+/// one read brings its final account's makings, the decision named and the repayment's key, and
+/// one write adds the repayment with its audit entry.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -35,6 +35,12 @@ pub async fn record(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Repayment> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
+        // The project is held first, in a statement of its own. The commands that change what
+        // the final account is computed from (a report's acceptance, a payment, another
+        // repayment) hold the project without changing its row, so a read that waited for one of
+        // them in the same statement would not know to read again (`store::held`); a read after
+        // the lock is a new snapshot and sees what they committed.
+        store_held::hold_project(tx, new.application).await?;
         let backend = tx.get_database_backend();
         let mut query = Query::select();
         query.from(app::Entity);
@@ -68,13 +74,6 @@ pub async fn record(
         };
         let created = Repayment::try_from(saved.clone())?;
         let mut writes = Writes::new(backend);
-        // The project's row gets a new version, its values unchanged: a repayment that waited
-        // for this one then sees the row moved and reads again (`store::held`), counting this
-        // repayment, instead of what its statement saw before it waited.
-        let touch = app::Entity::update_many()
-            .col_expr(app::Column::UpdatedAt, Expr::col(app::Column::UpdatedAt))
-            .filter(app::Column::Id.eq(project.id.0));
-        writes.push(&touch.into_query());
         writes.insert(saved);
         audit::add(&mut writes, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created))?;
         writes.run(tx).await?;

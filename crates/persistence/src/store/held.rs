@@ -14,6 +14,7 @@ use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query, SelectStatement};
 use sea_orm::{
     ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+    QuerySelect,
 };
 
 use crate::entities::{allocation, application as app};
@@ -60,6 +61,21 @@ pub(crate) async fn read<C: ConnectionTrait>(
     missing: impl Fn() -> StoreError,
 ) -> StoreResult<QueryResult> {
     read_holding(c, query, &[], missing).await
+}
+
+/// Holds the project `id` a command's input names until the transaction ends, in a statement of
+/// its own (for a command whose read must see what a holder that left the row unchanged
+/// committed); an unknown reference when there is no such project.
+pub(crate) async fn hold_project<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<()> {
+    let found = app::Entity::find_by_id(id.0).select_only().column(app::Column::Id).lock_exclusive();
+    match found.into_tuple::<i64>().one(c).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::UnknownReference {
+            concerning: Concerning::Application,
+            kind: NodeKind::Application,
+            key: id.0,
+        }),
+    }
 }
 
 /// [`read`] of the project `id` a command's input names, narrowing `query` to it: an unknown
