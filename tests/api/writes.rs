@@ -242,9 +242,9 @@ on_both! {
         // moves (an extension's), the
         // instalments' and reports' moves, the calendar feeds and the reminder settings read once
         // and write once: with BEGIN and COMMIT, four round trips. The policy looks up what a
-        // move is about only for a coordinator: a coordinator's submitReport first reads the
-        // report's project and whether the coordinator's organisation leads it (two), an
-        // admin's nothing. planInstalments' third statement is the answer's read of the plan,
+        // move is about only for a coordinator: a coordinator's submitReport first reads, in one
+        // statement, the report's project and whether the coordinator's organisation leads or
+        // co-implements it; an admin's reads nothing first. planInstalments' third statement is the answer's read of the plan,
         // after the transaction. reviseBudget reads once (its project held, with its versions
         // and their lines, its call's tolerance and its plan) and writes twice: the version in
         // force steps down on its own (one version is in force at a time: a unique index), then
@@ -271,7 +271,7 @@ on_both! {
             ("planInstalments", 3, 6),
             ("requestInstalment", 2, 4),
             ("cancelInstalment", 2, 4),
-            ("submitReport by the project's coordinator", 4, 9),
+            ("submitReport by the project's coordinator", 3, 8),
             ("returnReport", 2, 7),
             ("acceptReport", 2, 5),
             ("recordRepayment", 3, 5),

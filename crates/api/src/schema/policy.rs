@@ -9,13 +9,13 @@
 //! - `admin` does everything, including organisations, programmes and calls.
 
 use salkku_domain::document::DocumentOwner;
-use salkku_domain::ids::{
-    ApplicationId, ChangeRequestId, CommitmentId, DecisionId, InstalmentId, NodeKind, OrganizationId, ReportId,
-};
+use salkku_domain::ids::{ApplicationId, ChangeRequestId, CommitmentId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::messages::Message;
 use salkku_domain::{ParticipationRole, Role, message};
 use salkku_persistence::commands::applications::NewParticipant;
 use salkku_persistence::views;
+pub use salkku_persistence::views::involvement::Belonging;
+use salkku_persistence::views::involvement::Involvement;
 use salkku_persistence::{Db, StoreError};
 
 use crate::auth::Viewer;
@@ -56,38 +56,6 @@ pub enum Action<'a> {
     SubscribeCalendar,
     /// Reading the reminders' outbox: admins, who run the service.
     ReadOutbox,
-}
-
-/// Something of a project's that a mutation changes.
-#[derive(Debug, Clone, Copy)]
-pub enum Belonging {
-    ChangeRequest(ChangeRequestId),
-    Report(ReportId),
-    /// An instalment changes as its allocation's project would; one of an allocation that funds
-    /// no project is for finance staff.
-    Instalment(InstalmentId),
-    Commitment(CommitmentId),
-}
-
-impl Belonging {
-    /// The project it belongs to (`None` for an instalment of no project's allocation); not
-    /// found if there is no such thing.
-    async fn project(self, db: &Db) -> ApiResult<Option<ApplicationId>> {
-        let conn = db.conn();
-        let (project, kind, key) = match self {
-            Belonging::ChangeRequest(id) => {
-                (views::change_requests::project_of(conn, id).await?.map(Some), NodeKind::ChangeRequest, id.0)
-            }
-            Belonging::Report(id) => {
-                (views::reports::get(conn, id).await?.map(|r| Some(r.application)), NodeKind::ReportObligation, id.0)
-            }
-            Belonging::Instalment(id) => (views::instalments::project_of(conn, id).await?, NodeKind::Instalment, id.0),
-            Belonging::Commitment(id) => {
-                (views::commitments::get(conn, id).await?.map(|c| Some(c.application)), NodeKind::Commitment, id.0)
-            }
-        };
-        Ok(project.ok_or(StoreError::NotFound { kind, key })?)
-    }
 }
 
 fn outbox_is_for_admins() -> ApiError {
@@ -220,15 +188,15 @@ async fn coordinator_changes(db: &Db, own: Option<OrganizationId>, id: Applicati
     let involved = views::applications::led_or_co_implemented_by(db.conn(), id, own)
         .await?
         .ok_or(StoreError::NotFound { kind: NodeKind::Application, key: id.0 })?;
-    if involved {
-        Ok(())
-    } else {
-        Err(forbidden(message!(
-            fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
-            sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
-            en: "coordinators change only applications their organisation leads or co-implements",
-        )))
-    }
+    if involved { Ok(()) } else { Err(not_theirs()) }
+}
+
+fn not_theirs() -> ApiError {
+    forbidden(message!(
+        fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
+        sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
+        en: "coordinators change only applications their organisation leads or co-implements",
+    ))
 }
 
 fn no_organisation() -> ApiError {
@@ -257,11 +225,14 @@ fn records_decisions_of(own: OrganizationId, organization: OrganizationId) -> Ap
 /// without an organisation is refused before anything is looked up, so that it cannot tell which
 /// keys exist.
 async fn change_project_of(db: &Db, own: Option<OrganizationId>, belonging: Belonging) -> ApiResult<()> {
-    if own.is_none() {
-        return Err(no_organisation());
-    }
-    match belonging.project(db).await? {
-        Some(id) => coordinator_changes(db, own, id).await,
-        None => Err(money_is_for_finance()),
+    let Some(own) = own else { return Err(no_organisation()) };
+    match views::involvement::of(db.conn(), belonging, own).await? {
+        Involvement::Project { involved: true } => Ok(()),
+        Involvement::Project { involved: false } => Err(not_theirs()),
+        Involvement::NoProject => Err(money_is_for_finance()),
+        Involvement::Missing => {
+            let (kind, key) = belonging.kind_and_key();
+            Err(StoreError::NotFound { kind, key }.into())
+        }
     }
 }

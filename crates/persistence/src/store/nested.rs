@@ -4,7 +4,11 @@
 //!
 //! Each child comes back as its entity's model, by the names of its columns: PostgreSQL builds
 //! the array with `json_agg`, SQLite with `json_group_array`. SQLite keeps a boolean as 0 or 1,
-//! so a boolean column is turned into JSON's `true` or `false` there.
+//! so a boolean column is turned into JSON's `true` or `false` there. What JSON carries well is
+//! what the entities read this way hold: integers, text, booleans, dates and timestamps with their
+//! zone. A decimal (read through a float), a JSON column (an object, not text) or a timestamp
+//! without zone (SQLite's text has no `T`) would each need care first, and PostgreSQL's
+//! `json_build_object` takes at most 50 columns.
 
 use sea_orm::sea_query::{Alias, Expr, SelectStatement};
 use sea_orm::{ColumnTrait, ColumnType, DbBackend, EntityTrait, IdenStatic, Iterable, QueryResult};
@@ -12,8 +16,9 @@ use serde::de::DeserializeOwned;
 
 use crate::{StoreError, StoreResult};
 
-/// The children of one parent row: the rows of `child` that `filter` (SQL in which `t` names the
-/// child's table) keeps, in the order of `order`.
+/// The children of one parent row: the rows of `child` that `filter` keeps, in the order of
+/// `order`. The filter is SQL in which `t` names the child's table, written in the code, never
+/// taken from input.
 pub(crate) struct Children<E: EntityTrait> {
     pub child: E,
     pub filter: String,

@@ -23,27 +23,34 @@ pub async fn led_or_co_implemented_by<C: ConnectionTrait>(
     id: ApplicationId,
     organization: OrganizationId,
 ) -> StoreResult<Option<bool>> {
-    let co_implements = Query::select()
-        .expr(Expr::val(1))
-        .from(participant::Entity)
-        .and_where(
-            Expr::col((participant::Entity, participant::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
-        )
-        .and_where(Expr::col((participant::Entity, participant::Column::OrganizationId)).eq(organization.0))
-        .and_where(
-            Expr::col((participant::Entity, participant::Column::Role)).eq(ParticipationRole::CoImplementer.as_str()),
-        )
-        .to_owned();
     let query = Query::select()
-        .expr_as(
-            Expr::col((app::Entity, app::Column::LeadId)).eq(organization.0).or(Expr::exists(co_implements)),
-            Alias::new("involved"),
-        )
+        .expr_as(involved(Expr::col((app::Entity, app::Column::Id)), organization), Alias::new("involved"))
         .from(app::Entity)
         .and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0))
         .to_owned();
     let Some(row) = c.query_one(&query).await? else { return Ok(None) };
     Ok(Some(row.try_get("", "involved")?))
+}
+
+/// Whether `organization` leads the application `project` (an expression giving its key) or
+/// co-implements it.
+pub(crate) fn involved(project: Expr, organization: OrganizationId) -> Expr {
+    let leads = Query::select()
+        .expr(Expr::val(1))
+        .from(app::Entity)
+        .and_where(Expr::col((app::Entity, app::Column::Id)).eq(project.clone()))
+        .and_where(Expr::col((app::Entity, app::Column::LeadId)).eq(organization.0))
+        .to_owned();
+    let co_implements = Query::select()
+        .expr(Expr::val(1))
+        .from(participant::Entity)
+        .and_where(Expr::col((participant::Entity, participant::Column::ApplicationId)).eq(project))
+        .and_where(Expr::col((participant::Entity, participant::Column::OrganizationId)).eq(organization.0))
+        .and_where(
+            Expr::col((participant::Entity, participant::Column::Role)).eq(ParticipationRole::CoImplementer.as_str()),
+        )
+        .to_owned();
+    Expr::exists(leads).or(Expr::exists(co_implements))
 }
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Application>> {
