@@ -6,7 +6,7 @@ use salkku_domain::change_request::{ChangeKind, ChangeRequestStatus, PartDecisio
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, OrganizationId};
 use salkku_domain::{Amount, ParticipationRole};
 use sea_orm::sea_query::{Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryResult, QuerySelect};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 use crate::entities::{change_request, change_request_line, change_request_part, change_request_partner};
 use crate::records::{BudgetVersion, ChangeRequest, ChangeRequestPart, PartnerChange};
@@ -19,18 +19,6 @@ use crate::{StoreError, StoreResult};
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<Option<ChangeRequest>> {
     Ok(by_ids(c, &[id]).await?.pop())
-}
-
-/// The project a change request is about: one statement (the policy asks it before every move
-/// of a request).
-pub async fn project_of<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<Option<ApplicationId>> {
-    let project = change_request::Entity::find_by_id(id.0)
-        .select_only()
-        .column(change_request::Column::ApplicationId)
-        .into_tuple::<i64>()
-        .one(c)
-        .await?;
-    Ok(project.map(ApplicationId))
 }
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ChangeRequestId]) -> StoreResult<Vec<ChangeRequest>> {
