@@ -7,6 +7,11 @@
 //!   payments;
 //! - decisions on record: coordinators their own organisation's, finance staff and admins any;
 //! - `admin` does everything, including organisations, programmes and calls.
+//!
+//! Only a coordinator's answer depends on what a change is about, so only for a coordinator does
+//! the policy look it up (the project of a report, say, and the coordinator's part in it, in one
+//! statement); a missing object is then NOT_FOUND from the policy, and for the other roles from
+//! the change itself. A ministry is refused before anything is looked up.
 
 use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{ApplicationId, ChangeRequestId, CommitmentId, DecisionId, NodeKind, OrganizationId};
