@@ -25,7 +25,7 @@ use crate::derived::{self, Standing};
 use crate::entities::{application as app, budget_line, budget_version, budget_version_line};
 use crate::records::{Application, BudgetVersion};
 use crate::store::batch::Writes;
-use crate::store::convert::rate;
+use crate::store::convert::{all, rate};
 use crate::store::held as store_held;
 use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked};
@@ -396,10 +396,7 @@ impl HeldVersions {
             project: store_held::application(&row)?,
             standing: Standing::of(&row, true)?,
             tolerance: tolerance.map_or(Ok(Rate::ZERO), rate)?,
-            versions: children::<budget_version::Model>(&row, "versions")?
-                .into_iter()
-                .map(BudgetVersion::try_from)
-                .collect::<StoreResult<_>>()?,
+            versions: all(children::<budget_version::Model>(&row, "versions")?)?,
             version_lines,
             draft_lines: budget_views::lines_in(&row)?,
             plan: plan_views::plan_in(&row)?.0,

@@ -96,7 +96,7 @@ pub(crate) fn with_account(backend: DbBackend, query: &mut SelectStatement) {
 /// report that states actual costs, or, with none accepted yet, its last submitted one
 /// (provisional). None before either exists.
 pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResult<Option<AccountView>> {
-    let mut owed: Vec<Report> = records(children::<report::Model>(row, "account_reports")?)?;
+    let mut owed: Vec<Report> = all(children::<report::Model>(row, "account_reports")?)?;
     owed.sort_by_key(|r| (r.due_on, r.id.0));
     let last = |status: ReportStatus| owed.iter().rfind(|r| r.states_costs && r.status == status).cloned();
     let (basis, provisional) = match (last(ReportStatus::Accepted), last(ReportStatus::Submitted)) {
@@ -109,24 +109,24 @@ pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResul
         .filter(|l| l.report_id == basis.id.0)
         .map(BudgetLine::try_from)
         .collect::<StoreResult<_>>()?;
-    let in_force: BudgetVersion = records(children::<budget_version::Model>(row, "account_in_force")?)?
+    let in_force: BudgetVersion = all(children::<budget_version::Model>(row, "account_in_force")?)?
         .pop()
         .ok_or_else(|| StoreError::corrupt(format!("application {} has no budget version in force", project.id.0)))?;
     // A draft's lines are the application's own; a frozen version keeps a copy.
     let approved: Vec<BudgetLine> = if in_force.kind == BudgetVersionKind::Draft {
         budgets::lines_in(row)?
     } else {
-        records(children::<budget_version_line::Model>(row, "account_approved")?)?
+        all(children::<budget_version_line::Model>(row, "account_approved")?)?
     };
-    let call: Option<GrantCall> = records(children::<grant_call::Model>(row, "account_call")?)?.pop();
+    let call: Option<GrantCall> = all(children::<grant_call::Model>(row, "account_call")?)?.pop();
     // Without a call there is no rate to earn by: the granted aid alone caps what is earned.
     let rate = call.as_ref().map_or(Rate::percent(100)?, |call| call.max_aid_rate);
     let in_kind_counts = call.as_ref().is_some_and(|call| call.in_kind_counts);
-    let allocations: Vec<Allocation> = records(children::<allocation::Model>(row, "account_allocations")?)?;
+    let allocations: Vec<Allocation> = all(children::<allocation::Model>(row, "account_allocations")?)?;
     let paid = Money::sum(allocations.iter().map(|a| a.paid_total))?;
-    let repayments: Vec<Repayment> = records(children::<repayment::Model>(row, "account_repayments")?)?;
+    let repayments: Vec<Repayment> = all(children::<repayment::Model>(row, "account_repayments")?)?;
     let returned = Money::sum(repayments.iter().map(|r| r.amount))?;
-    let commitments: Vec<Commitment> = records(children::<commitment::Model>(row, "account_commitments")?)?;
+    let commitments: Vec<Commitment> = all(children::<commitment::Model>(row, "account_commitments")?)?;
     let mut pledged: BTreeMap<OrganizationId, (usize, Money)> = BTreeMap::new();
     for (order, commitment) in commitments.into_iter().enumerate() {
         let figure = CommitmentFigure { amount: commitment.amount, kind: commitment.kind, status: commitment.status };
@@ -149,11 +149,6 @@ pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResul
         commitments: &amounts,
     })?;
     Ok(Some(AccountView { basis, provisional, rate, granted_aid: in_force.state_aid, account, committed }))
-}
-
-/// Rows as records.
-fn records<M, R: TryFrom<M, Error = StoreError>>(rows: Vec<M>) -> StoreResult<Vec<R>> {
-    rows.into_iter().map(R::try_from).collect()
 }
 
 /// What a project returned, oldest first.

@@ -3,8 +3,8 @@
 //! project's change request, report, instalment or commitment.
 
 use salkku_domain::ids::{ChangeRequestId, CommitmentId, InstalmentId, NodeKind, OrganizationId, ReportId};
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::StoreResult;
 use crate::entities::{allocation, change_request, commitment, instalment, report_obligation};
@@ -33,25 +33,24 @@ impl Belonging {
 
     /// One row, its project's key as `project` (null for none), when it exists.
     fn project(self) -> SelectStatement {
-        let project = Alias::new("project");
         match self {
-            Belonging::ChangeRequest(id) => Query::select()
-                .expr_as(Expr::col((change_request::Entity, change_request::Column::ApplicationId)), project)
-                .from(change_request::Entity)
-                .and_where(Expr::col((change_request::Entity, change_request::Column::Id)).eq(id.0))
-                .to_owned(),
-            Belonging::Report(id) => Query::select()
-                .expr_as(Expr::col((report_obligation::Entity, report_obligation::Column::ApplicationId)), project)
-                .from(report_obligation::Entity)
-                .and_where(Expr::col((report_obligation::Entity, report_obligation::Column::Id)).eq(id.0))
-                .to_owned(),
-            Belonging::Commitment(id) => Query::select()
-                .expr_as(Expr::col((commitment::Entity, commitment::Column::ApplicationId)), project)
-                .from(commitment::Entity)
-                .and_where(Expr::col((commitment::Entity, commitment::Column::Id)).eq(id.0))
-                .to_owned(),
+            Belonging::ChangeRequest(id) => row_project(
+                change_request::Entity,
+                change_request::Column::ApplicationId,
+                change_request::Column::Id,
+                id.0,
+            ),
+            Belonging::Report(id) => row_project(
+                report_obligation::Entity,
+                report_obligation::Column::ApplicationId,
+                report_obligation::Column::Id,
+                id.0,
+            ),
+            Belonging::Commitment(id) => {
+                row_project(commitment::Entity, commitment::Column::ApplicationId, commitment::Column::Id, id.0)
+            }
             Belonging::Instalment(id) => Query::select()
-                .expr_as(Expr::col((allocation::Entity, allocation::Column::ApplicationId)), project)
+                .expr_as(Expr::col((allocation::Entity, allocation::Column::ApplicationId)), Alias::new("project"))
                 .from(instalment::Entity)
                 .inner_join(
                     allocation::Entity,
@@ -62,6 +61,15 @@ impl Belonging {
                 .to_owned(),
         }
     }
+}
+
+/// The row `key` of `entity` (by its `id` column) with its `project` column as `project`.
+fn row_project<E: EntityTrait>(entity: E, project: E::Column, id: E::Column, key: i64) -> SelectStatement {
+    Query::select()
+        .expr_as(Expr::col((entity, project)), Alias::new("project"))
+        .from(entity)
+        .and_where(Expr::col((entity, id)).eq(key))
+        .to_owned()
 }
 
 /// How an organisation stands to the project of something.
