@@ -305,5 +305,24 @@ on_both! {
         let cleared = json!({ "input": { "id": project, "expectedVersion": 1, "reportDue": null } });
         let refused = app.graphql(Some(&finance), "mutation($input: UpdateApplicationInput!) { updateApplication(input: $input) { id } }", cleared).await;
         assert_eq!(refused.error("BAD_USER_INPUT")["extensions"]["field"], "reportDue", "an instalment waits for the final report");
+
+        // Moved instead, the final report takes the instalment waiting for it along, as many days
+        // later; renamed, the project's deadlines say its new name.
+        let moved = json!({ "input": { "id": project, "expectedVersion": 1, "acronym": "KK III", "reportDue": "2022-05-31" } });
+        let update = mutation("updateApplication", "UpdateApplicationInput", "acronym reportDue version");
+        let updated = app.ok(&finance, &update, moved).await["updateApplication"].clone();
+        assert_eq!(updated, json!({ "acronym": "KK III", "reportDue": "2022-05-31", "version": 2 }));
+        let seen = app.ok(&finance, PROJECT, json!({ "id": project })).await["application"].clone();
+        let owed = seen["reports"].as_array().unwrap();
+        let last = owed.iter().find(|r| r["kind"] == "FINAL").unwrap();
+        assert_eq!((&last["dueOn"], &last["version"]), (&json!("2022-05-31"), &json!(2)));
+        let deadlines = seen["deadlines"].as_array().unwrap();
+        assert_eq!(deadlines.len(), 3, "its end and two reports: {deadlines:?}");
+        assert!(deadlines.iter().all(|d| d["title"].as_str().unwrap().starts_with("KK III")), "{deadlines:?}");
+        let dues: Vec<&str> = deadlines.iter().map(|d| d["localDue"].as_str().unwrap()).collect();
+        assert!(dues.contains(&"2022-05-31 23:59") && !dues.contains(&"2022-04-30 23:59"), "{dues:?}");
+        let allocation = app.ok(&finance, ALLOCATION, json!({ "id": project })).await;
+        let waiting = allocation["application"]["allocations"][0]["instalments"][1].clone();
+        assert_eq!((&waiting["dueOn"], &waiting["condition"]["kind"]), (&json!("2022-05-31"), &json!("FINAL")));
     }
 }

@@ -622,6 +622,18 @@ on_both! {
         let dated = ApplicationChanges { period_start: Some(Some(d(2019, 12, 1))), period_end: Some(Some(d(2020, 1, 31))), call: Some(None), ..Default::default() };
         commands::applications::update(&db, &by(&who), unknown.id, 1, dated).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "changed calls, regions and periods").await;
+        // A pledge in kind counts only under a call that allows it: moved to STM's call, where it
+        // does not, the project's pledged sum drops; moved back, it counts again.
+        let to_stm = ApplicationChanges { call: Some(Some(stm_call)), ..Default::default() };
+        let moved = commands::applications::update(&db, &by(&who), until.id, 2, to_stm).await.unwrap();
+        assert_eq!(views::splits::for_application(db.conn(), &moved).await.unwrap().self_funding_committed, m("0.00"));
+        sums_agree(&db, "a project with a pledge in kind moved to a call where it does not count").await;
+        cells_agree_with_the_applications(&db, funders, "a pledge in kind no longer counted").await;
+        let back = ApplicationChanges { call: Some(Some(okm_call)), ..Default::default() };
+        let moved = commands::applications::update(&db, &by(&who), until.id, 3, back).await.unwrap();
+        assert_eq!(views::splits::for_application(db.conn(), &moved).await.unwrap().self_funding_committed, m("250.00"));
+        sums_agree(&db, "moved back").await;
+        cells_agree_with_the_applications(&db, funders, "a pledge in kind counted again").await;
 
         // The portfolio reads its cells: a change behind the storage's back shows only in a scan.
         db.conn().execute_unprepared("UPDATE applications SET total_cost_cents = total_cost_cents + 1").await.unwrap();
@@ -955,6 +967,26 @@ on_both! {
         let created = commands::applications::create(&db, &by(&who), kansa, None).await.unwrap();
         assert_eq!(views::reports::of_applications(db.conn(), &[created.id]).await.unwrap().len(), 1, "its final report");
         parties_agree(&db, &orgs, "a project created with a report date and a partner").await;
+        // Its report date, partner, end and acronym changed at once: its final report and both
+        // deadlines move, and every deadline concerns the new parties; its report date and end
+        // cleared, the report and both deadlines go.
+        let changed = ApplicationChanges {
+            participants: Some(vec![NewParticipant { organization: seinajoki, role: ParticipationRole::CoImplementer }]),
+            period_end: Some(Some(d(2022, 3, 31))),
+            report_due: Some(Some(d(2022, 7, 29))),
+            acronym: Some(Some("KK III".into())),
+            ..Default::default()
+        };
+        let changed = commands::applications::update(&db, &by(&who), created.id, 1, changed).await.unwrap();
+        assert_eq!((changed.report_due, changed.version), (Some(d(2022, 7, 29)), 2));
+        let owed = views::reports::of_applications(db.conn(), &[created.id]).await.unwrap();
+        assert_eq!(owed.iter().map(|r| (r.due_on, r.version)).collect::<Vec<_>>(), [(d(2022, 7, 29), 2)]);
+        parties_agree(&db, &orgs, "a project's report date, partner, end and acronym changed at once").await;
+        let cleared = ApplicationChanges { report_due: Some(None), period_end: Some(None), ..Default::default() };
+        let cleared = commands::applications::update(&db, &by(&who), created.id, 2, cleared).await.unwrap();
+        assert_eq!((cleared.report_due, cleared.period_end, cleared.version), (None, None, 3));
+        assert!(views::reports::of_applications(db.conn(), &[created.id]).await.unwrap().is_empty(), "its final report gone");
+        parties_agree(&db, &orgs, "its report date and end cleared").await;
 
         // A pledge asked for with a due date, of an organisation taking part, then the project
         // withdrawn: none of its deadlines calls for action any more.

@@ -1,19 +1,22 @@
 //! Applications (hankkeet): creation, changes, the lifecycle and its history.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::change_request::check_changed_split;
+use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::deadline::end_of_day;
+use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
-use salkku_domain::{ApplicationStatus, Money, ParticipationRole, RegionCode};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use salkku_domain::report::ReportKind;
+use salkku_domain::{ApplicationStatus, CommitmentKind, CommitmentStatus, Money, ParticipationRole, RegionCode};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
+    QueryTrait, Set,
 };
 
 use crate::Concerning;
@@ -23,14 +26,18 @@ use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed, Standing};
 use crate::entities::{
-    application as app, application_region, deadline, grant_call, participant, report_obligation, status_change,
+    application as app, application_region, commitment, deadline, deadline_party, grant_call, participant,
+    report_obligation, status_change,
 };
-use crate::records::{Application, Participation};
+use crate::records::{Application, Participation, Report};
 use crate::store::batch::Writes;
+use crate::store::convert::all;
 use crate::store::held::{self as store_held, Reference};
-use crate::store::support::{expect_version, referenced, target, version_checked, versioned_update_returning};
-use crate::views::applications::{participants_of, regions_of};
+use crate::store::nested::{Children, children, with_children};
+use crate::store::support::{expect_version, target, version_checked, versioned_update_returning};
+use crate::views::applications::participants_of;
 use crate::views::budget_versions as views_versions;
+use crate::views::plans as views_plans;
 use crate::views::{allocations, final_accounts, splits};
 use crate::{Change, Db, StoreError, StoreResult};
 
@@ -182,14 +189,14 @@ struct Snapshot {
     regions: Vec<RegionCode>,
 }
 
-async fn snapshot<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Snapshot> {
-    let application: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
-    let participants = participants_of(c, &[id]).await?;
-    let regions = regions_of(c, &[id]).await?.into_iter().map(|(_, r)| r).collect();
-    Ok(Snapshot { application, participants, regions })
-}
-
-/// Applies changes if the application is still at `expected_version`.
+/// Applies changes if the application is still at `expected_version`: its row, participants and
+/// regions; the deadline of its end and its reports' deadlines (their titles, their dates), whom
+/// its deadlines concern; its first final report as its report date says; its sums and cells.
+///
+/// The project is held first, in a statement of its own: commands that hold it without changing
+/// its row (a report's moves, a deadline or a commitment added) leave a read that waited for them
+/// no sign, and this one reads what they write. One statement then reads the project with all
+/// that its changes touch ([`Held`]), and one more writes them all.
 pub async fn update(
     db: &Db,
     change: &Change<'_>,
@@ -199,91 +206,372 @@ pub async fn update(
 ) -> StoreResult<Application> {
     let now = change.at;
     let tx = db.begin_write().await?;
-    let before = snapshot(&*tx, id).await?;
-    let current = before.application.clone();
+    let c = &*tx;
+    store_held::hold_application(c, id, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
+    let held = Held::read(c, id, &changes).await?;
+    let current = held.current.clone();
     expect_version(NodeKind::Application, expected_version, current.version)?;
-
-    let touches_plan = changes.participants.is_some() || changes.period_start.is_some() || changes.period_end.is_some();
     let period_start = changes.period_start.unwrap_or(current.period_start);
     let period_end = changes.period_end.unwrap_or(current.period_end);
     check_project_period(period_start, period_end).map_err(|e| StoreError::rule(Concerning::ProjectPeriod, e))?;
-    if let Some(Some(call)) = changes.call {
-        referenced::<grant_call::Entity, _>(&*tx, Concerning::Call, NodeKind::GrantCall, call.0).await?;
-    }
+    let named = usize::from(matches!(changes.call, Some(Some(_))));
+    store_held::check_references(&held.row, &held.references[..named])?;
     if let Some(participants) = &changes.participants {
-        let references = participant_references(participants);
-        let mut query = Query::select();
-        store_held::with_references(&mut query, &references);
-        // A read of no table needs a column even when no participant is named.
-        query.expr_as(Expr::val(1), Alias::new("one"));
-        let row = store_held::read_values(&*tx, query).await?;
-        check_participants(current.lead, participants, |i| store_held::check_reference(&row, &references, i))?;
+        check_participants(current.lead, participants, |i| {
+            store_held::check_reference(&held.row, &held.references, named + i)
+        })?;
     }
-
-    let mut update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(now));
-    if let Some(name) = changes.name {
-        update = update.col_expr(app::Column::Name, Expr::value(name));
-    }
-    if let Some(acronym) = changes.acronym {
-        update = update.col_expr(app::Column::Acronym, Expr::value(acronym));
-    }
-    if let Some(description) = changes.description {
-        update = update.col_expr(app::Column::Description, Expr::value(description));
-    }
-    if let Some(call) = changes.call {
-        update = update.col_expr(app::Column::CallId, Expr::value(call.map(|c| c.0)));
-    }
-    if let Some(start) = changes.period_start {
-        update = update.col_expr(app::Column::PeriodStart, Expr::value(start));
-    }
-    if let Some(end) = changes.period_end {
-        update = update.col_expr(app::Column::PeriodEnd, Expr::value(end));
-    }
-    if let Some(report) = changes.report_due {
-        update = update.col_expr(app::Column::ReportDue, Expr::value(report));
-    }
-    let updated: Application = versioned_update_returning(&*tx, id.0, expected_version, update).await?.try_into()?;
-    // Replaced whole: the old rows deleted in one statement, the new ones written in the next
-    // (a row kept has the same key: one statement could not both delete and write it).
-    let backend = tx.get_database_backend();
-    let (mut gone, mut written) = (Writes::new(backend), Writes::new(backend));
-    if let Some(participants) = &changes.participants {
-        gone.push(&participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0)).into_query());
-        add_participants(&mut written, id, participants);
-    }
-    if let Some(regions) = &changes.regions {
-        let old = application_region::Entity::delete_many().filter(application_region::Column::ApplicationId.eq(id.0));
-        gone.push(&old.into_query());
-        add_regions(&mut written, id, &regions.iter().copied().collect());
-    }
-    gone.run(&*tx).await?;
-    written.run(&*tx).await?;
-    if touches_plan {
-        plans::check_still_fits(&*tx, &updated).await?;
-    }
-    sync_deadlines(&*tx, &updated, now).await?;
-    // Its reports may have moved its reportDue (and version) on.
-    let updated: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
-    // Whether in-kind commitments count depends on the call; whom every deadline of the
-    // application concerns, on its participants.
-    let ids = [id];
-    let changed = Changed::applications(&ids).with_sums(changes.call.is_some());
-    derived::after(&*tx, changed.with_parties(changes.participants.is_some())).await?;
-    // As the log shows it: the row read again (the derived sums may have moved it), the
-    // participants and regions as written.
-    let application: Application = target::<app::Entity, _>(&*tx, NodeKind::Application, id.0).await?.try_into()?;
+    let before = Snapshot {
+        application: current.clone(),
+        participants: held.participants.clone(),
+        regions: held.regions.clone(),
+    };
     let participants = match &changes.participants {
         Some(named) => participations(id, named),
         None => before.participants.clone(),
     };
-    let regions = match &changes.regions {
+    let regions: Vec<RegionCode> = match &changes.regions {
         Some(named) => named.iter().copied().collect::<BTreeSet<_>>().into_iter().collect(),
         None => before.regions.clone(),
     };
-    let after = Snapshot { application, participants, regions };
-    audit::record(&*tx, change, &[id.global()], Some(&before), Some(&after)).await?;
+    let mut updated = Application {
+        name: changes.name.clone().unwrap_or_else(|| current.name.clone()),
+        acronym: changes.acronym.clone().unwrap_or_else(|| current.acronym.clone()),
+        description: changes.description.clone().unwrap_or_else(|| current.description.clone()),
+        call: changes.call.unwrap_or(current.call),
+        period_start,
+        period_end,
+        report_due: changes.report_due.unwrap_or(current.report_due),
+        version: current.version + 1,
+        ..current.clone()
+    };
+    let mut taking_part: BTreeSet<OrganizationId> = participants.iter().map(|p| p.organization).collect();
+    taking_part.insert(current.lead);
+    if changes.participants.is_some() || changes.period_start.is_some() || changes.period_end.is_some() {
+        held.check_plan_fits(&updated, &taking_part)?;
+    }
+
+    let mut writes = Writes::new(c.get_database_backend());
+    // Its first final report follows its report date, which is then that report's.
+    let keys = (held.report_key.unwrap_or(0), held.first_final_waited_for);
+    let following = reports::follow_report_due_in(&mut writes, &updated, held.reports.clone(), keys, now)?;
+    updated.report_due = reports::first_final(&following.reports).map(|r| r.due_on);
+    let mut update = app::Entity::update_many()
+        .col_expr(app::Column::Name, Expr::value(updated.name.clone()))
+        .col_expr(app::Column::Acronym, Expr::value(updated.acronym.clone()))
+        .col_expr(app::Column::Description, Expr::value(updated.description.clone()))
+        .col_expr(app::Column::CallId, Expr::value(updated.call.map(|c| c.0)))
+        .col_expr(app::Column::PeriodStart, Expr::value(updated.period_start))
+        .col_expr(app::Column::PeriodEnd, Expr::value(updated.period_end))
+        .col_expr(app::Column::ReportDue, Expr::value(updated.report_due))
+        .col_expr(app::Column::UpdatedAt, Expr::value(now));
+    let mut standing = Standing::of(&held.row, true)?
+        .with_period(updated.period_start, updated.period_end)
+        .with_regions(regions.iter().map(|r| r.as_str().to_owned()).collect());
+    if changes.call.is_some() {
+        // Whether in-kind pledges count is the call's.
+        let committed = held.committed_under(held.new_call_in_kind_counts)?;
+        update = update.col_expr(app::Column::SelfFundingCommittedCents, Expr::value(committed));
+        standing = standing.with_funder(held.new_funder).with_committed(committed);
+    }
+    writes.push_named(MOVED, version_checked(update, id.0, expected_version).into_query().returning_all());
+    if let Some(named) = &changes.participants {
+        replace_participants(&mut writes, id, named);
+    }
+    if changes.regions.is_some() {
+        replace_regions(&mut writes, id, &regions);
+    }
+    // Its deadlines: its end's and its reports' say what the project and its reports now do.
+    let mut deadlines_now = Vec::new();
+    let end = project_end(&updated);
+    let key = held.end_key.unwrap_or(0);
+    let source = Source::ProjectEnds(id);
+    deadlines_now.extend(deadlines::sync_in(&mut writes, source, held.deadline(source), end, key, now));
+    for r in &following.reports {
+        let (source, derived) = (Source::Report(r.id), reports::deadline_in(&updated, r));
+        let key = held.report_deadline_key.unwrap_or(0);
+        deadlines_now.extend(deadlines::sync_in(&mut writes, source, held.deadline(source), Some(derived), key, now));
+    }
+    let mut gone = BTreeSet::new();
+    if let Some(removed) = &following.removed {
+        let source = Source::Report(removed.id);
+        gone.extend(held.deadline(source).map(|d| d.id));
+        deadlines::sync_in(&mut writes, source, held.deadline(source), None, 0, now);
+        reports::remove_in(&mut writes, removed);
+    }
+    let synced: BTreeSet<i64> = deadlines_now.iter().map(|d| d.id).chain(gone.iter().copied()).collect();
+    deadlines_now.extend(held.deadlines.iter().filter(|d| !synced.contains(&d.id)).cloned());
+    // Each concerns the lead and the participants, and a pledge's deadline its organisation.
+    for d in &deadlines_now {
+        held.set_parties(&mut writes, d, &taking_part, &following.reports)?;
+    }
+    standing.sync(&mut writes)?;
+    let after = Snapshot { application: updated.clone(), participants, regions };
+    audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
+    let rows = writes.run_returning(c, Some(MOVED)).await?;
+    // The row is held and at `expected_version`: the update cannot miss it.
+    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
+    let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
+    debug_assert_eq!(written, updated, "the audit entry says what was written");
     tx.commit().await?;
-    Ok(updated)
+    Ok(written)
+}
+
+/// Adds to `writes` the project's participants replaced by `named`, in their order: those no
+/// longer named removed, the others written with their place (a participant kept keeps its row:
+/// one statement cannot both remove a row and write it again).
+fn replace_participants(writes: &mut Writes, id: ApplicationId, named: &[NewParticipant]) {
+    let mut still = Condition::any();
+    for p in named {
+        still = still.add(
+            Condition::all()
+                .add(Expr::col(participant::Column::OrganizationId).eq(p.organization.0))
+                .add(Expr::col(participant::Column::Role).eq(p.role.as_str())),
+        );
+    }
+    let mut gone = participant::Entity::delete_many().filter(participant::Column::ApplicationId.eq(id.0));
+    if !named.is_empty() {
+        gone = gone.filter(still.not());
+    }
+    writes.push(&gone.into_query());
+    if named.is_empty() {
+        return;
+    }
+    let rows = participant_rows(id, named);
+    let keys = [participant::Column::ApplicationId, participant::Column::OrganizationId, participant::Column::Role];
+    let placed = OnConflict::columns(keys).update_column(participant::Column::Position).to_owned();
+    writes.push(&participant::Entity::insert_many(rows).on_conflict(placed).into_query());
+}
+
+/// Adds to `writes` the project's regions replaced by `regions`: those no longer named removed,
+/// the new ones added.
+fn replace_regions(writes: &mut Writes, id: ApplicationId, regions: &[RegionCode]) {
+    let codes: Vec<&str> = regions.iter().map(|r| r.as_str()).collect();
+    let mut gone = application_region::Entity::delete_many().filter(application_region::Column::ApplicationId.eq(id.0));
+    if !codes.is_empty() {
+        gone = gone.filter(application_region::Column::RegionCode.is_not_in(codes));
+    }
+    writes.push(&gone.into_query());
+    if regions.is_empty() {
+        return;
+    }
+    let rows = regions.iter().map(|r| application_region::ActiveModel {
+        application_id: Set(id.0),
+        region_code: Set(r.as_str().to_owned()),
+    });
+    let keys = [application_region::Column::ApplicationId, application_region::Column::RegionCode];
+    let kept = OnConflict::columns(keys).do_nothing().to_owned();
+    writes.push(&application_region::Entity::insert_many(rows).on_conflict(kept).into_query());
+}
+
+/// What an update of a project reads beside its held row, in one statement: its participants,
+/// regions, reports, deadlines and whom they concern, its pledges, its plan (when its period or
+/// participants change), the call and organisations named, and the keys new rows would get.
+struct Held {
+    row: QueryResult,
+    current: Application,
+    participants: Vec<Participation>,
+    regions: Vec<RegionCode>,
+    reports: Vec<Report>,
+    deadlines: Vec<deadline::Model>,
+    /// Whom each deadline concerned, by deadline: the time it was due by then, the organisations.
+    parties: BTreeMap<i64, (DateTime<Utc>, BTreeSet<i64>)>,
+    commitments: Vec<commitment::Model>,
+    first_final_waited_for: bool,
+    /// The call named (if any), then the participants named.
+    references: Vec<Reference>,
+    new_funder: Option<i64>,
+    new_call_in_kind_counts: bool,
+    end_key: Option<i64>,
+    report_key: Option<i64>,
+    report_deadline_key: Option<i64>,
+}
+
+impl Held {
+    async fn read<C: ConnectionTrait>(c: &C, id: ApplicationId, changes: &ApplicationChanges) -> StoreResult<Held> {
+        let backend = c.get_database_backend();
+        let mut query = Query::select();
+        query.from(app::Entity);
+        store_held::with_columns(&mut query);
+        derived::select_standing(&mut query, true);
+        let project = "applications.id";
+        let order = Some(participant::Column::Position);
+        let taking_part = Children::of(participant::Entity, participant::Column::ApplicationId, project, order);
+        with_children(backend, &mut query, "participant_rows", taking_part);
+        let order = Some(application_region::Column::RegionCode);
+        let named = Children::of(application_region::Entity, application_region::Column::ApplicationId, project, order);
+        with_children(backend, &mut query, "region_rows", named);
+        let order = Some(report_obligation::Column::Id);
+        let owed = Children::of(report_obligation::Entity, report_obligation::Column::ApplicationId, project, order);
+        with_children(backend, &mut query, "report_rows", owed);
+        let due = Children::of(deadline::Entity, deadline::Column::ApplicationId, project, Some(deadline::Column::Id));
+        with_children(backend, &mut query, "deadline_rows", due);
+        let concerned = Children {
+            child: deadline_party::Entity,
+            filter: format!("t.\"deadline_id\" IN (SELECT d.id FROM deadlines d WHERE d.application_id = {project})"),
+            order: Some(deadline_party::Column::DeadlineId),
+        };
+        with_children(backend, &mut query, "party_rows", concerned);
+        let order = Some(commitment::Column::Id);
+        let pledged = Children::of(commitment::Entity, commitment::Column::ApplicationId, project, order);
+        with_children(backend, &mut query, "commitment_rows", pledged);
+        let first_final = format!(
+            "(SELECT min(r.id) FROM report_obligations r WHERE r.application_id = {project} AND r.kind = '{}')",
+            ReportKind::Final.as_str()
+        );
+        query.expr_as(
+            Expr::cust(format!("(SELECT count(*) FROM instalments i WHERE i.condition_report_id = {first_final})")),
+            Alias::new("first_final_waited_for"),
+        );
+        if changes.participants.is_some() || changes.period_start.is_some() || changes.period_end.is_some() {
+            views_plans::with_plan(backend, &mut query);
+            for (alias, of) in [("first_actual_year", "min"), ("last_actual_year", "max")] {
+                let years = format!(
+                    "(SELECT {of}(a.year) FROM indicator_actuals a JOIN plan_indicators p ON p.id = a.indicator_id \
+                     WHERE p.application_id = {project})"
+                );
+                query.expr_as(Expr::cust(years), Alias::new(alias));
+            }
+        }
+        let mut references = Vec::new();
+        if let Some(Some(call)) = changes.call {
+            references.push(Reference::to(grant_call::Entity, Concerning::Call, NodeKind::GrantCall, call.0));
+            let of_call = |column: grant_call::Column| {
+                let q = Query::select()
+                    .column(column)
+                    .from(grant_call::Entity)
+                    .and_where(Expr::col(grant_call::Column::Id).eq(call.0))
+                    .to_owned();
+                Expr::SubQuery(None, Box::new(q.into()))
+            };
+            query.expr_as(of_call(grant_call::Column::FunderId), Alias::new("new_funder"));
+            query.expr_as(of_call(grant_call::Column::InKindCounts), Alias::new("new_in_kind_counts"));
+        }
+        if let Some(participants) = &changes.participants {
+            references.extend(participant_references(participants));
+        }
+        store_held::with_references(&mut query, &references);
+        // The keys of what may be new: its end's deadline, a final report and its deadline, taken
+        // only where there is none yet (a sequence's value taken is gone).
+        let end_exists = format!(
+            "EXISTS (SELECT 1 FROM deadlines d WHERE d.source_key = '{}')",
+            deadlines::source_key(Source::ProjectEnds(id))
+        );
+        let final_exists = format!("{first_final} IS NOT NULL");
+        let (deadlines_table, reports_table) = (deadline::Entity.table_name(), report_obligation::Entity.table_name());
+        for (alias, exists, table, offset) in [
+            ("end_key", &end_exists, deadlines_table, 0),
+            ("report_key", &final_exists, reports_table, 0),
+            ("report_deadline_key", &final_exists, deadlines_table, 1),
+        ] {
+            let next = store_held::next_key(backend, table, offset);
+            let key = Expr::case(Expr::cust(exists.clone()), Expr::val(None::<i64>)).finally(next);
+            query.expr_as(key, Alias::new(alias));
+        }
+        query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
+        let row =
+            store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
+        let current = store_held::application(&row)?;
+        let participants = all(children::<participant::Model>(&row, "participant_rows")?)?;
+        let regions = children::<application_region::Model>(&row, "region_rows")?
+            .into_iter()
+            .map(|r| RegionCode::parse(&r.region_code).map_err(|e| StoreError::corrupt(format!("a region: {e}"))))
+            .collect::<StoreResult<_>>()?;
+        let reports = all(children::<report_obligation::Model>(&row, "report_rows")?)?;
+        let mut parties: BTreeMap<i64, (DateTime<Utc>, BTreeSet<i64>)> = BTreeMap::new();
+        for p in children::<deadline_party::Model>(&row, "party_rows")? {
+            parties.entry(p.deadline_id).or_insert_with(|| (p.due_at, BTreeSet::new())).1.insert(p.organization_id);
+        }
+        let waited: i64 = row.try_get("", "first_final_waited_for")?;
+        let (new_funder, new_in_kind): (Option<i64>, Option<bool>) = if matches!(changes.call, Some(Some(_))) {
+            (row.try_get("", "new_funder")?, row.try_get("", "new_in_kind_counts")?)
+        } else {
+            (None, None)
+        };
+        Ok(Held {
+            current,
+            participants,
+            regions,
+            reports,
+            deadlines: children(&row, "deadline_rows")?,
+            parties,
+            commitments: children(&row, "commitment_rows")?,
+            first_final_waited_for: waited > 0,
+            references,
+            new_funder,
+            new_call_in_kind_counts: new_in_kind.unwrap_or(false),
+            end_key: row.try_get("", "end_key")?,
+            report_key: row.try_get("", "report_key")?,
+            report_deadline_key: row.try_get("", "report_deadline_key")?,
+            row,
+        })
+    }
+
+    /// The automatic deadline of `source`, as read.
+    fn deadline(&self, source: Source) -> Option<&deadline::Model> {
+        let key = deadlines::source_key(source);
+        self.deadlines.iter().find(|d| d.source_key.as_deref() == Some(key.as_str()))
+    }
+
+    /// The self-funding pledged that counts, in cents, when in-kind pledges count as
+    /// `in_kind_counts` says (the rule of [`CommitmentFigure::counts`]).
+    fn committed_under(&self, in_kind_counts: bool) -> StoreResult<i64> {
+        let mut sum: i64 = 0;
+        for m in &self.commitments {
+            let kind = CommitmentKind::parse(&m.kind).map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
+            let status =
+                CommitmentStatus::parse(&m.status).map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
+            let figure = CommitmentFigure { amount: Money::ZERO, kind, status };
+            if figure.counts(in_kind_counts) {
+                sum = sum.checked_add(m.amount_cents).ok_or_else(|| StoreError::corrupt("pledges beyond any sum"))?;
+            }
+        }
+        Ok(sum)
+    }
+
+    /// After its participants or period change, the project's plan still fits it (see
+    /// `plans::check_still_fits`), and its period still holds every year actuals were reported for.
+    fn check_plan_fits(&self, project: &Application, taking_part: &BTreeSet<OrganizationId>) -> StoreResult<()> {
+        let (plan, _) = views_plans::plan_in(&self.row)?;
+        if plan.is_empty() {
+            return Ok(());
+        }
+        plans::check_plan_fits(&plan, project, taking_part)?;
+        let first_actual: Option<i32> = self.row.try_get("", "first_actual_year")?;
+        let last_actual: Option<i32> = self.row.try_get("", "last_actual_year")?;
+        plans::check_actual_years(project, first_actual.into_iter().chain(last_actual))
+    }
+
+    /// Adds to `writes` whom the deadline `d` concerns: the project's lead and participants
+    /// (`taking_part`), and a pledge's organisation; whether it calls for action, as its sources
+    /// (`reports` as they will be) say.
+    fn set_parties(
+        &self,
+        writes: &mut Writes,
+        d: &deadline::Model,
+        taking_part: &BTreeSet<OrganizationId>,
+        reports: &[Report],
+    ) -> StoreResult<()> {
+        let mut orgs: BTreeSet<i64> = taking_part.iter().map(|o| o.0).collect();
+        let pledge = d.commitment_id.and_then(|k| self.commitments.iter().find(|m| m.id == k));
+        orgs.extend(pledge.map(|m| m.organization_id));
+        let pledge_status = pledge
+            .map(|m| CommitmentStatus::parse(&m.status))
+            .transpose()
+            .map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
+        let standing = DeadlineStanding {
+            application: Some(self.current.status),
+            commitment: pledge_status,
+            report: d.report_id.and_then(|k| reports.iter().find(|r| r.id.0 == k)).map(|r| r.status),
+        };
+        let none = BTreeSet::new();
+        let was = match self.parties.get(&d.id) {
+            Some((due, orgs)) => Some((*due, orgs)),
+            // A deadline read with no party yet: every party is new to it.
+            None => self.deadlines.iter().find(|o| o.id == d.id).map(|o| (o.due_at, &none)),
+        };
+        derived::set_parties(writes, d.id, d.due_at, was, &orgs, standing.is_relevant())
+    }
 }
 
 /// A move through the lifecycle.
@@ -479,17 +767,22 @@ fn participant_references(participants: &[NewParticipant]) -> Vec<Reference> {
     participants.iter().map(|p| Reference::organization(Concerning::Participants, p.organization.0)).collect()
 }
 
-fn add_participants(writes: &mut Writes, id: ApplicationId, participants: &[NewParticipant]) {
-    if participants.is_empty() {
-        return;
-    }
-    let rows = participants.iter().zip(0..).map(|(p, position)| participant::ActiveModel {
+/// The rows of the participants named, each with its place in their order.
+fn participant_rows(id: ApplicationId, named: &[NewParticipant]) -> Vec<participant::ActiveModel> {
+    let rows = named.iter().zip(0..).map(|(p, position)| participant::ActiveModel {
         application_id: Set(id.0),
         organization_id: Set(p.organization.0),
         role: Set(p.role.as_str().to_owned()),
         position: Set(position),
     });
-    writes.push(&participant::Entity::insert_many(rows).into_query());
+    rows.collect()
+}
+
+fn add_participants(writes: &mut Writes, id: ApplicationId, participants: &[NewParticipant]) {
+    if participants.is_empty() {
+        return;
+    }
+    writes.push(&participant::Entity::insert_many(participant_rows(id, participants)).into_query());
 }
 
 fn add_regions(writes: &mut Writes, id: ApplicationId, regions: &BTreeSet<RegionCode>) {

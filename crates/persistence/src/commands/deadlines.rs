@@ -9,7 +9,9 @@ use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, OrganizationId, ReportId};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
+};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -190,6 +192,61 @@ pub(crate) async fn sync<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// [`sync`] in a command that sends its writes together: adds to `writes` what makes the
+/// automatic deadline of `source` say `derived`, from its row `existing` as read beside the held
+/// row (a new one keyed `key`), and answers the row as it will be (`None` when there is none).
+/// Whom it concerns is the caller's (`derived::set_parties`); a removed deadline's parties go
+/// first, in these writes.
+pub(crate) fn sync_in(
+    writes: &mut Writes,
+    source: Source,
+    existing: Option<&deadline::Model>,
+    derived: Option<Derived>,
+    key: i64,
+    now: DateTime<Utc>,
+) -> Option<deadline::Model> {
+    match (existing, derived) {
+        (None, None) => None,
+        (Some(row), None) => {
+            derived::remove_parties(writes, row.id);
+            writes.push(&deadline::Entity::delete_by_id(row.id).into_query());
+            None
+        }
+        (Some(row), Some(d)) => {
+            if row.title == d.title && row.due_at == d.due_at && row.application_id == d.application.map(|a| a.0) {
+                return Some(row.clone());
+            }
+            let moved = deadline::Model {
+                title: d.title,
+                due_at: d.due_at,
+                application_id: d.application.map(|a| a.0),
+                updated_at: now,
+                version: row.version + 1,
+                ..row.clone()
+            };
+            let update = deadline::Entity::update_many()
+                .col_expr(deadline::Column::Title, Expr::value(moved.title.clone()))
+                .col_expr(deadline::Column::DueAt, Expr::value(moved.due_at))
+                .col_expr(deadline::Column::ApplicationId, Expr::value(moved.application_id))
+                .col_expr(deadline::Column::UpdatedAt, Expr::value(now))
+                .col_expr(deadline::Column::Version, Expr::col(deadline::Column::Version).add(1))
+                .filter(deadline::Column::Id.eq(row.id));
+            writes.push(&update.into_query());
+            Some(moved)
+        }
+        (None, Some(d)) => {
+            let row = deadline::Model { id: key, ..model(source, d, now) };
+            writes.insert(row.clone());
+            Some(row)
+        }
+    }
+}
+
+/// The key of the automatic deadline of `source`, as its rows' `source_key` says.
+pub(crate) fn source_key(source: Source) -> String {
+    source.key()
 }
 
 /// The row of the automatic deadline of `source` that says `derived`, keyed `id` (0 until

@@ -65,16 +65,16 @@ pub(crate) async fn check<C: ConnectionTrait>(
     plan.check_codes(&codes).map_err(at(prefix))
 }
 
-/// After a project's participants or period change, its plan still fits it: a work package's lead
-/// still takes part, and its period lies within the project's. The refusal names the project's
-/// field that broke it. (A project moved to another call keeps its indicators' codes as written:
-/// the codes are checked when the plan is, and the roll-up refuses a code in two units.)
-pub(crate) async fn check_still_fits<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<()> {
-    let stored = plans::of(c, project.id).await?;
-    if stored.plan.is_empty() {
-        return Ok(());
-    }
-    let participants = taking_part(c, project).await?;
+/// After a project's participants or period change, its plan (read beforehand) still fits it: a
+/// work package's lead still takes part (`participants`, as they will be), and its period lies
+/// within the project's. The refusal names the project's field that broke it. (A project moved to
+/// another call keeps its indicators' codes as written: the codes are checked when the plan is,
+/// and the roll-up refuses a code in two units.)
+pub(crate) fn check_plan_fits(
+    plan: &Plan,
+    project: &Application,
+    participants: &BTreeSet<OrganizationId>,
+) -> StoreResult<()> {
     let field = |e: PlanError| {
         let field = if e.at.ends_with("leadOrganizationId") {
             "participants"
@@ -85,12 +85,15 @@ pub(crate) async fn check_still_fits<C: ConnectionTrait>(c: &C, project: &Applic
         };
         StoreError::RuleAt { field: field.to_owned(), source: e.error }
     };
-    stored.plan.check_fits(project.period_start, project.period_end, &participants).map_err(field)?;
-    // Nor does the period leave out a year whose actuals were reported.
+    plan.check_fits(project.period_start, project.period_end, participants).map_err(field)
+}
+
+/// Nor does the project's period leave out a year whose actuals were reported (`years`).
+pub(crate) fn check_actual_years(project: &Application, years: impl IntoIterator<Item = i32>) -> StoreResult<()> {
     let (first, last) = (project.period_start.map(|d| d.year()), project.period_end.map(|d| d.year()));
-    for actual in &stored.actuals {
-        salkku_domain::indicator::check_actual_year(actual.year, first, last).map_err(|source| {
-            let early = first.is_some_and(|f| actual.year < f);
+    for year in years {
+        salkku_domain::indicator::check_actual_year(year, first, last).map_err(|source| {
+            let early = first.is_some_and(|f| year < f);
             StoreError::RuleAt { field: if early { "periodStart" } else { "periodEnd" }.to_owned(), source }
         })?;
     }

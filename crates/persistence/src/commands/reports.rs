@@ -648,6 +648,69 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
     mirror_report_due(c, project.id, now).await
 }
 
+/// The project's reports once they follow its `report_due`, for a command that sends its writes
+/// together: what [`follow_report_due`] does, from the reports read beside the held project.
+pub(crate) struct FollowingReportDue {
+    /// The project's reports as they will be (a moved one at its new date, a new one added).
+    pub reports: Vec<Report>,
+    /// A final report removed with the project's report date: its deadline goes first, then it
+    /// (see [`remove_in`]).
+    pub removed: Option<Report>,
+}
+
+/// Adds to `writes` the move, the addition or the removal of the project's first final report
+/// that its `report_due` (as it will be) makes, and the planned instalments waiting for a moved
+/// report with it; refused as [`follow_report_due`] refuses. `key` is the key a new final report
+/// gets; `first_final_waited_for`, whether an instalment waits for the first final report. Its
+/// deadline is the caller's.
+pub(crate) fn follow_report_due_in(
+    writes: &mut Writes,
+    project: &Application,
+    mut reports: Vec<Report>,
+    (key, first_final_waited_for): (i64, bool),
+    now: DateTime<Utc>,
+) -> StoreResult<FollowingReportDue> {
+    let mut removed = None;
+    match (first_final(&reports).cloned(), project.report_due) {
+        (Some(r), Some(due_on)) if r.due_on != due_on => {
+            if r.status != ReportStatus::Due {
+                return Err(StoreError::rule(Concerning::ReportDue, not_yours_to_move()));
+            }
+            writes.push(&due_moved(r.id, due_on, Anchor::Dropped, now).into_query());
+            instalments::add_follow_report(writes, &r, due_on, now);
+            if let Some(moved) = reports.iter_mut().find(|m| m.id == r.id) {
+                moved.due_on = due_on;
+                moved.months_after_end = None;
+                moved.version += 1;
+            }
+        }
+        (None, Some(due_on)) => {
+            let model =
+                Owed { kind: ReportKind::Final, title: None, due_on, states_costs: true }.row(key, project.id, now);
+            reports.push(Report::try_from(model.clone())?);
+            writes.insert(model);
+        }
+        (Some(r), None) => {
+            check_removable(&r, first_final_waited_for)?;
+            reports.retain(|m| m.id != r.id);
+            removed = Some(r);
+        }
+        _ => {}
+    }
+    Ok(FollowingReportDue { reports, removed })
+}
+
+/// Adds to `writes` the removal of a report [`follow_report_due_in`] removed, once its deadline's
+/// removal is in them.
+pub(crate) fn remove_in(writes: &mut Writes, report: &Report) {
+    writes.push(&row::Entity::delete_by_id(report.id.0).into_query());
+}
+
+/// What the REPORT_DUE deadline of `report` says, about `project` as it will be.
+pub(crate) fn deadline_in(project: &Application, report: &Report) -> Derived {
+    deadline_of(project, report)
+}
+
 fn not_yours_to_move() -> DomainError {
     DomainError::InvalidCode(salkku_domain::message!(
         fi: "loppuselvitys on jo jätetty tai palautettu uudella määräpäivällä: sen määräpäivää ei muuteta hankkeen tiedoista",
@@ -672,6 +735,12 @@ async fn move_due<C: ConnectionTrait>(
     anchor: Anchor,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    due_moved(report.id, due_on, anchor, now).exec(c).await?;
+    instalments::follow_report(c, report, due_on, now).await
+}
+
+/// The update that moves a report still due to `due_on`.
+fn due_moved(id: ReportId, due_on: NaiveDate, anchor: Anchor, now: DateTime<Utc>) -> sea_orm::UpdateMany<row::Entity> {
     let mut update = row::Entity::update_many()
         .col_expr(row::Column::DueOn, Expr::value(due_on))
         .col_expr(row::Column::UpdatedAt, Expr::value(now))
@@ -679,11 +748,11 @@ async fn move_due<C: ConnectionTrait>(
     if anchor == Anchor::Dropped {
         update = update.col_expr(row::Column::MonthsAfterEnd, Expr::value(None::<i32>));
     }
-    update.filter(row::Column::Id.eq(report.id.0)).exec(c).await?;
-    instalments::follow_report(c, report, due_on, now).await
+    update.filter(row::Column::Id.eq(id.0))
 }
 
-fn first_final(reports: &[Report]) -> Option<&Report> {
+/// The first final report among `reports`: its due date is the project's report date.
+pub(crate) fn first_final(reports: &[Report]) -> Option<&Report> {
     reports.iter().filter(|r| r.kind == ReportKind::Final).min_by_key(|r| r.id)
 }
 
@@ -692,7 +761,16 @@ fn first_final(reports: &[Report]) -> Option<&Report> {
 async fn remove<C: ConnectionTrait>(c: &C, report: &Report, now: DateTime<Utc>) -> StoreResult<()> {
     let waiting =
         instalment::Entity::find().filter(instalment::Column::ConditionReportId.eq(report.id.0)).count(c).await?;
-    if report.status != ReportStatus::Due || report.submitted_at.is_some() || waiting > 0 {
+    check_removable(report, waiting > 0)?;
+    deadlines::sync(c, Source::Report(report.id), None, now).await?;
+    row::Entity::delete_by_id(report.id.0).exec(c).await?;
+    Ok(())
+}
+
+/// A final report goes with the project's report date only while nothing depends on it: still
+/// due, never submitted, and no instalment waiting for it (`waited_for`).
+fn check_removable(report: &Report, waited_for: bool) -> StoreResult<()> {
+    if report.status != ReportStatus::Due || report.submitted_at.is_some() || waited_for {
         return Err(StoreError::rule(
             Concerning::ReportDue,
             DomainError::InvalidCode(salkku_domain::message!(
@@ -702,8 +780,6 @@ async fn remove<C: ConnectionTrait>(c: &C, report: &Report, now: DateTime<Utc>) 
             )),
         ));
     }
-    deadlines::sync(c, Source::Report(report.id), None, now).await?;
-    row::Entity::delete_by_id(report.id.0).exec(c).await?;
     Ok(())
 }
 

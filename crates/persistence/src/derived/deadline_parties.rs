@@ -9,6 +9,8 @@
 //! to an application's parties or status, to a commitment's or a report's status, and rebuilt after bulk
 //! loads and on migration.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::report::ReportStatus;
@@ -177,6 +179,62 @@ pub(crate) fn add_for_new(
     }
     writes.push(&inserting(parties)?);
     Ok(())
+}
+
+/// Adds to `writes` what makes the parties of `deadline`, due at `due_at`, the organisations
+/// `orgs`, calling for action as `calls_for_action` says, from its parties `was` as read beside
+/// the command's held row (with the time it was due then; none for a new deadline). A deadline
+/// due when it was keeps the parties it keeps; a moved one is written anew (its rows' key holds
+/// its due time).
+pub(crate) fn set_for(
+    writes: &mut Writes,
+    deadline: i64,
+    due_at: DateTime<Utc>,
+    was: Option<(DateTime<Utc>, &BTreeSet<i64>)>,
+    orgs: &BTreeSet<i64>,
+    calls_for_action: bool,
+) -> StoreResult<()> {
+    let empty = BTreeSet::new();
+    let (kept, dropped): (&BTreeSet<i64>, Vec<i64>) = match was {
+        Some((was_due, was_orgs)) if was_due == due_at => (was_orgs, was_orgs.difference(orgs).copied().collect()),
+        Some((_, was_orgs)) => (&empty, was_orgs.iter().copied().collect()),
+        None => (&empty, Vec::new()),
+    };
+    if !dropped.is_empty() {
+        let delete = Query::delete()
+            .from_table(party::Entity)
+            .and_where(Expr::col(party::Column::DeadlineId).eq(deadline))
+            .and_where(Expr::col(party::Column::OrganizationId).is_in(dropped))
+            .to_owned();
+        writes.push(&delete);
+    }
+    let added: Vec<i64> = orgs.difference(kept).copied().collect();
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table(party::Entity).columns([
+        party::Column::OrganizationId,
+        party::Column::DueAt,
+        party::Column::DeadlineId,
+        party::Column::CallsForAction,
+    ]);
+    for org in added {
+        insert
+            .values([org.into(), due_at.into(), deadline.into(), calls_for_action.into()])
+            .map_err(|e| crate::StoreError::corrupt(format!("the parties of a deadline cannot be written: {e}")))?;
+    }
+    writes.push(&insert);
+    Ok(())
+}
+
+/// Adds to `writes` the removal of every party of `deadline`, before the deadline's own.
+pub(crate) fn remove_of(writes: &mut Writes, deadline: i64) {
+    let delete = Query::delete()
+        .from_table(party::Entity)
+        .and_where(Expr::col(party::Column::DeadlineId).eq(deadline))
+        .to_owned();
+    writes.push(&delete);
 }
 
 /// Inserts the rows of `parties`: organisation, due time, deadline, whether it calls for action.

@@ -84,6 +84,24 @@ pub(crate) fn add_parties(
     deadline_parties::add_for_new(writes, deadline, due_at, application, also, calls_for_action)
 }
 
+/// Adds to a command's `writes` whom a deadline concerns, from whom it concerned as read (see
+/// `deadline_parties::set_for`).
+pub(crate) fn set_parties(
+    writes: &mut crate::store::batch::Writes,
+    deadline: i64,
+    due_at: chrono::DateTime<chrono::Utc>,
+    was: Option<(chrono::DateTime<chrono::Utc>, &std::collections::BTreeSet<i64>)>,
+    orgs: &std::collections::BTreeSet<i64>,
+    calls_for_action: bool,
+) -> StoreResult<()> {
+    deadline_parties::set_for(writes, deadline, due_at, was, orgs, calls_for_action)
+}
+
+/// Adds to a command's `writes` that a deadline it removes concerns no one.
+pub(crate) fn remove_parties(writes: &mut crate::store::batch::Writes, deadline: i64) {
+    deadline_parties::remove_of(writes, deadline);
+}
+
 /// Adds to a command's `writes` that the application's deadlines no longer call for action: it
 /// has reached a final status.
 pub(crate) fn end_deadlines_of(writes: &mut crate::store::batch::Writes, application: ApplicationId) {

@@ -299,6 +299,25 @@ impl Standing {
         self
     }
 
+    /// As it stands once its call is one of `funder`'s (`None`: no call).
+    pub(crate) fn with_funder(mut self, funder: Option<i64>) -> Standing {
+        self.is.funder = funder.unwrap_or(0);
+        self
+    }
+
+    /// As it stands once its period runs from `start` to `end`.
+    pub(crate) fn with_period(mut self, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Standing {
+        self.is.start = start;
+        self.is.end = end;
+        self
+    }
+
+    /// As it stands once it names the regions `codes` (in order, each once).
+    pub(crate) fn with_regions(mut self, codes: Vec<String>) -> Standing {
+        self.is.regions = codes;
+        self
+    }
+
     /// As it stands once the self-funding pledged to it sums to `committed` (in cents).
     pub(crate) fn with_committed(mut self, committed: i64) -> Standing {
         self.is.sums.committed = committed;

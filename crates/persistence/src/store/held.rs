@@ -67,14 +67,24 @@ pub(crate) async fn read<C: ConnectionTrait>(
 /// its own (for a command whose read must see what a holder that left the row unchanged
 /// committed); an unknown reference when there is no such project.
 pub(crate) async fn hold_project<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<()> {
+    hold_application(c, id, || StoreError::UnknownReference {
+        concerning: Concerning::Application,
+        kind: NodeKind::Application,
+        key: id.0,
+    })
+    .await
+}
+
+/// [`hold_project`] of the application a command is about: `missing` when there is none.
+pub(crate) async fn hold_application<C: ConnectionTrait>(
+    c: &C,
+    id: ApplicationId,
+    missing: impl FnOnce() -> StoreError,
+) -> StoreResult<()> {
     let found = app::Entity::find_by_id(id.0).select_only().column(app::Column::Id).lock_exclusive();
     match found.into_tuple::<i64>().one(c).await? {
         Some(_) => Ok(()),
-        None => Err(StoreError::UnknownReference {
-            concerning: Concerning::Application,
-            kind: NodeKind::Application,
-            key: id.0,
-        }),
+        None => Err(missing()),
     }
 }
 
