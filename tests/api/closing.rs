@@ -101,7 +101,7 @@ on_both! {
         // STM's allocation, and its plan: one cent above the allocation is refused and changes nothing.
         let allocate = json!({ "input": { "funderId": stm, "recipientId": sonet, "applicationId": monni, "year": 2020, "amount": "656000.00", "decisionDate": "2020-06-12" } });
         let allocation = id(&app.ok(&finance, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", allocate).await["recordAllocation"]);
-        let plan = mutation("planInstalments", "PlanInstalmentsInput", "plannedTotal unplanned");
+        let plan = mutation("planInstalments", "PlanInstalmentsInput", "plannedTotal unplanned version instalments { label dueOn }");
         let over = json!({ "input": { "allocationId": allocation, "instalments": [
             { "dueOn": "2020-10-01", "amount": "300000.00" },
             { "dueOn": "2021-04-30", "amount": "356000.01" },
@@ -109,13 +109,27 @@ on_both! {
         let refused = app.graphql(Some(&finance), &plan, over).await;
         assert!(refused.error("BAD_USER_INPUT")["message"].as_str().unwrap().contains("0.01 above the allocation"));
         app.graphql(Some(&coordinator), &plan, json!({ "input": { "allocationId": allocation } })).await.error("FORBIDDEN");
+        // Planned in two steps: the answer is the whole plan, in due order, the new among the old.
         let planned = json!({ "input": { "allocationId": allocation, "instalments": [
             { "dueOn": "2020-10-01", "amount": "300000.00", "label": "1" },
-            { "dueOn": "2021-04-30", "amount": "200000.00", "conditionReportId": interim["id"], "label": "2" },
             { "dueOn": "2022-04-30", "amount": "156000.00", "conditionReportId": interim2, "label": "3" },
         ] } });
         let plan_now = app.ok(&finance, &plan, planned).await["planInstalments"].clone();
-        assert_eq!((&plan_now["plannedTotal"], &plan_now["unplanned"]), (&json!("656000.00"), &json!("0.00")));
+        assert_eq!((&plan_now["plannedTotal"], &plan_now["unplanned"]), (&json!("456000.00"), &json!("200000.00")));
+        let planned = json!({ "input": { "allocationId": allocation, "idempotencyKey": "toinen-erä", "instalments": [
+            { "dueOn": "2021-04-30", "amount": "200000.00", "conditionReportId": interim["id"], "label": "2" },
+        ] } });
+        let plan_now = app.ok(&finance, &plan, planned.clone()).await["planInstalments"].clone();
+        // Sent again with its key, it plans nothing more and answers the same.
+        assert_eq!(app.ok(&finance, &plan, planned).await["planInstalments"], plan_now);
+        assert_eq!((&plan_now["plannedTotal"], &plan_now["unplanned"], &plan_now["version"]), (&json!("656000.00"), &json!("0.00"), &json!(3)));
+        let listed: Vec<(&Value, &Value)> =
+            plan_now["instalments"].as_array().unwrap().iter().map(|i| (&i["label"], &i["dueOn"])).collect();
+        assert_eq!(listed, [
+            (&json!("1"), &json!("2020-10-01")),
+            (&json!("2"), &json!("2021-04-30")),
+            (&json!("3"), &json!("2022-04-30")),
+        ]);
         let cash_before = moving(&app.ok(&finance, CASH_FLOW, json!({})).await);
         assert_eq!(cash_before, [
             row("2020-Q4", "300000.00", "0.00", "0.00", "0.00"),

@@ -244,11 +244,12 @@ on_both! {
         // and write once: with BEGIN and COMMIT, four round trips. The policy looks up what a
         // move is about only for a coordinator: a coordinator's submitReport first reads, in one
         // statement, the report's project and whether the coordinator's organisation leads or
-        // co-implements it; an admin's reads nothing first. planInstalments' third statement is the answer's read of the plan,
-        // after the transaction. reviseBudget reads once (its project held, with its versions
-        // and their lines, its call's tolerance and its plan) and writes twice: the version in
-        // force steps down on its own (one version is in force at a time: a unique index), then
-        // the rest together. recordRepayment holds its project in a statement of its own before
+        // co-implements it; an admin's reads nothing first. planInstalments reads the plan as it
+        // stands with its held allocation and answers with it and the new instalments (no read
+        // after). reviseBudget reads once (its project held, with its versions and their lines,
+        // its call's tolerance and its plan) and writes once, the version in force stepping down
+        // in the same statement (PostgreSQL checks one version in force at the commit).
+        // recordRepayment holds its project in a statement of its own before
         // it reads the final account (what the account is computed from is changed by commands
         // that hold the project without changing its row), then writes once; updateApplication
         // too holds its project first, then reads it with its participants, regions, reports,
@@ -264,13 +265,13 @@ on_both! {
             ("recordDecision", 2, 4),
             ("attachDocument", 2, 5),
             ("transitionApplication to GRANTED", 36, 40),
-            ("reviseBudget", 3, 9),
+            ("reviseBudget", 2, 9),
             ("createChangeRequest", 2, 5),
             ("withdrawChangeRequest", 2, 4),
             ("submitChangeRequest", 2, 4),
             ("decideChangeRequest", 45, 47),
             ("addReportObligation", 2, 6),
-            ("planInstalments", 3, 6),
+            ("planInstalments", 2, 5),
             ("requestInstalment", 2, 4),
             ("cancelInstalment", 2, 4),
             ("submitReport by the project's coordinator", 3, 8),

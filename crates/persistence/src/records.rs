@@ -217,6 +217,13 @@ pub struct Allocation {
     pub version: i32,
 }
 
+/// An allocation with its plan of instalments as a plan's change left them: in due order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAllocation {
+    pub allocation: Allocation,
+    pub plan: Vec<Instalment>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Payment {
     pub id: PaymentId,

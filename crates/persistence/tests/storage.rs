@@ -968,8 +968,7 @@ on_both! {
         assert_eq!(views::reports::of_applications(db.conn(), &[created.id]).await.unwrap().len(), 1, "its final report");
         parties_agree(&db, &orgs, "a project created with a report date and a partner").await;
         // Its report date, partner, end and acronym changed at once: its final report and both
-        // deadlines move, and every deadline concerns the new parties; its report date and end
-        // cleared, the report and both deadlines go.
+        // deadlines move and take the new name, and every deadline concerns the new parties.
         let changed = ApplicationChanges {
             participants: Some(vec![NewParticipant { organization: seinajoki, role: ParticipationRole::CoImplementer }]),
             period_end: Some(Some(d(2022, 3, 31))),
@@ -981,12 +980,37 @@ on_both! {
         assert_eq!((changed.report_due, changed.version), (Some(d(2022, 7, 29)), 2));
         let owed = views::reports::of_applications(db.conn(), &[created.id]).await.unwrap();
         assert_eq!(owed.iter().map(|r| (r.due_on, r.version)).collect::<Vec<_>>(), [(d(2022, 7, 29), 2)]);
+        let deadlines_of = async |id| {
+            let mut seen: Vec<(DeadlineKind, String, DateTime<Utc>)> =
+                views::deadlines::for_applications(db.conn(), &[id]).await.unwrap().into_iter().map(|d| (d.kind, d.title, d.due_at)).collect();
+            seen.sort_by_key(|d| d.2);
+            seen
+        };
+        let end_of = |y, m, day| helsinki(y, m, day, 23, 59).unwrap();
+        assert_eq!(deadlines_of(created.id).await, [
+            (DeadlineKind::ProjectEnds, "KK III".to_owned(), end_of(2022, 3, 31)),
+            (DeadlineKind::ReportDue, "KK III".to_owned(), end_of(2022, 7, 29)),
+        ]);
         parties_agree(&db, &orgs, "a project's report date, partner, end and acronym changed at once").await;
-        let cleared = ApplicationChanges { report_due: Some(None), period_end: Some(None), ..Default::default() };
-        let cleared = commands::applications::update(&db, &by(&who), created.id, 2, cleared).await.unwrap();
-        assert_eq!((cleared.report_due, cleared.period_end, cleared.version), (None, None, 3));
+        // Its end cleared while a partner joins: the end's deadline goes, the report's concerns
+        // the newcomer too.
+        let joined = ApplicationChanges {
+            participants: Some(vec![
+                NewParticipant { organization: seinajoki, role: ParticipationRole::CoImplementer },
+                NewParticipant { organization: pikassos, role: ParticipationRole::Partner },
+            ]),
+            period_end: Some(None),
+            ..Default::default()
+        };
+        commands::applications::update(&db, &by(&who), created.id, 2, joined).await.unwrap();
+        assert_eq!(deadlines_of(created.id).await, [(DeadlineKind::ReportDue, "KK III".to_owned(), end_of(2022, 7, 29))]);
+        parties_agree(&db, &orgs, "its end cleared while a partner joins").await;
+        let cleared = ApplicationChanges { report_due: Some(None), ..Default::default() };
+        let cleared = commands::applications::update(&db, &by(&who), created.id, 3, cleared).await.unwrap();
+        assert_eq!((cleared.report_due, cleared.period_end, cleared.version), (None, None, 4));
         assert!(views::reports::of_applications(db.conn(), &[created.id]).await.unwrap().is_empty(), "its final report gone");
-        parties_agree(&db, &orgs, "its report date and end cleared").await;
+        assert!(deadlines_of(created.id).await.is_empty(), "and its deadline");
+        parties_agree(&db, &orgs, "its report date cleared").await;
 
         // A pledge asked for with a due date, of an organisation taking part, then the project
         // withdrawn: none of its deadlines calls for action any more.

@@ -309,7 +309,11 @@ impl Mutation {
             None => Plan::Default { today: salkku_domain::deadline::local_date(now(ctx)) },
         };
         let m = allowed(ctx, "planInstalments", Action::ManageMoney).await?;
-        Ok(StateAidAllocation(commands::instalments::plan(m.db, &m.change(), allocation, plan, key.as_deref()).await?))
+        let planned = commands::instalments::plan(m.db, &m.change(), allocation, plan, key.as_deref()).await?;
+        // The answer's plan is the one the command wrote: no read after it.
+        let whole = crate::schema::loaders::InstalmentsOf(planned.allocation.id);
+        crate::schema::loaders(ctx)?.feed_one(whole, planned.plan).await;
+        Ok(StateAidAllocation(planned.allocation))
     }
 
     /// The project requests an instalment's payment; one held by a report not yet accepted is

@@ -22,7 +22,7 @@ use sea_orm::{
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions::{self, NewVersion};
-use crate::commands::deadlines::{self, Derived, Source};
+use crate::commands::deadlines::{self, Derived, Source, Synced};
 use crate::commands::{decisions, idempotency, instalments, plans, reports};
 use crate::derived::{self, Changed, Standing};
 use crate::entities::{
@@ -281,26 +281,38 @@ pub async fn update(
     if changes.regions.is_some() {
         replace_regions(&mut writes, id, &regions);
     }
-    // Its deadlines: its end's and its reports' say what the project and its reports now do.
-    let mut deadlines_now = Vec::new();
-    let end = project_end(&updated);
-    let key = held.end_key.unwrap_or(0);
+    // Its deadlines: its end's and its reports' say what the project and its reports now do (a
+    // new final report's deadline takes the key read for it).
+    let mut synced = Vec::new();
     let source = Source::ProjectEnds(id);
-    deadlines_now.extend(deadlines::sync_in(&mut writes, source, held.deadline(source), end, key, now));
+    let end = project_end(&updated);
+    synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), end, held.end_key, now)?);
     for r in &following.reports {
         let (source, derived) = (Source::Report(r.id), reports::deadline_in(&updated, r));
-        let key = held.report_deadline_key.unwrap_or(0);
-        deadlines_now.extend(deadlines::sync_in(&mut writes, source, held.deadline(source), Some(derived), key, now));
+        let key = held.report_key.filter(|k| *k == r.id.0).and(held.report_deadline_key);
+        synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), Some(derived), key, now)?);
     }
-    let mut gone = BTreeSet::new();
     if let Some(removed) = &following.removed {
         let source = Source::Report(removed.id);
-        gone.extend(held.deadline(source).map(|d| d.id));
-        deadlines::sync_in(&mut writes, source, held.deadline(source), None, 0, now);
+        synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), None, None, now)?);
         reports::remove_in(&mut writes, removed);
     }
-    let synced: BTreeSet<i64> = deadlines_now.iter().map(|d| d.id).chain(gone.iter().copied()).collect();
-    deadlines_now.extend(held.deadlines.iter().filter(|d| !synced.contains(&d.id)).cloned());
+    let mut deadlines_now = Vec::new();
+    let mut seen = BTreeSet::new();
+    for s in synced {
+        match s {
+            Synced::Is(d) => {
+                seen.insert(d.id);
+                deadlines_now.push(d);
+            }
+            Synced::Removed(gone) => {
+                seen.insert(gone);
+            }
+            Synced::None => {}
+        }
+    }
+    // The others (by hand, a pledge's) stay as they are.
+    deadlines_now.extend(held.deadlines.iter().filter(|d| !seen.contains(&d.id)).cloned());
     // Each concerns the lead and the participants, and a pledge's deadline its organisation.
     for d in &deadlines_now {
         held.set_parties(&mut writes, d, &taking_part, &following.reports)?;

@@ -318,17 +318,16 @@ pub async fn revise_within_tolerance(
         plan_only: false,
     };
     let revised = BudgetVersion::try_from(row.clone())?;
-    // The version in force steps down first, on its own: one version is in force at a time (a
-    // unique index), and the parts of one statement run in no set order.
-    budget_version::Entity::update_many()
-        .col_expr(budget_version::Column::InForce, Expr::value(false))
-        .filter(budget_version::Column::Id.eq(before.id.0))
-        .exec(c)
-        .await?;
-    // Then every other write at once, on PostgreSQL in one statement: the project is held since
-    // the read, so nothing they depend on moves in between.
+    // Every write at once, on PostgreSQL in one statement: the project is held since the read, so
+    // nothing they depend on moves in between. The version in force steps down in the same
+    // statement: one version is in force at a time, a rule PostgreSQL checks at the commit
+    // (migration 016), and SQLite runs the step-down first.
     let (total, aid) = (budget.total().cents(), budget.state_aid_requested().cents());
     let mut writes = Writes::new(c.get_database_backend());
+    let stepped_down = budget_version::Entity::update_many()
+        .col_expr(budget_version::Column::InForce, Expr::value(false))
+        .filter(budget_version::Column::Id.eq(before.id.0));
+    writes.push(&stepped_down.into_query());
     add_budget(&mut writes, id, expected_version, &budget, change.at);
     writes.insert(row);
     if !budget.lines().is_empty() {

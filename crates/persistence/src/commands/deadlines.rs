@@ -196,27 +196,26 @@ pub(crate) async fn sync<C: ConnectionTrait>(
 
 /// [`sync`] in a command that sends its writes together: adds to `writes` what makes the
 /// automatic deadline of `source` say `derived`, from its row `existing` as read beside the held
-/// row (a new one keyed `key`), and answers the row as it will be (`None` when there is none).
-/// Whom it concerns is the caller's (`derived::set_parties`); a removed deadline's parties go
-/// first, in these writes.
+/// row (a new one keyed `key`, read beside it), and answers what became of it. Whom it concerns is
+/// the caller's (`derived::set_parties`); a removed deadline's parties go first, in these writes.
 pub(crate) fn sync_in(
     writes: &mut Writes,
     source: Source,
     existing: Option<&deadline::Model>,
     derived: Option<Derived>,
-    key: i64,
+    key: Option<i64>,
     now: DateTime<Utc>,
-) -> Option<deadline::Model> {
-    match (existing, derived) {
-        (None, None) => None,
+) -> StoreResult<Synced> {
+    Ok(match (existing, derived) {
+        (None, None) => Synced::None,
         (Some(row), None) => {
             derived::remove_parties(writes, row.id);
             writes.push(&deadline::Entity::delete_by_id(row.id).into_query());
-            None
+            Synced::Removed(row.id)
         }
         (Some(row), Some(d)) => {
             if row.title == d.title && row.due_at == d.due_at && row.application_id == d.application.map(|a| a.0) {
-                return Some(row.clone());
+                return Ok(Synced::Is(row.clone()));
             }
             let moved = deadline::Model {
                 title: d.title,
@@ -234,14 +233,27 @@ pub(crate) fn sync_in(
                 .col_expr(deadline::Column::Version, Expr::col(deadline::Column::Version).add(1))
                 .filter(deadline::Column::Id.eq(row.id));
             writes.push(&update.into_query());
-            Some(moved)
+            Synced::Is(moved)
         }
         (None, Some(d)) => {
-            let row = deadline::Model { id: key, ..model(source, d, now) };
+            // Every source that has a deadline got it when it was made: only a new source lacks one.
+            let id = key.ok_or_else(|| StoreError::corrupt(format!("{} has no deadline", source.key())))?;
+            let row = deadline::Model { id, ..model(source, d, now) };
             writes.insert(row.clone());
-            Some(row)
+            Synced::Is(row)
         }
-    }
+    })
+}
+
+/// What [`sync_in`] made of an automatic deadline.
+#[derive(Debug, Clone)]
+pub(crate) enum Synced {
+    /// There is none, nor was there.
+    None,
+    /// It is this row now (kept, changed or added).
+    Is(deadline::Model),
+    /// The deadline with this key is removed.
+    Removed(i64),
 }
 
 /// The key of the automatic deadline of `source`, as its rows' `source_key` says.

@@ -16,7 +16,7 @@ use crate::Concerning;
 use crate::entities::idempotency_key;
 use crate::records::{
     Allocation, Application, ChangeRequest, Commitment, DeadlineView, Decision, Document, GrantCall, Organization,
-    Payment, Programme, Repayment, Report,
+    Payment, PlannedAllocation, Programme, Repayment, Report,
 };
 use crate::views;
 use crate::{Actor, Change, Conn, Db, StoreError, StoreResult};
@@ -83,6 +83,18 @@ impl Replayable for DeadlineView {
     }
     async fn find(c: &Conn, id: i64) -> StoreResult<Option<Self>> {
         views::deadlines::view(c, DeadlineId(id)).await
+    }
+}
+
+/// A plan of instalments answers as the allocation with its whole plan.
+impl Replayable for PlannedAllocation {
+    fn row_id(&self) -> i64 {
+        self.allocation.id.0
+    }
+    async fn find(c: &Conn, id: i64) -> StoreResult<Option<Self>> {
+        let Some(allocation) = views::allocations::get(c, AllocationId(id)).await? else { return Ok(None) };
+        let plan = views::instalments::of_allocations(c, &[allocation.id]).await?;
+        Ok(Some(PlannedAllocation { allocation, plan }))
     }
 }
 

@@ -14,10 +14,11 @@ use sea_orm::{
 
 use crate::commands::{audit, idempotency};
 use crate::entities::{allocation, instalment as row, payment, report_obligation};
-use crate::records::{Allocation, Instalment, Report};
+use crate::records::{Allocation, Instalment, PlannedAllocation, Report};
 use crate::store::batch::Writes;
-use crate::store::convert::{money, parsed};
+use crate::store::convert::{all, money, parsed};
 use crate::store::held as store_held;
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked, versioned_update};
 use crate::views::reports;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
@@ -50,15 +51,16 @@ fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
 /// condition is a report of the allocation's own project. The allocation is read held in one
 /// statement (its project's status held first, so that closing the project waits, or this for
 /// it), with what its plan and its payments outside the plan took of it, the projects of the
-/// reports named as conditions, the project's first final report and the new instalments' keys;
-/// the instalments, the allocation's new version and the audit entry are written as one more.
+/// reports named as conditions, the project's first final report, the plan as it stands and the
+/// new instalments' keys; the instalments, the allocation's new version and the audit entry are
+/// written as one more. Answers the allocation with its whole plan, new instalments among it.
 pub async fn plan(
     db: &Db,
     change: &Change<'_>,
     allocation_id: AllocationId,
     plan: Plan,
     idempotency_key: Option<&str>,
-) -> StoreResult<Allocation> {
+) -> StoreResult<PlannedAllocation> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let backend = tx.get_database_backend();
         let (wanted, conditions): (usize, Vec<Option<ReportId>>) = match &plan {
@@ -104,6 +106,10 @@ pub async fn plan(
             let key = store_held::next_key(backend, table, i64::try_from(i).unwrap_or(0));
             query.expr_as(key, Alias::new(format!("key_{i}")));
         }
+        // The plan as it stands, for the answer: the new instalments join it.
+        let parent = format!("{held_table}.id");
+        let standing = Children::of(row::Entity, row::Column::AllocationId, &parent, Some(row::Column::Id));
+        with_children(backend, &mut query, "plan_rows", standing);
         let held = store_held::read_allocation(tx, query, allocation_id).await?;
         check_still_paying_at(held.try_get::<Option<String>>("", "project_status")?.as_deref())?;
         let target_allocation = store_held::allocation(&held)?;
@@ -157,7 +163,11 @@ pub async fn plan(
                 &row::Entity::insert_many(created.iter().cloned().map(IntoActiveModel::into_active_model)).into_query(),
             );
         }
+        let mut plan: Vec<Instalment> = all(children::<row::Model>(&held, "plan_rows")?)?;
         let created: Vec<Instalment> = created.into_iter().map(Instalment::try_from).collect::<StoreResult<_>>()?;
+        plan.extend(created.iter().cloned());
+        // In due order, as every read lists a plan.
+        plan.sort_by_key(|i| (i.due_on, i.id));
         // The allocation's plan changed: its version goes up, as on every change to it.
         let version = allocation::Entity::update_many()
             .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
@@ -168,7 +178,8 @@ pub async fn plan(
         objects.push(allocation_id.global());
         audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
         writes.run(tx).await?;
-        Ok(Allocation { version: target_allocation.version + 1, ..target_allocation })
+        let allocation = Allocation { version: target_allocation.version + 1, ..target_allocation };
+        Ok(PlannedAllocation { allocation, plan })
     })
     .await
 }
