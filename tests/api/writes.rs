@@ -152,7 +152,9 @@ on_both! {
         app.upload(Some(admin), &decision, "päätös.pdf", pdf()).await.data();
         counts.push(("attachDocument", app.statements() - before));
         let grant = json!({ "input": { "id": monni, "expectedVersion": v, "to": "GRANTED", "decisionRef": "VN/1234/2020", "decisionId": decision } });
-        let (n, data) = counted(&app, admin, TRANSITION, grant).await;
+        // As the other moves are counted: the answer's history is a read of its own.
+        let moved = "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { id version status } }";
+        let (n, data) = counted(&app, admin, moved, grant).await;
         counts.push(("transitionApplication to GRANTED", n));
         let v = version(&data["transitionApplication"]);
         let revised = json!({ "input": { "applicationId": monni, "expectedVersion": v, "lines": [
@@ -254,7 +256,10 @@ on_both! {
         // that hold the project without changing its row), then writes once; updateApplication
         // too holds its project first, then reads it with its participants, regions, reports,
         // deadlines and whom they concern, pledges and plan in one statement, and writes once.
-        // The rest still write row by row: docs/benchmarks.md names them.
+        // A grant reads, beside its held project, the budget in force, the call, pledges, reports,
+        // plan, aid allocated and the keys of the reports its call's schedule may plan, and
+        // writes the budget put in force, the reports with their deadlines and the move as one.
+        // decideChangeRequest still writes row by row: docs/benchmarks.md says why.
         let bounds: &[(&str, usize, usize)] = &[
             ("createOrganization", 2, 4),
             ("createProgramme", 2, 4),
@@ -264,7 +269,7 @@ on_both! {
             ("updateApplication", 3, 12),
             ("recordDecision", 2, 4),
             ("attachDocument", 2, 5),
-            ("transitionApplication to GRANTED", 36, 40),
+            ("transitionApplication to GRANTED", 2, 18),
             ("reviseBudget", 2, 9),
             ("createChangeRequest", 2, 5),
             ("withdrawChangeRequest", 2, 4),
@@ -272,10 +277,10 @@ on_both! {
             ("decideChangeRequest", 45, 47),
             ("addReportObligation", 2, 6),
             ("planInstalments", 2, 5),
-            ("requestInstalment", 2, 4),
-            ("cancelInstalment", 2, 4),
+            ("requestInstalment", 2, 5),
+            ("cancelInstalment", 2, 5),
             ("submitReport by the project's coordinator", 3, 8),
-            ("returnReport", 2, 7),
+            ("returnReport", 2, 8),
             ("acceptReport", 2, 5),
             ("recordRepayment", 3, 5),
             ("createCalendarFeed", 2, 4),

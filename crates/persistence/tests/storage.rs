@@ -348,6 +348,32 @@ on_both! {
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
     }
 
+    async fn one_budget_version_is_in_force_however_it_is_written(t: TestDatabase) {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let db = open(&t).await;
+        let (app, _, _) = monni(&db).await;
+        let now = "'2020-01-01T00:00:00+00:00'";
+        let second = format!(
+            "INSERT INTO budget_versions (application_id, number, kind, in_force, total_cost_cents, state_aid_cents, \
+             within_tolerance, created_at, created_by, plan_only) VALUES ({}, 2, 'GRANTED', true, 0, 0, false, {now}, 'x', false)",
+            app.id.0
+        );
+        let tx = db.begin_write().await.unwrap();
+        // PostgreSQL checks at the commit (a command steps the old version down in the statement
+        // that writes the new one), SQLite at the row: either way it never lands.
+        let refused = match (*tx).execute_unprepared(&second).await {
+            Err(_) => true,
+            Ok(_) => tx.commit().await.is_err(),
+        };
+        assert!(refused, "a second version in force was accepted");
+        let in_force = entities::budget_version::Entity::find()
+            .filter(entities::budget_version::Column::InForce.eq(true))
+            .count(db.conn())
+            .await
+            .unwrap();
+        assert_eq!(in_force, 1);
+    }
+
     async fn an_application_starts_as_an_idea_with_history_regions_and_deadlines(t: TestDatabase) {
         let db = open(&t).await;
         let (app, sonet, _) = monni(&db).await;
@@ -712,6 +738,52 @@ on_both! {
         holder.commit().await.unwrap();
         let over = planning.await.unwrap();
         assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })), "60 € more than the 40 € left: {over:?}");
+    }
+
+    async fn a_plan_that_waited_for_an_instalments_move_answers_with_it_moved(t: TestDatabase) {
+        // An instalment's request or cancellation raises its allocation's version, as every
+        // change to its plan does: a plan that waited for one reads the plan again, and answers
+        // with the instalment as moved.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_domain::instalment::InstalmentStatus;
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (monni, allocation) = monni_allocated(&db).await;
+        let who = coordinator();
+        let owed = |due_on, amount| NewInstalment { due_on, amount: PaymentAmount::new(a(amount)).unwrap(), condition: None, label: None };
+        let two = Plan::These(vec![owed(d(2021, 3, 1), "30.00"), owed(d(2021, 4, 1), "10.00")]);
+        let planned = commands::instalments::plan(&db, &by(&who), allocation.id, two, None).await.unwrap();
+        assert_eq!(planned.allocation.version, allocation.version + 1);
+        let cancelled = commands::instalments::cancel(&db, &by(&who), planned.plan[1].id, 1).await.unwrap();
+        assert_eq!(cancelled.status, InstalmentStatus::Cancelled);
+        let after = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!(after.version, allocation.version + 2, "a cancellation raises the allocation's version");
+        // Another transaction requests the first as requestInstalment does: holding the project,
+        // moving the instalment and raising its allocation's version.
+        let (project, first) = (monni.id.0, planned.plan[0].id.0);
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        for change in [
+            format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
+            format!("UPDATE instalments SET status = 'REQUESTED', version = version + 1 WHERE id = {first}"),
+            format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {}", allocation.id.0),
+        ] {
+            holder.execute_unprepared(&change).await.unwrap();
+        }
+        let planning = tokio::spawn(async move {
+            let one = Plan::These(vec![owed(d(2021, 6, 1), "20.00")]);
+            commands::instalments::plan(&db, &by(&coordinator()), allocation.id, one, None).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!planning.is_finished(), "the plan waits for the project");
+        holder.commit().await.unwrap();
+        let answered = planning.await.unwrap().unwrap();
+        let statuses: Vec<InstalmentStatus> = answered.plan.iter().map(|i| i.status).collect();
+        assert_eq!(statuses, [InstalmentStatus::Requested, InstalmentStatus::Cancelled, InstalmentStatus::Planned]);
+        assert_eq!(answered.allocation.version, allocation.version + 4);
     }
 
     async fn an_instalment_requested_while_its_report_was_being_accepted_sees_it_accepted(t: TestDatabase) {

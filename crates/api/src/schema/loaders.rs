@@ -29,7 +29,7 @@ use salkku_persistence::{Db, StoreResult};
 
 use crate::error::ApiError;
 
-/// The per-request loader (shared by the operations of one batch, which come from one viewer).
+/// The per-operation loader: each operation of a request (a batch's too) gets its own.
 pub type Loaders = Arc<DataLoader<Store, HashMapCache>>;
 
 pub fn new(db: Db) -> Loaders {

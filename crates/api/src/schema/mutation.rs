@@ -310,9 +310,13 @@ impl Mutation {
         };
         let m = allowed(ctx, "planInstalments", Action::ManageMoney).await?;
         let planned = commands::instalments::plan(m.db, &m.change(), allocation, plan, key.as_deref()).await?;
-        // The answer's plan is the one the command wrote: no read after it.
-        let whole = crate::schema::loaders::InstalmentsOf(planned.allocation.id);
-        crate::schema::loaders(ctx)?.feed_one(whole, planned.plan).await;
+        // The answer's plan is the one the command wrote: no read after it. Only when the answer
+        // asks for it: a later mutation of the same operation must not find it in the cache.
+        let asked = ctx.look_ahead();
+        if ["instalments", "plannedTotal", "unplanned"].iter().any(|f| asked.field(f).exists()) {
+            let whole = crate::schema::loaders::InstalmentsOf(planned.allocation.id);
+            crate::schema::loaders(ctx)?.feed_one(whole, planned.plan).await;
+        }
         Ok(StateAidAllocation(planned.allocation))
     }
 

@@ -4,8 +4,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
-use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
-use salkku_domain::change_request::check_changed_split;
 use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::funding::CommitmentFigure;
@@ -21,10 +19,10 @@ use sea_orm::{
 
 use crate::Concerning;
 use crate::commands::audit;
-use crate::commands::budget_versions::{self, NewVersion};
+use crate::commands::budget_versions;
 use crate::commands::deadlines::{self, Derived, Source, Synced};
-use crate::commands::{decisions, idempotency, instalments, plans, reports};
-use crate::derived::{self, Changed, Standing};
+use crate::commands::{decisions, grants, idempotency, instalments, plans, reports};
+use crate::derived::{self, Standing};
 use crate::entities::{
     application as app, application_region, commitment, deadline, deadline_party, grant_call, participant,
     report_obligation, status_change,
@@ -34,11 +32,10 @@ use crate::store::batch::Writes;
 use crate::store::convert::all;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{expect_version, target, version_checked, versioned_update_returning};
+use crate::store::support::{expect_version, target, version_checked};
 use crate::views::applications::participants_of;
-use crate::views::budget_versions as views_versions;
 use crate::views::plans as views_plans;
-use crate::views::{allocations, final_accounts, splits};
+use crate::views::{final_accounts, splits};
 use crate::{Change, Db, StoreError, StoreResult};
 
 /// A participant other than the lead.
@@ -625,6 +622,9 @@ pub async fn transition(
     if transition.to == ApplicationStatus::Submitted {
         budget_versions::with_draft(&mut query);
     }
+    if transition.to == ApplicationStatus::Granted {
+        grants::with_reads(c.get_database_backend(), &mut query);
+    }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
     let current = store_held::application(&row)?;
@@ -649,70 +649,58 @@ pub async fn transition(
         update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
     }
     let on_record = (transition.decision_ref.clone(), transition.decision);
-    if to != ApplicationStatus::Granted {
-        // Every write at once, on PostgreSQL in one statement: the row is held since the read.
-        let mut writes = Writes::new(c.get_database_backend());
-        writes.push_named(MOVED, version_checked(update, id.0, expected_version).into_query().returning_all());
-        match to {
-            ApplicationStatus::Submitted => budget_versions::add_applied(&mut writes, &row, id, at)?,
-            ApplicationStatus::Closed => instalments::add_cancel_unpaid(&mut writes, id, now),
-            _ => {}
-        }
-        add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
-        if to.is_final() {
-            // Its deadlines no longer call for action.
-            derived::end_deadlines_of(&mut writes, id);
-        }
-        Standing::of(&row, true)?.with_status(to).sync(&mut writes)?;
-        let moved = Application {
-            status: to,
-            version: current.version + 1,
-            submitted_at: if to == ApplicationStatus::Submitted { Some(at) } else { current.submitted_at },
-            ..current.clone()
-        };
-        audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, None::<()>)))?;
-        let rows = writes.run_returning(c, Some(MOVED)).await?;
-        // The row is held and at `expected_version`: the update cannot miss it.
-        let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
-        let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
-        debug_assert_eq!(written, moved, "the audit entry says what was written");
-        tx.commit().await?;
-        return Ok(written);
-    }
-    // A grant puts a budget in force and plans the project's reports from its schedule, each
-    // reading what the one before wrote: one after another.
-    versioned_update_returning(c, id.0, expected_version, update).await?;
-    let budget = match transition.granted {
-        Some(budget) => budget,
-        None => views_versions::budget(c, &views_versions::in_force(c, id).await?).await?,
-    };
-    // The funder grants within its call's rate, as every budget must keep.
-    let split = splits::with_budget(c, &current, budget.total(), budget.state_aid_requested()).await?;
-    check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
-    plans::check_lines_fit(c, id, budget.lines(), None, "grantedBudget").await?;
-    let allocated = allocations::total_of(c, id).await?;
-    check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
-        .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
-    let new = NewVersion {
-        kind: BudgetVersionKind::Granted,
-        budget: &budget,
-        decision_ref: transition.decision_ref,
-        decision: transition.decision,
-        within_tolerance: false,
-        plan: None,
-        plan_only: false,
-    };
-    let granted = budget_versions::put_in_force(c, change, id, new).await?;
-    reports::plan_from_schedule(c, &current, now).await?;
-    // Its reports may have moved its reportDue (and version) on.
-    let moved: Application = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?.try_into()?;
+    // Every write at once, on PostgreSQL in one statement: the row is held since the read.
     let mut writes = Writes::new(c.get_database_backend());
+    let mut moved = Application {
+        status: to,
+        version: current.version + 1,
+        submitted_at: if to == ApplicationStatus::Submitted { Some(at) } else { current.submitted_at },
+        ..current.clone()
+    };
+    let mut standing = Standing::of(&row, true)?.with_status(to);
+    let mut granted = None;
+    match to {
+        ApplicationStatus::Submitted => budget_versions::add_applied(&mut writes, &row, id, at)?,
+        ApplicationStatus::Closed => instalments::add_cancel_unpaid(&mut writes, id, now),
+        // A grant puts a budget in force and plans the project's reports from its call's schedule;
+        // the project's figures and report date follow (its version goes one more up when the
+        // report date moves, as an editor holding the old one must not move it back).
+        ApplicationStatus::Granted => {
+            let grant = grants::add_grant(&mut writes, &row, &current, transition.granted, on_record.clone(), change)?;
+            moved.total_cost = grant.budget.total();
+            moved.state_aid_requested = grant.budget.state_aid_requested();
+            if grant.report_due != current.report_due {
+                moved.report_due = grant.report_due;
+                moved.version += 1;
+            }
+            update = update
+                .col_expr(app::Column::TotalCostCents, Expr::value(moved.total_cost.cents()))
+                .col_expr(app::Column::StateAidRequestedCents, Expr::value(moved.state_aid_requested.cents()))
+                .col_expr(app::Column::ReportDue, Expr::value(moved.report_due));
+            standing = standing.with_budget(moved.total_cost.cents(), moved.state_aid_requested.cents());
+            granted = Some(grant.version);
+        }
+        _ => {}
+    }
+    let update = update
+        .col_expr(app::Column::Version, Expr::value(moved.version))
+        .filter(app::Column::Id.eq(id.0))
+        .filter(app::Column::Version.eq(expected_version));
+    writes.push_named(MOVED, update.into_query().returning_all());
     add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
-    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, Some(granted))))?;
-    writes.run(c).await?;
-    derived::after(c, Changed::applications(&[id])).await?;
+    if to.is_final() {
+        // Its deadlines no longer call for action.
+        derived::end_deadlines_of(&mut writes, id);
+    }
+    standing.sync(&mut writes)?;
+    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, granted)))?;
+    let rows = writes.run_returning(c, Some(MOVED)).await?;
+    // The row is held and at `expected_version`: the update cannot miss it.
+    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
+    let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
+    debug_assert_eq!(written, moved, "the audit entry says what was written");
     tx.commit().await?;
-    Ok(moved)
+    Ok(written)
 }
 
 /// The name the application's update goes by among a transition's writes.

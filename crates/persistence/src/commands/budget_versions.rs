@@ -211,6 +211,15 @@ pub(crate) async fn put_in_force<C: ConnectionTrait>(
     Ok(version)
 }
 
+/// Adds to `writes` the copy of `lines` a version keeps, in their order.
+pub(crate) fn add_version_lines(writes: &mut Writes, version: i64, lines: &[BudgetLine]) {
+    if lines.is_empty() {
+        return;
+    }
+    let rows = lines.iter().zip(0..).map(|(line, position)| version_line(version, position, line));
+    writes.push(&budget_version_line::Entity::insert_many(rows).into_query());
+}
+
 fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_version_line::ActiveModel {
     budget_version_line::ActiveModel {
         version_id: Set(version),
@@ -330,10 +339,7 @@ pub async fn revise_within_tolerance(
     writes.push(&stepped_down.into_query());
     add_budget(&mut writes, id, expected_version, &budget, change.at);
     writes.insert(row);
-    if !budget.lines().is_empty() {
-        let rows = budget.lines().iter().zip(0..).map(|(line, position)| version_line(revised.id.0, position, line));
-        writes.push(&budget_version_line::Entity::insert_many(rows).into_query());
-    }
+    add_version_lines(&mut writes, revised.id.0, budget.lines());
     held.standing.with_budget(total, aid).sync(&mut writes)?;
     audit::add(&mut writes, change, &[id.global(), revised.id.global()], Some(&before), Some(&revised))?;
     writes.run(c).await?;

@@ -306,6 +306,9 @@ async fn move_to(
     }
     let mut writes = Writes::new(backend);
     writes.push(&version_checked(update, id.0, expected_version).into_query());
+    // Its allocation's plan changed: the allocation's version goes up, which also tells a plan
+    // of instalments that waited for this move to read the plan again (see `plan`).
+    writes.push(&allocation_moved(current.allocation, change.at).into_query());
     audit::add(&mut writes, change, &[id.global(), current.allocation.global()], Some(&current), Some(&moved))?;
     writes.run(c).await?;
     tx.commit().await?;
@@ -399,6 +402,32 @@ pub(crate) fn add_follow_report(
         .filter(row::Column::ConditionReportId.eq(report.id.0))
         .filter(row::Column::Status.eq(InstalmentStatus::Planned.as_str()));
     writes.push(&update.into_query());
+    writes.push(&plans_waiting_moved(report, now));
+}
+
+/// The allocation's version one up, as on every change to its plan.
+fn allocation_moved(id: AllocationId, now: chrono::DateTime<chrono::Utc>) -> sea_orm::UpdateMany<allocation::Entity> {
+    allocation::Entity::update_many()
+        .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+        .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
+        .filter(allocation::Column::Id.eq(id.0))
+}
+
+/// The versions of the allocations whose planned instalments wait for `report` one up: their
+/// plans move with it.
+fn plans_waiting_moved(report: &Report, now: chrono::DateTime<chrono::Utc>) -> sea_orm::sea_query::UpdateStatement {
+    let waiting = Query::select()
+        .column(row::Column::AllocationId)
+        .from(row::Entity)
+        .and_where(Expr::col(row::Column::ConditionReportId).eq(report.id.0))
+        .and_where(Expr::col(row::Column::Status).eq(InstalmentStatus::Planned.as_str()))
+        .to_owned();
+    Query::update()
+        .table(allocation::Entity)
+        .value(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+        .value(allocation::Column::UpdatedAt, now)
+        .and_where(Expr::col(allocation::Column::Id).in_subquery(waiting))
+        .to_owned()
 }
 
 /// When a report's due date moves, the instalments still planned that wait for it move by as
@@ -418,6 +447,10 @@ pub(crate) async fn follow_report<C: ConnectionTrait>(
         .filter(row::Column::Status.eq(InstalmentStatus::Planned.as_str()))
         .all(c)
         .await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    c.execute(&plans_waiting_moved(report, now)).await?;
     for held in waiting {
         let due_on = held.due_on.checked_add_signed(moved_by).unwrap_or(held.due_on);
         row::Entity::update_many()

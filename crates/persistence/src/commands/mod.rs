@@ -17,6 +17,7 @@ pub mod commitments;
 pub mod deadlines;
 pub mod decisions;
 pub mod documents;
+mod grants;
 pub(crate) mod idempotency;
 pub mod instalments;
 mod migrate;

@@ -13,8 +13,8 @@ use salkku_domain::report::{self, ReportKind, ReportStatus, Schedule, months_aft
 use salkku_domain::{ApplicationStatus, DomainError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryTrait, Set,
 };
 
 use crate::commands::actuals::{self, NewActual};
@@ -125,27 +125,15 @@ struct Owed {
 impl Owed {
     /// Its row, keyed `id`, of `project`.
     fn row(self, id: i64, project: ApplicationId, now: DateTime<Utc>) -> row::Model {
-        row::Model {
-            id,
-            application_id: project.0,
-            kind: self.kind.as_str().to_owned(),
-            title: self.title,
+        let planned = Planned {
+            kind: self.kind,
             due_on: self.due_on,
+            title: self.title,
             months_after_end: None,
             from_schedule: false,
             states_costs: self.states_costs,
-            status: ReportStatus::Due.as_str().to_owned(),
-            submitted_at: None,
-            submitted_by: None,
-            decided_at: None,
-            decided_by: None,
-            return_reasons: None,
-            times_returned: 0,
-            decision_id: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        }
+        };
+        planned.row(id, project, now)
     }
 }
 
@@ -463,30 +451,42 @@ struct Planned {
     states_costs: bool,
 }
 
+impl Planned {
+    /// Its row, keyed `id`, of `project`.
+    fn row(self, id: i64, project: ApplicationId, now: DateTime<Utc>) -> row::Model {
+        row::Model {
+            id,
+            application_id: project.0,
+            kind: self.kind.as_str().to_owned(),
+            title: self.title,
+            due_on: self.due_on,
+            months_after_end: self.months_after_end.map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
+            from_schedule: self.from_schedule,
+            states_costs: self.states_costs,
+            status: ReportStatus::Due.as_str().to_owned(),
+            submitted_at: None,
+            submitted_by: None,
+            decided_at: None,
+            decided_by: None,
+            return_reasons: None,
+            times_returned: 0,
+            decision_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 async fn insert<C: ConnectionTrait>(
     c: &C,
     project: &Application,
     planned: Planned,
     now: DateTime<Utc>,
 ) -> StoreResult<Report> {
-    let saved = row::ActiveModel {
-        application_id: Set(project.id.0),
-        kind: Set(planned.kind.as_str().to_owned()),
-        title: Set(planned.title),
-        due_on: Set(planned.due_on),
-        months_after_end: Set(planned.months_after_end.map(|n| i32::try_from(n).unwrap_or(i32::MAX))),
-        from_schedule: Set(planned.from_schedule),
-        states_costs: Set(planned.states_costs),
-        status: Set(ReportStatus::Due.as_str().to_owned()),
-        times_returned: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(c)
-    .await?;
-    let created = Report::try_from(saved)?;
+    let mut saved = planned.row(0, project.id, now).into_active_model();
+    saved.id = sea_orm::ActiveValue::NotSet;
+    let created = Report::try_from(saved.insert(c).await?)?;
     sync_deadline(c, project, &created, now).await?;
     Ok(created)
 }
@@ -521,28 +521,31 @@ fn deadline_of(project: &Application, report: &Report) -> Derived {
 
 /// The reports a project's call schedules, made when the project is granted: an interim report by
 /// the schedule's day of each year the project runs through, and the final report some months
-/// after its end, unless it already has a final report (its `report_due`, set by hand).
-pub(crate) async fn plan_from_schedule<C: ConnectionTrait>(
-    c: &C,
+/// after its end, unless it already has a final report (its `report_due`, set by hand). Added to
+/// the grant's `writes`: the reports `schedule` plans for `project` beside those it has
+/// (`existing`, read beside the held project),
+/// each with its deadline and whom that concerns, keyed from `keys` (reports', deadlines', as many
+/// as may be needed, read beside it). Answers the reports made; the project's report date is the
+/// caller's ([`first_final`] of them all).
+pub(crate) fn add_from_schedule(
+    writes: &mut Writes,
     project: &Application,
+    schedule: Schedule,
+    existing: &[Report],
+    (report_keys, deadline_keys): (&[i64], &[i64]),
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Report>> {
-    let (Some(call), Some(start), Some(end)) = (project.call, project.period_start, project.period_end) else {
-        return Ok(Vec::new());
-    };
-    let Some(schedule) = calls::get(c, call).await?.and_then(|call| call.report_schedule) else {
-        return Ok(Vec::new());
-    };
-    let existing = views::of_applications(c, &[project.id]).await?;
+    let (Some(start), Some(end)) = (project.period_start, project.period_end) else { return Ok(Vec::new()) };
     if existing.iter().any(|r| r.from_schedule) {
         return Ok(Vec::new());
     }
     let has_final = existing.iter().any(|r| r.kind == ReportKind::Final);
+    let owed =
+        report::plan(schedule, start, end).into_iter().filter(|(kind, _)| *kind != ReportKind::Final || !has_final);
     let mut made = Vec::new();
-    for (kind, due_on) in report::plan(schedule, start, end) {
-        if kind == ReportKind::Final && has_final {
-            continue;
-        }
+    for (i, (kind, due_on)) in owed.enumerate() {
+        let key =
+            |keys: &[i64]| keys.get(i).copied().ok_or_else(|| StoreError::corrupt("fewer keys than reports read"));
         let months_after_end = (kind == ReportKind::Final).then_some(schedule.final_after_months);
         let planned = Planned {
             kind,
@@ -552,9 +555,14 @@ pub(crate) async fn plan_from_schedule<C: ConnectionTrait>(
             from_schedule: true,
             states_costs: kind.states_costs_by_default(),
         };
-        made.push(insert(c, project, planned, now).await?);
+        let model = planned.row(key(report_keys)?, project.id, now);
+        let report = Report::try_from(model.clone())?;
+        writes.insert(model);
+        let derived = deadline_of(project, &report);
+        // A granted project's reports are owed: their deadlines call for action.
+        deadlines::add_new(writes, key(deadline_keys)?, Source::Report(report.id), derived, &[], true, now)?;
+        made.push(report);
     }
-    mirror_report_due(c, project.id, now).await?;
     Ok(made)
 }
 

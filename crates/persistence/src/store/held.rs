@@ -173,6 +173,41 @@ pub(crate) fn next_key(backend: DbBackend, table: &str, offset: i64) -> Expr {
     }
 }
 
+/// An expression for the keys the next rows of `table` will get, as many as `count` (an SQL
+/// expression over what the read reads; PostgreSQL's) says, as text that [`keys_in`] reads back:
+/// on PostgreSQL the sequence's next values, comma-separated (those not used are gone, as every
+/// sequence value taken is); on SQLite the first of them, the rest following it ([`next_key`]).
+pub(crate) fn next_keys(backend: DbBackend, table: &str, count: &str) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust(format!(
+            "(SELECT string_agg(nextval(pg_get_serial_sequence('{table}', 'id'))::text, ',') \
+             FROM generate_series(1, {count}))"
+        )),
+        _ => Expr::cust(format!(
+            "CAST(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), \
+             coalesce((SELECT max(id) FROM {table}), 0)) + 1 AS TEXT)"
+        )),
+    }
+}
+
+/// The `wanted` keys read with [`next_keys`] under `name`.
+pub(crate) fn keys_in(row: &QueryResult, name: &str, backend: DbBackend, wanted: usize) -> StoreResult<Vec<i64>> {
+    let text: Option<String> = row.try_get("", name)?;
+    let read = text.as_deref().unwrap_or_default().split(',').filter(|k| !k.is_empty());
+    let keys: Vec<i64> = read
+        .map(|k| k.parse::<i64>().map_err(|e| StoreError::corrupt(format!("a key read: {e}"))))
+        .collect::<StoreResult<_>>()?;
+    if backend != DbBackend::Postgres {
+        // SQLite: the first key; the others follow it.
+        let first = keys.first().copied().unwrap_or(1);
+        return Ok((0..wanted).map(|i| first + i64::try_from(i).unwrap_or(i64::MAX)).collect());
+    }
+    if keys.len() < wanted {
+        return Err(StoreError::corrupt(format!("{wanted} keys wanted, {} read", keys.len())));
+    }
+    Ok(keys.into_iter().take(wanted).collect())
+}
+
 /// A row a command's input names, checked beside the command's other reads: its table, and what
 /// to report when it is not there.
 #[derive(Debug, Clone, Copy)]

@@ -84,29 +84,6 @@ where
     Err(not_updated::<E, C>(c, key, expected).await)
 }
 
-/// [`versioned_update`], answering the row as written. Where the database returns what it wrote
-/// (`RETURNING`, on PostgreSQL) that is the same statement; elsewhere the row is read after it.
-pub(crate) async fn versioned_update_returning<E, C>(
-    c: &C,
-    key: i64,
-    expected: i32,
-    update: UpdateMany<E>,
-) -> StoreResult<E::Model>
-where
-    E: Versioned,
-    C: ConnectionTrait,
-    i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
-{
-    if !c.support_returning() {
-        versioned_update(c, key, expected, update).await?;
-        return target::<E, C>(c, E::KIND, key).await;
-    }
-    match version_checked::<E>(update, key, expected).exec_with_returning(c).await?.pop() {
-        Some(row) => Ok(row),
-        None => Err(not_updated::<E, C>(c, key, expected).await),
-    }
-}
-
 /// `update`, on the row `key` only while it is at `expected`, raising its version.
 pub(crate) fn version_checked<E: Versioned>(update: UpdateMany<E>, key: i64, expected: i32) -> UpdateMany<E> {
     let (id, version) = (E::ID, E::VERSION);
