@@ -786,6 +786,41 @@ on_both! {
         assert_eq!(answered.allocation.version, allocation.version + 4);
     }
 
+    async fn an_instalments_move_and_a_payment_hold_an_allocation_without_a_project_in_one_order(t: TestDatabase) {
+        // A payment holds the allocation, then the instalment it settles; a move of the
+        // instalment holds the allocation too (it raises its version), first: the two wait for
+        // each other in turn, never in a circle.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let (_, sonet, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let who = coordinator();
+        let general = NewAllocation {
+            funder: stm, recipient: sonet.id, application: None, year: 2021, amount: a("100.00"),
+            decision_date: None, decision_ref: None, decision: None,
+        };
+        let allocation = commands::allocations::record(&db, &by(&who), general, None).await.unwrap();
+        let one = NewInstalment { due_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), condition: None, label: None };
+        let planned = commands::instalments::plan(&db, &by(&who), allocation.id, Plan::These(vec![one]), None).await.unwrap();
+        let instalment = planned.plan[0].id;
+        // Another transaction pays as a payment does: the allocation first.
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        holder.execute_unprepared(&format!("UPDATE state_aid_allocations SET version = version WHERE id = {}", allocation.id.0)).await.unwrap();
+        let cancelling = tokio::spawn(async move { commands::instalments::cancel(&db, &by(&coordinator()), instalment, 1).await });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!cancelling.is_finished(), "the cancellation waits for the allocation");
+        // Then the instalment: free, as the cancellation waits before it holds it.
+        holder.execute_unprepared(&format!("UPDATE instalments SET version = version WHERE id = {}", instalment.0)).await.unwrap();
+        holder.commit().await.unwrap();
+        let cancelled = cancelling.await.unwrap().unwrap();
+        assert_eq!(cancelled.status, salkku_domain::instalment::InstalmentStatus::Cancelled);
+    }
+
     async fn an_instalment_requested_while_its_report_was_being_accepted_sees_it_accepted(t: TestDatabase) {
         // A request waits for the project a report's acceptance holds, then reads the report as
         // accepted, not as the request's statement first saw it.

@@ -310,8 +310,9 @@ impl Mutation {
         };
         let m = allowed(ctx, "planInstalments", Action::ManageMoney).await?;
         let planned = commands::instalments::plan(m.db, &m.change(), allocation, plan, key.as_deref()).await?;
-        // The answer's plan is the one the command wrote: no read after it. Only when the answer
-        // asks for it: a later mutation of the same operation must not find it in the cache.
+        // The answer's plan is the one the command wrote: no read after it. Fed only when the
+        // answer asks for it, so that a later mutation of the same operation that does not finds
+        // no plan cached by this one.
         let asked = ctx.look_ahead();
         if ["instalments", "plannedTotal", "unplanned"].iter().any(|f| asked.field(f).exists()) {
             let whole = crate::schema::loaders::InstalmentsOf(planned.allocation.id);

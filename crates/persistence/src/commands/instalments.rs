@@ -261,8 +261,8 @@ async fn move_to(
     let mut query = Query::select();
     query.from(row::Entity);
     store_held::with_columns_of(&mut query, row::Entity, "instalment_");
-    // The project's row alone: its allocation is not held here (a payment holds it, after the
-    // project).
+    // The project's row, then the allocation's (the move raises its version), then the
+    // instalment's: the order a payment holds them in, so that the two never wait in a circle.
     let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF p" } else { "" };
     let table = row::Entity.table_name();
     query.expr_as(
@@ -271,6 +271,11 @@ async fn move_to(
              WHERE a.id = {table}.allocation_id{lock})"
         )),
         Alias::new("project_status"),
+    );
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    query.expr_as(
+        Expr::cust(format!("(SELECT a.id FROM state_aid_allocations a WHERE a.id = {table}.allocation_id{lock})")),
+        Alias::new("allocation_held"),
     );
     // The report's status as last committed, not as the statement's snapshot saw it: a request
     // that waited for the project while the report was accepted sees it accepted.
