@@ -83,6 +83,25 @@ on_both! {
         assert_eq!(after, applied);
     }
 
+    async fn a_draft_compared_with_itself_shows_its_own_lines_unchanged(t: TestDatabase) {
+        let app = TestApp::start(t).await;
+        let g = ground(&app).await;
+        let created = application(&app, &g.admin, json!({ "name": "MONNI", "callId": g.call80, "leadId": g.sonet })).await;
+        let monni = id(&created);
+        budget(&app, &g.admin, &monni, 1, monni_lines(), "720000.00").await;
+        let now = app.ok(&g.admin, VERSIONS, json!({ "id": monni })).await;
+        assert_eq!(versions(&now), [(1, "DRAFT", true, "720000.00")]);
+        let draft = &now["application"]["budgetVersions"][0]["id"];
+        let diff = app.ok(&g.admin, DIFF, json!({ "from": draft, "to": draft })).await["budgetDiff"].clone();
+        assert_eq!((&diff["from"]["kind"], &diff["to"]["kind"]), (&json!("DRAFT"), &json!("DRAFT")));
+        assert_eq!(diff["lines"].as_array().unwrap().len(), 4, "the draft's lines are the application's own");
+        let travel = diff["lines"].as_array().unwrap().iter().find(|l| l["category"] == "TRAVEL").unwrap().clone();
+        assert_eq!(travel, json!({ "category": "TRAVEL", "year": 2021, "before": "100000.00", "after": "100000.00", "change": "0.00" }));
+        assert_eq!((&diff["totalBefore"], &diff["totalChange"]), (&json!("900000.00"), &json!("0.00")));
+        // No pledge yet: 180 000 € of self-funding is uncovered before as after.
+        assert_eq!(diff["splitAfter"]["compliant"], false);
+    }
+
     async fn a_grant_below_the_application_puts_the_granted_budget_in_force_and_shows_what_was_cut(t: TestDatabase) {
         let app = TestApp::start(t).await;
         let g = ground(&app).await;
@@ -117,7 +136,10 @@ on_both! {
         assert_eq!(portfolio["portfolio"], json!({ "totalCost": "820000.00", "stateAidRequested": "656000.00" }));
 
         let (applied, granted) = (&a["budgetVersions"][0]["id"], &a["budgetVersions"][1]["id"]);
+        let before = app.statements();
         let diff = app.ok(&g.admin, DIFF, json!({ "from": applied, "to": granted })).await["budgetDiff"].clone();
+        // Both versions, their lines, the call and the pledges the splits need: one statement.
+        assert_eq!(app.statements() - before, 1, "the budget diff in one statement");
         assert_eq!((&diff["from"]["kind"], &diff["to"]["kind"]), (&json!("APPLIED"), &json!("GRANTED")));
         assert_eq!(diff["lines"][1], json!({ "category": "PERSONNEL", "year": 2022, "before": "300000.00", "after": "250000.00", "change": "-50000.00" }));
         assert_eq!(diff["lines"][2], json!({ "category": "TRAVEL", "year": 2021, "before": "100000.00", "after": "70000.00", "change": "-30000.00" }));

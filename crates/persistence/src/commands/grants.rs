@@ -119,14 +119,7 @@ pub(crate) fn add_grant(
     };
     let calls: Vec<GrantCall> = all(children::<grant_call::Model>(row, CALL)?)?;
     let pledges: Vec<Commitment> = all(children::<commitment::Model>(row, PLEDGES)?)?;
-    let supposed = Application {
-        total_cost: budget.total(),
-        state_aid_requested: budget.state_aid_requested(),
-        ..project.clone()
-    };
-    let split = splits::from_parts(std::slice::from_ref(&supposed), &calls, &pledges)?
-        .remove(&project.id)
-        .ok_or_else(|| StoreError::corrupt("the split of a project was not computed"))?;
+    let split = splits::supposing(project, (budget.total(), budget.state_aid_requested()), &calls, &pledges)?;
     check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
     let (plan, _) = views_plans::plan_in(row)?;
     if budget.lines().iter().any(|l| l.work_package().is_some()) {

@@ -9,11 +9,14 @@ use salkku_domain::budget_diff::BudgetDiff;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::funding::FundingSplit;
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, NodeKind};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::entities::{application as app, budget_version, budget_version_line};
-use crate::records::{Application, BudgetVersion};
+use crate::entities::{application as app, budget_version, budget_version_line, commitment, grant_call};
+use crate::records::{Application, BudgetVersion, Commitment, GrantCall};
 use crate::store::convert::all;
+use crate::store::held as store_held;
+use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{one_of, target};
 use crate::views::{budgets, splits};
 use crate::{StoreError, StoreResult};
@@ -120,13 +123,43 @@ pub async fn compare<C: ConnectionTrait>(
     Ok(Comparison { diff, split_before, split_after })
 }
 
-/// Compares two stored versions of one application; `None` if either does not exist.
+/// Compares two stored versions of one application; `None` if either does not exist. One
+/// statement reads the first version's application with both versions, their lines (a draft's are
+/// the application's own), its call and its pledges, from one snapshot.
 pub async fn compare_versions<C: ConnectionTrait>(
     c: &C,
     from: BudgetVersionId,
     to: BudgetVersionId,
 ) -> StoreResult<Option<(BudgetVersion, BudgetVersion, Comparison)>> {
-    let (Some(before), Some(after)) = (get(c, from).await?, get(c, to).await?) else {
+    let backend = c.get_database_backend();
+    let mut query = Query::select();
+    query.from(app::Entity);
+    store_held::with_columns(&mut query);
+    // The keys are parsed IDs, numbers: written into the SQL as such.
+    let (f, t) = (from.0, to.0);
+    let versions = Children { child: budget_version::Entity, filter: format!("t.\"id\" IN ({f}, {t})"), order: None };
+    with_children(backend, &mut query, "compared_versions", versions);
+    let lines = Children {
+        child: budget_version_line::Entity,
+        filter: format!("t.\"version_id\" IN ({f}, {t})"),
+        order: Some(budget_version_line::Column::Position),
+    };
+    with_children(backend, &mut query, "compared_lines", lines);
+    budgets::with_lines(backend, &mut query);
+    let call =
+        Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
+    with_children(backend, &mut query, "compared_call", call);
+    let order = Some(commitment::Column::Id);
+    let pledges = Children::of(commitment::Entity, commitment::Column::ApplicationId, "applications.id", order);
+    with_children(backend, &mut query, "compared_pledges", pledges);
+    query.and_where(Expr::cust(format!(
+        "applications.id = (SELECT v.application_id FROM budget_versions v WHERE v.id = {f})"
+    )));
+    let Some(row) = c.query_one_raw(backend.build(&query)).await? else { return Ok(None) };
+    let versions: Vec<BudgetVersion> = all(children::<budget_version::Model>(&row, "compared_versions")?)?;
+    let (Some(before), Some(after)) =
+        (versions.iter().find(|v| v.id == from).cloned(), versions.iter().find(|v| v.id == to).cloned())
+    else {
         return Ok(None);
     };
     if before.application != after.application {
@@ -139,6 +172,25 @@ pub async fn compare_versions<C: ConnectionTrait>(
             )),
         ));
     }
-    let comparison = compare(c, after.application, &budget(c, &before).await?, &budget(c, &after).await?).await?;
+    let project = store_held::application(&row)?;
+    let mut lines: HashMap<i64, Vec<BudgetLine>> = HashMap::new();
+    for line in children::<budget_version_line::Model>(&row, "compared_lines")? {
+        lines.entry(line.version_id).or_default().push(line.try_into()?);
+    }
+    let own = budgets::lines_in(&row)?;
+    let budget_of = |v: &BudgetVersion| {
+        let lines = match v.kind {
+            BudgetVersionKind::Draft => own.clone(),
+            _ => lines.get(&v.id.0).cloned().unwrap_or_default(),
+        };
+        let aid = Amount::new(v.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))
+    };
+    let (was, is) = (budget_of(&before)?, budget_of(&after)?);
+    let calls: Vec<GrantCall> = all(children::<grant_call::Model>(&row, "compared_call")?)?;
+    let pledges: Vec<Commitment> = all(children::<commitment::Model>(&row, "compared_pledges")?)?;
+    let split = |b: &Budget| splits::supposing(&project, (b.total(), b.state_aid_requested()), &calls, &pledges);
+    let diff = BudgetDiff::between(&was, &is).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let comparison = Comparison { diff, split_before: split(&was)?, split_after: split(&is)? };
     Ok(Some((before, after, comparison)))
 }

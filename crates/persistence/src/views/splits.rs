@@ -58,6 +58,20 @@ pub async fn for_application<C: ConnectionTrait>(c: &C, app: &Application) -> St
     splits.remove(&app.id).ok_or_else(|| crate::StoreError::corrupt("the split of an application was not computed"))
 }
 
+/// The split `app` would have with `total` and `state_aid`, from its call and its commitments at
+/// hand (read beside it).
+pub fn supposing(
+    app: &Application,
+    (total, state_aid): (salkku_domain::Money, salkku_domain::Money),
+    calls: &[GrantCall],
+    commitments: &[Commitment],
+) -> StoreResult<FundingSplit> {
+    let supposed = Application { total_cost: total, state_aid_requested: state_aid, ..app.clone() };
+    from_parts(std::slice::from_ref(&supposed), calls, commitments)?
+        .remove(&app.id)
+        .ok_or_else(|| crate::StoreError::corrupt("the split of an application was not computed"))
+}
+
 /// The split an application would have with another budget: its total and its state aid, with
 /// the commitments it has now.
 pub async fn with_budget<C: ConnectionTrait>(
