@@ -246,8 +246,9 @@ pub async fn cancel(db: &Db, change: &Change<'_>, id: InstalmentId, expected_ver
 
 /// Moves an instalment on. The instalment is read held (`FOR UPDATE`) in one statement, with its
 /// project's status held first (closing a project waits for a request, or a request for the
-/// closing) and the status of the report it waits for; the update and the audit entry go out as
-/// one more.
+/// closing), then its allocation (a payment holds the allocation before the instalment too), and
+/// the status of the report it waits for; the update, the allocation's new version and the audit
+/// entry go out as one more.
 async fn move_to(
     db: &Db,
     change: &Change<'_>,
@@ -419,7 +420,9 @@ fn allocation_moved(id: AllocationId, now: chrono::DateTime<chrono::Utc>) -> sea
 }
 
 /// The versions of the allocations whose planned instalments wait for `report` one up: their
-/// plans move with it.
+/// plans move with it. These allocations are held after their instalments, the other way round
+/// from a payment's order; safe only because every caller holds the report's project first, and
+/// an instalment waits only for a report of its own allocation's project.
 fn plans_waiting_moved(report: &Report, now: chrono::DateTime<chrono::Utc>) -> sea_orm::sea_query::UpdateStatement {
     let waiting = Query::select()
         .column(row::Column::AllocationId)

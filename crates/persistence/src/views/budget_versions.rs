@@ -162,6 +162,7 @@ pub async fn compare_versions<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    // Before the lines are chosen: a draft's lines are read as the first version's project's own.
     if before.application != after.application {
         return Err(StoreError::rule(
             crate::Concerning::BudgetVersion,
