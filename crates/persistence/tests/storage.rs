@@ -348,6 +348,30 @@ on_both! {
         assert_eq!(count::<entities::grant_call::Entity>(&db).await, 0);
     }
 
+    async fn an_update_takes_the_keys_of_new_rows_only_when_it_makes_them(t: TestDatabase) {
+        // On PostgreSQL a key read beforehand is a sequence's value, gone once taken.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, _) = monni(&db).await;
+        let taken = async |table: &str| -> i64 {
+            let sql = format!("SELECT coalesce(last_value, 0) AS n FROM pg_sequences WHERE sequencename = '{table}_id_seq'");
+            let backend = db.conn().get_database_backend();
+            let row = db.conn().query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap().unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        };
+        let before = (taken("deadlines").await, taken("report_obligations").await);
+        // Renamed: its end's deadline is there already, and it has no report date.
+        let renamed = ApplicationChanges { name: Some("MONNI 2020–2022".into()), ..Default::default() };
+        commands::applications::update(&db, &by(&coordinator()), monni.id, 1, renamed).await.unwrap();
+        assert_eq!((taken("deadlines").await, taken("report_obligations").await), before);
+        // Given a report date: a final report and its deadline, one key each.
+        let dated = ApplicationChanges { report_due: Some(Some(d(2023, 4, 30))), ..Default::default() };
+        commands::applications::update(&db, &by(&coordinator()), monni.id, 2, dated).await.unwrap();
+        assert_eq!((taken("deadlines").await, taken("report_obligations").await), (before.0 + 1, before.1 + 1));
+    }
+
     async fn one_budget_version_is_in_force_however_it_is_written(t: TestDatabase) {
         use sea_orm::{ColumnTrait, QueryFilter};
         let db = open(&t).await;

@@ -461,20 +461,28 @@ impl Held {
         }
         store_held::with_references(&mut query, &references);
         // The keys of what may be new: its end's deadline, a final report and its deadline, taken
-        // only where there is none yet (a sequence's value taken is gone).
-        let end_exists = format!(
-            "EXISTS (SELECT 1 FROM deadlines d WHERE d.source_key = '{}')",
+        // only where the project will have the date and has no such row yet (a sequence's value
+        // taken is gone).
+        // Whether the project will have a date for it: as the change sets it, or as it has one.
+        let dated = |change: Option<Option<NaiveDate>>, column: &str| match change {
+            Some(Some(_)) => "TRUE".to_owned(),
+            Some(None) => "FALSE".to_owned(),
+            None => format!("applications.{column} IS NOT NULL"),
+        };
+        let end_wanted = format!(
+            "{} AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.source_key = '{}')",
+            dated(changes.period_end, "period_end"),
             deadlines::source_key(Source::ProjectEnds(id))
         );
-        let final_exists = format!("{first_final} IS NOT NULL");
+        let report_wanted = format!("{} AND {first_final} IS NULL", dated(changes.report_due, "report_due"));
         let (deadlines_table, reports_table) = (deadline::Entity.table_name(), report_obligation::Entity.table_name());
-        for (alias, exists, table, offset) in [
-            ("end_key", &end_exists, deadlines_table, 0),
-            ("report_key", &final_exists, reports_table, 0),
-            ("report_deadline_key", &final_exists, deadlines_table, 1),
+        for (alias, wanted, table, offset) in [
+            ("end_key", &end_wanted, deadlines_table, 0),
+            ("report_key", &report_wanted, reports_table, 0),
+            ("report_deadline_key", &report_wanted, deadlines_table, 1),
         ] {
             let next = store_held::next_key(backend, table, offset);
-            let key = Expr::case(Expr::cust(exists.clone()), Expr::val(None::<i64>)).finally(next);
+            let key = Expr::case(Expr::cust(wanted.clone()), next).finally(Expr::val(None::<i64>));
             query.expr_as(key, Alias::new(alias));
         }
         query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
