@@ -285,7 +285,7 @@ pub async fn update(
     let end = project_end(&updated);
     synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), end, held.end_key, now)?);
     for r in &following.reports {
-        let (source, derived) = (Source::Report(r.id), reports::deadline_in(&updated, r));
+        let (source, derived) = (Source::Report(r.id), reports::deadline_of(&updated, r));
         let key = held.report_key.filter(|k| *k == r.id.0).and(held.report_deadline_key);
         synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), Some(derived), key, now)?);
     }
@@ -472,7 +472,7 @@ impl Held {
         let end_wanted = format!(
             "{} AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.source_key = '{}')",
             dated(changes.period_end, "period_end"),
-            deadlines::source_key(Source::ProjectEnds(id))
+            Source::ProjectEnds(id).key()
         );
         let report_wanted = format!("{} AND {first_final} IS NULL", dated(changes.report_due, "report_due"));
         let (deadlines_table, reports_table) = (deadline::Entity.table_name(), report_obligation::Entity.table_name());
@@ -526,7 +526,7 @@ impl Held {
 
     /// The automatic deadline of `source`, as read.
     fn deadline(&self, source: Source) -> Option<&deadline::Model> {
-        let key = deadlines::source_key(source);
+        let key = source.key();
         self.deadlines.iter().find(|d| d.source_key.as_deref() == Some(key.as_str()))
     }
 

@@ -124,7 +124,8 @@ pub(crate) enum Source {
 }
 
 impl Source {
-    fn key(self) -> String {
+    /// Its key, as its deadline's `source_key` says.
+    pub(crate) fn key(self) -> String {
         match self {
             Source::CallCloses(id) => format!("call:{}", id.0),
             Source::CommitmentDue(id) => format!("commitment:{}", id.0),
@@ -254,11 +255,6 @@ pub(crate) enum Synced {
     Is(deadline::Model),
     /// The deadline with this key is removed.
     Removed(i64),
-}
-
-/// The key of the automatic deadline of `source`, as its rows' `source_key` says.
-pub(crate) fn source_key(source: Source) -> String {
-    source.key()
 }
 
 /// The row of the automatic deadline of `source` that says `derived`, keyed `id` (0 until

@@ -503,7 +503,7 @@ async fn sync_deadline<C: ConnectionTrait>(
 
 /// What the REPORT_DUE deadline of a report says: due at the end of its local day, about its
 /// project (and its own title, when it has one).
-fn deadline_of(project: &Application, report: &Report) -> Derived {
+pub(crate) fn deadline_of(project: &Application, report: &Report) -> Derived {
     let label = project.acronym.as_deref().unwrap_or(&project.name);
     let title = match &report.title {
         Some(own) => format!("{label}, {own}"),
@@ -627,31 +627,32 @@ pub(crate) async fn follow_report_due<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let reports = views::of_applications(c, &[project.id]).await?;
-    let first_final = first_final(&reports);
-    match (first_final, project.report_due) {
-        (Some(r), Some(due_on)) if r.due_on != due_on => {
-            // A report with the funder, or returned with a date the funder set, is not moved here.
-            if r.status != ReportStatus::Due {
-                return Err(StoreError::rule(Concerning::ReportDue, not_yours_to_move()));
-            }
-            move_due(c, r, due_on, Anchor::Dropped, now).await?;
+    let first = first_final(&reports);
+    // Whether an instalment waits for a final report about to go; a new final report's key.
+    let waited_for = match (first, project.report_due) {
+        (Some(r), None) => {
+            instalment::Entity::find().filter(instalment::Column::ConditionReportId.eq(r.id.0)).count(c).await? > 0
         }
-        (None, Some(due_on)) => {
-            let planned = Planned {
-                kind: ReportKind::Final,
-                due_on,
-                title: None,
-                months_after_end: None,
-                from_schedule: false,
-                states_costs: true,
-            };
-            insert(c, project, planned, now).await?;
+        _ => false,
+    };
+    let key = match (first, project.report_due) {
+        (None, Some(_)) => {
+            let mut query = Query::select();
+            let next = store_held::next_key(c.get_database_backend(), row::Entity.table_name(), 0);
+            query.expr_as(next, Alias::new("report_key"));
+            store_held::read_values(c, query).await?.try_get("", "report_key")?
         }
-        (Some(r), None) => remove(c, r, now).await?,
-        _ => {}
+        _ => 0,
+    };
+    let mut writes = Writes::new(c.get_database_backend());
+    let following = follow_report_due_in(&mut writes, project, reports, (key, waited_for), now)?;
+    writes.run(c).await?;
+    if let Some(removed) = &following.removed {
+        deadlines::sync(c, Source::Report(removed.id), None, now).await?;
+        row::Entity::delete_by_id(removed.id.0).exec(c).await?;
     }
-    for r in views::of_applications(c, &[project.id]).await? {
-        sync_deadline(c, project, &r, now).await?;
+    for r in &following.reports {
+        sync_deadline(c, project, r, now).await?;
     }
     mirror_report_due(c, project.id, now).await
 }
@@ -714,11 +715,6 @@ pub(crate) fn remove_in(writes: &mut Writes, report: &Report) {
     writes.push(&row::Entity::delete_by_id(report.id.0).into_query());
 }
 
-/// What the REPORT_DUE deadline of `report` says, about `project` as it will be.
-pub(crate) fn deadline_in(project: &Application, report: &Report) -> Derived {
-    deadline_of(project, report)
-}
-
 fn not_yours_to_move() -> DomainError {
     DomainError::InvalidCode(salkku_domain::message!(
         fi: "loppuselvitys on jo jätetty tai palautettu uudella määräpäivällä: sen määräpäivää ei muuteta hankkeen tiedoista",
@@ -762,17 +758,6 @@ fn due_moved(id: ReportId, due_on: NaiveDate, anchor: Anchor, now: DateTime<Utc>
 /// The first final report among `reports`: its due date is the project's report date.
 pub(crate) fn first_final(reports: &[Report]) -> Option<&Report> {
     reports.iter().filter(|r| r.kind == ReportKind::Final).min_by_key(|r| r.id)
-}
-
-/// Removes a final report that nothing depends on yet: still due, never submitted, and no
-/// instalment waiting for it.
-async fn remove<C: ConnectionTrait>(c: &C, report: &Report, now: DateTime<Utc>) -> StoreResult<()> {
-    let waiting =
-        instalment::Entity::find().filter(instalment::Column::ConditionReportId.eq(report.id.0)).count(c).await?;
-    check_removable(report, waiting > 0)?;
-    deadlines::sync(c, Source::Report(report.id), None, now).await?;
-    row::Entity::delete_by_id(report.id.0).exec(c).await?;
-    Ok(())
 }
 
 /// A final report goes with the project's report date only while nothing depends on it: still
