@@ -374,7 +374,7 @@ impl Seeder<'_> {
                 note: None,
             }],
         };
-        commands::change_requests::decide(self.db, &self.change(decided), request.id, request.version, decision)
+        commands::change_decisions::decide(self.db, &self.change(decided), request.id, request.version, decision)
             .await?;
         let extended = views::applications::get(self.db.conn(), app.id).await?;
         extended.ok_or_else(|| SeedError::Store(StoreError::corrupt("an extended project vanished")))

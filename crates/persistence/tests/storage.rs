@@ -890,6 +890,138 @@ on_both! {
         assert_eq!(Some(created), read);
     }
 
+    async fn a_decided_change_request_leaves_the_project_and_what_is_derived_from_it_as_a_rebuild_would(t: TestDatabase) {
+        // A decision writes what it approves in one statement, computing the derived tables'
+        // moves itself: the end moved with its final report and both deadlines, a partner gone
+        // with its pledge declined (its deadline no longer calls for action), another joined with
+        // its pledge, the budget reallocated; each derived table must agree with a rebuild.
+        use salkku_domain::change_request::{ChangeKind, PartDecision};
+        use salkku_persistence::commands::change_requests::{Decision, NewPartnerChange, PartDecisionInput};
+        let db = open(&t).await;
+        let who = coordinator();
+        let (monni, sonet, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let okm = org(&db, "Opetus- ja kulttuuriministeriö", OrganizationKind::Ministry).await.id;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await.id;
+        let pikassos = views::applications::participants_of(db.conn(), &[monni.id]).await.unwrap()[0].organization;
+        let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
+        commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(lines, m("400000.00"))).await.unwrap();
+        let asked = NewCommitment {
+            application: monni.id, organization: pikassos, amount: a("50000.00"), kind: CommitmentKind::Cash,
+            level: CommitmentLevel::Board, status: CommitmentStatus::Requested, due_date: Some(d(2021, 3, 31)),
+            decided_at: None, decision_ref: None, decision: None,
+        };
+        let pledged = commands::commitments::add(&db, &by(&who), asked.clone(), None).await.unwrap();
+        let promised = NewCommitment { status: CommitmentStatus::Promised, due_date: None, amount: a("30000.00"), ..asked };
+        commands::commitments::add(&db, &by(&who), promised, None).await.unwrap();
+        db.conn().execute_unprepared(&format!("UPDATE applications SET status = 'GRANTED' WHERE id = {}", monni.id.0)).await.unwrap();
+        let owed = NewReport { application: monni.id, kind: ReportKind::Final, due_on: d(2023, 4, 30), title: None, states_costs: None };
+        let report = commands::reports::add(&db, &by(&who), owed, None).await.unwrap();
+        let ask = NewChangeRequest {
+            application: monni.id,
+            justification: Some("Rekrytointi viivästyi".into()),
+            new_end: Some(d(2023, 6, 30)),
+            lines: Some(vec![line(CostCategory::Personnel, 2021, "400000.00"), line(CostCategory::Travel, 2021, "100000.00")]),
+            state_aid: None,
+            content_change: None,
+            plan: None,
+            partners: vec![
+                NewPartnerChange { organization: pikassos, joins: false, role: ParticipationRole::CoImplementer, commitment: None },
+                NewPartnerChange { organization: seinajoki, joins: true, role: ParticipationRole::Partner, commitment: Some(a("20000.00")) },
+            ],
+            submit: true,
+        };
+        let request = commands::change_requests::create(&db, &by(&who), ask, None).await.unwrap();
+        let approve = |kind| PartDecisionInput {
+            kind, decision: PartDecision::Approved, approved_end: None, approved_lines: None,
+            approved_state_aid: None, approved_plan: None, note: None,
+        };
+        let parts = [ChangeKind::Extension, ChangeKind::BudgetReallocation, ChangeKind::PartnerChange].map(approve).to_vec();
+        let decision = Decision { decision_ref: Some("VN/5678/2021".into()), decision: None, parts };
+        let decided = commands::change_decisions::decide(&db, &by(&who), request.id, request.version, decision).await.unwrap();
+        assert_eq!(Some(decided.clone()), views::change_requests::get(db.conn(), request.id).await.unwrap(), "answered as written");
+        assert_eq!(decided.status, salkku_domain::change_request::ChangeRequestStatus::Closed);
+
+        let project = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!(project.period_end, Some(d(2023, 6, 30)));
+        assert_eq!(project.total_cost, m("500000.00"));
+        // The final report keeps its distance from the end; the project's report date follows it.
+        let reports = views::reports::of_applications(db.conn(), &[monni.id]).await.unwrap();
+        let moved = reports.iter().find(|r| r.id == report.id).unwrap();
+        assert_eq!(moved.due_on, d(2023, 10, 31));
+        assert_eq!(project.report_due, Some(moved.due_on));
+        let taking_part: Vec<OrganizationId> =
+            views::applications::participants_of(db.conn(), &[monni.id]).await.unwrap().into_iter().map(|p| p.organization).collect();
+        assert_eq!(taking_part, vec![seinajoki]);
+        let pledges = views::commitments::of_applications(db.conn(), &[monni.id]).await.unwrap();
+        let status_of = |org| pledges.iter().filter(|c| c.organization == org).map(|c| c.status).collect::<Vec<_>>();
+        assert_eq!(status_of(pikassos), vec![CommitmentStatus::Declined, CommitmentStatus::Declined]);
+        assert_eq!(status_of(seinajoki), vec![CommitmentStatus::Promised]);
+        assert!(pledges.iter().any(|c| c.id == pledged.id));
+        let split = views::splits::for_application(db.conn(), &project).await.unwrap();
+        assert_eq!(split.self_funding_committed, m("20000.00"));
+        sums_agree(&db, "a decided change request").await;
+        cells_agree_with_the_applications(&db, [stm, okm], "a decided change request").await;
+        parties_agree(&db, &[sonet.id, pikassos, seinajoki], "a decided change request").await;
+        let version = views::budget_versions::in_force(db.conn(), monni.id).await.unwrap();
+        let budget_in_force = views::budget_versions::budget(db.conn(), &version).await.unwrap();
+        assert_eq!(budget_in_force.lines().len(), 2, "the reallocated lines in force");
+        let lines = views::budgets::lines_of(db.conn(), &[monni.id]).await.unwrap();
+        assert_eq!(lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>(), budget_in_force.lines().to_vec());
+    }
+
+    async fn a_decision_that_waited_for_its_project_sees_a_deadline_added_meanwhile(t: TestDatabase) {
+        // A command that holds the project without changing its row (a deadline added, say)
+        // leaves a read that waited for it no sign: the decision holds the project before it
+        // reads, so that a partner leaving is taken off the deadline added meanwhile too.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_domain::change_request::{ChangeKind, PartDecision};
+        use salkku_persistence::commands::change_requests::{Decision, NewPartnerChange, PartDecisionInput};
+        use sea_orm::TransactionTrait;
+        let db = open(&t).await;
+        let ask = extension_of_granted_monni(&db).await;
+        let monni = ask.application;
+        let taking_part = views::applications::participants_of(db.conn(), &[monni]).await.unwrap();
+        let pikassos = taking_part[0].organization;
+        let lead = views::applications::get(db.conn(), monni).await.unwrap().unwrap().lead;
+        let leaving = NewPartnerChange { organization: pikassos, joins: false, role: ParticipationRole::CoImplementer, commitment: None };
+        let ask = NewChangeRequest { new_end: None, partners: vec![leaving], submit: true, ..ask };
+        let request = commands::change_requests::create(&db, &by(&coordinator()), ask, None).await.unwrap();
+
+        let other = sea_orm::Database::connect(&t.url).await.unwrap();
+        let holder = other.begin().await.unwrap();
+        let id = monni.0;
+        holder.execute_unprepared(&format!("SELECT id FROM applications WHERE id = {id} FOR UPDATE")).await.unwrap();
+        holder.execute_unprepared(&format!(
+            "INSERT INTO deadlines (id, kind, title, due_at, tentative, application_id, created_at, updated_at, version) \
+             VALUES (9001, 'CUSTOM', 'Ohjausryhmä', '2021-03-01T10:00:00Z', false, {id}, now(), now(), 1)"
+        )).await.unwrap();
+        for org in [lead.0, pikassos.0] {
+            holder.execute_unprepared(&format!(
+                "INSERT INTO deadline_parties (organization_id, due_at, deadline_id, calls_for_action) \
+                 VALUES ({org}, '2021-03-01T10:00:00Z', 9001, true)"
+            )).await.unwrap();
+        }
+        let deciding = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let approve = PartDecisionInput {
+                    kind: ChangeKind::PartnerChange, decision: PartDecision::Approved, approved_end: None,
+                    approved_lines: None, approved_state_aid: None, approved_plan: None, note: None,
+                };
+                let decision = Decision { decision_ref: None, decision: None, parts: vec![approve] };
+                commands::change_decisions::decide(&db, &by(&coordinator()), request.id, request.version, decision).await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!deciding.is_finished(), "the decision waits for the project");
+        holder.commit().await.unwrap();
+        deciding.await.unwrap().unwrap();
+        parties_agree(&db, &[lead, pikassos], "a partner left while a deadline was added").await;
+    }
+
     async fn a_change_request_withdrawn_while_another_change_moved_it_is_a_conflict_and_logs_nothing(t: TestDatabase) {
         // A withdrawal checks its version in the update it sends with its audit entry: when the
         // request moved meanwhile, neither is kept.

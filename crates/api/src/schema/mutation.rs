@@ -222,7 +222,7 @@ impl Mutation {
     ) -> ApiResult<ChangeRequest> {
         let (id, expected, decision) = input.parse()?;
         let m = allowed(ctx, "decideChangeRequest", Action::ManageMoney).await?;
-        Ok(ChangeRequest(commands::change_requests::decide(m.db, &m.change(), id, expected, decision).await?))
+        Ok(ChangeRequest(commands::change_decisions::decide(m.db, &m.change(), id, expected, decision).await?))
     }
 
     /// Puts a decision on record: who decided, when, its reference and summary. Coordinators

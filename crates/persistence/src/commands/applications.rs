@@ -1,39 +1,35 @@
 //! Applications (hankkeet): creation, changes, the lifecycle and its history.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::Budget;
-use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::deadline::end_of_day;
-use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
 use salkku_domain::report::ReportKind;
-use salkku_domain::{ApplicationStatus, CommitmentKind, CommitmentStatus, Money, ParticipationRole, RegionCode};
+use salkku_domain::{ApplicationStatus, ParticipationRole, RegionCode};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
-    QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, QueryFilter, QueryResult, QueryTrait, Set,
 };
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::budget_versions;
-use crate::commands::deadlines::{self, Derived, Source, Synced};
+use crate::commands::deadlines::{self, Derived, Source};
+use crate::commands::project_deadlines::{self, ProjectDeadlines};
 use crate::commands::{decisions, grants, idempotency, instalments, plans, reports};
 use crate::derived::{self, Standing};
 use crate::entities::{
-    application as app, application_region, commitment, deadline, deadline_party, grant_call, participant,
-    report_obligation, status_change,
+    application as app, application_region, deadline, grant_call, participant, report_obligation, status_change,
 };
 use crate::records::{Application, Participation, Report};
 use crate::store::batch::Writes;
 use crate::store::convert::all;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{expect_version, target, version_checked};
-use crate::views::applications::participants_of;
+use crate::store::support::{expect_version, version_checked};
 use crate::views::plans as views_plans;
 use crate::views::{final_accounts, splits};
 use crate::{Change, Db, StoreError, StoreResult};
@@ -267,7 +263,7 @@ pub async fn update(
         .with_regions(regions.iter().map(|r| r.as_str().to_owned()).collect());
     if changes.call.is_some() {
         // Whether in-kind pledges count is the call's.
-        let committed = held.committed_under(held.new_call_in_kind_counts)?;
+        let committed = derived::committed_of(&held.due.commitments, held.new_call_in_kind_counts)?;
         update = update.col_expr(app::Column::SelfFundingCommittedCents, Expr::value(committed));
         standing = standing.with_funder(held.new_funder).with_committed(committed);
     }
@@ -283,37 +279,19 @@ pub async fn update(
     let mut synced = Vec::new();
     let source = Source::ProjectEnds(id);
     let end = project_end(&updated);
-    synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), end, held.end_key, now)?);
+    synced.push(deadlines::sync_in(&mut writes, source, held.due.of(source), end, held.end_key, now)?);
     for r in &following.reports {
         let (source, derived) = (Source::Report(r.id), reports::deadline_of(&updated, r));
         let key = held.report_key.filter(|k| *k == r.id.0).and(held.report_deadline_key);
-        synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), Some(derived), key, now)?);
+        synced.push(deadlines::sync_in(&mut writes, source, held.due.of(source), Some(derived), key, now)?);
     }
     if let Some(removed) = &following.removed {
         let source = Source::Report(removed.id);
-        synced.push(deadlines::sync_in(&mut writes, source, held.deadline(source), None, None, now)?);
+        synced.push(deadlines::sync_in(&mut writes, source, held.due.of(source), None, None, now)?);
         reports::remove_in(&mut writes, removed);
     }
-    let mut deadlines_now = Vec::new();
-    let mut seen = BTreeSet::new();
-    for s in synced {
-        match s {
-            Synced::Is(d) => {
-                seen.insert(d.id);
-                deadlines_now.push(d);
-            }
-            Synced::Removed(gone) => {
-                seen.insert(gone);
-            }
-            Synced::None => {}
-        }
-    }
-    // The others (by hand, a pledge's) stay as they are.
-    deadlines_now.extend(held.deadlines.iter().filter(|d| !seen.contains(&d.id)).cloned());
     // Each concerns the lead and the participants, and a pledge's deadline its organisation.
-    for d in &deadlines_now {
-        held.set_parties(&mut writes, d, &taking_part, &following.reports)?;
-    }
+    held.due.set_parties(&mut writes, current.status, synced, &taking_part, &following.reports)?;
     standing.sync(&mut writes)?;
     let after = Snapshot { application: updated.clone(), participants, regions };
     audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
@@ -382,10 +360,8 @@ struct Held {
     participants: Vec<Participation>,
     regions: Vec<RegionCode>,
     reports: Vec<Report>,
-    deadlines: Vec<deadline::Model>,
-    /// Whom each deadline concerned, by deadline: the time it was due by then, the organisations.
-    parties: BTreeMap<i64, (DateTime<Utc>, BTreeSet<i64>)>,
-    commitments: Vec<commitment::Model>,
+    /// Its deadlines, whom they concern and its pledges.
+    due: ProjectDeadlines,
     first_final_waited_for: bool,
     /// The call named (if any), then the participants named.
     references: Vec<Reference>,
@@ -413,17 +389,7 @@ impl Held {
         let order = Some(report_obligation::Column::Id);
         let owed = Children::of(report_obligation::Entity, report_obligation::Column::ApplicationId, project, order);
         with_children(backend, &mut query, "report_rows", owed);
-        let due = Children::of(deadline::Entity, deadline::Column::ApplicationId, project, Some(deadline::Column::Id));
-        with_children(backend, &mut query, "deadline_rows", due);
-        let concerned = Children {
-            child: deadline_party::Entity,
-            filter: format!("t.\"deadline_id\" IN (SELECT d.id FROM deadlines d WHERE d.application_id = {project})"),
-            order: Some(deadline_party::Column::DeadlineId),
-        };
-        with_children(backend, &mut query, "party_rows", concerned);
-        let order = Some(commitment::Column::Id);
-        let pledged = Children::of(commitment::Entity, commitment::Column::ApplicationId, project, order);
-        with_children(backend, &mut query, "commitment_rows", pledged);
+        project_deadlines::with_reads(backend, &mut query);
         let first_final = format!(
             "(SELECT min(r.id) FROM report_obligations r WHERE r.application_id = {project} AND r.kind = '{}')",
             ReportKind::Final.as_str()
@@ -495,10 +461,6 @@ impl Held {
             .map(|r| RegionCode::parse(&r.region_code).map_err(|e| StoreError::corrupt(format!("a region: {e}"))))
             .collect::<StoreResult<_>>()?;
         let reports = all(children::<report_obligation::Model>(&row, "report_rows")?)?;
-        let mut parties: BTreeMap<i64, (DateTime<Utc>, BTreeSet<i64>)> = BTreeMap::new();
-        for p in children::<deadline_party::Model>(&row, "party_rows")? {
-            parties.entry(p.deadline_id).or_insert_with(|| (p.due_at, BTreeSet::new())).1.insert(p.organization_id);
-        }
         let waited: i64 = row.try_get("", "first_final_waited_for")?;
         let (new_funder, new_in_kind): (Option<i64>, Option<bool>) = if matches!(changes.call, Some(Some(_))) {
             (row.try_get("", "new_funder")?, row.try_get("", "new_in_kind_counts")?)
@@ -510,9 +472,7 @@ impl Held {
             participants,
             regions,
             reports,
-            deadlines: children(&row, "deadline_rows")?,
-            parties,
-            commitments: children(&row, "commitment_rows")?,
+            due: ProjectDeadlines::read(&row)?,
             first_final_waited_for: waited > 0,
             references,
             new_funder,
@@ -522,28 +482,6 @@ impl Held {
             report_deadline_key: row.try_get("", "report_deadline_key")?,
             row,
         })
-    }
-
-    /// The automatic deadline of `source`, as read.
-    fn deadline(&self, source: Source) -> Option<&deadline::Model> {
-        let key = source.key();
-        self.deadlines.iter().find(|d| d.source_key.as_deref() == Some(key.as_str()))
-    }
-
-    /// The self-funding pledged that counts, in cents, when in-kind pledges count as
-    /// `in_kind_counts` says (the rule of [`CommitmentFigure::counts`]).
-    fn committed_under(&self, in_kind_counts: bool) -> StoreResult<i64> {
-        let mut sum: i64 = 0;
-        for m in &self.commitments {
-            let kind = CommitmentKind::parse(&m.kind).map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
-            let status =
-                CommitmentStatus::parse(&m.status).map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
-            let figure = CommitmentFigure { amount: Money::ZERO, kind, status };
-            if figure.counts(in_kind_counts) {
-                sum = sum.checked_add(m.amount_cents).ok_or_else(|| StoreError::corrupt("pledges beyond any sum"))?;
-            }
-        }
-        Ok(sum)
     }
 
     /// After its participants or period change, the project's plan still fits it (see
@@ -557,37 +495,6 @@ impl Held {
         let first_actual: Option<i32> = self.row.try_get("", "first_actual_year")?;
         let last_actual: Option<i32> = self.row.try_get("", "last_actual_year")?;
         plans::check_actual_years(project, first_actual.into_iter().chain(last_actual))
-    }
-
-    /// Adds to `writes` whom the deadline `d` concerns: the project's lead and participants
-    /// (`taking_part`), and a pledge's organisation; whether it calls for action, as its sources
-    /// (`reports` as they will be) say.
-    fn set_parties(
-        &self,
-        writes: &mut Writes,
-        d: &deadline::Model,
-        taking_part: &BTreeSet<OrganizationId>,
-        reports: &[Report],
-    ) -> StoreResult<()> {
-        let mut orgs: BTreeSet<i64> = taking_part.iter().map(|o| o.0).collect();
-        let pledge = d.commitment_id.and_then(|k| self.commitments.iter().find(|m| m.id == k));
-        orgs.extend(pledge.map(|m| m.organization_id));
-        let pledge_status = pledge
-            .map(|m| CommitmentStatus::parse(&m.status))
-            .transpose()
-            .map_err(|e| StoreError::corrupt(format!("a commitment: {e}")))?;
-        let standing = DeadlineStanding {
-            application: Some(self.current.status),
-            commitment: pledge_status,
-            report: d.report_id.and_then(|k| reports.iter().find(|r| r.id.0 == k)).map(|r| r.status),
-        };
-        let none = BTreeSet::new();
-        let was = match self.parties.get(&d.id) {
-            Some((due, orgs)) => Some((*due, orgs)),
-            // A deadline read with no party yet: every party is new to it.
-            None => self.deadlines.iter().find(|o| o.id == d.id).map(|o| (o.due_at, &none)),
-        };
-        derived::set_parties(writes, d.id, d.due_at, was, &orgs, standing.is_relevant())
     }
 }
 
@@ -828,7 +735,7 @@ fn add_status_change(
 }
 
 /// What the deadline of a project's end says, if it has an end: due at the end of its local day.
-fn project_end(a: &Application) -> Option<Derived> {
+pub(crate) fn project_end(a: &Application) -> Option<Derived> {
     a.period_end.map(|d| Derived {
         title: a.acronym.clone().unwrap_or_else(|| a.name.clone()),
         due_at: end_of_day(d),
@@ -837,58 +744,4 @@ fn project_end(a: &Application) -> Option<Derived> {
         commitment: None,
         report: None,
     })
-}
-
-/// The project's end falls due at the end of its local day; its reports follow its `report_due`
-/// and its name (see `reports::follow_report_due`).
-async fn sync_deadlines<C: ConnectionTrait>(c: &C, a: &Application, now: DateTime<Utc>) -> StoreResult<()> {
-    deadlines::sync(c, Source::ProjectEnds(a.id), project_end(a), now).await?;
-    reports::follow_report_due(c, a, now).await
-}
-
-/// Moves a granted project's end later, as an approved extension does: the final report's due
-/// date follows the end, and both deadlines move with them in this transaction. The application's
-/// version goes up, so an editor holding the old one gets a conflict.
-pub(crate) async fn extend<C: ConnectionTrait>(
-    c: &C,
-    current: &Application,
-    new_end: NaiveDate,
-    now: DateTime<Utc>,
-) -> StoreResult<Application> {
-    app::Entity::update_many()
-        .col_expr(app::Column::PeriodEnd, Expr::value(Some(new_end)))
-        .col_expr(app::Column::UpdatedAt, Expr::value(now))
-        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
-        .filter(app::Column::Id.eq(current.id.0))
-        .exec(c)
-        .await?;
-    let extended: Application = target::<app::Entity, _>(c, NodeKind::Application, current.id.0).await?.try_into()?;
-    reports::follow_extension(c, current, &extended, now).await?;
-    let extended: Application = target::<app::Entity, _>(c, NodeKind::Application, current.id.0).await?.try_into()?;
-    sync_deadlines(c, &extended, now).await?;
-    Ok(extended)
-}
-
-/// Adds an organisation to a project as an approved partner change does.
-pub(crate) async fn join<C: ConnectionTrait>(c: &C, id: ApplicationId, joining: NewParticipant) -> StoreResult<()> {
-    let position = participants_of(c, &[id]).await?.len();
-    participant::ActiveModel {
-        application_id: Set(id.0),
-        organization_id: Set(joining.organization.0),
-        role: Set(joining.role.as_str().to_owned()),
-        position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-    }
-    .insert(c)
-    .await?;
-    Ok(())
-}
-
-/// Removes an organisation (never the lead) from a project, as an approved partner change does.
-pub(crate) async fn leave<C: ConnectionTrait>(c: &C, id: ApplicationId, leaving: OrganizationId) -> StoreResult<()> {
-    participant::Entity::delete_many()
-        .filter(participant::Column::ApplicationId.eq(id.0))
-        .filter(participant::Column::OrganizationId.eq(leaving.0))
-        .exec(c)
-        .await?;
-    Ok(())
 }

@@ -3,8 +3,8 @@
 //! transaction of the change itself, so that a change and its record stand or fall together.
 
 use chrono::{DateTime, Utc};
+use sea_orm::DbBackend;
 use sea_orm::sea_query::Query;
-use sea_orm::{ConnectionTrait, DbBackend};
 use serde::Serialize;
 
 use crate::entities::audit::entry;
@@ -29,20 +29,6 @@ impl<'a> Change<'a> {
 /// Values as the log keeps them: JSON.
 fn json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::corrupt(format!("a value cannot be logged: {e}")))
-}
-
-/// Writes one entry for `objects` (global IDs) with the values `before` and `after`: on
-/// PostgreSQL one statement, the entry and its objects together.
-pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
-    c: &C,
-    change: &Change<'_>,
-    objects: &[String],
-    before: Option<&B>,
-    after: Option<&A>,
-) -> StoreResult<()> {
-    let mut writes = Writes::new(c.get_database_backend());
-    add(&mut writes, change, objects, before, after)?;
-    writes.run(c).await
 }
 
 /// Adds the entry to a command's `writes`: the entry, then its objects, which read its key.

@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, QueryOrder, QuerySe
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::derived::{self, Changed};
+use crate::derived;
 use crate::entities::{
     allocation, application, application_region, audit, budget_line, budget_version, budget_version_line,
     calendar_feed, change_request, change_request_line, change_request_part, change_request_partner, commitment,
@@ -233,7 +233,7 @@ pub async fn import_with_progress<R: Read>(db: &Db, input: R, progress: Progress
     }
     // Keys were inserted as they were: move each sequence past the largest.
     crate::store::bulk::move_sequences(&*tx, db.backend()).await?;
-    derived::after(&*tx, Changed::everything()).await?;
+    derived::rebuild(&*tx).await?;
     tx.commit().await?;
     Ok(summary)
 }

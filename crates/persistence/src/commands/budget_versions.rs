@@ -16,8 +16,7 @@ use salkku_domain::plan::{self as plan, Plan, packages_within_tolerance};
 use salkku_domain::{Amount, Rate};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryResult, QuerySelect,
-    QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, QueryFilter, QueryResult, QueryTrait, Set,
 };
 
 use crate::commands::{audit, plans};
@@ -146,69 +145,108 @@ pub(crate) struct NewVersion<'a> {
     pub plan_only: bool,
 }
 
-/// Puts a new version in force: the one before stays as history. The caller has checked the
-/// application's version (and so holds its row).
-pub(crate) async fn put_in_force<C: ConnectionTrait>(
-    c: &C,
-    change: &Change<'_>,
-    id: ApplicationId,
-    new: NewVersion<'_>,
-) -> StoreResult<BudgetVersion> {
-    let last: Option<i32> = budget_version::Entity::find()
-        .select_only()
-        .column_as(budget_version::Column::Number.max(), "last")
-        .filter(budget_version::Column::ApplicationId.eq(id.0))
-        .into_tuple::<Option<i32>>()
-        .one(c)
-        .await?
-        .flatten();
-    // The version keeps the plan in force with it: the one a content change brings, or the one
-    // it finds.
-    let plan = match new.plan {
-        Some(plan) => {
-            plans::write(c, id, plan).await?;
-            plans::snapshot(plan)?
-        }
-        None => plans::snapshot(&plan_views::of(c, id).await?.plan)?,
+/// Adds to `query`, which reads the held `applications` row, the version in force with its lines
+/// (a draft's are the project's own), the last version's number and a new version's key, as
+/// [`InForce::read`] reads them back: for a command that puts a new version in force in its one
+/// write (a grant, a decided change request).
+pub(crate) fn with_in_force(backend: DbBackend, query: &mut SelectStatement) {
+    let project = "applications.id";
+    let in_force = Children {
+        child: budget_version::Entity,
+        filter: format!("t.\"application_id\" = {project} AND t.\"in_force\""),
+        order: None,
     };
-    budget_version::Entity::update_many()
-        .col_expr(budget_version::Column::InForce, Expr::value(false))
-        .filter(budget_version::Column::ApplicationId.eq(id.0))
-        .filter(budget_version::Column::InForce.eq(true))
-        .exec(c)
-        .await?;
-    let row = budget_version::ActiveModel {
-        application_id: Set(id.0),
-        number: Set(last.unwrap_or(0) + 1),
-        kind: Set(new.kind.as_str().to_owned()),
-        in_force: Set(true),
-        total_cost_cents: Set(new.budget.total().cents()),
-        state_aid_cents: Set(new.budget.state_aid_requested().cents()),
-        within_tolerance: Set(new.within_tolerance),
-        decision_ref: Set(new.decision_ref),
-        decision_id: Set(new.decision.map(|d| d.0)),
-        created_at: Set(change.at),
-        created_by: Set(change.actor.subject.clone()),
-        plan: Set(Some(plan)),
-        plan_only: Set(new.plan_only),
-        ..Default::default()
+    with_children(backend, query, IN_FORCE, in_force);
+    let lines = Children {
+        child: budget_version_line::Entity,
+        filter: format!(
+            "t.\"version_id\" IN (SELECT v.id FROM budget_versions v WHERE v.application_id = {project} AND v.in_force)"
+        ),
+        order: Some(budget_version_line::Column::Position),
+    };
+    with_children(backend, query, IN_FORCE_LINES, lines);
+    budget_views::with_lines(backend, query);
+    query.expr_as(
+        Expr::cust(format!("(SELECT max(v.number) FROM budget_versions v WHERE v.application_id = {project})")),
+        Alias::new(LAST_NUMBER),
+    );
+    query.expr_as(store_held::next_key(backend, budget_version::Entity.table_name(), 0), Alias::new(VERSION_KEY));
+}
+
+const IN_FORCE: &str = "in_force_version";
+const IN_FORCE_LINES: &str = "in_force_version_lines";
+const LAST_NUMBER: &str = "last_version_number";
+const VERSION_KEY: &str = "next_version_key";
+
+/// The version in force as read with [`with_in_force`], and what a successor needs.
+pub(crate) struct InForce {
+    pub version: BudgetVersion,
+    pub budget: Budget,
+    last_number: i32,
+    next_key: i64,
+}
+
+impl InForce {
+    pub(crate) fn read(row: &QueryResult) -> StoreResult<InForce> {
+        let version: BudgetVersion = children::<budget_version::Model>(row, IN_FORCE)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::corrupt("a project has no budget version in force"))?
+            .try_into()?;
+        // A draft's lines are the project's own, a frozen version's its copy.
+        let lines: Vec<BudgetLine> = if version.kind == BudgetVersionKind::Draft {
+            budget_views::lines_in(row)?
+        } else {
+            all(children::<budget_version_line::Model>(row, IN_FORCE_LINES)?)?
+        };
+        let aid = Amount::new(version.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        let budget = Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        let last: Option<i32> = row.try_get("", LAST_NUMBER)?;
+        Ok(InForce { version, budget, last_number: last.unwrap_or(0), next_key: row.try_get("", VERSION_KEY)? })
     }
-    .insert(c)
-    .await?;
-    let version = BudgetVersion::try_from(row)?;
-    if !new.budget.lines().is_empty() {
-        let rows =
-            new.budget.lines().iter().zip(0..).map(|(line, position)| version_line(version.id.0, position, line));
-        budget_version_line::Entity::insert_many(rows).exec_without_returning(c).await?;
+
+    /// Adds to `writes` `new` put in force after this version, which steps down in the same
+    /// statement (PostgreSQL checks one version in force at the commit, SQLite runs the step-down
+    /// first): its row keeping the plan (`new.plan`, written as the plan in force too, or
+    /// `in_force`, the plan as it is), its copy of the lines, the project's own lines. The
+    /// figures on the project's row are the caller's, in its own update of the row.
+    pub(crate) fn add_successor(
+        &self,
+        writes: &mut Writes,
+        project: ApplicationId,
+        new: NewVersion<'_>,
+        in_force: &Plan,
+        change: &Change<'_>,
+    ) -> StoreResult<BudgetVersion> {
+        let stepped_down = budget_version::Entity::update_many()
+            .col_expr(budget_version::Column::InForce, Expr::value(false))
+            .filter(budget_version::Column::Id.eq(self.version.id.0));
+        writes.push(&stepped_down.into_query());
+        if let Some(plan) = new.plan {
+            plans::add_writes(writes, project, plan);
+        }
+        let model = budget_version::Model {
+            id: self.next_key,
+            application_id: project.0,
+            number: self.last_number + 1,
+            kind: new.kind.as_str().to_owned(),
+            in_force: true,
+            total_cost_cents: new.budget.total().cents(),
+            state_aid_cents: new.budget.state_aid_requested().cents(),
+            within_tolerance: new.within_tolerance,
+            decision_ref: new.decision_ref,
+            decision_id: new.decision.map(|d| d.0),
+            created_at: change.at,
+            created_by: change.actor.subject.clone(),
+            plan: Some(plans::snapshot(new.plan.unwrap_or(in_force))?),
+            plan_only: new.plan_only,
+        };
+        let version = BudgetVersion::try_from(model.clone())?;
+        writes.insert(model);
+        add_version_lines(writes, version.id.0, new.budget.lines());
+        add_lines(writes, project, new.budget);
+        Ok(version)
     }
-    replace_lines(c, id, new.budget).await?;
-    app::Entity::update_many()
-        .col_expr(app::Column::TotalCostCents, Expr::value(new.budget.total().cents()))
-        .col_expr(app::Column::StateAidRequestedCents, Expr::value(new.budget.state_aid_requested().cents()))
-        .filter(app::Column::Id.eq(id.0))
-        .exec(c)
-        .await?;
-    Ok(version)
 }
 
 /// Adds to `writes` the copy of `lines` a version keeps, in their order.
@@ -231,13 +269,6 @@ fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_versio
         work_package: Set(line.work_package().map(|k| k.as_str().to_owned())),
         ..Default::default()
     }
-}
-
-/// Replaces the lines in force, the ones every sum reads.
-pub(crate) async fn replace_lines<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget) -> StoreResult<()> {
-    let mut writes = Writes::new(c.get_database_backend());
-    add_lines(&mut writes, id, budget);
-    writes.run(c).await
 }
 
 /// Adds to `writes` an application's move to `budget`: its figures on its row (held, at

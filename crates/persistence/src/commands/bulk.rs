@@ -5,7 +5,7 @@
 use sea_orm::{EntityTrait, IntoActiveModel};
 
 use crate::commands::budget_versions;
-use crate::derived::{self, Changed};
+use crate::derived;
 use crate::store::bulk::{ensure_empty, insert_models, move_sequences};
 use crate::{Backend, Db, StoreResult, WriteTx};
 
@@ -37,7 +37,7 @@ impl BulkLoad {
     pub async fn finish(self) -> StoreResult<()> {
         budget_versions::derive_for_loaded(&*self.tx).await?;
         move_sequences(&*self.tx, self.backend).await?;
-        derived::after(&*self.tx, Changed::everything()).await?;
+        derived::rebuild(&*self.tx).await?;
         self.tx.commit().await
     }
 }

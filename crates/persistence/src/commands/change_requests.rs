@@ -1,42 +1,35 @@
 //! Change requests (muutoshakemukset): drafted and submitted by a granted project, decided part by
 //! part by its funder. A decision applies what it approves in its own transaction: the project's
-//! new end with its report deadline, a revised budget version, partners joining or leaving.
+//! new end with its report deadline, a revised budget version, partners joining or leaving
+//! (`change_decisions`, which shares the checks here).
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_diff::{BudgetDiff, check_reallocation};
-use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::change_request::{
     ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_changed_split, check_extension,
     check_may_request_changes,
 };
-use salkku_domain::ids::{ApplicationId, BudgetVersionId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
-use salkku_domain::plan::{Plan, PlanError, check_change, check_lines as plan_lines};
-use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, DomainError, ParticipationRole};
+use salkku_domain::ids::{ApplicationId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
+use salkku_domain::plan::{Plan, check_change, check_lines as plan_lines};
+use salkku_domain::{Amount, DomainError, ParticipationRole};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, QueryTrait, Set};
 
-use crate::commands::applications::{self, NewParticipant};
-use crate::commands::budget_versions::{self, NewVersion};
-use crate::commands::commitments::{self, NewCommitment};
-use crate::commands::{audit, decisions, idempotency, plans};
-use crate::derived::{self, Changed};
+use crate::commands::{audit, idempotency, plans};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
-    organization, participant,
+    participant,
 };
 use crate::records::{Application, ChangeRequest, ChangeRequestPart, PartnerChange};
 use crate::store::batch::Writes;
 use crate::store::convert::plan_draft;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{add_versioned, check_written, expect_version, target, versioned_update};
-use crate::views::{
-    allocations as allocation_views, applications as application_views, budget_versions as versions, change_requests,
-    plans as plan_views, splits,
-};
+use crate::store::support::{add_versioned, check_written, expect_version};
+use crate::views::{budget_versions as versions, change_requests, plans as plan_views, splits};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// An organisation a request would add (with its commitment, pledged at board level in cash) or
@@ -104,7 +97,7 @@ pub struct PartDecisionInput {
     pub note: Option<String>,
 }
 
-/// A funder's decision on one or more parts of a request.
+/// A funder's decision on one or more parts of a request (applied by `change_decisions::decide`).
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub decision_ref: Option<String>,
@@ -113,11 +106,11 @@ pub struct Decision {
     pub parts: Vec<PartDecisionInput>,
 }
 
-fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
+pub(crate) fn rule(concerning: Concerning) -> impl Fn(DomainError) -> StoreError {
     move |e| StoreError::rule(concerning, e)
 }
 
-fn invalid(concerning: Concerning, message: salkku_domain::messages::Message) -> StoreError {
+pub(crate) fn invalid(concerning: Concerning, message: salkku_domain::messages::Message) -> StoreError {
     StoreError::rule(concerning, DomainError::InvalidCode(message))
 }
 
@@ -281,32 +274,10 @@ fn add_children(
     }
 }
 
-/// [`check_partners`] against the project as it is now.
-async fn check_partners_now<C: ConnectionTrait>(
-    c: &C,
-    current: &Application,
-    partners: &[NewPartnerChange],
-) -> StoreResult<()> {
-    let taking_part: BTreeSet<OrganizationId> =
-        application_views::participants_of(c, &[current.id]).await?.into_iter().map(|p| p.organization).collect();
-    let mut found = Vec::with_capacity(partners.len());
-    for p in partners {
-        found.push(organization::Entity::find_by_id(p.organization.0).one(c).await?.is_some());
-    }
-    check_partners(current, partners, &taking_part, |i| match (found.get(i), partners.get(i)) {
-        (Some(false), Some(p)) => Err(StoreError::UnknownReference {
-            concerning: Concerning::Partners,
-            kind: NodeKind::Organization,
-            key: p.organization.0,
-        }),
-        _ => Ok(()),
-    })
-}
-
 /// Checks the partners a request names: each an organisation (`exists(i)` reports whether the
 /// `i`th is), named once, not the lead, joining only if it does not take part yet and leaving
 /// only if it does.
-fn check_partners(
+pub(crate) fn check_partners(
     current: &Application,
     partners: &[NewPartnerChange],
     taking_part: &BTreeSet<OrganizationId>,
@@ -421,13 +392,13 @@ async fn taking_part_after<C: ConnectionTrait>(
 }
 
 /// `lines[2].workPackage` as `Lines[2].workPackage`, to follow `approved`.
-fn capitalised(path: &str) -> String {
+pub(crate) fn capitalised(path: &str) -> String {
     let mut chars = path.chars();
     chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// The plan a request proposes, as written when it was made.
-fn proposed_plan(r: &ChangeRequest) -> StoreResult<Option<Plan>> {
+pub(crate) fn proposed_plan(r: &ChangeRequest) -> StoreResult<Option<Plan>> {
     r.plan.clone().map(Plan::new).transpose().map_err(|e| StoreError::corrupt(e.to_string()))
 }
 
@@ -435,7 +406,7 @@ async fn load<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<Cha
     change_requests::get(c, id).await?.ok_or(StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })
 }
 
-fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
+pub(crate) fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
     Parts::restore(request.parts.iter().map(|p| (p.kind, p.decision))).map_err(|e| StoreError::corrupt(e.to_string()))
 }
 
@@ -567,247 +538,7 @@ pub async fn withdraw(
     Ok(withdrawn)
 }
 
-/// Records the funder's decision on one or more parts of a submitted request and applies what it
-/// approves, all in one transaction; the request closes once every part is decided.
-pub async fn decide(
-    db: &Db,
-    change: &Change<'_>,
-    id: ChangeRequestId,
-    expected_version: i32,
-    decision: Decision,
-) -> StoreResult<ChangeRequest> {
-    let tx = db.begin_write().await?;
-    let c = &*tx;
-    let current = load(c, id).await?;
-    expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
-    if current.status != ChangeRequestStatus::Submitted {
-        let status = current.status;
-        return Err(invalid(
-            Concerning::ChangeRequest,
-            salkku_domain::message!(
-                fi: "vain jätetystä muutoshakemuksesta päätetään (tämä on {status})",
-                sv: "bara en inlämnad ändringsansökan kan beslutas (denna är {status})",
-                en: "only a submitted change request is decided (this one is {status})",
-            ),
-        ));
-    }
-    decisions::check_fits(c, decision.decision, Some(current.application), None).await?;
-    let mut parts = parts_of(&current)?;
-    for p in &decision.parts {
-        parts.decide(p.kind, p.decision).map_err(rule(Concerning::Parts))?;
-        check_decision_values(p)?;
-    }
-    // The project row is held first (FOR UPDATE, as every command that sends its writes
-    // together holds it: a weaker lock here, taken up to that later, could wait in a circle with
-    // a change that references the row), so nothing else changes it meanwhile; its version goes
-    // up, as whatever the decision approves changes the project.
-    app::Entity::find_by_id(current.application.0).lock_exclusive().one(c).await?;
-    let locked = app::Entity::update_many()
-        .col_expr(app::Column::UpdatedAt, Expr::value(change.at))
-        .col_expr(app::Column::Version, Expr::col(app::Column::Version).add(1))
-        .filter(app::Column::Id.eq(current.application.0))
-        .exec(c)
-        .await?;
-    if locked.rows_affected != 1 {
-        return Err(StoreError::corrupt("a change request's project is missing"));
-    }
-    let project: Application =
-        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    check_may_request_changes(project.status).map_err(rule(Concerning::Application))?;
-    let approved = |kind: ChangeKind| decision.parts.iter().find(|p| p.kind == kind && p.decision.approves());
-
-    // The extension: the project's end, its report and both deadlines move.
-    let mut changed_parties = false;
-    if let Some(part) = approved(ChangeKind::Extension) {
-        let end =
-            part.approved_end.or(current.new_end).ok_or_else(|| StoreError::corrupt("an extension without an end"))?;
-        check_extension(project.period_end, end).map_err(rule(Concerning::Parts))?;
-        applications::extend(c, &project, end, change.at).await?;
-    }
-    // The plan a content change approves, checked against the project as the decision leaves
-    // it: its end, and who takes part once partners have joined or left.
-    let extended: Application =
-        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    let partners: Vec<(OrganizationId, bool)> = match approved(ChangeKind::PartnerChange) {
-        Some(_) => current.partners.iter().map(|p| (p.organization, p.joins)).collect(),
-        None => Vec::new(),
-    };
-    let participants = taking_part_after(c, &extended, &partners).await?;
-    let new_plan = match approved(ChangeKind::ContentChange) {
-        Some(part) => part.approved_plan.clone().map_or_else(|| proposed_plan(&current), |p| Ok(Some(p)))?,
-        None => None,
-    };
-    // A refusal names the part it comes from (and the approved value in it, where given).
-    let part_field = |kind: ChangeKind, approved: &str| {
-        let index = decision.parts.iter().position(|p| p.kind == kind).unwrap_or_default();
-        if approved.is_empty() { format!("parts[{index}]") } else { format!("parts[{index}].{approved}") }
-    };
-    // Inside an approved plan the refusal names its field; a plan approved as asked is the
-    // request's, and the part itself is named.
-    let approved_plan_given = approved(ChangeKind::ContentChange).is_some_and(|p| p.approved_plan.is_some());
-    let content_part = part_field(ChangeKind::ContentChange, "");
-    let in_plan = |e: PlanError| StoreError::RuleAt {
-        field: if approved_plan_given { format!("{content_part}.approvedPlan.{}", e.at) } else { content_part.clone() },
-        source: e.error,
-    };
-    match &new_plan {
-        Some(plan) => {
-            plans::check(c, &extended, plan, &participants, "").await.map_err(|e| match e {
-                StoreError::RuleAt { field, source } => in_plan(PlanError { at: field, error: source }),
-                other => other,
-            })?;
-            check_change(plan, &plan_views::reported(c, extended.id).await?).map_err(in_plan)?;
-        }
-        // A partner that leaves does not lead a work package of the plan that stays.
-        None if approved(ChangeKind::PartnerChange).is_some() => plan_views::of(c, extended.id)
-            .await?
-            .plan
-            .check_fits(extended.period_start, extended.period_end, &participants)
-            .map_err(|e| StoreError::RuleAt { field: part_field(ChangeKind::PartnerChange, ""), source: e.error })?,
-        None => {}
-    }
-    // The budget parts and the plan decided now: one revised version with what they approve.
-    let reallocation = approved(ChangeKind::BudgetReallocation);
-    let aid_change = approved(ChangeKind::StateAidChange);
-    let budget_changes = reallocation.is_some() || aid_change.is_some();
-    let mut revised: Option<BudgetVersionId> = None;
-    if budget_changes || new_plan.is_some() {
-        let in_force = versions::budget(c, &versions::in_force(c, current.application).await?).await?;
-        // The lines come from the reallocation part alone, the aid from the state-aid part alone:
-        // as asked, or as the funder changed them; what a part does not approve stays as it is.
-        let lines = match reallocation {
-            Some(part) => part.approved_lines.clone().unwrap_or_else(|| current.lines.clone()),
-            None => in_force.lines().to_vec(),
-        };
-        let aid = match (aid_change, current.state_aid) {
-            (Some(part), asked) => {
-                part.approved_state_aid.map(|a| a.money()).or(asked).unwrap_or(in_force.state_aid_requested())
-            }
-            (None, _) => in_force.state_aid_requested(),
-        };
-        let aid = Amount::new(aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
-        let budget = Budget::new(lines, aid).map_err(rule(Concerning::Parts))?;
-        // A line the plan lacks: in the approved lines it is named by its place there; in the
-        // request's own lines by the part; in the lines in force by the plan that drops its
-        // work package.
-        let approved_lines_given = reallocation.is_some_and(|p| p.approved_lines.is_some());
-        let realloc_part = part_field(ChangeKind::BudgetReallocation, "");
-        plans::check_lines_fit(c, current.application, budget.lines(), new_plan.as_ref(), "").await.map_err(|e| {
-            let StoreError::RuleAt { field, source } = e else { return e };
-            let field = match (reallocation.is_some(), approved_lines_given) {
-                (true, true) => format!("{realloc_part}.approved{}", capitalised(&field)),
-                (true, false) => realloc_part.clone(),
-                (false, _) if approved_plan_given => format!("{content_part}.approvedPlan.workPackages"),
-                (false, _) => content_part.clone(),
-            };
-            StoreError::RuleAt { field, source }
-        })?;
-        if reallocation.is_some() {
-            let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Parts))?;
-            check_reallocation(&diff).map_err(rule(Concerning::Parts))?;
-        }
-        if budget_changes {
-            check_split(c, &extended, &budget).await.map_err(|e| match e {
-                StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
-                other => other,
-            })?;
-            // A smaller aid must still hold the allocations already recorded.
-            let allocated = allocation_views::total_of(c, current.application).await?;
-            check_within_granted_aid(budget.state_aid_requested(), allocated, salkku_domain::Money::ZERO)
-                .map_err(rule(Concerning::Parts))?;
-        }
-        let new = NewVersion {
-            kind: BudgetVersionKind::Revised,
-            budget: &budget,
-            decision_ref: decision.decision_ref.clone(),
-            decision: decision.decision,
-            within_tolerance: false,
-            plan: new_plan.as_ref(),
-            plan_only: !budget_changes,
-        };
-        revised = Some(budget_versions::put_in_force(c, change, current.application, new).await?.id);
-    }
-    // Partners join with their commitment, or leave and their commitments are declined.
-    if approved(ChangeKind::PartnerChange).is_some() {
-        check_partners_now(c, &project, &partner_changes(&current)).await.map_err(|e| match e {
-            StoreError::Rule { source, .. } => StoreError::rule(Concerning::Parts, source),
-            other => other,
-        })?;
-        for p in &current.partners {
-            if p.joins {
-                applications::join(
-                    c,
-                    current.application,
-                    NewParticipant { organization: p.organization, role: p.role },
-                )
-                .await?;
-                if let Some(amount) = p.commitment {
-                    let pledge = NewCommitment {
-                        application: current.application,
-                        organization: p.organization,
-                        amount: Amount::new(amount).map_err(|e| StoreError::corrupt(e.to_string()))?,
-                        kind: CommitmentKind::Cash,
-                        level: CommitmentLevel::Board,
-                        status: CommitmentStatus::Promised,
-                        due_date: None,
-                        decided_at: None,
-                        decision_ref: decision.decision_ref.clone(),
-                        decision: decision.decision,
-                    };
-                    commitments::insert(c, pledge, change.at).await?;
-                }
-            } else {
-                applications::leave(c, current.application, p.organization).await?;
-                commitments::decline_all_of(c, current.application, p.organization, change.at).await?;
-            }
-        }
-        changed_parties = true;
-    }
-
-    for p in &decision.parts {
-        let is_budget = matches!(p.kind, ChangeKind::BudgetReallocation | ChangeKind::StateAidChange)
-            || (p.kind == ChangeKind::ContentChange && new_plan.is_some());
-        change_request_part::Entity::update_many()
-            .col_expr(change_request_part::Column::Decision, Expr::value(p.decision.as_str()))
-            .col_expr(change_request_part::Column::ApprovedEnd, Expr::value(p.approved_end))
-            .col_expr(
-                change_request_part::Column::RevisedVersionId,
-                Expr::value(if is_budget && p.decision.approves() { revised.map(|v| v.0) } else { None }),
-            )
-            .col_expr(change_request_part::Column::DecidedAt, Expr::value(Some(change.at)))
-            .col_expr(change_request_part::Column::DecidedBy, Expr::value(Some(change.actor.subject.clone())))
-            .col_expr(change_request_part::Column::DecisionRef, Expr::value(decision.decision_ref.clone()))
-            .col_expr(change_request_part::Column::DecisionId, Expr::value(decision.decision.map(|d| d.0)))
-            .col_expr(change_request_part::Column::Note, Expr::value(p.note.clone()))
-            .col_expr(
-                change_request_part::Column::ApprovedPlan,
-                Expr::value(p.approved_plan.as_ref().map(plans::snapshot).transpose()?),
-            )
-            .filter(change_request_part::Column::RequestId.eq(id.0))
-            .filter(change_request_part::Column::Kind.eq(p.kind.as_str()))
-            .exec(c)
-            .await?;
-    }
-    let mut update = request::Entity::update_many().col_expr(request::Column::UpdatedAt, Expr::value(change.at));
-    if parts.all_decided() {
-        update = update
-            .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Closed.as_str()))
-            .col_expr(request::Column::ClosedAt, Expr::value(Some(change.at)));
-    }
-    versioned_update(c, id.0, expected_version, update).await?;
-    let ids = [current.application];
-    derived::after(c, Changed::applications(&ids).with_sums(changed_parties).with_parties(true)).await?;
-    let decided = load(c, id).await?;
-    // The log shows what the decision did to the project too: its end, report, budget, version.
-    let project_after: Application =
-        target::<app::Entity, _>(c, NodeKind::Application, current.application.0).await?.try_into()?;
-    let objects = [id.global(), current.application.global()];
-    audit::record(c, change, &objects, Some(&(&current, &project)), Some(&(&decided, &project_after))).await?;
-    tx.commit().await?;
-    Ok(decided)
-}
-
-fn partner_changes(r: &ChangeRequest) -> Vec<NewPartnerChange> {
+pub(crate) fn partner_changes(r: &ChangeRequest) -> Vec<NewPartnerChange> {
     r.partners
         .iter()
         .map(|p| NewPartnerChange {
@@ -820,7 +551,7 @@ fn partner_changes(r: &ChangeRequest) -> Vec<NewPartnerChange> {
 }
 
 /// A changed value goes only with "approved with changes", and only for the part it belongs to.
-fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
+pub(crate) fn check_decision_values(p: &PartDecisionInput) -> StoreResult<()> {
     let with_changes = p.decision == PartDecision::ApprovedWithChanges;
     let kind = p.kind;
     let end_fits = p.approved_end.is_none() || (with_changes && kind == ChangeKind::Extension);

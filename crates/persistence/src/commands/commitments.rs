@@ -6,10 +6,7 @@ use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
-    QueryTrait,
-};
+use sea_orm::{ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -64,18 +61,6 @@ pub async fn add(
         Ok(created)
     })
     .await
-}
-
-/// Adds a commitment, as a command that adds it among its own changes does (an approved change
-/// request's new partner).
-pub(crate) async fn insert<C: ConnectionTrait>(
-    c: &C,
-    new: NewCommitment,
-    now: DateTime<Utc>,
-) -> StoreResult<Commitment> {
-    let (created, writes) = prepare(c, new, now).await?;
-    writes.run(c).await?;
-    Ok(created)
 }
 
 /// Reads what adding `new` depends on in one statement, holding its application (whose sums and
@@ -270,23 +255,3 @@ const OWN: &str = "own_";
 
 /// The name the commitment's update goes by among its writes.
 const UPDATED: &str = "updated";
-
-/// Declines what an organisation leaving a project still pledged or was asked for: its
-/// commitments stop counting towards the self-funding.
-pub(crate) async fn decline_all_of<C: ConnectionTrait>(
-    c: &C,
-    application: ApplicationId,
-    organization: OrganizationId,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    commitment::Entity::update_many()
-        .col_expr(commitment::Column::Status, Expr::value(CommitmentStatus::Declined.as_str()))
-        .col_expr(commitment::Column::UpdatedAt, Expr::value(now))
-        .col_expr(commitment::Column::Version, Expr::col(commitment::Column::Version).add(1))
-        .filter(commitment::Column::ApplicationId.eq(application.0))
-        .filter(commitment::Column::OrganizationId.eq(organization.0))
-        .filter(commitment::Column::Status.ne(CommitmentStatus::Declined.as_str()))
-        .exec(c)
-        .await?;
-    Ok(())
-}

@@ -7,17 +7,14 @@ use chrono::{DateTime, Utc};
 use salkku_domain::DeadlineKind;
 use salkku_domain::deadline::Standing as DeadlineStanding;
 use salkku_domain::ids::{ApplicationId, CommitmentId, GrantCallId, NodeKind, OrganizationId, ReportId};
-use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::idempotency;
-use crate::derived::{self, Changed};
-use crate::entities::{application, deadline, deadline_party, grant_call};
+use crate::derived::{self};
+use crate::entities::{application, deadline, grant_call};
 use crate::records::{Deadline, DeadlineView};
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
@@ -154,45 +151,6 @@ pub(crate) struct Derived {
     pub call: Option<GrantCallId>,
     pub commitment: Option<CommitmentId>,
     pub report: Option<ReportId>,
-}
-
-/// Makes the automatic deadline of `source` say `derived`, or removes it when `derived` is `None`.
-pub(crate) async fn sync<C: ConnectionTrait>(
-    c: &C,
-    source: Source,
-    derived: Option<Derived>,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let key = source.key();
-    let existing = deadline::Entity::find().filter(deadline::Column::SourceKey.eq(key.as_str())).one(c).await?;
-    match (existing, derived) {
-        (None, None) => {}
-        (Some(row), None) => {
-            deadline_party::Entity::delete_many().filter(deadline_party::Column::DeadlineId.eq(row.id)).exec(c).await?;
-            deadline::Entity::delete_by_id(row.id).exec(c).await?;
-        }
-        (Some(row), Some(d)) => {
-            if row.title != d.title || row.due_at != d.due_at || row.application_id != d.application.map(|a| a.0) {
-                deadline::Entity::update_many()
-                    .col_expr(deadline::Column::Title, Expr::value(d.title))
-                    .col_expr(deadline::Column::DueAt, Expr::value(d.due_at))
-                    .col_expr(deadline::Column::ApplicationId, Expr::value(d.application.map(|a| a.0)))
-                    .col_expr(deadline::Column::UpdatedAt, Expr::value(now))
-                    .col_expr(deadline::Column::Version, Expr::col(deadline::Column::Version).add(1))
-                    .filter(deadline::Column::Id.eq(row.id))
-                    .exec(c)
-                    .await?;
-                derived::after(c, Changed::deadlines(&[row.id])).await?;
-            }
-        }
-        (None, Some(d)) => {
-            let mut row = model(source, d, now).into_active_model();
-            row.id = NotSet;
-            let row = row.insert(c).await?;
-            derived::after(c, Changed::deadlines(&[row.id])).await?;
-        }
-    }
-    Ok(())
 }
 
 /// [`sync`] in a command that sends its writes together: adds to `writes` what makes the

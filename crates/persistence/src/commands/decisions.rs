@@ -10,7 +10,6 @@ use crate::entities::{application, decision};
 use crate::records::Decision;
 use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
-use crate::store::support::referenced;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -64,20 +63,6 @@ pub async fn record(
         Ok(created)
     })
     .await
-}
-
-/// Checks that the decision `id` names (if any) is on record and may stand behind a change to
-/// `application` by `organization`: one statement.
-pub(crate) async fn check_fits<C: ConnectionTrait>(
-    c: &C,
-    id: Option<DecisionId>,
-    application: Option<ApplicationId>,
-    organization: Option<OrganizationId>,
-) -> StoreResult<()> {
-    let Some(id) = id else { return Ok(()) };
-    let found: Decision =
-        referenced::<decision::Entity, _>(c, Concerning::Decision, NodeKind::Decision, id.0).await?.try_into()?;
-    fits(found.application, found.organization, application, organization)
 }
 
 /// Adds to `query`, read beside a held row, what [`check_read_fits`] needs of the decision `id`.

@@ -4,22 +4,23 @@
 //! its call's schedule plans with their deadlines, and the project's report date after them.
 
 use chrono::{Datelike, NaiveDate};
-use salkku_domain::budget::{Budget, BudgetLine};
+use salkku_domain::budget::Budget;
 use salkku_domain::budget_version::{BudgetVersionKind, check_within_granted_aid};
 use salkku_domain::change_request::check_changed_split;
 use salkku_domain::ids::DecisionId;
-use salkku_domain::{Amount, Money, plan};
-use sea_orm::sea_query::{Alias, Expr, SelectStatement};
-use sea_orm::{ColumnTrait, DbBackend, EntityName, EntityTrait, QueryFilter, QueryResult, QueryTrait};
+use salkku_domain::{Money, plan};
+use sea_orm::sea_query::{Alias, SelectStatement};
+use sea_orm::{DbBackend, EntityName, QueryResult};
 
-use crate::commands::{budget_versions, plans, reports};
-use crate::entities::{allocation, budget_version, budget_version_line, commitment, grant_call, report_obligation};
+use crate::commands::budget_versions::{self, InForce, NewVersion};
+use crate::commands::{plans, reports};
+use crate::entities::{commitment, grant_call, report_obligation};
 use crate::records::{Application, BudgetVersion, Commitment, GrantCall, Report};
 use crate::store::batch::Writes;
-use crate::store::convert::{all, money};
+use crate::store::convert::all;
 use crate::store::held as store_held;
 use crate::store::nested::{Children, children, with_children};
-use crate::views::{budgets as views_budgets, plans as views_plans, splits};
+use crate::views::{allocations as allocation_views, plans as views_plans, splits};
 use crate::{Change, Concerning, StoreError, StoreResult};
 
 /// Adds to `query`, which reads the held project, what a grant depends on: the budget version in
@@ -29,21 +30,7 @@ use crate::{Change, Concerning, StoreError, StoreResult};
 /// interim report a year and the final one.
 pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement) {
     let project = "applications.id";
-    let in_force = Children {
-        child: budget_version::Entity,
-        filter: format!("t.\"application_id\" = {project} AND t.\"in_force\""),
-        order: None,
-    };
-    with_children(backend, query, IN_FORCE, in_force);
-    let lines = Children {
-        child: budget_version_line::Entity,
-        filter: format!(
-            "t.\"version_id\" IN (SELECT v.id FROM budget_versions v WHERE v.application_id = {project} AND v.in_force)"
-        ),
-        order: Some(budget_version_line::Column::Position),
-    };
-    with_children(backend, query, IN_FORCE_LINES, lines);
-    views_budgets::with_lines(backend, query);
+    budget_versions::with_in_force(backend, query);
     let call =
         Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
     with_children(backend, query, CALL, call);
@@ -58,19 +45,7 @@ pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement) {
     let owed = Children::of(report_obligation::Entity, report_obligation::Column::ApplicationId, project, order);
     with_children(backend, query, REPORTS, owed);
     views_plans::with_plan(backend, query);
-    let allocations = allocation::Entity.table_name();
-    // PostgreSQL sums BIGINT as NUMERIC: cast back.
-    query.expr_as(
-        Expr::cust(format!(
-            "(SELECT CAST(coalesce(sum(s.amount_cents), 0) AS BIGINT) FROM {allocations} s WHERE s.application_id = {project})"
-        )),
-        Alias::new(ALLOCATED),
-    );
-    query.expr_as(
-        Expr::cust(format!("(SELECT max(v.number) FROM budget_versions v WHERE v.application_id = {project})")),
-        Alias::new(LAST_NUMBER),
-    );
-    query.expr_as(store_held::next_key(backend, budget_version::Entity.table_name(), 0), Alias::new(VERSION_KEY));
+    allocation_views::with_total(query, ALLOCATED);
     let count = "CASE WHEN applications.period_start IS NULL OR applications.period_end IS NULL \
                  OR NOT EXISTS (SELECT 1 FROM grant_calls g WHERE g.id = applications.call_id \
                  AND g.final_report_months IS NOT NULL) THEN 0 \
@@ -81,14 +56,10 @@ pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement) {
     query.expr_as(store_held::next_keys(backend, deadlines_table, count), Alias::new(DEADLINE_KEYS));
 }
 
-const IN_FORCE: &str = "grant_in_force";
-const IN_FORCE_LINES: &str = "grant_in_force_lines";
 const CALL: &str = "grant_call";
 const PLEDGES: &str = "grant_pledges";
 const REPORTS: &str = "grant_reports";
 const ALLOCATED: &str = "grant_allocated";
-const LAST_NUMBER: &str = "grant_last_number";
-const VERSION_KEY: &str = "grant_version_key";
 const REPORT_KEYS: &str = "grant_report_keys";
 const DEADLINE_KEYS: &str = "grant_deadline_keys";
 
@@ -113,10 +84,8 @@ pub(crate) fn add_grant(
     (decision_ref, decision): (Option<String>, Option<DecisionId>),
     change: &Change<'_>,
 ) -> StoreResult<Granted> {
-    let budget = match granted {
-        Some(budget) => budget,
-        None => budget_in_force(row)?,
-    };
+    let in_force = InForce::read(row)?;
+    let budget = granted.unwrap_or_else(|| in_force.budget.clone());
     let calls: Vec<GrantCall> = all(children::<grant_call::Model>(row, CALL)?)?;
     let pledges: Vec<Commitment> = all(children::<commitment::Model>(row, PLEDGES)?)?;
     let split = splits::supposing(project, (budget.total(), budget.state_aid_requested()), &calls, &pledges)?;
@@ -125,39 +94,21 @@ pub(crate) fn add_grant(
     if budget.lines().iter().any(|l| l.work_package().is_some()) {
         plan::check_lines(budget.lines(), &plan).map_err(plans::at("grantedBudget"))?;
     }
-    let allocated = money(row.try_get("", ALLOCATED)?)?;
+    let allocated = allocation_views::total_in(row, ALLOCATED)?;
     check_within_granted_aid(budget.state_aid_requested(), allocated, Money::ZERO)
         .map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
 
-    // The version in force steps down in the same statement as the new one is written: PostgreSQL
-    // checks one version in force at the commit, SQLite runs the step-down first.
-    let stepped_down = budget_version::Entity::update_many()
-        .col_expr(budget_version::Column::InForce, Expr::value(false))
-        .filter(budget_version::Column::ApplicationId.eq(project.id.0))
-        .filter(budget_version::Column::InForce.eq(true));
-    writes.push(&stepped_down.into_query());
-    let last: Option<i32> = row.try_get("", LAST_NUMBER)?;
-    let model = budget_version::Model {
-        id: row.try_get("", VERSION_KEY)?,
-        application_id: project.id.0,
-        number: last.unwrap_or(0) + 1,
-        kind: BudgetVersionKind::Granted.as_str().to_owned(),
-        in_force: true,
-        total_cost_cents: budget.total().cents(),
-        state_aid_cents: budget.state_aid_requested().cents(),
-        within_tolerance: false,
+    // The version keeps the plan in force with it.
+    let granted = NewVersion {
+        kind: BudgetVersionKind::Granted,
+        budget: &budget,
         decision_ref,
-        decision_id: decision.map(|d| d.0),
-        created_at: change.at,
-        created_by: change.actor.subject.clone(),
-        // The version keeps the plan in force with it.
-        plan: Some(plans::snapshot(&plan)?),
+        decision,
+        within_tolerance: false,
+        plan: None,
         plan_only: false,
     };
-    let version = BudgetVersion::try_from(model.clone())?;
-    writes.insert(model);
-    budget_versions::add_version_lines(writes, version.id.0, budget.lines());
-    budget_versions::add_lines(writes, project.id, &budget);
+    let version = in_force.add_successor(writes, project.id, granted, &plan, change)?;
 
     // The reports its call's schedule plans, each with its deadline.
     let existing: Vec<Report> = all(children::<report_obligation::Model>(row, REPORTS)?)?;
@@ -180,21 +131,4 @@ pub(crate) fn add_grant(
     let all_reports: Vec<Report> = existing.into_iter().chain(made).collect();
     let report_due = reports::first_final(&all_reports).map(|r| r.due_on);
     Ok(Granted { version, budget, report_due })
-}
-
-/// The budget in force as read: a draft's lines are the project's own, a frozen version's its
-/// copy.
-fn budget_in_force(row: &QueryResult) -> StoreResult<Budget> {
-    let version: BudgetVersion = children::<budget_version::Model>(row, IN_FORCE)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| StoreError::corrupt("a project has no budget version in force"))?
-        .try_into()?;
-    let lines: Vec<BudgetLine> = if version.kind == BudgetVersionKind::Draft {
-        views_budgets::lines_in(row)?
-    } else {
-        all(children::<budget_version_line::Model>(row, IN_FORCE_LINES)?)?
-    };
-    let aid = Amount::new(version.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
-    Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))
 }

@@ -437,37 +437,3 @@ fn plans_waiting_moved(report: &Report, now: chrono::DateTime<chrono::Utc>) -> s
         .and_where(Expr::col(allocation::Column::Id).in_subquery(waiting))
         .to_owned()
 }
-
-/// When a report's due date moves, the instalments still planned that wait for it move by as
-/// many days, so that the cash flow shows them where they will fall.
-pub(crate) async fn follow_report<C: ConnectionTrait>(
-    c: &C,
-    report: &Report,
-    new_due: NaiveDate,
-    now: chrono::DateTime<chrono::Utc>,
-) -> StoreResult<()> {
-    let moved_by = new_due - report.due_on;
-    if moved_by.is_zero() {
-        return Ok(());
-    }
-    let waiting = row::Entity::find()
-        .filter(row::Column::ConditionReportId.eq(report.id.0))
-        .filter(row::Column::Status.eq(InstalmentStatus::Planned.as_str()))
-        .all(c)
-        .await?;
-    if waiting.is_empty() {
-        return Ok(());
-    }
-    c.execute(&plans_waiting_moved(report, now)).await?;
-    for held in waiting {
-        let due_on = held.due_on.checked_add_signed(moved_by).unwrap_or(held.due_on);
-        row::Entity::update_many()
-            .col_expr(row::Column::DueOn, Expr::value(due_on))
-            .col_expr(row::Column::UpdatedAt, Expr::value(now))
-            .col_expr(row::Column::Version, Expr::col(row::Column::Version).add(1))
-            .filter(row::Column::Id.eq(held.id))
-            .exec(c)
-            .await?;
-    }
-    Ok(())
-}

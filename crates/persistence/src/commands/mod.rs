@@ -1,6 +1,6 @@
-//! The writes, one module per aggregate. Each runs in one transaction that checks what it is
-//! given, writes, records the change in the audit log and tells the derived tables what changed
-//! (`crate::derived::after`).
+//! The writes, one module per aggregate. Each runs in one transaction that reads what it depends
+//! on, checks what it is given and writes, with the audit entry and the derived tables' moves
+//! among its writes (`crate::derived`).
 
 pub mod actuals;
 pub mod allocations;
@@ -12,6 +12,7 @@ pub mod budgets;
 pub mod bulk;
 pub mod calendar_feeds;
 pub mod calls;
+pub mod change_decisions;
 pub mod change_requests;
 pub mod commitments;
 pub mod deadlines;
@@ -24,6 +25,7 @@ mod migrate;
 pub mod organizations;
 pub mod plans;
 pub mod programmes;
+mod project_deadlines;
 pub mod reminders;
 pub mod repayments;
 pub mod reports;

@@ -227,14 +227,6 @@ impl HeldPlan {
 /// The name the application's update goes by among setPlan's writes.
 const UPDATED: &str = "updated";
 
-/// Writes the plan in force by key: parts whose key is gone are removed (with any actuals, which
-/// the caller has ruled out for a granted plan), the others updated in place or added.
-pub(crate) async fn write<C: ConnectionTrait>(c: &C, id: ApplicationId, plan: &Plan) -> StoreResult<()> {
-    let mut writes = Writes::new(c.get_database_backend());
-    add_writes(&mut writes, id, plan);
-    writes.run(c).await
-}
-
 /// Adds [`write`]'s writes to a command's: for each kind of part, the removal of those whose key
 /// is gone and an upsert of the others by key (a part that stays keeps its row and its ID). The
 /// two touch different rows, so they may run in one statement.

@@ -12,23 +12,19 @@ use salkku_domain::ids::{ApplicationId, DecisionId, DocumentId, NodeKind, Organi
 use salkku_domain::report::{self, ReportKind, ReportStatus, Schedule, months_after};
 use salkku_domain::{ApplicationStatus, DomainError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryTrait, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, QueryFilter, QueryTrait, Set};
 
 use crate::commands::actuals::{self, NewActual};
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::{audit, decisions, idempotency, instalments};
 use crate::derived;
 use crate::entities::{
-    application as app, deadline, document, instalment, report_cost_line, report_document, report_obligation as row,
+    application as app, deadline, document, report_cost_line, report_document, report_obligation as row,
 };
 use crate::records::{Application, Report};
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
-use crate::store::support::{expect_version, target, version_checked};
-use crate::views::{calls, reports as views};
+use crate::store::support::{expect_version, version_checked};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A report added by hand.
@@ -478,29 +474,6 @@ impl Planned {
     }
 }
 
-async fn insert<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    planned: Planned,
-    now: DateTime<Utc>,
-) -> StoreResult<Report> {
-    let mut saved = planned.row(0, project.id, now).into_active_model();
-    saved.id = sea_orm::ActiveValue::NotSet;
-    let created = Report::try_from(saved.insert(c).await?)?;
-    sync_deadline(c, project, &created, now).await?;
-    Ok(created)
-}
-
-/// Keeps the REPORT_DUE deadline of a report in step with it.
-async fn sync_deadline<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    report: &Report,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    deadlines::sync(c, Source::Report(report.id), Some(deadline_of(project, report)), now).await
-}
-
 /// What the REPORT_DUE deadline of a report says: due at the end of its local day, about its
 /// project (and its own title, when it has one).
 pub(crate) fn deadline_of(project: &Application, report: &Report) -> Derived {
@@ -566,37 +539,43 @@ pub(crate) fn add_from_schedule(
     Ok(made)
 }
 
-/// Moves a project's reports with an approved extension: one due some months after the end
-/// follows the new end, a final report set by hand keeps its distance from the end, and the
-/// schedule's interim reports that now fall within the project are added. Reports already
-/// submitted, accepted or returned (with a due date of their own) stay where they are.
-pub(crate) async fn follow_extension<C: ConnectionTrait>(
-    c: &C,
-    before: &Application,
-    extended: &Application,
+/// [`follow_extension`] added to a command's `writes`: `reports` (the project's, read beside it)
+/// moved as the extension from `before` to `extended` moves them, with the planned instalments
+/// waiting for them, and the schedule's interim reports that now fall within the project added,
+/// keyed from `keys` (read beside the project, at least as many as the new years). Answers the
+/// reports as they will be; their deadlines, and the project's report date, are the caller's.
+pub(crate) fn follow_extension_in(
+    writes: &mut Writes,
+    (before, extended): (&Application, &Application),
+    mut reports: Vec<Report>,
+    schedule: Option<Schedule>,
+    keys: &[i64],
     now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let (Some(old_end), Some(new_end)) = (before.period_end, extended.period_end) else { return Ok(()) };
-    let reports = views::of_applications(c, &[extended.id]).await?;
-    for r in reports.iter().filter(|r| r.status == ReportStatus::Due) {
+) -> StoreResult<Vec<Report>> {
+    let (Some(old_end), Some(new_end)) = (before.period_end, extended.period_end) else { return Ok(reports) };
+    for r in reports.iter_mut().filter(|r| r.status == ReportStatus::Due) {
         let moved = match (r.months_after_end, r.kind) {
             (Some(months), _) => months_after(new_end, months),
             (None, ReportKind::Final) => follow_the_end(old_end, new_end, r.due_on),
             (None, _) => None,
         };
         if let Some(due_on) = moved.filter(|d| *d != r.due_on) {
-            move_due(c, r, due_on, Anchor::Kept, now).await?;
-            sync_deadline(c, extended, &Report { due_on, ..r.clone() }, now).await?;
+            writes.push(&due_moved(r.id, due_on, Anchor::Kept, now).into_query());
+            instalments::add_follow_report(writes, r, due_on, now);
+            r.due_on = due_on;
+            r.version += 1;
         }
     }
     if reports.iter().any(|r| r.from_schedule)
-        && let Some(schedule) = schedule_of(c, extended).await?
+        && let Some(schedule) = schedule
         && let Some(start) = extended.period_start
     {
         let interim: Vec<NaiveDate> =
             reports.iter().filter(|r| r.from_schedule && r.kind == ReportKind::Interim).map(|r| r.due_on).collect();
+        let mut keys = keys.iter();
         for (kind, due_on) in report::plan(schedule, start, new_end) {
             if kind == ReportKind::Interim && due_on >= old_end && !interim.contains(&due_on) {
+                let key = keys.next().ok_or_else(|| StoreError::corrupt("fewer keys than reports planned"))?;
                 let planned = Planned {
                     kind,
                     due_on,
@@ -605,56 +584,13 @@ pub(crate) async fn follow_extension<C: ConnectionTrait>(
                     from_schedule: true,
                     states_costs: false,
                 };
-                insert(c, extended, planned, now).await?;
+                let model = planned.row(*key, extended.id, now);
+                reports.push(Report::try_from(model.clone())?);
+                writes.insert(model);
             }
         }
     }
-    mirror_report_due(c, extended.id, now).await
-}
-
-async fn schedule_of<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<Option<Schedule>> {
-    let Some(call) = project.call else { return Ok(None) };
-    Ok(calls::get(c, call).await?.and_then(|call| call.report_schedule))
-}
-
-/// Brings the project's first final report in line with its `report_due` as the project's own
-/// fields set it (the date reports had before they were obligations of their own): moves it,
-/// makes it, or removes it while nothing depends on it. Every report's deadline follows the
-/// project's name and call.
-pub(crate) async fn follow_report_due<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let reports = views::of_applications(c, &[project.id]).await?;
-    let first = first_final(&reports);
-    // Whether an instalment waits for a final report about to go; a new final report's key.
-    let waited_for = match (first, project.report_due) {
-        (Some(r), None) => {
-            instalment::Entity::find().filter(instalment::Column::ConditionReportId.eq(r.id.0)).count(c).await? > 0
-        }
-        _ => false,
-    };
-    let key = match (first, project.report_due) {
-        (None, Some(_)) => {
-            let mut query = Query::select();
-            let next = store_held::next_key(c.get_database_backend(), row::Entity.table_name(), 0);
-            query.expr_as(next, Alias::new("report_key"));
-            store_held::read_values(c, query).await?.try_get("", "report_key")?
-        }
-        _ => 0,
-    };
-    let mut writes = Writes::new(c.get_database_backend());
-    let following = follow_report_due_in(&mut writes, project, reports, (key, waited_for), now)?;
-    writes.run(c).await?;
-    if let Some(removed) = &following.removed {
-        deadlines::sync(c, Source::Report(removed.id), None, now).await?;
-        row::Entity::delete_by_id(removed.id.0).exec(c).await?;
-    }
-    for r in &following.reports {
-        sync_deadline(c, project, r, now).await?;
-    }
-    mirror_report_due(c, project.id, now).await
+    Ok(reports)
 }
 
 /// The project's reports once they follow its `report_due`, for a command that sends its writes
@@ -731,18 +667,6 @@ enum Anchor {
     Dropped,
 }
 
-/// Moves a report still due to `due_on`, and the planned instalments waiting for it with it.
-async fn move_due<C: ConnectionTrait>(
-    c: &C,
-    report: &Report,
-    due_on: NaiveDate,
-    anchor: Anchor,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    due_moved(report.id, due_on, anchor, now).exec(c).await?;
-    instalments::follow_report(c, report, due_on, now).await
-}
-
 /// The update that moves a report still due to `due_on`.
 fn due_moved(id: ReportId, due_on: NaiveDate, anchor: Anchor, now: DateTime<Utc>) -> sea_orm::UpdateMany<row::Entity> {
     let mut update = row::Entity::update_many()
@@ -772,17 +696,6 @@ fn check_removable(report: &Report, waited_for: bool) -> StoreResult<()> {
                 en: "the final report's due date cannot be removed: the report was submitted or an instalment waits for it",
             )),
         ));
-    }
-    Ok(())
-}
-
-/// The application's `report_due` is its first final report's due date.
-async fn mirror_report_due<C: ConnectionTrait>(c: &C, id: ApplicationId, now: DateTime<Utc>) -> StoreResult<()> {
-    let reports = views::of_applications(c, &[id]).await?;
-    let due = first_final(&reports).map(|r| r.due_on);
-    let project = target::<app::Entity, _>(c, NodeKind::Application, id.0).await?;
-    if project.report_due != due {
-        report_due_moved(ApplicationId(project.id), due, now).exec(c).await?;
     }
     Ok(())
 }

@@ -57,6 +57,25 @@ fn committed() -> SimpleExpr {
         .into()
 }
 
+/// The self-funding pledged that counts among `commitments` (an application's, as read), in
+/// cents, when in-kind pledges count as `in_kind_counts` says: the rule of
+/// [`salkku_domain::funding::CommitmentFigure::counts`], as the sum above keeps it.
+pub(crate) fn committed_of(commitments: &[commitment::Model], in_kind_counts: bool) -> crate::StoreResult<i64> {
+    use salkku_domain::funding::CommitmentFigure;
+    let corrupt = |e: salkku_domain::DomainError| crate::StoreError::corrupt(format!("a commitment: {e}"));
+    let mut sum: i64 = 0;
+    for m in commitments {
+        let kind = CommitmentKind::parse(&m.kind).map_err(corrupt)?;
+        let status = CommitmentStatus::parse(&m.status).map_err(corrupt)?;
+        let figure = CommitmentFigure { amount: salkku_domain::Money::ZERO, kind, status };
+        if figure.counts(in_kind_counts) {
+            sum =
+                sum.checked_add(m.amount_cents).ok_or_else(|| crate::StoreError::corrupt("pledges beyond any sum"))?;
+        }
+    }
+    Ok(sum)
+}
+
 /// One of the sums kept on an application's row.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Sum {
@@ -78,17 +97,6 @@ pub(crate) fn set(writes: &mut Writes, id: ApplicationId, sum: Sum, cents: i64) 
         .and_where(Expr::col(app::Column::Id).eq(id.0))
         .to_owned();
     writes.push(&update);
-}
-
-/// Recomputes the sums of these applications.
-pub(crate) async fn refresh<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut update = statement();
-    update.and_where(Expr::col((app::Entity, app::Column::Id)).is_in(ids.iter().map(|i| i.0)));
-    c.execute(&update).await?;
-    Ok(())
 }
 
 /// Recomputes the sums of every application: after a bulk load, whose rows may come from an

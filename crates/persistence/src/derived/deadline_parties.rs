@@ -16,7 +16,7 @@ use salkku_domain::ids::{ApplicationId, OrganizationId};
 use salkku_domain::report::ReportStatus;
 use salkku_domain::{ApplicationStatus, CommitmentStatus};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Iden, InsertStatement, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Iden, InsertStatement, Query, SelectStatement, UnionType};
 
 use crate::StoreResult;
 use crate::entities::{
@@ -24,69 +24,33 @@ use crate::entities::{
 };
 use crate::store::batch::Writes;
 
-/// Whose parties to recompute.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Which<'a> {
-    /// These deadlines.
-    Deadlines(&'a [i64]),
-    /// Every deadline of these applications (their commitments' included).
-    Applications(&'a [ApplicationId]),
-    /// Every deadline.
-    All,
-}
-
-impl Which<'_> {
-    /// The deadlines meant, as a condition on `deadlines`.
-    fn condition(self) -> Condition {
-        let d = |c: deadline::Column| Expr::col((deadline::Entity, c));
-        match self {
-            Which::Deadlines(ids) => Condition::all().add(d(deadline::Column::Id).is_in(ids.iter().copied())),
-            Which::Applications(ids) => {
-                Condition::all().add(d(deadline::Column::ApplicationId).is_in(ids.iter().map(|a| a.0)))
-            }
-            Which::All => Condition::all(),
-        }
-    }
-}
-
-/// Recomputes the parties of the deadlines `which` names.
-pub(crate) async fn sync<C: ConnectionTrait>(c: &C, which: Which<'_>) -> StoreResult<()> {
-    if matches!(which, Which::Deadlines([]) | Which::Applications([])) {
-        return Ok(());
-    }
+/// Recomputes the parties of every deadline: after a bulk load, and when a migration asks.
+pub(crate) async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
     let mut delete = Query::delete();
     delete.from_table(party::Entity);
-    if !matches!(which, Which::All) {
-        let meant = Query::select()
-            .column((deadline::Entity, deadline::Column::Id))
-            .from(deadline::Entity)
-            .cond_where(which.condition())
-            .to_owned();
-        delete.and_where(Expr::col(party::Column::DeadlineId).in_subquery(meant));
-    }
     c.execute(&delete).await?;
-    let mut parties = involving(which, Expr::col((application::Entity, application::Column::LeadId)), |q| {
+    let mut parties = involving(Expr::col((application::Entity, application::Column::LeadId)), |q| {
         q.inner_join(
             application::Entity,
             Expr::col((application::Entity, application::Column::Id))
                 .equals((deadline::Entity, deadline::Column::ApplicationId)),
         );
     });
-    let taking_part = involving(which, Expr::col((participant::Entity, participant::Column::OrganizationId)), |q| {
+    let taking_part = involving(Expr::col((participant::Entity, participant::Column::OrganizationId)), |q| {
         q.inner_join(
             participant::Entity,
             Expr::col((participant::Entity, participant::Column::ApplicationId))
                 .equals((deadline::Entity, deadline::Column::ApplicationId)),
         );
     });
-    let owing = involving(which, Expr::col((commitment::Entity, commitment::Column::OrganizationId)), |q| {
+    let owing = involving(Expr::col((commitment::Entity, commitment::Column::OrganizationId)), |q| {
         q.inner_join(
             commitment::Entity,
             Expr::col((commitment::Entity, commitment::Column::Id))
                 .equals((deadline::Entity, deadline::Column::CommitmentId)),
         );
     });
-    let funding = involving(which, Expr::col((grant_call::Entity, grant_call::Column::FunderId)), |q| {
+    let funding = involving(Expr::col((grant_call::Entity, grant_call::Column::FunderId)), |q| {
         q.inner_join(
             grant_call::Entity,
             Expr::col((grant_call::Entity, grant_call::Column::Id))
@@ -142,7 +106,7 @@ fn deadlines_whose((column, key): (deadline::Column, i64)) -> SelectStatement {
 
 /// Adds to `writes` whom a new deadline concerns: the lead and the participants of
 /// `application`, and `also`, each once. What [`sync`] would find, for a deadline written in the
-/// same statement, which [`sync`] could not read yet.
+/// same statement, which [`rebuild`] could not read yet.
 pub(crate) fn add_for_new(
     writes: &mut Writes,
     deadline: i64,
@@ -183,23 +147,36 @@ pub(crate) fn add_for_new(
 
 /// Adds to `writes` what makes the parties of `deadline`, due at `due_at`, the organisations
 /// `orgs`, calling for action as `calls_for_action` says, from its parties `was` as read beside
-/// the command's held row (with the time it was due then; none for a new deadline). A deadline
-/// due when it was keeps the parties it keeps; a moved one is written anew (its rows' key holds
-/// its due time).
+/// the command's held row (with the time it was due then and whether they called for action;
+/// none for a new deadline). A deadline due when it was keeps the parties it keeps (told when
+/// it no longer calls for action, or does again); a moved one is written anew (its rows' key
+/// holds its due time).
 pub(crate) fn set_for(
     writes: &mut Writes,
     deadline: i64,
     due_at: DateTime<Utc>,
-    was: Option<(DateTime<Utc>, &BTreeSet<i64>)>,
+    was: Option<(DateTime<Utc>, &BTreeSet<i64>, bool)>,
     orgs: &BTreeSet<i64>,
     calls_for_action: bool,
 ) -> StoreResult<()> {
     let empty = BTreeSet::new();
     let (kept, dropped): (&BTreeSet<i64>, Vec<i64>) = match was {
-        Some((was_due, was_orgs)) if was_due == due_at => (was_orgs, was_orgs.difference(orgs).copied().collect()),
-        Some((_, was_orgs)) => (&empty, was_orgs.iter().copied().collect()),
+        Some((was_due, was_orgs, _)) if was_due == due_at => (was_orgs, was_orgs.difference(orgs).copied().collect()),
+        Some((_, was_orgs, _)) => (&empty, was_orgs.iter().copied().collect()),
         None => (&empty, Vec::new()),
     };
+    // The rows kept, where whether they call for action changed: only those, so that no row is
+    // both removed and updated by one statement.
+    let staying: Vec<i64> = kept.intersection(orgs).copied().collect();
+    if !staying.is_empty() && was.is_some_and(|(_, _, calling)| calling != calls_for_action) {
+        let update = Query::update()
+            .table(party::Entity)
+            .value(party::Column::CallsForAction, calls_for_action)
+            .and_where(Expr::col(party::Column::DeadlineId).eq(deadline))
+            .and_where(Expr::col(party::Column::OrganizationId).is_in(staying))
+            .to_owned();
+        writes.push(&update);
+    }
     if !dropped.is_empty() {
         let delete = Query::delete()
             .from_table(party::Entity)
@@ -252,15 +229,14 @@ fn inserting(parties: SelectStatement) -> StoreResult<InsertStatement> {
         .to_owned())
 }
 
-/// The deadlines `which` names with the organisation `who` of each, once `join` reached it.
-fn involving(which: Which<'_>, who: Expr, join: impl FnOnce(&mut SelectStatement)) -> SelectStatement {
+/// Every deadline with the organisation `who` of it, once `join` reached it.
+fn involving(who: Expr, join: impl FnOnce(&mut SelectStatement)) -> SelectStatement {
     let mut q = Query::select();
     q.expr_as(who, Alias::new("organization_id"))
         .column((deadline::Entity, deadline::Column::DueAt))
         .column((deadline::Entity, deadline::Column::Id))
         .expr_as(calls_for_action(), Alias::new("calls_for_action"))
-        .from(deadline::Entity)
-        .cond_where(which.condition());
+        .from(deadline::Entity);
     join(&mut q);
     q
 }

@@ -2,17 +2,12 @@
 //! each application's sums (`application_sums`), whom each deadline concerns (`deadline_parties`)
 //! and the portfolio summed in cells (`portfolio_cells`).
 //!
-//! Every command whose change a derived table follows calls [`after`] once its own rows are
-//! written, saying what it changed; this is
-//! the one place that knows which derived table follows which change, so a new command cannot
-//! forget one, and moving their upkeep elsewhere (into the database, say) is a change here alone.
-//!
-//! The commands that send their writes together (`store::batch`: setBudget, the commitments',
-//! reports' and instalments' moves, the creates among them) cannot read what their own writes
-//! did: they read the application's row held, with where the portfolio counts it
-//! ([`select_standing`]), and add the derived tables' writes from what they know, through
-//! [`Standing`] and the adders here. Their storage tests check the derived tables against a
-//! rebuild from the rows.
+//! Every command sends its writes together (`store::batch`) and so cannot read what its own
+//! writes did: it reads the application's row held, with where the portfolio counts it
+//! ([`select_standing`]) and what else the derived tables follow, and adds the derived tables'
+//! writes from what it knows, through [`Standing`] and the adders here. Their storage tests check
+//! the derived tables against a rebuild from the rows ([`rebuild`], which a bulk load and a
+//! restored backup run).
 
 mod application_sums;
 mod deadline_parties;
@@ -23,9 +18,8 @@ use salkku_domain::ids::ApplicationId;
 use sea_orm::ConnectionTrait;
 
 use crate::StoreResult;
-use deadline_parties::Which;
 
-pub(crate) use application_sums::{Sum, with_figures};
+pub(crate) use application_sums::{Sum, committed_of, with_figures};
 // A command that sends its writes together (`store::batch`) reads where its application stands
 // with its own row and adds the cells' writes to its own: setBudget.
 pub(crate) use pending::fill_pending;
@@ -90,7 +84,7 @@ pub(crate) fn set_parties(
     writes: &mut crate::store::batch::Writes,
     deadline: i64,
     due_at: chrono::DateTime<chrono::Utc>,
-    was: Option<(chrono::DateTime<chrono::Utc>, &std::collections::BTreeSet<i64>)>,
+    was: Option<(chrono::DateTime<chrono::Utc>, &std::collections::BTreeSet<i64>, bool)>,
     orgs: &std::collections::BTreeSet<i64>,
     calls_for_action: bool,
 ) -> StoreResult<()> {
@@ -114,70 +108,11 @@ pub(crate) fn set_sum(writes: &mut crate::store::batch::Writes, application: App
     application_sums::set(writes, application, sum, cents);
 }
 
-/// What a command changed.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Changed<'a> {
-    what: What<'a>,
-    sums: bool,
-    parties: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum What<'a> {
-    Applications(&'a [ApplicationId]),
-    Deadlines(&'a [i64]),
-    Everything,
-}
-
-impl<'a> Changed<'a> {
-    /// These applications' own rows (their names, periods, status, budget): their portfolio
-    /// cells follow. Their rows must be written first: the row's lock orders two changes to one
-    /// application.
-    pub(crate) fn applications(ids: &'a [ApplicationId]) -> Self {
-        Changed { what: What::Applications(ids), sums: false, parties: false }
-    }
-
-    /// These deadlines, added or moved: whom they concern follows.
-    pub(crate) fn deadlines(ids: &'a [i64]) -> Self {
-        Changed { what: What::Deadlines(ids), sums: false, parties: true }
-    }
-
-    /// Everything at once, as after a bulk load, whose rows may carry any figures at all.
-    pub(crate) fn everything() -> Self {
-        Changed { what: What::Everything, sums: true, parties: true }
-    }
-
-    /// And, when `changed`, what the applications' sums are made of: their allocations, their
-    /// commitments, or their call (whether in-kind commitments count).
-    pub(crate) fn with_sums(self, changed: bool) -> Self {
-        Changed { sums: self.sums || changed, ..self }
-    }
-
-    /// And, when `changed`, whom their deadlines concern or whether those still call for action:
-    /// their participants, their status, a commitment's status.
-    pub(crate) fn with_parties(self, changed: bool) -> Self {
-        Changed { parties: self.parties || changed, ..self }
-    }
-}
-
-/// Brings every derived table that follows `changed` in step, in the caller's transaction. The
-/// sums come first: the portfolio's cells sum them.
-pub(crate) async fn after<C: ConnectionTrait>(c: &C, changed: Changed<'_>) -> StoreResult<()> {
-    match changed.what {
-        What::Applications(ids) => {
-            if changed.sums {
-                application_sums::refresh(c, ids).await?;
-            }
-            if changed.parties {
-                deadline_parties::sync(c, Which::Applications(ids)).await?;
-            }
-            portfolio_cells::sync(c, ids).await
-        }
-        What::Deadlines(ids) => deadline_parties::sync(c, Which::Deadlines(ids)).await,
-        What::Everything => {
-            application_sums::refresh_all(c).await?;
-            portfolio_cells::rebuild(c).await?;
-            deadline_parties::sync(c, Which::All).await
-        }
-    }
+/// Brings every derived table in step with everything, in the caller's transaction: after a
+/// bulk load or a restored backup, whose rows may carry any figures at all. The sums come first:
+/// the portfolio's cells sum them.
+pub(crate) async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
+    application_sums::refresh_all(c).await?;
+    portfolio_cells::rebuild(c).await?;
+    deadline_parties::rebuild(c).await
 }

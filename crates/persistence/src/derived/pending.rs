@@ -36,7 +36,7 @@ pub(crate) async fn fill_pending(db: &Db) -> StoreResult<()> {
     for Pending { name } in pending {
         match name.as_str() {
             "portfolio_cells" => portfolio_cells::rebuild(&*tx).await?,
-            "deadline_parties" => deadline_parties::sync(&*tx, deadline_parties::Which::All).await?,
+            "deadline_parties" => deadline_parties::rebuild(&*tx).await?,
             // Asked by a newer version's migration: that version fills it.
             _ => continue,
         }

@@ -17,7 +17,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use salkku_domain::ids::ApplicationId;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryResult, QueryTrait};
 
@@ -377,29 +376,13 @@ fn sync_all(writes: &mut Writes, standings: impl IntoIterator<Item = Standing>) 
     add_to_cells(writes, cells)
 }
 
-/// What these applications (all when `None`) count for as they now are, and (with `and_was`)
-/// what they last added: one statement.
-async fn as_they_are<C: ConnectionTrait>(c: &C, ids: Option<&[i64]>, and_was: bool) -> StoreResult<Vec<Standing>> {
+/// What every application counts for as it now is: one statement.
+async fn as_they_are<C: ConnectionTrait>(c: &C) -> StoreResult<Vec<Standing>> {
     let mut query = Query::select();
     query.from(app::Entity);
-    select_standing(&mut query, and_was);
-    if let Some(ids) = ids {
-        query.and_where(Expr::col((app::Entity, app::Column::Id)).is_in(ids.iter().copied()));
-    }
+    select_standing(&mut query, false);
     let statement = c.get_database_backend().build(&query);
-    c.query_all_raw(statement).await?.iter().map(|row| Standing::of(row, and_was)).collect()
-}
-
-/// Moves what these applications add to the portfolio's cells to what they now count for: one
-/// statement to read them, and one (on PostgreSQL) for their counts and cells.
-pub(crate) async fn sync<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<()> {
-    let ids: Vec<i64> = ids.iter().map(|i| i.0).collect::<BTreeSet<_>>().into_iter().collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut writes = Writes::new(c.get_database_backend());
-    sync_all(&mut writes, as_they_are(c, Some(&ids), true).await?)?;
-    writes.run(c).await
+    c.query_all_raw(statement).await?.iter().map(|row| Standing::of(row, false)).collect()
 }
 
 /// Counts every application afresh: after a migration that brought the cells, and after a bulk
@@ -407,7 +390,7 @@ pub(crate) async fn sync<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> St
 pub(crate) async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<()> {
     cell::Entity::delete_many().exec(c).await?;
     counted::Entity::delete_many().exec(c).await?;
-    let all = as_they_are(c, None, false).await?;
+    let all = as_they_are(c).await?;
     let mut cells = BTreeMap::new();
     for standing in &all {
         standing.is.add_to(&mut cells, 1);

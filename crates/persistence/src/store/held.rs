@@ -13,8 +13,8 @@
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query, SelectStatement};
 use sea_orm::{
-    ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
-    QuerySelect,
+    ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
+    QueryResult, QuerySelect,
 };
 
 use crate::entities::{allocation, application as app};
@@ -86,6 +86,21 @@ pub(crate) async fn hold_application<C: ConnectionTrait>(
         Some(_) => Ok(()),
         None => Err(missing()),
     }
+}
+
+/// [`hold_application`] of the application `owner` names (a query answering its key: a change
+/// request's project, say): its key, or `missing` when there is none.
+pub(crate) async fn hold_application_of<C: ConnectionTrait>(
+    c: &C,
+    owner: SelectStatement,
+    missing: impl FnOnce() -> StoreError,
+) -> StoreResult<ApplicationId> {
+    let found = app::Entity::find()
+        .select_only()
+        .column(app::Column::Id)
+        .filter(Expr::col((app::Entity, app::Column::Id)).in_subquery(owner))
+        .lock_exclusive();
+    found.into_tuple::<i64>().one(c).await?.map(ApplicationId).ok_or_else(missing)
 }
 
 /// [`read`] of the project `id` a command's input names, narrowing `query` to it: an unknown

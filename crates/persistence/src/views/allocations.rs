@@ -2,15 +2,15 @@
 //! by ID, by application, and in pages by year.
 
 use salkku_domain::ids::{AllocationId, ApplicationId, OrganizationId, PaymentId};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Condition, Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::StoreResult;
 use crate::entities::{allocation, payment};
 use crate::records::{Allocation, Payment};
 use crate::store::convert::all;
 use crate::store::paging::{Page, after, cut};
-use crate::store::support::{constant, one_of};
+use crate::store::support::one_of;
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<Option<Allocation>> {
     allocation::Entity::find_by_id(id.0).one(c).await?.map(Allocation::try_from).transpose()
@@ -32,19 +32,23 @@ pub async fn of_applications<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -
         .await?)
 }
 
-/// What the allocations of one application add up to.
-pub async fn total_of<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<salkku_domain::Money> {
+/// Adds to `query`, which reads the held `applications` row, what the project's allocations add
+/// up to, under `name`: as [`total_in`] reads it back.
+pub(crate) fn with_total(query: &mut sea_orm::sea_query::SelectStatement, name: &str) {
+    let allocations = allocation::Entity.table_name();
     // PostgreSQL sums BIGINT as NUMERIC: cast back, as the portfolio's sums do.
-    let sum =
-        Func::coalesce([Expr::col(allocation::Column::AmountCents).sum(), constant(0)]).cast_as(Alias::new("BIGINT"));
-    let cents: Option<i64> = allocation::Entity::find()
-        .select_only()
-        .expr_as(sum, "total")
-        .filter(allocation::Column::ApplicationId.eq(id.0))
-        .into_tuple::<i64>()
-        .one(c)
-        .await?;
-    crate::store::convert::money(cents.unwrap_or(0))
+    query.expr_as(
+        Expr::cust(format!(
+            "(SELECT CAST(coalesce(sum(s.amount_cents), 0) AS BIGINT) FROM {allocations} s \
+             WHERE s.application_id = applications.id)"
+        )),
+        Alias::new(name),
+    );
+}
+
+/// What the project's allocations add up to, read with [`with_total`] under `name`.
+pub(crate) fn total_in(row: &sea_orm::QueryResult, name: &str) -> StoreResult<salkku_domain::Money> {
+    crate::store::convert::money(row.try_get("", name)?)
 }
 
 /// Every allocation, by year.

@@ -46,9 +46,16 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 /// A read of change requests, each whole: its own columns with its lines (in their order), its
 /// parts and its partners beside it, in one statement however many it reads.
 pub(crate) fn whole(backend: DbBackend) -> SelectStatement {
+    whole_under(backend, "")
+}
+
+/// [`whole`] with each column and child list named under `prefix`, for a read that has other
+/// columns of those names (a command's held project, what the portfolio counts it as); read back
+/// with [`record_under`].
+pub(crate) fn whole_under(backend: DbBackend, prefix: &str) -> SelectStatement {
     let mut query = Query::select();
     query.from(change_request::Entity);
-    with_columns_of(&mut query, change_request::Entity, "");
+    with_columns_of(&mut query, change_request::Entity, prefix);
     let parent = "change_requests.id";
     let lines = Children::of(
         change_request_line::Entity,
@@ -56,27 +63,32 @@ pub(crate) fn whole(backend: DbBackend) -> SelectStatement {
         parent,
         Some(change_request_line::Column::Position),
     );
-    with_children(backend, &mut query, "lines", lines);
+    with_children(backend, &mut query, &format!("{prefix}lines"), lines);
     let parts = Children::of(change_request_part::Entity, change_request_part::Column::RequestId, parent, None);
-    with_children(backend, &mut query, "parts", parts);
+    with_children(backend, &mut query, &format!("{prefix}parts"), parts);
     let partners = Children::of(
         change_request_partner::Entity,
         change_request_partner::Column::RequestId,
         parent,
         Some(change_request_partner::Column::OrganizationId),
     );
-    with_children(backend, &mut query, "partners", partners);
+    with_children(backend, &mut query, &format!("{prefix}partners"), partners);
     query
 }
 
 /// The change request of a row read by [`whole`].
 pub(crate) fn record(row: &QueryResult) -> StoreResult<ChangeRequest> {
-    let r = model_of::<change_request::Entity>(row, "")?;
-    let lines = children::<change_request_line::Model>(row, "lines")?
+    record_under(row, "")
+}
+
+/// The change request of a row read by [`whole_under`] with `prefix`.
+pub(crate) fn record_under(row: &QueryResult, prefix: &str) -> StoreResult<ChangeRequest> {
+    let r = model_of::<change_request::Entity>(row, prefix)?;
+    let lines = children::<change_request_line::Model>(row, &format!("{prefix}lines"))?
         .into_iter()
         .map(|l| line(&l.category, l.year, l.description, l.amount_cents, l.work_package.as_deref()))
         .collect::<StoreResult<Vec<BudgetLine>>>()?;
-    let mut parts = children::<change_request_part::Model>(row, "parts")?
+    let mut parts = children::<change_request_part::Model>(row, &format!("{prefix}parts"))?
         .into_iter()
         .map(|p| {
             Ok(ChangeRequestPart {
@@ -94,7 +106,7 @@ pub(crate) fn record(row: &QueryResult) -> StoreResult<ChangeRequest> {
         })
         .collect::<StoreResult<Vec<ChangeRequestPart>>>()?;
     parts.sort_by_key(|p| p.kind);
-    let partners = children::<change_request_partner::Model>(row, "partners")?
+    let partners = children::<change_request_partner::Model>(row, &format!("{prefix}partners"))?
         .into_iter()
         .map(|p| {
             Ok(PartnerChange {
