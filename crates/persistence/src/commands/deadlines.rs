@@ -153,7 +153,7 @@ pub(crate) struct Derived {
     pub report: Option<ReportId>,
 }
 
-/// [`sync`] in a command that sends its writes together: adds to `writes` what makes the
+/// For a command that sends its writes together: adds to `writes` what makes the
 /// automatic deadline of `source` say `derived`, from its row `existing` as read beside the held
 /// row (a new one keyed `key`, read beside it), and answers what became of it. Whom it concerns is
 /// the caller's (`derived::set_parties`); a removed deadline's parties go first, in these writes.

@@ -79,7 +79,8 @@ pub(crate) fn with_decision(query: &mut SelectStatement, id: Option<DecisionId>)
     query.expr_as(Expr::SubQuery(None, Box::new(of(decision::Column::OrganizationId).into())), Alias::new(BY));
 }
 
-/// [`check_fits`] on a row read with [`with_decision`].
+/// Whether the decision `id` (read beside a held row with [`with_decision`]) may stand behind a
+/// change to `application` by `organization`: an unknown reference when there is no such decision.
 pub(crate) fn check_read_fits(
     row: &QueryResult,
     id: Option<DecisionId>,

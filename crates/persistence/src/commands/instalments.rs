@@ -384,8 +384,9 @@ pub(crate) fn check_still_paying_at(status: Option<&str>) -> StoreResult<()> {
     Ok(())
 }
 
-/// [`follow_report`] added to a command's `writes`: the instalments still planned that wait for
-/// the report move by as many days as its due date did.
+/// Adds to a command's `writes` what a report's move to `new_due` does to its instalments: those
+/// still planned that wait for it move by as many days as its due date did, so that the cash flow
+/// shows them where they will fall.
 pub(crate) fn add_follow_report(
     writes: &mut Writes,
     report: &Report,

@@ -1,5 +1,5 @@
 //! Project plans: written as a whole by `setPlan` until the application is submitted, and after
-//! that only by an approved content change (through `budget_versions::put_in_force`). The parts
+//! that only by an approved content change (through `budget_versions::InForce::add_successor`). The parts
 //! are kept by key, so a part that stays keeps its row, its ID and its actuals.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -227,7 +227,7 @@ impl HeldPlan {
 /// The name the application's update goes by among setPlan's writes.
 const UPDATED: &str = "updated";
 
-/// Adds [`write`]'s writes to a command's: for each kind of part, the removal of those whose key
+/// Adds to a command's writes the plan in force written by key: for each kind of part, the removal of those whose key
 /// is gone and an upsert of the others by key (a part that stays keeps its row and its ID). The
 /// two touch different rows, so they may run in one statement.
 pub(crate) fn add_writes(writes: &mut Writes, id: ApplicationId, plan: &Plan) {

@@ -539,11 +539,14 @@ pub(crate) fn add_from_schedule(
     Ok(made)
 }
 
-/// [`follow_extension`] added to a command's `writes`: `reports` (the project's, read beside it)
-/// moved as the extension from `before` to `extended` moves them, with the planned instalments
-/// waiting for them, and the schedule's interim reports that now fall within the project added,
-/// keyed from `keys` (read beside the project, at least as many as the new years). Answers the
-/// reports as they will be; their deadlines, and the project's report date, are the caller's.
+/// Adds to a command's `writes` what an approved extension from `before` to `extended` does to
+/// the project's `reports` (read beside it): one due some months after the end follows the new
+/// end, a final report set by hand keeps its distance from the end (each with the planned
+/// instalments waiting for it), and the schedule's interim reports that now fall within the
+/// project are added, keyed from `keys` (read beside the project, at least as many as the new
+/// years). Reports already submitted, accepted or returned (with a due date of their own) stay
+/// where they are. Answers the reports as they will be; their deadlines, and the project's report
+/// date, are the caller's.
 pub(crate) fn follow_extension_in(
     writes: &mut Writes,
     (before, extended): (&Application, &Application),
@@ -594,7 +597,7 @@ pub(crate) fn follow_extension_in(
 }
 
 /// The project's reports once they follow its `report_due`, for a command that sends its writes
-/// together: what [`follow_report_due`] does, from the reports read beside the held project.
+/// together, from the reports read beside the held project (see [`follow_report_due_in`]).
 pub(crate) struct FollowingReportDue {
     /// The project's reports as they will be (a moved one at its new date, a new one added).
     pub reports: Vec<Report>,
@@ -605,7 +608,8 @@ pub(crate) struct FollowingReportDue {
 
 /// Adds to `writes` the move, the addition or the removal of the project's first final report
 /// that its `report_due` (as it will be) makes, and the planned instalments waiting for a moved
-/// report with it; refused as [`follow_report_due`] refuses. `key` is the key a new final report
+/// report with it; a final report is removed only while nothing depends on it (still due, never
+/// submitted, no instalment waiting for it). `key` is the key a new final report
 /// gets; `first_final_waited_for`, whether an instalment waits for the first final report. Its
 /// deadline is the caller's.
 pub(crate) fn follow_report_due_in(

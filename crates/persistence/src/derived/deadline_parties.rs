@@ -105,7 +105,7 @@ fn deadlines_whose((column, key): (deadline::Column, i64)) -> SelectStatement {
 }
 
 /// Adds to `writes` whom a new deadline concerns: the lead and the participants of
-/// `application`, and `also`, each once. What [`sync`] would find, for a deadline written in the
+/// `application`, and `also`, each once. What [`rebuild`] would find, for a deadline written in the
 /// same statement, which [`rebuild`] could not read yet.
 pub(crate) fn add_for_new(
     writes: &mut Writes,

@@ -8,11 +8,12 @@
 //! (`T`), so that the year filter's open-ended periods ([`salkku_domain::period::overlaps_year`])
 //! sum exactly.
 //!
-//! `portfolio_counted` remembers what each application last added; [`sync`] moves the
-//! difference between that and the application as it now is, in the transaction that changed it,
-//! so it needs no knowledge of what changed. The application's row must have been written first
-//! in that transaction: its lock orders the syncs of one application. Cells are updated in key
-//! order, so that concurrent transactions never wait for each other in a circle.
+//! `portfolio_counted` remembers what each application last added; a command reads it beside the
+//! application's held row ([`select_standing`]) and [`Standing::sync`] adds to its writes the
+//! difference between that and the application as the command leaves it, so it needs no
+//! knowledge of what changed. The application's row lock orders the moves of one application.
+//! Cells are updated in key order, so that concurrent transactions never wait for each other in a
+//! circle.
 
 use std::collections::{BTreeMap, BTreeSet};
 
