@@ -30,8 +30,8 @@ use crate::commands::project_deadlines::{self, ProjectDeadlines};
 use crate::commands::{applications, audit, decisions, plans, reports};
 use crate::derived::{self, Standing};
 use crate::entities::{
-    application as app, change_request as request, change_request_part, commitment, grant_call, indicator_actual,
-    indicator_definition, participant, report_obligation,
+    application as app, change_request as request, change_request_part, commitment, grant_call, participant,
+    report_obligation,
 };
 use crate::records::{Application, ChangeRequest, Commitment, GrantCall, Report};
 use crate::store::batch::Writes;
@@ -158,12 +158,9 @@ pub async fn decide(
     match &new_plan {
         Some(plan) => {
             plan.check_fits(extended.period_start, extended.period_end, &taking_part).map_err(&in_plan)?;
-            plan.check_codes(&plan_views::codes_of(children(&row, CODES)?)?).map_err(&in_plan)?;
+            plan.check_codes(&plan_views::codes_in(&row)?).map_err(&in_plan)?;
             let (stored, ids) = plan_in_force.as_ref().ok_or_else(not_read)?;
-            let with_actuals: BTreeSet<i64> =
-                children::<indicator_actual::Model>(&row, ACTUALS)?.into_iter().map(|a| a.indicator_id).collect();
-            let reported = plan_views::reported_among(stored, ids, |row| with_actuals.contains(&row));
-            check_change(plan, &reported).map_err(&in_plan)?;
+            check_change(plan, &plan_views::reported_in_row(&row, stored, ids)?).map_err(&in_plan)?;
         }
         // A partner that leaves does not lead a work package of the plan that stays.
         None if approved(ChangeKind::PartnerChange).is_some() => plan_in_force_or_none()?
@@ -459,8 +456,6 @@ const REQUEST: &str = "request_";
 const PARTICIPANTS: &str = "decision_participants";
 const CALL: &str = "decision_call";
 const REPORTS: &str = "decision_reports";
-const CODES: &str = "decision_codes";
-const ACTUALS: &str = "decision_actuals";
 const ALLOCATED: &str = "decision_allocated";
 const REPORT_KEYS: &str = "decision_report_keys";
 const DEADLINE_KEYS: &str = "decision_deadline_keys";
@@ -493,18 +488,7 @@ fn with_reads(backend: DbBackend, query: &mut SelectStatement, wants: &Wants) {
         plan_views::with_plan(backend, query);
     }
     if wants.content {
-        let programme = "(SELECT g.programme_id FROM grant_calls g WHERE g.id = applications.call_id)";
-        let codes =
-            Children::of(indicator_definition::Entity, indicator_definition::Column::ProgrammeId, programme, None);
-        with_children(backend, query, CODES, codes);
-        let actuals = Children {
-            child: indicator_actual::Entity,
-            filter: format!(
-                "t.indicator_id IN (SELECT i.id FROM plan_indicators i WHERE i.application_id = {project})"
-            ),
-            order: None,
-        };
-        with_children(backend, query, ACTUALS, actuals);
+        plan_views::with_codes_and_actuals(backend, query);
     }
     if wants.budget {
         with_in_force(backend, query);

@@ -19,8 +19,8 @@ use sea_orm::{
 
 use crate::commands::audit;
 use crate::entities::{
-    application as app, budget_version, indicator_actual, indicator_definition, participant, plan_indicator,
-    plan_objective, plan_work_package, programme,
+    application as app, budget_version, indicator_definition, participant, plan_indicator, plan_objective,
+    plan_work_package, programme,
 };
 use crate::records::{Application, IndicatorDefinition};
 use crate::store::batch::Writes;
@@ -183,22 +183,11 @@ impl HeldPlan {
         query.from(app::Entity);
         store_held::with_columns(&mut query);
         let project = "applications.id";
-        let programme = "(SELECT g.programme_id FROM grant_calls g WHERE g.id = applications.call_id)";
         let participants = Children::of(participant::Entity, participant::Column::ApplicationId, project, None);
         with_children(backend, &mut query, "participants", participants);
-        let codes =
-            Children::of(indicator_definition::Entity, indicator_definition::Column::ProgrammeId, programme, None);
-        with_children(backend, &mut query, "codes", codes);
         budgets::with_lines(backend, &mut query);
         plans::with_plan(backend, &mut query);
-        let actuals = Children {
-            child: indicator_actual::Entity,
-            filter: format!(
-                "t.indicator_id IN (SELECT i.id FROM plan_indicators i WHERE i.application_id = {project})"
-            ),
-            order: None,
-        };
-        with_children(backend, &mut query, "actuals", actuals);
+        plans::with_codes_and_actuals(backend, &mut query);
         query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
         let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
         let row = store_held::read(c, query, missing).await?;
@@ -210,17 +199,8 @@ impl HeldPlan {
         taking_part.insert(project.lead);
         let lines = budgets::lines_in(&row)?;
         let (stored, ids) = plans::plan_in(&row)?;
-        let with_actuals: BTreeSet<i64> =
-            children::<indicator_actual::Model>(&row, "actuals")?.into_iter().map(|a| a.indicator_id).collect();
-        let reported = plans::reported_among(&stored, &ids, |row| with_actuals.contains(&row));
-        Ok(HeldPlan {
-            codes: plans::codes_of(children(&row, "codes")?)?,
-            project,
-            taking_part,
-            lines,
-            stored,
-            reported,
-        })
+        let reported = plans::reported_in_row(&row, &stored, &ids)?;
+        Ok(HeldPlan { codes: plans::codes_in(&row)?, project, taking_part, lines, stored, reported })
     }
 }
 

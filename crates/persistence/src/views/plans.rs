@@ -113,6 +113,42 @@ pub(crate) fn plan_in(row: &QueryResult) -> StoreResult<(Plan, BTreeMap<PlanKey,
     plan_from(children(row, "plan_objectives")?, children(row, "plan_packages")?, children(row, "plan_indicators")?)
 }
 
+/// Adds to `query`, which reads `applications`, what a plan is checked against beside the plan in
+/// force: the codes the project's programme defines and the plan's indicators that have actuals,
+/// as [`codes_in`] and [`reported_in_row`] read them back.
+pub(crate) fn with_codes_and_actuals(backend: DbBackend, query: &mut SelectStatement) {
+    let programme = "(SELECT g.programme_id FROM grant_calls g WHERE g.id = applications.call_id)";
+    let codes = Children::of(indicator_definition::Entity, indicator_definition::Column::ProgrammeId, programme, None);
+    with_children(backend, query, CODES, codes);
+    let actuals = Children {
+        child: indicator_actual::Entity,
+        filter: "t.indicator_id IN (SELECT i.id FROM plan_indicators i WHERE i.application_id = applications.id)"
+            .to_owned(),
+        order: None,
+    };
+    with_children(backend, query, ACTUALS, actuals);
+}
+
+const CODES: &str = "programme_codes";
+const ACTUALS: &str = "plan_actuals";
+
+/// The codes of the project's programme, read with [`with_codes_and_actuals`].
+pub(crate) fn codes_in(row: &QueryResult) -> StoreResult<BTreeMap<IndicatorCode, IndicatorUnit>> {
+    codes_of(children(row, CODES)?)
+}
+
+/// Which indicators of `plan` (read with [`plan_in`], its rows' keys `ids`) have actuals, in
+/// their units, read with [`with_codes_and_actuals`].
+pub(crate) fn reported_in_row(
+    row: &QueryResult,
+    plan: &Plan,
+    ids: &BTreeMap<PlanKey, i64>,
+) -> StoreResult<BTreeMap<PlanKey, IndicatorUnit>> {
+    let with_actuals: std::collections::BTreeSet<i64> =
+        children::<indicator_actual::Model>(row, ACTUALS)?.into_iter().map(|a| a.indicator_id).collect();
+    Ok(reported_among(plan, ids, |row| with_actuals.contains(&row)))
+}
+
 /// One application's rows of its plan: objectives, work packages and indicators.
 type PlanRows = (Vec<plan_objective::Model>, Vec<plan_work_package::Model>, Vec<plan_indicator::Model>);
 
