@@ -785,13 +785,15 @@ on_both! {
         assert_eq!(cancelled.status, InstalmentStatus::Cancelled);
         let after = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
         assert_eq!(after.version, allocation.version + 2, "a cancellation raises the allocation's version");
-        // Another transaction requests the first as requestInstalment does: holding the project,
-        // moving the instalment and raising its allocation's version.
+        // Another transaction requests the first as requestInstalment does: holding the project
+        // (its row changed, as by every command holding it), moving the instalment and raising
+        // its allocation's version.
         let (project, first) = (monni.id.0, planned.plan[0].id.0);
         let other = sea_orm::Database::connect(&t.url).await.unwrap();
         let holder = other.begin().await.unwrap();
         for change in [
             format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
+            format!("UPDATE applications SET id = id WHERE id = {project}"),
             format!("UPDATE instalments SET status = 'REQUESTED', version = version + 1 WHERE id = {first}"),
             format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {}", allocation.id.0),
         ] {
@@ -971,9 +973,11 @@ on_both! {
     }
 
     async fn a_decision_that_waited_for_its_project_sees_a_deadline_added_meanwhile(t: TestDatabase) {
-        // A command that holds the project without changing its row (a deadline added, say)
-        // leaves a read that waited for it no sign: the decision holds the project before it
-        // reads, so that a partner leaving is taken off the deadline added meanwhile too.
+        // A command that holds the project changes its row, even when what it adds is elsewhere
+        // (a deadline, as here): the decision's read, which waited for it, sees the row moved
+        // and reads again, so that a partner leaving is taken off the deadline added meanwhile
+        // too. The holder below does what every command holding a project does
+        // (`Writes::holding`; tests/api/writes.rs checks that every mutation does).
         if t.store != salkku_test_db::Store::Postgres {
             return;
         }
@@ -994,6 +998,7 @@ on_both! {
         let holder = other.begin().await.unwrap();
         let id = monni.0;
         holder.execute_unprepared(&format!("SELECT id FROM applications WHERE id = {id} FOR UPDATE")).await.unwrap();
+        holder.execute_unprepared(&format!("UPDATE applications SET id = id WHERE id = {id}")).await.unwrap();
         holder.execute_unprepared(&format!(
             "INSERT INTO deadlines (id, kind, title, due_at, tentative, application_id, created_at, updated_at, version) \
              VALUES (9001, 'CUSTOM', 'Ohjausryhmä', '2021-03-01T10:00:00Z', false, {id}, now(), now(), 1)"
@@ -1126,11 +1131,13 @@ on_both! {
             reference: None,
             decision: None,
         };
-        // 60 € returned meanwhile, as another repayment writes it while it holds the project.
+        // 60 € returned meanwhile, as another repayment writes it while it holds the project (its
+        // row changed, as by every command holding it: the sign the waiting read goes by).
         let other = sea_orm::Database::connect(&t.url).await.unwrap();
         let holder = other.begin().await.unwrap();
         for change in [
             format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
+            format!("UPDATE applications SET id = id WHERE id = {project}"),
             format!(
                 "INSERT INTO repayments (application_id, returned_on, amount_cents, created_by, created_at) \
                  VALUES ({project}, '2023-01-15', 6000, 'other', now())"

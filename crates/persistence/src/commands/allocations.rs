@@ -131,6 +131,7 @@ pub async fn record(
         let mut writes = Writes::new(backend);
         writes.insert(model);
         if let Some(app) = new.application {
+            writes.holding(app);
             let project = store_held::application(&row)?;
             let standing = Standing::of(&row, true)?;
             let allocated = money(row.try_get("", "allocated")?)?;
@@ -206,6 +207,9 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
             return Err(overpaid());
         }
         let mut writes = Writes::new(backend);
+        if let Some(project) = target.application {
+            writes.holding(project);
+        }
         let update = allocation::Entity::update_many()
             .col_expr(allocation::Column::PaidTotalCents, Expr::value(paid.cents()))
             .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))

@@ -186,10 +186,10 @@ struct Snapshot {
 /// regions; the deadline of its end and its reports' deadlines (their titles, their dates), whom
 /// its deadlines concern; its first final report as its report date says; its sums and cells.
 ///
-/// The project is held first, in a statement of its own: commands that hold it without changing
-/// its row (a report's moves, a deadline or a commitment added) leave a read that waited for them
-/// no sign, and this one reads what they write. One statement then reads the project with all
-/// that its changes touch ([`Held`]), and one more writes them all.
+/// One statement reads the project, held, with all that its changes touch ([`Held`]), and one
+/// more writes them all. Every command that holds a project changes its row (`Writes::holding`),
+/// so a read that waited for one reads again and sees what it wrote (a report's moves, a
+/// deadline or a commitment added).
 pub async fn update(
     db: &Db,
     change: &Change<'_>,
@@ -200,7 +200,6 @@ pub async fn update(
     let now = change.at;
     let tx = db.begin_write().await?;
     let c = &*tx;
-    store_held::hold_application(c, id, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
     let held = Held::read(c, id, &changes).await?;
     let current = held.current.clone();
     expect_version(NodeKind::Application, expected_version, current.version)?;
@@ -245,6 +244,7 @@ pub async fn update(
     }
 
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(id);
     // Its first final report follows its report date, which is then that report's.
     let keys = (held.report_key.unwrap_or(0), held.first_final_waited_for);
     let following = reports::follow_report_due_in(&mut writes, &updated, held.reports.clone(), keys, now)?;
@@ -566,6 +566,7 @@ pub async fn transition(
     let on_record = (transition.decision_ref.clone(), transition.decision);
     // Every write at once, on PostgreSQL in one statement: the row is held since the read.
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(id);
     let mut moved = Application {
         status: to,
         version: current.version + 1,

@@ -150,6 +150,19 @@ pub(crate) struct NewVersion<'a> {
 /// [`InForce::read`] reads them back: for a command that puts a new version in force in its one
 /// write (a grant, a decided change request).
 pub(crate) fn with_in_force(backend: DbBackend, query: &mut SelectStatement) {
+    with_budget_in_force(backend, query);
+    let project = "applications.id";
+    query.expr_as(
+        Expr::cust(format!("(SELECT max(v.number) FROM budget_versions v WHERE v.application_id = {project})")),
+        Alias::new(LAST_NUMBER),
+    );
+    query.expr_as(store_held::next_key(backend, budget_version::Entity.table_name(), 0), Alias::new(VERSION_KEY));
+}
+
+/// Adds to `query`, which reads `applications`, the version in force with its lines (a draft's
+/// are the project's own), as [`budget_in_force`] reads them back: for a command that checks
+/// against the budget in force without replacing it (a change request's proposal).
+pub(crate) fn with_budget_in_force(backend: DbBackend, query: &mut SelectStatement) {
     let project = "applications.id";
     let in_force = Children {
         child: budget_version::Entity,
@@ -166,11 +179,24 @@ pub(crate) fn with_in_force(backend: DbBackend, query: &mut SelectStatement) {
     };
     with_children(backend, query, IN_FORCE_LINES, lines);
     budget_views::with_lines(backend, query);
-    query.expr_as(
-        Expr::cust(format!("(SELECT max(v.number) FROM budget_versions v WHERE v.application_id = {project})")),
-        Alias::new(LAST_NUMBER),
-    );
-    query.expr_as(store_held::next_key(backend, budget_version::Entity.table_name(), 0), Alias::new(VERSION_KEY));
+}
+
+/// The version in force and its budget, read with [`with_budget_in_force`].
+pub(crate) fn budget_in_force(row: &QueryResult) -> StoreResult<(BudgetVersion, Budget)> {
+    let version: BudgetVersion = children::<budget_version::Model>(row, IN_FORCE)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::corrupt("a project has no budget version in force"))?
+        .try_into()?;
+    // A draft's lines are the project's own, a frozen version's its copy.
+    let lines: Vec<BudgetLine> = if version.kind == BudgetVersionKind::Draft {
+        budget_views::lines_in(row)?
+    } else {
+        all(children::<budget_version_line::Model>(row, IN_FORCE_LINES)?)?
+    };
+    let aid = Amount::new(version.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let budget = Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    Ok((version, budget))
 }
 
 const IN_FORCE: &str = "in_force_version";
@@ -188,19 +214,7 @@ pub(crate) struct InForce {
 
 impl InForce {
     pub(crate) fn read(row: &QueryResult) -> StoreResult<InForce> {
-        let version: BudgetVersion = children::<budget_version::Model>(row, IN_FORCE)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| StoreError::corrupt("a project has no budget version in force"))?
-            .try_into()?;
-        // A draft's lines are the project's own, a frozen version's its copy.
-        let lines: Vec<BudgetLine> = if version.kind == BudgetVersionKind::Draft {
-            budget_views::lines_in(row)?
-        } else {
-            all(children::<budget_version_line::Model>(row, IN_FORCE_LINES)?)?
-        };
-        let aid = Amount::new(version.state_aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
-        let budget = Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))?;
+        let (version, budget) = budget_in_force(row)?;
         let last: Option<i32> = row.try_get("", LAST_NUMBER)?;
         Ok(InForce { version, budget, last_number: last.unwrap_or(0), next_key: row.try_get("", VERSION_KEY)? })
     }
@@ -364,6 +378,7 @@ pub async fn revise_within_tolerance(
     // (migration 016), and SQLite runs the step-down first.
     let (total, aid) = (budget.total().cents(), budget.state_aid_requested().cents());
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(id);
     let stepped_down = budget_version::Entity::update_many()
         .col_expr(budget_version::Column::InForce, Expr::value(false))
         .filter(budget_version::Column::Id.eq(before.id.0));

@@ -48,6 +48,7 @@ pub async fn set_budget(
     // Every write at once, on PostgreSQL in one statement: the row is held since the read, so
     // nothing they depend on moves in between.
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(id);
     budget_versions::add_budget(&mut writes, id, expected_version, &budget, change.at);
     budget_versions::add_draft_figures(&mut writes, id, &budget);
     standing.with_budget(total, aid).sync(&mut writes)?;

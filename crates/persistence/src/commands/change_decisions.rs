@@ -17,7 +17,7 @@ use salkku_domain::change_request::{
 use salkku_domain::ids::{ChangeRequestId, NodeKind, OrganizationId};
 use salkku_domain::plan::{PlanError, check_change, check_lines};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus, Money};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, QueryFilter, QueryTrait};
 
 use crate::commands::budget_versions::{InForce, NewVersion, with_in_force};
@@ -30,10 +30,9 @@ use crate::commands::project_deadlines::{self, ProjectDeadlines};
 use crate::commands::{applications, audit, decisions, plans, reports};
 use crate::derived::{self, Standing};
 use crate::entities::{
-    application as app, change_request as request, change_request_part, commitment, grant_call, participant,
-    report_obligation,
+    application as app, change_request as request, change_request_part, commitment, participant, report_obligation,
 };
-use crate::records::{Application, ChangeRequest, Commitment, GrantCall, Report};
+use crate::records::{Application, ChangeRequest, Commitment, Report};
 use crate::store::batch::Writes;
 use crate::store::convert::{all, plan_draft};
 use crate::store::held as store_held;
@@ -43,11 +42,9 @@ use crate::views::{allocations as allocation_views, change_requests as views, pl
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// Records the funder's decision on one or more parts of a submitted request and applies what it
-/// approves, all in one transaction: the project held, one read, one write.
-///
-/// The project is held in a statement of its own before the read: commands that hold it without
-/// changing its row (a pledge or a report added, a report's moves) leave a read that waited for
-/// them no sign, and this one reads what they write.
+/// approves, all in one transaction: one read, which holds the project, and one write. Every
+/// command that holds a project changes its row (`Writes::holding`), so a read that waited for
+/// one reads again and sees what it wrote (a pledge or a report added, a report's moves).
 pub async fn decide(
     db: &Db,
     change: &Change<'_>,
@@ -69,12 +66,6 @@ pub async fn decide(
     let c = &*tx;
     let backend = c.get_database_backend();
     let missing = || StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 };
-    let of_request = Query::select()
-        .column(request::Column::ApplicationId)
-        .from(request::Entity)
-        .and_where(Expr::col(request::Column::Id).eq(id.0))
-        .to_owned();
-    store_held::hold_application_of(c, of_request, missing).await?;
     let mut query = views::whole_under(backend, REQUEST);
     query.inner_join(
         app::Entity,
@@ -170,7 +161,7 @@ pub async fn decide(
     }
 
     // The budget parts and the plan decided now: one revised version with what they approve.
-    let calls: Vec<GrantCall> = all(children::<grant_call::Model>(&row, CALL)?)?;
+    let calls = splits::call_in(&row, CALL)?;
     let mut due = ProjectDeadlines::read(&row)?;
     let reallocation = approved(ChangeKind::BudgetReallocation);
     let aid_change = approved(ChangeKind::StateAidChange);
@@ -238,6 +229,7 @@ pub async fn decide(
     // Every check has passed: the writes, as one statement.
     let now = change.at;
     let mut writes = Writes::new(backend);
+    writes.holding(project.id);
     let mut standing = Standing::of(&row, true)?;
     let mut after = Application { version: project.version + 1, ..extended.clone() };
     let mut update = app::Entity::update_many()
@@ -454,7 +446,8 @@ impl Wants {
 
 const REQUEST: &str = "request_";
 const PARTICIPANTS: &str = "decision_participants";
-const CALL: &str = "decision_call";
+/// The prefix of the project's call.
+const CALL: &str = "decision_";
 const REPORTS: &str = "decision_reports";
 const ALLOCATED: &str = "decision_allocated";
 const REPORT_KEYS: &str = "decision_report_keys";
@@ -475,9 +468,7 @@ fn with_reads(backend: DbBackend, query: &mut SelectStatement, wants: &Wants) {
         PARTICIPANTS,
         Children::of(participant::Entity, participant::Column::ApplicationId, project, order),
     );
-    let call =
-        Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
-    with_children(backend, query, CALL, call);
+    splits::with_call(backend, query, CALL);
     project_deadlines::with_reads(backend, query);
     if wants.reports() {
         let order = Some(report_obligation::Column::Id);

@@ -9,27 +9,25 @@ use chrono::NaiveDate;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_diff::{BudgetDiff, check_reallocation};
 use salkku_domain::change_request::{
-    ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_changed_split, check_extension,
-    check_may_request_changes,
+    ChangeKind, ChangeRequestStatus, PartDecision, Parts, check_extension, check_may_request_changes,
 };
 use salkku_domain::ids::{ApplicationId, ChangeRequestId, DecisionId, NodeKind, OrganizationId};
-use salkku_domain::plan::{Plan, check_change, check_lines as plan_lines};
+use salkku_domain::plan::Plan;
 use salkku_domain::{Amount, DomainError, ParticipationRole};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, EntityName, EntityTrait, QueryTrait, Set};
 
+use crate::commands::proposals::{self, Against, Proposal};
 use crate::commands::{audit, idempotency, plans};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
-    participant,
 };
 use crate::records::{Application, ChangeRequest, ChangeRequestPart, PartnerChange};
 use crate::store::batch::Writes;
 use crate::store::convert::plan_draft;
 use crate::store::held::{self as store_held, Reference};
-use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{add_versioned, check_written, expect_version};
-use crate::views::{budget_versions as versions, change_requests, plans as plan_views, splits};
+use crate::views::change_requests;
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// An organisation a request would add (with its commitment, pledged at board level in cash) or
@@ -134,27 +132,27 @@ pub async fn create(
         query.from(app::Entity);
         store_held::with_columns(&mut query);
         store_held::with_references(&mut query, &references);
-        let taking_part =
-            Children::of(participant::Entity, participant::Column::ApplicationId, "applications.id", None);
-        with_children(backend, &mut query, "taking_part", taking_part);
-        query.expr_as(store_held::next_key(backend, request::Entity.table_name(), 0), Alias::new("request_key"));
-        let (held, current) = store_held::read_named_project(tx, query, application).await?;
-        check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
-        if let Some(end) = new.new_end {
-            check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
-        }
-        let taking_part: BTreeSet<OrganizationId> = children::<participant::Model>(&held, "taking_part")?
-            .into_iter()
-            .map(|p| OrganizationId(p.organization_id))
-            .collect();
-        check_partners(&current, &new.partners, &taking_part, |i| store_held::check_reference(&held, &references, i))?;
         let proposal = Proposal {
             plan: new.plan.as_ref(),
             lines: new.lines.as_deref(),
             new_end: new.new_end,
             partners: new.partners.iter().map(|p| (p.organization, p.joins)).collect(),
         };
-        check_proposal(tx, &current, proposal).await?;
+        // The split is checked when the request is submitted.
+        let wants = proposal.wants(new.state_aid.is_some());
+        let wants = proposals::Wants { split: wants.split && new.submit, ..wants };
+        proposals::with_reads(backend, &mut query, wants);
+        query.expr_as(store_held::next_key(backend, request::Entity.table_name(), 0), Alias::new("request_key"));
+        let (held, current) = store_held::read_named_project(tx, query, application).await?;
+        check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
+        if let Some(end) = new.new_end {
+            check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
+        }
+        let against = Against::read(&held, &current, wants)?;
+        check_partners(&current, &new.partners, &against.participants, |i| {
+            store_held::check_reference(&held, &references, i)
+        })?;
+        against.check(&current, &proposal)?;
         let row = request::Model {
             id: held.try_get("", "request_key")?,
             application_id: application.0,
@@ -205,14 +203,15 @@ pub async fn create(
         };
         // A reallocation that raises the total is refused even in a draft: it cannot be mended
         // by submitting later.
-        let budget = proposed(tx, &drafted).await?;
+        let budget = against.proposed(&drafted)?;
         if let (Some((_, diff)), true) = (&budget, new.lines.is_some()) {
             check_reallocation(diff).map_err(rule(Concerning::Lines))?;
         }
         // Submitted at once, the request is written as submitted (a part of the same statement
         // could not update the row another part inserts).
-        let created = if new.submit { submitted(tx, change, &current, drafted, budget).await? } else { drafted };
+        let created = if new.submit { submitted(change, &current, &against, drafted, budget)? } else { drafted };
         let mut writes = Writes::new(backend);
+        writes.holding(application);
         writes.insert(request::Model {
             status: created.status.as_str().to_owned(),
             submitted_at: created.submitted_at,
@@ -329,68 +328,6 @@ pub(crate) fn check_partners(
     Ok(())
 }
 
-/// What a request proposes, checked as far as it can be before the decision: the plan it
-/// proposes fits the project as the request would leave it (its new end, its partners joining and
-/// leaving), keeps every indicator with reported actuals in its unit, and keeps the work packages
-/// the budget's lines name; the lines it proposes name work packages of the plan (proposed or in
-/// force).
-struct Proposal<'a> {
-    plan: Option<&'a Plan>,
-    lines: Option<&'a [BudgetLine]>,
-    new_end: Option<NaiveDate>,
-    /// Partners joining (true) or leaving (false).
-    partners: Vec<(OrganizationId, bool)>,
-}
-
-async fn check_proposal<C: ConnectionTrait>(c: &C, project: &Application, p: Proposal<'_>) -> StoreResult<()> {
-    let leaves = p.partners.iter().any(|(_, joins)| !joins);
-    if p.plan.is_some() || leaves {
-        let participants = taking_part_after(c, project, &p.partners).await?;
-        let mut after = project.clone();
-        after.period_end = p.new_end.or(project.period_end);
-        match p.plan {
-            Some(plan) => {
-                plans::check(c, &after, plan, &participants, "plan").await?;
-                check_change(plan, &plan_views::reported(c, project.id).await?).map_err(plans::at("plan"))?;
-            }
-            // A partner leading a work package of the plan that stays does not leave alone.
-            None => plan_views::of(c, project.id)
-                .await?
-                .plan
-                .check_fits(after.period_start, after.period_end, &participants)
-                .map_err(|e| StoreError::RuleAt { field: "partners".to_owned(), source: e.error })?,
-        }
-    }
-    match (p.lines, p.plan) {
-        (Some(lines), Some(plan)) => plan_lines(lines, plan).map_err(plans::at("")),
-        (Some(lines), None) => plans::check_lines_fit(c, project.id, lines, None, "").await,
-        // A work package the lines in force name stays, unless a reallocation moves them.
-        (None, Some(plan)) => {
-            let in_force = versions::budget(c, &versions::in_force(c, project.id).await?).await?;
-            plan_lines(in_force.lines(), plan)
-                .map_err(|e| StoreError::RuleAt { field: "plan.workPackages".to_owned(), source: e.error })
-        }
-        (None, None) => Ok(()),
-    }
-}
-
-/// Who takes part in a project once `partners` have joined (true) or left (false).
-async fn taking_part_after<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    partners: &[(OrganizationId, bool)],
-) -> StoreResult<BTreeSet<OrganizationId>> {
-    let mut participants = plans::taking_part(c, project).await?;
-    for (organization, joins) in partners {
-        if *joins {
-            participants.insert(*organization);
-        } else {
-            participants.remove(organization);
-        }
-    }
-    Ok(participants)
-}
-
 /// `lines[2].workPackage` as `Lines[2].workPackage`, to follow `approved`.
 pub(crate) fn capitalised(path: &str) -> String {
     let mut chars = path.chars();
@@ -410,23 +347,6 @@ pub(crate) fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
     Parts::restore(request.parts.iter().map(|p| (p.kind, p.decision))).map_err(|e| StoreError::corrupt(e.to_string()))
 }
 
-/// The budget a request proposes and its diff with the version in force, if it asks for one.
-async fn proposed<C: ConnectionTrait>(c: &C, r: &ChangeRequest) -> StoreResult<Option<(Budget, BudgetDiff)>> {
-    if r.lines.is_empty() && r.state_aid.is_none() {
-        return Ok(None);
-    }
-    let in_force = versions::budget(c, &versions::in_force(c, r.application).await?).await?;
-    let Some(budget) = change_requests::proposed_budget(r, &in_force)? else { return Ok(None) };
-    let diff = BudgetDiff::between(&in_force, &budget).map_err(rule(Concerning::Lines))?;
-    Ok(Some((budget, diff)))
-}
-
-/// The split a budget would give the application, with its commitments now.
-async fn check_split<C: ConnectionTrait>(c: &C, project: &Application, budget: &Budget) -> StoreResult<()> {
-    let split = splits::with_budget(c, project, budget.total(), budget.state_aid_requested()).await?;
-    check_changed_split(&split).map_err(rule(Concerning::Lines))
-}
-
 /// Submits a draft, checking it again against the project as it is now: one read (the request
 /// whole with its project held), then one write (the move and its audit entry). A request that
 /// proposes a budget, a plan or a partner leaving reads what those are checked against too.
@@ -438,25 +358,28 @@ pub async fn submit(
 ) -> StoreResult<ChangeRequest> {
     let tx = db.begin_write().await?;
     let backend = tx.get_database_backend();
-    let mut query = change_requests::whole(backend);
+    let mut query = change_requests::whole_under(backend, REQUEST);
     query.inner_join(
         app::Entity,
         Expr::col((app::Entity, app::Column::Id)).equals((request::Entity, request::Column::ApplicationId)),
     );
     store_held::with_columns(&mut query);
+    proposals::with_reads(backend, &mut query, proposals::Wants::ALL);
     query.and_where(Expr::col((request::Entity, request::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 };
     let held = store_held::read(&*tx, query, missing).await?;
-    let current = change_requests::record(&held)?;
+    let current = change_requests::record_under(&held, REQUEST)?;
     let project = store_held::application(&held)?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
-    let budget = proposed(&*tx, &current).await?;
-    let submitted = submitted(&*tx, change, &project, current.clone(), budget).await?;
+    let against = Against::read(&held, &project, proposals::Wants::ALL)?;
+    let budget = against.proposed(&current)?;
+    let submitted = submitted(change, &project, &against, current.clone(), budget)?;
     let update = request::Entity::update_many()
         .col_expr(request::Column::Status, Expr::value(ChangeRequestStatus::Submitted.as_str()))
         .col_expr(request::Column::SubmittedAt, Expr::value(Some(change.at)))
         .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
     let mut writes = Writes::new(backend);
+    writes.holding(project.id);
     add_versioned(&mut writes, MOVED, update, id.0, expected_version);
     audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&submitted))?;
     let moved = writes.run_returning(&*tx, Some(MOVED)).await?;
@@ -465,12 +388,13 @@ pub async fn submit(
     Ok(submitted)
 }
 
-/// Checks that the request may be submitted to `project` (held) with the budget it proposes (and
-/// that budget's diff with the version in force): the request as submitted.
-async fn submitted<C: ConnectionTrait>(
-    c: &C,
+/// Checks that the request may be submitted to `project` (held, read with what the request is
+/// checked `against`) with the budget it proposes (and that budget's diff with the version in
+/// force): the request as submitted.
+fn submitted(
     change: &Change<'_>,
     project: &Application,
+    against: &Against,
     r: ChangeRequest,
     budget: Option<(Budget, BudgetDiff)>,
 ) -> StoreResult<ChangeRequest> {
@@ -486,12 +410,12 @@ async fn submitted<C: ConnectionTrait>(
         new_end: r.new_end,
         partners: r.partners.iter().map(|p| (p.organization, p.joins)).collect(),
     };
-    check_proposal(c, project, proposal).await?;
+    against.check(project, &proposal)?;
     if let Some((budget, diff)) = budget {
         if !r.lines.is_empty() {
             check_reallocation(&diff).map_err(rule(Concerning::Lines))?;
         }
-        check_split(c, project, &budget).await?;
+        against.check_split(project, &budget)?;
     }
     Ok(ChangeRequest {
         status: ChangeRequestStatus::Submitted,
@@ -503,6 +427,10 @@ async fn submitted<C: ConnectionTrait>(
 
 /// The name a request's versioned move goes by among a command's writes.
 const MOVED: &str = "moved";
+
+/// The prefix of a submitted request's columns and children, beside what it is checked against
+/// (a budget's lines among them).
+const REQUEST: &str = "request_";
 
 /// Withdraws a request before any part of it is decided.
 pub async fn withdraw(

@@ -117,6 +117,7 @@ async fn prepare<C: ConnectionTrait>(
     };
     let created = Commitment::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
+    writes.holding(new.application);
     writes.insert(model);
     // The application's pledged sum, and its cells: the row is held, so what it says is what its
     // commitments sum to until this one is added.
@@ -216,6 +217,7 @@ pub async fn update(
         updated.decision_ref = decision_ref;
     }
     let mut writes = Writes::new(backend);
+    writes.holding(current.application);
     writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
     // The application's pledged sum without the commitment as it was, with it as it is.
     let in_kind_counts = row.try_get::<Option<bool>>("", "in_kind_counts")?.unwrap_or(false);

@@ -94,6 +94,9 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
     };
     let added = Deadline::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
+    if let Some(project) = new.application {
+        writes.holding(project);
+    }
     writes.insert(model);
     // Its application's lead and participants; a call's own deadline, the call's funder.
     let also: Vec<OrganizationId> = match (new.application, funder) {

@@ -14,8 +14,8 @@ use sea_orm::{DbBackend, EntityName, QueryResult};
 
 use crate::commands::budget_versions::{self, InForce, NewVersion};
 use crate::commands::{plans, reports};
-use crate::entities::{commitment, grant_call, report_obligation};
-use crate::records::{Application, BudgetVersion, Commitment, GrantCall, Report};
+use crate::entities::report_obligation;
+use crate::records::{Application, BudgetVersion, Report};
 use crate::store::batch::Writes;
 use crate::store::convert::all;
 use crate::store::held as store_held;
@@ -31,16 +31,7 @@ use crate::{Change, Concerning, StoreError, StoreResult};
 pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement) {
     let project = "applications.id";
     budget_versions::with_in_force(backend, query);
-    let call =
-        Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
-    with_children(backend, query, CALL, call);
-    let order = Some(commitment::Column::Id);
-    with_children(
-        backend,
-        query,
-        PLEDGES,
-        Children::of(commitment::Entity, commitment::Column::ApplicationId, project, order),
-    );
+    splits::with_makings(backend, query, SPLIT);
     let order = Some(report_obligation::Column::Id);
     let owed = Children::of(report_obligation::Entity, report_obligation::Column::ApplicationId, project, order);
     with_children(backend, query, REPORTS, owed);
@@ -56,8 +47,8 @@ pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement) {
     query.expr_as(store_held::next_keys(backend, deadlines_table, count), Alias::new(DEADLINE_KEYS));
 }
 
-const CALL: &str = "grant_call";
-const PLEDGES: &str = "grant_pledges";
+/// The prefix of what the split is made of.
+const SPLIT: &str = "grant_";
 const REPORTS: &str = "grant_reports";
 const ALLOCATED: &str = "grant_allocated";
 const REPORT_KEYS: &str = "grant_report_keys";
@@ -86,8 +77,7 @@ pub(crate) fn add_grant(
 ) -> StoreResult<Granted> {
     let in_force = InForce::read(row)?;
     let budget = granted.unwrap_or_else(|| in_force.budget.clone());
-    let calls: Vec<GrantCall> = all(children::<grant_call::Model>(row, CALL)?)?;
-    let pledges: Vec<Commitment> = all(children::<commitment::Model>(row, PLEDGES)?)?;
+    let (calls, pledges) = splits::makings_in(row, SPLIT)?;
     let split = splits::supposing(project, (budget.total(), budget.state_aid_requested()), &calls, &pledges)?;
     check_changed_split(&split).map_err(|e| StoreError::rule(Concerning::GrantedBudget, e))?;
     let (plan, _) = views_plans::plan_in(row)?;

@@ -158,6 +158,9 @@ pub async fn plan(
             created.push(model);
         }
         let mut writes = Writes::new(backend);
+        if let Some(project) = target_allocation.application {
+            writes.holding(project);
+        }
         if !created.is_empty() {
             writes.push(
                 &row::Entity::insert_many(created.iter().cloned().map(IntoActiveModel::into_active_model)).into_query(),
@@ -278,6 +281,12 @@ async fn move_to(
         Expr::cust(format!("(SELECT a.id FROM state_aid_allocations a WHERE a.id = {table}.allocation_id{lock})")),
         Alias::new("allocation_held"),
     );
+    query.expr_as(
+        Expr::cust(format!(
+            "(SELECT a.application_id FROM state_aid_allocations a WHERE a.id = {table}.allocation_id)"
+        )),
+        Alias::new("project_id"),
+    );
     // The report's status as last committed, not as the statement's snapshot saw it: a request
     // that waited for the project while the report was accepted sees it accepted.
     let share = if backend == DbBackend::Postgres { " FOR SHARE" } else { "" };
@@ -311,6 +320,9 @@ async fn move_to(
         moved.requested_at = Some(change.at);
     }
     let mut writes = Writes::new(backend);
+    if let Some(project) = held.try_get::<Option<i64>>("", "project_id")? {
+        writes.holding(ApplicationId(project));
+    }
     writes.push(&version_checked(update, id.0, expected_version).into_query());
     // Its allocation's plan changed: the allocation's version goes up, which also tells a plan
     // of instalments that waited for this move to read the plan again (see `plan`).

@@ -26,6 +26,7 @@ pub mod organizations;
 pub mod plans;
 pub mod programmes;
 mod project_deadlines;
+mod proposals;
 pub mod reminders;
 pub mod repayments;
 pub mod reports;

@@ -27,7 +27,7 @@ use crate::store::batch::Writes;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked};
-use crate::views::{applications, budgets, plans};
+use crate::views::{budgets, plans};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A plan's broken rule at its field, under `prefix` (`plan`, say) when the plan is part of a
@@ -38,31 +38,6 @@ pub(crate) fn at(prefix: impl Into<String>) -> impl Fn(PlanError) -> StoreError 
         field: if prefix.is_empty() { e.at } else { format!("{prefix}.{}", e.at) },
         source: e.error,
     }
-}
-
-/// Who takes part in a project: its lead and its participants.
-pub(crate) async fn taking_part<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-) -> StoreResult<BTreeSet<OrganizationId>> {
-    let mut orgs: BTreeSet<OrganizationId> =
-        applications::participants_of(c, &[project.id]).await?.into_iter().map(|p| p.organization).collect();
-    orgs.insert(project.lead);
-    Ok(orgs)
-}
-
-/// Checks a plan against its project: its work packages' leads among `participants` and their
-/// periods within the project's, and its codes those of the project's programme.
-pub(crate) async fn check<C: ConnectionTrait>(
-    c: &C,
-    project: &Application,
-    plan: &Plan,
-    participants: &BTreeSet<OrganizationId>,
-    prefix: &str,
-) -> StoreResult<()> {
-    plan.check_fits(project.period_start, project.period_end, participants).map_err(at(prefix))?;
-    let codes = plans::codes_for(c, project.call).await?;
-    plan.check_codes(&codes).map_err(at(prefix))
 }
 
 /// After a project's participants or period change, its plan (read beforehand) still fits it: a
@@ -147,6 +122,7 @@ pub async fn set_plan(
     let before = held.stored.draft();
     // Every write at once, on PostgreSQL in one statement.
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(id);
     let update = app::Entity::update_many().col_expr(app::Column::UpdatedAt, Expr::value(change.at));
     writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
     add_writes(&mut writes, id, &plan);

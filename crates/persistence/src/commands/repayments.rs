@@ -25,9 +25,11 @@ pub struct NewRepayment {
 }
 
 /// Records a repayment: at most what the final account of the project's accepted report says is
-/// to be returned. The project's row is held (so two repayments at once cannot both fit), then
-/// one read brings its final account's makings, the decision named and the repayment's key, and
-/// one write adds the repayment with its audit entry.
+/// to be returned. One read holds the project's row (so two repayments at once cannot both fit)
+/// and brings its final account's makings, the decision named and the repayment's key; one
+/// write adds the repayment with its audit entry. What the account is computed from is changed
+/// by commands that hold the project (a report's acceptance, a payment, another repayment), each
+/// changing its row: a read that waited for one reads again (`Writes::holding`).
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
@@ -35,12 +37,6 @@ pub async fn record(
     idempotency_key: Option<&str>,
 ) -> StoreResult<Repayment> {
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        // The project is held first, in a statement of its own. The commands that change what
-        // the final account is computed from (a report's acceptance, a payment, another
-        // repayment) hold the project without changing its row, so a read that waited for one of
-        // them in the same statement would not know to read again (`store::held`); a read after
-        // the lock is a new snapshot and sees what they committed.
-        store_held::hold_project(tx, new.application).await?;
         let backend = tx.get_database_backend();
         let mut query = Query::select();
         query.from(app::Entity);
@@ -74,6 +70,7 @@ pub async fn record(
         };
         let created = Repayment::try_from(saved.clone())?;
         let mut writes = Writes::new(backend);
+        writes.holding(new.application);
         writes.insert(saved);
         audit::add(&mut writes, change, &[created.id.global(), project.id.global()], None::<&()>, Some(&created))?;
         writes.run(tx).await?;

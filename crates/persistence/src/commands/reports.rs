@@ -92,6 +92,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         let model = owed.row(held.try_get("", "report_key")?, project.id, change.at);
         let created = Report::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
+        writes.holding(project.id);
         writes.insert(model);
         // A new report is owed, of a project that still runs: its deadline calls for action.
         let deadline_key: i64 = held.try_get("", "deadline_key")?;
@@ -206,6 +207,7 @@ pub async fn submit(
         ..current.clone()
     };
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(held.project.id);
     let update = row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(to.as_str()))
         .col_expr(row::Column::SubmittedAt, Expr::value(Some(change.at)))
@@ -406,6 +408,7 @@ pub async fn decide(
         }
     }
     let mut writes = Writes::new(c.get_database_backend());
+    writes.holding(project.id);
     writes.push(&version_checked(update, id.0, expected_version).into_query());
     instalments::add_follow_report(&mut writes, &current, decided.due_on, change.at);
     // Its deadline: due where the report now is, calling for action while the report is owed

@@ -4,12 +4,15 @@
 //! only through what that one returns, by its name. Elsewhere (SQLite, embedded: a statement
 //! costs no round trip) they run one after another, in the order given.
 
+use salkku_domain::ids::ApplicationId;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, QueryResult,
     QueryTrait, Statement, Value,
 };
 
 use crate::StoreResult;
+use crate::entities::application;
 
 /// One write: its SQL (with `$n` placeholders on PostgreSQL), its values, and the name others
 /// may read its `RETURNING` rows by.
@@ -23,11 +26,24 @@ struct Part {
 pub(crate) struct Writes {
     backend: DbBackend,
     parts: Vec<Part>,
+    /// The project whose row the command's read holds ([`Writes::holding`]).
+    held: Option<ApplicationId>,
 }
 
 impl Writes {
     pub(crate) fn new(backend: DbBackend) -> Self {
-        Writes { backend, parts: Vec::new() }
+        Writes { backend, parts: Vec::new(), held: None }
+    }
+
+    /// Says that the command's read holds the project `id` (`store::held`). On PostgreSQL its row
+    /// then changes with these writes even where nothing the command does changes it (the
+    /// update of its key to itself): a read that waited for the row is handed the row as
+    /// committed since, and sees by its version that what it read beside it may be older
+    /// (`store::held`), so every command holding a project leaves that sign. A part that
+    /// updates the row already is the sign; the same row updated twice by one statement would
+    /// keep one of the two.
+    pub(crate) fn holding(&mut self, id: ApplicationId) {
+        self.held = Some(id);
     }
 
     pub(crate) fn backend(&self) -> DbBackend {
@@ -67,12 +83,23 @@ impl Writes {
 
     /// Runs every write and answers the rows the part `named` returns.
     pub(crate) async fn run_returning<C: ConnectionTrait>(
-        self,
+        mut self,
         c: &C,
         named: Option<&str>,
     ) -> StoreResult<Vec<QueryResult>> {
         if self.parts.is_empty() {
             return Ok(Vec::new());
+        }
+        if self.backend == DbBackend::Postgres
+            && let Some(id) = self.held
+            && !self.parts.iter().any(updates_applications)
+        {
+            let sign = Query::update()
+                .table(application::Entity)
+                .value(application::Column::Id, Expr::col(application::Column::Id))
+                .and_where(Expr::col(application::Column::Id).eq(id.0))
+                .to_owned();
+            self.push_named("held_sign", &sign);
         }
         if self.backend != DbBackend::Postgres {
             let mut returned = Vec::new();
@@ -97,6 +124,12 @@ impl Writes {
         }
         Ok(returned)
     }
+}
+
+/// Whether a part updates rows of `applications`, as sea-query writes such an update (every
+/// write is built by it): a command's update of its held project.
+fn updates_applications(part: &Part) -> bool {
+    part.sql.starts_with("UPDATE \"applications\" ")
 }
 
 /// Values one statement binds at most: PostgreSQL takes 65 535; a command's writes come nowhere
@@ -190,6 +223,25 @@ mod tests {
             renumbered("UPDATE t SET a = $1, b = $12 WHERE c = '$1' AND \"$2\" = $2", 3),
             "UPDATE t SET a = $4, b = $15 WHERE c = '$1' AND \"$2\" = $5"
         );
+    }
+
+    #[test]
+    fn an_update_of_the_held_project_is_its_sign_and_nothing_else_is() {
+        // A part updating the row is told apart by its text: were it missed, the row would be
+        // updated twice by one statement and one of the two lost.
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let mut writes = Writes::new(DbBackend::Postgres);
+        let versioned = application::Entity::update_many()
+            .col_expr(application::Column::Version, Expr::col(application::Column::Version).add(1))
+            .filter(application::Column::Id.eq(7));
+        writes.push(&versioned.into_query());
+        crate::derived::set_sum(&mut writes, ApplicationId(7), crate::derived::Sum::Granted, 100);
+        let others = crate::entities::commitment::Entity::update_many()
+            .col_expr(crate::entities::commitment::Column::Version, Expr::value(2))
+            .filter(crate::entities::commitment::Column::Id.eq(1));
+        writes.push(&others.into_query());
+        let told: Vec<bool> = writes.parts.iter().map(updates_applications).collect();
+        assert_eq!(told, [true, true, false]);
     }
 
     #[test]

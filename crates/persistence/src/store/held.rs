@@ -8,13 +8,15 @@
 //! another transaction holding the row is handed the row as that transaction committed it, but
 //! everything else the statement reads (other tables, what the portfolio counted) as it was when
 //! the statement began: the two would disagree. Such a read is made again, once the row is held
-//! and nothing that follows it can move.
+//! and nothing that follows it can move. It knows it waited by the row's version: every command
+//! that holds a project changes its row in its writes (`Writes::holding`), even one that changes
+//! only other tables (a deadline, a pledge, a report), so that what it wrote is never missed by a
+//! read that waited for it.
 
 use salkku_domain::ids::{AllocationId, ApplicationId, NodeKind};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Query, SelectStatement};
 use sea_orm::{
-    ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter,
-    QueryResult, QuerySelect,
+    ConnectionTrait, DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
 };
 
 use crate::entities::{allocation, application as app};
@@ -61,46 +63,6 @@ pub(crate) async fn read<C: ConnectionTrait>(
     missing: impl Fn() -> StoreError,
 ) -> StoreResult<QueryResult> {
     read_holding(c, query, &[], missing).await
-}
-
-/// Holds the project `id` a command's input names until the transaction ends, in a statement of
-/// its own (for a command whose read must see what a holder that left the row unchanged
-/// committed); an unknown reference when there is no such project.
-pub(crate) async fn hold_project<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<()> {
-    hold_application(c, id, || StoreError::UnknownReference {
-        concerning: Concerning::Application,
-        kind: NodeKind::Application,
-        key: id.0,
-    })
-    .await
-}
-
-/// [`hold_project`] of the application a command is about: `missing` when there is none.
-pub(crate) async fn hold_application<C: ConnectionTrait>(
-    c: &C,
-    id: ApplicationId,
-    missing: impl FnOnce() -> StoreError,
-) -> StoreResult<()> {
-    let found = app::Entity::find_by_id(id.0).select_only().column(app::Column::Id).lock_exclusive();
-    match found.into_tuple::<i64>().one(c).await? {
-        Some(_) => Ok(()),
-        None => Err(missing()),
-    }
-}
-
-/// [`hold_application`] of the application `owner` names (a query answering its key: a change
-/// request's project, say): its key, or `missing` when there is none.
-pub(crate) async fn hold_application_of<C: ConnectionTrait>(
-    c: &C,
-    owner: SelectStatement,
-    missing: impl FnOnce() -> StoreError,
-) -> StoreResult<ApplicationId> {
-    let found = app::Entity::find()
-        .select_only()
-        .column(app::Column::Id)
-        .filter(Expr::col((app::Entity, app::Column::Id)).in_subquery(owner))
-        .lock_exclusive();
-    found.into_tuple::<i64>().one(c).await?.map(ApplicationId).ok_or_else(missing)
 }
 
 /// [`read`] of the project `id` a command's input names, narrowing `query` to it: an unknown

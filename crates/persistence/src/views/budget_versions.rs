@@ -12,8 +12,8 @@ use salkku_domain::ids::{ApplicationId, BudgetVersionId, NodeKind};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::entities::{application as app, budget_version, budget_version_line, commitment, grant_call};
-use crate::records::{Application, BudgetVersion, Commitment, GrantCall};
+use crate::entities::{application as app, budget_version, budget_version_line};
+use crate::records::{Application, BudgetVersion};
 use crate::store::convert::all;
 use crate::store::held as store_held;
 use crate::store::nested::{Children, children, with_children};
@@ -146,12 +146,7 @@ pub async fn compare_versions<C: ConnectionTrait>(
     };
     with_children(backend, &mut query, "compared_lines", lines);
     budgets::with_lines(backend, &mut query);
-    let call =
-        Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
-    with_children(backend, &mut query, "compared_call", call);
-    let order = Some(commitment::Column::Id);
-    let pledges = Children::of(commitment::Entity, commitment::Column::ApplicationId, "applications.id", order);
-    with_children(backend, &mut query, "compared_pledges", pledges);
+    splits::with_makings(backend, &mut query, "compared_");
     query.and_where(Expr::cust(format!(
         "applications.id = (SELECT v.application_id FROM budget_versions v WHERE v.id = {f})"
     )));
@@ -188,8 +183,7 @@ pub async fn compare_versions<C: ConnectionTrait>(
         Budget::new(lines, aid).map_err(|e| StoreError::corrupt(e.to_string()))
     };
     let (was, is) = (budget_of(&before)?, budget_of(&after)?);
-    let calls: Vec<GrantCall> = all(children::<grant_call::Model>(&row, "compared_call")?)?;
-    let pledges: Vec<Commitment> = all(children::<commitment::Model>(&row, "compared_pledges")?)?;
+    let (calls, pledges) = splits::makings_in(&row, "compared_")?;
     let split = |b: &Budget| splits::supposing(&project, (b.total(), b.state_aid_requested()), &calls, &pledges);
     let diff = BudgetDiff::between(&was, &is).map_err(|e| StoreError::corrupt(e.to_string()))?;
     let comparison = Comparison { diff, split_before: split(&was)?, split_after: split(&is)? };

@@ -5,11 +5,43 @@ use std::collections::HashMap;
 
 use salkku_domain::funding::{CallTerms, CommitmentFigure, FundingSplit};
 use salkku_domain::ids::{ApplicationId, GrantCallId};
-use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 use crate::StoreResult;
+use crate::entities::{commitment, grant_call};
 use crate::records::{Application, Commitment, GrantCall};
+use crate::store::convert::all;
+use crate::store::nested::{Children, children, with_children};
 use crate::views::{calls, commitments};
+
+/// Adds to `query`, which reads `applications`, what a project's split is made of beside its own
+/// figures, each under `prefix`: its call ([`with_call`]) and its pledges, as [`makings_in`] reads
+/// them back (for [`supposing`] in a command's one read).
+pub(crate) fn with_makings(backend: DbBackend, query: &mut SelectStatement, prefix: &str) {
+    with_call(backend, query, prefix);
+    let order = Some(commitment::Column::Id);
+    let pledges = Children::of(commitment::Entity, commitment::Column::ApplicationId, "applications.id", order);
+    with_children(backend, query, &format!("{prefix}pledges"), pledges);
+}
+
+/// Adds to `query`, which reads `applications`, the project's call (none, or one) under `prefix`,
+/// as [`call_in`] reads it back.
+pub(crate) fn with_call(backend: DbBackend, query: &mut SelectStatement, prefix: &str) {
+    let call =
+        Children { child: grant_call::Entity, filter: "t.\"id\" = applications.call_id".to_owned(), order: None };
+    with_children(backend, query, &format!("{prefix}call"), call);
+}
+
+/// The call read with [`with_call`] under `prefix`, as a list (empty for a project of no call).
+pub(crate) fn call_in(row: &QueryResult, prefix: &str) -> StoreResult<Vec<GrantCall>> {
+    all(children::<grant_call::Model>(row, &format!("{prefix}call"))?)
+}
+
+/// The call and the pledges read with [`with_makings`] under `prefix`.
+pub(crate) fn makings_in(row: &QueryResult, prefix: &str) -> StoreResult<(Vec<GrantCall>, Vec<Commitment>)> {
+    Ok((call_in(row, prefix)?, all(children::<commitment::Model>(row, &format!("{prefix}pledges"))?)?))
+}
 
 /// The splits of `apps`, from their calls and commitments already at hand.
 pub fn from_parts(
