@@ -11,7 +11,7 @@ use crate::fixtures::*;
 
 /// The statements one request runs. On PostgreSQL it also checks that the mutation left no
 /// project held without changing its row (see [`held_unchanged`]).
-async fn counted(app: &TestApp, token: &str, query: &str, variables: Value) -> (usize, Value) {
+pub(crate) async fn counted(app: &TestApp, token: &str, query: &str, variables: Value) -> (usize, Value) {
     let marks = row_marks(app).await;
     let before = app.statements();
     let data = app.ok(token, query, variables).await;
@@ -82,6 +82,13 @@ on_both! {
             "indicators": [{ "key": "M1", "workPackage": "TP1", "name": "Koulutetut", "unit": "COUNT", "target": "300", "targetOn": "2022-12-31" }],
         } } });
         let (set_plan, _) = counted(&app, admin, "mutation($input: SetPlanInput!) { setPlan(input: $input) { version } }", plan).await;
+        // Lines naming the plan's work package: checked against the plan read with the rest.
+        let assigned = json!([
+            { "category": "PERSONNEL", "year": 2021, "amount": "600000.00", "workPackage": "TP1" },
+            { "category": "PURCHASED_SERVICES", "year": 2021, "amount": "300000.00" },
+        ]);
+        let set_budget = json!({ "input": { "applicationId": monni, "expectedVersion": 4, "lines": assigned, "stateAidRequested": "720000.00" } });
+        let (assigned_budget, _) = counted(&app, admin, "mutation($input: SetBudgetInput!) { setBudget(input: $input) { version } }", set_budget).await;
         // A pledge asked for by a due date (a deadline with its parties), then promised.
         let seinajoki = org(&app, admin, "Seinäjoen kaupunki", "MUNICIPALITY", Some("14")).await;
         let asked = json!({ "input": { "applicationId": monni, "organizationId": seinajoki, "amount": "20000.00", "dueDate": "2020-06-18" } });
@@ -104,6 +111,7 @@ on_both! {
             ("addCommitment", commitment),
             ("transitionApplication", transition),
             ("setPlan (3 parts)", set_plan),
+            ("setBudget (a line naming a work package)", assigned_budget),
             ("addCommitment with a due date", asked_for),
             ("updateCommitment", update_commitment),
             ("recordAllocation", allocation),
@@ -116,11 +124,12 @@ on_both! {
         // COMMIT, the goal (setPlan's read holds the project and brings who takes part,
         // the programme's codes, the budget's lines and the plan in force beside it; an admin's
         // updateCommitment: the policy reads the commitment's project only for a coordinator;
-        // addDeadline answers the deadline as its read held it). SQLite, embedded, runs the
+        // addDeadline answers the deadline as its read held it; lines naming a work package are
+        // checked against the plan read with the held project). SQLite, embedded, runs the
         // writes one by one.
         let bounds = match store {
-            Store::Postgres => [2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
-            Store::Sqlite => [9, 7, 7, 11, 6, 8, 7, 5, 5, 5],
+            Store::Postgres => [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+            Store::Sqlite => [9, 7, 7, 11, 7, 6, 8, 7, 5, 5, 5],
         };
         assert_eq!(counts.len(), bounds.len(), "a bound for every mutation counted");
         for ((name, count), bound) in counts.iter().zip(bounds) {
@@ -181,9 +190,20 @@ on_both! {
             { "category": "PERSONNEL", "year": 2021, "amount": "60000.00" },
             { "category": "TRAVEL", "year": 2021, "amount": "40000.00" },
         ]);
-        let v = version(&budget(&app, admin, &monni, version(&data["updateApplication"]), lines, "80000.00").await);
+        // A plan whose indicator rolls up under the programme's code, reported on below.
+        let plan = json!({ "input": { "applicationId": monni, "expectedVersion": version(&data["updateApplication"]), "plan": {
+            "objectives": [{ "key": "T1", "text": "Ammattilaiset systeemisen työn ytimessä" }],
+            "workPackages": [{ "key": "TP1", "title": "Valmennus", "objectives": ["T1"] }],
+            "indicators": [{ "key": "M1", "workPackage": "TP1", "code": "trained-professionals", "name": "Koulutetut", "unit": "COUNT", "target": "300", "targetOn": "2021-12-31" }],
+        } } });
+        let v = version(&app.ok(admin, "mutation($input: SetPlanInput!) { setPlan(input: $input) { version } }", plan).await["setPlan"]);
+        let v = version(&budget(&app, admin, &monni, v, lines, "80000.00").await);
         let v = version(&transition(&app, admin, &monni, v, "IN_PREPARATION").await);
-        let v = version(&transition(&app, admin, &monni, v, "SUBMITTED").await);
+        // A submission checks the split, its call and pledges read with the held project.
+        let submitting = json!({ "input": { "id": monni, "expectedVersion": v, "to": "SUBMITTED" } });
+        let (n, data) = counted(&app, admin, "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { version } }", submitting).await;
+        counts.push(("transitionApplication to SUBMITTED", n));
+        let v = version(&data["transitionApplication"]);
         let decision = json!({ "input": { "organizationId": g.stm, "decidedOn": "2020-06-12", "reference": "VN/1234/2020", "applicationId": monni } });
         let (n, data) = counted(&app, admin, &mutation("recordDecision", "RecordDecisionInput", "id"), decision).await;
         counts.push(("recordDecision", n));
@@ -271,8 +291,13 @@ on_both! {
         let interim = reports.iter().find(|r| r["kind"] == "INTERIM").unwrap();
         let final_report = reports.iter().find(|r| r["kind"] == "FINAL").unwrap();
         let submit = mutation("submitReport", "SubmitReportInput", "version");
-        let (n, data) = counted(&app, &coordinator, &submit, moving(interim)).await;
-        counts.push(("submitReport by the project's coordinator", n));
+        // With the actuals of the plan's indicator: the indicator and the years stated before are
+        // read with the held report.
+        let indicators = app.ok(admin, "query($id: ID!) { application(id: $id) { plan { indicators { id } } } }", json!({ "id": monni })).await;
+        let indicator = indicators["application"]["plan"]["indicators"][0]["id"].clone();
+        let stating = json!({ "input": { "id": interim["id"], "expectedVersion": interim["version"], "actuals": [{ "indicatorId": indicator, "year": 2021, "value": "120" }] } });
+        let (n, data) = counted(&app, &coordinator, &submit, stating).await;
+        counts.push(("submitReport with actuals by the project's coordinator", n));
         let back = json!({ "input": { "id": interim["id"], "expectedVersion": data["submitReport"]["version"], "reasons": "Tulokset puuttuvat", "newDueOn": "2021-04-15" } });
         let (n, data) = counted(&app, admin, &mutation("returnReport", "ReturnReportInput", "version"), back).await;
         counts.push(("returnReport", n));
@@ -319,6 +344,8 @@ on_both! {
         // deadlines and whom they concern, pledges and plan in one statement, and writes once
         // (what they read is changed by commands that hold the project, each changing its row,
         // so a read that waited for one reads again: `Writes::holding`).
+        // A submission reads the split's call and pledges with its held project; a report
+        // submitted with actuals, the indicators named and the years already stated for them.
         // A grant reads, beside its held project, the budget in force, the call, pledges, reports,
         // plan, aid allocated and the keys of the reports its call's schedule may plan, and
         // writes the budget put in force, the reports with their deadlines and the move as one.
@@ -334,6 +361,7 @@ on_both! {
             ("createGrantCall", 2, 6),
             ("createApplication", 2, 10),
             ("updateApplication", 2, 11),
+            ("transitionApplication to SUBMITTED", 2, 9),
             ("recordDecision", 2, 4),
             ("attachDocument", 2, 5),
             ("transitionApplication to GRANTED", 2, 18),
@@ -349,7 +377,7 @@ on_both! {
             ("planInstalments", 2, 5),
             ("requestInstalment", 2, 5),
             ("cancelInstalment", 2, 5),
-            ("submitReport by the project's coordinator", 3, 8),
+            ("submitReport with actuals by the project's coordinator", 3, 9),
             ("returnReport", 2, 8),
             ("acceptReport", 2, 5),
             ("recordRepayment", 2, 4),

@@ -8,13 +8,13 @@ use chrono::{DateTime, Datelike, Utc};
 use salkku_domain::DomainError;
 use salkku_domain::ids::{IndicatorId, ReportId};
 use salkku_domain::indicator::{self, IndicatorUnit, Measure};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set};
+use sea_orm::sea_query::{OnConflict, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryResult, QueryTrait, Set};
 
 use crate::entities::{indicator_actual, plan_indicator};
 use crate::records::{Application, Report};
 use crate::store::batch::Writes;
-use crate::store::support::one_of;
+use crate::store::nested::{Children, children, with_children};
 use crate::{Concerning, StoreError, StoreResult};
 
 /// An actual as a submission states it.
@@ -41,46 +41,49 @@ fn at(i: usize, field: &str) -> impl FnOnce(DomainError) -> StoreError {
     move |source| StoreError::RuleAt { field, source }
 }
 
+/// Adds to `query`, which reads the report (`report_obligations`), the indicators `actuals` name
+/// and the years other reports stated for them, as [`check`] reads them back; nothing when there
+/// are none.
+pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement, actuals: &[NewActual]) {
+    if actuals.is_empty() {
+        return;
+    }
+    let ids = actuals.iter().map(|a| a.indicator.0.to_string()).collect::<Vec<_>>().join(", ");
+    let named = Children { child: plan_indicator::Entity, filter: format!("t.id IN ({ids})"), order: None };
+    with_children(backend, query, NAMED, named);
+    let taken = Children {
+        child: indicator_actual::Entity,
+        filter: format!("t.indicator_id IN ({ids}) AND t.report_id <> report_obligations.id"),
+        order: None,
+    };
+    with_children(backend, query, TAKEN, taken);
+}
+
+const NAMED: &str = "actuals_indicators";
+const TAKEN: &str = "actuals_taken";
+
 /// Checks the actuals a report states: each on an indicator of the report's own project, in the
 /// indicator's unit, for a year the project runs in, and for a year no other report has stated
-/// for that indicator. Reads the indicators named only when there are any. The project's row is
-/// held by the caller, as a decision on a change request holds it: an indicator is not removed
-/// by a decision while its actuals are being stated, nor stated while it is removed.
-pub(crate) async fn check<C: ConnectionTrait>(
-    c: &C,
+/// for that indicator (the indicators named and those years read with [`with_reads`] in `row`).
+/// The project's row is held by the caller, as a decision on a change request holds it: an
+/// indicator is not removed by a decision while its actuals are being stated, nor stated while
+/// it is removed.
+pub(crate) fn check(
+    row: &QueryResult,
     report: &Report,
     project: &Application,
     actuals: &[NewActual],
 ) -> StoreResult<Vec<Stated>> {
     indicator::check_report_takes_actuals(report.kind, actuals.len())
         .map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
-    if !actuals.is_empty() {
-        indicator::check_project_takes_actuals(project.status).map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
+    if actuals.is_empty() {
+        return Ok(Vec::new());
     }
-    let ids: Vec<i64> = actuals.iter().map(|a| a.indicator.0).collect();
-    let indicators: HashMap<i64, plan_indicator::Model> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        plan_indicator::Entity::find()
-            .filter(one_of(c, plan_indicator::Column::Id, ids.clone()))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect()
-    };
-    let taken: BTreeSet<(i64, i32)> = if ids.is_empty() {
-        BTreeSet::new()
-    } else {
-        indicator_actual::Entity::find()
-            .filter(one_of(c, indicator_actual::Column::IndicatorId, ids))
-            .filter(indicator_actual::Column::ReportId.ne(report.id.0))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|a| (a.indicator_id, a.year))
-            .collect()
-    };
+    indicator::check_project_takes_actuals(project.status).map_err(|e| StoreError::rule(Concerning::Actuals, e))?;
+    let indicators: HashMap<i64, plan_indicator::Model> =
+        children::<plan_indicator::Model>(row, NAMED)?.into_iter().map(|i| (i.id, i)).collect();
+    let taken: BTreeSet<(i64, i32)> =
+        children::<indicator_actual::Model>(row, TAKEN)?.into_iter().map(|a| (a.indicator_id, a.year)).collect();
     let mut seen = BTreeSet::new();
     let mut stated = Vec::with_capacity(actuals.len());
     for (i, a) in actuals.iter().enumerate() {

@@ -17,7 +17,7 @@ use crate::records::{Allocation, Payment};
 use crate::store::batch::Writes;
 use crate::store::convert::money;
 use crate::store::held::{self as store_held, Reference};
-use crate::store::support::referenced;
+use crate::store::support::check_written;
 use crate::{Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -177,22 +177,27 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
     let now = change.at;
     idempotency::create(db, change, idempotency_key, async move |tx| {
         let backend = tx.get_database_backend();
-        let held = held_for_payment(tx, new.allocation).await?;
+        let held = held_for_payment(tx, new.allocation, new.instalment).await?;
         let target = held.allocation;
         instalments::check_still_paying_at(held.project_status.as_deref())?;
+        let mut writes = Writes::new(backend);
+        if let Some(project) = target.application {
+            writes.holding(project);
+        }
+        // The instalment settled, at the version read: its move is checked once written.
+        let mut settled_at = None;
         if let Some(id) = new.instalment {
-            let settled: crate::records::Instalment = referenced::<crate::entities::instalment::Entity, _>(
-                tx,
-                Concerning::Instalment,
-                NodeKind::Instalment,
-                id.0,
-            )
-            .await?
-            .try_into()?;
+            let (settled, condition) = instalments::settled_in(&held.row)?;
+            let settled = settled.ok_or(StoreError::UnknownReference {
+                concerning: Concerning::Instalment,
+                kind: NodeKind::Instalment,
+                key: id.0,
+            })?;
             if settled.allocation != new.allocation {
                 return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
             }
-            instalments::settle(tx, &settled, new.amount.money(), new.paid_on, now).await?;
+            instalments::add_settle(&mut writes, &settled, condition, (new.amount.money(), new.paid_on), now)?;
+            settled_at = Some((settled.id.0, settled.version));
         }
         let overpaid = || StoreError::Overpayment {
             amount: new.amount.to_string(),
@@ -205,10 +210,6 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
         let paid = target.paid_total.checked_add(new.amount.money()).map_err(|_| overpaid())?;
         if paid > target.amount {
             return Err(overpaid());
-        }
-        let mut writes = Writes::new(backend);
-        if let Some(project) = target.application {
-            writes.holding(project);
         }
         let update = allocation::Entity::update_many()
             .col_expr(allocation::Column::PaidTotalCents, Expr::value(paid.cents()))
@@ -235,7 +236,10 @@ pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key:
             Some(&target),
             Some(&(&created, Some(after_allocation))),
         )?;
-        writes.run(tx).await?;
+        let settled = writes.run_returning(tx, settled_at.map(|_| instalments::SETTLE)).await?;
+        if let Some((id, version)) = settled_at {
+            check_written::<crate::entities::instalment::Entity, _>(tx, &settled, id, version).await?;
+        }
         Ok(created)
     })
     .await
@@ -247,18 +251,31 @@ struct HeldForPayment {
     /// Its project's status, if it funds one.
     project_status: Option<String>,
     payment_key: i64,
+    /// The instalment the payment settles, read with the rest (`instalments::settled_in`).
+    row: QueryResult,
 }
 
 /// The allocation and its project's status, both held (on PostgreSQL) until the transaction
-/// ends, the project's first, as closing a project holds it; and the key of the payment to add.
-async fn held_for_payment<C: ConnectionTrait>(c: &C, id: AllocationId) -> StoreResult<HeldForPayment> {
+/// ends, the project's first, as closing a project holds it; the key of the payment to add; and
+/// the instalment it settles, if it names one, with the status of the report that instalment waits
+/// for. A move of the instalment holds the allocation too (it raises its version), so one that
+/// committed while this read waited is read again with the allocation.
+async fn held_for_payment<C: ConnectionTrait>(
+    c: &C,
+    id: AllocationId,
+    settles: Option<InstalmentId>,
+) -> StoreResult<HeldForPayment> {
     let backend = c.get_database_backend();
     let mut query = store_held::allocation_query(backend, id);
     query.expr_as(store_held::next_key(backend, payment::Entity.table_name(), 0), Alias::new("payment_key"));
+    if let Some(instalment) = settles {
+        instalments::with_settled(backend, &mut query, instalment);
+    }
     let row = store_held::read_allocation(c, query, id).await?;
     Ok(HeldForPayment {
         allocation: store_held::allocation(&row)?,
         project_status: row.try_get("", "project_status")?,
         payment_key: row.try_get("", "payment_key")?,
+        row,
     })
 }

@@ -528,17 +528,22 @@ pub async fn transition(
     let c = &*tx;
     // Held (on PostgreSQL) from the start: closing checks the project's reports and money, and no
     // payment or report may slip in between the check and the move. Read with it: where the
-    // portfolio counts it, and the decision named.
+    // portfolio counts it, the decision named, and what the move is checked against (a
+    // submission's split, a closing's reports and final account, what a grant puts in force).
+    let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(app::Entity);
     store_held::with_columns(&mut query);
     derived::select_standing(&mut query, true);
     decisions::with_decision(&mut query, transition.decision);
-    if transition.to == ApplicationStatus::Submitted {
-        budget_versions::with_draft(&mut query);
-    }
-    if transition.to == ApplicationStatus::Granted {
-        grants::with_reads(c.get_database_backend(), &mut query);
+    match transition.to {
+        ApplicationStatus::Submitted => {
+            budget_versions::with_draft(&mut query);
+            splits::with_makings(backend, &mut query, SUBMITTED);
+        }
+        ApplicationStatus::Closed => final_accounts::with_account(backend, &mut query),
+        ApplicationStatus::Granted => grants::with_reads(backend, &mut query),
+        _ => {}
     }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
@@ -551,11 +556,13 @@ pub async fn transition(
     }
     let at = transition.at.unwrap_or(now);
     if to == ApplicationStatus::Submitted {
-        let split = splits::for_application(c, &current).await?;
+        let (calls, pledges) = splits::makings_in(&row, SUBMITTED)?;
+        let figures = (current.total_cost, current.state_aid_requested);
+        let split = splits::supposing(&current, figures, &calls, &pledges)?;
         split.check_submittable().map_err(|e| StoreError::rule(Concerning::Transition, e))?;
     }
     if to == ApplicationStatus::Closed {
-        check_closing(c, &current).await?;
+        check_closing(&row, &current)?;
     }
     let mut update = app::Entity::update_many()
         .col_expr(app::Column::Status, Expr::value(to.as_str()))
@@ -622,12 +629,14 @@ pub async fn transition(
 /// The name the application's update goes by among a transition's writes.
 const MOVED: &str = "moved";
 
+/// The prefix of what a submission's split is made of.
+const SUBMITTED: &str = "submitted_";
+
 /// A project closes once every report it owes is accepted, the final one among them, and its
-/// final account is settled.
-async fn check_closing<C: ConnectionTrait>(c: &C, project: &Application) -> StoreResult<()> {
-    let owed: Vec<_> =
-        crate::views::reports::of_applications(c, &[project.id]).await?.iter().map(|r| (r.kind, r.status)).collect();
-    let account = final_accounts::of_application(c, project).await?.filter(|a| !a.provisional);
+/// final account is settled: both read beside the held project (`final_accounts::with_account`).
+fn check_closing(row: &QueryResult, project: &Application) -> StoreResult<()> {
+    let owed: Vec<_> = final_accounts::reports_in(row)?.iter().map(|r| (r.kind, r.status)).collect();
+    let account = final_accounts::account_in(row, project)?.filter(|a| !a.provisional);
     salkku_domain::final_account::check_closing(&owed, account.as_ref().map(|a| &a.account))
         .map_err(|e| StoreError::rule(Concerning::Transition, e))
 }

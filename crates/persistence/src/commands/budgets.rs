@@ -5,6 +5,7 @@ use salkku_domain::Money;
 use salkku_domain::budget::{Budget, BudgetLine};
 use salkku_domain::budget_version::check_budget_editable;
 use salkku_domain::ids::{ApplicationId, NodeKind};
+use salkku_domain::plan::{self, Plan};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -15,7 +16,7 @@ use crate::records::Application;
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
 use crate::store::support::expect_version;
-use crate::views::budgets;
+use crate::views::{budgets, plans as plan_views};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// A budget as the audit log shows it.
@@ -38,10 +39,14 @@ pub async fn set_budget(
 ) -> StoreResult<Application> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let Held { current, lines, standing } = held(c, id).await?;
+    // Lines that name work packages are checked against the plan, read with the rest.
+    let names_packages = budget.lines().iter().any(|l| l.work_package().is_some());
+    let Held { current, lines, standing, plan } = held(c, id, names_packages).await?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     check_budget_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
-    plans::check_lines_fit(c, id, budget.lines(), None, "").await?;
+    if let Some(plan) = plan {
+        plan::check_lines(budget.lines(), &plan).map_err(plans::at(""))?;
+    }
     let before = Recorded { state_aid_requested: current.state_aid_requested, lines };
     let after = Recorded { state_aid_requested: budget.state_aid_requested(), lines: budget.lines().to_vec() };
     let (total, aid) = (budget.total().cents(), budget.state_aid_requested().cents());
@@ -66,19 +71,26 @@ struct Held {
     current: Application,
     lines: Vec<BudgetLine>,
     standing: Standing,
+    /// The plan in force, when asked for.
+    plan: Option<Plan>,
 }
 
-/// The application, held (on PostgreSQL) until the transaction ends, with its budget lines and
-/// what the portfolio counts it as: one statement.
-async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Held> {
+/// The application, held (on PostgreSQL) until the transaction ends, with its budget lines, what
+/// the portfolio counts it as and, with `plan`, its plan in force: one statement.
+async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId, plan: bool) -> StoreResult<Held> {
+    let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(app::Entity);
     store_held::with_columns(&mut query);
     derived::select_standing(&mut query, true);
-    budgets::with_lines(c.get_database_backend(), &mut query);
+    budgets::with_lines(backend, &mut query);
+    if plan {
+        plan_views::with_plan(backend, &mut query);
+    }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
     let current = store_held::application(&row)?;
     let lines = budgets::lines_in(&row)?;
-    Ok(Held { current, lines, standing: Standing::of(&row, true)? })
+    let plan = if plan { Some(plan_views::plan_in(&row)?.0) } else { None };
+    Ok(Held { current, lines, standing: Standing::of(&row, true)?, plan })
 }

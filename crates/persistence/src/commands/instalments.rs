@@ -7,9 +7,10 @@ use salkku_domain::ids::{AllocationId, ApplicationId, InstalmentId, NodeKind, Re
 use salkku_domain::instalment::{self, InstalmentStatus};
 use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::{Amount, ApplicationStatus, DomainError, Money, PaymentAmount};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockType, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, IntoActiveModel, QueryFilter, QueryResult,
+    QueryTrait,
 };
 
 use crate::commands::{audit, idempotency};
@@ -19,8 +20,7 @@ use crate::store::batch::Writes;
 use crate::store::convert::{all, money, parsed};
 use crate::store::held as store_held;
 use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{expect_version, version_checked, versioned_update};
-use crate::views::reports;
+use crate::store::support::{add_versioned, expect_version, version_checked};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// One instalment of a plan.
@@ -333,32 +333,55 @@ async fn move_to(
     Ok(moved)
 }
 
-/// An instalment held by a report waits until the report is accepted.
-pub(crate) async fn check_condition<C: ConnectionTrait>(c: &C, held: &Instalment) -> StoreResult<()> {
-    let status = match held.condition {
-        Some(report) => reports::get(c, report).await?.map(|r| r.status),
-        None => None,
-    };
-    instalment::check_condition(status).map_err(rule(Concerning::Instalment))
+/// Adds to `query`, which reads the allocation a payment is made on, the instalment `id` it
+/// settles (its row, as [`settled_in`] reads it back) and the status of the report it waits for.
+pub(crate) fn with_settled(backend: DbBackend, query: &mut SelectStatement, id: InstalmentId) {
+    let settled = Children { child: row::Entity, filter: format!("t.id = {}", id.0), order: None };
+    with_children(backend, query, SETTLED, settled);
+    query.expr_as(
+        Expr::cust(format!(
+            "(SELECT r.status FROM report_obligations r JOIN instalments i ON i.condition_report_id = r.id \
+             WHERE i.id = {})",
+            id.0
+        )),
+        Alias::new(SETTLED_CONDITION),
+    );
 }
 
-/// Marks a requested instalment paid by a payment of its amount on `paid_on`; refused while the
-/// instalment is held by its report or not yet requested.
-pub(crate) async fn settle<C: ConnectionTrait>(
-    c: &C,
+const SETTLED: &str = "settled_instalment";
+const SETTLED_CONDITION: &str = "settled_condition_status";
+
+/// The instalment read with [`with_settled`], or none, and the status of the report it waits for.
+pub(crate) fn settled_in(row: &QueryResult) -> StoreResult<(Option<Instalment>, Option<ReportStatus>)> {
+    let settled = all(children::<row::Model>(row, SETTLED)?)?.pop();
+    let condition: Option<String> = row.try_get("", SETTLED_CONDITION)?;
+    let condition = condition.map(|s: String| parsed(ReportStatus::parse(&s))).transpose()?;
+    Ok((settled, condition))
+}
+
+/// The name a settled instalment's versioned move goes by among a payment's writes.
+pub(crate) const SETTLE: &str = "settled";
+
+/// Adds to `writes` marking a requested instalment (`held`, read beside its held allocation with
+/// the status of the report it waits for, `condition`) paid by a payment of its amount on
+/// `paid_on`, under [`SETTLE`] (the payment checks it was written); refused while the instalment
+/// is held by its report or not yet requested.
+pub(crate) fn add_settle(
+    writes: &mut Writes,
     held: &Instalment,
-    amount: Money,
-    paid_on: NaiveDate,
+    condition: Option<ReportStatus>,
+    (amount, paid_on): (Money, NaiveDate),
     now: chrono::DateTime<chrono::Utc>,
 ) -> StoreResult<()> {
-    check_condition(c, held).await?;
+    instalment::check_condition(condition).map_err(rule(Concerning::Instalment))?;
     held.status.move_to(InstalmentStatus::Paid).map_err(rule(Concerning::Instalment))?;
     instalment::check_settles(held.amount, amount).map_err(rule(Concerning::Amount))?;
     let update = row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(InstalmentStatus::Paid.as_str()))
         .col_expr(row::Column::PaidOn, Expr::value(Some(paid_on)))
         .col_expr(row::Column::UpdatedAt, Expr::value(now));
-    versioned_update(c, held.id.0, held.version, update).await
+    add_versioned(writes, SETTLE, update, held.id.0, held.version);
+    Ok(())
 }
 
 /// Adds to `writes` the cancelling of every instalment of the project's allocations that is not

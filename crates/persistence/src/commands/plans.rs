@@ -75,23 +75,6 @@ pub(crate) fn check_actual_years(project: &Application, years: impl IntoIterator
     Ok(())
 }
 
-/// Checks that budget lines name only work packages of `plan` (by default the plan in force).
-pub(crate) async fn check_lines_fit<C: ConnectionTrait>(
-    c: &C,
-    id: ApplicationId,
-    lines: &[salkku_domain::budget::BudgetLine],
-    plan: Option<&Plan>,
-    prefix: &str,
-) -> StoreResult<()> {
-    if lines.iter().all(|l| l.work_package().is_none()) {
-        return Ok(());
-    }
-    match plan {
-        Some(plan) => plan::check_lines(lines, plan).map_err(at(prefix)),
-        None => plan::check_lines(lines, &plans::of(c, id).await?.plan).map_err(at(prefix)),
-    }
-}
-
 /// The plan as a budget version keeps it.
 pub(crate) fn snapshot(plan: &Plan) -> StoreResult<String> {
     serde_json::to_string(&plan.draft()).map_err(|e| StoreError::corrupt(e.to_string()))

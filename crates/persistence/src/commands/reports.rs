@@ -175,7 +175,7 @@ pub async fn submit(
 ) -> StoreResult<Report> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let held = held_report(c, id, &submission.documents, None).await?;
+    let held = held_report(c, id, &submission.documents, &submission.actuals, None).await?;
     let current = held.report;
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let to = current.status.move_to(ReportStatus::Submitted).map_err(rule(Concerning::Report))?;
@@ -191,7 +191,7 @@ pub async fn submit(
             return Err(StoreError::rule(Concerning::Documents, another_projects_document()));
         }
     }
-    let stated = actuals::check(c, &current, &held.project, &submission.actuals).await?;
+    let stated = actuals::check(&held.row, &current, &held.project, &submission.actuals)?;
     let mut linked = held.linked;
     let mut new_links: Vec<DocumentId> = Vec::new();
     for document_id in submission.documents {
@@ -254,6 +254,7 @@ async fn held_report<C: ConnectionTrait>(
     c: &C,
     id: ReportId,
     documents: &[DocumentId],
+    actuals: &[NewActual],
     decision: Option<DecisionId>,
 ) -> StoreResult<HeldReport> {
     let backend = c.get_database_backend();
@@ -292,6 +293,7 @@ async fn held_report<C: ConnectionTrait>(
         Alias::new("first_final"),
     );
     decisions::with_decision(&mut query, decision);
+    actuals::with_reads(backend, &mut query, actuals);
     query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::ReportObligation, key: id.0 };
     let held = store_held::read_holding(c, query, &[row::Entity.table_name()], missing).await?;
@@ -368,7 +370,7 @@ pub async fn decide(
         Verdict::Accept { decision, .. } => *decision,
         Verdict::Return { .. } => None,
     };
-    let held = held_report(c, id, &[], decision).await?;
+    let held = held_report(c, id, &[], &[], decision).await?;
     let (current, project) = (held.report, held.project);
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let mut update = row::Entity::update_many()

@@ -10,17 +10,7 @@ use sea_orm::{
 
 use crate::entities::{application, change_request, commitment, instalment, report_obligation};
 use crate::store::batch::Writes;
-use crate::{Concerning, StoreError, StoreResult};
-
-/// Loads a row that a command's input refers to, or reports which reference names nothing.
-pub(crate) async fn referenced<E, C>(c: &C, concerning: Concerning, kind: NodeKind, key: i64) -> StoreResult<E::Model>
-where
-    E: EntityTrait,
-    C: ConnectionTrait,
-    i64: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
-{
-    E::find_by_id(key).one(c).await?.ok_or(StoreError::UnknownReference { concerning, kind, key })
-}
+use crate::{StoreError, StoreResult};
 
 /// Loads the row a command works on, or reports that it does not exist.
 pub(crate) async fn target<E, C>(c: &C, kind: NodeKind, key: i64) -> StoreResult<E::Model>
@@ -68,20 +58,6 @@ impl Versioned for commitment::Entity {
     const KIND: NodeKind = NodeKind::Commitment;
     const ID: commitment::Column = commitment::Column::Id;
     const VERSION: commitment::Column = commitment::Column::Version;
-}
-
-/// Runs `update` on the row only if it is still at `expected`, raising its version by one. The
-/// check and the write are one statement, so the rule holds across processes and replicas.
-pub(crate) async fn versioned_update<E, C>(c: &C, key: i64, expected: i32, update: UpdateMany<E>) -> StoreResult<()>
-where
-    E: Versioned,
-    C: ConnectionTrait,
-{
-    let done = version_checked::<E>(update, key, expected).exec(c).await?;
-    if done.rows_affected == 1 {
-        return Ok(());
-    }
-    Err(not_updated::<E, C>(c, key, expected).await)
 }
 
 /// `update`, on the row `key` only while it is at `expected`, raising its version.

@@ -92,12 +92,18 @@ pub(crate) fn with_account(backend: DbBackend, query: &mut SelectStatement) {
     with_children(backend, query, "account_commitments", commitments);
 }
 
+/// The project's reports read with [`with_account`], in the order they fall due.
+pub(crate) fn reports_in(row: &QueryResult) -> StoreResult<Vec<Report>> {
+    let mut owed: Vec<Report> = all(children::<report::Model>(row, "account_reports")?)?;
+    owed.sort_by_key(|r| (r.due_on, r.id.0));
+    Ok(owed)
+}
+
 /// The final account of `project` from a row read with [`with_account`]: from its last accepted
 /// report that states actual costs, or, with none accepted yet, its last submitted one
 /// (provisional). None before either exists.
 pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResult<Option<AccountView>> {
-    let mut owed: Vec<Report> = all(children::<report::Model>(row, "account_reports")?)?;
-    owed.sort_by_key(|r| (r.due_on, r.id.0));
+    let owed = reports_in(row)?;
     let last = |status: ReportStatus| owed.iter().rfind(|r| r.states_costs && r.status == status).cloned();
     let (basis, provisional) = match (last(ReportStatus::Accepted), last(ReportStatus::Submitted)) {
         (Some(accepted), _) => (accepted, false),
