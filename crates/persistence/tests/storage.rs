@@ -125,6 +125,18 @@ async fn monni_allocated(db: &Db) -> (Application, salkku_persistence::records::
     (monni, allocation)
 }
 
+/// Another session's transaction that has made `changes` and stays open: what a command under
+/// test waits for until it commits.
+async fn holding(t: &TestDatabase, changes: &[String]) -> sea_orm::DatabaseTransaction {
+    use sea_orm::TransactionTrait;
+    let other = sea_orm::Database::connect(&t.url).await.unwrap();
+    let holder = other.begin().await.unwrap();
+    for change in changes {
+        holder.execute_unprepared(change).await.unwrap();
+    }
+    holder
+}
+
 /// MONNI, granted (as a decision would leave it), and six more months asked for it.
 async fn extension_of_granted_monni(db: &Db) -> NewChangeRequest {
     let (monni, _, _) = monni(db).await;
@@ -736,23 +748,19 @@ on_both! {
             return;
         }
         use salkku_persistence::commands::instalments::{NewInstalment, Plan};
-        use sea_orm::TransactionTrait;
         let db = open(&t).await;
         let (monni, allocation) = monni_allocated(&db).await;
         let (project, id) = (monni.id.0, allocation.id.0);
         // Another plan of 60 € holds the project and the allocation, as a plan does.
-        let other = sea_orm::Database::connect(&t.url).await.unwrap();
-        let holder = other.begin().await.unwrap();
-        for change in [
+        let holder = holding(&t, &[
             format!("UPDATE applications SET updated_at = updated_at WHERE id = {project}"),
             format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {id}"),
             format!(
                 "INSERT INTO instalments (allocation_id, due_on, amount_cents, status, created_at, updated_at, version) \
                  VALUES ({id}, '2021-03-01', 6000, 'PLANNED', now(), now(), 1)"
             ),
-        ] {
-            holder.execute_unprepared(&change).await.unwrap();
-        }
+        ])
+        .await;
         let planning = tokio::spawn(async move {
             let one = NewInstalment { due_on: d(2021, 6, 1), amount: PaymentAmount::new(a("60.00")).unwrap(), condition: None, label: None };
             commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![one]), None).await
@@ -764,6 +772,40 @@ on_both! {
         assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })), "60 € more than the 40 € left: {over:?}");
     }
 
+    async fn a_default_plan_that_waited_for_its_project_follows_the_final_report_moved_meanwhile(t: TestDatabase) {
+        // A plan of instalments holds its allocation and its project; the default plan's second
+        // instalment falls due with the project's final report, read with them. Another holder
+        // of the project (updateApplication moving the report date, say) changes the project's
+        // row and not the allocation's: the plan that waited for it reads again and sees the
+        // report where it now is.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::instalments::Plan;
+        let db = open(&t).await;
+        let (monni, allocation) = monni_allocated(&db).await;
+        let project = monni.id.0;
+        db.conn().execute_unprepared(&format!("UPDATE applications SET status = 'GRANTED' WHERE id = {project}")).await.unwrap();
+        let owed = NewReport { application: monni.id, kind: ReportKind::Final, due_on: d(2023, 4, 30), title: None, states_costs: None };
+        let final_report = commands::reports::add(&db, &by(&coordinator()), owed, None).await.unwrap().id.0;
+        let holder = holding(&t, &[
+            format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
+            format!("UPDATE applications SET report_due = '2023-06-30' WHERE id = {project}"),
+            format!("UPDATE report_obligations SET due_on = '2023-06-30' WHERE id = {final_report}"),
+        ])
+        .await;
+        let planning = tokio::spawn(async move {
+            let plan = Plan::Default { today: d(2021, 1, 15) };
+            commands::instalments::plan(&db, &by(&coordinator()), allocation.id, plan, None).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!planning.is_finished(), "the plan waits for the project");
+        holder.commit().await.unwrap();
+        let planned = planning.await.unwrap().unwrap();
+        let last = planned.plan.last().expect("the default plan");
+        assert_eq!((last.due_on, last.condition.map(|r| r.0)), (d(2023, 6, 30), Some(final_report)));
+    }
+
     async fn a_plan_that_waited_for_an_instalments_move_answers_with_it_moved(t: TestDatabase) {
         // An instalment's request or cancellation raises its allocation's version, as every
         // change to its plan does: a plan that waited for one reads the plan again, and answers
@@ -773,7 +815,6 @@ on_both! {
         }
         use salkku_domain::instalment::InstalmentStatus;
         use salkku_persistence::commands::instalments::{NewInstalment, Plan};
-        use sea_orm::TransactionTrait;
         let db = open(&t).await;
         let (monni, allocation) = monni_allocated(&db).await;
         let who = coordinator();
@@ -789,16 +830,13 @@ on_both! {
         // (its row changed, as by every command holding it), moving the instalment and raising
         // its allocation's version.
         let (project, first) = (monni.id.0, planned.plan[0].id.0);
-        let other = sea_orm::Database::connect(&t.url).await.unwrap();
-        let holder = other.begin().await.unwrap();
-        for change in [
+        let holder = holding(&t, &[
             format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
             format!("UPDATE applications SET id = id WHERE id = {project}"),
             format!("UPDATE instalments SET status = 'REQUESTED', version = version + 1 WHERE id = {first}"),
             format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {}", allocation.id.0),
-        ] {
-            holder.execute_unprepared(&change).await.unwrap();
-        }
+        ])
+        .await;
         let planning = tokio::spawn(async move {
             let one = Plan::These(vec![owed(d(2021, 6, 1), "20.00")]);
             commands::instalments::plan(&db, &by(&coordinator()), allocation.id, one, None).await
@@ -854,7 +892,6 @@ on_both! {
             return;
         }
         use salkku_persistence::commands::instalments::{NewInstalment, Plan};
-        use sea_orm::TransactionTrait;
         let db = open(&t).await;
         let (monni, allocation) = monni_allocated(&db).await;
         let owed = NewReport { application: monni.id, kind: ReportKind::Interim, due_on: d(2021, 2, 28), title: None, states_costs: None };
@@ -862,14 +899,11 @@ on_both! {
         let held = NewInstalment { due_on: d(2021, 4, 30), amount: PaymentAmount::new(a("40.00")).unwrap(), condition: Some(report.id), label: None };
         commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![held]), None).await.unwrap();
         let instalment = views::instalments::of_allocations(db.conn(), &[allocation.id]).await.unwrap()[0].clone();
-        let other = sea_orm::Database::connect(&t.url).await.unwrap();
-        let holder = other.begin().await.unwrap();
-        for change in [
+        let holder = holding(&t, &[
             format!("UPDATE applications SET updated_at = updated_at WHERE id = {}", monni.id.0),
             format!("UPDATE report_obligations SET status = 'ACCEPTED', version = version + 1 WHERE id = {}", report.id.0),
-        ] {
-            holder.execute_unprepared(&change).await.unwrap();
-        }
+        ])
+        .await;
         let requesting = tokio::spawn(async move {
             commands::instalments::request(&db, &by(&coordinator()), instalment.id, instalment.version).await
         });
@@ -1098,15 +1132,14 @@ on_both! {
         assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty());
     }
     async fn a_repayment_that_waited_for_another_counts_it(t: TestDatabase) {
-        // A repayment reads its project's final account once it holds the project: one that
-        // waited for another repayment must count it, or the two together could return more
-        // than was paid above the aid earned. The other holds the project without changing its
-        // row, as a repayment, a payment and a report's acceptance do.
+        // A repayment reads its project's final account with the project held: one that waited
+        // for another repayment must count it, or the two together could return more than was
+        // paid above the aid earned. The other writes only a repayment, yet changes the project's
+        // row, as every command holding it does: the sign by which the waiting read reads again.
         if t.store != salkku_test_db::Store::Postgres {
             return;
         }
         use salkku_persistence::commands::repayments::NewRepayment;
-        use sea_orm::TransactionTrait;
         let db = open(&t).await;
         let (monni, allocation) = monni_allocated(&db).await;
         let project = monni.id.0;
@@ -1133,18 +1166,15 @@ on_both! {
         };
         // 60 € returned meanwhile, as another repayment writes it while it holds the project (its
         // row changed, as by every command holding it: the sign the waiting read goes by).
-        let other = sea_orm::Database::connect(&t.url).await.unwrap();
-        let holder = other.begin().await.unwrap();
-        for change in [
+        let holder = holding(&t, &[
             format!("SELECT id FROM applications WHERE id = {project} FOR UPDATE"),
             format!("UPDATE applications SET id = id WHERE id = {project}"),
             format!(
                 "INSERT INTO repayments (application_id, returned_on, amount_cents, created_by, created_at) \
                  VALUES ({project}, '2023-01-15', 6000, 'other', now())"
             ),
-        ] {
-            holder.execute_unprepared(&change).await.unwrap();
-        }
+        ])
+        .await;
         let waiting = {
             let (db, fifty) = (db.clone(), repayment("50.00"));
             tokio::spawn(async move { commands::repayments::record(&db, &by(&coordinator()), fifty, None).await })

@@ -119,13 +119,22 @@ async fn read_afresh_if_waited<C: ConnectionTrait>(
     if backend != DbBackend::Postgres {
         return Ok(row);
     }
-    let locked: Option<String> = row.try_get("", "locked_version")?;
-    let seen: Option<String> = row.try_get("", "seen_version")?;
-    if locked == seen {
+    let moved = |prefix: &str| -> StoreResult<bool> {
+        let locked: Option<String> = row.try_get("", &format!("{prefix}locked_version"))?;
+        let seen: Option<String> = row.try_get("", &format!("{prefix}seen_version"))?;
+        Ok(locked != seen)
+    };
+    // An allocation's read holds its project too ([`allocation_query`]): either row moved.
+    let holds_project = table == allocation::Entity.table_name();
+    let waited = moved("")? || (holds_project && moved(PROJECT)?);
+    if !waited {
         return Ok(row);
     }
     c.query_one_raw(statement).await?.ok_or_else(missing)
 }
+
+/// The prefix of the versions of an allocation's project read with [`allocation_query`].
+const PROJECT: &str = "project_";
 
 /// Reads `query`, which reads no table (its values are subqueries and keys): always one row.
 pub(crate) async fn read_values<C: ConnectionTrait>(c: &C, query: SelectStatement) -> StoreResult<QueryResult> {
@@ -247,6 +256,21 @@ pub(crate) fn allocation_query(backend: DbBackend, id: AllocationId) -> SelectSt
         Expr::cust(format!("(SELECT p.status FROM applications p WHERE p.id = {table}.application_id{lock})")),
         Alias::new("project_status"),
     );
+    if backend == DbBackend::Postgres {
+        // The project's row as held and as the snapshot sees it: what else the read takes of the
+        // project (its reports, say) is as it was before a wait for another holder of the
+        // project, which changed its row ([`read_allocation`] reads again then).
+        query.expr_as(
+            Expr::cust(format!(
+                "(SELECT p.xmin::text FROM applications p WHERE p.id = {table}.application_id FOR UPDATE)"
+            )),
+            Alias::new(format!("{PROJECT}locked_version")),
+        );
+        query.expr_as(
+            Expr::cust(format!("(SELECT p.xmin::text FROM applications p WHERE p.id = {table}.application_id)")),
+            Alias::new(format!("{PROJECT}seen_version")),
+        );
+    }
     query.and_where(Expr::col((allocation::Entity, allocation::Column::Id)).eq(id.0));
     query
 }
@@ -259,7 +283,8 @@ pub(crate) async fn read_allocation<C: ConnectionTrait>(
 ) -> StoreResult<QueryResult> {
     query.lock_with_tables(LockType::Update, [allocation::Entity]);
     // What a plan sums (its instalments, the payments outside it) grows only with a change to the
-    // allocation's row (a plan, a payment): read again when the row moved while the read waited.
+    // allocation's row (a plan, a payment), what it takes of the project (its final report) with a
+    // change to the project's: read again when either moved while the read waited.
     let missing = || StoreError::UnknownReference {
         concerning: Concerning::Allocation,
         kind: NodeKind::StateAidAllocation,
