@@ -371,7 +371,12 @@ pub async fn submit(
     let current = change_requests::record_under(&held, REQUEST)?;
     let project = store_held::application(&held)?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
-    let against = Against::read(&held, &project, proposals::Wants::ALL)?;
+    // Read whole, checked against as far as the request proposes (what else the row holds is
+    // not taken apart).
+    let partners: Vec<_> = current.partners.iter().map(|p| (p.organization, p.joins)).collect();
+    let wants =
+        proposals::Wants::of(current.plan.is_some(), !current.lines.is_empty(), current.state_aid.is_some(), &partners);
+    let against = Against::read(&held, &project, wants)?;
     let budget = against.proposed(&current)?;
     let submitted = submitted(change, &project, &against, current.clone(), budget)?;
     let update = request::Entity::update_many()

@@ -39,7 +39,8 @@ pub(crate) struct Wants {
 }
 
 impl Wants {
-    /// Everything: for a request read in the same statement as what it is checked against.
+    /// Everything: for a request read in the same statement as what it is checked against (then
+    /// read back as far as it proposes).
     pub(crate) const ALL: Wants = Wants { plan: true, codes: true, budget: true, split: true };
 
     /// What a request proposing `plan`, `lines`, `state_aid` and `partners` (joining: true) wants.
