@@ -137,6 +137,15 @@ async fn holding(t: &TestDatabase, changes: &[String]) -> sea_orm::DatabaseTrans
     holder
 }
 
+/// What `task` answers once `holder` commits: it must still be waiting for it until then (`what`
+/// says for what).
+async fn once_committed<T>(holder: sea_orm::DatabaseTransaction, task: tokio::task::JoinHandle<T>, what: &str) -> T {
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!task.is_finished(), "{what}");
+    holder.commit().await.unwrap();
+    task.await.unwrap()
+}
+
 /// MONNI, granted (as a decision would leave it), and six more months asked for it.
 async fn extension_of_granted_monni(db: &Db) -> NewChangeRequest {
     let (monni, _, _) = monni(db).await;
@@ -735,10 +744,7 @@ on_both! {
                 commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(lines, m("400000.00"))).await
             })
         };
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!setting.is_finished(), "setBudget waits for the row");
-        holder.commit().await.unwrap();
-        setting.await.unwrap().unwrap();
+        once_committed(holder, setting, "setBudget waits for the row").await.unwrap();
         cells_agree_with_the_applications(&db, [stm, stm], "a budget set after a change it waited for").await;
     }
     async fn a_plan_that_waited_for_its_allocation_plans_against_what_was_planned_meanwhile(t: TestDatabase) {
@@ -765,10 +771,7 @@ on_both! {
             let one = NewInstalment { due_on: d(2021, 6, 1), amount: PaymentAmount::new(a("60.00")).unwrap(), condition: None, label: None };
             commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![one]), None).await
         });
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!planning.is_finished(), "the plan waits for the project");
-        holder.commit().await.unwrap();
-        let over = planning.await.unwrap();
+        let over = once_committed(holder, planning, "the plan waits for the project").await;
         assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })), "60 € more than the 40 € left: {over:?}");
     }
 
@@ -798,10 +801,7 @@ on_both! {
             let plan = Plan::Default { today: d(2021, 1, 15) };
             commands::instalments::plan(&db, &by(&coordinator()), allocation.id, plan, None).await
         });
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!planning.is_finished(), "the plan waits for the project");
-        holder.commit().await.unwrap();
-        let planned = planning.await.unwrap().unwrap();
+        let planned = once_committed(holder, planning, "the plan waits for the project").await.unwrap();
         let last = planned.plan.last().expect("the default plan");
         assert_eq!((last.due_on, last.condition.map(|r| r.0)), (d(2023, 6, 30), Some(final_report)));
     }
@@ -841,10 +841,7 @@ on_both! {
             let one = Plan::These(vec![owed(d(2021, 6, 1), "20.00")]);
             commands::instalments::plan(&db, &by(&coordinator()), allocation.id, one, None).await
         });
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!planning.is_finished(), "the plan waits for the project");
-        holder.commit().await.unwrap();
-        let answered = planning.await.unwrap().unwrap();
+        let answered = once_committed(holder, planning, "the plan waits for the project").await.unwrap();
         let statuses: Vec<InstalmentStatus> = answered.plan.iter().map(|i| i.status).collect();
         assert_eq!(statuses, [InstalmentStatus::Requested, InstalmentStatus::Cancelled, InstalmentStatus::Planned]);
         assert_eq!(answered.allocation.version, allocation.version + 4);
@@ -907,10 +904,7 @@ on_both! {
         let requesting = tokio::spawn(async move {
             commands::instalments::request(&db, &by(&coordinator()), instalment.id, instalment.version).await
         });
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!requesting.is_finished(), "the request waits for the project");
-        holder.commit().await.unwrap();
-        let requested = requesting.await.unwrap().unwrap();
+        let requested = once_committed(holder, requesting, "the request waits for the project").await.unwrap();
         assert_eq!(requested.status, salkku_domain::instalment::InstalmentStatus::Requested);
     }
 
@@ -1054,10 +1048,7 @@ on_both! {
                 commands::change_decisions::decide(&db, &by(&coordinator()), request.id, request.version, decision).await
             })
         };
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!deciding.is_finished(), "the decision waits for the project");
-        holder.commit().await.unwrap();
-        deciding.await.unwrap().unwrap();
+        once_committed(holder, deciding, "the decision waits for the project").await.unwrap();
         parties_agree(&db, &[lead, pikassos], "a partner left while a deadline was added").await;
     }
 
@@ -1080,10 +1071,7 @@ on_both! {
             let withdrawn = commands::change_requests::withdraw(&db, &by(&coordinator()), request.id, 1).await;
             (withdrawn, db)
         });
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!withdrawing.is_finished(), "the withdrawal waits for the request");
-        holder.commit().await.unwrap();
-        let (withdrawn, db) = withdrawing.await.unwrap();
+        let (withdrawn, db) = once_committed(holder, withdrawing, "the withdrawal waits for the request").await;
         assert!(matches!(withdrawn, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{withdrawn:?}");
         assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
     }
@@ -1179,10 +1167,7 @@ on_both! {
             let (db, fifty) = (db.clone(), repayment("50.00"));
             tokio::spawn(async move { commands::repayments::record(&db, &by(&coordinator()), fifty, None).await })
         };
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert!(!waiting.is_finished(), "the repayment waits for the project");
-        holder.commit().await.unwrap();
-        let over = waiting.await.unwrap();
+        let over = once_committed(holder, waiting, "the repayment waits for the project").await;
         assert!(
             matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::Amount), .. })),
             "50 € more than the at most 40 € left: {over:?}"

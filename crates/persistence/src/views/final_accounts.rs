@@ -17,13 +17,13 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult};
 
 use crate::entities::{
-    allocation, application as app, budget_version, budget_version_line, commitment, grant_call, repayment,
-    report_cost_line, report_obligation as report,
+    allocation, application as app, budget_version, budget_version_line, repayment, report_cost_line,
+    report_obligation as report,
 };
-use crate::records::{Allocation, Application, BudgetVersion, Commitment, GrantCall, Repayment, Report};
+use crate::records::{Allocation, Application, BudgetVersion, GrantCall, Repayment, Report};
 use crate::store::convert::all;
 use crate::store::nested::{Children, children, with_children};
-use crate::views::budgets;
+use crate::views::{budgets, splits};
 use crate::{StoreError, StoreResult};
 
 /// A final account and what it stands on.
@@ -81,16 +81,15 @@ pub(crate) fn with_account(backend: DbBackend, query: &mut SelectStatement) {
     };
     with_children(backend, query, "account_approved", approved);
     budgets::with_lines(backend, query);
-    let call = Children::of(grant_call::Entity, grant_call::Column::Id, "applications.call_id", None);
-    with_children(backend, query, "account_call", call);
+    splits::with_makings(backend, query, ACCOUNT);
     let allocations = Children::of(allocation::Entity, allocation::Column::ApplicationId, project, None);
     with_children(backend, query, "account_allocations", allocations);
     let repayments = Children::of(repayment::Entity, repayment::Column::ApplicationId, project, None);
     with_children(backend, query, "account_repayments", repayments);
-    let commitments =
-        Children::of(commitment::Entity, commitment::Column::ApplicationId, project, Some(commitment::Column::Id));
-    with_children(backend, query, "account_commitments", commitments);
 }
+
+/// The prefix of the call and the pledges a final account reads ([`splits::with_makings`]).
+const ACCOUNT: &str = "account_";
 
 /// The project's reports read with [`with_account`], in the order they fall due.
 pub(crate) fn reports_in(row: &QueryResult) -> StoreResult<Vec<Report>> {
@@ -124,7 +123,8 @@ pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResul
     } else {
         all(children::<budget_version_line::Model>(row, "account_approved")?)?
     };
-    let call: Option<GrantCall> = all(children::<grant_call::Model>(row, "account_call")?)?.pop();
+    let (calls, commitments) = splits::makings_in(row, ACCOUNT)?;
+    let call: Option<GrantCall> = calls.into_iter().next();
     // Without a call there is no rate to earn by: the granted aid alone caps what is earned.
     let rate = call.as_ref().map_or(Rate::percent(100)?, |call| call.max_aid_rate);
     let in_kind_counts = call.as_ref().is_some_and(|call| call.in_kind_counts);
@@ -132,7 +132,6 @@ pub(crate) fn account_in(row: &QueryResult, project: &Application) -> StoreResul
     let paid = Money::sum(allocations.iter().map(|a| a.paid_total))?;
     let repayments: Vec<Repayment> = all(children::<repayment::Model>(row, "account_repayments")?)?;
     let returned = Money::sum(repayments.iter().map(|r| r.amount))?;
-    let commitments: Vec<Commitment> = all(children::<commitment::Model>(row, "account_commitments")?)?;
     let mut pledged: BTreeMap<OrganizationId, (usize, Money)> = BTreeMap::new();
     for (order, commitment) in commitments.into_iter().enumerate() {
         let figure = CommitmentFigure { amount: commitment.amount, kind: commitment.kind, status: commitment.status };

@@ -293,17 +293,6 @@ async fn actuals<C: ConnectionTrait>(
         .collect()
 }
 
-/// The indicators of a project that have actuals reported, with the unit they were reported in:
-/// what a content change must keep.
-pub async fn reported<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<BTreeMap<PlanKey, IndicatorUnit>> {
-    Ok(reported_in(&of(c, id).await?))
-}
-
-/// The indicators of a plan already read that have actuals reported, with their units.
-pub fn reported_in(stored: &StoredPlan) -> BTreeMap<PlanKey, IndicatorUnit> {
-    reported_among(&stored.plan, &stored.ids, |row| stored.actuals.iter().any(|a| a.indicator.0 == row))
-}
-
 /// The indicators of `plan` (their rows by key in `ids`) that `has_actuals`, with their units.
 pub(crate) fn reported_among(
     plan: &Plan,
