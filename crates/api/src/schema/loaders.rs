@@ -32,8 +32,22 @@ use crate::error::ApiError;
 /// The per-operation loader: each operation of a request (a batch's too) gets its own.
 pub type Loaders = Arc<DataLoader<Store, HashMapCache>>;
 
+/// A batch is the keys asked for until the operation's task waits: async-graphql resolves a
+/// list's items and an object's fields side by side in one poll, so every sibling has asked by
+/// then, and the next level asks together once the batch's answers wake it. async-graphql's default
+/// instead waits a millisecond on a timer thread for more keys, which at a quiet moment is most of
+/// a small query's time: an answer that reads one nested field waited for it in full. actix-web
+/// runs each worker on a single-threaded runtime, so the load, spawned, runs only once the
+/// operation's task has waited; it yields once more first, so that tasks already woken (the
+/// operation's other branches) ask before it takes the batch.
 pub fn new(db: Db) -> Loaders {
-    Arc::new(DataLoader::with_cache(Store(db), tokio::spawn, HashMapCache::default()))
+    let spawn = |load| {
+        tokio::spawn(async move {
+            tokio::task::yield_now().await;
+            load.await
+        })
+    };
+    Arc::new(DataLoader::with_cache(Store(db), spawn, HashMapCache::default()).delay(std::time::Duration::ZERO))
 }
 
 pub struct Store(pub(crate) Db);
