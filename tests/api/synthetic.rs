@@ -31,7 +31,7 @@ async fn seeded_at(t: TestDatabase, n: u64, seed: u64, now: chrono::DateTime<chr
     app
 }
 
-const FIGURES: &str = "{ portfolio { applicationCount totalCost stateAidRequested stateAidGranted byStatus { key applicationCount } byRegion { key applicationCount } } applications(first: 25, orderBy: { field: TOTAL_COST, direction: DESC }) { totalCount nodes { id status budget { total lines { amount } } fundingSplit { totalCost } allocations { amount paidTotal payments { amount } } commitments { status } history { to } deadlines { kind } } } }";
+const FIGURES: &str = "{ portfolio { applicationCount totalCost stateAidRequested stateAidGranted byStatus { key applicationCount } byRegion { key applicationCount } } applications(first: 25, orderBy: { field: TOTAL_COST, direction: DESC }) { totalCount nodes { id status budget { total lines { amount } } fundingSplit { totalCost } allocations { id amount paidTotal payments { amount } instalments { id amount status held } } commitments { status } history { to } deadlines { kind } } } }";
 
 fn cents(v: &Value) -> i64 {
     let s = v.as_str().unwrap();
@@ -77,6 +77,27 @@ on_both! {
             assert_eq!(history.last().copied(), node["status"].as_str());
             assert!(node["deadlines"].as_array().unwrap().iter().any(|d| d["kind"] == "PROJECT_ENDS"));
         }
+        // A project still paid has requested what its report does not hold, and finance staff
+        // settle it through the server.
+        let requested: Vec<(&Value, &Value)> = nodes
+            .iter()
+            .filter(|n| n["status"] == "GRANTED" || n["status"] == "ACTIVE")
+            .flat_map(|n| n["allocations"].as_array().unwrap())
+            .flat_map(|a| a["instalments"].as_array().unwrap().iter().map(move |i| (a, i)))
+            .filter(|(_, i)| i["status"] == "REQUESTED")
+            .collect();
+        assert!(!requested.is_empty(), "instalments to settle");
+        assert!(requested.iter().all(|(_, i)| i["held"] == false), "none held by a report");
+        let (allocation, instalment) = requested[0];
+        let finance = app.token(Role::Finance, None);
+        let settled = app
+            .ok(
+                &finance,
+                "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { amount instalment { status } } }",
+                json!({ "i": { "allocationId": allocation["id"], "instalmentId": instalment["id"], "paidOn": "2022-01-03", "amount": instalment["amount"] } }),
+            )
+            .await;
+        assert_eq!(settled["recordPayment"]["instalment"]["status"], "PAID");
         // Writes work on top of it: keys continue past the loaded ones.
         let admin = app.admin();
         let made = app.ok(&admin, "mutation { createOrganization(input: { name: \"Uusi kunta\", kind: MUNICIPALITY }) { id } }", json!({})).await;

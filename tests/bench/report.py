@@ -29,16 +29,18 @@ LIFECYCLE = [
     ("cash_flow", "cash flow by quarter, whole portfolio" + (f", {PERIOD}" if PERIOD else "")),
     ("exposure", "one municipality's exposure"),
     ("record_payment", "recordPayment (outside the instalment plan)"),
+    ("settle_instalment", "recordPayment settling a requested instalment"
+     + (f" ({SETTLE} a measurement, each once)" if (SETTLE := text("settle-count.txt")) else "")),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 SYSTEMS = ("salkku", "postgraphile", "postgraphile5", "seaography")
 NAMES = {"salkku": "salkku", "postgraphile": "PostGraphile 4", "postgraphile5": "PostGraphile 5", "seaography": "seaography"}
-WRITES = {"set_budget": "setBudget", "record_payment": "recordPayment"}
+WRITES = {"set_budget": "setBudget", "record_payment": "recordPayment", "settle_instalment": "recordPayment of an instalment"}
 
 
 def answered(system, request, level):
     """For a write: how many the database shows (setBudget: versions moved past 1; recordPayment:
-    the bench's payments)."""
+    the bench's payments, settling an instalment: those that settled the measurements' instalments)."""
     name = f"written-{system}-{level}.txt" if request == "set_budget" else f"written-{system}-{request}-{level}.txt"
     path = os.path.join(out, name)
     return int(open(path).read().strip() or 0) if os.path.exists(path) else None
@@ -71,7 +73,15 @@ def round_files(prefix, suffix):
 
 def wrk_round(path):
     text = open(path).read()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    # A script that stops once its share is answered times its own span (settle_instalment.lua):
+    # wrk's own rate divides by the whole duration.
+    # If one thread did not finish its share within the duration, the script says so and there is no
+    # rate to give.
+    if "Settled/sec:" in text:
+        timed = re.search(r"Settled/sec:\s+([\d.]+)", text)
+        rps = float(timed.group(1)) if timed else 0.0
+    else:
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     pct = {}
     for p, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M):
         pct[p] = float(value) * UNITS[unit]
@@ -153,6 +163,8 @@ for system in ("postgraphile5", "seaography"):
     unavailable = text(f"{system}-unavailable.txt")
     if unavailable:
         print(f"- {NAMES[system]} is not measured in this run: {unavailable}")
+if (unsettled := text("settle-unavailable.txt")):
+    print(f"- Settling an instalment is not measured in this run: {unsettled}")
 print("\nThroughput, then p50 / p99 latency. Ratios are of throughput.\n")
 print("| request | conc. | salkku | PostGraphile 4 | PostGraphile 5 | seaography | floor (SQL) "
       "| salkku ÷ PostGraphile 4 | salkku ÷ PostGraphile 5 | salkku ÷ seaography | salkku ÷ floor |")

@@ -545,8 +545,10 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
     });
 
     // Granted work: the aid allocated in three instalments, the last held by the final report,
-    // and paid as the project runs.
+    // and paid as the project runs. A project still paid has requested the instalments not held
+    // by its report that it has not been paid yet: finance staff have them to settle.
     if let (Some(call), Some((report_id, report_on))) = (call, report) {
+        let still_paid = matches!(status, ApplicationStatus::Granted | ApplicationStatus::Active);
         let allocation_id = next(&mut keys.allocation);
         let paid_count: i64 = match status {
             ApplicationStatus::Closed => 3,
@@ -562,17 +564,24 @@ fn application(rng: &mut ChaCha8Rng, keys: &mut Keys, rows: &mut Rows, cx: &Cont
             let instalment_id = next(&mut keys.instalment);
             let last = k == 2;
             let paid_on = (k < paid_count).then(|| period_start + Duration::days(120 * k));
+            let requested = paid_on.is_none() && still_paid && !last;
             rows.instalments.push(instalment::Model {
                 id: instalment_id,
                 allocation_id,
                 due_on: if last { report_on } else { period_start + Duration::days(120 * k) },
                 amount_cents: amount,
                 condition_report_id: last.then_some(report_id),
-                status: if paid_on.is_some() { InstalmentStatus::Paid } else { InstalmentStatus::Planned }
-                    .as_str()
-                    .to_owned(),
+                status: if paid_on.is_some() {
+                    InstalmentStatus::Paid
+                } else if requested {
+                    InstalmentStatus::Requested
+                } else {
+                    InstalmentStatus::Planned
+                }
+                .as_str()
+                .to_owned(),
                 label: Some(format!("{}", k + 1)),
-                requested_at: paid_on.map(|_| created),
+                requested_at: (paid_on.is_some() || requested).then_some(created),
                 paid_on,
                 created_at: created,
                 updated_at: created,
