@@ -88,16 +88,37 @@ on_both! {
             .collect();
         assert!(!requested.is_empty(), "instalments to settle");
         assert!(requested.iter().all(|(_, i)| i["held"] == false), "none held by a report");
-        let (allocation, instalment) = requested[0];
         let finance = app.token(Role::Finance, None);
-        let settled = app
-            .ok(
-                &finance,
-                "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { amount instalment { status } } }",
-                json!({ "i": { "allocationId": allocation["id"], "instalmentId": instalment["id"], "paidOn": "2022-01-03", "amount": instalment["amount"] } }),
-            )
-            .await;
-        assert_eq!(settled["recordPayment"]["instalment"]["status"], "PAID");
+        // Two settlements of different allocations send the same statements: every key is bound,
+        // so the database prepares and plans each once.
+        let other = requested.iter().find(|(a, _)| a["id"] != requested[0].0["id"]).expect("two allocations to settle");
+        let mut texts = Vec::new();
+        for (allocation, instalment) in [requested[0], *other] {
+            let from = app.statements();
+            let settled = app
+                .ok(
+                    &finance,
+                    "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { amount instalment { status } } }",
+                    json!({ "i": { "allocationId": allocation["id"], "instalmentId": instalment["id"], "paidOn": "2022-01-03", "amount": instalment["amount"] } }),
+                )
+                .await;
+            assert_eq!(settled["recordPayment"]["instalment"]["status"], "PAID");
+            texts.push(app.statement_texts(from));
+        }
+        assert_eq!(texts[0], texts[1], "the same statements for another instalment");
+        // So do two budget diffs of different projects.
+        let mut diffs = Vec::new();
+        for node in nodes.iter().filter(|n| n["status"] == "ACTIVE").take(2) {
+            let versions = app.ok(&ministry, "query($id: ID!) { application(id: $id) { budgetVersions { id kind } } }", json!({ "id": node["id"] })).await;
+            let versions = versions["application"]["budgetVersions"].as_array().unwrap().clone();
+            let of = |kind: &str| versions.iter().find(|v| v["kind"] == kind).unwrap()["id"].clone();
+            let from = app.statements();
+            let diff = app.ok(&ministry, "query($f: ID!, $t: ID!) { budgetDiff(fromVersionId: $f, toVersionId: $t) { totalChange } }", json!({ "f": of("APPLIED"), "t": of("GRANTED") })).await;
+            assert_eq!(diff["budgetDiff"]["totalChange"], "0.00", "the synthetic seed grants what was applied for");
+            diffs.push(app.statement_texts(from));
+        }
+        assert_eq!(diffs.len(), 2, "two active projects among the 25");
+        assert_eq!(diffs[0], diffs[1], "the same statements for another project's budget diff");
         // Writes work on top of it: keys continue past the loaded ones.
         let admin = app.admin();
         let made = app.ok(&admin, "mutation { createOrganization(input: { name: \"Uusi kunta\", kind: MUNICIPALITY }) { id } }", json!({})).await;

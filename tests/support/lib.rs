@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use salkku_api::config::Clock;
 use salkku_api::config::Settings;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use salkku_api::{App, AppState, state_from};
 use salkku_domain::Role;
@@ -38,7 +38,7 @@ pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    statements: Arc<AtomicUsize>,
+    statements: Arc<Mutex<Vec<u64>>>,
     database_url: String,
     /// The database lives as long as the app that made it; a second instance over the same
     /// database holds none.
@@ -127,10 +127,13 @@ impl TestApp {
         settings.limits.sizes_every = std::time::Duration::from_secs(3600);
         configure(&mut settings);
         let mut db = Db::connect(&DbSettings::new(settings.database_url.clone())).await.expect("connect");
-        let statements = Arc::new(AtomicUsize::new(0));
-        let counter = statements.clone();
-        db.set_statement_observer(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
+        // Each statement's text, kept as a hash: a bulk load's statements are large.
+        let statements = Arc::new(Mutex::new(Vec::new()));
+        let seen = statements.clone();
+        db.set_statement_observer(move |sql| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(sql, &mut hasher);
+            seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(std::hash::Hasher::finish(&hasher));
         });
         let state = state_from(db, &settings).await.expect("the app's state");
         let app =
@@ -163,7 +166,15 @@ impl TestApp {
 
     /// How many SQL statements the server has run so far.
     pub fn statements(&self) -> usize {
-        self.statements.load(Ordering::SeqCst)
+        self.statements.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+    }
+
+    /// The texts (as hashes) of the statements the server ran after the first `from`, in order:
+    /// the same for two requests that differ only in the keys they name when every key is bound
+    /// as a parameter, so that the database prepares and plans each statement once.
+    pub fn statement_texts(&self, from: usize) -> Vec<u64> {
+        let texts = self.statements.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        texts.get(from..).map(<[u64]>::to_vec).unwrap_or_default()
     }
 
     pub fn db(&self) -> &Db {

@@ -14,7 +14,8 @@ use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, Query
 use crate::entities::{indicator_actual, plan_indicator};
 use crate::records::{Application, Report};
 use crate::store::batch::Writes;
-use crate::store::nested::{Children, children, with_children};
+use crate::store::nested::{Children, children, with_children_of};
+use crate::store::support::any_of;
 use crate::{Concerning, StoreError, StoreResult};
 
 /// An actual as a submission states it.
@@ -48,15 +49,17 @@ pub(crate) fn with_reads(backend: DbBackend, query: &mut SelectStatement, actual
     if actuals.is_empty() {
         return;
     }
-    let ids = actuals.iter().map(|a| a.indicator.0.to_string()).collect::<Vec<_>>().join(", ");
-    let named = Children { child: plan_indicator::Entity, filter: format!("t.id IN ({ids})"), order: None };
-    with_children(backend, query, NAMED, named);
+    let ids: Vec<i64> = actuals.iter().map(|a| a.indicator.0).collect();
+    let (named_sql, named_ids) = any_of(backend, "t.id", &ids);
+    let named = Children { child: plan_indicator::Entity, filter: named_sql, order: None };
+    with_children_of(backend, query, NAMED, named, named_ids);
+    let (taken_sql, taken_ids) = any_of(backend, "t.indicator_id", &ids);
     let taken = Children {
         child: indicator_actual::Entity,
-        filter: format!("t.indicator_id IN ({ids}) AND t.report_id <> report_obligations.id"),
+        filter: format!("{taken_sql} AND t.report_id <> report_obligations.id"),
         order: None,
     };
-    with_children(backend, query, TAKEN, taken);
+    with_children_of(backend, query, TAKEN, taken, taken_ids);
 }
 
 const NAMED: &str = "actuals_indicators";

@@ -19,8 +19,8 @@ use crate::records::{Allocation, Instalment, PlannedAllocation, Report};
 use crate::store::batch::Writes;
 use crate::store::convert::{all, money, parsed};
 use crate::store::held as store_held;
-use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{add_versioned, expect_version, version_checked};
+use crate::store::nested::{Children, children, with_children, with_children_of};
+use crate::store::support::{add_versioned, bound, expect_version, version_checked};
 use crate::{Change, Concerning, Db, StoreError, StoreResult};
 
 /// One instalment of a plan.
@@ -336,14 +336,15 @@ async fn move_to(
 /// Adds to `query`, which reads the allocation a payment is made on, the instalment `id` it
 /// settles (its row, as [`settled_in`] reads it back) and the status of the report it waits for.
 pub(crate) fn with_settled(backend: DbBackend, query: &mut SelectStatement, id: InstalmentId) {
-    let settled = Children { child: row::Entity, filter: format!("t.id = {}", id.0), order: None };
-    with_children(backend, query, SETTLED, settled);
+    let settled = Children { child: row::Entity, filter: "t.id = ?".to_owned(), order: None };
+    with_children_of(backend, query, SETTLED, settled, vec![id.0.into()]);
     query.expr_as(
-        Expr::cust(format!(
+        bound(
+            backend,
             "(SELECT r.status FROM report_obligations r JOIN instalments i ON i.condition_report_id = r.id \
-             WHERE i.id = {})",
-            id.0
-        )),
+             WHERE i.id = ?)",
+            vec![id.0.into()],
+        ),
         Alias::new(SETTLED_CONDITION),
     );
 }

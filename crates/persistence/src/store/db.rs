@@ -263,12 +263,13 @@ impl Db {
         Ok(WriteTx { tx, _turn: turn, _lane: lane })
     }
 
-    /// Counts statements run through this pool from now on (for tests and metrics).
-    pub fn set_statement_observer(&mut self, observer: impl Fn() + Send + Sync + 'static) {
+    /// Tells `observer` the text of every statement run through this pool from now on (for tests
+    /// and metrics).
+    pub fn set_statement_observer(&mut self, observer: impl Fn(&str) + Send + Sync + 'static) {
         let observer = Arc::new(observer);
         self.conn = self.conn.map_each(|pool| {
             let observer = observer.clone();
-            pool.set_metric_callback(move |_info| observer());
+            pool.set_metric_callback(move |info| observer(&info.statement.sql));
         });
     }
 

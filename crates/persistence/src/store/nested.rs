@@ -14,6 +14,7 @@ use sea_orm::sea_query::{Alias, Expr, SelectStatement};
 use sea_orm::{ColumnTrait, ColumnType, DbBackend, EntityTrait, IdenStatic, Iterable, QueryResult};
 use serde::de::DeserializeOwned;
 
+use crate::store::support::bound;
 use crate::{StoreError, StoreResult};
 
 /// The children of one parent row: the rows of `child` that `filter` keeps, in the order of
@@ -40,19 +41,35 @@ pub(crate) fn with_children<E: EntityTrait>(
     name: &str,
     children: Children<E>,
 ) {
+    query.expr_as(Expr::cust(children_sql(backend, children)), Alias::new(name));
+}
+
+/// [`with_children`] for children chosen by keys the request names: the filter writes `?` for
+/// each of `values`, which go to the database as parameters ([`bound`]), so that the statement
+/// reads the same whatever the keys.
+pub(crate) fn with_children_of<E: EntityTrait>(
+    backend: DbBackend,
+    query: &mut SelectStatement,
+    name: &str,
+    children: Children<E>,
+    values: Vec<sea_orm::Value>,
+) {
+    query.expr_as(bound(backend, &children_sql(backend, children), values), Alias::new(name));
+}
+
+fn children_sql<E: EntityTrait>(backend: DbBackend, children: Children<E>) -> String {
     let table = children.child.table_name();
     let filter = children.filter;
     let order = children.order.map(|o| format!(" ORDER BY t.\"{}\"", o.as_str())).unwrap_or_default();
     let fields = fields::<E>(backend);
-    let sql = match backend {
+    match backend {
         DbBackend::Postgres => format!(
             "(SELECT coalesce(json_agg(json_build_object({fields}){order}), '[]')::text \
              FROM \"{table}\" t WHERE {filter})"
         ),
         // ORDER BY inside an aggregate: SQLite 3.44 and later (the bundled library is newer).
         _ => format!("(SELECT json_group_array(json_object({fields}){order}) FROM \"{table}\" t WHERE {filter})"),
-    };
-    query.expr_as(Expr::cust(sql), Alias::new(name));
+    }
 }
 
 /// `'name', t."name", …` for every column of `E`; on SQLite a boolean as JSON's `true` or

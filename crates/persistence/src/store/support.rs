@@ -140,6 +140,41 @@ fn key_among(backend: DbBackend, column: Expr, keys: Vec<i64>) -> Expr {
     }
 }
 
+/// `sql` with each `?` bound to the next of `values` as a parameter (PostgreSQL's `$1`, `$2`, …,
+/// SQLite's `?`): for the keys a request names in a statement's custom SQL. Written into the text
+/// instead, each key made the statement another to sqlx's cache of prepared statements (a round
+/// trip to prepare it, and another to close the oldest once a connection holds a hundred) and to
+/// PostgreSQL, which planned it afresh every time. `sql` is written in the code, never taken from
+/// input, and holds no other `?`.
+pub(crate) fn bound(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Expr {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::with_capacity(sql.len() + 4 * values.len());
+            for (i, part) in sql.split('?').enumerate() {
+                if i > 0 {
+                    numbered.push_str(&format!("${i}"));
+                }
+                numbered.push_str(part);
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    Expr::cust_with_values(sql, values)
+}
+
+/// For [`bound`]: SQL saying that `column` is one of `keys`, and the values it binds. PostgreSQL
+/// takes the keys as one array (`= ANY(?)`: one text for any number of keys, as [`one_of`]);
+/// SQLite, a list of as many parameters.
+pub(crate) fn any_of(backend: DbBackend, column: &str, keys: &[i64]) -> (String, Vec<sea_orm::Value>) {
+    if backend == DbBackend::Postgres {
+        (format!("{column} = ANY(?)"), vec![keys.to_vec().into()])
+    } else {
+        let marks = vec!["?"; keys.len()].join(", ");
+        (format!("{column} IN ({marks})"), keys.iter().map(|k| (*k).into()).collect())
+    }
+}
+
 /// A value written into the SQL text rather than bound: for the constants of a statement (codes,
 /// zeros, labels), never for input. PostgreSQL plans a prepared statement for its parameters, and
 /// with the constants among them kept planning it afresh on every run (custom plans) instead of
@@ -152,8 +187,49 @@ pub(crate) fn constant(value: impl Into<sea_orm::Value>) -> Expr {
 mod tests {
     use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
 
-    use super::{key_among, key_in};
+    use super::{any_of, bound, key_among, key_in};
     use crate::entities::organization as org;
+
+    /// A query reading organisations with `filter`, bound by [`bound`].
+    fn named(backend: DbBackend, filter: &str, values: Vec<sea_orm::Value>) -> sea_orm::Statement {
+        org::Entity::find().filter(bound(backend, filter, values)).build(backend)
+    }
+
+    #[test]
+    fn keys_named_in_custom_sql_are_parameters_and_the_text_stays_the_same() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let (one, other) = (
+                named(
+                    backend,
+                    "(SELECT count(*) FROM grant_calls g WHERE g.id = ? AND g.funder_id = ?) > 0",
+                    vec![7.into(), 8.into()],
+                ),
+                named(
+                    backend,
+                    "(SELECT count(*) FROM grant_calls g WHERE g.id = ? AND g.funder_id = ?) > 0",
+                    vec![90.into(), 91.into()],
+                ),
+            );
+            assert_eq!(one.sql, other.sql);
+            assert!(!one.sql.contains("= 7") && !other.sql.contains("= 90"), "{}", one.sql);
+            assert_eq!(other.values.map(|v| v.0), Some(vec![90.into(), 91.into()]));
+        }
+        let numbered =
+            named(DbBackend::Postgres, "organizations.id = ? OR organizations.id = ?", vec![1.into(), 2.into()]);
+        assert!(numbered.sql.ends_with("organizations.id = $1 OR organizations.id = $2"), "{}", numbered.sql);
+    }
+
+    #[test]
+    fn any_number_of_keys_is_one_text_on_postgresql_and_a_list_on_sqlite() {
+        let pg = |keys: &[i64]| {
+            let (sql, values) = any_of(DbBackend::Postgres, "organizations.id", keys);
+            named(DbBackend::Postgres, &sql, values)
+        };
+        assert_eq!(pg(&[1, 2]).sql, pg(&[3, 4, 5]).sql);
+        assert!(pg(&[1, 2]).sql.ends_with("organizations.id = ANY($1)"), "{}", pg(&[1, 2]).sql);
+        let (sql, values) = any_of(DbBackend::Sqlite, "organizations.id", &[4, 5]);
+        assert_eq!((sql.as_str(), values.len()), ("organizations.id IN (?, ?)", 2));
+    }
 
     fn loader(backend: DbBackend, keys: Vec<i64>) -> sea_orm::Statement {
         org::Entity::find().filter(key_in(backend, sea_orm::sea_query::Expr::col(org::Column::Id), keys)).build(backend)

@@ -9,15 +9,15 @@ use salkku_domain::budget_diff::BudgetDiff;
 use salkku_domain::budget_version::BudgetVersionKind;
 use salkku_domain::funding::FundingSplit;
 use salkku_domain::ids::{ApplicationId, BudgetVersionId, NodeKind};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{application as app, budget_version, budget_version_line};
 use crate::records::{Application, BudgetVersion};
 use crate::store::convert::all;
 use crate::store::held as store_held;
-use crate::store::nested::{Children, children, with_children};
-use crate::store::support::{one_of, target};
+use crate::store::nested::{Children, children, with_children_of};
+use crate::store::support::{bound, one_of, target};
 use crate::views::{budgets, splits};
 use crate::{StoreError, StoreResult};
 
@@ -135,21 +135,22 @@ pub async fn compare_versions<C: ConnectionTrait>(
     let mut query = Query::select();
     query.from(app::Entity);
     store_held::with_columns(&mut query);
-    // The keys are parsed IDs, numbers: written into the SQL as such.
-    let (f, t) = (from.0, to.0);
-    let versions = Children { child: budget_version::Entity, filter: format!("t.\"id\" IN ({f}, {t})"), order: None };
-    with_children(backend, &mut query, "compared_versions", versions);
+    let both = || vec![from.0.into(), to.0.into()];
+    let versions = Children { child: budget_version::Entity, filter: "t.\"id\" IN (?, ?)".to_owned(), order: None };
+    with_children_of(backend, &mut query, "compared_versions", versions, both());
     let lines = Children {
         child: budget_version_line::Entity,
-        filter: format!("t.\"version_id\" IN ({f}, {t})"),
+        filter: "t.\"version_id\" IN (?, ?)".to_owned(),
         order: Some(budget_version_line::Column::Position),
     };
-    with_children(backend, &mut query, "compared_lines", lines);
+    with_children_of(backend, &mut query, "compared_lines", lines, both());
     budgets::with_lines(backend, &mut query);
     splits::with_makings(backend, &mut query, "compared_");
-    query.and_where(Expr::cust(format!(
-        "applications.id = (SELECT v.application_id FROM budget_versions v WHERE v.id = {f})"
-    )));
+    query.and_where(bound(
+        backend,
+        "applications.id = (SELECT v.application_id FROM budget_versions v WHERE v.id = ?)",
+        vec![from.0.into()],
+    ));
     let Some(row) = c.query_one_raw(backend.build(&query)).await? else { return Ok(None) };
     let versions: Vec<BudgetVersion> = all(children::<budget_version::Model>(&row, "compared_versions")?)?;
     let (Some(before), Some(after)) =
