@@ -26,7 +26,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local bodies, headers, sent = {}, nil, 0
+local bodies, headers, asked = {}, nil, nil
 -- Read back by done(), so global.
 started, finished, answered = nil, nil, 0
 
@@ -49,15 +49,19 @@ function init(args)
   assert(#bodies == each, "IDS_FILE holds too few instalments for thread " .. index)
 end
 
+-- One connection a thread and no pipelining: the request after n answers is the (n + 1)th. wrk
+-- also asks the first thread for a request once before it starts, to check it, and sends nothing:
+-- so the request is chosen by the answers so far, not by the calls, and the span starts at the
+-- request the first answer answers.
 function request()
-  sent = sent + 1
-  if not started then started = now() end
+  asked = now()
   -- Past its share (the loop may ask once more before it stops): a read that writes nothing.
-  local body = bodies[sent] or '{"query":"{ __typename }"}'
+  local body = bodies[answered + 1] or '{"query":"{ __typename }"}'
   return wrk.format("POST", nil, headers, body)
 end
 
 function response(status, headers, body)
+  if answered == 0 then started = asked end
   answered = answered + 1
   finished = now()
   if answered == #bodies then wrk.thread:stop() end

@@ -1,11 +1,12 @@
 //! Loading what a page of applications will be asked for, before it is asked.
 //!
-//! DataLoaders batch by time: keys that arrive within a millisecond share a query. That keeps
-//! nested fields N+1-free but leaves the number of queries to chance. For pages of applications
-//! the selection is read ahead instead, and everything it reaches — participants, regions, calls,
-//! budgets, commitments, allocations, payments, splits, deadlines, history and every organisation
-//! named on the way — is loaded with one query per kind and fed to the request's loader, whose
-//! cache then answers the resolvers. The cost of a page is the same for 10 applications or 100.
+//! DataLoaders batch what is asked before the operation waits (see `loaders::new`). That keeps
+//! nested fields N+1-free but leaves the number of queries to the query's shape. For pages of
+//! applications the selection is read ahead instead, and everything it reaches — participants,
+//! regions, calls, budgets, commitments, allocations, payments, splits, deadlines, history and
+//! every organisation named on the way — is loaded with one query per kind and fed to the
+//! request's loader, whose cache then answers the resolvers. The cost of a page is the same for 10
+//! applications or 100.
 
 use salkku_persistence::views;
 use std::collections::BTreeSet;
