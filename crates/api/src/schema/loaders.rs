@@ -8,6 +8,8 @@ use salkku_persistence::views;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use salkku_domain::RegionCode;
@@ -30,24 +32,87 @@ use salkku_persistence::{Db, StoreResult};
 use crate::error::ApiError;
 
 /// The per-operation loader: each operation of a request (a batch's too) gets its own.
-pub type Loaders = Arc<DataLoader<Store, HashMapCache>>;
-
-/// A batch is the keys asked for until the operation's task waits: async-graphql resolves a
-/// list's items and an object's fields side by side in one poll, so every sibling has asked by
-/// then, and the next level asks together once the batch's answers wake it. async-graphql's default
+///
+/// A batch is the keys the operation asks for until it stops asking. async-graphql's default
 /// instead waits a millisecond on a timer thread for more keys, which at a quiet moment is most of
-/// a small query's time: an answer that reads one nested field waited for it in full. actix-web
-/// runs each worker on a single-threaded runtime, so the load, spawned, runs only once the
-/// operation's task has waited; it yields once more first, so that tasks already woken (the
-/// operation's other branches) ask before it takes the batch.
+/// a small query's time: an answer that reads one nested field waited for it in full. Here the
+/// load, spawned on the worker's runtime (actix-web runs each worker single-threaded, so it runs
+/// only when the operation's task waits), yields until two turns pass in which the operation asked
+/// for nothing more. One turn is not enough: async-graphql polls a long list's items (over 30) a
+/// few at a time, waking itself for the rest, and under load other requests' tasks run between
+/// those polls. The batch's answers then wake the next level, which asks together in turn.
+pub struct Loaders {
+    loader: DataLoader<Store, HashMapCache>,
+    /// Keys asked for so far (cached ones too): the sign that the operation is still asking.
+    asked: Arc<AtomicUsize>,
+}
+
+/// Turns a load waits at most for the operation to stop asking: a bound, never reached by a query
+/// the limits admit, so that a load is never put off for good.
+const MOST_TURNS: usize = 1_000;
+
 pub fn new(db: Db) -> Loaders {
-    let spawn = |load| {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let watched = asked.clone();
+    let spawn = move |load| {
+        let asked = watched.clone();
         tokio::spawn(async move {
-            tokio::task::yield_now().await;
+            let (mut seen, mut quiet) = (asked.load(Ordering::Acquire), 0);
+            for _ in 0..MOST_TURNS {
+                tokio::task::yield_now().await;
+                let now = asked.load(Ordering::Acquire);
+                quiet = if now == seen { quiet + 1 } else { 0 };
+                seen = now;
+                if quiet == 2 {
+                    break;
+                }
+            }
             load.await
         })
     };
-    Arc::new(DataLoader::with_cache(Store(db), spawn, HashMapCache::default()).delay(std::time::Duration::ZERO))
+    // No wait of its own: with async-graphql's `tokio-timer` feature off (as here) a zero delay
+    // is ready at once; with it on, it would wait for tokio's next millisecond tick.
+    let loader = DataLoader::with_cache(Store(db), spawn, HashMapCache::default()).delay(Duration::ZERO);
+    Loaders { loader, asked }
+}
+
+impl Loaders {
+    pub async fn load_one<K>(&self, key: K) -> Result<Option<<Store as Loader<K>>::Value>, ApiError>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Store: Loader<K, Error = ApiError>,
+    {
+        self.asked.fetch_add(1, Ordering::Release);
+        self.loader.load_one(key).await
+    }
+
+    pub async fn load_many<K, I>(&self, keys: I) -> Result<HashMap<K, <Store as Loader<K>>::Value>, ApiError>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        I: IntoIterator<Item = K>,
+        Store: Loader<K, Error = ApiError>,
+    {
+        self.asked.fetch_add(1, Ordering::Release);
+        self.loader.load_many(keys).await
+    }
+
+    /// Values read ahead (a page's selection), answered from the cache when asked for.
+    pub async fn feed_many<K, I>(&self, values: I)
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        I: IntoIterator<Item = (K, <Store as Loader<K>>::Value)>,
+        Store: Loader<K>,
+    {
+        self.loader.feed_many(values).await
+    }
+
+    pub async fn feed_one<K>(&self, key: K, value: <Store as Loader<K>>::Value)
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Store: Loader<K>,
+    {
+        self.loader.feed_one(key, value).await
+    }
 }
 
 pub struct Store(pub(crate) Db);

@@ -1,6 +1,6 @@
 //! Loading what a page of applications will be asked for, before it is asked.
 //!
-//! DataLoaders batch what is asked before the operation waits (see `loaders::new`). That keeps
+//! DataLoaders batch what the operation asks until it stops asking (see `Loaders`). That keeps
 //! nested fields N+1-free but leaves the number of queries to the query's shape. For pages of
 //! applications the selection is read ahead instead, and everything it reaches — participants,
 //! regions, calls, budgets, commitments, allocations, payments, splits, deadlines, history and
