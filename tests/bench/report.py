@@ -30,7 +30,7 @@ LIFECYCLE = [
     ("exposure", "one municipality's exposure"),
     ("record_payment", "recordPayment (outside the instalment plan)"),
     ("settle_instalment", "recordPayment settling a requested instalment"
-     + (f" ({SETTLE} a measurement, each once)" if (SETTLE := text("settle-count.txt")) else "")),
+     + (f" (up to {SETTLE} a measurement, SETTLE / c a connection, each once)" if (SETTLE := text("settle-count.txt")) else "")),
 ]
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 SYSTEMS = ("salkku", "postgraphile", "postgraphile5", "seaography")
