@@ -2,6 +2,8 @@
 //! project, summed by status and kind, what its bodies must decide next, and its realised shares
 //! in the final accounts of closed projects.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use salkku_domain::exposure::{Exposure, Pledge, summarise};
 use salkku_domain::ids::{ApplicationId, OrganizationId};
@@ -44,15 +46,18 @@ pub async fn of_organization<C: ConnectionTrait>(
     ids.sort_unstable();
     ids.dedup();
     let projects = applications::by_ids(c, &ids).await?;
+    // Looked up once per commitment, several times: by key, not by a scan of the projects (a
+    // municipality has a part in hundreds of them).
+    let by_id: HashMap<ApplicationId, &Application> = projects.iter().map(|p| (p.id, p)).collect();
     let meets = |id: ApplicationId| {
-        projects.iter().find(|p| p.id == id).is_some_and(|p| {
+        by_id.get(&id).is_some_and(|p| {
             from.is_none_or(|f| p.period_end.is_none_or(|end| end >= f))
                 && to.is_none_or(|t| p.period_start.is_none_or(|start| start <= t))
         })
     };
     let mut commitments: Vec<Commitment> = all.into_iter().filter(|m| meets(m.application)).collect();
     commitments.sort_by_key(|m| (m.due_date.is_none(), m.due_date, m.id));
-    let status_of = |id: ApplicationId| projects.iter().find(|p| p.id == id).map(|p| p.status);
+    let status_of = |id: ApplicationId| by_id.get(&id).map(|p| p.status);
     // A rejected or withdrawn project's commitments put nothing at stake; a closed one's did.
     let dead = |id| matches!(status_of(id), Some(ApplicationStatus::Rejected | ApplicationStatus::Withdrawn));
     let pledges: Vec<Pledge> = commitments
