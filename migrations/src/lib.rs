@@ -24,6 +24,7 @@ mod m20261203_000013_reports_and_instalments;
 mod m20261203_000014_reminders;
 mod m20261204_000015_project_plans;
 mod m20261204_000016_in_force_checked_at_commit;
+mod m20261205_000017_row_as_read;
 
 /// What migration 013 does to the data of its time: an import of an older export does it too.
 pub use m20261203_000013_reports_and_instalments::BACKFILL as REPORTS_BACKFILL;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_reminders::Migration),
             Box::new(m20261204_000015_project_plans::Migration),
             Box::new(m20261204_000016_in_force_checked_at_commit::Migration),
+            Box::new(m20261205_000017_row_as_read::Migration),
         ]
     }
 }

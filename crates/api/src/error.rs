@@ -233,9 +233,11 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate { concerning, .. } => ApiError::bad_input(field(concerning), message),
             StoreError::Overpayment { .. } => ApiError::bad_input("amount", message),
             StoreError::TooMany { .. } | StoreError::TooManyFeeds { .. } => ApiError::limit(message),
-            StoreError::Corrupt(_) | StoreError::Backup(_) | StoreError::Files(_) | StoreError::Database(_) => {
-                ApiError::internal(&e)
-            }
+            StoreError::Corrupt(_)
+            | StoreError::Backup(_)
+            | StoreError::Files(_)
+            | StoreError::Database(_)
+            | StoreError::InTransaction => ApiError::internal(&e),
         }
     }
 }

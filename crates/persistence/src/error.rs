@@ -149,6 +149,12 @@ pub enum StoreError {
     /// The database failed; never shown to users.
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
+
+    /// Writes sent without a transaction took no effect: the project's row moved after it was
+    /// read, or they are too many for one statement (`store::batch`, `Writes::unless_moved`). The
+    /// command makes them again in a transaction; never shown to users.
+    #[error("the write is to be made in a transaction")]
+    InTransaction,
 }
 
 impl StoreError {
@@ -196,7 +202,11 @@ impl StoreError {
                 sv: "man kan ha högst {limit} kalenderflöden: återkalla ett först",
                 en: "one may hold at most {limit} calendar feeds: revoke one first",
             ),
-            StoreError::Backup(_) | StoreError::Corrupt(_) | StoreError::Files(_) | StoreError::Database(_) => {
+            StoreError::Backup(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Files(_)
+            | StoreError::Database(_)
+            | StoreError::InTransaction => {
                 return None;
             }
         })

@@ -93,7 +93,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 10);
+        assert_eq!(db.migrate().await.unwrap(), 11);
         let all = Wanted::ALL;
         for year in [None, Some(2011), Some(2021), Some(2022), Some(2030)] {
             let filter = ApplicationFilter { year, ..Default::default() };
@@ -154,7 +154,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 8);
+        assert_eq!(db.migrate().await.unwrap(), 9);
         let day = |y| salkku_domain::deadline::helsinki(y, 1, 1, 0, 0).unwrap();
         let filter = DeadlineFilter { organization: Some(OrganizationId(2)), ..Default::default() };
         let ids = |listed: Vec<salkku_persistence::records::DeadlineView>| -> Vec<i64> { listed.iter().map(|v| v.deadline.id.0).collect() };
@@ -248,7 +248,7 @@ on_both! {
             conn.execute_unprepared(&sql).await.unwrap();
         }
         let db = Db::connect(&DbSettings::new(t.url.clone())).await.unwrap();
-        assert_eq!(db.migrate().await.unwrap(), 4);
+        assert_eq!(db.migrate().await.unwrap(), 5);
         let ids = [salkku_domain::ids::ApplicationId(1), salkku_domain::ids::ApplicationId(2), salkku_domain::ids::ApplicationId(3)];
         let reports = views::reports::of_applications(db.conn(), &ids).await.unwrap();
         let found: Vec<(i64, &str, String, &str)> = reports.iter().map(|r| (r.application.0, r.kind.as_str(), r.due_on.to_string(), r.status.as_str())).collect();

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use salkku_domain::budget::{self, BudgetLine};
 use salkku_domain::deadline::helsinki;
 use salkku_domain::funding::ViolationCode;
-use salkku_domain::ids::{GrantCallId, NodeKind, OrganizationId};
+use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::*;
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
@@ -135,6 +135,15 @@ async fn holding(t: &TestDatabase, changes: &[String]) -> sea_orm::DatabaseTrans
         holder.execute_unprepared(change).await.unwrap();
     }
     holder
+}
+
+/// MONNI's budget set to 500 000 € of personnel costs at version 1, in a task of its own.
+fn setting_monni_budget(db: &Db, id: ApplicationId) -> tokio::task::JoinHandle<StoreResult<Application>> {
+    let db = db.clone();
+    tokio::spawn(async move {
+        let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
+        commands::budgets::set_budget(&db, &by(&coordinator()), id, 1, budget(lines, m("400000.00"))).await
+    })
 }
 
 /// What `task` answers once `holder` commits: it must still be waiting for it until then (`what`
@@ -716,7 +725,9 @@ on_both! {
     }
     async fn a_budget_set_while_another_change_holds_the_project_counts_from_that_change(t: TestDatabase) {
         // PostgreSQL hands a statement that waited for a row lock the row as committed since, and
-        // the rest as it was when the statement began; setBudget must count from the former.
+        // the rest as it was when the statement began; setBudget must count from the former. It
+        // reads without a transaction and finds the row held only when it writes: its writes, made
+        // from what it read before the change, must be kept not at all, and it reads again.
         if t.store != salkku_test_db::Store::Postgres {
             return;
         }
@@ -736,17 +747,47 @@ on_both! {
         ] {
             holder.execute_unprepared(&change).await.unwrap();
         }
-        let setting = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let who = coordinator();
-                let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
-                commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(lines, m("400000.00"))).await
-            })
-        };
-        once_committed(holder, setting, "setBudget waits for the row").await.unwrap();
+        let setting = setting_monni_budget(&db, monni.id);
+        let set = once_committed(holder, setting, "setBudget waits for the row").await.unwrap();
         cells_agree_with_the_applications(&db, [stm, stm], "a budget set after a change it waited for").await;
+        let counted = format!(
+            "SELECT c.self_funding_committed_cents = a.self_funding_committed_cents AS same \
+             FROM portfolio_counted c JOIN applications a ON a.id = c.application_id WHERE a.id = {id}"
+        );
+        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, counted));
+        let same: bool = row.await.unwrap().unwrap().try_get("", "same").unwrap();
+        assert!(same, "the portfolio counts the project's pledges as the change it waited for left them");
+        // What the portfolio counts the project as is where the next change counts from: had
+        // the budget been written from what was read before the other change, the next change
+        // would count that change's 100 € once more.
+        let lines = vec![line(CostCategory::Personnel, 2021, "600000.00")];
+        commands::budgets::set_budget(&db, &by(&coordinator()), monni.id, set.version, budget(lines, m("480000.00")))
+            .await
+            .unwrap();
+        cells_agree_with_the_applications(&db, [stm, stm], "the next budget, counted from there").await;
     }
+    async fn a_budget_set_while_another_change_moves_the_project_on_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
+        // setBudget read version 1 before the other change committed version 2: its writes,
+        // already sent, must be kept not at all, and the caller told of the conflict. (Its update
+        // at version 1 misses the row whatever else narrows it: this holds the statement's check
+        // of what it found and the second try to account; the test above, the narrowing.)
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, _) = monni(&db).await;
+        let entries = count::<entities::audit::entry::Entity>(&db).await;
+        let lines = count::<entities::budget_line::Entity>(&db).await;
+        let holder = holding(&t, &[format!("UPDATE applications SET version = version + 1 WHERE id = {}", monni.id.0)]).await;
+        let setting = setting_monni_budget(&db, monni.id);
+        let stale = once_committed(holder, setting, "setBudget waits for the row").await;
+        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
+        assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
+        assert_eq!(count::<entities::budget_line::Entity>(&db).await, lines, "no lines of the budget not set");
+        let now = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!((now.version, now.total_cost), (2, monni.total_cost), "the project as the other change left it");
+    }
+
     async fn a_plan_that_waited_for_its_allocation_plans_against_what_was_planned_meanwhile(t: TestDatabase) {
         // A plan sums what its allocation's plan took in the statement that holds the allocation:
         // one that waited for another plan must count that plan's instalments.

@@ -285,14 +285,15 @@ fn version_line(version: i64, position: i32, line: &BudgetLine) -> budget_versio
     }
 }
 
-/// Adds to `writes` an application's move to `budget`: its figures on its row (held, at
-/// `expected`; its version goes one up), answered under [`BUDGETED`], and its lines.
+/// Adds to `writes` an application's move to `budget`: its figures on its row (held, or as read,
+/// at `expected`; its version goes one up), answered under [`BUDGETED`], and its lines.
 pub(crate) fn add_budget(writes: &mut Writes, id: ApplicationId, expected: i32, budget: &Budget, at: DateTime<Utc>) {
     let update = app::Entity::update_many()
         .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
         .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
         .col_expr(app::Column::UpdatedAt, Expr::value(at));
-    writes.push_named(BUDGETED, version_checked(update, id.0, expected).into_query().returning_all());
+    let update = writes.as_read(version_checked(update, id.0, expected));
+    writes.push_named(BUDGETED, update.into_query().returning_all());
     add_lines(writes, id, budget);
 }
 

@@ -146,7 +146,12 @@ pub(crate) async fn create<T: Replayable>(
             Err(StoreError::Database(e)) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => true,
             Err(e) => return Err(e),
         },
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => true,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Rolled back before the key is looked up on another connection: held meanwhile,
+            // it would keep a connection from the pool that the lookup may be waiting for.
+            drop(tx);
+            true
+        }
         Err(e) => return Err(e.into()),
     };
     debug_assert!(raced);

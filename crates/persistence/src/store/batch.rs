@@ -3,16 +3,20 @@
 //! command changes. The parts see one snapshot and run in no set order, so a part may use another
 //! only through what that one returns, by its name. Elsewhere (SQLite, embedded: a statement
 //! costs no round trip) they run one after another, in the order given.
+//!
+//! On PostgreSQL that one statement may also stand without a transaction, after a read made
+//! without one ([`Writes::unless_moved`]): it checks that the project's row is still as read and
+//! fails whole when it is not, so that it is kept entire or not at all.
 
 use salkku_domain::ids::ApplicationId;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, QueryResult,
-    QueryTrait, Statement, Value,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryResult, QueryTrait, RuntimeErr, Statement, UpdateMany, Value,
 };
 
-use crate::StoreResult;
 use crate::entities::application;
+use crate::{StoreError, StoreResult};
 
 /// One write: its SQL (with `$n` placeholders on PostgreSQL), its values, and the name others
 /// may read its `RETURNING` rows by.
@@ -26,13 +30,17 @@ struct Part {
 pub(crate) struct Writes {
     backend: DbBackend,
     parts: Vec<Part>,
-    /// The project whose row the command's read holds ([`Writes::holding`]).
+    /// The project whose row the command's read holds ([`Writes::holding`]), or read as it was
+    /// ([`Writes::unless_moved`]).
     held: Option<ApplicationId>,
+    /// The mark of the project's row as a read without a transaction saw it
+    /// ([`Writes::unless_moved`]).
+    as_read: Option<String>,
 }
 
 impl Writes {
     pub(crate) fn new(backend: DbBackend) -> Self {
-        Writes { backend, parts: Vec::new(), held: None }
+        Writes { backend, parts: Vec::new(), held: None, as_read: None }
     }
 
     /// Says that the command's read holds the project `id` (`store::held`). On PostgreSQL its row
@@ -44,6 +52,48 @@ impl Writes {
     /// keep one of the two.
     pub(crate) fn holding(&mut self, id: ApplicationId) {
         self.held = Some(id);
+    }
+
+    /// Says that the command read the project `id` without holding it, outside a transaction,
+    /// and found its row marked `as_read` (`store::held::read_unheld`; `None` on SQLite, whose
+    /// commands write in a transaction that holds the database from its first read). On
+    /// PostgreSQL the writes are then one statement that takes effect only while the row still
+    /// bears the mark: its update of the project's row (made with [`Writes::as_read`], or else
+    /// the sign of [`Writes::holding`]) finds the row only then, and the statement fails whole
+    /// when it did not: [`StoreError::InTransaction`], as when the writes are too many for one
+    /// statement. A concurrent command
+    /// that changed the row before the statement reached it moved the mark; one still holding
+    /// it makes the statement wait and then see the row as committed.
+    pub(crate) fn unless_moved(&mut self, id: ApplicationId, as_read: Option<String>) {
+        self.held = Some(id);
+        self.as_read = as_read;
+    }
+
+    /// `update` of the project's row, narrowed to the row as read when the writes are made
+    /// [`Writes::unless_moved`]: the command's own update of its project is then the check.
+    pub(crate) fn as_read(&self, update: UpdateMany<application::Entity>) -> UpdateMany<application::Entity> {
+        match &self.as_read {
+            Some(mark) => update.filter(Expr::cust(AS_READ).eq(mark.as_str())),
+            None => update,
+        }
+    }
+
+    /// On PostgreSQL, the sign that the held project changed ([`Writes::holding`]) where no part
+    /// updates its row already; made [`Writes::unless_moved`], it is the check too.
+    fn sign(&mut self) {
+        if self.backend != DbBackend::Postgres || self.parts.iter().any(updates_applications) {
+            return;
+        }
+        let Some(id) = self.held else { return };
+        let mut sign = Query::update()
+            .table(application::Entity)
+            .value(application::Column::Id, Expr::col(application::Column::Id))
+            .and_where(Expr::col(application::Column::Id).eq(id.0))
+            .to_owned();
+        if let Some(mark) = &self.as_read {
+            sign.and_where(Expr::cust(AS_READ).eq(mark.as_str())).returning_col(application::Column::Id);
+        }
+        self.push_named("held_sign", &sign);
     }
 
     pub(crate) fn backend(&self) -> DbBackend {
@@ -90,17 +140,7 @@ impl Writes {
         if self.parts.is_empty() {
             return Ok(Vec::new());
         }
-        if self.backend == DbBackend::Postgres
-            && let Some(id) = self.held
-            && !self.parts.iter().any(updates_applications)
-        {
-            let sign = Query::update()
-                .table(application::Entity)
-                .value(application::Column::Id, Expr::col(application::Column::Id))
-                .and_where(Expr::col(application::Column::Id).eq(id.0))
-                .to_owned();
-            self.push_named("held_sign", &sign);
-        }
+        self.sign();
         if self.backend != DbBackend::Postgres {
             let mut returned = Vec::new();
             for part in self.parts {
@@ -113,6 +153,14 @@ impl Writes {
             }
             return Ok(returned);
         }
+        if self.as_read.is_some() {
+            let (sql, values) = checked_statement(self.parts, named)?;
+            let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+            return c
+                .query_all_raw(statement)
+                .await
+                .map_err(|e| if moved(&e) { StoreError::InTransaction } else { e.into() });
+        }
         let mut returned = Vec::new();
         for group in groups(self.parts) {
             let answers = named.filter(|name| group.iter().any(|p| p.name == *name));
@@ -124,6 +172,45 @@ impl Writes {
         }
         Ok(returned)
     }
+}
+
+/// The condition that the project's row is as read: the transaction that wrote it, as text.
+const AS_READ: &str = "\"applications\".xmin::text";
+
+/// PostgreSQL: `parts` as one statement outside a transaction, kept only while the project's row
+/// is as read ([`Writes::unless_moved`]), with the rows of `named` (or none) as its answer. The
+/// part that updates the project's row (narrowed to the mark) answers the row it found; the
+/// answer asks `row_as_read` (a function of migration 017) whether it found one, and that
+/// function fails the statement when not. The question stands on its own in the answer's first
+/// table, so that it is asked whatever the rows of `named`.
+fn checked_statement(parts: Vec<Part>, named: Option<&str>) -> StoreResult<(String, Vec<Value>)> {
+    let checks = |p: &Part| updates_applications(p) && p.sql.contains(AS_READ) && p.sql.contains(" RETURNING ");
+    let Some(checked) = parts.iter().find(|p| checks(p)).map(|p| p.name.clone()) else {
+        return Err(StoreError::corrupt("writes unless moved need an update of the project's row as read"));
+    };
+    // More values than one statement binds (a budget of thousands of lines): the transaction's
+    // path splits them between statements.
+    if parts.iter().map(|p| p.values.len()).sum::<usize>() > MAX_VALUES {
+        return Err(StoreError::InTransaction);
+    }
+    let (mut sql, values) = with_parts(parts);
+    let check = format!("(SELECT row_as_read((SELECT count(*) FROM {checked}))) AS as_read");
+    match named {
+        Some(name) => sql.push_str(&format!(" SELECT {name}.* FROM {check} LEFT JOIN {name} ON true")),
+        None => sql.push_str(&format!(" SELECT * FROM {check}")),
+    }
+    Ok((sql, values))
+}
+
+/// Whether `error` is PostgreSQL's serialization_failure: what `row_as_read` raises when a write
+/// made [`Writes::unless_moved`] found the project's row moved. Any other cause of it (a server
+/// whose transactions are not read committed) has rolled the statement back too: the command makes
+/// it again in a transaction either way.
+fn moved(error: &DbErr) -> bool {
+    let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = error else {
+        return false;
+    };
+    matches!(&**e, sea_orm::sqlx::Error::Database(d) if d.code().as_deref() == Some("40001"))
 }
 
 /// Whether a part updates rows of `applications`, as sea-query writes such an update (every
@@ -160,6 +247,17 @@ fn groups(parts: Vec<Part>) -> Vec<Vec<Part>> {
 /// PostgreSQL: the parts as `WITH` parts of one statement, their placeholders numbered on, and
 /// the rows of `named` (or none) as its answer.
 fn one_statement(parts: Vec<Part>, named: Option<&str>) -> (String, Vec<Value>) {
+    let (mut sql, values) = with_parts(parts);
+    match named {
+        Some(name) => sql.push_str(&format!(" SELECT * FROM {name}")),
+        // Every part runs to completion whether or not the answer reads it.
+        None => sql.push_str(" SELECT 1"),
+    }
+    (sql, values)
+}
+
+/// The parts as the `WITH` of one statement, which its answer follows.
+fn with_parts(parts: Vec<Part>) -> (String, Vec<Value>) {
     let mut sql = String::from("WITH ");
     let mut values = Vec::new();
     for (i, part) in parts.into_iter().enumerate() {
@@ -171,11 +269,6 @@ fn one_statement(parts: Vec<Part>, named: Option<&str>) -> (String, Vec<Value>) 
         sql.push_str(&renumbered(&part.sql, values.len()));
         sql.push(')');
         values.extend(part.values);
-    }
-    match named {
-        Some(name) => sql.push_str(&format!(" SELECT * FROM {name}")),
-        // Every part runs to completion whether or not the answer reads it.
-        None => sql.push_str(" SELECT 1"),
     }
     (sql, values)
 }
@@ -216,6 +309,7 @@ fn renumbered(sql: &str, by: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::ColumnTrait;
 
     #[test]
     fn placeholders_are_numbered_on_outside_quotes() {
@@ -242,6 +336,72 @@ mod tests {
         writes.push(&others.into_query());
         let told: Vec<bool> = writes.parts.iter().map(updates_applications).collect();
         assert_eq!(told, [true, true, false]);
+    }
+
+    /// Writes made unless the project 7's row moved from the mark 4711, and its update, under
+    /// "budgeted": narrowed to the row as read when `checked`.
+    fn budgeted(checked: bool) -> Writes {
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unless_moved(ApplicationId(7), Some("4711".into()));
+        let update = application::Entity::update_many()
+            .col_expr(application::Column::TotalCostCents, Expr::value(100))
+            .filter(application::Column::Id.eq(7));
+        let update = if checked { writes.as_read(update) } else { update };
+        writes.push_named("budgeted", update.into_query().returning_all());
+        writes
+    }
+
+    #[test]
+    fn writes_unless_moved_are_one_statement_that_asks_whether_the_row_was_as_read() {
+        let mut writes = budgeted(true);
+        let lines = crate::entities::budget_line::Entity::delete_many()
+            .filter(crate::entities::budget_line::Column::ApplicationId.eq(7));
+        writes.push(&lines.into_query());
+        writes.sign();
+        let (sql, values) = checked_statement(writes.parts, Some("budgeted")).unwrap();
+        assert!(sql.contains("AND (\"applications\".xmin::text) = $3 RETURNING"), "{sql}");
+        assert!(values.contains(&Value::from("4711")), "the mark bound: {values:?}");
+        assert!(!sql.contains("held_sign"), "the update is the check: {sql}");
+        assert!(
+            sql.ends_with(
+                " SELECT budgeted.* FROM (SELECT row_as_read((SELECT count(*) FROM budgeted))) AS as_read \
+                 LEFT JOIN budgeted ON true"
+            ),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn writes_unless_moved_that_do_not_update_the_project_check_with_its_sign() {
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unless_moved(ApplicationId(7), Some("4711".into()));
+        let others = crate::entities::commitment::Entity::update_many()
+            .col_expr(crate::entities::commitment::Column::Version, Expr::value(2))
+            .filter(crate::entities::commitment::Column::Id.eq(1));
+        writes.push(&others.into_query());
+        writes.sign();
+        let (sql, _) = checked_statement(writes.parts, None).unwrap();
+        assert!(sql.contains("held_sign AS (UPDATE \"applications\""), "{sql}");
+        assert!(
+            sql.ends_with(" SELECT * FROM (SELECT row_as_read((SELECT count(*) FROM held_sign))) AS as_read"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn writes_unless_moved_are_refused_when_nothing_checks_the_row() {
+        // An update of the project's row not narrowed to the mark would let the writes through
+        // after another command changed the project.
+        let mut writes = budgeted(false);
+        writes.sign();
+        assert!(matches!(checked_statement(writes.parts, Some("budgeted")), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn writes_unless_moved_too_many_for_one_statement_are_made_in_a_transaction() {
+        let mut writes = budgeted(true);
+        writes.push_sql("lines", "INSERT INTO budget_lines SELECT 1".into(), vec![Value::from(0); MAX_VALUES]);
+        assert!(matches!(checked_statement(writes.parts, Some("budgeted")), Err(StoreError::InTransaction)));
     }
 
     #[test]

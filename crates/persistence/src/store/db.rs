@@ -89,11 +89,16 @@ pub struct Db {
     conn: Conn,
     backend: Backend,
     writer: Option<Arc<Mutex<()>>>,
+    observer: Option<Observer>,
 }
+
+/// What is told the text of every statement ([`Db::set_statement_observer`]).
+type Observer = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// A transaction for writes. Dropped without [`WriteTx::commit`], it rolls back.
 pub struct WriteTx {
     tx: DatabaseTransaction,
+    observer: Option<Observer>,
     _turn: Option<OwnedMutexGuard<()>>,
     // Dropped after the transaction, which gives its connection back first.
     _lane: Option<Lease>,
@@ -101,6 +106,9 @@ pub struct WriteTx {
 
 impl WriteTx {
     pub async fn commit(self) -> StoreResult<()> {
+        if let Some(observer) = &self.observer {
+            observer("COMMIT");
+        }
         self.tx.commit().await?;
         Ok(())
     }
@@ -172,7 +180,8 @@ impl Db {
                 Conn::lanes(lanes, settings.acquire_timeout)
             }
         };
-        let db = Db { conn, backend, writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))) };
+        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let db = Db { conn, backend, writer, observer: None };
         // A lazy pool has not connected yet: fail here, not at the first request, when the
         // database cannot be reached.
         db.ping().await?;
@@ -260,13 +269,18 @@ impl Db {
             }
             Backend::Postgres => conn.begin().await?,
         };
-        Ok(WriteTx { tx, _turn: turn, _lane: lane })
+        if let Some(observer) = &self.observer {
+            observer("BEGIN");
+        }
+        Ok(WriteTx { tx, observer: self.observer.clone(), _turn: turn, _lane: lane })
     }
 
     /// Tells `observer` the text of every statement run through this pool from now on (for tests
-    /// and metrics).
+    /// and metrics), the BEGIN and COMMIT of a write transaction included (the pool does not see
+    /// them).
     pub fn set_statement_observer(&mut self, observer: impl Fn(&str) + Send + Sync + 'static) {
-        let observer = Arc::new(observer);
+        let observer: Observer = Arc::new(observer);
+        self.observer = Some(observer.clone());
         self.conn = self.conn.map_each(|pool| {
             let observer = observer.clone();
             pool.set_metric_callback(move |info| observer(&info.statement.sql));

@@ -94,6 +94,37 @@ pub(crate) async fn read_holding<C: ConnectionTrait>(
     read_afresh_if_waited(c, query, app::Entity.table_name(), missing).await
 }
 
+/// Reads the one row of `query` (which reads `applications`, narrowed to one) without holding
+/// it, outside a transaction; `missing` when there is no such row. On PostgreSQL the row answers
+/// also the mark of the application's row as read ([`as_read`]): writes made with
+/// `Writes::unless_moved` take effect only while the row still bears it. Every command that holds
+/// a project changes its row (`Writes::holding`), so a row that bears the mark has had nothing
+/// changed that such a command changes, whatever else this read took beside it.
+pub(crate) async fn read_unheld<C: ConnectionTrait>(
+    c: &C,
+    mut query: SelectStatement,
+    missing: impl Fn() -> StoreError,
+) -> StoreResult<QueryResult> {
+    let backend = c.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let table = app::Entity.table_name();
+        query.expr_as(Expr::cust(format!("{table}.xmin::text")), Alias::new(AS_READ));
+    }
+    c.query_one_raw(backend.build(&query)).await?.ok_or_else(missing)
+}
+
+/// The mark of the application's row read with [`read_unheld`] on `backend`: the transaction that
+/// wrote it. `None` on SQLite, which reads none.
+pub(crate) fn as_read(row: &QueryResult, backend: DbBackend) -> StoreResult<Option<String>> {
+    if backend != DbBackend::Postgres {
+        return Ok(None);
+    }
+    Ok(Some(row.try_get::<String>("", AS_READ)?))
+}
+
+/// The name the mark of the row as read goes by.
+const AS_READ: &str = "held_as_read";
+
 /// Reads `query`, which holds the row of `table` it reads, once more if the row it got is not the
 /// one the statement's snapshot sees: on PostgreSQL, a read that waited for another transaction
 /// holding the row is handed the row as committed since, but the rest of what it reads as it was
