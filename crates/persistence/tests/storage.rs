@@ -525,6 +525,29 @@ on_both! {
         assert_eq!(views::applications::get(db.conn(), app.id).await.unwrap().unwrap().total_cost, m("335000.05"));
     }
 
+    async fn a_budget_is_set_without_a_transaction_unless_its_writes_are_too_many_for_one_statement(t: TestDatabase) {
+        // On PostgreSQL setBudget writes in one statement without a transaction; a budget of
+        // thousands of lines, more values than one statement takes, goes in a transaction, in
+        // several. SQLite always writes in a transaction.
+        let mut db = open(&t).await;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let told = seen.clone();
+        db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
+        let (app, _, _) = monni(&db).await;
+        let transactions = |from: usize| seen.lock().unwrap()[from..].iter().filter(|s| *s == "BEGIN").count();
+        let from = seen.lock().unwrap().len();
+        let few = vec![line(CostCategory::Personnel, 2021, "500000.00")];
+        commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 1, budget(few, m("400000.00"))).await.unwrap();
+        let postgres = t.store == salkku_test_db::Store::Postgres;
+        assert_eq!(transactions(from), usize::from(!postgres), "a budget of one line");
+        let from = seen.lock().unwrap().len();
+        let many: Vec<BudgetLine> = (0..4400).map(|_| line(CostCategory::Materials, 2021, "1.00")).collect();
+        let set = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(many, m("3520.00"))).await.unwrap();
+        assert_eq!(transactions(from), 1, "a budget of 4 400 lines");
+        assert_eq!((set.version, set.total_cost), (3, m("4400.00")));
+        assert_eq!(views::budgets::lines_of(db.conn(), &[app.id]).await.unwrap().len(), 4400);
+    }
+
     async fn the_largest_amount_survives_the_round_trip_to_the_cent(t: TestDatabase) {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
