@@ -2,7 +2,9 @@
 //! needs beside it, in one statement: the read that a command sending its writes together
 //! (`store::batch`) makes before it writes. An allocation's commands hold the allocation and its
 //! project's row the same way ([`allocation_query`]); a command that holds nothing reads the rows
-//! it names and the keys its new rows will get ([`read_values`]).
+//! it names and the keys its new rows will get ([`read_values`]). setBudget on PostgreSQL reads
+//! without a transaction and without holding the row, taking the row's mark instead
+//! ([`read_unheld`]), and its writes check that the row still bears it (`Writes::unless_moved`).
 //!
 //! On PostgreSQL the row is locked (`FOR UPDATE OF applications`). A read that had to wait for
 //! another transaction holding the row is handed the row as that transaction committed it, but
