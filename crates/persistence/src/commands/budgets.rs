@@ -80,7 +80,7 @@ async fn write<C: ConnectionTrait>(
     // the statement checks that it is as read, so nothing they depend on moves in between.
     let mut writes = Writes::new(c.get_database_backend());
     match as_read {
-        Some(mark) => writes.unless_moved(id, Some(mark)),
+        Some(mark) => writes.unless_moved(id, mark),
         None => writes.holding(id),
     }
     budget_versions::add_budget(&mut writes, id, expected_version, budget, change.at);

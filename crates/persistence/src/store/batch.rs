@@ -54,19 +54,17 @@ impl Writes {
         self.held = Some(id);
     }
 
-    /// Says that the command read the project `id` without holding it, outside a transaction,
-    /// and found its row marked `as_read` (`store::held::read_unheld`; `None` on SQLite, whose
-    /// commands write in a transaction that holds the database from its first read). On
-    /// PostgreSQL the writes are then one statement that takes effect only while the row still
-    /// bears the mark: its update of the project's row (made with [`Writes::as_read`], or else
-    /// the sign of [`Writes::holding`]) finds the row only then, and the statement fails whole
-    /// when it did not: [`StoreError::InTransaction`], as when the writes are too many for one
-    /// statement. A concurrent command
-    /// that changed the row before the statement reached it moved the mark; one still holding
-    /// it makes the statement wait and then see the row as committed.
-    pub(crate) fn unless_moved(&mut self, id: ApplicationId, as_read: Option<String>) {
+    /// Says that the command read the project `id` without holding it, outside a transaction, on
+    /// PostgreSQL, and found its row marked `mark` (`store::held::read_unheld`). The writes are
+    /// then one statement that takes effect only while the row still bears the mark: its update
+    /// of the project's row (made with [`Writes::as_read`], or else the sign of
+    /// [`Writes::holding`]) finds the row only then, and the statement fails whole when it did
+    /// not: [`StoreError::InTransaction`], as when the writes are too many for one statement. A
+    /// concurrent command that changed the row before the statement reached it moved the mark;
+    /// one still holding it makes the statement wait and then see the row as committed.
+    pub(crate) fn unless_moved(&mut self, id: ApplicationId, mark: String) {
         self.held = Some(id);
-        self.as_read = as_read;
+        self.as_read = Some(mark);
     }
 
     /// `update` of the project's row, narrowed to the row as read when the writes are made
@@ -342,7 +340,7 @@ mod tests {
     /// "budgeted": narrowed to the row as read when `checked`.
     fn budgeted(checked: bool) -> Writes {
         let mut writes = Writes::new(DbBackend::Postgres);
-        writes.unless_moved(ApplicationId(7), Some("4711".into()));
+        writes.unless_moved(ApplicationId(7), "4711".into());
         let update = application::Entity::update_many()
             .col_expr(application::Column::TotalCostCents, Expr::value(100))
             .filter(application::Column::Id.eq(7));
@@ -374,7 +372,7 @@ mod tests {
     #[test]
     fn writes_unless_moved_that_do_not_update_the_project_check_with_its_sign() {
         let mut writes = Writes::new(DbBackend::Postgres);
-        writes.unless_moved(ApplicationId(7), Some("4711".into()));
+        writes.unless_moved(ApplicationId(7), "4711".into());
         let others = crate::entities::commitment::Entity::update_many()
             .col_expr(crate::entities::commitment::Column::Version, Expr::value(2))
             .filter(crate::entities::commitment::Column::Id.eq(1));
