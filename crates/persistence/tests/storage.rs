@@ -1183,6 +1183,101 @@ on_both! {
         assert_eq!(stored.paid_total, m("90.00"));
         assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty());
     }
+    async fn a_payment_is_recorded_without_a_transaction_unless_it_carries_a_key(t: TestDatabase) {
+        // On PostgreSQL a payment without an idempotency key reads and writes in one statement
+        // each, no transaction; with a key, its transaction stores the key with the payment.
+        // SQLite always writes in a transaction.
+        let mut db = open(&t).await;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let told = seen.clone();
+        db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
+        let (_, allocation) = monni_allocated(&db).await;
+        let transactions = |from: usize| seen.lock().unwrap()[from..].iter().filter(|s| *s == "BEGIN").count();
+        let pay = || NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("10.00")).unwrap(), reference: None, instalment: None };
+        let from = seen.lock().unwrap().len();
+        commands::allocations::pay(&db, &by(&coordinator()), pay(), None).await.unwrap();
+        let postgres = t.store == salkku_test_db::Store::Postgres;
+        assert_eq!(transactions(from), usize::from(!postgres), "a payment without a key");
+        let from = seen.lock().unwrap().len();
+        let keyed = commands::allocations::pay(&db, &by(&coordinator()), pay(), Some("maksu-2")).await.unwrap();
+        assert_eq!(transactions(from), 1, "a payment with a key");
+        let replay = commands::allocations::pay(&db, &by(&coordinator()), pay(), Some("maksu-2")).await.unwrap();
+        assert_eq!(keyed, replay, "the key pays once");
+        let stored = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!((stored.paid_total, stored.version), (m("20.00"), allocation.version + 2));
+    }
+
+    async fn a_payment_while_another_pays_the_same_allocation_counts_that_payment(t: TestDatabase) {
+        // A payment reads its allocation without holding it and writes the new paid total, the
+        // one read plus its own: had another payment been kept meanwhile, that total would lose
+        // it. The allocation here funds no project, so only its own row's mark can tell.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let stm = org(&db, "STM", OrganizationKind::Ministry).await;
+        let sonet = org(&db, "SONet BOTNIA", OrganizationKind::CompetenceCentre).await;
+        let general = NewAllocation { funder: stm.id, recipient: sonet.id, application: None, year: 2021, amount: a("100.00"), decision_date: None, decision_ref: None, decision: None };
+        let allocation = commands::allocations::record(&db, &by(&coordinator()), general, None).await.unwrap();
+        let paying = |amount: &'static str| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a(amount)).unwrap(), reference: None, instalment: None };
+                commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+            })
+        };
+        let id = allocation.id.0;
+        let other_payment = |cents: i64| vec![format!("UPDATE state_aid_allocations SET paid_total_cents = paid_total_cents + {cents}, version = version + 1 WHERE id = {id}")];
+        // 90 € paid by another meanwhile: 5 € more makes 95 €, not 5 €.
+        let holder = holding(&t, &other_payment(9000)).await;
+        let paid = once_committed(holder, paying("5.00"), "the payment waits for the allocation").await.unwrap();
+        assert_eq!(paid.amount, m("5.00"));
+        let stored = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!((stored.paid_total, stored.version), (m("95.00"), allocation.version + 2));
+        // 4 € more meanwhile: 2 € more would be 101 € of 100.
+        let holder = holding(&t, &other_payment(400)).await;
+        let over = once_committed(holder, paying("2.00"), "the payment waits for the allocation").await;
+        assert!(matches!(over, Err(StoreError::Overpayment { .. })), "{over:?}");
+        let stored = views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap();
+        assert_eq!(stored.paid_total, m("99.00"));
+        assert_eq!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 1);
+    }
+
+    async fn an_instalment_cancelled_while_a_payment_settles_it_is_not_paid(t: TestDatabase) {
+        // The instalment is read without holding it; a cancellation moves it and its allocation
+        // (raising the allocation's version) while the payment's writes wait: nothing of the
+        // payment is kept, and the cancelled instalment is not paid.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        let db = open(&t).await;
+        let (_, allocation) = monni_allocated(&db).await;
+        let one = NewInstalment { due_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), condition: None, label: None };
+        let planned = commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![one]), None).await.unwrap();
+        let instalment = planned.plan[0].id;
+        commands::instalments::request(&db, &by(&coordinator()), instalment, 1).await.unwrap();
+        let entries = count::<entities::audit::entry::Entity>(&db).await;
+        let (id, project) = (instalment.0, allocation.application.unwrap().0);
+        let holder = holding(&t, &[
+            format!("UPDATE applications SET version = version WHERE id = {project}"),
+            format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {}", allocation.id.0),
+            format!("UPDATE instalments SET status = 'CANCELLED', version = version + 1 WHERE id = {id}"),
+        ]).await;
+        let settling = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
+                commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+            })
+        };
+        let refused = once_committed(holder, settling, "the settlement waits for the project").await;
+        assert!(matches!(refused, Err(StoreError::Rule { concerning: Some(Concerning::Instalment), .. })), "{refused:?}");
+        assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty(), "no payment kept");
+        assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
+        assert_eq!(views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap().paid_total, Money::ZERO);
+    }
+
     async fn a_repayment_that_waited_for_another_counts_it(t: TestDatabase) {
         // A repayment reads its project's final account with the project held: one that waited
         // for another repayment must count it, or the two together could return more than was

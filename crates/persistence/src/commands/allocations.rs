@@ -6,7 +6,7 @@ use salkku_domain::budget_version::{check_within_granted_aid, is_granted};
 use salkku_domain::ids::{AllocationId, ApplicationId, DecisionId, InstalmentId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, PaymentAmount};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter, QueryResult, QueryTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, QueryFilter, QueryResult, QueryTrait};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -18,7 +18,7 @@ use crate::store::batch::Writes;
 use crate::store::convert::money;
 use crate::store::held::{self as store_held, Reference};
 use crate::store::support::check_written;
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Backend, Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewAllocation {
@@ -173,77 +173,115 @@ fn another_allocations_instalment() -> salkku_domain::DomainError {
 /// waits for a payment, or a payment for the closing) and the payment's key: one statement; the
 /// new paid total is the held one plus this payment, and the update, the payment and the audit
 /// entry go out as one more. A `CHECK (paid_total <= amount)` backs the rule in the database.
+///
+/// On PostgreSQL a payment without an idempotency key reads and then writes without a
+/// transaction, two round trips instead of four, as setBudget does: the read holds nothing and
+/// takes the marks of the allocation's row and its project's, and the writes are one statement
+/// kept only while both rows bear them (and the instalment it settles is at the version read).
+/// When another command changed either in between, it reads again in a transaction that holds
+/// them, and so always comes to an answer. A payment with a key keeps its transaction, where the
+/// key is stored with it.
 pub async fn pay(db: &Db, change: &Change<'_>, new: NewPayment, idempotency_key: Option<&str>) -> StoreResult<Payment> {
-    let now = change.at;
+    if db.backend() == Backend::Postgres && idempotency_key.is_none() {
+        let held = held_for_payment(db.conn(), new.allocation, new.instalment, false).await?;
+        match record_payment(db.conn(), change, &new, held).await {
+            Err(StoreError::InTransaction) => {}
+            done => return done,
+        }
+    }
     idempotency::create(db, change, idempotency_key, async move |tx| {
-        let backend = tx.get_database_backend();
-        let held = held_for_payment(tx, new.allocation, new.instalment).await?;
-        let target = held.allocation;
-        instalments::check_still_paying_at(held.project_status.as_deref())?;
-        let mut writes = Writes::new(backend);
-        if let Some(project) = target.application {
-            writes.holding(project);
-        }
-        // The instalment settled, at the version read: its move is checked once written.
-        let mut settled_at = None;
-        if let Some(id) = new.instalment {
-            let (settled, condition) = instalments::settled_in(&held.row)?;
-            let settled = settled.ok_or(StoreError::UnknownReference {
-                concerning: Concerning::Instalment,
-                kind: NodeKind::Instalment,
-                key: id.0,
-            })?;
-            if settled.allocation != new.allocation {
-                return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
-            }
-            instalments::add_settle(&mut writes, &settled, condition, (new.amount.money(), new.paid_on), now)?;
-            settled_at = Some((settled.id.0, settled.version));
-        }
-        let overpaid = || StoreError::Overpayment {
-            amount: new.amount.to_string(),
-            would_be: target
-                .paid_total
-                .checked_add(new.amount.money())
-                .map_or_else(|_| "more".into(), |m| m.to_string()),
-            allocated: target.amount.to_string(),
-        };
-        let paid = target.paid_total.checked_add(new.amount.money()).map_err(|_| overpaid())?;
-        if paid > target.amount {
-            return Err(overpaid());
-        }
-        let update = allocation::Entity::update_many()
-            .col_expr(allocation::Column::PaidTotalCents, Expr::value(paid.cents()))
-            .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
-            .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
-            .filter(allocation::Column::Id.eq(new.allocation.0));
-        writes.push(&update.into_query());
-        let row = payment::Model {
-            id: held.payment_key,
-            allocation_id: new.allocation.0,
-            paid_on: new.paid_on,
-            amount_cents: new.amount.cents(),
-            reference: new.reference,
-            created_at: now,
-            instalment_id: new.instalment.map(|i| i.0),
-        };
-        let created = Payment::try_from(row.clone())?;
-        writes.insert(row);
-        let after_allocation = Allocation { paid_total: paid, version: target.version + 1, ..target.clone() };
-        audit::add(
-            &mut writes,
-            change,
-            &[created.id.global(), new.allocation.global()],
-            Some(&target),
-            Some(&(&created, Some(after_allocation))),
-        )?;
-        let settled = writes.run_returning(tx, settled_at.map(|_| instalments::SETTLE)).await?;
-        if let Some((id, version)) = settled_at {
-            check_written::<crate::entities::instalment::Entity, _>(tx, &settled, id, version).await?;
-        }
-        Ok(created)
+        let held = held_for_payment(tx, new.allocation, new.instalment, true).await?;
+        record_payment(tx, change, &new, held).await
     })
     .await
 }
+
+/// recordPayment's checks and writes, on what [`held_for_payment`] read.
+async fn record_payment<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    new: &NewPayment,
+    held: HeldForPayment,
+) -> StoreResult<Payment> {
+    let now = change.at;
+    let target = held.allocation;
+    instalments::check_still_paying_at(held.project_status.as_deref())?;
+    let mut writes = Writes::new(c.get_database_backend());
+    match (&held.as_read, target.application) {
+        (Some((_, Some(mark))), Some(project)) => writes.unless_moved(project, mark.clone()),
+        // A project without a mark (none read): the transaction decides.
+        (Some(_), Some(_)) => return Err(StoreError::InTransaction),
+        (Some(_), None) => writes.unheld(),
+        (None, Some(project)) => writes.holding(project),
+        (None, None) => {}
+    }
+    // The instalment settled, at the version read: its move is checked once written.
+    let mut settled_at = None;
+    if let Some(id) = new.instalment {
+        let (settled, condition) = instalments::settled_in(&held.row)?;
+        let settled = settled.ok_or(StoreError::UnknownReference {
+            concerning: Concerning::Instalment,
+            kind: NodeKind::Instalment,
+            key: id.0,
+        })?;
+        if settled.allocation != new.allocation {
+            return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
+        }
+        instalments::add_settle(&mut writes, &settled, condition, (new.amount.money(), new.paid_on), now)?;
+        writes.must_find(instalments::SETTLE);
+        settled_at = Some((settled.id.0, settled.version));
+    }
+    let overpaid = || StoreError::Overpayment {
+        amount: new.amount.to_string(),
+        would_be: target.paid_total.checked_add(new.amount.money()).map_or_else(|_| "more".into(), |m| m.to_string()),
+        allocated: target.amount.to_string(),
+    };
+    let paid = target.paid_total.checked_add(new.amount.money()).map_err(|_| overpaid())?;
+    if paid > target.amount {
+        return Err(overpaid());
+    }
+    let mut update = allocation::Entity::update_many()
+        .col_expr(allocation::Column::PaidTotalCents, Expr::value(paid.cents()))
+        .col_expr(allocation::Column::Version, Expr::col(allocation::Column::Version).add(1))
+        .col_expr(allocation::Column::UpdatedAt, Expr::value(now))
+        .filter(allocation::Column::Id.eq(new.allocation.0));
+    match &held.as_read {
+        Some((mark, _)) => {
+            // The new paid total is the one read plus this payment: kept only on the row as read.
+            update = update.filter(store_held::allocation_is_as_read(mark));
+            writes.push_named(PAID, update.into_query().returning_col(allocation::Column::Id));
+            writes.must_find(PAID);
+        }
+        None => writes.push(&update.into_query()),
+    }
+    let row = payment::Model {
+        id: held.payment_key,
+        allocation_id: new.allocation.0,
+        paid_on: new.paid_on,
+        amount_cents: new.amount.cents(),
+        reference: new.reference.clone(),
+        created_at: now,
+        instalment_id: new.instalment.map(|i| i.0),
+    };
+    let created = Payment::try_from(row.clone())?;
+    writes.insert(row);
+    let after_allocation = Allocation { paid_total: paid, version: target.version + 1, ..target.clone() };
+    audit::add(
+        &mut writes,
+        change,
+        &[created.id.global(), new.allocation.global()],
+        Some(&target),
+        Some(&(&created, Some(after_allocation))),
+    )?;
+    let settled = writes.run_returning(c, settled_at.map(|_| instalments::SETTLE)).await?;
+    if let Some((id, version)) = settled_at {
+        check_written::<crate::entities::instalment::Entity, _>(c, &settled, id, version).await?;
+    }
+    Ok(created)
+}
+
+/// The name a payment's update of its allocation goes by among its writes.
+const PAID: &str = "paid";
 
 /// What recording a payment reads before it writes.
 struct HeldForPayment {
@@ -253,29 +291,41 @@ struct HeldForPayment {
     payment_key: i64,
     /// The instalment the payment settles, read with the rest (`instalments::settled_in`).
     row: QueryResult,
+    /// The marks of the allocation's row and its project's, when read without holding them (on
+    /// PostgreSQL).
+    as_read: Option<(String, Option<String>)>,
 }
 
 /// The allocation and its project's status, both held (on PostgreSQL) until the transaction
 /// ends, the project's first, as closing a project holds it; the key of the payment to add; and
 /// the instalment it settles, if it names one, with the status of the report that instalment waits
 /// for. A move of the instalment holds the allocation too (it raises its version), so one that
-/// committed while this read waited is read again with the allocation.
+/// committed while this read waited is read again with the allocation. Not `hold`, on
+/// PostgreSQL, it holds nothing and reads the marks of both rows as read instead.
 async fn held_for_payment<C: ConnectionTrait>(
     c: &C,
     id: AllocationId,
     settles: Option<InstalmentId>,
+    hold: bool,
 ) -> StoreResult<HeldForPayment> {
     let backend = c.get_database_backend();
-    let mut query = store_held::allocation_query(backend, id);
+    let unheld = !hold && backend == DbBackend::Postgres;
+    let mut query =
+        if unheld { store_held::allocation_query_unheld(id) } else { store_held::allocation_query(backend, id) };
     query.expr_as(store_held::next_key(backend, payment::Entity.table_name(), 0), Alias::new("payment_key"));
     if let Some(instalment) = settles {
         instalments::with_settled(backend, &mut query, instalment);
     }
-    let row = store_held::read_allocation(c, query, id).await?;
+    let row = if unheld {
+        store_held::read_allocation_unheld(c, query, id).await?
+    } else {
+        store_held::read_allocation(c, query, id).await?
+    };
     Ok(HeldForPayment {
         allocation: store_held::allocation(&row)?,
         project_status: row.try_get("", "project_status")?,
         payment_key: row.try_get("", "payment_key")?,
+        as_read: if unheld { Some(store_held::allocation_as_read(&row)?) } else { None },
         row,
     })
 }

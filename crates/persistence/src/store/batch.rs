@@ -5,8 +5,8 @@
 //! costs no round trip) they run one after another, in the order given.
 //!
 //! On PostgreSQL that one statement may also stand without a transaction, after a read made
-//! without one ([`Writes::unless_moved`]): it checks that the project's row is still as read and
-//! fails whole when it is not, so that it is kept entire or not at all.
+//! without one ([`Writes::unless_moved`], [`Writes::unheld`]): it checks that the rows it depends
+//! on are still as read and fails whole when one is not, so that it is kept entire or not at all.
 
 use salkku_domain::ids::ApplicationId;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -36,11 +36,16 @@ pub(crate) struct Writes {
     /// The mark of the project's row as a read without a transaction saw it
     /// ([`Writes::unless_moved`]).
     as_read: Option<String>,
+    /// Whether the writes stand without a transaction, as one checked statement
+    /// ([`Writes::unheld`]).
+    unheld: bool,
+    /// The parts that must each find a row for the writes to be kept ([`Writes::must_find`]).
+    checks: Vec<String>,
 }
 
 impl Writes {
     pub(crate) fn new(backend: DbBackend) -> Self {
-        Writes { backend, parts: Vec::new(), held: None, as_read: None }
+        Writes { backend, parts: Vec::new(), held: None, as_read: None, unheld: false, checks: Vec::new() }
     }
 
     /// Says that the command's read holds the project `id` (`store::held`). On PostgreSQL its row
@@ -65,6 +70,23 @@ impl Writes {
     pub(crate) fn unless_moved(&mut self, id: ApplicationId, mark: String) {
         self.held = Some(id);
         self.as_read = Some(mark);
+        self.unheld = true;
+    }
+
+    /// Says that the command read what it depends on without holding it, outside a transaction,
+    /// on PostgreSQL: the writes are then one statement kept only when every part named with
+    /// [`Writes::must_find`] (and the project's row, when [`Writes::unless_moved`]) found its row,
+    /// and failing whole otherwise ([`StoreError::InTransaction`]).
+    pub(crate) fn unheld(&mut self) {
+        self.unheld = true;
+    }
+
+    /// Says that the part `name` (an update narrowed to a row as read, answering what it found
+    /// with `RETURNING`) must find its row for writes made [`Writes::unheld`] to be kept: the
+    /// check of a row other than the project's. In a transaction, where the rows are held, it
+    /// changes nothing.
+    pub(crate) fn must_find(&mut self, name: &str) {
+        self.checks.push(name.to_owned());
     }
 
     /// `update` of the project's row, narrowed to the row as read when the writes are made
@@ -151,8 +173,8 @@ impl Writes {
             }
             return Ok(returned);
         }
-        if self.as_read.is_some() {
-            let (sql, values) = checked_statement(self.parts, named)?;
+        if self.unheld {
+            let (sql, values) = checked_statement(self.parts, self.as_read.is_some(), &self.checks, named)?;
             let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
             return c
                 .query_all_raw(statement)
@@ -175,24 +197,52 @@ impl Writes {
 /// The condition that the project's row is as read: the transaction that wrote it, as text.
 const AS_READ: &str = "\"applications\".xmin::text";
 
-/// PostgreSQL: `parts` as one statement outside a transaction, kept only while the project's row
-/// is as read ([`Writes::unless_moved`]), with the rows of `named` (or none) as its answer. The
-/// part that updates the project's row (narrowed to the mark) answers the row it found; the
-/// answer asks `row_as_read` (a function of migration 017) whether it found one, and that
-/// function fails the statement when not. The question stands on its own in the answer's first
+/// PostgreSQL: `parts` as one statement outside a transaction, kept only while the rows it
+/// depends on are as read ([`Writes::unheld`]), with the rows of `named` (or none) as its answer.
+/// Each check is a part narrowed to a row as read that answers the row it found: with `project`,
+/// the part that updates the project's row (narrowed to its mark, [`Writes::unless_moved`]), then
+/// the parts `checks` names. The answer asks `row_as_read` (a function of migration 017) whether
+/// each found one, the project's first, and that function fails the statement when one did not.
+/// PostgreSQL runs a part the answer reads when the answer reads it, so the rows are taken in the
+/// order of the checks (the project's first, as every command holding a project takes it), and
+/// the parts no one reads after them. The question stands on its own in the answer's first
 /// table, so that it is asked whatever the rows of `named`.
-fn checked_statement(parts: Vec<Part>, named: Option<&str>) -> StoreResult<(String, Vec<Value>)> {
-    let checks = |p: &Part| updates_applications(p) && p.sql.contains(AS_READ) && p.sql.contains(" RETURNING ");
-    let Some(checked) = parts.iter().find(|p| checks(p)).map(|p| p.name.clone()) else {
-        return Err(StoreError::corrupt("writes unless moved need an update of the project's row as read"));
-    };
+fn checked_statement(
+    parts: Vec<Part>,
+    project: bool,
+    checks: &[String],
+    named: Option<&str>,
+) -> StoreResult<(String, Vec<Value>)> {
+    let project_check = |p: &Part| updates_applications(p) && p.sql.contains(AS_READ) && p.sql.contains(" RETURNING ");
+    let mut checked = Vec::new();
+    if project {
+        let Some(part) = parts.iter().find(|p| project_check(p)) else {
+            return Err(StoreError::corrupt("writes unless moved need an update of the project's row as read"));
+        };
+        checked.push(part.name.clone());
+    }
+    for name in checks {
+        if !parts.iter().any(|p| p.name == *name && p.sql.contains(" RETURNING ")) {
+            return Err(StoreError::corrupt(format!("the check {name} is no part answering what it found")));
+        }
+        checked.push(name.clone());
+    }
+    if checked.is_empty() {
+        return Err(StoreError::corrupt("writes without a transaction need a check of what they depend on"));
+    }
     // More values than one statement binds (a budget of thousands of lines): the transaction's
     // path splits them between statements.
     if parts.iter().map(|p| p.values.len()).sum::<usize>() > MAX_VALUES {
         return Err(StoreError::InTransaction);
     }
     let (mut sql, values) = with_parts(parts);
-    let check = format!("(SELECT row_as_read((SELECT count(*) FROM {checked}))) AS as_read");
+    let counts: Vec<String> = checked.iter().map(|name| format!("(SELECT count(*) FROM {name})")).collect();
+    let found = match counts.as_slice() {
+        [one] => one.clone(),
+        // least() takes its arguments in order: the checks' rows are taken in that order.
+        many => format!("least({})", many.join(", ")),
+    };
+    let check = format!("(SELECT row_as_read({found})) AS as_read");
     match named {
         Some(name) => sql.push_str(&format!(" SELECT {name}.* FROM {check} LEFT JOIN {name} ON true")),
         None => sql.push_str(&format!(" SELECT * FROM {check}")),
@@ -200,15 +250,16 @@ fn checked_statement(parts: Vec<Part>, named: Option<&str>) -> StoreResult<(Stri
     Ok((sql, values))
 }
 
-/// Whether `error` is PostgreSQL's serialization_failure: what `row_as_read` raises when a write
-/// made [`Writes::unless_moved`] found the project's row moved. Any other cause of it (a server
-/// whose transactions are not read committed) has rolled the statement back too: the command makes
-/// it again in a transaction either way.
+/// Whether `error` is PostgreSQL's serialization_failure (what `row_as_read` raises when a write
+/// made [`Writes::unheld`] found a row moved) or deadlock_detected (the statement took a row
+/// another transaction held while that one waited for a row the statement had taken). Either has
+/// rolled the statement back, whatever its cause (a server whose transactions are not read
+/// committed, say): the command makes it again in a transaction.
 fn moved(error: &DbErr) -> bool {
     let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = error else {
         return false;
     };
-    matches!(&**e, sea_orm::sqlx::Error::Database(d) if d.code().as_deref() == Some("40001"))
+    matches!(&**e, sea_orm::sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001" | "40P01")))
 }
 
 /// Whether a part updates rows of `applications`, as sea-query writes such an update (every
@@ -356,7 +407,7 @@ mod tests {
             .filter(crate::entities::budget_line::Column::ApplicationId.eq(7));
         writes.push(&lines.into_query());
         writes.sign();
-        let (sql, values) = checked_statement(writes.parts, Some("budgeted")).unwrap();
+        let (sql, values) = checked_statement(writes.parts, true, &[], Some("budgeted")).unwrap();
         assert!(sql.contains("AND (\"applications\".xmin::text) = $3 RETURNING"), "{sql}");
         assert!(values.contains(&Value::from("4711")), "the mark bound: {values:?}");
         assert!(!sql.contains("held_sign"), "the update is the check: {sql}");
@@ -378,7 +429,7 @@ mod tests {
             .filter(crate::entities::commitment::Column::Id.eq(1));
         writes.push(&others.into_query());
         writes.sign();
-        let (sql, _) = checked_statement(writes.parts, None).unwrap();
+        let (sql, _) = checked_statement(writes.parts, true, &[], None).unwrap();
         assert!(sql.contains("held_sign AS (UPDATE \"applications\""), "{sql}");
         assert!(
             sql.ends_with(" SELECT * FROM (SELECT row_as_read((SELECT count(*) FROM held_sign))) AS as_read"),
@@ -387,19 +438,63 @@ mod tests {
     }
 
     #[test]
+    fn writes_unheld_check_every_row_they_depend_on_the_projects_first() {
+        // A payment: its project's sign, its allocation's update and its instalment's, each
+        // narrowed to the row as read; the statement asks about all three, the project first.
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unless_moved(ApplicationId(7), "4711".into());
+        let paid = crate::entities::allocation::Entity::update_many()
+            .col_expr(crate::entities::allocation::Column::Version, Expr::value(2))
+            .filter(crate::entities::allocation::Column::Id.eq(3))
+            .filter(crate::store::held::allocation_is_as_read("815"));
+        writes.push_named("paid", paid.into_query().returning_col(crate::entities::allocation::Column::Id));
+        writes.must_find("paid");
+        writes.push_sql("settled", "UPDATE instalments SET version = 2 WHERE id = 1 RETURNING id".into(), vec![]);
+        writes.must_find("settled");
+        writes.sign();
+        let (sql, values) = checked_statement(writes.parts, true, &writes.checks, Some("settled")).unwrap();
+        assert!(sql.contains("(state_aid_allocations.xmin::text) = $"), "{sql}");
+        assert!(values.contains(&Value::from("815")) && values.contains(&Value::from("4711")), "{values:?}");
+        assert!(
+            sql.ends_with(
+                " SELECT settled.* FROM (SELECT row_as_read(least((SELECT count(*) FROM held_sign), \
+                 (SELECT count(*) FROM paid), (SELECT count(*) FROM settled)))) AS as_read LEFT JOIN settled ON true"
+            ),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn writes_unheld_without_a_project_check_their_other_rows() {
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unheld();
+        writes.push_sql("paid", "UPDATE state_aid_allocations SET version = 2 WHERE id = 3".into(), vec![]);
+        writes.must_find("paid");
+        writes.sign();
+        // A check that answers nothing could not tell whether it found its row.
+        assert!(matches!(checked_statement(writes.parts, false, &writes.checks, None), Err(StoreError::Corrupt(_))));
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unheld();
+        writes.push_sql("write_0", "INSERT INTO payments SELECT 1".into(), vec![]);
+        writes.sign();
+        // Nothing checked at all: refused, never written unchecked.
+        assert!(matches!(checked_statement(writes.parts, false, &writes.checks, None), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
     fn writes_unless_moved_are_refused_when_nothing_checks_the_row() {
         // An update of the project's row not narrowed to the mark would let the writes through
         // after another command changed the project.
         let mut writes = budgeted(false);
         writes.sign();
-        assert!(matches!(checked_statement(writes.parts, Some("budgeted")), Err(StoreError::Corrupt(_))));
+        assert!(matches!(checked_statement(writes.parts, true, &[], Some("budgeted")), Err(StoreError::Corrupt(_))));
     }
 
     #[test]
     fn writes_unless_moved_too_many_for_one_statement_are_made_in_a_transaction() {
         let mut writes = budgeted(true);
         writes.push_sql("lines", "INSERT INTO budget_lines SELECT 1".into(), vec![Value::from(0); MAX_VALUES]);
-        assert!(matches!(checked_statement(writes.parts, Some("budgeted")), Err(StoreError::InTransaction)));
+        assert!(matches!(checked_statement(writes.parts, true, &[], Some("budgeted")), Err(StoreError::InTransaction)));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! project's row the same way ([`allocation_query`]); a command that holds nothing reads the rows
 //! it names and the keys its new rows will get ([`read_values`]). setBudget on PostgreSQL reads
 //! without a transaction and without holding the row, taking the row's mark instead
-//! ([`read_unheld`]), and its writes check that the row still bears it (`Writes::unless_moved`).
+//! ([`read_unheld`]), and its writes check that the row still bears it (`Writes::unless_moved`);
+//! a payment does the same with its allocation's row and its project's
+//! ([`allocation_query_unheld`]).
 //!
 //! On PostgreSQL the row is locked (`FOR UPDATE OF applications`). A read that had to wait for
 //! another transaction holding the row is handed the row as that transaction committed it, but
@@ -280,32 +282,63 @@ pub(crate) fn check_reference(row: &QueryResult, references: &[Reference], i: us
 /// both to be held: the project's row first, in the statement that reads it, as closing a
 /// project holds it.
 pub(crate) fn allocation_query(backend: DbBackend, id: AllocationId) -> SelectStatement {
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    let mut query = allocation_with_status(id, lock);
+    if backend == DbBackend::Postgres {
+        // The project's row as held and as the snapshot sees it: what else the read takes of the
+        // project (its reports, say) is as it was before a wait for another holder of the
+        // project, which changed its row ([`read_allocation`] reads again then).
+        query.expr_as(project_mark(" FOR UPDATE"), Alias::new(format!("{PROJECT}locked_version")));
+        query.expr_as(project_mark(""), Alias::new(format!("{PROJECT}seen_version")));
+    }
+    query
+}
+
+/// [`allocation_query`] holding nothing, on PostgreSQL, outside a transaction: with the marks of
+/// the allocation's row and of its project's as read, which [`allocation_as_read`] reads back.
+/// Every command that holds an allocation changes its row, and every one that holds a project
+/// changes the project's (`Writes::holding`): rows that still bear the marks have had nothing
+/// changed that such a command changes.
+pub(crate) fn allocation_query_unheld(id: AllocationId) -> SelectStatement {
+    let mut query = allocation_with_status(id, "");
+    let table = allocation::Entity.table_name();
+    query.expr_as(Expr::cust(format!("{table}.xmin::text")), Alias::new(ALLOCATION_AS_READ));
+    query.expr_as(project_mark(""), Alias::new(PROJECT_AS_READ));
+    query
+}
+
+/// The marks of the allocation's row and of its project's (none when it funds none) read with
+/// [`allocation_query_unheld`].
+pub(crate) fn allocation_as_read(row: &QueryResult) -> StoreResult<(String, Option<String>)> {
+    Ok((row.try_get("", ALLOCATION_AS_READ)?, row.try_get("", PROJECT_AS_READ)?))
+}
+
+const ALLOCATION_AS_READ: &str = "allocation_as_read";
+const PROJECT_AS_READ: &str = "project_as_read";
+
+/// The allocation `id`'s columns and its project's status, the project's row read with `lock`.
+fn allocation_with_status(id: AllocationId, lock: &str) -> SelectStatement {
     let mut query = Query::select();
     query.from(allocation::Entity);
     with_columns_of(&mut query, allocation::Entity, ALLOCATION);
-    let lock = if backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
     let table = allocation::Entity.table_name();
     query.expr_as(
         Expr::cust(format!("(SELECT p.status FROM applications p WHERE p.id = {table}.application_id{lock})")),
         Alias::new("project_status"),
     );
-    if backend == DbBackend::Postgres {
-        // The project's row as held and as the snapshot sees it: what else the read takes of the
-        // project (its reports, say) is as it was before a wait for another holder of the
-        // project, which changed its row ([`read_allocation`] reads again then).
-        query.expr_as(
-            Expr::cust(format!(
-                "(SELECT p.xmin::text FROM applications p WHERE p.id = {table}.application_id FOR UPDATE)"
-            )),
-            Alias::new(format!("{PROJECT}locked_version")),
-        );
-        query.expr_as(
-            Expr::cust(format!("(SELECT p.xmin::text FROM applications p WHERE p.id = {table}.application_id)")),
-            Alias::new(format!("{PROJECT}seen_version")),
-        );
-    }
     query.and_where(Expr::col((allocation::Entity, allocation::Column::Id)).eq(id.0));
     query
+}
+
+/// The mark of the allocation's project's row, read with `lock`.
+fn project_mark(lock: &str) -> Expr {
+    let table = allocation::Entity.table_name();
+    Expr::cust(format!("(SELECT p.xmin::text FROM applications p WHERE p.id = {table}.application_id{lock})"))
+}
+
+/// The condition that the allocation's row is as read, for an update of it.
+pub(crate) fn allocation_is_as_read(mark: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust(format!("{}.xmin::text", allocation::Entity.table_name())).eq(mark)
 }
 
 /// Reads an [`allocation_query`] (with whatever was added to it), holding the allocation's row.
@@ -324,6 +357,20 @@ pub(crate) async fn read_allocation<C: ConnectionTrait>(
         key: id.0,
     };
     read_afresh_if_waited(c, query, allocation::Entity.table_name(), missing).await
+}
+
+/// Reads an [`allocation_query_unheld`] (with whatever was added to it), holding nothing.
+pub(crate) async fn read_allocation_unheld<C: ConnectionTrait>(
+    c: &C,
+    query: SelectStatement,
+    id: AllocationId,
+) -> StoreResult<QueryResult> {
+    let row = c.query_one_raw(c.get_database_backend().build(&query)).await?;
+    row.ok_or(StoreError::UnknownReference {
+        concerning: Concerning::Allocation,
+        kind: NodeKind::StateAidAllocation,
+        key: id.0,
+    })
 }
 
 /// The allocation of a row read with [`allocation_query`].
