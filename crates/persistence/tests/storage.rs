@@ -1278,6 +1278,45 @@ on_both! {
         assert_eq!(views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap().paid_total, Money::ZERO);
     }
 
+    async fn a_settlement_checks_its_project_its_allocation_and_its_instalment_in_that_order(t: TestDatabase) {
+        // The instalment is read without holding it. Here another transaction moves it alone and
+        // holds it while the payment writes (no command does: each holds the allocation too),
+        // so only the instalment's own check can tell: the payment must keep nothing of what it
+        // wrote from the old version, and settle the instalment as committed since. Its checks
+        // take the rows in the order every command takes them.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        use salkku_domain::instalment::InstalmentStatus;
+        use salkku_persistence::commands::instalments::{NewInstalment, Plan};
+        let mut db = open(&t).await;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let told = seen.clone();
+        db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
+        let (_, allocation) = monni_allocated(&db).await;
+        let one = NewInstalment { due_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), condition: None, label: None };
+        let planned = commands::instalments::plan(&db, &by(&coordinator()), allocation.id, Plan::These(vec![one]), None).await.unwrap();
+        let instalment = planned.plan[0].id;
+        let requested = commands::instalments::request(&db, &by(&coordinator()), instalment, 1).await.unwrap();
+        let holder = holding(&t, &[format!("UPDATE instalments SET version = version + 1 WHERE id = {}", instalment.0)]).await;
+        let settling = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
+                commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+            })
+        };
+        once_committed(holder, settling, "the settlement waits for the instalment").await.unwrap();
+        let plan = views::instalments::of_allocations(db.conn(), &[allocation.id]).await.unwrap();
+        assert_eq!((plan[0].status, plan[0].version), (InstalmentStatus::Paid, requested.version + 2));
+        assert_eq!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 1);
+        assert_eq!(views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap().paid_total, m("30.00"));
+        let statements = seen.lock().unwrap().clone();
+        let checked = statements.iter().find(|s| s.contains("row_as_read")).expect("the payment's checked statement");
+        let at = |part: &str| checked.find(&format!("FROM {part})")).unwrap_or_else(|| panic!("{part} checked: {checked}"));
+        assert!(at("held_sign") < at("paid") && at("paid") < at("settled"), "{checked}");
+    }
+
     async fn a_repayment_that_waited_for_another_counts_it(t: TestDatabase) {
         // A repayment reads its project's final account with the project held: one that waited
         // for another repayment must count it, or the two together could return more than was

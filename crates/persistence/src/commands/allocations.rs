@@ -228,7 +228,6 @@ async fn record_payment<C: ConnectionTrait>(
             return Err(StoreError::rule(Concerning::Instalment, another_allocations_instalment()));
         }
         instalments::add_settle(&mut writes, &settled, condition, (new.amount.money(), new.paid_on), now)?;
-        writes.must_find(instalments::SETTLE);
         settled_at = Some((settled.id.0, settled.version));
     }
     let overpaid = || StoreError::Overpayment {
@@ -250,7 +249,12 @@ async fn record_payment<C: ConnectionTrait>(
             // The new paid total is the one read plus this payment: kept only on the row as read.
             update = update.filter(store_held::allocation_is_as_read(mark));
             writes.push_named(PAID, update.into_query().returning_col(allocation::Column::Id));
+            // Checked in the order every command takes the rows: the project (its sign), the
+            // allocation, then the instalment.
             writes.must_find(PAID);
+            if settled_at.is_some() {
+                writes.must_find(instalments::SETTLE);
+            }
         }
         None => writes.push(&update.into_query()),
     }

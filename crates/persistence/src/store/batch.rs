@@ -201,11 +201,11 @@ const AS_READ: &str = "\"applications\".xmin::text";
 /// depends on are as read ([`Writes::unheld`]), with the rows of `named` (or none) as its answer.
 /// Each check is a part narrowed to a row as read that answers the row it found: with `project`,
 /// the part that updates the project's row (narrowed to its mark, [`Writes::unless_moved`]), then
-/// the parts `checks` names. The answer asks `row_as_read` (a function of migration 017) whether
-/// each found one, the project's first, and that function fails the statement when one did not.
-/// PostgreSQL runs a part the answer reads when the answer reads it, so the rows are taken in the
-/// order of the checks (the project's first, as every command holding a project takes it), and
-/// the parts no one reads after them. The question stands on its own in the answer's first
+/// the parts `checks` names, in that order. The answer asks `row_as_read` (a function of migration
+/// 017) whether each found one, one after another, and that function fails the statement at the
+/// first that did not. PostgreSQL runs a part the answer reads when the answer reads it, so the
+/// rows are taken in the order of the checks (the project's first, as every command holding a
+/// project takes it), none after a check that failed, and the parts no one reads after them. The question stands on its own in the answer's first
 /// table, so that it is asked whatever the rows of `named`.
 fn checked_statement(
     parts: Vec<Part>,
@@ -227,20 +227,23 @@ fn checked_statement(
         }
         checked.push(name.clone());
     }
-    if checked.is_empty() {
+    let Some((last, before)) = checked.split_last() else {
         return Err(StoreError::corrupt("writes without a transaction need a check of what they depend on"));
-    }
+    };
     // More values than one statement binds (a budget of thousands of lines): the transaction's
     // path splits them between statements.
     if parts.iter().map(|p| p.values.len()).sum::<usize>() > MAX_VALUES {
         return Err(StoreError::InTransaction);
     }
     let (mut sql, values) = with_parts(parts);
-    let counts: Vec<String> = checked.iter().map(|name| format!("(SELECT count(*) FROM {name})")).collect();
-    let found = match counts.as_slice() {
-        [one] => one.clone(),
-        // least() takes its arguments in order: the checks' rows are taken in that order.
-        many => format!("least({})", many.join(", ")),
+    // One check after another, the next asked only when the one before found its row: the rows
+    // are taken in the checks' order, and none after one that moved.
+    let count = |name: &String| format!("(SELECT count(*) FROM {name})");
+    let found = if before.is_empty() {
+        count(last)
+    } else {
+        let earlier: String = before.iter().map(|name| format!("WHEN {} = 0 THEN 0 ", count(name))).collect();
+        format!("CASE {earlier}ELSE {} END", count(last))
     };
     let check = format!("(SELECT row_as_read({found})) AS as_read");
     match named {
@@ -457,8 +460,9 @@ mod tests {
         assert!(values.contains(&Value::from("815")) && values.contains(&Value::from("4711")), "{values:?}");
         assert!(
             sql.ends_with(
-                " SELECT settled.* FROM (SELECT row_as_read(least((SELECT count(*) FROM held_sign), \
-                 (SELECT count(*) FROM paid), (SELECT count(*) FROM settled)))) AS as_read LEFT JOIN settled ON true"
+                " SELECT settled.* FROM (SELECT row_as_read(CASE WHEN (SELECT count(*) FROM held_sign) = 0 THEN 0 \
+                 WHEN (SELECT count(*) FROM paid) = 0 THEN 0 ELSE (SELECT count(*) FROM settled) END)) AS as_read \
+                 LEFT JOIN settled ON true"
             ),
             "{sql}"
         );
