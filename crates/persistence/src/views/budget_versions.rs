@@ -125,7 +125,8 @@ pub async fn compare<C: ConnectionTrait>(
 
 /// Compares two stored versions of one application; `None` if either does not exist. One
 /// statement reads the first version's application with both versions, their lines (a draft's are
-/// the application's own), its call and its pledges, from one snapshot.
+/// the application's own, read only when one of the two is the draft), its call and its pledges,
+/// from one snapshot.
 pub async fn compare_versions<C: ConnectionTrait>(
     c: &C,
     from: BudgetVersionId,
@@ -144,7 +145,13 @@ pub async fn compare_versions<C: ConnectionTrait>(
         order: Some(budget_version_line::Column::Position),
     };
     with_children_of(backend, &mut query, "compared_lines", lines, both());
-    budgets::with_lines(backend, &mut query);
+    // A draft's lines are its project's own: read only when one of the two is the draft (most
+    // comparisons are of frozen versions, whose lines are their own copies).
+    let a_draft = format!(
+        "EXISTS (SELECT 1 FROM budget_versions d WHERE d.id IN (?, ?) AND d.kind = '{}')",
+        BudgetVersionKind::Draft.as_str()
+    );
+    budgets::with_lines_where(backend, &mut query, &a_draft, both());
     splits::with_makings(backend, &mut query, "compared_");
     query.and_where(bound(
         backend,

@@ -3,13 +3,13 @@
 use salkku_domain::budget::BudgetLine;
 use salkku_domain::ids::ApplicationId;
 use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QueryResult, Value};
 
 use crate::StoreResult;
 use crate::entities::budget_line;
 use crate::records::StoredBudgetLine;
 use crate::store::convert::{all, line};
-use crate::store::nested::{Children, children, with_children};
+use crate::store::nested::{Children, children, with_children, with_children_of};
 use crate::store::support::one_of;
 
 /// The budget lines of each application, in the order they were given.
@@ -35,7 +35,18 @@ pub(crate) fn with_lines(backend: DbBackend, query: &mut SelectStatement) {
     with_children(backend, query, "budget_lines", lines);
 }
 
-/// The budget lines read with [`with_lines`].
+/// [`with_lines`], only where `condition` holds (SQL written in the code, never taken from input,
+/// with `?` for each of `values`, bound as parameters): none otherwise.
+pub(crate) fn with_lines_where(backend: DbBackend, query: &mut SelectStatement, condition: &str, values: Vec<Value>) {
+    let lines = Children {
+        child: budget_line::Entity,
+        filter: format!("t.\"{}\" = applications.id AND {condition}", budget_line::Column::ApplicationId.as_str()),
+        order: Some(budget_line::Column::Position),
+    };
+    with_children_of(backend, query, "budget_lines", lines, values);
+}
+
+/// The budget lines read with [`with_lines`] or [`with_lines_where`].
 pub(crate) fn lines_in(row: &QueryResult) -> StoreResult<Vec<BudgetLine>> {
     children::<budget_line::Model>(row, "budget_lines")?
         .into_iter()
