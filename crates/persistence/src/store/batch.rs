@@ -205,8 +205,9 @@ const AS_READ: &str = "\"applications\".xmin::text";
 /// 017) whether each found one, one after another, and that function fails the statement at the
 /// first that did not. PostgreSQL runs a part the answer reads when the answer reads it, so the
 /// rows are taken in the order of the checks (the project's first, as every command holding a
-/// project takes it), none after a check that failed, and the parts no one reads after them. The question stands on its own in the answer's first
-/// table, so that it is asked whatever the rows of `named`.
+/// project takes it), none after a check that failed, and the parts no one reads after them. The
+/// question stands on its own in the answer's first table, so that it is asked whatever the rows
+/// of `named`.
 fn checked_statement(
     parts: Vec<Part>,
     project: bool,
