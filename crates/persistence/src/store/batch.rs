@@ -391,11 +391,17 @@ mod tests {
         assert_eq!(told, [true, true, false]);
     }
 
+    /// Writes on PostgreSQL made unless the project 7's row moved from the mark 4711.
+    fn unless_moved_from_4711() -> Writes {
+        let mut writes = Writes::new(DbBackend::Postgres);
+        writes.unless_moved(ApplicationId(7), "4711".into());
+        writes
+    }
+
     /// Writes made unless the project 7's row moved from the mark 4711, and its update, under
     /// "budgeted": narrowed to the row as read when `checked`.
     fn budgeted(checked: bool) -> Writes {
-        let mut writes = Writes::new(DbBackend::Postgres);
-        writes.unless_moved(ApplicationId(7), "4711".into());
+        let mut writes = unless_moved_from_4711();
         let update = application::Entity::update_many()
             .col_expr(application::Column::TotalCostCents, Expr::value(100))
             .filter(application::Column::Id.eq(7));
@@ -426,8 +432,7 @@ mod tests {
 
     #[test]
     fn writes_unless_moved_that_do_not_update_the_project_check_with_its_sign() {
-        let mut writes = Writes::new(DbBackend::Postgres);
-        writes.unless_moved(ApplicationId(7), "4711".into());
+        let mut writes = unless_moved_from_4711();
         let others = crate::entities::commitment::Entity::update_many()
             .col_expr(crate::entities::commitment::Column::Version, Expr::value(2))
             .filter(crate::entities::commitment::Column::Id.eq(1));
@@ -445,8 +450,7 @@ mod tests {
     fn writes_unheld_check_every_row_they_depend_on_the_projects_first() {
         // A payment: its project's sign, its allocation's update and its instalment's, each
         // narrowed to the row as read; the statement asks about all three, the project first.
-        let mut writes = Writes::new(DbBackend::Postgres);
-        writes.unless_moved(ApplicationId(7), "4711".into());
+        let mut writes = unless_moved_from_4711();
         let paid = crate::entities::allocation::Entity::update_many()
             .col_expr(crate::entities::allocation::Column::Version, Expr::value(2))
             .filter(crate::entities::allocation::Column::Id.eq(3))
