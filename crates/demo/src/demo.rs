@@ -27,7 +27,7 @@ use salkku_domain::{
     DomainError, OrganizationKind, ParticipationRole, PaymentAmount, Rate, RegionCode,
 };
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
-use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
+use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant};
 use salkku_persistence::commands::calls::NewGrantCall;
 use salkku_persistence::commands::change_requests::{Decision, NewChangeRequest, PartDecisionInput};
 use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
@@ -38,6 +38,7 @@ use salkku_persistence::commands::instalments::{NewInstalment, Plan};
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::programmes::NewProgramme;
 use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
+use salkku_persistence::commands::transitions::Transition;
 use salkku_persistence::records::Application;
 
 use crate::plans;
@@ -188,7 +189,7 @@ impl Seeder<'_> {
                 decision: None,
                 granted: None,
             };
-            app = commands::applications::transition(self.db, &self.change(*when), app.id, app.version, transition)
+            app = commands::transitions::transition(self.db, &self.change(*when), app.id, app.version, transition)
                 .await?;
         }
         Ok(app)
@@ -396,7 +397,7 @@ impl Seeder<'_> {
             decision: None,
             granted: Some(demo_budget(lines, state_aid)?),
         };
-        Ok(commands::applications::transition(self.db, &self.change(when), app.id, app.version, transition).await?)
+        Ok(commands::transitions::transition(self.db, &self.change(when), app.id, app.version, transition).await?)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -757,7 +758,7 @@ pub async fn seed(db: &Db) -> Result<Demo, SeedError> {
         decision: Some(approval),
         granted: None,
     };
-    commands::applications::transition(db, &s.change(at(2020, 5, 11, 11, 0)?), monni.id, monni.version, to_preparation)
+    commands::transitions::transition(db, &s.change(at(2020, 5, 11, 11, 0)?), monni.id, monni.version, to_preparation)
         .await?;
 
     // 3. TIESA: an idea of 14.3.2019 for the ESR call closing 29.3.2019; two of the three regions

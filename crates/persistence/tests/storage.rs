@@ -11,12 +11,13 @@ use salkku_domain::ids::{ApplicationId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::report::{ReportKind, ReportStatus};
 use salkku_domain::*;
 use salkku_persistence::commands::allocations::{NewAllocation, NewPayment};
-use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant, Transition};
+use salkku_persistence::commands::applications::{ApplicationChanges, NewApplication, NewParticipant};
 use salkku_persistence::commands::calls::NewGrantCall;
 use salkku_persistence::commands::change_requests::NewChangeRequest;
 use salkku_persistence::commands::commitments::{CommitmentChanges, NewCommitment};
 use salkku_persistence::commands::organizations::NewOrganization;
 use salkku_persistence::commands::reports::{NewReport, Submission, Verdict};
+use salkku_persistence::commands::transitions::Transition;
 use salkku_persistence::entities;
 use salkku_persistence::records::{Application, Organization};
 use salkku_persistence::*;
@@ -135,6 +136,43 @@ async fn holding(t: &TestDatabase, changes: &[String]) -> sea_orm::DatabaseTrans
         holder.execute_unprepared(change).await.unwrap();
     }
     holder
+}
+
+/// A board-level cash pledge of `amount` by `organization` towards `application`, due 18.6.2020.
+fn pledge_of(
+    application: ApplicationId,
+    organization: OrganizationId,
+    amount: &str,
+    status: CommitmentStatus,
+) -> NewCommitment {
+    NewCommitment {
+        application,
+        organization,
+        amount: a(amount),
+        kind: CommitmentKind::Cash,
+        level: CommitmentLevel::Board,
+        status,
+        due_date: Some(d(2020, 6, 18)),
+        decided_at: None,
+        decision_ref: None,
+        decision: None,
+    }
+}
+
+/// What another pledge of `cents` more moves, as a command would: the project's pledged sum on
+/// its row (which moves the row but not its version), what the portfolio counts it as, and the
+/// cells (the project is the portfolio's only one).
+fn pledged_meanwhile(id: ApplicationId, cents: i64) -> Vec<String> {
+    let id = id.0;
+    vec![
+        format!(
+            "UPDATE applications SET self_funding_committed_cents = self_funding_committed_cents + {cents} WHERE id = {id}"
+        ),
+        format!(
+            "UPDATE portfolio_counted SET self_funding_committed_cents = self_funding_committed_cents + {cents} WHERE application_id = {id}"
+        ),
+        format!("UPDATE portfolio_cells SET self_funding_committed_cents = self_funding_committed_cents + {cents}"),
+    ]
 }
 
 /// MONNI's budget set to 500 000 € of personnel costs at version 1, in a task of its own.
@@ -597,15 +635,15 @@ on_both! {
         let db = open(&t).await;
         let (app, _, _) = monni(&db).await;
         let to = |to| Transition { to, at: None, decision_ref: None, decision: None, granted: None };
-        let illegal = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
+        let illegal = commands::transitions::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::Granted)).await;
         assert!(matches!(illegal, Err(StoreError::Rule { concerning: Some(Concerning::Transition), source: DomainError::IllegalTransition { .. } })), "{illegal:?}");
-        let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
-        let blocked = commands::applications::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
+        let app = commands::transitions::transition(&db, &by(&coordinator()), app.id, 1, to(ApplicationStatus::InPreparation)).await.unwrap();
+        let blocked = commands::transitions::transition(&db, &by(&coordinator()), app.id, 2, to(ApplicationStatus::Submitted)).await;
         assert!(matches!(blocked, Err(StoreError::Rule { source: DomainError::SubmissionBlocked(_), .. })), "{blocked:?}");
         let app = commands::budgets::set_budget(&db, &by(&coordinator()), app.id, 2, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         let submitted_at = helsinki(2020, 6, 30, 15, 0).unwrap();
         let submit = Transition { to: ApplicationStatus::Submitted, at: Some(submitted_at), decision_ref: Some("johtoryhmä 15.5.2020".into()), decision: None, granted: None };
-        let app = commands::applications::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
+        let app = commands::transitions::transition(&db, &by(&coordinator()), app.id, 3, submit).await.unwrap();
         assert_eq!((app.status, app.version, app.submitted_at), (ApplicationStatus::Submitted, 4, Some(submitted_at)));
         let history = views::applications::history_of(db.conn(), &[app.id]).await.unwrap();
         let moves: Vec<_> = history.iter().map(|h| (h.from, h.to)).collect();
@@ -694,7 +732,7 @@ on_both! {
         commands::budgets::set_budget(&db, &by(&who), monni.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "500000.00")], m("400000.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), until.id, 1, budget(vec![line(CostCategory::Personnel, 2021, "1000.01")], m("500.00"))).await.unwrap();
         commands::budgets::set_budget(&db, &by(&who), long.id, 1, budget(vec![line(CostCategory::Personnel, 2030, "77.77")], m("0.01"))).await.unwrap();
-        let monni = commands::applications::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None }).await.unwrap();
+        let monni = commands::transitions::transition(&db, &by(&who), monni.id, 2, Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None }).await.unwrap();
         cells_agree_with_the_applications(&db, funders, "budgets and a move").await;
 
         let pledge = |application, organization, amount: &str, kind| NewCommitment {
@@ -809,6 +847,136 @@ on_both! {
         assert_eq!(count::<entities::budget_line::Entity>(&db).await, lines, "no lines of the budget not set");
         let now = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
         assert_eq!((now.version, now.total_cost), (2, monni.total_cost), "the project as the other change left it");
+    }
+
+    async fn a_pledge_changed_and_a_project_moved_are_written_without_a_transaction(t: TestDatabase) {
+        // On PostgreSQL updateCommitment and transitionApplication read and write in one
+        // statement each, no transaction; SQLite always writes in a transaction.
+        let mut db = open(&t).await;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let told = seen.clone();
+        db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
+        let (monni, _, _) = monni(&db).await;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+        let pledge = pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested);
+        let pledge = commands::commitments::add(&db, &by(&coordinator()), pledge, None).await.unwrap();
+        let transactions = |from: usize| seen.lock().unwrap()[from..].iter().filter(|s| *s == "BEGIN").count();
+        let postgres = t.store == salkku_test_db::Store::Postgres;
+        let from = seen.lock().unwrap().len();
+        let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
+        let pledge = commands::commitments::update(&db, &by(&coordinator()), pledge.id, 1, approved).await.unwrap();
+        assert_eq!(transactions(from), usize::from(!postgres), "a pledge approved");
+        assert_eq!((pledge.version, pledge.status), (2, CommitmentStatus::Approved));
+        let from = seen.lock().unwrap().len();
+        let to = Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None };
+        let moved = commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await.unwrap();
+        assert_eq!(transactions(from), usize::from(!postgres), "a project moved on");
+        assert_eq!((moved.status, moved.version), (ApplicationStatus::InPreparation, 2));
+        sums_agree(&db, "a pledge approved").await;
+        // A stale change is a conflict either way, and changes nothing.
+        let stale = CommitmentChanges { amount: Some(a("1.00")), ..Default::default() };
+        let stale = commands::commitments::update(&db, &by(&coordinator()), pledge.id, 1, stale).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
+        let to = Transition { to: ApplicationStatus::Withdrawn, at: None, decision_ref: None, decision: None, granted: None };
+        let stale = commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
+        let now = views::applications::get(db.conn(), monni.id).await.unwrap().unwrap();
+        assert_eq!((now.status, now.version), (ApplicationStatus::InPreparation, 2));
+    }
+
+    async fn a_pledge_changed_while_another_pledge_holds_the_project_counts_from_that_pledge(t: TestDatabase) {
+        // updateCommitment reads the project's pledged sum without holding the row and writes
+        // the sum as read plus its own change: had another pledge's change been kept meanwhile
+        // (which leaves the project's version as it is), the sum would lose it. Its writes wait
+        // for the other, are kept not at all, and it reads again.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+        let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
+        let add = async |p| commands::commitments::add(&db, &by(&coordinator()), p, None).await;
+        let city = add(pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested)).await.unwrap();
+        let district = add(pledge_of(monni.id, epshp.id, "40000.00", CommitmentStatus::Promised)).await.unwrap();
+        // The district's pledge raised by 100 € meanwhile, as updateCommitment would.
+        let mut meanwhile = pledged_meanwhile(monni.id, 10_000);
+        meanwhile.push(format!("UPDATE commitments SET amount_cents = amount_cents + 10000, version = version + 1 WHERE id = {}", district.id.0));
+        let holder = holding(&t, &meanwhile).await;
+        let approving = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
+                commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
+            })
+        };
+        let approved = once_committed(holder, approving, "the approval waits for the project").await.unwrap();
+        assert_eq!((approved.version, approved.status), (2, CommitmentStatus::Approved));
+        sums_agree(&db, "a pledge approved while another was raised").await;
+        let pledged = format!("SELECT self_funding_committed_cents AS cents FROM applications WHERE id = {}", monni.id.0);
+        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, pledged));
+        let cents: i64 = row.await.unwrap().unwrap().try_get("", "cents").unwrap();
+        assert_eq!(cents, 10_010_000, "60 000 € approved and 40 100 € promised");
+        cells_agree_with_the_applications(&db, [stm, stm], "a pledge approved while another was raised").await;
+    }
+
+    async fn a_pledge_changed_behind_its_projects_back_meanwhile_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
+        // Every command changing a pledge changes its project's row too; should anything change
+        // the pledge alone, its update at the version read finds no row, and the statement must
+        // keep nothing of the rest (the sums, the audit entry) but read again.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, _) = monni(&db).await;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+        let pledge = pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested);
+        let city = commands::commitments::add(&db, &by(&coordinator()), pledge, None).await.unwrap();
+        let entries = count::<entities::audit::entry::Entity>(&db).await;
+        let holder = holding(&t, &[format!("UPDATE commitments SET version = version + 1 WHERE id = {}", city.id.0)]).await;
+        let approving = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
+                commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
+            })
+        };
+        let stale = once_committed(holder, approving, "the approval waits for the pledge").await;
+        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
+        assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
+        sums_agree(&db, "a pledge not approved").await;
+    }
+
+    async fn a_project_moved_while_a_pledge_holds_it_counts_from_that_pledge(t: TestDatabase) {
+        // transitionApplication reads where the portfolio counts the project without holding its
+        // row; a pledge changed meanwhile (which leaves the project's version as it is) moves
+        // what the portfolio counts it as, and the move must count from there.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let holder = holding(&t, &pledged_meanwhile(monni.id, 100)).await;
+        let moving = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let to = Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None };
+                commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
+            })
+        };
+        let moved = once_committed(holder, moving, "the move waits for the project").await.unwrap();
+        assert_eq!((moved.status, moved.version), (ApplicationStatus::InPreparation, 2));
+        cells_agree_with_the_applications(&db, [stm, stm], "a project moved on while a pledge was changed").await;
+        let id = monni.id.0;
+        let counted = format!(
+            "SELECT c.self_funding_committed_cents = a.self_funding_committed_cents AND c.status = a.status AS same \
+             FROM portfolio_counted c JOIN applications a ON a.id = c.application_id WHERE a.id = {id}"
+        );
+        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, counted));
+        let same: bool = row.await.unwrap().unwrap().try_get("", "same").unwrap();
+        assert!(same, "the portfolio counts the project as moved, with the pledge changed meanwhile");
     }
 
     async fn a_plan_that_waited_for_its_allocation_plans_against_what_was_planned_meanwhile(t: TestDatabase) {
@@ -1500,9 +1668,9 @@ on_both! {
         commands::commitments::add(&db, &by(&who), pledge(seinajoki, Some(d(2020, 9, 30))), None).await.unwrap();
         parties_agree(&db, &orgs, "a second pledge asked of a participant").await;
         let moving = |to| Transition { to, at: None, decision_ref: None, decision: None, granted: None };
-        commands::applications::transition(&db, &by(&who), monni.id, 5, moving(ApplicationStatus::InPreparation)).await.unwrap();
+        commands::transitions::transition(&db, &by(&who), monni.id, 5, moving(ApplicationStatus::InPreparation)).await.unwrap();
         parties_agree(&db, &orgs, "in preparation").await;
-        commands::applications::transition(&db, &by(&who), monni.id, 6, moving(ApplicationStatus::Withdrawn)).await.unwrap();
+        commands::transitions::transition(&db, &by(&who), monni.id, 6, moving(ApplicationStatus::Withdrawn)).await.unwrap();
         parties_agree(&db, &orgs, "withdrawn").await;
     }
 }

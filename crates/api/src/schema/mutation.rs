@@ -7,9 +7,9 @@ use salkku_domain::document::DocumentOwner;
 use salkku_domain::ids::{ApplicationId, CalendarFeedId, DecisionId, GlobalId, NodeKind};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands;
-use salkku_persistence::commands::applications::Transition;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
 use salkku_persistence::commands::documents::NewDocument;
+use salkku_persistence::commands::transitions::Transition;
 use salkku_persistence::{Actor, Change, Db};
 
 use super::change_inputs::{ChangeRequestMoveInput, CreateChangeRequestInput, DecideChangeRequestInput};
@@ -135,7 +135,7 @@ impl Mutation {
         let transition = Transition { to: input.to.into(), at, decision_ref, decision, granted };
         let m = allowed(ctx, "transitionApplication", action).await?;
         Ok(Application(
-            commands::applications::transition(m.db, &m.change(), id, input.expected_version, transition).await?,
+            commands::transitions::transition(m.db, &m.change(), id, input.expected_version, transition).await?,
         ))
     }
 

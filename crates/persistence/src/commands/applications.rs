@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use salkku_domain::budget::Budget;
 use salkku_domain::deadline::end_of_day;
 use salkku_domain::ids::{ApplicationId, DecisionId, GrantCallId, NodeKind, OrganizationId};
 use salkku_domain::period::check_project_period;
@@ -19,7 +18,7 @@ use crate::commands::audit;
 use crate::commands::budget_versions;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::project_deadlines::{self, ProjectDeadlines};
-use crate::commands::{decisions, grants, idempotency, instalments, plans, reports};
+use crate::commands::{idempotency, plans, reports};
 use crate::derived::{self, Standing};
 use crate::entities::{
     application as app, application_region, deadline, grant_call, participant, report_obligation, status_change,
@@ -31,7 +30,6 @@ use crate::store::held::{self as store_held, Reference};
 use crate::store::nested::{Children, children, with_children};
 use crate::store::support::{expect_version, version_checked};
 use crate::views::plans as views_plans;
-use crate::views::{final_accounts, splits};
 use crate::{Change, Db, StoreError, StoreResult};
 
 /// A participant other than the lead.
@@ -267,7 +265,7 @@ pub async fn update(
         update = update.col_expr(app::Column::SelfFundingCommittedCents, Expr::value(committed));
         standing = standing.with_funder(held.new_funder).with_committed(committed);
     }
-    writes.push_named(MOVED, version_checked(update, id.0, expected_version).into_query().returning_all());
+    writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
     if let Some(named) = &changes.participants {
         replace_participants(&mut writes, id, named);
     }
@@ -295,7 +293,7 @@ pub async fn update(
     standing.sync(&mut writes)?;
     let after = Snapshot { application: updated.clone(), participants, regions };
     audit::add(&mut writes, change, &[id.global()], Some(&before), Some(&after))?;
-    let rows = writes.run_returning(c, Some(MOVED)).await?;
+    let rows = writes.run_returning(c, Some(UPDATED)).await?;
     // The row is held and at `expected_version`: the update cannot miss it.
     let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
     let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
@@ -498,157 +496,6 @@ impl Held {
     }
 }
 
-/// A move through the lifecycle.
-#[derive(Debug, Clone)]
-pub struct Transition {
-    pub to: ApplicationStatus,
-    /// When it happened (a decision may be recorded after the fact); defaults to now.
-    pub at: Option<DateTime<Utc>>,
-    pub decision_ref: Option<String>,
-    /// The decision on record behind the move.
-    pub decision: Option<DecisionId>,
-    /// With a grant decision: the budget and state aid it approves, when it does not grant the
-    /// budget as applied for unchanged.
-    pub granted: Option<Budget>,
-}
-
-/// Moves the application, if the lifecycle allows it and (for submission) its funding split has
-/// nothing that blocks submitting; records the move in the history. Submission freezes the draft
-/// budget as applied; the grant decision puts the granted budget in force (the applied one, if the
-/// decision names none), which must hold the allocations already recorded for the project.
-pub async fn transition(
-    db: &Db,
-    change: &Change<'_>,
-    id: ApplicationId,
-    expected_version: i32,
-    transition: Transition,
-) -> StoreResult<Application> {
-    let (actor, now) = (change.actor, change.at);
-    let tx = db.begin_write().await?;
-    let c = &*tx;
-    // Held (on PostgreSQL) from the start: closing checks the project's reports and money, and no
-    // payment or report may slip in between the check and the move. Read with it: where the
-    // portfolio counts it, the decision named, and what the move is checked against (a
-    // submission's split, a closing's reports and final account, what a grant puts in force).
-    let backend = c.get_database_backend();
-    let mut query = Query::select();
-    query.from(app::Entity);
-    store_held::with_columns(&mut query);
-    derived::select_standing(&mut query, true);
-    decisions::with_decision(&mut query, transition.decision);
-    match transition.to {
-        ApplicationStatus::Submitted => {
-            budget_versions::with_draft(&mut query);
-            splits::with_makings(backend, &mut query, SUBMITTED);
-        }
-        ApplicationStatus::Closed => final_accounts::with_account(backend, &mut query),
-        ApplicationStatus::Granted => grants::with_reads(backend, &mut query),
-        _ => {}
-    }
-    query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
-    let row = store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
-    let current = store_held::application(&row)?;
-    expect_version(NodeKind::Application, expected_version, current.version)?;
-    let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;
-    decisions::check_read_fits(&row, transition.decision, Some(id), None)?;
-    if transition.granted.is_some() && to != ApplicationStatus::Granted {
-        return Err(StoreError::rule(Concerning::GrantedBudget, only_with_a_grant(to)));
-    }
-    let at = transition.at.unwrap_or(now);
-    if to == ApplicationStatus::Submitted {
-        let (calls, pledges) = splits::makings_in(&row, SUBMITTED)?;
-        let figures = (current.total_cost, current.state_aid_requested);
-        let split = splits::supposing(&current, figures, &calls, &pledges)?;
-        split.check_submittable().map_err(|e| StoreError::rule(Concerning::Transition, e))?;
-    }
-    if to == ApplicationStatus::Closed {
-        check_closing(&row, &current)?;
-    }
-    let mut update = app::Entity::update_many()
-        .col_expr(app::Column::Status, Expr::value(to.as_str()))
-        .col_expr(app::Column::UpdatedAt, Expr::value(now));
-    if to == ApplicationStatus::Submitted {
-        update = update.col_expr(app::Column::SubmittedAt, Expr::value(Some(at)));
-    }
-    let on_record = (transition.decision_ref.clone(), transition.decision);
-    // Every write at once, on PostgreSQL in one statement: the row is held since the read.
-    let mut writes = Writes::new(c.get_database_backend());
-    writes.holding(id);
-    let mut moved = Application {
-        status: to,
-        version: current.version + 1,
-        submitted_at: if to == ApplicationStatus::Submitted { Some(at) } else { current.submitted_at },
-        ..current.clone()
-    };
-    let mut standing = Standing::of(&row, true)?.with_status(to);
-    let mut granted = None;
-    match to {
-        ApplicationStatus::Submitted => budget_versions::add_applied(&mut writes, &row, id, at)?,
-        ApplicationStatus::Closed => instalments::add_cancel_unpaid(&mut writes, id, now),
-        // A grant puts a budget in force and plans the project's reports from its call's schedule;
-        // the project's figures and report date follow (its version goes one more up when the
-        // report date moves, as an editor holding the old one must not move it back).
-        ApplicationStatus::Granted => {
-            let grant = grants::add_grant(&mut writes, &row, &current, transition.granted, on_record.clone(), change)?;
-            moved.total_cost = grant.budget.total();
-            moved.state_aid_requested = grant.budget.state_aid_requested();
-            if grant.report_due != current.report_due {
-                moved.report_due = grant.report_due;
-                moved.version += 1;
-            }
-            update = update
-                .col_expr(app::Column::TotalCostCents, Expr::value(moved.total_cost.cents()))
-                .col_expr(app::Column::StateAidRequestedCents, Expr::value(moved.state_aid_requested.cents()))
-                .col_expr(app::Column::ReportDue, Expr::value(moved.report_due));
-            standing = standing.with_budget(moved.total_cost.cents(), moved.state_aid_requested.cents());
-            granted = Some(grant.version);
-        }
-        _ => {}
-    }
-    let update = update
-        .col_expr(app::Column::Version, Expr::value(moved.version))
-        .filter(app::Column::Id.eq(id.0))
-        .filter(app::Column::Version.eq(expected_version));
-    writes.push_named(MOVED, update.into_query().returning_all());
-    add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
-    if to.is_final() {
-        // Its deadlines no longer call for action.
-        derived::end_deadlines_of(&mut writes, id);
-    }
-    standing.sync(&mut writes)?;
-    audit::add(&mut writes, change, &[id.global()], Some(&current), Some(&(&moved, granted)))?;
-    let rows = writes.run_returning(c, Some(MOVED)).await?;
-    // The row is held and at `expected_version`: the update cannot miss it.
-    let row = rows.first().ok_or_else(|| StoreError::corrupt("the held application was not updated"))?;
-    let written: Application = app::Model::from_query_result(row, "")?.try_into()?;
-    debug_assert_eq!(written, moved, "the audit entry says what was written");
-    tx.commit().await?;
-    Ok(written)
-}
-
-/// The name the application's update goes by among a transition's writes.
-const MOVED: &str = "moved";
-
-/// The prefix of what a submission's split is made of.
-const SUBMITTED: &str = "submitted_";
-
-/// A project closes once every report it owes is accepted, the final one among them, and its
-/// final account is settled: both read beside the held project (`final_accounts::with_account`).
-fn check_closing(row: &QueryResult, project: &Application) -> StoreResult<()> {
-    let owed: Vec<_> = final_accounts::reports_in(row)?.iter().map(|r| (r.kind, r.status)).collect();
-    let account = final_accounts::account_in(row, project)?.filter(|a| !a.provisional);
-    salkku_domain::final_account::check_closing(&owed, account.as_ref().map(|a| &a.account))
-        .map_err(|e| StoreError::rule(Concerning::Transition, e))
-}
-
-fn only_with_a_grant(to: ApplicationStatus) -> salkku_domain::DomainError {
-    salkku_domain::DomainError::InvalidCode(salkku_domain::message!(
-        fi: "myönnetty talousarvio annetaan vain myöntöpäätöksen (GRANTED) kanssa, ei siirrossa tilaan {to}",
-        sv: "en beviljad budget ges bara med beviljandebeslutet (GRANTED), inte vid övergången till {to}",
-        en: "a granted budget goes only with the grant decision (GRANTED), not with a move to {to}",
-    ))
-}
-
 /// Checks the participants named beside the lead: no second lead, the lead not also a
 /// co-implementer, none twice in one role, each an organisation (`found(i)` says whether the
 /// `i`th was found, read beforehand in one statement). In their order, each wholly before the next.
@@ -721,8 +568,11 @@ fn add_regions(writes: &mut Writes, id: ApplicationId, regions: &BTreeSet<Region
     writes.push(&application_region::Entity::insert_many(rows).into_query());
 }
 
+/// The name the application's update goes by among updateApplication's writes.
+const UPDATED: &str = "updated";
+
 /// Adds to `writes` the move to the application's history.
-fn add_status_change(
+pub(crate) fn add_status_change(
     writes: &mut Writes,
     id: ApplicationId,
     from: Option<ApplicationStatus>,

@@ -6,7 +6,9 @@ use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, OrganizationId};
 use salkku_domain::{Amount, CommitmentKind, CommitmentLevel, CommitmentStatus};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryTrait};
+use sea_orm::{
+    ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult, QueryTrait,
+};
 
 use crate::Concerning;
 use crate::commands::audit;
@@ -18,7 +20,7 @@ use crate::records::Commitment;
 use crate::store::batch::Writes;
 use crate::store::held as store_held;
 use crate::store::support::{expect_version, version_checked};
-use crate::{Change, Db, StoreError, StoreResult};
+use crate::{Backend, Change, Db, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewCommitment {
@@ -152,7 +154,13 @@ async fn prepare<C: ConnectionTrait>(
 }
 
 /// Applies changes if the commitment is still at `expected_version`: one read of the commitment
-/// with its application held, then every write at once.
+/// with its application, then every write at once.
+///
+/// On PostgreSQL it reads and then writes without a transaction, two round trips instead of four,
+/// as setBudget does: the writes are one statement kept only while the application's row is as
+/// read and the commitment at the version read (`Writes::unless_moved`, `Writes::must_find`).
+/// When another command changed either in between, it reads again in a transaction that holds the
+/// application's row, as SQLite always does.
 pub async fn update(
     db: &Db,
     change: &Change<'_>,
@@ -160,12 +168,40 @@ pub async fn update(
     expected_version: i32,
     changes: CommitmentChanges,
 ) -> StoreResult<Commitment> {
-    let now = change.at;
+    let decision = changes.decision.flatten();
+    if db.backend() == Backend::Postgres {
+        let c = db.conn();
+        let held = held(c, id, decision, false).await?;
+        match write(c, change, id, expected_version, &changes, held).await {
+            Err(StoreError::InTransaction) => {}
+            done => return done,
+        }
+    }
     let tx = db.begin_write().await?;
-    let c = &*tx;
+    let held = held(&*tx, id, decision, true).await?;
+    let written = write(&*tx, change, id, expected_version, &changes, held).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// What updateCommitment reads before it writes: the commitment with its application, and the
+/// mark of the application's row when read without holding it (on PostgreSQL).
+struct Held {
+    row: QueryResult,
+    as_read: Option<String>,
+}
+
+/// The commitment with its application, the application's sums and cells and the decision
+/// named: one statement. `hold`, it holds both rows (on PostgreSQL) until the transaction ends
+/// (every change to a commitment holds the application's row first); otherwise it reads the
+/// application's mark as read.
+async fn held<C: ConnectionTrait>(
+    c: &C,
+    id: CommitmentId,
+    decision: Option<DecisionId>,
+    hold: bool,
+) -> StoreResult<Held> {
     let backend = c.get_database_backend();
-    // The commitment is held with its application (every change to a commitment holds the
-    // application's row first): both, and the application's sums, stay as read.
     let mut query = Query::select();
     query.from(application::Entity);
     store_held::with_columns(&mut query);
@@ -179,10 +215,29 @@ pub async fn update(
         Expr::col((commitment::Entity, commitment::Column::ApplicationId))
             .equals((application::Entity, application::Column::Id)),
     );
-    decisions::with_decision(&mut query, changes.decision.flatten());
+    decisions::with_decision(&mut query, decision);
     query.and_where(Expr::col((commitment::Entity, commitment::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 };
-    let row = store_held::read_holding(c, query, &[commitment::Entity.table_name()], missing).await?;
+    if hold {
+        let row = store_held::read_holding(c, query, &[commitment::Entity.table_name()], missing).await?;
+        return Ok(Held { row, as_read: None });
+    }
+    let row = store_held::read_unheld(c, query, missing).await?;
+    let as_read = store_held::as_read(&row, backend)?;
+    Ok(Held { row, as_read })
+}
+
+/// updateCommitment's checks and writes, on what [`held`] read.
+async fn write<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    id: CommitmentId,
+    expected_version: i32,
+    changes: &CommitmentChanges,
+    held: Held,
+) -> StoreResult<Commitment> {
+    let now = change.at;
+    let Held { row, as_read } = held;
     let app = store_held::application(&row)?;
     let current: Commitment = commitment::Model::from_query_result(&row, OWN)?.try_into()?;
     expect_version(NodeKind::Commitment, expected_version, current.version)?;
@@ -212,13 +267,21 @@ pub async fn update(
         update = update.col_expr(commitment::Column::DecisionId, Expr::value(decision.map(|d| d.0)));
         updated.decision = decision;
     }
-    if let Some(decision_ref) = changes.decision_ref {
+    if let Some(decision_ref) = &changes.decision_ref {
         update = update.col_expr(commitment::Column::DecisionRef, Expr::value(decision_ref.clone()));
-        updated.decision_ref = decision_ref;
+        updated.decision_ref = decision_ref.clone();
     }
-    let mut writes = Writes::new(backend);
-    writes.holding(current.application);
+    // Every write at once, on PostgreSQL in one statement: the application's row is held since
+    // the read, or the statement checks that it is as read; the commitment's update, narrowed to
+    // the version read, must find its row too (it does whenever the application's row is as read:
+    // every change to a commitment changes its application's row).
+    let mut writes = Writes::new(c.get_database_backend());
+    match as_read {
+        Some(mark) => writes.unless_moved(current.application, mark),
+        None => writes.holding(current.application),
+    }
     writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
+    writes.must_find(UPDATED);
     // The application's pledged sum without the commitment as it was, with it as it is.
     let in_kind_counts = row.try_get::<Option<bool>>("", "in_kind_counts")?.unwrap_or(false);
     let counted = |c: &Commitment| {
@@ -244,11 +307,10 @@ pub async fn update(
     let objects = [id.global(), updated.application.global(), updated.organization.global()];
     audit::add(&mut writes, change, &objects, Some(&current), Some(&updated))?;
     let rows = writes.run_returning(c, Some(UPDATED)).await?;
-    // The commitment is held and at `expected_version`: the update cannot miss it.
+    // The commitment is held, or as read, and at `expected_version`: the update cannot miss it.
     let row = rows.first().ok_or_else(|| StoreError::corrupt("the held commitment was not updated"))?;
     let written: Commitment = commitment::Model::from_query_result(row, "")?.try_into()?;
     debug_assert_eq!(written, updated, "the audit entry says what was written");
-    tx.commit().await?;
     Ok(written)
 }
 

@@ -91,11 +91,13 @@ pub(crate) fn set(writes: &mut Writes, id: ApplicationId, sum: Sum, cents: i64) 
         Sum::Granted => app::Column::StateAidGrantedCents,
         Sum::Committed => app::Column::SelfFundingCommittedCents,
     };
-    let update = Query::update()
+    let mut update = Query::update()
         .table(app::Entity)
         .value(column, cents)
         .and_where(Expr::col(app::Column::Id).eq(id.0))
         .to_owned();
+    // Made without a transaction, the update of the project's row is what checks it is as read.
+    writes.statement_as_read(id, &mut update);
     writes.push(&update);
 }
 

@@ -9,7 +9,7 @@
 //! on are still as read and fails whole when one is not, so that it is kept entire or not at all.
 
 use salkku_domain::ids::ApplicationId;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UpdateStatement};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryResult, QueryTrait, RuntimeErr, Statement, UpdateMany, Value,
@@ -98,6 +98,15 @@ impl Writes {
         }
     }
 
+    /// `update` of the row of the application `id` (a statement built by sea-query's own
+    /// builder), narrowed to the row as read and answering it when `id` is the project the
+    /// writes are made [`Writes::unless_moved`] from: the update is then the check.
+    pub(crate) fn statement_as_read(&self, id: ApplicationId, update: &mut UpdateStatement) {
+        if let (Some(mark), true) = (&self.as_read, self.held == Some(id)) {
+            update.and_where(Expr::cust(AS_READ).eq(mark.as_str())).returning_col(application::Column::Id);
+        }
+    }
+
     /// On PostgreSQL, the sign that the held project changed ([`Writes::holding`]) where no part
     /// updates its row already; made [`Writes::unless_moved`], it is the check too.
     fn sign(&mut self) {
@@ -110,9 +119,7 @@ impl Writes {
             .value(application::Column::Id, Expr::col(application::Column::Id))
             .and_where(Expr::col(application::Column::Id).eq(id.0))
             .to_owned();
-        if let Some(mark) = &self.as_read {
-            sign.and_where(Expr::cust(AS_READ).eq(mark.as_str())).returning_col(application::Column::Id);
-        }
+        self.statement_as_read(id, &mut sign);
         self.push_named("held_sign", &sign);
     }
 
