@@ -175,6 +175,29 @@ fn pledged_meanwhile(id: ApplicationId, cents: i64) -> Vec<String> {
     ]
 }
 
+/// MONNI with a pledge of 60 000 € asked of Seinäjoki and one of 40 000 € promised by the hospital
+/// district, which another transaction raises by 100 € (as updateCommitment would) and holds:
+/// MONNI, its call's funder, Seinäjoki's pledge and that transaction.
+async fn district_raised_meanwhile(
+    t: &TestDatabase,
+    db: &Db,
+) -> (Application, OrganizationId, salkku_persistence::records::Commitment, sea_orm::DatabaseTransaction) {
+    let (monni, _, stm_call) = monni(db).await;
+    let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+    let seinajoki = org(db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+    let epshp = org(db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
+    let add = async |p| commands::commitments::add(db, &by(&coordinator()), p, None).await;
+    let city = add(pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested)).await.unwrap();
+    let district = add(pledge_of(monni.id, epshp.id, "40000.00", CommitmentStatus::Promised)).await.unwrap();
+    let mut meanwhile = pledged_meanwhile(monni.id, 10_000);
+    meanwhile.push(format!(
+        "UPDATE commitments SET amount_cents = amount_cents + 10000, version = version + 1 WHERE id = {}",
+        district.id.0
+    ));
+    let holder = holding(t, &meanwhile).await;
+    (monni, stm, city, holder)
+}
+
 /// MONNI's budget set to 500 000 € of personnel costs at version 1, in a task of its own.
 fn setting_monni_budget(db: &Db, id: ApplicationId) -> tokio::task::JoinHandle<StoreResult<Application>> {
     let db = db.clone();
@@ -858,15 +881,32 @@ on_both! {
         db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
         let (monni, _, _) = monni(&db).await;
         let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
-        let pledge = pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested);
-        let pledge = commands::commitments::add(&db, &by(&coordinator()), pledge, None).await.unwrap();
         let transactions = |from: usize| seen.lock().unwrap()[from..].iter().filter(|s| *s == "BEGIN").count();
         let postgres = t.store == salkku_test_db::Store::Postgres;
+        let from = seen.lock().unwrap().len();
+        let pledge = pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested);
+        let pledge = commands::commitments::add(&db, &by(&coordinator()), pledge, None).await.unwrap();
+        assert_eq!(transactions(from), usize::from(!postgres), "a pledge added without a key");
+        // With a key, its transaction stores the key with the pledge; a replay adds nothing.
+        let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
+        let keyed = || pledge_of(monni.id, epshp.id, "40000.00", CommitmentStatus::Promised);
+        let from = seen.lock().unwrap().len();
+        let first = commands::commitments::add(&db, &by(&coordinator()), keyed(), Some("sitoumus-1")).await.unwrap();
+        assert_eq!(transactions(from), 1, "a pledge added with a key");
+        let replay = commands::commitments::add(&db, &by(&coordinator()), keyed(), Some("sitoumus-1")).await.unwrap();
+        assert_eq!(first, replay, "the key adds once");
+        sums_agree(&db, "pledges added with and without a key").await;
         let from = seen.lock().unwrap().len();
         let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
         let pledge = commands::commitments::update(&db, &by(&coordinator()), pledge.id, 1, approved).await.unwrap();
         assert_eq!(transactions(from), usize::from(!postgres), "a pledge approved");
         assert_eq!((pledge.version, pledge.status), (2, CommitmentStatus::Approved));
+        // A change that leaves the pledged sum as it is: the project's sign is the check.
+        let from = seen.lock().unwrap().len();
+        let dated = CommitmentChanges { decided_at: Some(Some(d(2020, 6, 16))), ..Default::default() };
+        let pledge = commands::commitments::update(&db, &by(&coordinator()), pledge.id, 2, dated).await.unwrap();
+        assert_eq!(transactions(from), usize::from(!postgres), "a pledge dated");
+        assert_eq!((pledge.version, pledge.decided_at), (3, Some(d(2020, 6, 16))));
         let from = seen.lock().unwrap().len();
         let to = Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None };
         let moved = commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await.unwrap();
@@ -876,7 +916,7 @@ on_both! {
         // A stale change is a conflict either way, and changes nothing.
         let stale = CommitmentChanges { amount: Some(a("1.00")), ..Default::default() };
         let stale = commands::commitments::update(&db, &by(&coordinator()), pledge.id, 1, stale).await;
-        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
+        assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 3, .. })), "{stale:?}");
         let to = Transition { to: ApplicationStatus::Withdrawn, at: None, decision_ref: None, decision: None, granted: None };
         let stale = commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await;
         assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
@@ -893,17 +933,7 @@ on_both! {
             return;
         }
         let db = open(&t).await;
-        let (monni, _, stm_call) = monni(&db).await;
-        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
-        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
-        let epshp = org(&db, "Etelä-Pohjanmaan sairaanhoitopiiri", OrganizationKind::HospitalDistrict).await;
-        let add = async |p| commands::commitments::add(&db, &by(&coordinator()), p, None).await;
-        let city = add(pledge_of(monni.id, seinajoki.id, "60000.00", CommitmentStatus::Requested)).await.unwrap();
-        let district = add(pledge_of(monni.id, epshp.id, "40000.00", CommitmentStatus::Promised)).await.unwrap();
-        // The district's pledge raised by 100 € meanwhile, as updateCommitment would.
-        let mut meanwhile = pledged_meanwhile(monni.id, 10_000);
-        meanwhile.push(format!("UPDATE commitments SET amount_cents = amount_cents + 10000, version = version + 1 WHERE id = {}", district.id.0));
-        let holder = holding(&t, &meanwhile).await;
+        let (monni, stm, city, holder) = district_raised_meanwhile(&t, &db).await;
         let approving = {
             let db = db.clone();
             tokio::spawn(async move {
@@ -919,6 +949,29 @@ on_both! {
         let cents: i64 = row.await.unwrap().unwrap().try_get("", "cents").unwrap();
         assert_eq!(cents, 10_010_000, "60 000 € approved and 40 100 € promised");
         cells_agree_with_the_applications(&db, [stm, stm], "a pledge approved while another was raised").await;
+    }
+
+    async fn a_pledge_added_while_another_pledge_holds_the_project_counts_both(t: TestDatabase) {
+        // addCommitment without a key reads the project's pledged sum without holding the row and
+        // writes the sum as read plus the new pledge: had another pledge's change been kept
+        // meanwhile, the sum would lose it.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, stm, city, holder) = district_raised_meanwhile(&t, &db).await;
+        let adding = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let more = pledge_of(monni.id, city.organization, "60000.00", CommitmentStatus::Promised);
+                commands::commitments::add(&db, &by(&coordinator()), more, None).await
+            })
+        };
+        let added = once_committed(holder, adding, "the pledge waits for the project").await.unwrap();
+        assert_eq!(added.amount, m("60000.00"));
+        sums_agree(&db, "a pledge added while another was raised").await;
+        assert_eq!(count::<entities::commitment::Entity>(&db).await, 3, "the pledge added once");
+        cells_agree_with_the_applications(&db, [stm, stm], "a pledge added while another was raised").await;
     }
 
     async fn a_pledge_changed_behind_its_projects_back_meanwhile_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
@@ -977,6 +1030,47 @@ on_both! {
         let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, counted));
         let same: bool = row.await.unwrap().unwrap().try_get("", "same").unwrap();
         assert!(same, "the portfolio counts the project as moved, with the pledge changed meanwhile");
+    }
+
+    async fn a_project_withdrawn_while_a_deadline_is_added_leaves_none_calling_for_action(t: TestDatabase) {
+        // A final status ends the calls for action of every deadline of the project, in the
+        // statement that moves it. A deadline added meanwhile (by a command that holds the
+        // project and changes its row) is not yet there when that statement begins; a move
+        // made from the row as read before it must not be kept, or the new deadline would keep
+        // calling for action on a withdrawn project.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, sonet, _) = monni(&db).await;
+        let id = monni.id.0;
+        let holder = holding(&t, &[
+            format!(
+                "WITH added AS (INSERT INTO deadlines (kind, title, due_at, tentative, application_id, created_at, updated_at, version) \
+                 VALUES ('CUSTOM', 'Ohjausryhmä', '2021-02-01T10:00:00Z', false, {id}, now(), now(), 1) RETURNING id) \
+                 INSERT INTO deadline_parties (organization_id, due_at, deadline_id, calls_for_action) \
+                 SELECT {}, '2021-02-01T10:00:00Z', added.id, true FROM added",
+                sonet.id.0
+            ),
+            format!("UPDATE applications SET id = id WHERE id = {id}"),
+        ])
+        .await;
+        let withdrawing = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let to = Transition { to: ApplicationStatus::Withdrawn, at: None, decision_ref: None, decision: None, granted: None };
+                commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
+            })
+        };
+        let withdrawn = once_committed(holder, withdrawing, "the move waits for the project").await.unwrap();
+        assert_eq!(withdrawn.status, ApplicationStatus::Withdrawn);
+        let calling = format!(
+            "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id \
+             WHERE d.application_id = {id} AND p.calls_for_action"
+        );
+        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, calling));
+        let n: i64 = row.await.unwrap().unwrap().try_get("", "n").unwrap();
+        assert_eq!(n, 0, "no deadline of a withdrawn project calls for action");
     }
 
     async fn a_plan_that_waited_for_its_allocation_plans_against_what_was_planned_meanwhile(t: TestDatabase) {

@@ -1,4 +1,5 @@
-//! Applications (hankkeet): creation, changes, the lifecycle and its history.
+//! Applications (hankkeet): creation and changes; their moves through the lifecycle are in
+//! `transitions`.
 
 use std::collections::BTreeSet;
 

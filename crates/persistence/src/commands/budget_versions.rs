@@ -63,7 +63,7 @@ pub(crate) fn add_draft_figures(writes: &mut Writes, id: ApplicationId, budget: 
     writes.push(&update.into_query());
 }
 
-/// Adds to `query`, read beside the held application, its draft budget version's key (which
+/// Adds to `query`, read beside the application (held, or with its mark), its draft budget version's key (which
 /// [`add_applied`] freezes).
 pub(crate) fn with_draft(query: &mut SelectStatement) {
     let draft = Query::select()
@@ -292,7 +292,7 @@ pub(crate) fn add_budget(writes: &mut Writes, id: ApplicationId, expected: i32, 
         .col_expr(app::Column::TotalCostCents, Expr::value(budget.total().cents()))
         .col_expr(app::Column::StateAidRequestedCents, Expr::value(budget.state_aid_requested().cents()))
         .col_expr(app::Column::UpdatedAt, Expr::value(at));
-    let update = writes.as_read(version_checked(update, id.0, expected));
+    let update = writes.as_read(id, version_checked(update, id.0, expected));
     writes.push_named(BUDGETED, update.into_query().returning_all());
     add_lines(writes, id, budget);
 }

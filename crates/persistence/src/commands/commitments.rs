@@ -48,31 +48,52 @@ pub struct CommitmentChanges {
 }
 
 /// Adds a commitment, and its due date as a deadline.
+///
+/// On PostgreSQL without an idempotency key it reads and then writes without a transaction, as
+/// updateCommitment does: the writes are kept only while the application's row is as read (its
+/// pledged sum is the one read plus the new pledge). With a key, or when the row moved, it reads
+/// again in a transaction that holds the row (and stores the key), as SQLite always does.
 pub async fn add(
     db: &Db,
     change: &Change<'_>,
     new: NewCommitment,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Commitment> {
-    let now = change.at;
-    idempotency::create(db, change, idempotency_key, async move |tx| {
-        let (created, mut writes) = prepare(tx, new, now).await?;
-        let objects = [created.id.global(), created.application.global(), created.organization.global()];
-        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
-        writes.run(tx).await?;
-        Ok(created)
-    })
-    .await
+    if db.backend() == Backend::Postgres && idempotency_key.is_none() {
+        match write_new(db.conn(), change, new.clone(), false).await {
+            Err(StoreError::InTransaction) => {}
+            done => return done,
+        }
+    }
+    idempotency::create(db, change, idempotency_key, async move |tx| write_new(tx, change, new, true).await).await
 }
 
-/// Reads what adding `new` depends on in one statement, holding its application (whose sums and
-/// cells the commitment moves), and answers the commitment with the writes that add it: the row,
-/// the application's pledged sum and cells, and the due date as a deadline with whom it concerns.
-/// Its keys are read with the rest, so that every write can name them.
+/// addCommitment's read, checks and writes; `hold`, its read holds the application's row (see
+/// [`prepare`]).
+async fn write_new<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    new: NewCommitment,
+    hold: bool,
+) -> StoreResult<Commitment> {
+    let (created, mut writes) = prepare(c, new, change.at, hold).await?;
+    let objects = [created.id.global(), created.application.global(), created.organization.global()];
+    audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+    writes.run(c).await?;
+    Ok(created)
+}
+
+/// Reads what adding `new` depends on in one statement, and answers the commitment with the
+/// writes that add it: the row, the application's pledged sum and cells, and the due date as a
+/// deadline with whom it concerns. Its keys are read with the rest, so that every write can name
+/// them. `hold`, the read holds the application's row (whose sums and cells the commitment moves)
+/// until the transaction ends; otherwise it reads the row's mark, and the writes are kept only
+/// while the row bears it (on PostgreSQL).
 async fn prepare<C: ConnectionTrait>(
     c: &C,
     new: NewCommitment,
     now: DateTime<Utc>,
+    hold: bool,
 ) -> StoreResult<(Commitment, Writes)> {
     let backend = c.get_database_backend();
     let mut query = Query::select();
@@ -94,8 +115,14 @@ async fn prepare<C: ConnectionTrait>(
     }
     query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(new.application.0));
     let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
-    let row = store_held::read(c, query, || unknown(Concerning::Application, NodeKind::Application, new.application.0))
-        .await?;
+    let missing = || unknown(Concerning::Application, NodeKind::Application, new.application.0);
+    let (row, as_read) = if hold {
+        (store_held::read(c, query, missing).await?, None)
+    } else {
+        let row = store_held::read_unheld(c, query, missing).await?;
+        let as_read = store_held::as_read(&row, backend)?;
+        (row, as_read)
+    };
     let app = store_held::application(&row)?;
     let organization: Option<String> = row.try_get("", "organization_name")?;
     let organization =
@@ -119,10 +146,13 @@ async fn prepare<C: ConnectionTrait>(
     };
     let created = Commitment::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    writes.holding(new.application);
+    match as_read {
+        Some(mark) => writes.unless_moved(new.application, mark),
+        None => writes.holding(new.application),
+    }
     writes.insert(model);
-    // The application's pledged sum, and its cells: the row is held, so what it says is what its
-    // commitments sum to until this one is added.
+    // The application's pledged sum, and its cells: the row is held, or the writes are kept only
+    // while it is as read, so what it says is what its commitments sum to until this one is added.
     let mut standing = Standing::of(&row, true)?;
     let in_kind_counts: Option<bool> = row.try_get("", "in_kind_counts")?;
     let figure = CommitmentFigure { amount: created.amount, kind: created.kind, status: created.status };
@@ -193,8 +223,8 @@ struct Held {
 
 /// The commitment with its application, the application's sums and cells and the decision
 /// named: one statement. `hold`, it holds both rows (on PostgreSQL) until the transaction ends
-/// (every change to a commitment holds the application's row first); otherwise it reads the
-/// application's mark as read.
+/// (every change to a commitment holds the application's row first and changes it); otherwise it
+/// reads the application's mark as read.
 async fn held<C: ConnectionTrait>(
     c: &C,
     id: CommitmentId,

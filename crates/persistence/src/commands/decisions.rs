@@ -65,7 +65,7 @@ pub async fn record(
     .await
 }
 
-/// Adds to `query`, read beside a held row, what [`check_read_fits`] needs of the decision `id`.
+/// Adds to `query`, read beside a held row (or one read with its mark), what [`check_read_fits`] needs of the decision `id`.
 pub(crate) fn with_decision(query: &mut SelectStatement, id: Option<DecisionId>) {
     let Some(id) = id else { return };
     let of = |column: decision::Column| {
@@ -79,7 +79,7 @@ pub(crate) fn with_decision(query: &mut SelectStatement, id: Option<DecisionId>)
     query.expr_as(Expr::SubQuery(None, Box::new(of(decision::Column::OrganizationId).into())), Alias::new(BY));
 }
 
-/// Whether the decision `id` (read beside a held row with [`with_decision`]) may stand behind a
+/// Whether the decision `id` (read beside the command's row with [`with_decision`]) may stand behind a
 /// change to `application` by `organization`: an unknown reference when there is no such decision.
 pub(crate) fn check_read_fits(
     row: &QueryResult,

@@ -1,4 +1,4 @@
-//! A grant decision (an application moved to GRANTED), read beside the held project and written
+//! A grant decision (an application moved to GRANTED), read beside the project and written
 //! with the move in one statement: the budget it grants put in force (the old version stepping
 //! down, the new one with its lines, the project's own lines and figures following), the reports
 //! its call's schedule plans with their deadlines, and the project's report date after them.
@@ -23,7 +23,7 @@ use crate::store::nested::{Children, children, with_children};
 use crate::views::{allocations as allocation_views, plans as views_plans, splits};
 use crate::{Change, Concerning, StoreError, StoreResult};
 
-/// Adds to `query`, which reads the held project, what a grant depends on: the budget version in
+/// Adds to `query`, which reads the project (held, or with its mark), what a grant depends on: the budget version in
 /// force with its lines (a draft's are the project's own), the call, the pledges, the reports and
 /// the plan in force, the aid allocated, the last version's number, and the keys of the new
 /// version and of as many reports (and their deadlines) as the call's schedule could plan: an

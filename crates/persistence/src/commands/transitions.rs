@@ -183,7 +183,7 @@ async fn write<C: ConnectionTrait>(
         .col_expr(app::Column::Version, Expr::value(moved.version))
         .filter(app::Column::Id.eq(id.0))
         .filter(app::Column::Version.eq(expected_version));
-    writes.push_named(MOVED, writes.as_read(update).into_query().returning_all());
+    writes.push_named(MOVED, writes.as_read(id, update).into_query().returning_all());
     add_status_change(&mut writes, id, Some(current.status), to, at, &actor.subject, on_record);
     if to.is_final() {
         // Its deadlines no longer call for action.
@@ -206,7 +206,7 @@ const MOVED: &str = "moved";
 const SUBMITTED: &str = "submitted_";
 
 /// A project closes once every report it owes is accepted, the final one among them, and its
-/// final account is settled: both read beside the held project (`final_accounts::with_account`).
+/// final account is settled: both read beside the project (`final_accounts::with_account`).
 fn check_closing(row: &QueryResult, project: &Application) -> StoreResult<()> {
     let owed: Vec<_> = final_accounts::reports_in(row)?.iter().map(|r| (r.kind, r.status)).collect();
     let account = final_accounts::account_in(row, project)?.filter(|a| !a.provisional);

@@ -3,7 +3,8 @@
 //! and the portfolio summed in cells (`portfolio_cells`).
 //!
 //! Every command sends its writes together (`store::batch`) and so cannot read what its own
-//! writes did: it reads the application's row held, with where the portfolio counts it
+//! writes did: it reads the application's row held (or with its mark, its writes kept only while
+//! the row bears it: `Writes::unless_moved`), with where the portfolio counts it
 //! ([`select_standing`]) and what else the derived tables follow, and adds the derived tables'
 //! writes from what it knows, through [`Standing`] and the adders here. Their storage tests check
 //! the derived tables against a rebuild from the rows ([`rebuild`], which a bulk load and a
@@ -103,7 +104,7 @@ pub(crate) fn end_deadlines_of(writes: &mut crate::store::batch::Writes, applica
 }
 
 /// Adds to a command's `writes` one of the application's sums, moved by the command from what
-/// its held row said (see `application_sums`).
+/// its row said as read, held or with its mark (see `application_sums`).
 pub(crate) fn set_sum(writes: &mut crate::store::batch::Writes, application: ApplicationId, sum: Sum, cents: i64) {
     application_sums::set(writes, application, sum, cents);
 }

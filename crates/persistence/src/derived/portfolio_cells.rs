@@ -9,9 +9,10 @@
 //! sum exactly.
 //!
 //! `portfolio_counted` remembers what each application last added; a command reads it beside the
-//! application's held row ([`select_standing`]) and [`Standing::sync`] adds to its writes the
-//! difference between that and the application as the command leaves it, so it needs no
-//! knowledge of what changed. The application's row lock orders the moves of one application.
+//! application's row, held or with its mark ([`select_standing`]), and [`Standing::sync`] adds to
+//! its writes the difference between that and the application as the command leaves it, so it
+//! needs no knowledge of what changed. The application's row orders the moves of one application:
+//! its lock, or its mark, which the writes check before they move anything.
 //! Cells are updated in key order, so that concurrent transactions never wait for each other in a
 //! circle.
 

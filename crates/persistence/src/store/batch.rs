@@ -89,12 +89,17 @@ impl Writes {
         self.checks.push(name.to_owned());
     }
 
-    /// `update` of the project's row, narrowed to the row as read when the writes are made
-    /// [`Writes::unless_moved`]: the command's own update of its project is then the check.
-    pub(crate) fn as_read(&self, update: UpdateMany<application::Entity>) -> UpdateMany<application::Entity> {
-        match &self.as_read {
-            Some(mark) => update.filter(Expr::cust(AS_READ).eq(mark.as_str())),
-            None => update,
+    /// `update` of the row of the application `id`, narrowed to the row as read when `id` is the
+    /// project the writes are made [`Writes::unless_moved`] from: the command's own update of its
+    /// project is then the check.
+    pub(crate) fn as_read(
+        &self,
+        id: ApplicationId,
+        update: UpdateMany<application::Entity>,
+    ) -> UpdateMany<application::Entity> {
+        match (&self.as_read, self.held == Some(id)) {
+            (Some(mark), true) => update.filter(Expr::cust(AS_READ).eq(mark.as_str())),
+            _ => update,
         }
     }
 
@@ -370,6 +375,7 @@ fn renumbered(sql: &str, by: usize) -> String {
 mod tests {
     use super::*;
     use sea_orm::ColumnTrait;
+    use sea_orm::sea_query::PostgresQueryBuilder;
 
     #[test]
     fn placeholders_are_numbered_on_outside_quotes() {
@@ -405,6 +411,21 @@ mod tests {
         writes
     }
 
+    #[test]
+    fn only_the_projects_own_update_is_narrowed_to_its_row_as_read() {
+        let writes = unless_moved_from_4711();
+        let update =
+            || application::Entity::update_many().col_expr(application::Column::TotalCostCents, Expr::value(1));
+        let narrowed = |id| writes.as_read(ApplicationId(id), update()).into_query().to_string(PostgresQueryBuilder);
+        assert!(narrowed(7).contains(AS_READ), "{}", narrowed(7));
+        assert!(!narrowed(8).contains(AS_READ), "{}", narrowed(8));
+        let mut sum = Query::update().table(application::Entity).value(application::Column::Id, 8).to_owned();
+        writes.statement_as_read(ApplicationId(8), &mut sum);
+        assert!(!sum.to_string(PostgresQueryBuilder).contains(AS_READ));
+        writes.statement_as_read(ApplicationId(7), &mut sum);
+        assert!(sum.to_string(PostgresQueryBuilder).contains(AS_READ));
+    }
+
     /// Writes made unless the project 7's row moved from the mark 4711, and its update, under
     /// "budgeted": narrowed to the row as read when `checked`.
     fn budgeted(checked: bool) -> Writes {
@@ -412,7 +433,7 @@ mod tests {
         let update = application::Entity::update_many()
             .col_expr(application::Column::TotalCostCents, Expr::value(100))
             .filter(application::Column::Id.eq(7));
-        let update = if checked { writes.as_read(update) } else { update };
+        let update = if checked { writes.as_read(ApplicationId(7), update) } else { update };
         writes.push_named("budgeted", update.into_query().returning_all());
         writes
     }

@@ -3,7 +3,7 @@
 //! (`store::batch`) makes before it writes. An allocation's commands hold the allocation and its
 //! project's row the same way ([`allocation_query`]); a command that holds nothing reads the rows
 //! it names and the keys its new rows will get ([`read_values`]). setBudget, a project's move and
-//! a pledge's change on PostgreSQL read without a transaction and without holding the row, taking
+//! a pledge added or changed on PostgreSQL read without a transaction and without holding the row, taking
 //! the row's mark instead ([`read_unheld`]), and their writes check that the row still bears it
 //! (`Writes::unless_moved`);
 //! a payment does the same with its allocation's row and its project's
