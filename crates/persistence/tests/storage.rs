@@ -974,6 +974,42 @@ on_both! {
         cells_agree_with_the_applications(&db, [stm, stm], "a pledge added while another was raised").await;
     }
 
+    async fn a_pledge_asked_for_while_its_project_is_withdrawn_does_not_call_for_action(t: TestDatabase) {
+        // A pledge asked for (which the project's pledged sum does not count, so the project's
+        // sign is the statement's check) brings its due date as a deadline that calls for action
+        // while the project is live. Withdrawn meanwhile, the project leaves it nothing to call
+        // for: a pledge written from the project as read before would call for action on it.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, _) = monni(&db).await;
+        let seinajoki = org(&db, "Seinäjoen kaupunki", OrganizationKind::Municipality).await;
+        let id = monni.id.0;
+        let holder = holding(&t, &[
+            format!("UPDATE applications SET status = 'WITHDRAWN', version = version + 1 WHERE id = {id}"),
+            format!("UPDATE portfolio_counted SET status = 'WITHDRAWN' WHERE application_id = {id}"),
+        ])
+        .await;
+        let asking = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let asked = pledge_of(monni.id, seinajoki.id, "20000.00", CommitmentStatus::Requested);
+                commands::commitments::add(&db, &by(&coordinator()), asked, None).await
+            })
+        };
+        let asked = once_committed(holder, asking, "the pledge waits for the project").await.unwrap();
+        let calling = format!(
+            "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id \
+             WHERE d.commitment_id = {} AND p.calls_for_action",
+            asked.id.0
+        );
+        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, calling));
+        let n: i64 = row.await.unwrap().unwrap().try_get("", "n").unwrap();
+        assert_eq!(n, 0, "the pledge's due date calls for no action on a withdrawn project");
+        assert_eq!(count::<entities::commitment::Entity>(&db).await, 1, "the pledge added once");
+    }
+
     async fn a_pledge_changed_behind_its_projects_back_meanwhile_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
         // Every command changing a pledge changes its project's row too; should anything change
         // the pledge alone, its update at the version read finds no row, and the statement must

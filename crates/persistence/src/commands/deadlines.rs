@@ -239,7 +239,7 @@ fn model(source: Source, derived: Derived, now: DateTime<Utc>) -> deadline::Mode
 }
 
 /// Adds to `writes` the automatic deadline of a new `source` (none can be there yet), keyed `id`
-/// (read beside the command's held row, see `store::held::next_key`), with whom it concerns: the
+/// (read beside the command's row, held or with its mark, see `store::held::next_key`), with whom it concerns: the
 /// lead and the participants of its application, and `also` (a commitment's organisation).
 /// `calls_for_action` is what its sources say now ([`salkku_domain::deadline::Standing`]).
 pub(crate) fn add_new(

@@ -6,7 +6,7 @@
 //! The sums are recomputed from the rows in the transaction that changes what they are made of;
 //! the commands that send their writes together move the sum read from the application's row,
 //! held since that read, or read with its mark and written only while the row still bears it
-//! (`Writes::unless_moved`: updateCommitment on PostgreSQL), by their own row (addCommitment,
+//! (`Writes::unless_moved`: addCommitment and updateCommitment on PostgreSQL), by their own row (addCommitment,
 //! updateCommitment), or sum the rows in that read and add their own (recordAllocation). Every
 //! change to a sum holds the row first, in an earlier statement than the one that sums, or checks
 //! the mark in the statement that writes it, so that a sum never misses a change committed before.

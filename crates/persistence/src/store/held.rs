@@ -178,7 +178,7 @@ pub(crate) async fn read_values<C: ConnectionTrait>(c: &C, query: SelectStatemen
     row.ok_or_else(|| StoreError::corrupt("a read of no table answered no row"))
 }
 
-/// An expression for the key the next row of `table` will get, read beside the held row so that
+/// An expression for the key the next row of `table` will get, read beside the command's row so that
 /// a command knows the keys of what it adds before it writes (the audit entry names them, and
 /// rows that refer to each other are written in one statement). On PostgreSQL the table's
 /// sequence hands it out; SQLite writes one transaction at a time, so the key after the highest
