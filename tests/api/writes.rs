@@ -128,10 +128,10 @@ on_both! {
         // checked against the plan read with the project). setBudget, transitionApplication and
         // updateCommitment read and write without a transaction, their writes kept only while the
         // project's row is as read (`Writes::unless_moved`; and the commitment at the version
-        // read), and so do addCommitment and recordPayment without an idempotency key, while
-        // the project's row is as read, and the payment's allocation's: 2. SQLite, embedded, runs the writes one by one in a transaction.
+        // read), and so do addCommitment, recordAllocation and recordPayment without an
+        // idempotency key, while the project's row is as read, and the payment's allocation's: 2. SQLite, embedded, runs the writes one by one in a transaction.
         let bounds = match store {
-            Store::Postgres => [2, 2, 2, 4, 2, 2, 2, 4, 2, 4, 4],
+            Store::Postgres => [2, 2, 2, 4, 2, 2, 2, 2, 2, 4, 4],
             Store::Sqlite => [11, 9, 9, 13, 9, 8, 10, 9, 7, 7, 7],
         };
         assert_eq!(counts.len(), bounds.len(), "a bound for every mutation counted");

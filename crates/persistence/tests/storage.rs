@@ -159,19 +159,20 @@ fn pledge_of(
     }
 }
 
-/// What another pledge of `cents` more moves, as a command would: the project's pledged sum on
-/// its row (which moves the row but not its version), what the portfolio counts it as, and the
-/// cells (the project is the portfolio's only one).
+/// What another pledge of `cents` more moves (see [`summed_meanwhile`]).
 fn pledged_meanwhile(id: ApplicationId, cents: i64) -> Vec<String> {
+    summed_meanwhile(id, "self_funding_committed_cents", cents)
+}
+
+/// What another change of `cents` more in the project's sum `column` moves, as a command would:
+/// the sum on its row (which moves the row but not its version), what the portfolio counts it
+/// as, and the cells (the project is the portfolio's only one).
+fn summed_meanwhile(id: ApplicationId, column: &str, cents: i64) -> Vec<String> {
     let id = id.0;
     vec![
-        format!(
-            "UPDATE applications SET self_funding_committed_cents = self_funding_committed_cents + {cents} WHERE id = {id}"
-        ),
-        format!(
-            "UPDATE portfolio_counted SET self_funding_committed_cents = self_funding_committed_cents + {cents} WHERE application_id = {id}"
-        ),
-        format!("UPDATE portfolio_cells SET self_funding_committed_cents = self_funding_committed_cents + {cents}"),
+        format!("UPDATE applications SET {column} = {column} + {cents} WHERE id = {id}"),
+        format!("UPDATE portfolio_counted SET {column} = {column} + {cents} WHERE application_id = {id}"),
+        format!("UPDATE portfolio_cells SET {column} = {column} + {cents}"),
     ]
 }
 
@@ -1010,6 +1011,43 @@ on_both! {
         assert_eq!(count::<entities::commitment::Entity>(&db).await, 1, "the pledge added once");
     }
 
+    async fn an_allocation_recorded_while_another_holds_the_project_counts_both(t: TestDatabase) {
+        // recordAllocation without a key reads its project's allocations so far without holding
+        // the row, and writes the granted sum as read plus its own: had another allocation been
+        // kept meanwhile, the sum would lose it. On PostgreSQL it writes without a transaction.
+        let mut db = open(&t).await;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let told = seen.clone();
+        db.set_statement_observer(move |sql| told.lock().unwrap().push(sql.to_owned()));
+        let (monni, _, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let from = seen.lock().unwrap().len();
+        let allocation = NewAllocation { funder: stm, recipient: monni.lead, application: Some(monni.id), year: 2021, amount: a("100.00"), decision_date: None, decision_ref: None, decision: None };
+        commands::allocations::record(&db, &by(&coordinator()), allocation.clone(), None).await.unwrap();
+        let begun = seen.lock().unwrap()[from..].iter().filter(|s| *s == "BEGIN").count();
+        let postgres = t.store == salkku_test_db::Store::Postgres;
+        assert_eq!(begun, usize::from(!postgres), "an allocation without a key");
+        if !postgres {
+            return;
+        }
+        let mut meanwhile = summed_meanwhile(monni.id, "state_aid_granted_cents", 5_000);
+        meanwhile.push(format!(
+            "INSERT INTO state_aid_allocations (funder_id, recipient_id, application_id, year, amount_cents, paid_total_cents, created_at, updated_at, version) \
+             VALUES ({}, {}, {}, 2021, 5000, 0, now(), now(), 1)",
+            stm.0, monni.lead.0, monni.id.0
+        ));
+        let holder = holding(&t, &meanwhile).await;
+        let recording = {
+            let db = db.clone();
+            let more = NewAllocation { amount: a("10.00"), ..allocation };
+            tokio::spawn(async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await })
+        };
+        let recorded = once_committed(holder, recording, "the allocation waits for the project").await.unwrap();
+        assert_eq!(recorded.amount, m("10.00"));
+        sums_agree(&db, "an allocation recorded while another was").await;
+        cells_agree_with_the_applications(&db, [stm, stm], "an allocation recorded while another was").await;
+    }
+
     async fn a_pledge_changed_behind_its_projects_back_meanwhile_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
         // Every command changing a pledge changes its project's row too; should anything change
         // the pledge alone, its update at the version read finds no row, and the statement must
@@ -1610,7 +1648,8 @@ on_both! {
         assert_eq!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 1);
         assert_eq!(views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap().paid_total, m("30.00"));
         let statements = seen.lock().unwrap().clone();
-        let checked = statements.iter().find(|s| s.contains("row_as_read")).expect("the payment's checked statement");
+        // The last checked statement (the allocation's came first) is the payment's first try.
+        let checked = statements.iter().rev().find(|s| s.contains("row_as_read")).expect("the payment's checked statement");
         let at = |part: &str| checked.find(&format!("FROM {part})")).unwrap_or_else(|| panic!("{part} checked: {checked}"));
         assert!(at("held_sign") < at("paid") && at("paid") < at("settled"), "{checked}");
     }

@@ -44,120 +44,151 @@ pub struct NewPayment {
 }
 
 /// A granted project's allocations share out its granted state aid and may not exceed it. The
-/// application's row is locked first (on PostgreSQL), so two allocations at once cannot both fit
-/// into the same remainder. Before the grant decision there is no granted aid to hold them to;
-/// the decision itself checks the allocations recorded by then.
+/// application's row is locked first (on PostgreSQL), or read with its mark and the writes kept
+/// only while it bears it, so two allocations at once cannot both fit into the same remainder.
+/// Before the grant decision there is no granted aid to hold them to; the decision itself checks
+/// the allocations recorded by then.
 /// Records a state-aid allocation. What it depends on is read in one statement: its project
 /// held, with its allocations so far summed (its granted sum and cells move with it, and a
 /// granted project's allocations stay within the aid in force), the funder and recipient, the
 /// decision named and the allocation's key; the allocation, the project's granted sum and cells
 /// and the audit entry are written as one more.
+///
+/// On PostgreSQL without an idempotency key it reads and then writes without a transaction, as
+/// addCommitment does: the project is read with its row's mark instead of held, and the writes are
+/// one statement kept only while the row bears it (an allocation of no project depends on no row
+/// that may move: its one statement stands alone). With a key, or when the row moved, it reads
+/// again in a transaction that holds the row, as SQLite always does.
 pub async fn record(
     db: &Db,
     change: &Change<'_>,
     new: NewAllocation,
     idempotency_key: Option<&str>,
 ) -> StoreResult<Allocation> {
-    let now = change.at;
     check_year(new.year).map_err(|e| StoreError::rule(Concerning::Year, e))?;
-    idempotency::create(db, change, idempotency_key, async move |tx| {
-        let backend = tx.get_database_backend();
-        let named = [
-            Reference::organization(Concerning::Funder, new.funder.0),
-            Reference::organization(Concerning::Recipient, new.recipient.0),
-        ];
-        let mut query = Query::select();
-        store_held::with_references(&mut query, &named);
-        decisions::with_decision(&mut query, new.decision);
-        query.expr_as(store_held::next_key(backend, allocation::Entity.table_name(), 0), Alias::new("allocation_key"));
-        let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
-        let found = |row: &QueryResult| store_held::check_references(row, &named);
-        // The references alone, read again only when the project is not there: a funder or a
-        // recipient not there is reported first, as the contract's field order has it.
-        let references = query.clone();
-        let row = match new.application {
-            Some(app) => {
-                query.from(application::Entity);
-                store_held::with_columns(&mut query);
-                derived::select_standing(&mut query, true);
-                let in_force = Query::select()
-                    .column(budget_version::Column::StateAidCents)
-                    .from(budget_version::Entity)
-                    .and_where(
-                        Expr::col((budget_version::Entity, budget_version::Column::ApplicationId))
-                            .equals((application::Entity, application::Column::Id)),
-                    )
-                    .and_where(Expr::col((budget_version::Entity, budget_version::Column::InForce)).eq(true))
-                    .to_owned();
-                query.expr_as(Expr::SubQuery(None, Box::new(in_force.into())), Alias::new("aid_in_force"));
-                // Its allocations so far, summed from their rows (PostgreSQL sums BIGINT as
-                // NUMERIC: cast back).
-                query.expr_as(
-                    Expr::cust(
-                        "(SELECT CAST(coalesce(sum(s.amount_cents), 0) AS BIGINT) FROM state_aid_allocations s \
-                         WHERE s.application_id = applications.id)",
-                    ),
-                    Alias::new("allocated"),
-                );
-                query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
-                let missing = || unknown(Concerning::Application, NodeKind::Application, app.0);
-                match store_held::read(tx, query, missing).await {
-                    Err(StoreError::UnknownReference { concerning: Concerning::Application, .. }) => {
-                        found(&store_held::read_values(tx, references).await?)?;
-                        return Err(missing());
-                    }
-                    read => read?,
-                }
-            }
-            None => store_held::read_values(tx, query).await?,
-        };
-        found(&row)?;
-        let model = allocation::Model {
-            id: row.try_get("", "allocation_key")?,
-            funder_id: new.funder.0,
-            recipient_id: new.recipient.0,
-            application_id: new.application.map(|a| a.0),
-            year: new.year,
-            amount_cents: new.amount.cents(),
-            paid_total_cents: 0,
-            decision_date: new.decision_date,
-            decision_ref: new.decision_ref,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            decision_id: new.decision.map(|d| d.0),
-        };
-        let created = Allocation::try_from(model.clone())?;
-        let mut writes = Writes::new(backend);
-        writes.insert(model);
-        if let Some(app) = new.application {
-            writes.holding(app);
-            let project = store_held::application(&row)?;
-            let standing = Standing::of(&row, true)?;
-            let allocated = money(row.try_get("", "allocated")?)?;
-            if is_granted(project.status) {
-                let aid: Option<i64> = row.try_get("", "aid_in_force")?;
-                let aid = aid.ok_or_else(|| {
-                    StoreError::corrupt(format!("application {} has no budget version in force", app.0))
-                })?;
-                check_within_granted_aid(money(aid)?, allocated, new.amount.money())
-                    .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?;
-            }
-            let granted = allocated
-                .checked_add(new.amount.money())
-                .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?
-                .cents();
-            derived::set_sum(&mut writes, app, Sum::Granted, granted);
-            standing.with_granted(granted).sync(&mut writes)?;
+    if db.backend() == Backend::Postgres && idempotency_key.is_none() {
+        match write_allocation(db.conn(), change, new.clone(), false).await {
+            Err(StoreError::InTransaction) => {}
+            done => return done,
         }
-        decisions::check_read_fits(&row, new.decision, new.application, None)?;
-        let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
-        objects.extend(created.application.map(|a| a.global()));
-        audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
-        writes.run(tx).await?;
-        Ok(created)
-    })
-    .await
+    }
+    idempotency::create(db, change, idempotency_key, async move |tx| write_allocation(tx, change, new, true).await)
+        .await
+}
+
+/// recordAllocation's read, checks and writes; `hold`, the read holds the project's row (see
+/// [`record`]).
+async fn write_allocation<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    new: NewAllocation,
+    hold: bool,
+) -> StoreResult<Allocation> {
+    let now = change.at;
+    let backend = c.get_database_backend();
+    let named = [
+        Reference::organization(Concerning::Funder, new.funder.0),
+        Reference::organization(Concerning::Recipient, new.recipient.0),
+    ];
+    let mut query = Query::select();
+    store_held::with_references(&mut query, &named);
+    decisions::with_decision(&mut query, new.decision);
+    query.expr_as(store_held::next_key(backend, allocation::Entity.table_name(), 0), Alias::new("allocation_key"));
+    let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
+    let found = |row: &QueryResult| store_held::check_references(row, &named);
+    // The references alone, read again only when the project is not there: a funder or a
+    // recipient not there is reported first, as the contract's field order has it.
+    let references = query.clone();
+    let row = match new.application {
+        Some(app) => {
+            query.from(application::Entity);
+            store_held::with_columns(&mut query);
+            derived::select_standing(&mut query, true);
+            let in_force = Query::select()
+                .column(budget_version::Column::StateAidCents)
+                .from(budget_version::Entity)
+                .and_where(
+                    Expr::col((budget_version::Entity, budget_version::Column::ApplicationId))
+                        .equals((application::Entity, application::Column::Id)),
+                )
+                .and_where(Expr::col((budget_version::Entity, budget_version::Column::InForce)).eq(true))
+                .to_owned();
+            query.expr_as(Expr::SubQuery(None, Box::new(in_force.into())), Alias::new("aid_in_force"));
+            // Its allocations so far, summed from their rows (PostgreSQL sums BIGINT as
+            // NUMERIC: cast back).
+            query.expr_as(
+                Expr::cust(
+                    "(SELECT CAST(coalesce(sum(s.amount_cents), 0) AS BIGINT) FROM state_aid_allocations s \
+                     WHERE s.application_id = applications.id)",
+                ),
+                Alias::new("allocated"),
+            );
+            query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
+            let missing = || unknown(Concerning::Application, NodeKind::Application, app.0);
+            let read = if hold {
+                store_held::read(c, query, missing).await
+            } else {
+                store_held::read_unheld(c, query, missing).await
+            };
+            match read {
+                Err(StoreError::UnknownReference { concerning: Concerning::Application, .. }) => {
+                    found(&store_held::read_values(c, references).await?)?;
+                    return Err(missing());
+                }
+                read => read?,
+            }
+        }
+        None => store_held::read_values(c, query).await?,
+    };
+    found(&row)?;
+    let model = allocation::Model {
+        id: row.try_get("", "allocation_key")?,
+        funder_id: new.funder.0,
+        recipient_id: new.recipient.0,
+        application_id: new.application.map(|a| a.0),
+        year: new.year,
+        amount_cents: new.amount.cents(),
+        paid_total_cents: 0,
+        decision_date: new.decision_date,
+        decision_ref: new.decision_ref,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        decision_id: new.decision.map(|d| d.0),
+    };
+    let created = Allocation::try_from(model.clone())?;
+    let mut writes = Writes::new(backend);
+    writes.insert(model);
+    if let Some(app) = new.application {
+        // Without a transaction, the writes are kept only while the project's row is as read.
+        let mark = if hold { None } else { store_held::as_read(&row, backend)? };
+        match mark {
+            Some(mark) => writes.unless_moved(app, mark),
+            None => writes.holding(app),
+        }
+        let project = store_held::application(&row)?;
+        let standing = Standing::of(&row, true)?;
+        let allocated = money(row.try_get("", "allocated")?)?;
+        if is_granted(project.status) {
+            let aid: Option<i64> = row.try_get("", "aid_in_force")?;
+            let aid = aid
+                .ok_or_else(|| StoreError::corrupt(format!("application {} has no budget version in force", app.0)))?;
+            check_within_granted_aid(money(aid)?, allocated, new.amount.money())
+                .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?;
+        }
+        let granted = allocated
+            .checked_add(new.amount.money())
+            .map_err(|e| StoreError::rule(Concerning::AllocationAmount, e))?
+            .cents();
+        derived::set_sum(&mut writes, app, Sum::Granted, granted);
+        standing.with_granted(granted).sync(&mut writes)?;
+    }
+    decisions::check_read_fits(&row, new.decision, new.application, None)?;
+    let mut objects = vec![created.id.global(), created.funder.global(), created.recipient.global()];
+    objects.extend(created.application.map(|a| a.global()));
+    audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
+    writes.run(c).await?;
+    Ok(created)
 }
 
 fn another_allocations_instalment() -> salkku_domain::DomainError {

@@ -1,7 +1,7 @@
 //! The writes, one module per aggregate. Each reads what it depends on, checks what it is given
 //! and writes, with the audit entry and the derived tables' moves among its writes
 //! (`crate::derived`): in one transaction, or on PostgreSQL for the writes a rush repeats
-//! (setBudget, a project's move, a pledge added or changed, a payment) as one statement kept only while
+//! (setBudget, a project's move, a pledge added or changed, an allocation, a payment) as one statement kept only while
 //! what it read is as read (`store::batch`).
 
 pub mod actuals;
