@@ -176,6 +176,18 @@ fn summed_meanwhile(id: ApplicationId, column: &str, cents: i64) -> Vec<String> 
     ]
 }
 
+/// What another allocation of `cents` from `funder` to the project moves, as recordAllocation
+/// would: the allocation, and the project's granted sum with what the portfolio counts.
+fn allocated_meanwhile(project: &Application, funder: OrganizationId, cents: i64) -> Vec<String> {
+    let mut changes = summed_meanwhile(project.id, "state_aid_granted_cents", cents);
+    changes.push(format!(
+        "INSERT INTO state_aid_allocations (funder_id, recipient_id, application_id, year, amount_cents, \
+         paid_total_cents, created_at, updated_at, version) VALUES ({}, {}, {}, 2021, {cents}, 0, now(), now(), 1)",
+        funder.0, project.lead.0, project.id.0
+    ));
+    changes
+}
+
 /// MONNI with a pledge of 60 000 € asked of Seinäjoki and one of 40 000 € promised by the hospital
 /// district, which another transaction raises by 100 € (as updateCommitment would) and holds:
 /// MONNI, its call's funder, Seinäjoki's pledge and that transaction.
@@ -1030,13 +1042,7 @@ on_both! {
         if !postgres {
             return;
         }
-        let mut meanwhile = summed_meanwhile(monni.id, "state_aid_granted_cents", 5_000);
-        meanwhile.push(format!(
-            "INSERT INTO state_aid_allocations (funder_id, recipient_id, application_id, year, amount_cents, paid_total_cents, created_at, updated_at, version) \
-             VALUES ({}, {}, {}, 2021, 5000, 0, now(), now(), 1)",
-            stm.0, monni.lead.0, monni.id.0
-        ));
-        let holder = holding(&t, &meanwhile).await;
+        let holder = holding(&t, &allocated_meanwhile(&monni, stm, 5_000)).await;
         let recording = {
             let db = db.clone();
             let more = NewAllocation { amount: a("10.00"), ..allocation };
@@ -1046,6 +1052,35 @@ on_both! {
         assert_eq!(recorded.amount, m("10.00"));
         sums_agree(&db, "an allocation recorded while another was").await;
         cells_agree_with_the_applications(&db, [stm, stm], "an allocation recorded while another was").await;
+    }
+
+    async fn an_allocation_past_the_aid_with_one_recorded_meanwhile_is_refused_and_keeps_nothing(t: TestDatabase) {
+        // A granted project's allocations stay within the aid in force. One read before another
+        // allocation was kept would fit into a remainder that allocation took.
+        if t.store != salkku_test_db::Store::Postgres {
+            return;
+        }
+        let db = open(&t).await;
+        let (monni, _, stm_call) = monni(&db).await;
+        let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
+        let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
+        commands::budgets::set_budget(&db, &by(&coordinator()), monni.id, 1, budget(lines, m("400000.00"))).await.unwrap();
+        db.conn().execute_unprepared(&format!("UPDATE applications SET status = 'GRANTED' WHERE id = {}", monni.id.0)).await.unwrap();
+        let allocation = NewAllocation { funder: stm, recipient: monni.lead, application: Some(monni.id), year: 2021, amount: a("300000.00"), decision_date: None, decision_ref: None, decision: None };
+        commands::allocations::record(&db, &by(&coordinator()), allocation.clone(), None).await.unwrap();
+        // 90 000 € more allocated meanwhile: 20 000 € more would pass the 400 000 € in force.
+        let holder = holding(&t, &allocated_meanwhile(&monni, stm, 9_000_000)).await;
+        let entries = count::<entities::audit::entry::Entity>(&db).await;
+        let recording = {
+            let db = db.clone();
+            let more = NewAllocation { amount: a("20000.00"), ..allocation };
+            tokio::spawn(async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await })
+        };
+        let over = once_committed(holder, recording, "the allocation waits for the project").await;
+        assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::AllocationAmount), .. })), "{over:?}");
+        assert_eq!(count::<entities::allocation::Entity>(&db).await, 2, "the allocation not recorded");
+        assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
+        sums_agree(&db, "an allocation refused").await;
     }
 
     async fn a_pledge_changed_behind_its_projects_back_meanwhile_is_a_conflict_that_keeps_nothing(t: TestDatabase) {
@@ -1648,8 +1683,8 @@ on_both! {
         assert_eq!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().len(), 1);
         assert_eq!(views::allocations::get(db.conn(), allocation.id).await.unwrap().unwrap().paid_total, m("30.00"));
         let statements = seen.lock().unwrap().clone();
-        // The last checked statement (the allocation's came first) is the payment's first try.
-        let checked = statements.iter().rev().find(|s| s.contains("row_as_read")).expect("the payment's checked statement");
+        // The payment's first try: the checked statement that settles.
+        let checked = statements.iter().rev().find(|s| s.contains("row_as_read") && s.contains("FROM settled)")).expect("the payment's checked statement");
         let at = |part: &str| checked.find(&format!("FROM {part})")).unwrap_or_else(|| panic!("{part} checked: {checked}"));
         assert!(at("held_sign") < at("paid") && at("paid") < at("settled"), "{checked}");
     }

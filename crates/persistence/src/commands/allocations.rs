@@ -43,16 +43,17 @@ pub struct NewPayment {
     pub instalment: Option<InstalmentId>,
 }
 
+/// Records a state-aid allocation. What it depends on is read in one statement: its project
+/// held (or read with its mark, below), with its allocations so far summed (its granted sum and cells move with it, and a
+/// granted project's allocations stay within the aid in force), the funder and recipient, the
+/// decision named and the allocation's key; the allocation, the project's granted sum and cells
+/// and the audit entry are written as one more.
+///
 /// A granted project's allocations share out its granted state aid and may not exceed it. The
 /// application's row is locked first (on PostgreSQL), or read with its mark and the writes kept
 /// only while it bears it, so two allocations at once cannot both fit into the same remainder.
 /// Before the grant decision there is no granted aid to hold them to; the decision itself checks
 /// the allocations recorded by then.
-/// Records a state-aid allocation. What it depends on is read in one statement: its project
-/// held, with its allocations so far summed (its granted sum and cells move with it, and a
-/// granted project's allocations stay within the aid in force), the funder and recipient, the
-/// decision named and the allocation's key; the allocation, the project's granted sum and cells
-/// and the audit entry are written as one more.
 ///
 /// On PostgreSQL without an idempotency key it reads and then writes without a transaction, as
 /// addCommitment does: the project is read with its row's mark instead of held, and the writes are

@@ -4,12 +4,13 @@
 //! with the portfolio and dominated the request on a large one (see docs/benchmarks.md).
 //!
 //! The sums are recomputed from the rows in the transaction that changes what they are made of;
-//! the commands that send their writes together move the sum read from the application's row,
-//! held since that read, or read with its mark and written only while the row still bears it
-//! (`Writes::unless_moved`: addCommitment and updateCommitment on PostgreSQL), by their own row (addCommitment,
-//! updateCommitment), or sum the rows in that read and add their own (recordAllocation). Every
-//! change to a sum holds the row first, in an earlier statement than the one that sums, or checks
-//! the mark in the statement that writes it, so that a sum never misses a change committed before.
+//! the commands that send their writes together move the sum read from the application's row by
+//! their own row (addCommitment, updateCommitment), or sum the rows in that read and add their own
+//! (recordAllocation). The row is held since that read, or (on PostgreSQL, without a transaction)
+//! read with its mark, and the writes are kept only while the row still bears it
+//! (`Writes::unless_moved`). Every change to a sum holds the row first, in an earlier statement
+//! than the one that sums, or checks the mark in the statement that writes it, so that a sum never
+//! misses a change committed before it.
 
 use salkku_domain::ids::ApplicationId;
 use salkku_domain::{CommitmentKind, CommitmentStatus};

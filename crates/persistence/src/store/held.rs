@@ -2,12 +2,11 @@
 //! needs beside it, in one statement: the read that a command sending its writes together
 //! (`store::batch`) makes before it writes. An allocation's commands hold the allocation and its
 //! project's row the same way ([`allocation_query`]); a command that holds nothing reads the rows
-//! it names and the keys its new rows will get ([`read_values`]). setBudget, a project's move and
-//! a pledge added or changed on PostgreSQL read without a transaction and without holding the row, taking
-//! the row's mark instead ([`read_unheld`]), and their writes check that the row still bears it
-//! (`Writes::unless_moved`);
-//! a payment does the same with its allocation's row and its project's
-//! ([`allocation_query_unheld`]).
+//! it names and the keys its new rows will get ([`read_values`]). setBudget, a project's move, a
+//! pledge added or changed and an allocation on PostgreSQL read without a transaction and without
+//! holding the row, taking the row's mark instead ([`read_unheld`]), and their writes check that
+//! the row still bears it (`Writes::unless_moved`); a payment does the same with its allocation's
+//! row and its project's ([`allocation_query_unheld`]).
 //!
 //! On PostgreSQL the row is locked (`FOR UPDATE OF applications`). A read that had to wait for
 //! another transaction holding the row is handed the row as that transaction committed it, but
