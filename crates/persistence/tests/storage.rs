@@ -126,6 +126,22 @@ async fn monni_allocated(db: &Db) -> (Application, salkku_persistence::records::
     (monni, allocation)
 }
 
+/// What `command` answers, run on `db` in a task of its own: a command another transaction may
+/// keep waiting.
+fn in_task<T, F>(db: &Db, command: impl FnOnce(Db) -> F) -> tokio::task::JoinHandle<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    tokio::spawn(command(db.clone()))
+}
+
+/// The value of `column` in the one row `sql` answers on PostgreSQL.
+async fn postgres_value<T: sea_orm::TryGetable>(db: &Db, sql: &str, column: &str) -> T {
+    let statement = sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, sql);
+    db.conn().query_one_raw(statement).await.unwrap().unwrap().try_get("", column).unwrap()
+}
+
 /// Another session's transaction that has made `changes` and stays open: what a command under
 /// test waits for until it commits.
 async fn holding(t: &TestDatabase, changes: &[String]) -> sea_orm::DatabaseTransaction {
@@ -213,8 +229,7 @@ async fn district_raised_meanwhile(
 
 /// MONNI's budget set to 500 000 € of personnel costs at version 1, in a task of its own.
 fn setting_monni_budget(db: &Db, id: ApplicationId) -> tokio::task::JoinHandle<StoreResult<Application>> {
-    let db = db.clone();
-    tokio::spawn(async move {
+    in_task(db, move |db| async move {
         let lines = vec![line(CostCategory::Personnel, 2021, "500000.00")];
         commands::budgets::set_budget(&db, &by(&coordinator()), id, 1, budget(lines, m("400000.00"))).await
     })
@@ -851,8 +866,7 @@ on_both! {
             "SELECT c.self_funding_committed_cents = a.self_funding_committed_cents AS same \
              FROM portfolio_counted c JOIN applications a ON a.id = c.application_id WHERE a.id = {id}"
         );
-        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, counted));
-        let same: bool = row.await.unwrap().unwrap().try_get("", "same").unwrap();
+        let same: bool = postgres_value(&db, &counted, "same").await;
         assert!(same, "the portfolio counts the project's pledges as the change it waited for left them");
         // What the portfolio counts the project as is where the next change counts from: had
         // the budget been written from what was read before the other change, the next change
@@ -947,19 +961,15 @@ on_both! {
         }
         let db = open(&t).await;
         let (monni, stm, city, holder) = district_raised_meanwhile(&t, &db).await;
-        let approving = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
-                commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
-            })
-        };
+        let approving = in_task(&db, |db| async move {
+            let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
+            commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
+        });
         let approved = once_committed(holder, approving, "the approval waits for the project").await.unwrap();
         assert_eq!((approved.version, approved.status), (2, CommitmentStatus::Approved));
         sums_agree(&db, "a pledge approved while another was raised").await;
         let pledged = format!("SELECT self_funding_committed_cents AS cents FROM applications WHERE id = {}", monni.id.0);
-        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, pledged));
-        let cents: i64 = row.await.unwrap().unwrap().try_get("", "cents").unwrap();
+        let cents: i64 = postgres_value(&db, &pledged, "cents").await;
         assert_eq!(cents, 10_010_000, "60 000 € approved and 40 100 € promised");
         cells_agree_with_the_applications(&db, [stm, stm], "a pledge approved while another was raised").await;
     }
@@ -973,13 +983,10 @@ on_both! {
         }
         let db = open(&t).await;
         let (monni, stm, city, holder) = district_raised_meanwhile(&t, &db).await;
-        let adding = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let more = pledge_of(monni.id, city.organization, "60000.00", CommitmentStatus::Promised);
-                commands::commitments::add(&db, &by(&coordinator()), more, None).await
-            })
-        };
+        let adding = in_task(&db, |db| async move {
+            let more = pledge_of(monni.id, city.organization, "60000.00", CommitmentStatus::Promised);
+            commands::commitments::add(&db, &by(&coordinator()), more, None).await
+        });
         let added = once_committed(holder, adding, "the pledge waits for the project").await.unwrap();
         assert_eq!(added.amount, m("60000.00"));
         sums_agree(&db, "a pledge added while another was raised").await;
@@ -1004,21 +1011,17 @@ on_both! {
             format!("UPDATE portfolio_counted SET status = 'WITHDRAWN' WHERE application_id = {id}"),
         ])
         .await;
-        let asking = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let asked = pledge_of(monni.id, seinajoki.id, "20000.00", CommitmentStatus::Requested);
-                commands::commitments::add(&db, &by(&coordinator()), asked, None).await
-            })
-        };
+        let asking = in_task(&db, |db| async move {
+            let asked = pledge_of(monni.id, seinajoki.id, "20000.00", CommitmentStatus::Requested);
+            commands::commitments::add(&db, &by(&coordinator()), asked, None).await
+        });
         let asked = once_committed(holder, asking, "the pledge waits for the project").await.unwrap();
         let calling = format!(
             "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id \
              WHERE d.commitment_id = {} AND p.calls_for_action",
             asked.id.0
         );
-        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, calling));
-        let n: i64 = row.await.unwrap().unwrap().try_get("", "n").unwrap();
+        let n: i64 = postgres_value(&db, &calling, "n").await;
         assert_eq!(n, 0, "the pledge's due date calls for no action on a withdrawn project");
         assert_eq!(count::<entities::commitment::Entity>(&db).await, 1, "the pledge added once");
     }
@@ -1043,11 +1046,8 @@ on_both! {
             return;
         }
         let holder = holding(&t, &allocated_meanwhile(&monni, stm, 5_000)).await;
-        let recording = {
-            let db = db.clone();
-            let more = NewAllocation { amount: a("10.00"), ..allocation };
-            tokio::spawn(async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await })
-        };
+        let more = NewAllocation { amount: a("10.00"), ..allocation };
+        let recording = in_task(&db, |db| async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await });
         let recorded = once_committed(holder, recording, "the allocation waits for the project").await.unwrap();
         assert_eq!(recorded.amount, m("10.00"));
         sums_agree(&db, "an allocation recorded while another was").await;
@@ -1071,11 +1071,8 @@ on_both! {
         // 90 000 € more allocated meanwhile: 20 000 € more would pass the 400 000 € in force.
         let holder = holding(&t, &allocated_meanwhile(&monni, stm, 9_000_000)).await;
         let entries = count::<entities::audit::entry::Entity>(&db).await;
-        let recording = {
-            let db = db.clone();
-            let more = NewAllocation { amount: a("20000.00"), ..allocation };
-            tokio::spawn(async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await })
-        };
+        let more = NewAllocation { amount: a("20000.00"), ..allocation };
+        let recording = in_task(&db, |db| async move { commands::allocations::record(&db, &by(&coordinator()), more, None).await });
         let over = once_committed(holder, recording, "the allocation waits for the project").await;
         assert!(matches!(over, Err(StoreError::Rule { concerning: Some(Concerning::AllocationAmount), .. })), "{over:?}");
         assert_eq!(count::<entities::allocation::Entity>(&db).await, 2, "the allocation not recorded");
@@ -1097,13 +1094,10 @@ on_both! {
         let city = commands::commitments::add(&db, &by(&coordinator()), pledge, None).await.unwrap();
         let entries = count::<entities::audit::entry::Entity>(&db).await;
         let holder = holding(&t, &[format!("UPDATE commitments SET version = version + 1 WHERE id = {}", city.id.0)]).await;
-        let approving = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
-                commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
-            })
-        };
+        let approving = in_task(&db, |db| async move {
+            let approved = CommitmentChanges { status: Some(CommitmentStatus::Approved), ..Default::default() };
+            commands::commitments::update(&db, &by(&coordinator()), city.id, 1, approved).await
+        });
         let stale = once_committed(holder, approving, "the approval waits for the pledge").await;
         assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, actual: 2, .. })), "{stale:?}");
         assert_eq!(count::<entities::audit::entry::Entity>(&db).await, entries, "no entry for what was not done");
@@ -1121,13 +1115,10 @@ on_both! {
         let (monni, _, stm_call) = monni(&db).await;
         let stm = views::calls::get(db.conn(), stm_call).await.unwrap().unwrap().funder;
         let holder = holding(&t, &pledged_meanwhile(monni.id, 100)).await;
-        let moving = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let to = Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None };
-                commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
-            })
-        };
+        let moving = in_task(&db, |db| async move {
+            let to = Transition { to: ApplicationStatus::InPreparation, at: None, decision_ref: None, decision: None, granted: None };
+            commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
+        });
         let moved = once_committed(holder, moving, "the move waits for the project").await.unwrap();
         assert_eq!((moved.status, moved.version), (ApplicationStatus::InPreparation, 2));
         cells_agree_with_the_applications(&db, [stm, stm], "a project moved on while a pledge was changed").await;
@@ -1136,8 +1127,7 @@ on_both! {
             "SELECT c.self_funding_committed_cents = a.self_funding_committed_cents AND c.status = a.status AS same \
              FROM portfolio_counted c JOIN applications a ON a.id = c.application_id WHERE a.id = {id}"
         );
-        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, counted));
-        let same: bool = row.await.unwrap().unwrap().try_get("", "same").unwrap();
+        let same: bool = postgres_value(&db, &counted, "same").await;
         assert!(same, "the portfolio counts the project as moved, with the pledge changed meanwhile");
     }
 
@@ -1164,21 +1154,17 @@ on_both! {
             format!("UPDATE applications SET id = id WHERE id = {id}"),
         ])
         .await;
-        let withdrawing = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let to = Transition { to: ApplicationStatus::Withdrawn, at: None, decision_ref: None, decision: None, granted: None };
-                commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
-            })
-        };
+        let withdrawing = in_task(&db, |db| async move {
+            let to = Transition { to: ApplicationStatus::Withdrawn, at: None, decision_ref: None, decision: None, granted: None };
+            commands::transitions::transition(&db, &by(&coordinator()), monni.id, 1, to).await
+        });
         let withdrawn = once_committed(holder, withdrawing, "the move waits for the project").await.unwrap();
         assert_eq!(withdrawn.status, ApplicationStatus::Withdrawn);
         let calling = format!(
             "SELECT count(*) AS n FROM deadline_parties p JOIN deadlines d ON d.id = p.deadline_id \
              WHERE d.application_id = {id} AND p.calls_for_action"
         );
-        let row = db.conn().query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, calling));
-        let n: i64 = row.await.unwrap().unwrap().try_get("", "n").unwrap();
+        let n: i64 = postgres_value(&db, &calling, "n").await;
         assert_eq!(n, 0, "no deadline of a withdrawn project calls for action");
     }
 
@@ -1472,17 +1458,14 @@ on_both! {
                  VALUES ({org}, '2021-03-01T10:00:00Z', 9001, true)"
             )).await.unwrap();
         }
-        let deciding = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let approve = PartDecisionInput {
-                    kind: ChangeKind::PartnerChange, decision: PartDecision::Approved, approved_end: None,
-                    approved_lines: None, approved_state_aid: None, approved_plan: None, note: None,
-                };
-                let decision = Decision { decision_ref: None, decision: None, parts: vec![approve] };
-                commands::change_decisions::decide(&db, &by(&coordinator()), request.id, request.version, decision).await
-            })
-        };
+        let deciding = in_task(&db, |db| async move {
+            let approve = PartDecisionInput {
+                kind: ChangeKind::PartnerChange, decision: PartDecision::Approved, approved_end: None,
+                approved_lines: None, approved_state_aid: None, approved_plan: None, note: None,
+            };
+            let decision = Decision { decision_ref: None, decision: None, parts: vec![approve] };
+            commands::change_decisions::decide(&db, &by(&coordinator()), request.id, request.version, decision).await
+        });
         once_committed(holder, deciding, "the decision waits for the project").await.unwrap();
         parties_agree(&db, &[lead, pikassos], "a partner left while a deadline was added").await;
     }
@@ -1635,13 +1618,10 @@ on_both! {
             format!("UPDATE state_aid_allocations SET version = version + 1 WHERE id = {}", allocation.id.0),
             format!("UPDATE instalments SET status = 'CANCELLED', version = version + 1 WHERE id = {id}"),
         ]).await;
-        let settling = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
-                commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
-            })
-        };
+        let settling = in_task(&db, |db| async move {
+            let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
+            commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+        });
         let refused = once_committed(holder, settling, "the settlement waits for the project").await;
         assert!(matches!(refused, Err(StoreError::Rule { concerning: Some(Concerning::Instalment), .. })), "{refused:?}");
         assert!(views::allocations::payments_of(db.conn(), &[allocation.id]).await.unwrap().is_empty(), "no payment kept");
@@ -1670,13 +1650,10 @@ on_both! {
         let instalment = planned.plan[0].id;
         let requested = commands::instalments::request(&db, &by(&coordinator()), instalment, 1).await.unwrap();
         let holder = holding(&t, &[format!("UPDATE instalments SET version = version + 1 WHERE id = {}", instalment.0)]).await;
-        let settling = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
-                commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
-            })
-        };
+        let settling = in_task(&db, |db| async move {
+            let pay = NewPayment { allocation: allocation.id, paid_on: d(2021, 3, 1), amount: PaymentAmount::new(a("30.00")).unwrap(), reference: None, instalment: Some(instalment) };
+            commands::allocations::pay(&db, &by(&coordinator()), pay, None).await
+        });
         once_committed(holder, settling, "the settlement waits for the instalment").await.unwrap();
         let plan = views::instalments::of_allocations(db.conn(), &[allocation.id]).await.unwrap();
         assert_eq!((plan[0].status, plan[0].version), (InstalmentStatus::Paid, requested.version + 2));

@@ -100,7 +100,7 @@ async fn write_allocation<C: ConnectionTrait>(
     // The references alone, read again only when the project is not there: a funder or a
     // recipient not there is reported first, as the contract's field order has it.
     let references = query.clone();
-    let row = match new.application {
+    let (row, mark) = match new.application {
         Some(app) => {
             query.from(application::Entity);
             store_held::with_columns(&mut query);
@@ -126,12 +126,7 @@ async fn write_allocation<C: ConnectionTrait>(
             );
             query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
             let missing = || unknown(Concerning::Application, NodeKind::Application, app.0);
-            let read = if hold {
-                store_held::read(c, query, missing).await
-            } else {
-                store_held::read_unheld(c, query, missing).await
-            };
-            match read {
+            match store_held::read_held_or_marked(c, query, &[], hold, missing).await {
                 Err(StoreError::UnknownReference { concerning: Concerning::Application, .. }) => {
                     found(&store_held::read_values(c, references).await?)?;
                     return Err(missing());
@@ -139,7 +134,7 @@ async fn write_allocation<C: ConnectionTrait>(
                 read => read?,
             }
         }
-        None => store_held::read_values(c, query).await?,
+        None => (store_held::read_values(c, query).await?, None),
     };
     found(&row)?;
     let model = allocation::Model {
@@ -162,7 +157,6 @@ async fn write_allocation<C: ConnectionTrait>(
     writes.insert(model);
     if let Some(app) = new.application {
         // Without a transaction, the writes are kept only while the project's row is as read.
-        let mark = if hold { None } else { store_held::as_read(&row, backend)? };
         match mark {
             Some(mark) => writes.unless_moved(app, mark),
             None => writes.holding(app),

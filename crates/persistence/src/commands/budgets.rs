@@ -122,12 +122,7 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId, budget: &Budget, hol
     }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
-    let row = if hold {
-        store_held::read(c, query, missing).await?
-    } else {
-        store_held::read_unheld(c, query, missing).await?
-    };
-    let as_read = if hold { None } else { store_held::as_read(&row, backend)? };
+    let (row, as_read) = store_held::read_held_or_marked(c, query, &[], hold, missing).await?;
     let current = store_held::application(&row)?;
     let lines = budgets::lines_in(&row)?;
     let plan = if plan { Some(plan_views::plan_in(&row)?.0) } else { None };

@@ -116,13 +116,7 @@ async fn prepare<C: ConnectionTrait>(
     query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(new.application.0));
     let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
     let missing = || unknown(Concerning::Application, NodeKind::Application, new.application.0);
-    let (row, as_read) = if hold {
-        (store_held::read(c, query, missing).await?, None)
-    } else {
-        let row = store_held::read_unheld(c, query, missing).await?;
-        let as_read = store_held::as_read(&row, backend)?;
-        (row, as_read)
-    };
+    let (row, as_read) = store_held::read_held_or_marked(c, query, &[], hold, missing).await?;
     let app = store_held::application(&row)?;
     let organization: Option<String> = row.try_get("", "organization_name")?;
     let organization =
@@ -231,7 +225,6 @@ async fn held<C: ConnectionTrait>(
     decision: Option<DecisionId>,
     hold: bool,
 ) -> StoreResult<Held> {
-    let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(application::Entity);
     store_held::with_columns(&mut query);
@@ -248,12 +241,8 @@ async fn held<C: ConnectionTrait>(
     decisions::with_decision(&mut query, decision);
     query.and_where(Expr::col((commitment::Entity, commitment::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::Commitment, key: id.0 };
-    if hold {
-        let row = store_held::read_holding(c, query, &[commitment::Entity.table_name()], missing).await?;
-        return Ok(Held { row, as_read: None });
-    }
-    let row = store_held::read_unheld(c, query, missing).await?;
-    let as_read = store_held::as_read(&row, backend)?;
+    let also = [commitment::Entity.table_name()];
+    let (row, as_read) = store_held::read_held_or_marked(c, query, &also, hold, missing).await?;
     Ok(Held { row, as_read })
 }
 

@@ -97,11 +97,7 @@ async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId, transition: &Transit
     }
     query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
-    if hold {
-        return Ok(Held { row: store_held::read(c, query, missing).await?, as_read: None });
-    }
-    let row = store_held::read_unheld(c, query, missing).await?;
-    let as_read = store_held::as_read(&row, backend)?;
+    let (row, as_read) = store_held::read_held_or_marked(c, query, &[], hold, missing).await?;
     Ok(Held { row, as_read })
 }
 

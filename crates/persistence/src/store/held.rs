@@ -104,7 +104,7 @@ pub(crate) async fn read_holding<C: ConnectionTrait>(
 /// `Writes::unless_moved` take effect only while the row still bears it. Every command that holds
 /// a project changes its row (`Writes::holding`), so a row that bears the mark has had nothing
 /// changed that such a command changes, whatever else this read took beside it.
-pub(crate) async fn read_unheld<C: ConnectionTrait>(
+async fn read_unheld<C: ConnectionTrait>(
     c: &C,
     mut query: SelectStatement,
     missing: impl Fn() -> StoreError,
@@ -117,9 +117,28 @@ pub(crate) async fn read_unheld<C: ConnectionTrait>(
     c.query_one_raw(backend.build(&query)).await?.ok_or_else(missing)
 }
 
+/// The one row of `query` (which reads `applications`, narrowed to one), read as a command that
+/// may write without a transaction reads it: `hold`, held until the transaction ends with the
+/// rows of the tables `also` ([`read_holding`]); otherwise unheld, with the row's mark on
+/// PostgreSQL ([`read_unheld`], [`as_read`]). The row, and the mark when one was read.
+pub(crate) async fn read_held_or_marked<C: ConnectionTrait>(
+    c: &C,
+    query: SelectStatement,
+    also: &[&'static str],
+    hold: bool,
+    missing: impl Fn() -> StoreError,
+) -> StoreResult<(QueryResult, Option<String>)> {
+    if hold {
+        return Ok((read_holding(c, query, also, missing).await?, None));
+    }
+    let row = read_unheld(c, query, missing).await?;
+    let mark = as_read(&row, c.get_database_backend())?;
+    Ok((row, mark))
+}
+
 /// The mark of the application's row read with [`read_unheld`] on `backend`: the transaction that
 /// wrote it. `None` on SQLite, which reads none.
-pub(crate) fn as_read(row: &QueryResult, backend: DbBackend) -> StoreResult<Option<String>> {
+fn as_read(row: &QueryResult, backend: DbBackend) -> StoreResult<Option<String>> {
     if backend != DbBackend::Postgres {
         return Ok(None);
     }
