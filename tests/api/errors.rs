@@ -37,6 +37,18 @@ on_both! {
         app.graphql(Some(&outsider), CREATE_APP, json!({ "input": { "name": "Toisen nimissä", "leadId": g.sonet } })).await.error("FORBIDDEN");
         let insider = app.token(Role::Coordinator, Some(OrganizationId::from_global(&g.sonet).unwrap()));
         app.graphql(Some(&insider), SET_BUDGET, json!({ "input": { "applicationId": monni["id"], "expectedVersion": 1, "lines": [], "stateAidRequested": "1.00" } })).await.error("FORBIDDEN");
+        // An instalment of an allocation that funds no project is finance staff's alone, even for
+        // a coordinator of its recipient.
+        let allocate = json!({ "input": { "funderId": g.stm, "recipientId": g.sonet, "year": 2021, "amount": "1000.00" } });
+        let allocation = app.ok(&g.admin, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", allocate).await;
+        let planned = json!({ "input": { "allocationId": allocation["recordAllocation"]["id"], "instalments": [{ "dueOn": "2021-03-01", "amount": "1000.00" }] } });
+        let planned = app.ok(&g.admin, "mutation($input: PlanInstalmentsInput!) { planInstalments(input: $input) { instalments { id version status } } }", planned).await;
+        let instalment = planned["planInstalments"]["instalments"][0].clone();
+        let request = json!({ "input": { "id": instalment["id"], "expectedVersion": instalment["version"] } });
+        let refused = app.graphql(Some(&insider), "mutation($input: InstalmentMoveInput!) { requestInstalment(input: $input) { status } }", request).await;
+        assert!(refused.error("FORBIDDEN")["message"].as_str().unwrap().contains("no project"), "{:#}", refused.body);
+        let kept = app.ok(&g.admin, "{ allocations(first: 10) { nodes { instalments { id version status } } } }", json!({})).await;
+        assert_eq!(kept["allocations"]["nodes"][0]["instalments"], json!([instalment]));
 
         assert_eq!(app.ok(&g.admin, COUNT, json!({})).await, before);
         let kept = app.ok(&g.admin, "query($id: ID!) { application(id: $id) { name version } }", json!({ "id": monni["id"] })).await;
@@ -90,9 +102,9 @@ on_both! {
         update.error("NOT_FOUND");
         let transition = app.graphql(Some(&g.admin), TRANSITION, json!({ "input": { "id": ghost, "expectedVersion": 1, "to": "WITHDRAWN" } })).await;
         transition.error("NOT_FOUND");
-        // The moves of things a project owns: every role that may make them hears NOT_FOUND,
-        // the coordinator from the policy (which looks the project up for it alone), admins and
-        // finance staff from the change itself; a ministry is refused before anything is looked up.
+        // The moves of things a project owns: every role that may make them hears NOT_FOUND from
+        // the change itself (a coordinator's part in the project is read with it); a ministry is
+        // refused before anything is looked up.
         let coordinator = app.token(Role::Coordinator, Some(OrganizationId::from_global(&g.sonet).unwrap()));
         let finance = app.token(Role::Finance, None);
         let ministry = app.token(Role::Ministry, None);

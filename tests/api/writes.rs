@@ -56,6 +56,22 @@ fn held_unchanged(before: &[(i64, String, bool)], after: &[(i64, String, bool)])
     after.iter().filter(|(id, xmax, alone)| *alone && was(*id).is_some_and(|x| x != xmax)).map(|a| a.0).collect()
 }
 
+/// A project as an admin sees it, with everything of its own that a coordinator may change.
+const PROJECT: &str = "query($id: ID!) { application(id: $id) { version status name plan { objectives { key } } commitments { id version status amount } deadlines { title } reports { id version status } changeRequests { id version status } documents { id } allocations { version instalments { id version status } } } }";
+
+/// A coordinator of an organisation that neither leads nor co-implements the project tries the
+/// change first: FORBIDDEN (checked by the change's own read of the project), and the project
+/// with everything of its own is as it was.
+async fn refused(app: &TestApp, admin: &str, outsider: &str, project: &str, query: &str, variables: &Value) {
+    let before = app.ok(admin, PROJECT, json!({ "id": project })).await;
+    app.graphql(Some(outsider), query, variables.clone()).await.error("FORBIDDEN");
+    assert_eq!(
+        app.ok(admin, PROJECT, json!({ "id": project })).await,
+        before,
+        "{query} by an outsider changed something"
+    );
+}
+
 on_both! {
     async fn each_common_mutation_runs_a_known_number_of_statements(t: TestDatabase) {
         let store = t.store;
@@ -63,6 +79,11 @@ on_both! {
         let g = ground(&app).await;
         let admin = &g.admin;
         let monni = id(&application(&app, admin, json!({ "name": "MONNI", "callId": g.call80, "leadId": g.sonet, "periodStart": "2020-09-01", "periodEnd": "2022-12-31" })).await);
+        // The project's own coordinator makes what a coordinator may (a coordinator's change
+        // reads no more than an admin's); a coordinator of another organisation is refused first.
+        let coordinator = app.token(salkku_domain::Role::Coordinator, Some(salkku_domain::ids::OrganizationId::from_global(&g.sonet).unwrap()));
+        let other = org(&app, admin, "Socom Oy", "COMPETENCE_CENTRE", Some("08")).await;
+        let outsider = app.token(salkku_domain::Role::Coordinator, Some(salkku_domain::ids::OrganizationId::from_global(&other).unwrap()));
         let lines = json!([
             { "category": "PERSONNEL", "year": 2021, "amount": "300000.00" },
             { "category": "PERSONNEL", "year": 2022, "amount": "300000.00" },
@@ -73,15 +94,21 @@ on_both! {
         let set_budget = json!({ "input": { "applicationId": monni, "expectedVersion": 1, "lines": lines, "stateAidRequested": "720000.00" } });
         let (budget, _) = counted(&app, admin, "mutation($input: SetBudgetInput!) { setBudget(input: $input) { version } }", set_budget).await;
         let pledge = json!({ "input": { "applicationId": monni, "organizationId": g.sonet, "amount": "180000.00", "status": "PROMISED" } });
-        let (commitment, _) = counted(&app, admin, "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { id } }", pledge).await;
+        let add_commitment = "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { id } }";
+        refused(&app, admin, &outsider, &monni, add_commitment, &pledge).await;
+        let (commitment, _) = counted(&app, &coordinator, add_commitment, pledge).await;
         let moving = json!({ "input": { "id": monni, "expectedVersion": 2, "to": "IN_PREPARATION", "decisionRef": "§ 7" } });
-        let (transition, _) = counted(&app, admin, "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { version } }", moving).await;
+        let moved = "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { version } }";
+        refused(&app, admin, &outsider, &monni, moved, &moving).await;
+        let (transition, _) = counted(&app, &coordinator, moved, moving).await;
         let plan = json!({ "input": { "applicationId": monni, "expectedVersion": 3, "plan": {
             "objectives": [{ "key": "T1", "text": "Ammattilaiset systeemisen työn ytimessä" }],
             "workPackages": [{ "key": "TP1", "title": "Valmennus", "objectives": ["T1"] }],
             "indicators": [{ "key": "M1", "workPackage": "TP1", "name": "Koulutetut", "unit": "COUNT", "target": "300", "targetOn": "2022-12-31" }],
         } } });
-        let (set_plan, _) = counted(&app, admin, "mutation($input: SetPlanInput!) { setPlan(input: $input) { version } }", plan).await;
+        let setting_plan = "mutation($input: SetPlanInput!) { setPlan(input: $input) { version } }";
+        refused(&app, admin, &outsider, &monni, setting_plan, &plan).await;
+        let (set_plan, _) = counted(&app, &coordinator, setting_plan, plan).await;
         // Lines naming the plan's work package: checked against the plan read with the rest.
         let assigned = json!([
             { "category": "PERSONNEL", "year": 2021, "amount": "600000.00", "workPackage": "TP1" },
@@ -92,9 +119,12 @@ on_both! {
         // A pledge asked for by a due date (a deadline with its parties), then promised.
         let seinajoki = org(&app, admin, "Seinäjoen kaupunki", "MUNICIPALITY", Some("14")).await;
         let asked = json!({ "input": { "applicationId": monni, "organizationId": seinajoki, "amount": "20000.00", "dueDate": "2020-06-18" } });
-        let (asked_for, data) = counted(&app, admin, "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { id } }", asked).await;
+        refused(&app, admin, &outsider, &monni, add_commitment, &asked).await;
+        let (asked_for, data) = counted(&app, &coordinator, add_commitment, asked).await;
         let promised = json!({ "input": { "id": data["addCommitment"]["id"], "expectedVersion": 1, "status": "PROMISED" } });
-        let (update_commitment, _) = counted(&app, admin, "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { version } }", promised).await;
+        let update_commitment = "mutation($input: UpdateCommitmentInput!) { updateCommitment(input: $input) { version } }";
+        refused(&app, admin, &outsider, &monni, update_commitment, &promised).await;
+        let (update_commitment, _) = counted(&app, &coordinator, update_commitment, promised).await;
         // A payment on a state-aid allocation, outside an instalment plan.
         let grant = json!({ "input": { "funderId": g.stm, "recipientId": g.sonet, "applicationId": monni, "year": 2021, "amount": "100000.00" } });
         let (allocation, data) = counted(&app, admin, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", grant).await;
@@ -103,7 +133,8 @@ on_both! {
         // A steering group's meeting, of the project; a call's own info session.
         let add_deadline = "mutation($input: AddDeadlineInput!) { addDeadline(input: $input) { id } }";
         let meeting = json!({ "input": { "title": "Ohjausryhmä", "dueAt": "2021-02-01T12:00:00+02:00", "applicationId": monni } });
-        let (project_deadline, _) = counted(&app, admin, add_deadline, meeting).await;
+        refused(&app, admin, &outsider, &monni, add_deadline, &meeting).await;
+        let (project_deadline, _) = counted(&app, &coordinator, add_deadline, meeting).await;
         let info = json!({ "input": { "title": "Infotilaisuus", "dueAt": "2020-05-20T10:00:00+03:00", "callId": g.call80 } });
         let (call_deadline, _) = counted(&app, admin, add_deadline, info).await;
         let counts = [
@@ -122,8 +153,9 @@ on_both! {
         // Today's counts; docs/benchmarks.md keeps them with the goal. On PostgreSQL every one of
         // these sends its writes as one statement after one read: 4 round trips with BEGIN and
         // COMMIT, the goal (setPlan's read holds the project and brings who takes part,
-        // the programme's codes, the budget's lines and the plan in force beside it; an admin's
-        // updateCommitment: the policy reads the commitment's project only for a coordinator;
+        // the programme's codes, the budget's lines and the plan in force beside it; what a
+        // coordinator may change is made by the project's coordinator, whose organisation's part
+        // in the project is read with the project (`commands::involvement`), not before it;
         // addDeadline answers the deadline as its read held it; lines naming a work package are
         // checked against the plan read with the project). setBudget, transitionApplication and
         // updateCommitment read and write without a transaction, their writes kept only while the
@@ -168,6 +200,10 @@ on_both! {
         let (n, data) = counted(&app, admin, CREATE_ORG, city).await;
         counts.push(("createOrganization", n));
         let seinajoki = id(&data["createOrganization"]);
+        // The project's own coordinator makes what a coordinator may; a coordinator of the city,
+        // a partner of the project but not a co-implementer, is refused each first.
+        let city = salkku_domain::ids::OrganizationId::from_global(&seinajoki).unwrap();
+        let outsider = app.token(salkku_domain::Role::Coordinator, Some(city));
         let programme = json!({ "input": { "name": "Kansallinen kehittämisohjelma", "funderId": g.stm } });
         let (n, data) = counted(&app, admin, &mutation("createProgramme", "CreateProgrammeInput", "id"), programme).await;
         counts.push(("createProgramme", n));
@@ -187,7 +223,9 @@ on_both! {
         counts.push(("createApplication", n));
         let monni = id(&data["createApplication"]);
         let update = json!({ "input": { "id": monni, "expectedVersion": 1, "description": "Monitoimijainen lastensuojelu", "regionCodes": ["14"], "participants": [{ "organizationId": seinajoki, "role": "PARTNER" }] } });
-        let (n, data) = counted(&app, admin, &mutation("updateApplication", "UpdateApplicationInput", "version"), update).await;
+        let updating = mutation("updateApplication", "UpdateApplicationInput", "version");
+        refused(&app, admin, &outsider, &monni, &updating, &update).await;
+        let (n, data) = counted(&app, &coordinator, &updating, update).await;
         counts.push(("updateApplication", n));
         let lines = json!([
             { "category": "PERSONNEL", "year": 2021, "amount": "60000.00" },
@@ -214,6 +252,13 @@ on_both! {
         let before = app.statements();
         app.upload(Some(admin), &decision, "päätös.pdf", pdf()).await.data();
         counts.push(("attachDocument", app.statements() - before));
+        // The project's plan as a document of its own, by its coordinator; refused to the city's.
+        let kept = app.ok(admin, PROJECT, json!({ "id": monni })).await;
+        app.upload(Some(&outsider), &monni, "vieras.pdf", pdf()).await.error("FORBIDDEN");
+        assert_eq!(app.ok(admin, PROJECT, json!({ "id": monni })).await, kept);
+        let before = app.statements();
+        app.upload(Some(&coordinator), &monni, "hankesuunnitelma.pdf", pdf()).await.data();
+        counts.push(("attachDocument to the project by its coordinator", app.statements() - before));
         let grant = json!({ "input": { "id": monni, "expectedVersion": v, "to": "GRANTED", "decisionRef": "VN/1234/2020", "decisionId": decision } });
         // As the other moves are counted: the answer's history is a read of its own.
         let moved = "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { id version status } }";
@@ -230,14 +275,19 @@ on_both! {
         // Change requests: one withdrawn, one submitted and decided.
         let create = mutation("createChangeRequest", "CreateChangeRequestInput", "id version");
         let ask = json!({ "input": { "applicationId": monni, "justification": "Rekrytointi viivästyi", "newEnd": "2022-06-30" } });
-        let (n, data) = counted(&app, admin, &create, ask.clone()).await;
+        refused(&app, admin, &outsider, &monni, &create, &ask).await;
+        let (n, data) = counted(&app, &coordinator, &create, ask.clone()).await;
         counts.push(("createChangeRequest", n));
         let first = data["createChangeRequest"].clone();
         let moving = |request: &Value| json!({ "input": { "id": request["id"], "expectedVersion": request["version"] } });
-        let (n, _) = counted(&app, admin, &mutation("withdrawChangeRequest", "ChangeRequestMoveInput", "status"), moving(&first)).await;
+        let withdraw = mutation("withdrawChangeRequest", "ChangeRequestMoveInput", "status");
+        refused(&app, admin, &outsider, &monni, &withdraw, &moving(&first)).await;
+        let (n, _) = counted(&app, &coordinator, &withdraw, moving(&first)).await;
         counts.push(("withdrawChangeRequest", n));
         let second = app.ok(admin, &create, ask).await["createChangeRequest"].clone();
-        let (n, data) = counted(&app, admin, &mutation("submitChangeRequest", "ChangeRequestMoveInput", "version"), moving(&second)).await;
+        let submit_request = mutation("submitChangeRequest", "ChangeRequestMoveInput", "version");
+        refused(&app, admin, &outsider, &monni, &submit_request, &moving(&second)).await;
+        let (n, data) = counted(&app, &coordinator, &submit_request, moving(&second)).await;
         counts.push(("submitChangeRequest", n));
         let decide = json!({ "input": { "id": second["id"], "expectedVersion": data["submitChangeRequest"]["version"], "decisionRef": "VN/5678/2021", "parts": [{ "kind": "EXTENSION", "decision": "APPROVED" }] } });
         let (n, _) = counted(&app, admin, &mutation("decideChangeRequest", "DecideChangeRequestInput", "status"), decide).await;
@@ -255,10 +305,10 @@ on_both! {
                 { "organizationId": seinajoki, "joins": false, "role": "PARTNER" },
                 { "organizationId": kurikka, "joins": true, "role": "PARTNER", "commitment": "5000.00" },
             ] } });
-        let (n, data) = counted(&app, admin, &create, ask).await;
+        let (n, data) = counted(&app, &coordinator, &create, ask).await;
         counts.push(("createChangeRequest of a reallocation and partners", n));
         let third = data["createChangeRequest"].clone();
-        let (n, data) = counted(&app, admin, &mutation("submitChangeRequest", "ChangeRequestMoveInput", "version"), moving(&third)).await;
+        let (n, data) = counted(&app, &coordinator, &submit_request, moving(&third)).await;
         counts.push(("submitChangeRequest of a reallocation and partners", n));
         let decide = json!({ "input": { "id": third["id"], "expectedVersion": data["submitChangeRequest"]["version"], "decisionRef": "VN/5679/2021", "parts": [
             { "kind": "BUDGET_REALLOCATION", "decision": "APPROVED" },
@@ -269,7 +319,9 @@ on_both! {
 
         // Money: an allocation's instalments planned, one requested and paid, one cancelled.
         let adhoc = json!({ "input": { "applicationId": monni, "kind": "FINANCIAL", "dueOn": "2021-06-30", "title": "Kustannusselvitys" } });
-        let (n, _) = counted(&app, admin, &mutation("addReportObligation", "AddReportObligationInput", "id"), adhoc).await;
+        let add_report = mutation("addReportObligation", "AddReportObligationInput", "id");
+        refused(&app, admin, &outsider, &monni, &add_report, &adhoc).await;
+        let (n, _) = counted(&app, &coordinator, &add_report, adhoc).await;
         counts.push(("addReportObligation", n));
         let allocate = json!({ "input": { "funderId": g.stm, "recipientId": g.sonet, "applicationId": monni, "year": 2020, "amount": "80000.00" } });
         let allocation = id(&app.ok(admin, "mutation($input: RecordAllocationInput!) { recordAllocation(input: $input) { id } }", allocate).await["recordAllocation"]);
@@ -280,7 +332,9 @@ on_both! {
         let (n, data) = counted(&app, admin, &mutation("planInstalments", "PlanInstalmentsInput", "instalments { id version }"), planned).await;
         counts.push(("planInstalments", n));
         let instalments = data["planInstalments"]["instalments"].clone();
-        let (n, _) = counted(&app, admin, &mutation("requestInstalment", "InstalmentMoveInput", "version"), moving(&instalments[0])).await;
+        let request = mutation("requestInstalment", "InstalmentMoveInput", "version");
+        refused(&app, admin, &outsider, &monni, &request, &moving(&instalments[0])).await;
+        let (n, _) = counted(&app, &coordinator, &request, moving(&instalments[0])).await;
         counts.push(("requestInstalment", n));
         let (n, _) = counted(&app, admin, &mutation("cancelInstalment", "InstalmentMoveInput", "version"), moving(&instalments[1])).await;
         counts.push(("cancelInstalment", n));
@@ -299,6 +353,7 @@ on_both! {
         let indicators = app.ok(admin, "query($id: ID!) { application(id: $id) { plan { indicators { id } } } }", json!({ "id": monni })).await;
         let indicator = indicators["application"]["plan"]["indicators"][0]["id"].clone();
         let stating = json!({ "input": { "id": interim["id"], "expectedVersion": interim["version"], "actuals": [{ "indicatorId": indicator, "year": 2021, "value": "120" }] } });
+        refused(&app, admin, &outsider, &monni, &submit, &stating).await;
         let (n, data) = counted(&app, &coordinator, &submit, stating).await;
         counts.push(("submitReport with actuals by the project's coordinator", n));
         let back = json!({ "input": { "id": interim["id"], "expectedVersion": data["submitReport"]["version"], "reasons": "Tulokset puuttuvat", "newDueOn": "2021-04-15" } });
@@ -334,10 +389,11 @@ on_both! {
         // with its deadline, draft budget and cells), recordDecision, attachDocument (its read
         // finds the owner's project), addReportObligation, the change requests' creation and
         // moves, the instalments' and reports' moves, the calendar feeds and the reminder settings read once
-        // and write once: with BEGIN and COMMIT, four round trips. The policy looks up what a
-        // move is about only for a coordinator: a coordinator's submitReport first reads, in one
-        // statement, the report's project and whether the coordinator's organisation leads or
-        // co-implements it; an admin's reads nothing first. planInstalments reads the plan as it
+        // and write once: with BEGIN and COMMIT, four round trips. What a coordinator may change
+        // is made by the project's coordinator: whether their organisation leads or co-implements
+        // the project is read with the project, as the change reads it, so a coordinator's change
+        // takes the round trips an admin's does (a coordinator's submitReport took one more when
+        // the policy read it first). planInstalments reads the plan as it
         // stands with its held allocation and answers with it and the new instalments (no read
         // after). reviseBudget reads once (its project held, with its versions and their lines,
         // its call's tolerance and its plan) and writes once, the version in force stepping down
@@ -368,6 +424,7 @@ on_both! {
             ("transitionApplication to SUBMITTED", 2, 11),
             ("recordDecision", 4, 6),
             ("attachDocument", 4, 7),
+            ("attachDocument to the project by its coordinator", 4, 7),
             ("transitionApplication to GRANTED", 2, 20),
             ("reviseBudget", 4, 11),
             ("createChangeRequest", 4, 7),
@@ -381,7 +438,7 @@ on_both! {
             ("planInstalments", 4, 7),
             ("requestInstalment", 4, 7),
             ("cancelInstalment", 4, 7),
-            ("submitReport with actuals by the project's coordinator", 5, 11),
+            ("submitReport with actuals by the project's coordinator", 4, 10),
             ("returnReport", 4, 10),
             ("acceptReport", 4, 7),
             ("recordRepayment", 4, 6),

@@ -223,6 +223,7 @@ impl From<StoreError> for ApiError {
                 )
             }
             StoreError::Conflict { .. } => ApiError::new(ErrorCode::Conflict, message),
+            StoreError::NotInvolved { .. } => ApiError::forbidden(message),
             StoreError::Rule { concerning, .. } => ApiError {
                 field: concerning.map(|c| field(c).to_owned()),
                 ..ApiError::new(ErrorCode::BadUserInput, message)

@@ -116,6 +116,12 @@ pub enum StoreError {
         source: DomainError,
     },
 
+    /// A coordinator's change of what belongs to a project their organisation neither leads nor
+    /// co-implements (`Change::involving`), or to no project at all (`in_a_project: false`: an
+    /// instalment of an allocation that funds none).
+    #[error("the change is outside the organisation's projects")]
+    NotInvolved { in_a_project: bool },
+
     /// A value that must be unique is taken.
     #[error("{message}")]
     Duplicate { concerning: Concerning, message: Message },
@@ -186,6 +192,16 @@ impl StoreError {
                 )
             }
             StoreError::Rule { source, .. } | StoreError::RuleAt { source, .. } => source.message(),
+            StoreError::NotInvolved { in_a_project: true } => message!(
+                fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
+                sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
+                en: "coordinators change only applications their organisation leads or co-implements",
+            ),
+            StoreError::NotInvolved { in_a_project: false } => message!(
+                fi: "tämä ei kuulu mihinkään hankkeeseen: talousarviot, myönnöt ja maksut kuuluvat taloushallinnolle",
+                sv: "detta hör inte till något projekt: budgetar, tilldelningar och betalningar sköts av ekonomipersonalen",
+                en: "this belongs to no project: budgets, allocations and payments are for finance staff",
+            ),
             StoreError::Duplicate { message, .. } => message.clone(),
             StoreError::Overpayment { amount, would_be, allocated } => message!(
                 fi: "{amount} euron maksu nostaisi tämän myönnön maksut {would_be} euroon, yli sen määrän {allocated}",

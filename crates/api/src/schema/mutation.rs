@@ -1,10 +1,12 @@
 //! Every change. Each mutation parses and checks all its input first, asks the policy, and then
 //! writes in one transaction, its audit entry included; a mutation that fails changes nothing.
 
+use std::sync::atomic::AtomicBool;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use salkku_domain::document::DocumentOwner;
-use salkku_domain::ids::{ApplicationId, CalendarFeedId, DecisionId, GlobalId, NodeKind};
+use salkku_domain::ids::{ApplicationId, CalendarFeedId, DecisionId, GlobalId, NodeKind, OrganizationId};
 use salkku_domain::text::MAX_REFERENCE;
 use salkku_persistence::commands;
 use salkku_persistence::commands::calendar_feeds::NewCalendarFeed;
@@ -21,7 +23,7 @@ use super::objects::{
     FundingProgramme, GrantCall, Instalment, Organization, Payment, Repayment, ReportObligation, StateAidAllocation,
 };
 use super::plan_inputs::{DefineIndicatorInput, SetPlanInput};
-use super::policy::{Action, Belonging, authorize};
+use super::policy::{Action, authorize};
 use super::report_inputs::{
     AcceptReportInput, AddReportObligationInput, InstalmentMoveInput, PlanInstalmentsInput, RecordRepaymentInput,
     ReturnReportInput, SubmitReportInput,
@@ -40,11 +42,15 @@ struct Allowed<'a> {
     actor: Actor,
     operation: &'static str,
     at: DateTime<Utc>,
+    /// The organisation whose projects alone the change may touch (a coordinator's), checked by
+    /// the command as it reads; and whether it did.
+    involving: Option<OrganizationId>,
+    checked: AtomicBool,
 }
 
 impl Allowed<'_> {
     fn change(&self) -> Change<'_> {
-        Change::new(&self.actor, self.operation, self.at)
+        Change::new(&self.actor, self.operation, self.at).involving(self.involving, &self.checked)
     }
 }
 
@@ -52,8 +58,8 @@ impl Allowed<'_> {
 async fn allowed<'a>(ctx: &Context<'a>, operation: &'static str, action: Action<'_>) -> ApiResult<Allowed<'a>> {
     let db = db(ctx)?;
     let viewer = viewer(ctx)?;
-    authorize(db, viewer, action).await?;
-    Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx) })
+    let involving = authorize(db, viewer, action).await?;
+    Ok(Allowed { db, actor: viewer.actor(), operation, at: now(ctx), involving, checked: AtomicBool::new(false) })
 }
 
 /// What kind of owner a document's owner is: one of the four that keep documents.
@@ -111,7 +117,7 @@ impl Mutation {
 
     async fn update_application(&self, ctx: &Context<'_>, input: UpdateApplicationInput) -> ApiResult<Application> {
         let (id, expected, changes) = input.parse()?;
-        let m = allowed(ctx, "updateApplication", Action::ChangeApplication(id)).await?;
+        let m = allowed(ctx, "updateApplication", Action::ChangeProject).await?;
         Ok(Application(commands::applications::update(m.db, &m.change(), id, expected, changes).await?))
     }
 
@@ -130,7 +136,7 @@ impl Mutation {
         // staff's and admins' to record.
         let to: salkku_domain::ApplicationStatus = input.to.into();
         let grants = granted.is_some() || to == salkku_domain::ApplicationStatus::Granted;
-        let action = if grants { Action::ManageMoney } else { Action::ChangeApplication(id) };
+        let action = if grants { Action::ManageMoney } else { Action::ChangeProject };
         let decision = opt_key(&input.decision_id, "decisionId", DecisionId::from_global)?;
         let transition = Transition { to: input.to.into(), at, decision_ref, decision, granted };
         let m = allowed(ctx, "transitionApplication", action).await?;
@@ -152,7 +158,7 @@ impl Mutation {
     /// the one applied for, and a granted project changes it by a content change request.
     async fn set_plan(&self, ctx: &Context<'_>, input: SetPlanInput) -> ApiResult<Application> {
         let (id, expected, plan) = input.parse()?;
-        let m = allowed(ctx, "setPlan", Action::ChangeApplication(id)).await?;
+        let m = allowed(ctx, "setPlan", Action::ChangeProject).await?;
         Ok(Application(commands::plans::set_plan(m.db, &m.change(), id, expected, plan).await?))
     }
 
@@ -184,7 +190,7 @@ impl Mutation {
         input: CreateChangeRequestInput,
     ) -> ApiResult<ChangeRequest> {
         let (new, key) = input.parse()?;
-        let m = allowed(ctx, "createChangeRequest", Action::ChangeApplication(new.application)).await?;
+        let m = allowed(ctx, "createChangeRequest", Action::ChangeProject).await?;
         Ok(ChangeRequest(commands::change_requests::create(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
@@ -196,7 +202,7 @@ impl Mutation {
         input: ChangeRequestMoveInput,
     ) -> ApiResult<ChangeRequest> {
         let (id, expected) = input.parse()?;
-        let m = allowed(ctx, "submitChangeRequest", Action::ChangeProjectOf(Belonging::ChangeRequest(id))).await?;
+        let m = allowed(ctx, "submitChangeRequest", Action::ChangeProject).await?;
         Ok(ChangeRequest(commands::change_requests::submit(m.db, &m.change(), id, expected).await?))
     }
 
@@ -207,7 +213,7 @@ impl Mutation {
         input: ChangeRequestMoveInput,
     ) -> ApiResult<ChangeRequest> {
         let (id, expected) = input.parse()?;
-        let m = allowed(ctx, "withdrawChangeRequest", Action::ChangeProjectOf(Belonging::ChangeRequest(id))).await?;
+        let m = allowed(ctx, "withdrawChangeRequest", Action::ChangeProject).await?;
         Ok(ChangeRequest(commands::change_requests::withdraw(m.db, &m.change(), id, expected).await?))
     }
 
@@ -273,7 +279,7 @@ impl Mutation {
         input: AddReportObligationInput,
     ) -> ApiResult<ReportObligation> {
         let (new, key) = input.parse()?;
-        let m = allowed(ctx, "addReportObligation", Action::ChangeApplication(new.application)).await?;
+        let m = allowed(ctx, "addReportObligation", Action::ChangeProject).await?;
         Ok(ReportObligation(commands::reports::add(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
@@ -281,7 +287,7 @@ impl Mutation {
     /// and the project's documents that go with it.
     async fn submit_report(&self, ctx: &Context<'_>, input: SubmitReportInput) -> ApiResult<ReportObligation> {
         let (id, expected, submission) = input.parse()?;
-        let m = allowed(ctx, "submitReport", Action::ChangeProjectOf(Belonging::Report(id))).await?;
+        let m = allowed(ctx, "submitReport", Action::ChangeProject).await?;
         Ok(ReportObligation(commands::reports::submit(m.db, &m.change(), id, expected, submission).await?))
     }
 
@@ -325,7 +331,7 @@ impl Mutation {
     /// refused.
     async fn request_instalment(&self, ctx: &Context<'_>, input: InstalmentMoveInput) -> ApiResult<Instalment> {
         let (id, expected) = input.parse()?;
-        let m = allowed(ctx, "requestInstalment", Action::ChangeProjectOf(Belonging::Instalment(id))).await?;
+        let m = allowed(ctx, "requestInstalment", Action::ChangeProject).await?;
         Ok(Instalment(commands::instalments::request(m.db, &m.change(), id, expected).await?))
     }
 
@@ -347,13 +353,13 @@ impl Mutation {
     /// Adds a commitment; its due date appears as a COMMITMENT_DUE deadline.
     async fn add_commitment(&self, ctx: &Context<'_>, input: AddCommitmentInput) -> ApiResult<Commitment> {
         let (new, key) = input.parse()?;
-        let m = allowed(ctx, "addCommitment", Action::ChangeApplication(new.application)).await?;
+        let m = allowed(ctx, "addCommitment", Action::ChangeProject).await?;
         Ok(Commitment(commands::commitments::add(m.db, &m.change(), new, key.as_deref()).await?))
     }
 
     async fn update_commitment(&self, ctx: &Context<'_>, input: UpdateCommitmentInput) -> ApiResult<Commitment> {
         let (id, expected, changes) = input.parse()?;
-        let m = allowed(ctx, "updateCommitment", Action::ChangeProjectOf(Belonging::Commitment(id))).await?;
+        let m = allowed(ctx, "updateCommitment", Action::ChangeProject).await?;
         Ok(Commitment(commands::commitments::update(m.db, &m.change(), id, expected, changes).await?))
     }
 
@@ -376,7 +382,7 @@ impl Mutation {
 
     async fn add_deadline(&self, ctx: &Context<'_>, input: AddDeadlineInput) -> ApiResult<Deadline> {
         let (new, key) = input.parse()?;
-        let action = new.application.map_or(Action::AddFreeDeadline, Action::ChangeApplication);
+        let action = if new.application.is_some() { Action::ChangeProject } else { Action::AddFreeDeadline };
         let m = allowed(ctx, "addDeadline", action).await?;
         let view = commands::deadlines::add(m.db, &m.change(), new, key.as_deref()).await?;
         Ok(Deadline::new(view, now(ctx)))

@@ -19,7 +19,7 @@ use crate::commands::audit;
 use crate::commands::budget_versions;
 use crate::commands::deadlines::{self, Derived, Source};
 use crate::commands::project_deadlines::{self, ProjectDeadlines};
-use crate::commands::{idempotency, plans, reports};
+use crate::commands::{idempotency, involvement, plans, reports};
 use crate::derived::{self, Standing};
 use crate::entities::{
     application as app, application_region, deadline, grant_call, participant, report_obligation, status_change,
@@ -199,7 +199,7 @@ pub async fn update(
     let now = change.at;
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let held = Held::read(c, id, &changes).await?;
+    let held = Held::read(c, change, id, &changes).await?;
     let current = held.current.clone();
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let period_start = changes.period_start.unwrap_or(current.period_start);
@@ -372,11 +372,17 @@ struct Held {
 }
 
 impl Held {
-    async fn read<C: ConnectionTrait>(c: &C, id: ApplicationId, changes: &ApplicationChanges) -> StoreResult<Held> {
+    async fn read<C: ConnectionTrait>(
+        c: &C,
+        change: &Change<'_>,
+        id: ApplicationId,
+        changes: &ApplicationChanges,
+    ) -> StoreResult<Held> {
         let backend = c.get_database_backend();
         let mut query = Query::select();
         query.from(app::Entity);
         store_held::with_columns(&mut query);
+        involvement::ask_of_application(&mut query, change);
         derived::select_standing(&mut query, true);
         let project = "applications.id";
         let order = Some(participant::Column::Position);
@@ -453,6 +459,7 @@ impl Held {
         query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
         let row =
             store_held::read(c, query, || StoreError::NotFound { kind: NodeKind::Application, key: id.0 }).await?;
+        involvement::check(&row, change)?;
         let current = store_held::application(&row)?;
         let participants = all(children::<participant::Model>(&row, "participant_rows")?)?;
         let regions = children::<application_region::Model>(&row, "region_rows")?

@@ -2,7 +2,10 @@
 //! organisation), when, which mutation on which objects, and the values before and after, in the
 //! transaction of the change itself, so that a change and its record stand or fall together.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
+use salkku_domain::ids::OrganizationId;
 use sea_orm::DbBackend;
 use sea_orm::sea_query::Query;
 use serde::Serialize;
@@ -18,11 +21,36 @@ pub struct Change<'a> {
     /// The mutation's name, e.g. "setBudget".
     pub operation: &'static str,
     pub at: DateTime<Utc>,
+    /// The organisation whose projects alone the change may touch (a coordinator's): the
+    /// command's own read of the project checks that it leads or co-implements it
+    /// (`commands::involvement`), so the policy reads nothing before the change.
+    pub involving: Option<OrganizationId>,
+    /// Set once the command has checked `involving`: a change limited so and not checked is not
+    /// written ([`add`] refuses its audit entry), so a command that forgot the check fails closed.
+    checked: Option<&'a AtomicBool>,
 }
 
 impl<'a> Change<'a> {
     pub fn new(actor: &'a Actor, operation: &'static str, at: DateTime<Utc>) -> Self {
-        Change { actor, operation, at }
+        Change { actor, operation, at, involving: None, checked: None }
+    }
+
+    /// The same change, allowed only on projects `organization` leads or co-implements; `checked`
+    /// records that the command checked it.
+    pub fn involving(self, organization: Option<OrganizationId>, checked: &'a AtomicBool) -> Self {
+        Change { involving: organization, checked: Some(checked), ..self }
+    }
+
+    /// Records that the command found the organisation involved in the project.
+    pub(crate) fn involvement_checked(&self) {
+        if let Some(checked) = self.checked {
+            checked.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the change may be written as far as `involving` goes: not limited, or checked.
+    fn may_be_written(&self) -> bool {
+        self.involving.is_none() || self.checked.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }
 
@@ -39,6 +67,12 @@ pub(crate) fn add<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> StoreResult<()> {
+    if !change.may_be_written() {
+        return Err(StoreError::corrupt(format!(
+            "{}: a change limited to an organisation's projects was not checked against them",
+            change.operation
+        )));
+    }
     let mut unique: Vec<String> = objects.to_vec();
     unique.sort();
     unique.dedup();
@@ -88,3 +122,32 @@ pub(crate) fn add<B: Serialize, A: Serialize>(
 
 /// The name the entry's part goes by in a command's writes.
 const ENTRY: &str = "audit_entry";
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use chrono::Utc;
+    use salkku_domain::Role;
+    use salkku_domain::ids::OrganizationId;
+    use sea_orm::DbBackend;
+
+    use super::{Change, add};
+    use crate::store::batch::Writes;
+    use crate::{Actor, StoreError};
+
+    #[test]
+    fn a_coordinators_change_is_logged_only_once_the_command_checked_their_organisations_part() {
+        let actor =
+            Actor { subject: "auli.romppainen".into(), role: Role::Coordinator, organization: Some(OrganizationId(1)) };
+        let checked = AtomicBool::new(false);
+        let change = Change::new(&actor, "addCommitment", Utc::now()).involving(Some(OrganizationId(1)), &checked);
+        let log =
+            |change: &Change<'_>| add(&mut Writes::new(DbBackend::Postgres), change, &[], None::<&()>, None::<&()>);
+        assert!(matches!(log(&change), Err(StoreError::Corrupt(_))), "unchecked, refused");
+        change.involvement_checked();
+        assert!(log(&change).is_ok(), "checked, logged");
+        let unlimited = Change::new(&actor, "addCommitment", Utc::now());
+        assert!(log(&unlimited).is_ok(), "a change not limited to an organisation needs no check");
+    }
+}

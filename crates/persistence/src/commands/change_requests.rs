@@ -18,7 +18,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, EntityName, EntityTrait, QueryTrait, Set};
 
 use crate::commands::proposals::{self, Against, Proposal};
-use crate::commands::{audit, idempotency, plans};
+use crate::commands::{audit, idempotency, involvement, plans};
 use crate::entities::{
     application as app, change_request as request, change_request_line, change_request_part, change_request_partner,
 };
@@ -131,6 +131,7 @@ pub async fn create(
         let mut query = Query::select();
         query.from(app::Entity);
         store_held::with_columns(&mut query);
+        involvement::ask_of_application(&mut query, change);
         store_held::with_references(&mut query, &references);
         let proposal = Proposal {
             plan: new.plan.as_ref(),
@@ -144,6 +145,7 @@ pub async fn create(
         proposals::with_reads(backend, &mut query, wants);
         query.expr_as(store_held::next_key(backend, request::Entity.table_name(), 0), Alias::new("request_key"));
         let (held, current) = store_held::read_named_project(tx, query, application).await?;
+        involvement::check(&held, change)?;
         check_may_request_changes(current.status).map_err(rule(Concerning::Application))?;
         if let Some(end) = new.new_end {
             check_extension(current.period_end, end).map_err(rule(Concerning::NewEnd))?;
@@ -339,10 +341,6 @@ pub(crate) fn proposed_plan(r: &ChangeRequest) -> StoreResult<Option<Plan>> {
     r.plan.clone().map(Plan::new).transpose().map_err(|e| StoreError::corrupt(e.to_string()))
 }
 
-async fn load<C: ConnectionTrait>(c: &C, id: ChangeRequestId) -> StoreResult<ChangeRequest> {
-    change_requests::get(c, id).await?.ok_or(StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })
-}
-
 pub(crate) fn parts_of(request: &ChangeRequest) -> StoreResult<Parts> {
     Parts::restore(request.parts.iter().map(|p| (p.kind, p.decision))).map_err(|e| StoreError::corrupt(e.to_string()))
 }
@@ -364,10 +362,12 @@ pub async fn submit(
         Expr::col((app::Entity, app::Column::Id)).equals((request::Entity, request::Column::ApplicationId)),
     );
     store_held::with_columns(&mut query);
+    involvement::ask_of_application(&mut query, change);
     proposals::with_reads(backend, &mut query, proposals::Wants::ALL);
     query.and_where(Expr::col((request::Entity, request::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 };
     let held = store_held::read(&*tx, query, missing).await?;
+    involvement::check(&held, change)?;
     let current = change_requests::record_under(&held, REQUEST)?;
     let project = store_held::application(&held)?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
@@ -445,7 +445,17 @@ pub async fn withdraw(
     expected_version: i32,
 ) -> StoreResult<ChangeRequest> {
     let tx = db.begin_write().await?;
-    let current = load(&*tx, id).await?;
+    let backend = tx.get_database_backend();
+    // The request whole, and whether a coordinator's organisation is involved in its project.
+    let mut query = change_requests::whole_under(backend, REQUEST);
+    involvement::ask(&mut query, change, Expr::col((request::Entity, request::Column::ApplicationId)));
+    query.and_where(Expr::col((request::Entity, request::Column::Id)).eq(id.0));
+    let row = tx
+        .query_one_raw(backend.build(&query))
+        .await?
+        .ok_or(StoreError::NotFound { kind: NodeKind::ChangeRequest, key: id.0 })?;
+    involvement::check(&row, change)?;
+    let current = change_requests::record_under(&row, REQUEST)?;
     expect_version(NodeKind::ChangeRequest, expected_version, current.version)?;
     current
         .status

@@ -1,6 +1,6 @@
 //! Commitments (sitoumukset): organisations' pledges towards an application's self-funding.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use salkku_domain::deadline::{Standing as DeadlineStanding, end_of_day};
 use salkku_domain::funding::CommitmentFigure;
 use salkku_domain::ids::{ApplicationId, CommitmentId, DecisionId, NodeKind, OrganizationId};
@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::Concerning;
 use crate::commands::audit;
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::{decisions, idempotency};
+use crate::commands::{decisions, idempotency, involvement};
 use crate::derived::{self, Standing, Sum};
 use crate::entities::{application, commitment, deadline, grant_call, organization};
 use crate::records::Commitment;
@@ -76,7 +76,7 @@ async fn write_new<C: ConnectionTrait>(
     new: NewCommitment,
     hold: bool,
 ) -> StoreResult<Commitment> {
-    let (created, mut writes) = prepare(c, new, change.at, hold).await?;
+    let (created, mut writes) = prepare(c, change, new, hold).await?;
     let objects = [created.id.global(), created.application.global(), created.organization.global()];
     audit::add(&mut writes, change, &objects, None::<&()>, Some(&created))?;
     writes.run(c).await?;
@@ -91,14 +91,16 @@ async fn write_new<C: ConnectionTrait>(
 /// while the row bears it (on PostgreSQL).
 async fn prepare<C: ConnectionTrait>(
     c: &C,
+    change: &Change<'_>,
     new: NewCommitment,
-    now: DateTime<Utc>,
     hold: bool,
 ) -> StoreResult<(Commitment, Writes)> {
+    let now = change.at;
     let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(application::Entity);
     store_held::with_columns(&mut query);
+    involvement::ask_of_application(&mut query, change);
     derived::select_standing(&mut query, true);
     decisions::with_decision(&mut query, new.decision);
     // The standing reads the call: whether in-kind commitments count under it.
@@ -117,6 +119,7 @@ async fn prepare<C: ConnectionTrait>(
     let unknown = |concerning, kind, key| StoreError::UnknownReference { concerning, kind, key };
     let missing = || unknown(Concerning::Application, NodeKind::Application, new.application.0);
     let (row, as_read) = store_held::read_held_or_marked(c, query, &[], hold, missing).await?;
+    involvement::check(&row, change)?;
     let app = store_held::application(&row)?;
     let organization: Option<String> = row.try_get("", "organization_name")?;
     let organization =
@@ -195,14 +198,14 @@ pub async fn update(
     let decision = changes.decision.flatten();
     if db.backend() == Backend::Postgres {
         let c = db.conn();
-        let held = held(c, id, decision, false).await?;
+        let held = held(c, change, id, decision, false).await?;
         match write(c, change, id, expected_version, &changes, held).await {
             Err(StoreError::InTransaction) => {}
             done => return done,
         }
     }
     let tx = db.begin_write().await?;
-    let held = held(&*tx, id, decision, true).await?;
+    let held = held(&*tx, change, id, decision, true).await?;
     let written = write(&*tx, change, id, expected_version, &changes, held).await?;
     tx.commit().await?;
     Ok(written)
@@ -221,6 +224,7 @@ struct Held {
 /// reads the application's mark as read.
 async fn held<C: ConnectionTrait>(
     c: &C,
+    change: &Change<'_>,
     id: CommitmentId,
     decision: Option<DecisionId>,
     hold: bool,
@@ -228,6 +232,7 @@ async fn held<C: ConnectionTrait>(
     let mut query = Query::select();
     query.from(application::Entity);
     store_held::with_columns(&mut query);
+    involvement::ask_of_application(&mut query, change);
     derived::select_standing(&mut query, true);
     query.expr_as(Expr::col((grant_call::Entity, grant_call::Column::InKindCounts)), Alias::new("in_kind_counts"));
     for column in commitment::Column::iter() {
@@ -257,6 +262,7 @@ async fn write<C: ConnectionTrait>(
 ) -> StoreResult<Commitment> {
     let now = change.at;
     let Held { row, as_read } = held;
+    involvement::check(&row, change)?;
     let app = store_held::application(&row)?;
     let current: Commitment = commitment::Model::from_query_result(&row, OWN)?.try_into()?;
     expect_version(NodeKind::Commitment, expected_version, current.version)?;

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityName, EntityTrait, QueryFilter
 
 use crate::Concerning;
 use crate::commands::audit;
-use crate::commands::idempotency;
+use crate::commands::{idempotency, involvement};
 use crate::derived::{self};
 use crate::entities::{application, deadline, grant_call};
 use crate::records::{Deadline, DeadlineView};
@@ -62,9 +62,11 @@ async fn insert<C: ConnectionTrait>(tx: &C, change: &Change<'_>, new: NewDeadlin
         Some(app) => {
             query.from(application::Entity);
             store_held::with_columns(&mut query);
+            involvement::ask_of_application(&mut query, change);
             query.and_where(Expr::col((application::Entity, application::Column::Id)).eq(app.0));
             let row =
                 store_held::read(tx, query, || unknown(Concerning::Application, NodeKind::Application, app.0)).await?;
+            involvement::check(&row, change)?;
             let status = store_held::application(&row)?.status;
             (row, Some(status))
         }

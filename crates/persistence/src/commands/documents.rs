@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, EntityName};
 use sha2::Digest;
 
-use crate::commands::{audit, idempotency};
+use crate::commands::{audit, idempotency, involvement};
 use crate::entities::{application, change_request, commitment, decision, document as row};
 use crate::records::Document;
 use crate::store::batch::Writes;
@@ -46,10 +46,12 @@ pub async fn attach(
         let mut query = Query::select();
         query.expr_as(owner_project(new.owner, new.owner_key), Alias::new("owner_project"));
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("document_key"));
+        involvement::ask(&mut query, change, owner_project(new.owner, new.owner_key));
         let read = store_held::read_values(tx, query).await?;
         // An owner of no project reads as 0, no owner as null.
         let project: Option<i64> = read.try_get("", "owner_project")?;
         let project = project.ok_or(StoreError::NotFound { kind: owner_kind(new.owner), key: new.owner_key })?;
+        involvement::check(&read, change)?;
         let key: i64 = read.try_get("", "document_key")?;
         let model = row::Model {
             id: key,

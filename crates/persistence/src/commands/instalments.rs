@@ -13,7 +13,7 @@ use sea_orm::{
     QueryTrait,
 };
 
-use crate::commands::{audit, idempotency};
+use crate::commands::{audit, idempotency, involvement};
 use crate::entities::{allocation, instalment as row, payment, report_obligation};
 use crate::records::{Allocation, Instalment, PlannedAllocation, Report};
 use crate::store::batch::Writes;
@@ -296,12 +296,16 @@ async fn move_to(
         )),
         Alias::new("condition_status"),
     );
+    // A coordinator's request: whether their organisation is involved in the allocation's project.
+    let project = format!("(SELECT a.application_id FROM state_aid_allocations a WHERE a.id = {table}.allocation_id)");
+    involvement::ask(&mut query, change, Expr::cust(project));
     query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));
     query.lock_with_tables(LockType::Update, [row::Entity]);
     let held = c
         .query_one_raw(backend.build(&query))
         .await?
         .ok_or(StoreError::NotFound { kind: NodeKind::Instalment, key: id.0 })?;
+    involvement::check(&held, change)?;
     let current: Instalment = store_held::model_of::<row::Entity>(&held, "instalment_")?.try_into()?;
     expect_version(NodeKind::Instalment, expected_version, current.version)?;
     current.status.move_to(to).map_err(rule(Concerning::Instalment))?;

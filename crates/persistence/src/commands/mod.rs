@@ -23,6 +23,7 @@ pub mod documents;
 mod grants;
 pub(crate) mod idempotency;
 pub mod instalments;
+mod involvement;
 mod migrate;
 pub mod organizations;
 pub mod plans;

@@ -17,7 +17,7 @@ use sea_orm::{
     Set,
 };
 
-use crate::commands::audit;
+use crate::commands::{audit, involvement};
 use crate::entities::{
     application as app, budget_version, indicator_definition, participant, plan_indicator, plan_objective,
     plan_work_package, programme,
@@ -91,7 +91,7 @@ pub async fn set_plan(
 ) -> StoreResult<Application> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let held = HeldPlan::read(c, id).await?;
+    let held = HeldPlan::read(c, change, id).await?;
     let current = held.project;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     plan::check_plan_editable(current.status).map_err(|e| StoreError::rule(Concerning::Application, e))?;
@@ -136,11 +136,12 @@ struct HeldPlan {
 }
 
 impl HeldPlan {
-    async fn read<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Self> {
+    async fn read<C: ConnectionTrait>(c: &C, change: &Change<'_>, id: ApplicationId) -> StoreResult<Self> {
         let backend = c.get_database_backend();
         let mut query = Query::select();
         query.from(app::Entity);
         store_held::with_columns(&mut query);
+        involvement::ask_of_application(&mut query, change);
         let project = "applications.id";
         let participants = Children::of(participant::Entity, participant::Column::ApplicationId, project, None);
         with_children(backend, &mut query, "participants", participants);
@@ -150,6 +151,7 @@ impl HeldPlan {
         query.and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0));
         let missing = || StoreError::NotFound { kind: NodeKind::Application, key: id.0 };
         let row = store_held::read(c, query, missing).await?;
+        involvement::check(&row, change)?;
         let project = store_held::application(&row)?;
         let mut taking_part: BTreeSet<OrganizationId> = children::<participant::Model>(&row, "participants")?
             .into_iter()

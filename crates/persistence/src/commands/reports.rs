@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityName, EntityTrait, 
 
 use crate::commands::actuals::{self, NewActual};
 use crate::commands::deadlines::{self, Derived, Source};
-use crate::commands::{audit, decisions, idempotency, instalments};
+use crate::commands::{audit, decisions, idempotency, instalments, involvement};
 use crate::derived;
 use crate::entities::{
     application as app, deadline, document, report_cost_line, report_document, report_obligation as row,
@@ -73,6 +73,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         let mut query = Query::select();
         query.from(app::Entity);
         store_held::with_columns(&mut query);
+        involvement::ask_of_application(&mut query, change);
         let first_final = Query::select()
             .column(row::Column::DueOn)
             .from(row::Entity)
@@ -85,6 +86,7 @@ pub async fn add(db: &Db, change: &Change<'_>, new: NewReport, idempotency_key: 
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("report_key"));
         query.expr_as(store_held::next_key(backend, deadline::Entity.table_name(), 0), Alias::new("deadline_key"));
         let (held, project) = store_held::read_named_project(tx, query, new.application).await?;
+        involvement::check(&held, change)?;
         if !project.status.is_open() {
             return Err(StoreError::rule(Concerning::Application, owes_nothing(project.status)));
         }
@@ -175,7 +177,7 @@ pub async fn submit(
 ) -> StoreResult<Report> {
     let tx = db.begin_write().await?;
     let c = &*tx;
-    let held = held_report(c, id, &submission.documents, &submission.actuals, None).await?;
+    let held = held_report(c, change, id, &submission.documents, &submission.actuals, None).await?;
     let current = held.report;
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let to = current.status.move_to(ReportStatus::Submitted).map_err(rule(Concerning::Report))?;
@@ -252,6 +254,7 @@ struct HeldReport {
 /// one statement.
 async fn held_report<C: ConnectionTrait>(
     c: &C,
+    change: &Change<'_>,
     id: ReportId,
     documents: &[DocumentId],
     actuals: &[NewActual],
@@ -264,6 +267,7 @@ async fn held_report<C: ConnectionTrait>(
         Expr::col((row::Entity, row::Column::ApplicationId)).equals((app::Entity, app::Column::Id)),
     );
     store_held::with_columns(&mut query);
+    involvement::ask_of_application(&mut query, change);
     store_held::with_columns_of(&mut query, row::Entity, REPORT);
     for (i, d) in documents.iter().enumerate() {
         // A document of no project reads as 0, no document as null.
@@ -297,6 +301,7 @@ async fn held_report<C: ConnectionTrait>(
     query.and_where(Expr::col((row::Entity, row::Column::Id)).eq(id.0));
     let missing = || StoreError::NotFound { kind: NodeKind::ReportObligation, key: id.0 };
     let held = store_held::read_holding(c, query, &[row::Entity.table_name()], missing).await?;
+    involvement::check(&held, change)?;
     let mut owners = Vec::with_capacity(documents.len());
     for i in 0..documents.len() {
         let owner: Option<i64> = held.try_get("", &format!("document_{i}"))?;
@@ -370,7 +375,7 @@ pub async fn decide(
         Verdict::Accept { decision, .. } => *decision,
         Verdict::Return { .. } => None,
     };
-    let held = held_report(c, id, &[], &[], decision).await?;
+    let held = held_report(c, change, id, &[], &[], decision).await?;
     let (current, project) = (held.report, held.project);
     expect_version(NodeKind::ReportObligation, expected_version, current.version)?;
     let mut update = row::Entity::update_many()

@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryResult, QueryTrait};
 
 use crate::commands::applications::add_status_change;
-use crate::commands::{audit, budget_versions, decisions, grants, instalments};
+use crate::commands::{audit, budget_versions, decisions, grants, instalments, involvement};
 use crate::derived::{self, Standing};
 use crate::entities::application as app;
 use crate::records::Application;
@@ -54,14 +54,14 @@ pub async fn transition(
 ) -> StoreResult<Application> {
     if db.backend() == Backend::Postgres {
         let c = db.conn();
-        let held = held(c, id, &transition, false).await?;
+        let held = held(c, change, id, &transition, false).await?;
         match write(c, change, id, expected_version, &transition, held).await {
             Err(StoreError::InTransaction) => {}
             done => return done,
         }
     }
     let tx = db.begin_write().await?;
-    let held = held(&*tx, id, &transition, true).await?;
+    let held = held(&*tx, change, id, &transition, true).await?;
     let moved = write(&*tx, change, id, expected_version, &transition, held).await?;
     tx.commit().await?;
     Ok(moved)
@@ -79,11 +79,18 @@ struct Held {
 /// force): one statement. `hold`, it holds the row (on PostgreSQL) until the transaction ends, so
 /// that no payment or report slips in between the check and the move; otherwise it reads the
 /// row's mark, which any such payment or report moves.
-async fn held<C: ConnectionTrait>(c: &C, id: ApplicationId, transition: &Transition, hold: bool) -> StoreResult<Held> {
+async fn held<C: ConnectionTrait>(
+    c: &C,
+    change: &Change<'_>,
+    id: ApplicationId,
+    transition: &Transition,
+    hold: bool,
+) -> StoreResult<Held> {
     let backend = c.get_database_backend();
     let mut query = Query::select();
     query.from(app::Entity);
     store_held::with_columns(&mut query);
+    involvement::ask_of_application(&mut query, change);
     derived::select_standing(&mut query, true);
     decisions::with_decision(&mut query, transition.decision);
     match transition.to {
@@ -112,6 +119,7 @@ async fn write<C: ConnectionTrait>(
 ) -> StoreResult<Application> {
     let (actor, now) = (change.actor, change.at);
     let Held { row, as_read } = held;
+    involvement::check(&row, change)?;
     let current = store_held::application(&row)?;
     expect_version(NodeKind::Application, expected_version, current.version)?;
     let to = current.status.move_to(transition.to).map_err(|e| StoreError::rule(Concerning::Transition, e))?;

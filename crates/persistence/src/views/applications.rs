@@ -1,8 +1,7 @@
 //! Applications (hankkeet) as read: by ID, with their participants, regions and status history.
 
-use salkku_domain::ids::{ApplicationId, OrganizationId};
-use salkku_domain::{ParticipationRole, RegionCode};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use salkku_domain::RegionCode;
+use salkku_domain::ids::ApplicationId;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{application as app, application_region, participant, status_change};
@@ -14,43 +13,6 @@ use crate::{StoreError, StoreResult};
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: ApplicationId) -> StoreResult<Option<Application>> {
     app::Entity::find_by_id(id.0).one(c).await?.map(Application::try_from).transpose()
-}
-
-/// Whether `organization` leads the application or co-implements it: `None` when there is no
-/// such application. One statement: the policy asks it of every coordinator's change.
-pub async fn led_or_co_implemented_by<C: ConnectionTrait>(
-    c: &C,
-    id: ApplicationId,
-    organization: OrganizationId,
-) -> StoreResult<Option<bool>> {
-    let query = Query::select()
-        .expr_as(involved(Expr::col((app::Entity, app::Column::Id)), organization), Alias::new("involved"))
-        .from(app::Entity)
-        .and_where(Expr::col((app::Entity, app::Column::Id)).eq(id.0))
-        .to_owned();
-    let Some(row) = c.query_one(&query).await? else { return Ok(None) };
-    Ok(Some(row.try_get("", "involved")?))
-}
-
-/// Whether `organization` leads the application `project` (an expression giving its key) or
-/// co-implements it.
-pub(crate) fn involved(project: Expr, organization: OrganizationId) -> Expr {
-    let leads = Query::select()
-        .expr(Expr::val(1))
-        .from(app::Entity)
-        .and_where(Expr::col((app::Entity, app::Column::Id)).eq(project.clone()))
-        .and_where(Expr::col((app::Entity, app::Column::LeadId)).eq(organization.0))
-        .to_owned();
-    let co_implements = Query::select()
-        .expr(Expr::val(1))
-        .from(participant::Entity)
-        .and_where(Expr::col((participant::Entity, participant::Column::ApplicationId)).eq(project))
-        .and_where(Expr::col((participant::Entity, participant::Column::OrganizationId)).eq(organization.0))
-        .and_where(
-            Expr::col((participant::Entity, participant::Column::Role)).eq(ParticipationRole::CoImplementer.as_str()),
-        )
-        .to_owned();
-    Expr::exists(leads).or(Expr::exists(co_implements))
 }
 
 pub async fn by_ids<C: ConnectionTrait>(c: &C, ids: &[ApplicationId]) -> StoreResult<Vec<Application>> {

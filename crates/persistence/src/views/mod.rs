@@ -19,7 +19,6 @@ pub mod exposure;
 pub mod final_accounts;
 pub mod finance_report;
 pub mod instalments;
-pub mod involvement;
 pub mod list_sizes;
 pub mod open_data;
 pub mod organizations;

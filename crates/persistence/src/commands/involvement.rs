@@ -1,0 +1,70 @@
+//! A coordinator's change reaches only the projects their organisation leads or co-implements
+//! (`Change::involving`). The command's own read of what it changes asks whether the organisation
+//! is involved in its project ([`ask`]), and the command checks the answer ([`check`]) before
+//! anything else it read: one statement, not a read of its own before the change, and the answer
+//! stands as long as the project does (who takes part changes only with a change that holds the
+//! project and changes its row, which the read holds or the write checks).
+
+use salkku_domain::ParticipationRole;
+use salkku_domain::ids::OrganizationId;
+use sea_orm::QueryResult;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+
+use crate::commands::audit::Change;
+use crate::entities::{application as app, participant};
+use crate::{StoreError, StoreResult};
+
+/// The name the answer goes by in the read.
+const INVOLVED: &str = "change_involves";
+
+/// Adds to `query` whether the organisation `change` is limited to leads or co-implements the
+/// project `project` (an expression over what `query` reads giving the project's key; null when
+/// it belongs to none). Nothing when the change is not limited.
+pub(crate) fn ask(query: &mut SelectStatement, change: &Change<'_>, project: Expr) {
+    if let Some(organization) = change.involving {
+        let answer = Expr::case(project.clone().is_null(), Expr::cust("NULL")).finally(involved(project, organization));
+        query.expr_as(answer, Alias::new(INVOLVED));
+    }
+}
+
+/// [`ask`] of the application `query` reads (narrowed to one): its own project.
+pub(crate) fn ask_of_application(query: &mut SelectStatement, change: &Change<'_>) {
+    ask(query, change, Expr::col((app::Entity, app::Column::Id)));
+}
+
+/// Refuses the change unless the organisation it is limited to is involved in the project, as
+/// read with [`ask`]: the first thing a command checks of its read.
+pub(crate) fn check(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
+    if change.involving.is_none() {
+        return Ok(());
+    }
+    match row.try_get::<Option<bool>>("", INVOLVED)? {
+        Some(true) => {
+            change.involvement_checked();
+            Ok(())
+        }
+        Some(false) => Err(StoreError::NotInvolved { in_a_project: true }),
+        None => Err(StoreError::NotInvolved { in_a_project: false }),
+    }
+}
+
+/// Whether `organization` leads the application `project` (an expression giving its key) or
+/// co-implements it. The tables are read under names of their own, so that `project` may name
+/// the same tables in the statement around it.
+fn involved(project: Expr, organization: OrganizationId) -> Expr {
+    let (lead, partner) = (Alias::new("involved_lead"), Alias::new("involved_partner"));
+    let leads = Query::select()
+        .expr(Expr::val(1))
+        .from_as(app::Entity, lead.clone())
+        .and_where(Expr::col((lead.clone(), app::Column::Id)).eq(project.clone()))
+        .and_where(Expr::col((lead, app::Column::LeadId)).eq(organization.0))
+        .to_owned();
+    let co_implements = Query::select()
+        .expr(Expr::val(1))
+        .from_as(participant::Entity, partner.clone())
+        .and_where(Expr::col((partner.clone(), participant::Column::ApplicationId)).eq(project))
+        .and_where(Expr::col((partner.clone(), participant::Column::OrganizationId)).eq(organization.0))
+        .and_where(Expr::col((partner, participant::Column::Role)).eq(ParticipationRole::CoImplementer.as_str()))
+        .to_owned();
+    Expr::exists(leads).or(Expr::exists(co_implements))
+}
