@@ -117,7 +117,7 @@ pub enum StoreError {
     },
 
     /// A coordinator's change of what belongs to a project their organisation neither leads nor
-    /// co-implements (`Change::involving`), or to no project at all (`in_a_project: false`: an
+    /// co-implements (`Change::limited_to`), or to no project at all (`in_a_project: false`: an
     /// instalment of an allocation that funds none).
     #[error("the change is outside the organisation's projects")]
     NotInvolved { in_a_project: bool },

@@ -50,7 +50,7 @@ struct Allowed<'a> {
 
 impl Allowed<'_> {
     fn change(&self) -> Change<'_> {
-        Change::new(&self.actor, self.operation, self.at).involving(self.involving, &self.checked)
+        Change::new(&self.actor, self.operation, self.at).limited_to(self.involving, &self.checked)
     }
 }
 

@@ -11,7 +11,7 @@
 //! Only a coordinator's answer depends on what a change is about. For a change of a project's
 //! (its application, pledges, deadlines, plan, reports, change requests, instalments, documents)
 //! the policy reads nothing: it limits the change to the coordinator's organisation
-//! (`Change::involving`), and the command's own read of the project checks that the organisation
+//! (`Change::limited_to`), and the command's own read of the project checks that the organisation
 //! leads or co-implements it before anything else (FORBIDDEN otherwise, and nothing changes); so
 //! a coordinator's change takes no more round trips than an admin's, and a missing object is the
 //! same error for every role. A ministry is refused before anything is looked up.

@@ -23,8 +23,9 @@ pub struct Change<'a> {
     pub at: DateTime<Utc>,
     /// The organisation whose projects alone the change may touch (a coordinator's): the
     /// command's own read of the project checks that it leads or co-implements it
-    /// (`commands::involvement`), so the policy reads nothing before the change.
-    pub involving: Option<OrganizationId>,
+    /// (`commands::involvement`), so the policy reads nothing before the change. Set only with
+    /// [`Change::limited_to`], which also gives the flag `checked`.
+    involving: Option<OrganizationId>,
     /// Set once the command has checked `involving`: a change limited so and not checked is not
     /// written ([`add`] refuses its audit entry), so a command that forgot the check fails closed.
     checked: Option<&'a AtomicBool>,
@@ -35,10 +36,15 @@ impl<'a> Change<'a> {
         Change { actor, operation, at, involving: None, checked: None }
     }
 
-    /// The same change, allowed only on projects `organization` leads or co-implements; `checked`
-    /// records that the command checked it.
-    pub fn involving(self, organization: Option<OrganizationId>, checked: &'a AtomicBool) -> Self {
+    /// The same change, allowed only on projects `organization` leads or co-implements (none:
+    /// not limited); `checked` records that the command checked it.
+    pub fn limited_to(self, organization: Option<OrganizationId>, checked: &'a AtomicBool) -> Self {
         Change { involving: organization, checked: Some(checked), ..self }
+    }
+
+    /// The organisation the change is limited to, if any.
+    pub(crate) fn involving(&self) -> Option<OrganizationId> {
+        self.involving
     }
 
     /// Records that the command found the organisation involved in the project.
@@ -141,7 +147,7 @@ mod tests {
         let actor =
             Actor { subject: "auli.romppainen".into(), role: Role::Coordinator, organization: Some(OrganizationId(1)) };
         let checked = AtomicBool::new(false);
-        let change = Change::new(&actor, "addCommitment", Utc::now()).involving(Some(OrganizationId(1)), &checked);
+        let change = Change::new(&actor, "addCommitment", Utc::now()).limited_to(Some(OrganizationId(1)), &checked);
         let log =
             |change: &Change<'_>| add(&mut Writes::new(DbBackend::Postgres), change, &[], None::<&()>, None::<&()>);
         assert!(matches!(log(&change), Err(StoreError::Corrupt(_))), "unchecked, refused");

@@ -69,9 +69,10 @@ pub async fn attach(
         let created = Document::try_from(model.clone())?;
         let mut writes = Writes::new(backend);
         writes.insert(model);
-        store.put(&mut writes, key, &sha256, &new.content).await?;
+        // The audit entry before the bytes: a change it refuses keeps no file either.
         let owner = salkku_domain::ids::GlobalId::encode(owner_kind(new.owner), new.owner_key);
         audit::add(&mut writes, change, &[created.id.global(), owner], None::<&()>, Some(&created))?;
+        store.put(&mut writes, key, &sha256, &new.content).await?;
         writes.run(tx).await?;
         Ok(created)
     })

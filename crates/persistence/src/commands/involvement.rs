@@ -1,9 +1,12 @@
 //! A coordinator's change reaches only the projects their organisation leads or co-implements
-//! (`Change::involving`). The command's own read of what it changes asks whether the organisation
-//! is involved in its project ([`ask`]), and the command checks the answer ([`check`]) before
-//! anything else it read: one statement, not a read of its own before the change, and the answer
-//! stands as long as the project does (who takes part changes only with a change that holds the
-//! project and changes its row, which the read holds or the write checks).
+//! (`Change::limited_to`). The command's own read of what it changes asks whether the
+//! organisation is involved in its project ([`ask`]), and the command checks the answer
+//! ([`check`]) before anything else it read: one statement, not a read of its own before the
+//! change. Who takes part changes only with a command that holds the project and changes its row,
+//! so where the read holds the project (and reads again after waiting for it) or the write is kept
+//! only while the row is as read, the answer stands until the change is written; withdrawing a
+//! change request and attaching a document read it without holding the project, and requesting an
+//! instalment as its statement began, as the policy's own read did before.
 
 use salkku_domain::ParticipationRole;
 use salkku_domain::ids::OrganizationId;
@@ -19,9 +22,10 @@ const INVOLVED: &str = "change_involves";
 
 /// Adds to `query` whether the organisation `change` is limited to leads or co-implements the
 /// project `project` (an expression over what `query` reads giving the project's key; null when
-/// it belongs to none). Nothing when the change is not limited.
+/// it belongs to none, which [`check`] refuses as such; a key of no project reads as not
+/// involved). Nothing when the change is not limited.
 pub(crate) fn ask(query: &mut SelectStatement, change: &Change<'_>, project: Expr) {
-    if let Some(organization) = change.involving {
+    if let Some(organization) = change.involving() {
         let answer = Expr::case(project.clone().is_null(), Expr::cust("NULL")).finally(involved(project, organization));
         query.expr_as(answer, Alias::new(INVOLVED));
     }
@@ -35,7 +39,7 @@ pub(crate) fn ask_of_application(query: &mut SelectStatement, change: &Change<'_
 /// Refuses the change unless the organisation it is limited to is involved in the project, as
 /// read with [`ask`]: the first thing a command checks of its read.
 pub(crate) fn check(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
-    if change.involving.is_none() {
+    if change.involving().is_none() {
         return Ok(());
     }
     match row.try_get::<Option<bool>>("", INVOLVED)? {
