@@ -51,7 +51,15 @@ on_both! {
         decision(&app, &city, &vaasa, "2020-06-10", "§ 5", None).await.error("FORBIDDEN");
         let ministry = app.token(Role::Ministry, None);
         decision(&app, &ministry, &seinajoki, "2020-06-10", "§ 5", None).await.error("FORBIDDEN");
-        decision(&app, &g.admin, &vaasa, "2020-06-15", "§ 88", Some(&monni)).await.data();
+        let vaasas = decision(&app, &g.admin, &vaasa, "2020-06-15", "§ 88", Some(&monni)).await.data()["recordDecision"].clone();
+        // The city's coordinator attaches the minutes to the city's decision, not to another's.
+        let minutes = app.upload(Some(&city), recorded["id"].as_str().unwrap(), "pöytäkirja.pdf", pdf()).await;
+        assert_eq!(minutes.data()["attachDocument"]["fileName"], "pöytäkirja.pdf");
+        let refused = app.upload(Some(&city), vaasas["id"].as_str().unwrap(), "vieras.pdf", pdf()).await;
+        assert!(refused.error("FORBIDDEN")["message"].as_str().unwrap().contains("own organisation's decisions"), "{:#}", refused.body);
+        let documents = "query($id: ID!) { decision(id: $id) { documents { fileName } } }";
+        assert_eq!(app.ok(&g.admin, documents, json!({ "id": vaasas["id"] })).await["decision"]["documents"], json!([]));
+        assert_eq!(app.ok(&g.admin, documents, json!({ "id": recorded["id"] })).await["decision"]["documents"], json!([{ "fileName": "pöytäkirja.pdf" }]));
         decision(&app, &g.admin, &vaasa, "2019-01-15", "§ 1", None).await.data();
 
         // Listed newest first, filtered by organisation, project and date.

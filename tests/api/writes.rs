@@ -259,6 +259,15 @@ on_both! {
         let before = app.statements();
         app.upload(Some(&coordinator), &monni, "hankesuunnitelma.pdf", pdf()).await.data();
         counts.push(("attachDocument to the project by its coordinator", app.statements() - before));
+        // The lead's own board decision, its minutes attached by its coordinator; refused to the city's.
+        let board = json!({ "input": { "organizationId": g.sonet, "decidedOn": "2020-05-20", "reference": "hallitus § 12", "applicationId": monni } });
+        let board = id(&app.ok(&coordinator, &mutation("recordDecision", "RecordDecisionInput", "id"), board).await["recordDecision"]);
+        app.upload(Some(&outsider), &board, "vieras.pdf", pdf()).await.error("FORBIDDEN");
+        let before = app.statements();
+        app.upload(Some(&coordinator), &board, "pöytäkirja.pdf", pdf()).await.data();
+        counts.push(("attachDocument to its organisation's decision by a coordinator", app.statements() - before));
+        let minutes = app.ok(admin, "query($id: ID!) { decision(id: $id) { documents { fileName } } }", json!({ "id": board })).await;
+        assert_eq!(minutes["decision"]["documents"], json!([{ "fileName": "pöytäkirja.pdf" }]), "the city's attempt kept nothing");
         let grant = json!({ "input": { "id": monni, "expectedVersion": v, "to": "GRANTED", "decisionRef": "VN/1234/2020", "decisionId": decision } });
         // As the other moves are counted: the answer's history is a read of its own.
         let moved = "mutation($input: TransitionApplicationInput!) { transitionApplication(input: $input) { id version status } }";
@@ -425,6 +434,7 @@ on_both! {
             ("recordDecision", 4, 6),
             ("attachDocument", 4, 7),
             ("attachDocument to the project by its coordinator", 4, 7),
+            ("attachDocument to its organisation's decision by a coordinator", 4, 7),
             ("transitionApplication to GRANTED", 2, 20),
             ("reviseBudget", 4, 11),
             ("createChangeRequest", 4, 7),

@@ -116,11 +116,10 @@ pub enum StoreError {
         source: DomainError,
     },
 
-    /// A coordinator's change of what belongs to a project their organisation neither leads nor
-    /// co-implements (`Change::limited_to`), or to no project at all (`in_a_project: false`: an
-    /// instalment of an allocation that funds none).
-    #[error("the change is outside the organisation's projects")]
-    NotInvolved { in_a_project: bool },
+    /// A coordinator's change reached outside what their organisation may change
+    /// (`Change::limited_to`).
+    #[error("the change is outside what the organisation may change")]
+    NotInvolved { outside: Outside },
 
     /// A value that must be unique is taken.
     #[error("{message}")]
@@ -163,6 +162,17 @@ pub enum StoreError {
     InTransaction,
 }
 
+/// What a change limited to an organisation reached outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    /// A project the organisation neither leads nor co-implements.
+    Project,
+    /// Something of no project: an instalment of an allocation that funds none.
+    NoProject,
+    /// Another organisation's decision (attaching its documents).
+    Decision,
+}
+
 impl StoreError {
     /// The message in every language; internal failures have none (they are never shown).
     pub fn message(&self) -> Option<Message> {
@@ -192,15 +202,20 @@ impl StoreError {
                 )
             }
             StoreError::Rule { source, .. } | StoreError::RuleAt { source, .. } => source.message(),
-            StoreError::NotInvolved { in_a_project: true } => message!(
+            StoreError::NotInvolved { outside: Outside::Project } => message!(
                 fi: "koordinaattorit muuttavat vain hakemuksia, joiden päähakija tai osatoteuttaja on heidän organisaationsa",
                 sv: "koordinatorer ändrar bara ansökningar som deras organisation leder eller genomför tillsammans med andra",
                 en: "coordinators change only applications their organisation leads or co-implements",
             ),
-            StoreError::NotInvolved { in_a_project: false } => message!(
+            StoreError::NotInvolved { outside: Outside::NoProject } => message!(
                 fi: "tämä ei kuulu mihinkään hankkeeseen: talousarviot, myönnöt ja maksut kuuluvat taloushallinnolle",
                 sv: "detta hör inte till något projekt: budgetar, tilldelningar och betalningar sköts av ekonomipersonalen",
                 en: "this belongs to no project: budgets, allocations and payments are for finance staff",
+            ),
+            StoreError::NotInvolved { outside: Outside::Decision } => message!(
+                fi: "koordinaattorit kirjaavat vain oman organisaationsa päätöksiä",
+                sv: "koordinatorer registrerar bara sin egen organisations beslut",
+                en: "coordinators record only their own organisation's decisions",
             ),
             StoreError::Duplicate { message, .. } => message.clone(),
             StoreError::Overpayment { amount, would_be, allocated } => message!(

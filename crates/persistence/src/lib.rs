@@ -28,7 +28,7 @@ pub type Progress<'a> = &'a dyn Fn(&'static str, u64, Option<u64>);
 
 pub use actor::Actor;
 pub use commands::audit::Change;
-pub use error::{Concerning, StoreError, StoreResult};
+pub use error::{Concerning, Outside, StoreError, StoreResult};
 pub use store::contents::ContentStore;
 pub use store::db::{Backend, Db, DbSettings, PoolUse, Snapshot, WriteTx};
 pub use store::paging::Page;

@@ -8,21 +8,19 @@
 //! - decisions on record: coordinators their own organisation's, finance staff and admins any;
 //! - `admin` does everything, including organisations, programmes and calls.
 //!
-//! Only a coordinator's answer depends on what a change is about. For a change of a project's
-//! (its application, pledges, deadlines, plan, reports, change requests, instalments, documents)
-//! the policy reads nothing: it limits the change to the coordinator's organisation
-//! (`Change::limited_to`), and the command's own read of the project checks that the organisation
-//! leads or co-implements it before anything else (FORBIDDEN otherwise, and nothing changes); so
-//! a coordinator's change takes no more round trips than an admin's, and a missing object is the
-//! same error for every role. A ministry is refused before anything is looked up.
+//! The policy decides from the token and the action alone; it reads nothing. Only a coordinator's
+//! answer depends on what a change is about: for a change of a project's (its application,
+//! pledges, deadlines, plan, reports, change requests, instalments, documents) and for a document
+//! of a decision, it limits the change to the coordinator's organisation (`Change::limited_to`),
+//! and the command's own read checks that the organisation leads or co-implements the project, or
+//! made the decision, before anything else (FORBIDDEN otherwise, and nothing changes). So a
+//! coordinator's change takes no more round trips than an admin's, and a missing object is the
+//! same error for every role.
 
-use salkku_domain::document::DocumentOwner;
-use salkku_domain::ids::{DecisionId, NodeKind, OrganizationId};
+use salkku_domain::ids::OrganizationId;
 use salkku_domain::messages::Message;
 use salkku_domain::{ParticipationRole, Role, message};
 use salkku_persistence::commands::applications::NewParticipant;
-use salkku_persistence::views;
-use salkku_persistence::{Db, StoreError};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ApiResult};
@@ -40,9 +38,9 @@ pub enum Action<'a> {
     /// requests, instalments): a coordinator's change is limited to their organisation's
     /// projects, which the command checks as it reads the project.
     ChangeProject,
-    /// Attach a document to its owner (of this kind, by key): as changing the owner's project, or
-    /// for a decision, as recording it (the decision looked up only for a coordinator).
-    AttachTo(DocumentOwner, i64),
+    /// Attach a document to its owner: as changing the owner's project, or for a decision, as
+    /// recording it (a coordinator's: of their own organisation, which the command checks).
+    AttachTo,
     /// A deadline tied to no application.
     AddFreeDeadline,
     /// Budgets, allocations, payments.
@@ -90,10 +88,10 @@ fn reference_data_is_for_admins() -> ApiError {
     ))
 }
 
-/// Allows the action or answers FORBIDDEN. Allowed, the organisation whose projects alone the
-/// change may touch, for the command to check as it reads (a coordinator's change of a project);
-/// `None` when the role is not limited by project.
-pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResult<Option<OrganizationId>> {
+/// Allows the action or answers FORBIDDEN. Allowed, the organisation the change is limited to,
+/// for the command to check as it reads (a coordinator's change of a project, or document of a
+/// decision); `None` when the role is not limited so.
+pub fn authorize(viewer: &Viewer, action: Action<'_>) -> ApiResult<Option<OrganizationId>> {
     if matches!(action, Action::SubscribeCalendar) {
         return Ok(None);
     }
@@ -159,18 +157,8 @@ pub async fn authorize(db: &Db, viewer: &Viewer, action: Action<'_>) -> ApiResul
                 // Refused before anything is read without an organisation, so that such a token
                 // cannot tell which keys exist.
                 Action::ChangeProject => own.map(Some).ok_or_else(no_organisation),
-                Action::AttachTo(owner, key) => match owner {
-                    DocumentOwner::Application | DocumentOwner::Commitment | DocumentOwner::ChangeRequest => {
-                        own.map(Some).ok_or_else(no_organisation)
-                    }
-                    DocumentOwner::Decision => {
-                        let Some(own) = own else { return Err(no_organisation()) };
-                        let decision = views::decisions::get(db.conn(), DecisionId(key))
-                            .await?
-                            .ok_or(StoreError::NotFound { kind: NodeKind::Decision, key })?;
-                        records_decisions_of(own, decision.organization).map(|()| None)
-                    }
-                },
+                // The owner's project, or the decision's organisation, checked by the command.
+                Action::AttachTo => own.map(Some).ok_or_else(no_organisation),
             }
         }
     }

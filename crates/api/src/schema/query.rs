@@ -296,7 +296,7 @@ impl Query {
             ));
         }
         let db = db(ctx)?;
-        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadExposure(id)).await?;
+        super::policy::authorize(viewer(ctx)?, super::policy::Action::ReadExposure(id))?;
         let organization = views::organizations::get(db.conn(), id)
             .await?
             .ok_or(StoreError::NotFound { kind: salkku_domain::ids::NodeKind::Organization, key: id.0 })?;
@@ -409,7 +409,7 @@ impl Query {
         status: Option<super::objects::MessageStatus>,
     ) -> ApiResult<Vec<super::objects::OutboxMessage>> {
         let db = db(ctx)?;
-        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadOutbox).await?;
+        super::policy::authorize(viewer(ctx)?, super::policy::Action::ReadOutbox)?;
         let first = connection::page_size(first)?;
         let messages = views::reminders::outbox(db.conn(), status.map(Into::into), first).await?;
         Ok(messages.into_iter().map(super::objects::OutboxMessage).collect())
@@ -426,7 +426,7 @@ impl Query {
         #[graphql(desc = "Only the changes that touched this object.")] object_id: Option<ID>,
     ) -> ApiResult<Page<AuditEntry>> {
         let db = db(ctx)?;
-        super::policy::authorize(db, viewer(ctx)?, super::policy::Action::ReadAuditLog).await?;
+        super::policy::authorize(viewer(ctx)?, super::policy::Action::ReadAuditLog)?;
         let first = connection::page_size(first)?;
         let cursor: Option<i64> = connection::decode(after.as_deref())?;
         if let Some(id) = &object_id {

@@ -46,12 +46,22 @@ pub async fn attach(
         let mut query = Query::select();
         query.expr_as(owner_project(new.owner, new.owner_key), Alias::new("owner_project"));
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("document_key"));
-        involvement::ask(&mut query, change, owner_project(new.owner, new.owner_key));
+        // A coordinator's: the owner's project theirs, or the decision their organisation's.
+        let decision = new.owner == DocumentOwner::Decision;
+        if decision {
+            involvement::ask_of_decision(&mut query, change, Expr::val(new.owner_key));
+        } else {
+            involvement::ask(&mut query, change, owner_project(new.owner, new.owner_key));
+        }
         let read = store_held::read_values(tx, query).await?;
         // An owner of no project reads as 0, no owner as null.
         let project: Option<i64> = read.try_get("", "owner_project")?;
         let project = project.ok_or(StoreError::NotFound { kind: owner_kind(new.owner), key: new.owner_key })?;
-        involvement::check(&read, change)?;
+        if decision {
+            involvement::check_decision(&read, change)?;
+        } else {
+            involvement::check(&read, change)?;
+        }
         let key: i64 = read.try_get("", "document_key")?;
         let model = row::Model {
             id: key,

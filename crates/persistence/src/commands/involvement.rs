@@ -6,7 +6,8 @@
 //! so where the read holds the project (and reads again after waiting for it) or the write is kept
 //! only while the row is as read, the answer stands until the change is written; withdrawing a
 //! change request and attaching a document read it without holding the project, and requesting an
-//! instalment as its statement began, as the policy's own read did before.
+//! instalment as its statement began, as the policy's own read did before. A coordinator's
+//! document of a decision goes to their own organisation's decisions only ([`ask_of_decision`]).
 
 use salkku_domain::ParticipationRole;
 use salkku_domain::ids::OrganizationId;
@@ -14,8 +15,8 @@ use sea_orm::QueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
 use crate::commands::audit::Change;
-use crate::entities::{application as app, participant};
-use crate::{StoreError, StoreResult};
+use crate::entities::{application as app, decision, participant};
+use crate::{Outside, StoreError, StoreResult};
 
 /// The name the answer goes by in the read.
 const INVOLVED: &str = "change_involves";
@@ -36,9 +37,34 @@ pub(crate) fn ask_of_application(query: &mut SelectStatement, change: &Change<'_
     ask(query, change, Expr::col((app::Entity, app::Column::Id)));
 }
 
+/// Adds to `query` whether the decision `decision` (an expression giving its key) is of the
+/// organisation `change` is limited to: a coordinator attaches documents to their own
+/// organisation's decisions only. Nothing when the change is not limited.
+pub(crate) fn ask_of_decision(query: &mut SelectStatement, change: &Change<'_>, decision: Expr) {
+    if let Some(organization) = change.involving() {
+        let own = Query::select()
+            .expr(Expr::col((decision::Entity, decision::Column::OrganizationId)).eq(organization.0))
+            .from(decision::Entity)
+            .and_where(Expr::col((decision::Entity, decision::Column::Id)).eq(decision))
+            .to_owned();
+        query.expr_as(Expr::SubQuery(None, Box::new(own.into())), Alias::new(INVOLVED));
+    }
+}
+
 /// Refuses the change unless the organisation it is limited to is involved in the project, as
 /// read with [`ask`]: the first thing a command checks of its read.
 pub(crate) fn check(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
+    answer(row, change, Outside::Project)
+}
+
+/// Refuses the change unless the decision read with [`ask_of_decision`] is the organisation's.
+pub(crate) fn check_decision(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
+    answer(row, change, Outside::Decision)
+}
+
+/// The answer read under [`INVOLVED`]: true allows the change, false is `outside`, and null is
+/// something of no project.
+fn answer(row: &QueryResult, change: &Change<'_>, outside: Outside) -> StoreResult<()> {
     if change.involving().is_none() {
         return Ok(());
     }
@@ -47,8 +73,8 @@ pub(crate) fn check(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
             change.involvement_checked();
             Ok(())
         }
-        Some(false) => Err(StoreError::NotInvolved { in_a_project: true }),
-        None => Err(StoreError::NotInvolved { in_a_project: false }),
+        Some(false) => Err(StoreError::NotInvolved { outside }),
+        None => Err(StoreError::NotInvolved { outside: Outside::NoProject }),
     }
 }
 
