@@ -173,6 +173,8 @@ on_both! {
         let g = ground(&app).await;
         let co_implementer = org(&app, &g.admin, "Pikassos Oy", "COMPANY", Some("06")).await;
         let other = org(&app, &g.admin, "Socom Oy", "COMPETENCE_CENTRE", Some("08")).await;
+        // The other organisation leads a project of its own: leading one project opens no other.
+        application(&app, &g.admin, json!({ "name": "Socomin oma", "leadId": other })).await;
         let key = |global: &str| Some(OrganizationId::from_global(global).unwrap());
         let token = |actor: Actor| match actor {
             Actor::LeadCoordinator => app.token(Role::Coordinator, key(&g.sonet)),

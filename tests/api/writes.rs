@@ -83,6 +83,9 @@ on_both! {
         // reads no more than an admin's); a coordinator of another organisation is refused first.
         let coordinator = app.token(salkku_domain::Role::Coordinator, Some(salkku_domain::ids::OrganizationId::from_global(&g.sonet).unwrap()));
         let other = org(&app, admin, "Socom Oy", "COMPETENCE_CENTRE", Some("08")).await;
+        // Leading a project of its own opens no other (the lead's check once matched any project
+        // the organisation leads).
+        application(&app, admin, json!({ "name": "Socomin oma", "leadId": other })).await;
         let outsider = app.token(salkku_domain::Role::Coordinator, Some(salkku_domain::ids::OrganizationId::from_global(&other).unwrap()));
         let lines = json!([
             { "category": "PERSONNEL", "year": 2021, "amount": "300000.00" },
