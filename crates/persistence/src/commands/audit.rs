@@ -21,10 +21,11 @@ pub struct Change<'a> {
     /// The mutation's name, e.g. "setBudget".
     pub operation: &'static str,
     pub at: DateTime<Utc>,
-    /// The organisation whose projects alone the change may touch (a coordinator's): the
-    /// command's own read of the project checks that it leads or co-implements it
-    /// (`commands::involvement`), so the policy reads nothing before the change. Set only with
-    /// [`Change::limited_to`], which also gives the flag `checked`.
+    /// The organisation whose projects (or, for a document of a decision, whose decisions) alone
+    /// the change may touch: a coordinator's. The command's own read checks that it leads or
+    /// co-implements the project, or made the decision (`commands::involvement`), so the policy
+    /// reads nothing before the change. Set only with [`Change::limited_to`], which also gives the
+    /// flag `checked`.
     involving: Option<OrganizationId>,
     /// Set once the command has checked `involving`: a change limited so and not checked is not
     /// written ([`add`] refuses its audit entry), so a command that forgot the check fails closed.
@@ -36,8 +37,8 @@ impl<'a> Change<'a> {
         Change { actor, operation, at, involving: None, checked: None }
     }
 
-    /// The same change, allowed only on projects `organization` leads or co-implements (none:
-    /// not limited); `checked` records that the command checked it.
+    /// The same change, allowed only on projects `organization` leads or co-implements and on its
+    /// own decisions (none: not limited); `checked` records that the command checked it.
     pub fn limited_to(self, organization: Option<OrganizationId>, checked: &'a AtomicBool) -> Self {
         Change { involving: organization, checked: Some(checked), ..self }
     }

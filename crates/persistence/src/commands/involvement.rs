@@ -42,10 +42,12 @@ pub(crate) fn ask_of_application(query: &mut SelectStatement, change: &Change<'_
 /// organisation's decisions only. Nothing when the change is not limited.
 pub(crate) fn ask_of_decision(query: &mut SelectStatement, change: &Change<'_>, decision: Expr) {
     if let Some(organization) = change.involving() {
+        // Under a name of its own, as in [`involved`]: `decision` may name the outer statement's.
+        let made = Alias::new("involved_decision");
         let own = Query::select()
-            .expr(Expr::col((decision::Entity, decision::Column::OrganizationId)).eq(organization.0))
-            .from(decision::Entity)
-            .and_where(Expr::col((decision::Entity, decision::Column::Id)).eq(decision))
+            .expr(Expr::col((made.clone(), decision::Column::OrganizationId)).eq(organization.0))
+            .from_as(decision::Entity, made.clone())
+            .and_where(Expr::col((made, decision::Column::Id)).eq(decision))
             .to_owned();
         query.expr_as(Expr::SubQuery(None, Box::new(own.into())), Alias::new(INVOLVED));
     }
