@@ -157,10 +157,7 @@ async fn write_allocation<C: ConnectionTrait>(
     writes.insert(model);
     if let Some(app) = new.application {
         // Without a transaction, the writes are kept only while the project's row is as read.
-        match mark {
-            Some(mark) => writes.unless_moved(app, mark),
-            None => writes.holding(app),
-        }
+        writes.held_or_marked(app, mark);
         let project = store_held::application(&row)?;
         let standing = Standing::of(&row, true)?;
         let allocated = money(row.try_get("", "allocated")?)?;

@@ -79,10 +79,7 @@ async fn write<C: ConnectionTrait>(
     // Every write at once, on PostgreSQL in one statement: the row is held since the read, or
     // the statement checks that it is as read, so nothing they depend on moves in between.
     let mut writes = Writes::new(c.get_database_backend());
-    match as_read {
-        Some(mark) => writes.unless_moved(id, mark),
-        None => writes.holding(id),
-    }
+    writes.held_or_marked(id, as_read);
     budget_versions::add_budget(&mut writes, id, expected_version, budget, change.at);
     budget_versions::add_draft_figures(&mut writes, id, budget);
     standing.with_budget(total, aid).sync(&mut writes)?;

@@ -143,10 +143,7 @@ async fn prepare<C: ConnectionTrait>(
     };
     let created = Commitment::try_from(model.clone())?;
     let mut writes = Writes::new(backend);
-    match as_read {
-        Some(mark) => writes.unless_moved(new.application, mark),
-        None => writes.holding(new.application),
-    }
+    writes.held_or_marked(new.application, as_read);
     writes.insert(model);
     // The application's pledged sum, and its cells: the row is held, or the writes are kept only
     // while it is as read, so what it says is what its commitments sum to until this one is added.
@@ -301,10 +298,7 @@ async fn write<C: ConnectionTrait>(
     // the version read, must find its row too (it does whenever the application's row is as read:
     // every change to a commitment changes its application's row).
     let mut writes = Writes::new(c.get_database_backend());
-    match as_read {
-        Some(mark) => writes.unless_moved(current.application, mark),
-        None => writes.holding(current.application),
-    }
+    writes.held_or_marked(current.application, as_read);
     writes.push_named(UPDATED, version_checked(update, id.0, expected_version).into_query().returning_all());
     writes.must_find(UPDATED);
     // The application's pledged sum without the commitment as it was, with it as it is.

@@ -147,10 +147,7 @@ async fn write<C: ConnectionTrait>(
     // Every write at once, on PostgreSQL in one statement: the row is held since the read, or
     // the statement checks that it is as read (the project's update is narrowed to it).
     let mut writes = Writes::new(c.get_database_backend());
-    match as_read {
-        Some(mark) => writes.unless_moved(id, mark),
-        None => writes.holding(id),
-    }
+    writes.held_or_marked(id, as_read);
     let mut moved = Application {
         status: to,
         version: current.version + 1,

@@ -73,6 +73,16 @@ impl Writes {
         self.unheld = true;
     }
 
+    /// The project `id` as [`crate::store::held::read_held_or_marked`] read it: held
+    /// ([`Writes::holding`]) when no mark was read, otherwise kept only while its row bears the
+    /// mark ([`Writes::unless_moved`]).
+    pub(crate) fn held_or_marked(&mut self, id: ApplicationId, mark: Option<String>) {
+        match mark {
+            Some(mark) => self.unless_moved(id, mark),
+            None => self.holding(id),
+        }
+    }
+
     /// Says that the command read what it depends on without holding it, outside a transaction,
     /// on PostgreSQL: the writes are then one statement kept only when every part named with
     /// [`Writes::must_find`] (and the project's row, when [`Writes::unless_moved`]) found its row,
