@@ -86,9 +86,10 @@ impl Schemas {
                 Err(refusal) => return refusal,
             },
         };
-        // Kept to put the answer back in the order asked (see `order`).
-        let asked = doc.clone();
-        request.set_parsed_query(doc);
+        // The one copy made of the document: async-graphql owns what it executes, and the answer is
+        // put back in the order asked (see `order`) from the document shared.
+        request.set_parsed_query(ExecutableDocument::clone(&doc));
+        let asked = doc;
         let mut request = request
             .data(data.info.clone())
             .data(loaders::new(data.db.clone()))
@@ -122,12 +123,12 @@ impl Schemas {
         request: &Request,
         data: &RequestData,
         key: Option<Key>,
-    ) -> Result<(ExecutableDocument, Admitted), Response> {
+    ) -> Result<(Arc<ExecutableDocument>, Admitted), Response> {
         let slot = Arc::new(Slot::default());
         let mut admission = Request::new(request.query.clone()).variables(request.variables.clone());
         if !request.query.is_empty() {
             match self.documents.admit(&self.limits, &request.query) {
-                Ok(Some(doc)) => admission.set_parsed_query(doc),
+                Ok(Some(doc)) => admission.set_parsed_query(ExecutableDocument::clone(&doc)),
                 Ok(None) => {}
                 Err(refusal) => return Err(Response::from_errors(vec![refusal])),
             }
@@ -151,7 +152,7 @@ impl Schemas {
                 if let Some(key) = key.filter(|_| admitted.operation.kind == "query" && current) {
                     self.verdicts.keep(key, admitted.clone());
                 }
-                Ok((doc, admitted))
+                Ok((Arc::new(doc), admitted))
             }
             Kept { verdict: Some(Verdict::Refused(operation)), .. } => {
                 Err(observed(&operation, &data.metrics, std::future::ready(verdict)).await)

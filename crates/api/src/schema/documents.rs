@@ -34,21 +34,18 @@ impl Documents {
     /// What [`Limits::admit_text`] answers for `query`: the document admitted when the same text
     /// came before, else admitted now (and kept, if short enough). Refused and unparsable texts
     /// are never kept: they are checked again each time.
-    pub fn admit(&self, limits: &Limits, query: &str) -> ServerResult<Option<ExecutableDocument>> {
+    pub fn admit(&self, limits: &Limits, query: &str) -> ServerResult<Option<Arc<ExecutableDocument>>> {
         if query.len() > LONGEST {
-            return limits.admit_text(query);
+            return Ok(limits.admit_text(query)?.map(Arc::new));
         }
-        let seen = self.admitted.get(query);
-        if let Some(doc) = seen {
-            return Ok(Some(ExecutableDocument::clone(&doc)));
+        if let Some(doc) = self.admitted.get(query) {
+            return Ok(Some(doc));
         }
-        let admitted = limits.admit_text(query)?;
-        if let Some(doc) = &admitted
-            && written_selections(doc) <= SELECTIONS
-        {
-            self.admitted.put(query.to_owned(), Arc::new(doc.clone()));
+        let Some(doc) = limits.admit_text(query)?.map(Arc::new) else { return Ok(None) };
+        if written_selections(&doc) <= SELECTIONS {
+            self.admitted.put(query.to_owned(), doc.clone());
         }
-        Ok(admitted)
+        Ok(Some(doc))
     }
 }
 
