@@ -14,7 +14,7 @@ use crate::records::Document;
 use crate::store::batch::Writes;
 use crate::store::contents::ContentStore;
 use crate::store::held as store_held;
-use crate::{Change, Concerning, Db, StoreError, StoreResult};
+use crate::{Change, Concerning, Db, Outside, StoreError, StoreResult};
 
 /// A file to keep for its owner (whose project, if it has one, the document belongs to as well).
 #[derive(Debug, Clone)]
@@ -47,21 +47,18 @@ pub async fn attach(
         query.expr_as(owner_project(new.owner, new.owner_key), Alias::new("owner_project"));
         query.expr_as(store_held::next_key(backend, row::Entity.table_name(), 0), Alias::new("document_key"));
         // A coordinator's: the owner's project theirs, or the decision their organisation's.
-        let decision = new.owner == DocumentOwner::Decision;
-        if decision {
+        let outside = if new.owner == DocumentOwner::Decision {
             involvement::ask_of_decision(&mut query, change, Expr::val(new.owner_key));
+            Outside::Decision
         } else {
             involvement::ask(&mut query, change, owner_project(new.owner, new.owner_key));
-        }
+            Outside::Project
+        };
         let read = store_held::read_values(tx, query).await?;
         // An owner of no project reads as 0, no owner as null.
         let project: Option<i64> = read.try_get("", "owner_project")?;
         let project = project.ok_or(StoreError::NotFound { kind: owner_kind(new.owner), key: new.owner_key })?;
-        if decision {
-            involvement::check_decision(&read, change)?;
-        } else {
-            involvement::check(&read, change)?;
-        }
+        involvement::check_against(&read, change, outside)?;
         let key: i64 = read.try_get("", "document_key")?;
         let model = row::Model {
             id: key,

@@ -56,17 +56,12 @@ pub(crate) fn ask_of_decision(query: &mut SelectStatement, change: &Change<'_>, 
 /// Refuses the change unless the organisation it is limited to is involved in the project, as
 /// read with [`ask`]: the first thing a command checks of its read.
 pub(crate) fn check(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
-    answer(row, change, Outside::Project)
+    check_against(row, change, Outside::Project)
 }
 
-/// Refuses the change unless the decision read with [`ask_of_decision`] is the organisation's.
-pub(crate) fn check_decision(row: &QueryResult, change: &Change<'_>) -> StoreResult<()> {
-    answer(row, change, Outside::Decision)
-}
-
-/// The answer read under [`INVOLVED`]: true allows the change, false is `outside`, and null is
-/// something of no project.
-fn answer(row: &QueryResult, change: &Change<'_>, outside: Outside) -> StoreResult<()> {
+/// Refuses the change unless the answer read under [`INVOLVED`] (by [`ask`] or
+/// [`ask_of_decision`]) is true: false is `outside`, and null is something of no project.
+pub(crate) fn check_against(row: &QueryResult, change: &Change<'_>, outside: Outside) -> StoreResult<()> {
     if change.involving().is_none() {
         return Ok(());
     }
